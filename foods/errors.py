@@ -1,0 +1,30 @@
+"""The project's exception types that the foods package raises (planner re-exports them)."""
+from __future__ import annotations
+
+
+class MagplanError(Exception):
+    """Base of every error the project raises on purpose; its message is meant for a person."""
+
+
+class FoodTableError(MagplanError, ValueError):
+    """A food table (shipped, user or USDA) is not valid: names the file, row, column and a valid value."""
+
+    def __init__(self, message: str, *, path: str | None = None, row: int | None = None,
+                 column: str | None = None) -> None:
+        where = []
+        if path:
+            where.append(str(path))
+        if row is not None:
+            where.append(f"row {row}")
+        if column:
+            where.append(f"column '{column}'")
+        full = (", ".join(where) + ": " + message) if where else message
+        super().__init__(full)
+        self.path = path
+        self.row = row
+        self.column = column
+        self.reason = message
+
+
+class FDCError(MagplanError):
+    """FoodData Central could not answer usefully (bad key, not found, rate limit, malformed reply)."""

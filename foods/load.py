@@ -1,0 +1,404 @@
+"""Load the food tables: the curated table, the full USDA SR Legacy table, user tables and the DRI table.
+
+Nutrients are never typed by hand: the curated CSV names an SR Legacy ``fdc_id`` and the loader joins
+the USDA row (with the known SR Legacy corrections applied). Servings come from a USDA portion
+(``portion_seq``) where the curated row names one; prices come from the named price row.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from foods import schema
+from foods.errors import FoodTableError
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CURATED_CSV = DATA_DIR / "curated_foods.csv"
+USDA_FOODS_CSV = DATA_DIR / "usda_sr_legacy_foods.csv"
+USDA_PORTIONS_CSV = DATA_DIR / "usda_sr_legacy_portions.csv"
+USDA_DIFFERENCES_CSV = DATA_DIR / "sr28_vs_sr_legacy_known_differences.csv"
+DRI_CSV = DATA_DIR / "dri_reference.csv"
+PPNAP_CSV = DATA_DIR / "prices_ppnap_2017_2018.csv"
+ERS_CSV = DATA_DIR / "prices_ers_fruit_veg.csv"
+BLS_SUMMARY_CSV = DATA_DIR / "prices_bls_average_summary.csv"
+
+MAX_USER_TABLE_BYTES = 20 * 1024 * 1024
+
+# Curation columns of curated_foods.csv (and of a user table that gives fdc_id instead of nutrients).
+CURATION_COLUMNS: tuple[str, ...] = (
+    "food_id", "name", "fdc_id", "category", "form", "portion_seq", "portion_fraction", "serving_label",
+    "serving_g",
+    "slots", "diet_tags", "allergens", "aisle", "main_item", "max_servings_per_meal",
+    "purchase_unit", "purchase_unit_g", "buy_as", "buy_fdc_id", "buy_g_per_g",
+    "price_source", "price_ref", "price_applies_to",
+)
+
+
+# --- USDA -----------------------------------------------------------------------------------------
+@lru_cache(maxsize=2)
+def _usda_foods_cached(path: str) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype={"ndb_number": "string"})
+    df = df.set_index("fdc_id", drop=False)
+    diffs = pd.read_csv(USDA_DIFFERENCES_CSV)
+    for row in diffs.itertuples(index=False):
+        if row.fdc_id in df.index and row.nutrient in df.columns and pd.notna(row.sr_legacy_value):
+            df.loc[row.fdc_id, row.nutrient] = float(row.sr_legacy_value)
+            df.loc[row.fdc_id, "values_source"] = "SR Legacy"
+    return df
+
+
+def usda_foods(path: Path | None = None) -> pd.DataFrame:
+    """The USDA SR Legacy extract indexed by fdc_id, with known SR Legacy values applied (a copy)."""
+    return _usda_foods_cached(str(path or USDA_FOODS_CSV)).copy()
+
+
+@lru_cache(maxsize=1)
+def _portions_cached(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"ndb_number": "string", "unit": "string", "measure": "string"})
+
+
+def usda_portions(path: Path | None = None) -> pd.DataFrame:
+    """USDA household portions: fdc_id, seq_num, amount, unit, measure, gram_weight (a copy)."""
+    return _portions_cached(str(path or USDA_PORTIONS_CSV)).copy()
+
+
+# --- prices ---------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _price_tables() -> dict[str, pd.DataFrame]:
+    ppnap = pd.read_csv(PPNAP_CSV, dtype={"fndds_food_code": "string"}).set_index("fndds_food_code")
+    ers = pd.read_csv(ERS_CSV)
+    ers.index = ers["item"].str.strip() + "|" + ers["form"].str.strip()
+    bls = pd.read_csv(BLS_SUMMARY_CSV).set_index("series_id")
+    return {"ppnap": ppnap, "ers": ers, "bls": bls}
+
+
+def price_for(source: str, ref: str) -> tuple[float, int]:
+    """(USD per 100 g, year) of a price row; raises KeyError naming the row if it does not exist.
+
+    ppnap: ref is the FNDDS food code, price per 100 g edible, 2017/2018 (year 2018).
+    ers: ref is 'item|form', price per 100 g edible, 2022.
+    bls: ref is the series id, 2024 mean per 100 g as purchased, 2024.
+    """
+    tables = _price_tables()
+    if source == "ppnap":
+        row = tables["ppnap"].loc[ref]
+        return float(row["price_usd_per_100g"]), 2018
+    if source == "ers":
+        row = tables["ers"].loc[ref]
+        return float(row["price_per_100g_edible_usd"]), int(row["year"])
+    if source == "bls":
+        row = tables["bls"].loc[ref]
+        return float(row["price_per_100g_2024_usd"]), 2024
+    raise KeyError(f"unknown price source {source!r}")
+
+
+# --- DRI ------------------------------------------------------------------------------------------
+def load_dri(path: Path | None = None) -> pd.DataFrame:
+    """The Dietary Reference Intakes table (one row per life-stage group), as shipped."""
+    return pd.read_csv(path or DRI_CSV)
+
+
+# --- curated and user tables ----------------------------------------------------------------------
+def _read_csv(path: Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise FoodTableError("file not found; give the path of a CSV file", path=str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise FoodTableError("the file is empty; it needs a header row and at least one food", path=str(path))
+    if size > MAX_USER_TABLE_BYTES:
+        raise FoodTableError(f"the file is {size // (1024 * 1024)} MiB; food tables up to "
+                             f"{MAX_USER_TABLE_BYTES // (1024 * 1024)} MiB are accepted", path=str(path))
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FoodTableError(f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'",
+                             path=str(path)) from None
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype={"food_id": "string"}, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise FoodTableError(f"not a readable CSV ({str(exc).strip()}); use comma-separated values "
+                             "with one header row", path=str(path)) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df
+
+
+def _to_bool(series: pd.Series, path: str, column: str) -> pd.Series:
+    mapping = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    out = []
+    for pos, value in enumerate(series):
+        key = str(value).strip().lower() if pd.notna(value) else "true"
+        if key not in mapping:
+            raise FoodTableError(f"'{value}' is not true/false; write true or false", path=path,
+                                 row=pos + 2, column=column)
+        out.append(mapping[key])
+    return pd.Series(out, index=series.index, dtype="bool")
+
+
+def _resolve_curated(cur: pd.DataFrame, path: str, usda: pd.DataFrame) -> pd.DataFrame:
+    """Join curation rows with USDA nutrients, portions and prices; return a schema-shaped table."""
+    missing = [c for c in ("food_id", "name", "fdc_id") if c not in cur.columns]
+    if missing:
+        raise FoodTableError(f"missing column(s) {', '.join(missing)}; a food table needs at least "
+                             "food_id, name and fdc_id (plus the curation columns)", path=path)
+    cur = cur.copy()
+    for column in CURATION_COLUMNS:
+        if column not in cur.columns:
+            cur[column] = pd.NA
+    portions = usda_portions()
+    by_key = portions.set_index(["fdc_id", "seq_num"])
+    rows = []
+    for pos, r in enumerate(cur.itertuples(index=False)):
+        line = pos + 2
+        fdc = pd.to_numeric(pd.Series([r.fdc_id]), errors="coerce").iloc[0]
+        if pd.isna(fdc):
+            raise FoodTableError(f"food '{r.food_id}' has no usable fdc_id ('{r.fdc_id}'); give the SR Legacy "
+                                 "FoodData Central id, e.g. 170567 for almonds", path=path, row=line, column="fdc_id")
+        fdc = int(fdc)
+        if fdc not in usda.index:
+            raise FoodTableError(f"fdc_id {fdc} is not in the USDA SR Legacy table; look it up with "
+                                 "'magplan foods search' or import it with 'magplan foods import'",
+                                 path=path, row=line, column="fdc_id")
+        u = usda.loc[fdc]
+        rec = {"food_id": r.food_id, "name": r.name, "fdc_id": fdc, "data_type": "SR Legacy",
+               "usda_description": u["description"]}
+        for column in ("category", "form", "slots", "diet_tags", "allergens", "aisle", "purchase_unit",
+                       "buy_as", "main_item", "max_servings_per_meal", "purchase_unit_g"):
+            rec[column] = getattr(r, column)
+        # serving: a USDA portion by seq_num, else explicit grams
+        label, grams = r.serving_label, r.serving_g
+        if pd.notna(r.portion_seq):
+            key = (fdc, int(r.portion_seq))
+            if key not in by_key.index:
+                raise FoodTableError(f"USDA has no portion {int(r.portion_seq)} for fdc_id {fdc}; pick a seq_num "
+                                     "from usda_sr_legacy_portions.csv or give serving_g", path=path, row=line,
+                                     column="portion_seq")
+            p = by_key.loc[key]
+            fraction = 1.0 if pd.isna(r.portion_fraction) else float(r.portion_fraction)
+            grams = float(p["gram_weight"]) * fraction if pd.isna(grams) else grams
+            if pd.isna(label) or not str(label).strip():
+                label = str(p["measure"])
+        rec["serving_label"] = label
+        rec["serving_g"] = grams
+        # what is bought: grams of product per gram eaten; derived from energy when buy_fdc_id is given
+        factor = r.buy_g_per_g
+        if pd.isna(factor) and pd.notna(r.buy_fdc_id):
+            dry = int(r.buy_fdc_id)
+            if dry not in usda.index:
+                raise FoodTableError(f"buy_fdc_id {dry} is not in the USDA SR Legacy table", path=path, row=line,
+                                     column="buy_fdc_id")
+            factor = float(u["energy_kcal"]) / float(usda.loc[dry, "energy_kcal"])
+        rec["buy_g_per_g"] = 1.0 if pd.isna(factor) else float(factor)
+        if pd.isna(rec["buy_as"]) or not str(rec["buy_as"]).strip():
+            rec["buy_as"] = r.name
+        # price per 100 g as eaten
+        source = str(r.price_source).strip() if pd.notna(r.price_source) else "none"
+        price, year, ref = np.nan, pd.NA, (str(r.price_ref).strip() if pd.notna(r.price_ref) else pd.NA)
+        if source not in schema.PRICE_SOURCES:
+            raise FoodTableError(f"unknown price_source '{source}'; use one of {', '.join(schema.PRICE_SOURCES)}",
+                                 path=path, row=line, column="price_source")
+        if source in ("ppnap", "ers", "bls"):
+            try:
+                price, year = price_for(source, str(ref))
+            except KeyError:
+                raise FoodTableError(f"price row '{ref}' not found in the {source} price file", path=path,
+                                     row=line, column="price_ref") from None
+            if str(r.price_applies_to).strip() == "bought":
+                price = price * rec["buy_g_per_g"]
+        elif source == "user":
+            price = pd.to_numeric(pd.Series([ref]), errors="coerce").iloc[0]
+        rec.update(price_usd_per_100g=price, price_source=source, price_ref=ref, price_year=year)
+        for n in schema.NUTRIENT_COLUMNS:
+            rec[n] = u[n]
+        rows.append(rec)
+    out = pd.DataFrame(rows).set_index("food_id")
+    return out
+
+
+def _finish(df: pd.DataFrame, path: str) -> pd.DataFrame:
+    """Fill defaults, coerce dtypes and validate."""
+    df = df.copy()
+    defaults = {"diet_tags": "", "allergens": "", "main_item": True, "form": "raw", "data_type": "SR Legacy"}
+    for column, value in defaults.items():
+        if column not in df.columns:
+            df[column] = value
+        df[column] = df[column].where(df[column].notna(), value)
+    for column in ("price_source",):
+        if column not in df.columns:
+            df[column] = "none"
+    for column in ("price_ref", "usda_description"):
+        if column not in df.columns:
+            df[column] = pd.NA
+    if "price_year" not in df.columns:
+        df["price_year"] = pd.NA
+    if "price_usd_per_100g" not in df.columns:
+        df["price_usd_per_100g"] = np.nan
+    if "max_servings_per_meal" in df.columns:
+        df["max_servings_per_meal"] = df["max_servings_per_meal"].where(df["max_servings_per_meal"].notna(), 2.0)
+    if "buy_g_per_g" in df.columns:
+        df["buy_g_per_g"] = df["buy_g_per_g"].where(df["buy_g_per_g"].notna(), 1.0)
+    df = schema.validate(df, path=path)
+    df["main_item"] = _to_bool(df["main_item"], path, "main_item")
+    for column, (dtype, _meaning) in schema.COLUMNS.items():
+        if column not in df.columns or dtype == "bool":
+            continue
+        if dtype == "float64":
+            df[column] = pd.to_numeric(df[column], errors="coerce").astype("float64")
+        elif dtype == "Int64":
+            df[column] = pd.to_numeric(df[column], errors="coerce").astype("Int64")
+        else:
+            df[column] = df[column].astype("string").fillna("")
+    df.index = df.index.astype("object")
+    df.index.name = "food_id"
+    return df[list(schema.COLUMNS)]
+
+
+def load_foods(path: Path | str | None = None) -> pd.DataFrame:
+    """The curated food table (or a table in the same curation format at ``path``), validated.
+
+    Returns a DataFrame indexed by food_id with the columns of ``foods.schema.COLUMNS``.
+    """
+    csv = Path(path) if path is not None else CURATED_CSV
+    cur = _read_csv(csv)
+    if "food_id" in cur.columns:
+        cur["food_id"] = cur["food_id"].astype("string").str.strip()
+    df = _resolve_curated(cur, str(csv), _usda_foods_cached(str(USDA_FOODS_CSV)))
+    return _finish(df, str(csv))
+
+
+def load_user_foods(path: Path | str) -> pd.DataFrame:
+    """A user table of extra foods: either full schema rows (nutrients given) or fdc_id plus curation columns."""
+    csv = Path(path)
+    df = _read_csv(csv)
+    if "food_id" not in df.columns:
+        raise FoodTableError("missing column food_id; the header must start with food_id,name,... "
+                             "(see foods/data/README.md)", path=str(csv))
+    df["food_id"] = df["food_id"].astype("string").str.strip()
+    has_nutrients = all(n in df.columns for n in ("magnesium_mg", "energy_kcal"))
+    if has_nutrients:
+        if "serving_g" not in df.columns:
+            raise FoodTableError("missing column serving_g; give the grams of one serving, e.g. 28",
+                                 path=str(csv))
+        for n in schema.NUTRIENT_COLUMNS:
+            if n not in df.columns:
+                df[n] = np.nan
+        for column in ("purchase_unit", "buy_as"):
+            if column not in df.columns:
+                df[column] = df.get("name", "")
+        if "purchase_unit_g" not in df.columns:
+            df["purchase_unit_g"] = df["serving_g"]
+        if "aisle" not in df.columns:
+            df["aisle"] = "pantry"
+        if "fdc_id" not in df.columns:
+            df["fdc_id"] = pd.NA
+        if "price_usd_per_100g" in df.columns:
+            df["price_source"] = np.where(df["price_usd_per_100g"].notna(), "user", "none")
+        return _finish(df.set_index("food_id"), str(csv))
+    return load_foods(csv)
+
+
+def combine(*tables: pd.DataFrame) -> pd.DataFrame:
+    """Concatenate food tables; a later table's food_id must not repeat an earlier one."""
+    out = pd.concat(tables)
+    dup = out.index[out.index.duplicated()]
+    if len(dup):
+        raise FoodTableError(f"food_id '{dup[0]}' is in two tables; rename the user food (e.g. '{dup[0]}_mine')")
+    return out
+
+
+# --- the full USDA table --------------------------------------------------------------------------
+_GROUP_CATEGORY = {
+    "Vegetables and Vegetable Products": "vegetables", "Fruits and Fruit Juices": "fruit",
+    "Nut and Seed Products": "nuts", "Legumes and Legume Products": "legumes_soy",
+    "Cereal Grains and Pasta": "whole_grains", "Baked Products": "breads", "Breakfast Cereals": "breakfast_cereals",
+    "Finfish and Shellfish Products": "fish_seafood", "Dairy and Egg Products": "dairy_alternatives",
+    "Beverages": "drinks", "Fats and Oils": "fats_oils", "Sweets": "snacks_sweets", "Snacks": "snacks_sweets",
+    "Spices and Herbs": "condiments", "Soups, Sauces, and Gravies": "condiments",
+}
+_GROUP_AISLE = {
+    "vegetables": "produce", "fruit": "produce", "nuts": "bulk_and_nuts", "legumes_soy": "pantry",
+    "whole_grains": "grains_and_bakery", "breads": "grains_and_bakery", "breakfast_cereals": "grains_and_bakery",
+    "fish_seafood": "meat_and_fish", "dairy_alternatives": "dairy_and_eggs", "drinks": "drinks",
+    "eggs_poultry_meat": "meat_and_fish",
+}
+_PLANT_GROUPS = {
+    "Vegetables and Vegetable Products", "Fruits and Fruit Juices", "Nut and Seed Products",
+    "Legumes and Legume Products", "Cereal Grains and Pasta", "Spices and Herbs",
+}
+
+
+def load_usda_foods(*, require_magnesium: bool = True) -> pd.DataFrame:
+    """Every SR Legacy food as a schema-shaped table ('all USDA foods'), for advanced use.
+
+    Servings are the first USDA portion (else 100 g). Tags are guessed from the food group and are
+    approximate: plant groups are tagged vegan, dairy and eggs vegetarian, fish pescatarian;
+    allergens are guessed from the description. Prices are unknown (NaN).
+    """
+    usda = usda_foods()
+    usda = usda[usda["values_source"].notna()]
+    if require_magnesium:
+        usda = usda[usda["magnesium_mg"].notna() & usda["energy_kcal"].notna()]
+    portions = usda_portions().sort_values(["fdc_id", "seq_num"]).drop_duplicates("fdc_id")
+    portions = portions.set_index("fdc_id")
+    df = pd.DataFrame(index=pd.Index([f"usda_{i}" for i in usda.index], name="food_id"))
+    df["name"] = usda["description"].to_numpy()
+    df["fdc_id"] = usda.index.to_numpy()
+    df["data_type"] = "SR Legacy"
+    df["usda_description"] = usda["description"].to_numpy()
+    groups = usda["food_group"].to_numpy()
+    cat = [_GROUP_CATEGORY.get(g, "eggs_poultry_meat") for g in groups]
+    df["category"] = cat
+    df["form"] = ["cooked" if "cooked" in d.lower() else "raw" for d in usda["description"]]
+    has = usda.index.isin(portions.index)
+    label = np.where(has, portions.reindex(usda.index)["measure"].fillna("100 g"), "100 g")
+    grams = np.where(has, portions.reindex(usda.index)["gram_weight"].fillna(100.0), 100.0)
+    grams = np.where(grams > 0, grams, 100.0)
+    df["serving_label"] = label
+    df["serving_g"] = grams.astype(float)
+    df["slots"] = "|".join(schema.SLOTS)
+    desc = usda["description"].str.lower()
+    diet = []
+    for g, d in zip(groups, desc):
+        if g in _PLANT_GROUPS:
+            diet.append("vegan|vegetarian|pescatarian")
+        elif g == "Dairy and Egg Products":
+            diet.append("vegetarian|pescatarian")
+        elif g == "Finfish and Shellfish Products":
+            diet.append("pescatarian")
+        else:
+            diet.append("")
+    df["diet_tags"] = diet
+    allergen_words = {
+        "tree_nuts": ("almond", "cashew", "walnut", "pecan", "hazelnut", "pistachio", "macadamia", "brazilnut"),
+        "peanuts": ("peanut",), "gluten": ("wheat", "barley", "rye", "bread", "pasta", "spaghetti"),
+        "dairy": ("milk", "cheese", "yogurt", "butter", "cream"), "soy": ("soy", "tofu", "tempeh", "edamame"),
+        "egg": ("egg",), "sesame": ("sesame", "tahini"),
+    }
+    allergens = []
+    for g, d in zip(groups, desc):
+        found = [a for a, words in allergen_words.items() if any(w in d for w in words)]
+        if g == "Finfish and Shellfish Products":
+            found.append("shellfish" if any(w in d for w in ("shrimp", "crab", "lobster", "clam", "mussel",
+                                                              "oyster", "scallop", "crustacean", "mollusk"))
+                         else "fish")
+        allergens.append("|".join(found))
+    df["allergens"] = allergens
+    df["aisle"] = [_GROUP_AISLE.get(c, "pantry") for c in cat]
+    df["main_item"] = True
+    df["max_servings_per_meal"] = 2.0
+    df["purchase_unit"] = "100 g"
+    df["purchase_unit_g"] = 100.0
+    df["buy_as"] = df["name"]
+    df["buy_g_per_g"] = 1.0
+    df["price_usd_per_100g"] = np.nan
+    df["price_source"] = "none"
+    df["price_ref"] = pd.NA
+    df["price_year"] = pd.NA
+    for n in schema.NUTRIENT_COLUMNS:
+        df[n] = usda[n].to_numpy()
+    return _finish(df, "usda_sr_legacy_foods.csv")

@@ -1,0 +1,51 @@
+"""The ``magplan`` command line: a thin front end; every command calls a library function.
+
+Each command group lives in its own module with a ``register(subparsers)`` function. Errors the
+project raises on purpose (MagplanError) print one line and exit 2; nothing prints a traceback
+unless MAGPLAN_DEBUG=1.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from planner.errors import MagplanError
+
+COMMAND_MODULES = ("plan", "swaps", "shopping", "foods", "plans")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="magplan",
+        description="Magnesium meal planner: weekly menus from USDA data that meet your magnesium target.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"planner.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except MagplanError as exc:
+        print(f"magplan: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("magplan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: say so in one line, keep the traceback for MAGPLAN_DEBUG=1
+        if os.environ.get("MAGPLAN_DEBUG"):
+            raise
+        print(f"magplan: internal error: {type(exc).__name__}: {exc} (run with MAGPLAN_DEBUG=1 and report it)",
+              file=sys.stderr)
+        return 1

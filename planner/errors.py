@@ -1,0 +1,34 @@
+"""The planner's typed exceptions. Every message says what is wrong and how to fix it."""
+from __future__ import annotations
+
+from foods.errors import FDCError, FoodTableError, MagplanError
+
+
+class ProfileError(MagplanError, ValueError):
+    """A profile or target value is out of range (names the field and a valid example)."""
+
+
+class PlanFormatError(MagplanError, ValueError):
+    """A plan JSON file is not a valid plan (names the field path and what is expected)."""
+
+
+class PlanError(MagplanError):
+    """No plan satisfies the limits; ``explanation`` says what to relax and by how much."""
+
+    def __init__(self, message: str, *, explanation: "object | None" = None) -> None:
+        super().__init__(message)
+        self.explanation = explanation
+
+
+class SolverError(MagplanError):
+    """The solver failed for a reason other than infeasibility (not installed, crashed, time out with no plan)."""
+
+
+class StoreError(MagplanError):
+    """The saved-plans database cannot be used (read-only, locked, corrupted, from a newer version)."""
+
+
+__all__ = [
+    "FDCError", "FoodTableError", "MagplanError", "PlanError", "PlanFormatError", "ProfileError",
+    "SolverError", "StoreError",
+]

@@ -1,0 +1,345 @@
+"""Frozen dataclasses of the planner, and the JSON plan format (version 1) that every step exchanges.
+
+A plan is immutable: every operation (swap, lock, regenerate, ...) returns a new ``WeekPlan``.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from foods.schema import ALLERGENS, DIETS, PLAN_NUTRIENTS, SLOTS
+from planner.errors import PlanFormatError
+
+PLAN_VERSION = 1
+SEXES: tuple[str, ...] = ("female", "male")
+STATUSES: tuple[str, ...] = ("none", "pregnancy", "lactation")
+ACTIVITIES: tuple[str, ...] = ("sedentary", "low_active", "active", "very_active")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who the plan is for, and what they want. Validated by ``planner.targets.check_profile``."""
+
+    age: int = 40
+    sex: str = "female"
+    status: str = "none"
+    weight_kg: float | None = None
+    height_cm: float | None = None
+    activity: str | None = None
+    diet: str = "omnivore"
+    avoid_allergens: tuple[str, ...] = ()
+    exclude_foods: tuple[str, ...] = ()
+    favorite_foods: tuple[str, ...] = ()
+    budget_usd_per_day: float | None = None
+    # Overrides of any field of Targets by name, e.g. {"magnesium_mg": 400, "energy_kcal_min": 1600}.
+    overrides: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Daily targets derived from the DRI table (and overrides). Units are in the names."""
+
+    magnesium_mg: float
+    energy_kcal_min: float
+    energy_kcal_max: float
+    protein_g_min: float
+    fiber_g_min: float
+    sodium_mg_max: float
+    iron_mg: float
+    vitamin_d_ug: float
+    vitamin_b12_ug: float
+    calcium_mg: float
+    potassium_mg: float
+    magnesium_ul_supplemental_mg: float
+    life_stage_group: str = ""
+    magnesium_source: str = ""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How the menu is built: slots, steps, variety and the optional RLS-related limits."""
+
+    days: int = 7
+    slots: tuple[str, ...] = SLOTS
+    servings_step: float = 0.5
+    max_foods_per_meal: int = 4
+    max_days_per_food: int = 3
+    # Minimum share of the day's magnesium from the evening slots (None: no minimum).
+    evening_share_min: float | None = None
+    evening_slots: tuple[str, ...] = ("dinner", "snack")
+    # Cap on caffeine (mg) in the slots after lunch (None: no cap).
+    caffeine_after_lunch_max_mg: float | None = None
+    require_iron: bool = False
+    require_vitamin_d: bool = False
+    require_vitamin_b12: bool = False
+    allow_supplement: bool = False
+    time_limit_s: float = 20.0
+    gap_rel: float = 0.01
+    solver: str = "highs"  # "highs" or "cbc"
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One food in one meal: servings, grams and what they bring (per this item, not per 100 g)."""
+
+    food_id: str
+    name: str
+    fdc_id: int | None
+    servings: float
+    serving_label: str
+    grams: float
+    magnesium_mg: float | None
+    energy_kcal: float | None
+    protein_g: float | None
+    fiber_g: float | None = None
+    sodium_mg: float | None = None
+    caffeine_mg: float | None = None
+    iron_mg: float | None = None
+    calcium_mg: float | None = None
+    potassium_mg: float | None = None
+    vitamin_d_ug: float | None = None
+    vitamin_b12_ug: float | None = None
+    cost_usd: float | None = None
+
+
+@dataclass(frozen=True)
+class Meal:
+    slot: str
+    items: tuple[PlanItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One day. ``totals`` sums measured values; ``measured`` is the share of the day's grams whose
+    value of that nutrient is known (1.0 = fully measured)."""
+
+    day: int
+    meals: tuple[Meal, ...]
+    totals: Mapping[str, float] = field(default_factory=dict)
+    measured: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lock:
+    """A locked part: a whole day (slot None), a meal (food_id None) or one item."""
+
+    day: int
+    slot: str | None = None
+    food_id: str | None = None
+
+    def covers(self, day: int, slot: str, food_id: str | None = None) -> bool:
+        if self.day != day:
+            return False
+        if self.slot is None:
+            return True
+        if self.slot != slot:
+            return False
+        return self.food_id is None or food_id is None or self.food_id == food_id
+
+
+@dataclass(frozen=True)
+class SolverInfo:
+    name: str
+    status: str  # "optimal", "feasible" (time limit hit with a plan), ...
+    objective: float | None = None
+    best_bound: float | None = None
+    gap: float | None = None
+    seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class Supplement:
+    """A food shortfall and a supplement suggestion (only when the person allows supplements)."""
+
+    shortfall_mg: float
+    form: str
+    dose_mg: float
+    note: str
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    profile: Profile
+    targets: Targets
+    rules: Rules
+    days: tuple[DayPlan, ...]
+    solver: SolverInfo
+    locks: tuple[Lock, ...] = ()
+    excluded: tuple[str, ...] = ()
+    supplement: Supplement | None = None
+    notes: tuple[str, ...] = ()
+    version: int = PLAN_VERSION
+
+    def day(self, day: int) -> DayPlan:
+        for d in self.days:
+            if d.day == day:
+                return d
+        raise KeyError(f"day {day} is not in the plan (days {', '.join(str(d.day) for d in self.days)})")
+
+    def is_locked(self, day: int, slot: str, food_id: str | None = None) -> bool:
+        return any(lock.covers(day, slot, food_id) for lock in self.locks)
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, 6)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def plan_to_dict(plan: WeekPlan) -> dict[str, Any]:
+    """The JSON-ready dict of a plan (format version 1)."""
+    return _clean({
+        "version": plan.version,
+        "profile": {**asdict(plan.profile), "overrides": dict(plan.profile.overrides)},
+        "targets": asdict(plan.targets),
+        "rules": asdict(plan.rules),
+        "days": [{"day": d.day,
+                  "meals": [{"slot": m.slot, "items": [asdict(i) for i in m.items]} for m in d.meals],
+                  "totals": dict(d.totals), "measured": dict(d.measured)} for d in plan.days],
+        "locks": [asdict(lock) for lock in plan.locks],
+        "excluded": list(plan.excluded),
+        "supplement": asdict(plan.supplement) if plan.supplement else None,
+        "solver": asdict(plan.solver),
+        "notes": list(plan.notes),
+    })
+
+
+def plan_to_json(plan: WeekPlan) -> str:
+    return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+def _need(d: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...], example: str) -> Any:
+    if not isinstance(d, Mapping):
+        raise PlanFormatError(f"{where} must be an object like {{...}}")
+    if key not in d:
+        raise PlanFormatError(f"{where}.{key} is missing; expected e.g. {example}")
+    value = d[key]
+    if kind is float and isinstance(value, bool):
+        raise PlanFormatError(f"{where}.{key} must be a number, e.g. {example}")
+    if kind is float:
+        kind = (int, float)
+    if not isinstance(value, kind):
+        raise PlanFormatError(f"{where}.{key} has {type(value).__name__} {value!r}; expected e.g. {example}")
+    return value
+
+
+def _dc_from(cls: type, d: Any, where: str) -> Any:
+    """Build a flat dataclass from a dict, keeping only known fields and converting lists to tuples."""
+    if not isinstance(d, Mapping):
+        raise PlanFormatError(f"{where} must be an object like {{...}}, not {type(d).__name__}")
+    known = {f.name for f in fields(cls)}
+    kwargs = {}
+    for k, v in d.items():
+        if k in known:
+            kwargs[k] = tuple(v) if isinstance(v, list) else v
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise PlanFormatError(f"{where}: {exc}") from None
+
+
+def plan_from_dict(d: Any) -> WeekPlan:
+    """Read a plan dict (format version 1); raises PlanFormatError naming the bad field."""
+    if not isinstance(d, Mapping):
+        raise PlanFormatError("a plan must be a JSON object with version, profile, targets and days")
+    version = _need(d, "version", "plan", int, "1")
+    if version != PLAN_VERSION:
+        raise PlanFormatError(f"plan.version is {version}; this magplan reads version {PLAN_VERSION} "
+                              "(a newer magplan wrote it; upgrade magplan)")
+    profile_d = dict(_need(d, "profile", "plan", dict, '{"age": 45, "sex": "female"}'))
+    profile_d["overrides"] = dict(profile_d.get("overrides") or {})
+    profile = _dc_from(Profile, profile_d, "plan.profile")
+    targets = _dc_from(Targets, _need(d, "targets", "plan", dict, '{"magnesium_mg": 320, ...}'), "plan.targets")
+    rules = _dc_from(Rules, d.get("rules") or {}, "plan.rules")
+    days = []
+    for i, day_d in enumerate(_need(d, "days", "plan", list, '[{"day": 1, "meals": [...]}]')):
+        where = f"plan.days[{i}]"
+        day_no = _need(day_d, "day", where, int, "1")
+        meals = []
+        for j, meal_d in enumerate(_need(day_d, "meals", where, list, '[{"slot": "breakfast", "items": []}]')):
+            mwhere = f"{where}.meals[{j}]"
+            slot = _need(meal_d, "slot", mwhere, str, '"breakfast"')
+            items = []
+            for k, item_d in enumerate(_need(meal_d, "items", mwhere, list, "[]")):
+                iwhere = f"{mwhere}.items[{k}]"
+                _need(item_d, "food_id", iwhere, str, '"almonds"')
+                servings = _need(item_d, "servings", iwhere, float, "1.0")
+                if not servings > 0:
+                    raise PlanFormatError(f"{iwhere}.servings is {servings}; it must be above 0, e.g. 1.0")
+                items.append(_dc_from(PlanItem, item_d, iwhere))
+            meals.append(Meal(slot=slot, items=tuple(items)))
+        days.append(DayPlan(day=day_no, meals=tuple(meals), totals=dict(day_d.get("totals") or {}),
+                            measured=dict(day_d.get("measured") or {})))
+    locks = tuple(_dc_from(Lock, x, f"plan.locks[{i}]") for i, x in enumerate(d.get("locks") or []))
+    supplement = d.get("supplement")
+    solver = _dc_from(SolverInfo, d.get("solver") or {"name": "unknown", "status": "unknown"}, "plan.solver")
+    return WeekPlan(
+        profile=profile, targets=targets, rules=rules, days=tuple(days), solver=solver, locks=locks,
+        excluded=tuple(d.get("excluded") or ()),
+        supplement=_dc_from(Supplement, supplement, "plan.supplement") if supplement else None,
+        notes=tuple(d.get("notes") or ()), version=version,
+    )
+
+
+def plan_from_json(text: str) -> WeekPlan:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    return plan_from_dict(data)
+
+
+def read_plan(path: str | Path) -> WeekPlan:
+    """Read a plan JSON file; raises PlanFormatError with the file name on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanFormatError(f"{path}: file not found; give the path of a plan written by 'magplan plan'") from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise PlanFormatError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+    try:
+        return plan_from_json(text)
+    except PlanFormatError as exc:
+        raise PlanFormatError(f"{path}: {exc}") from None
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write a file so that a crash leaves either the old or the new content, never a mix."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_plan(plan: WeekPlan, path: str | Path) -> None:
+    atomic_write_text(path, plan_to_json(plan))
+
+
+__all__ = [
+    "ACTIVITIES", "ALLERGENS", "DIETS", "PLAN_NUTRIENTS", "PLAN_VERSION", "SEXES", "SLOTS", "STATUSES",
+    "DayPlan", "Lock", "Meal", "PlanItem", "Profile", "Rules", "SolverInfo", "Supplement", "Targets", "WeekPlan",
+    "atomic_write_text", "plan_from_dict", "plan_from_json", "plan_to_dict", "plan_to_json", "read_plan",
+    "replace", "write_plan",
+]

@@ -1,0 +1,55 @@
+"""Turn (food, servings) into plan items and day totals from the food table; no solver here."""
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import pandas as pd
+
+from foods.schema import PLAN_NUTRIENTS
+from planner.model import DayPlan, Meal, PlanItem
+
+
+def _num(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    value = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(value) else value
+
+
+def make_item(foods: pd.DataFrame, food_id: str, servings: float) -> PlanItem:
+    """A PlanItem for ``servings`` of ``food_id``. Needs: name, fdc_id, serving_label, serving_g,
+    price_usd_per_100g and the PLAN_NUTRIENTS columns."""
+    row = foods.loc[food_id]
+    grams = float(servings) * float(row["serving_g"])
+    values = {}
+    for n in PLAN_NUTRIENTS:
+        per100 = _num(row[n])
+        values[n] = None if per100 is None else round(per100 * grams / 100.0, 4)
+    price = _num(row["price_usd_per_100g"])
+    fdc = row["fdc_id"]
+    return PlanItem(
+        food_id=food_id, name=str(row["name"]), fdc_id=None if pd.isna(fdc) else int(fdc),
+        servings=float(servings), serving_label=str(row["serving_label"]), grams=round(grams, 4),
+        cost_usd=None if price is None else round(price * grams / 100.0, 4), **values,
+    )
+
+
+def day_totals(items: Iterable[PlanItem]) -> tuple[dict[str, float], dict[str, float]]:
+    """(totals, measured share by grams) over items, for PLAN_NUTRIENTS and cost_usd."""
+    items = list(items)
+    grams = sum(i.grams for i in items)
+    totals: dict[str, float] = {}
+    measured: dict[str, float] = {}
+    for n in (*PLAN_NUTRIENTS, "cost_usd"):
+        known = [i for i in items if getattr(i, n) is not None]
+        totals[n] = round(sum(getattr(i, n) for i in known), 4)
+        measured[n] = round(sum(i.grams for i in known) / grams, 4) if grams else 1.0
+    return totals, measured
+
+
+def make_day(day: int, meals: Iterable[Meal]) -> DayPlan:
+    """A DayPlan with totals recomputed from its items."""
+    meals = tuple(meals)
+    totals, measured = day_totals(i for m in meals for i in m.items)
+    return DayPlan(day=day, meals=meals, totals=totals, measured=measured)
