@@ -82,3 +82,14 @@ def curated() -> pd.DataFrame:
 def usda_all() -> pd.DataFrame:
     """Every SR Legacy food with a magnesium value, as a food table (loaded once)."""
     return foods.load_usda_foods()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_data(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real user data folder or database."""
+    home = tmp_path_factory.mktemp("magplan_home")
+    monkeypatch.setenv("MAGPLAN_HOME", str(home))
+    monkeypatch.delenv("MAGPLAN_DB", raising=False)
+    monkeypatch.delenv("FDC_API_KEY", raising=False)
+    monkeypatch.delenv("FDC_BASE_URL", raising=False)
+    return home
