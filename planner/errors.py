@@ -20,6 +20,10 @@ class PlanError(MagplanError):
         self.explanation = explanation
 
 
+class ChangeError(MagplanError, ValueError):
+    """A requested change to a plan is invalid (unknown day, slot or food, a locked item, a bad servings value)."""
+
+
 class SolverError(MagplanError):
     """The solver failed for a reason other than infeasibility (not installed, crashed, time out with no plan)."""
 
@@ -29,6 +33,6 @@ class StoreError(MagplanError):
 
 
 __all__ = [
-    "FDCError", "FoodTableError", "MagplanError", "PlanError", "PlanFormatError", "ProfileError",
+    "ChangeError", "FDCError", "FoodTableError", "MagplanError", "PlanError", "PlanFormatError", "ProfileError",
     "SolverError", "StoreError",
 ]
