@@ -1,0 +1,379 @@
+"""Writers for plans and shopping lists: CSV, Markdown and standalone HTML.
+
+Every CSV cell goes through ``safe_cell`` (OWASP CSV injection: a text cell starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return is prefixed with a single quote), because food names can come from
+user tables and FoodData Central. Every HTML value goes through ``html.escape``. Markdown escapes the
+characters that would change the document's structure.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import math
+import re
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from planner.model import DayPlan, PlanItem, WeekPlan
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner.shopping import ShoppingList
+
+# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV Injection"), plus LF.
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+PLAN_CSV_COLUMNS: tuple[str, ...] = (
+    "day", "slot", "food_id", "name", "servings", "serving_label", "grams", "magnesium_mg", "energy_kcal",
+    "protein_g", "cost_usd",
+)
+
+CHECK = "✓"
+CROSS = "✗"
+
+
+# --- cells ----------------------------------------------------------------------------------------
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _fmt_number(value: float) -> str:
+    """A plain decimal without float noise: 12.5, 3, 0.1234."""
+    if math.isinf(value):
+        return ""
+    text = f"{round(value, 4):.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def safe_cell(value: Any) -> str:
+    """One CSV cell as text, neutralised against spreadsheet formula injection.
+
+    None/NaN -> ''; numbers -> plain decimals; text starting with ``=``, ``+``, ``-``, ``@``, tab, CR or LF
+    (also after leading spaces) -> prefixed with a single quote, e.g. ``=1+1`` -> ``'=1+1``.
+    """
+    if _is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _fmt_number(value)
+    try:
+        import numpy as np
+
+        if isinstance(value, np.integer):
+            return str(int(value))
+        if isinstance(value, np.floating):
+            return _fmt_number(float(value))
+    except ImportError:  # pragma: no cover
+        pass
+    text = str(value)
+    stripped = text.lstrip(" ")
+    if text.startswith(FORMULA_TRIGGERS) or stripped.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV document (UTF-8 text, '\\n' line ends, minimal quoting) with every cell through safe_cell."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return buf.getvalue()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md_text(value: Any) -> str:
+    """Text safe inside a Markdown line: structure characters escaped, newlines flattened."""
+    if _is_missing(value):
+        return ""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def h(value: Any) -> str:
+    """HTML-escaped text (quotes included); None/NaN -> ''."""
+    return "" if _is_missing(value) else html.escape(str(value), quote=True)
+
+
+# --- amounts --------------------------------------------------------------------------------------
+def fmt_qty(value: float) -> str:
+    """0.5 -> '1/2', 1.5 -> '1 1/2', 2 -> '2', 0.3 -> '0.3' (halves, thirds, quarters, eighths as fractions)."""
+    if value <= 0 or math.isnan(value):
+        return _fmt_number(value)
+    frac = Fraction(value).limit_denominator(8)
+    if frac.denominator in (1, 2, 3, 4, 8) and abs(float(frac) - value) < 1e-6:
+        whole, rest = divmod(frac.numerator, frac.denominator)
+        if rest == 0:
+            return str(whole)
+        part = f"{rest}/{frac.denominator}"
+        return f"{whole} {part}" if whole else part
+    return _fmt_number(round(value, 2))
+
+
+_LEADING_QTY = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s+(.*)$")
+
+
+def _parse_qty(text: str) -> float:
+    parts = text.split()
+    total = 0.0
+    for p in parts:
+        if "/" in p:
+            num, den = p.split("/", 1)
+            total += int(num) / int(den)
+        else:
+            total += float(p)
+    return total
+
+
+def scaled_serving(servings: float, serving_label: str) -> str:
+    """'1/2 cup cooked' x 1.5 -> '3/4 cup cooked'; labels without a leading amount -> '1.5 x 1 medium'.
+
+    A parenthesised count in the label ("1 oz (about 23 almonds)") is kept only at 1 serving.
+    """
+    label = " ".join(str(serving_label).split())
+    if abs(servings - 1.0) < 1e-9:
+        return label
+    m = _LEADING_QTY.match(label)
+    if m:
+        qty = _parse_qty(m.group(1)) * servings
+        rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", m.group(2)).strip()
+        return f"{fmt_qty(qty)} {rest}".strip()
+    return f"{fmt_qty(servings)} × {label}"
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    if value is None or _is_missing(value):
+        return "?"
+    if digits == 0:
+        return f"{value:,.0f}"
+    return f"{value:,.{digits}f}"
+
+
+def _money(value: float | None) -> str:
+    return "no price" if value is None or _is_missing(value) else f"${value:,.2f}"
+
+
+# --- plan writers ---------------------------------------------------------------------------------
+def item_line(item: PlanItem) -> str:
+    """'1/2 cup cooked Brown rice (cooked) — 98 g, 42 mg Mg, 108 kcal' (plain text, not escaped)."""
+    amount = scaled_serving(item.servings, item.serving_label)
+    return (f"{amount} {item.name} — {_num(item.grams)} g, {_num(item.magnesium_mg)} mg Mg, "
+            f"{_num(item.energy_kcal)} kcal")
+
+
+def _day_checks(plan: WeekPlan, day: DayPlan) -> list[tuple[str, str, bool | None]]:
+    """(label, 'value vs target', met?) for the day's headline totals."""
+    t = plan.targets
+    tot = day.totals
+    out: list[tuple[str, str, bool | None]] = []
+
+    def get(name: str) -> float | None:
+        v = tot.get(name)
+        share = day.measured.get(name)
+        if v is None or _is_missing(v) or (share is not None and float(share) == 0.0):
+            return None  # nothing measured: unknown, not zero
+        return float(v)
+
+    mg = get("magnesium_mg")
+    out.append(("Magnesium", f"{_num(mg)} mg of {_num(t.magnesium_mg)} mg target",
+                None if mg is None else mg >= t.magnesium_mg - 1e-6))
+    kcal = get("energy_kcal")
+    out.append(("Energy", f"{_num(kcal)} kcal (range {_num(t.energy_kcal_min)}–{_num(t.energy_kcal_max)})",
+                None if kcal is None else t.energy_kcal_min - 1e-6 <= kcal <= t.energy_kcal_max + 1e-6))
+    prot = get("protein_g")
+    out.append(("Protein", f"{_num(prot)} g (min {_num(t.protein_g_min)} g)",
+                None if prot is None else prot >= t.protein_g_min - 1e-6))
+    fiber = get("fiber_g")
+    out.append(("Fiber", f"{_num(fiber)} g (min {_num(t.fiber_g_min)} g)",
+                None if fiber is None else fiber >= t.fiber_g_min - 1e-6))
+    sodium = get("sodium_mg")
+    out.append(("Sodium", f"{_num(sodium)} mg (max {_num(t.sodium_mg_max)} mg)",
+                None if sodium is None else sodium <= t.sodium_mg_max + 1e-6))
+    return out
+
+
+def _day_cost(day: DayPlan) -> str:
+    cost = day.totals.get("cost_usd")
+    share = day.measured.get("cost_usd")
+    text = _money(None if cost is None else float(cost))
+    if share is not None and float(share) < 1.0 - 1e-9 and cost is not None:
+        text += f" (priced items only: {float(share) * 100:.0f}% of grams)"
+    return text
+
+
+def _mg_measured_note(day: DayPlan) -> str | None:
+    share = day.measured.get("magnesium_mg")
+    if share is None or float(share) >= 1.0 - 1e-9:
+        return None
+    return f"magnesium measured for {float(share) * 100:.0f}% of the day's grams"
+
+
+def solver_line(plan: WeekPlan) -> str:
+    """'Solver: highs, optimal, 1.2 s, gap 0.5%' (plain text)."""
+    s = plan.solver
+    parts = [f"Solver: {s.name}", s.status]
+    if s.seconds is not None:
+        parts.append(f"{s.seconds:.1f} s")
+    if s.gap is not None:
+        parts.append(f"gap {s.gap * 100:.2f}%")
+    if s.objective is not None:
+        parts.append(f"objective {s.objective:.4g}")
+    return ", ".join(parts)
+
+
+def supplement_line(plan: WeekPlan) -> str | None:
+    sup = plan.supplement
+    if sup is None:
+        return None
+    return (f"Supplement: foods fall {sup.shortfall_mg:.0f} mg short; suggested {sup.dose_mg:.0f} mg "
+            f"{sup.form}. {sup.note}").strip()
+
+
+def plan_to_markdown(plan: WeekPlan) -> str:
+    """A readable week: a heading per day, the items per meal, the day's totals vs targets, notes."""
+    t = plan.targets
+    lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
+    who = f"{plan.profile.age}-year-old {plan.profile.sex}, {plan.profile.diet}"
+    lines.append(f"For: {md_text(who)}. Daily magnesium target: {_num(t.magnesium_mg)} mg"
+                 + (f" ({md_text(t.magnesium_source)})" if t.magnesium_source else "") + ".")
+    lines.append("")
+    for day in plan.days:
+        mg = day.totals.get("magnesium_mg")
+        met = mg is not None and not _is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
+        lines.append(f"## Day {day.day} {CHECK if met else ''}".rstrip())
+        lines.append("")
+        for meal in day.meals:
+            lines.append(f"### {md_text(meal.slot.capitalize())}")
+            lines.append("")
+            if not meal.items:
+                lines.append("- (nothing)")
+            for item in meal.items:
+                lines.append(f"- {md_text(item_line(item))}")
+            lines.append("")
+        lines.append("**Totals**")
+        lines.append("")
+        for label, text, ok in _day_checks(plan, day):
+            mark = "" if ok is None else (f" {CHECK}" if ok else f" {CROSS}")
+            lines.append(f"- {label}: {md_text(text)}{mark}")
+        lines.append(f"- Cost: {md_text(_day_cost(day))}")
+        note = _mg_measured_note(day)
+        if note:
+            lines.append(f"- Note: {md_text(note)}")
+        lines.append("")
+    lines.append("---")
+    lines.append("")
+    lines.append(md_text(solver_line(plan)))
+    sup = supplement_line(plan)
+    if sup:
+        lines.append("")
+        lines.append(md_text(sup))
+    if plan.notes:
+        lines.append("")
+        lines.append("**Notes**")
+        lines.append("")
+        for n in plan.notes:
+            lines.append(f"- {md_text(n)}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def plan_rows(plan: WeekPlan) -> list[list[Any]]:
+    """One list per item in PLAN_CSV_COLUMNS order."""
+    rows: list[list[Any]] = []
+    for day in plan.days:
+        for meal in day.meals:
+            for it in meal.items:
+                rows.append([day.day, meal.slot, it.food_id, it.name, it.servings, it.serving_label, it.grams,
+                             it.magnesium_mg, it.energy_kcal, it.protein_g, it.cost_usd])
+    return rows
+
+
+def plan_to_csv(plan: WeekPlan) -> str:
+    """One row per item: day, slot, food_id, name, servings, serving_label, grams, magnesium_mg,
+    energy_kcal, protein_g, cost_usd (spreadsheet-safe; empty cell = unknown)."""
+    return rows_to_csv(PLAN_CSV_COLUMNS, plan_rows(plan))
+
+
+_HTML_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:60rem;
+color:#111;line-height:1.4;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.25rem}h2{font-size:1.25rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #999}
+h3{font-size:1rem;margin:.75rem 0 .25rem}
+table{border-collapse:collapse;width:100%;margin:.25rem 0 .75rem}
+th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.ok{color:#060}.bad{color:#a00}.muted{color:#555;font-size:.9rem}
+.box{display:inline-block;width:.9em;height:.9em;border:1px solid #333;margin-right:.4em;vertical-align:-.1em}
+section{break-inside:avoid;page-break-inside:avoid}
+@media print{body{margin:0;max-width:none;font-size:11pt}a{color:inherit;text-decoration:none}
+.noprint{display:none}h2{break-after:avoid;page-break-after:avoid}}
+"""
+
+
+def html_page(title: str, body: str) -> str:
+    """A standalone HTML5 page with inline, print-friendly CSS; ``body`` must already be escaped."""
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{h(title)}</title>\n<style>{_HTML_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def plan_to_html(plan: WeekPlan) -> str:
+    """A printable standalone page of the week (one section per day; everything HTML-escaped)."""
+    t = plan.targets
+    parts = [f"<h1>Magnesium meal plan ({len(plan.days)} days)</h1>",
+             f"<p class=\"muted\">Daily magnesium target: {h(_num(t.magnesium_mg))} mg"
+             + (f" ({h(t.magnesium_source)})" if t.magnesium_source else "") + "</p>"]
+    for day in plan.days:
+        mg = day.totals.get("magnesium_mg")
+        met = mg is not None and not _is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
+        parts.append("<section>")
+        parts.append(f"<h2>Day {h(day.day)}" + (f" <span class=\"ok\">{CHECK}</span>" if met else "") + "</h2>")
+        parts.append("<table><thead><tr><th>Meal</th><th>Food</th><th>Amount</th><th class=\"num\">g</th>"
+                     "<th class=\"num\">Mg (mg)</th><th class=\"num\">kcal</th><th class=\"num\">Cost</th>"
+                     "</tr></thead><tbody>")
+        for meal in day.meals:
+            for it in meal.items:
+                parts.append(
+                    f"<tr><td>{h(meal.slot.capitalize())}</td><td>{h(it.name)}</td>"
+                    f"<td>{h(scaled_serving(it.servings, it.serving_label))}</td>"
+                    f"<td class=\"num\">{h(_num(it.grams))}</td><td class=\"num\">{h(_num(it.magnesium_mg))}</td>"
+                    f"<td class=\"num\">{h(_num(it.energy_kcal))}</td><td class=\"num\">{h(_money(it.cost_usd))}</td>"
+                    "</tr>")
+        parts.append("</tbody></table>")
+        parts.append("<ul>")
+        for label, text, ok in _day_checks(plan, day):
+            mark = "" if ok is None else (f" <span class=\"ok\">{CHECK}</span>" if ok
+                                          else f" <span class=\"bad\">{CROSS}</span>")
+            parts.append(f"<li>{h(label)}: {h(text)}{mark}</li>")
+        parts.append(f"<li>Cost: {h(_day_cost(day))}</li>")
+        note = _mg_measured_note(day)
+        if note:
+            parts.append(f"<li>Note: {h(note)}</li>")
+        parts.append("</ul></section>")
+    parts.append(f"<p class=\"muted\">{h(solver_line(plan))}</p>")
+    sup = supplement_line(plan)
+    if sup:
+        parts.append(f"<p>{h(sup)}</p>")
+    if plan.notes:
+        parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{h(n)}</li>" for n in plan.notes) + "</ul>")
+    return html_page("Magnesium meal plan", "\n".join(parts))
+
+
+__all__ = [
+    "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "fmt_qty", "h", "html_page", "item_line", "md_text", "plan_rows",
+    "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv", "safe_cell", "scaled_serving",
+]

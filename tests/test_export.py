@@ -1,0 +1,125 @@
+"""The writers in planner/export.py: plan and shopping-list CSV / Markdown / HTML, and CSV safety."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+
+from planner.export import (fmt_qty, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, scaled_serving)
+from planner.model import Meal, Profile, Rules, SolverInfo, Supplement, Targets, WeekPlan
+from planner.nutrition import make_day, make_item
+
+TARGETS = Targets(magnesium_mg=320, energy_kcal_min=1800, energy_kcal_max=2200, protein_g_min=46,
+                  fiber_g_min=25, sodium_mg_max=2300, iron_mg=18, vitamin_d_ug=15, vitamin_b12_ug=2.4,
+                  calcium_mg=1000, potassium_mg=2600, magnesium_ul_supplemental_mg=350)
+
+EVIL = "=HYPERLINK(\"http://x\",\"y\")"
+
+
+@pytest.fixture
+def foods(make_foods) -> pd.DataFrame:
+    return make_foods({
+        "rice": {"name": "Brown rice (cooked)", "serving_label": "1/2 cup cooked", "serving_g": 98.0,
+                 "magnesium_mg": 43.0, "energy_kcal": 110.0, "protein_g": 2.5, "price_usd_per_100g": 0.25},
+        "seeds": {"name": "Pumpkin <seeds> & co", "serving_label": "1 oz", "serving_g": 28.35,
+                  "magnesium_mg": 592.0, "energy_kcal": 559.0, "protein_g": 30.0, "price_usd_per_100g": 1.0},
+        "evil": {"name": EVIL, "serving_label": "1 piece", "serving_g": 50.0, "magnesium_mg": 10.0,
+                 "energy_kcal": 100.0, "protein_g": 1.0, "price_usd_per_100g": float("nan")},
+    })
+
+
+@pytest.fixture
+def plan(foods) -> WeekPlan:
+    d1 = make_day(1, (Meal("breakfast", (make_item(foods, "seeds", 2.0),)),
+                      Meal("dinner", (make_item(foods, "rice", 1.0),))))
+    d2 = make_day(2, (Meal("lunch", (make_item(foods, "evil", 1.0), make_item(foods, "rice", 1.5))),))
+    return WeekPlan(profile=Profile(age=45), targets=TARGETS, rules=Rules(days=2), days=(d1, d2),
+                    solver=SolverInfo("highs", "optimal", 1.0, 1.0, 0.0, 0.42),
+                    supplement=Supplement(shortfall_mg=20.0, form="magnesium glycinate", dose_mg=100.0,
+                                          note="Ask your doctor first."),
+                    notes=("Prices are 2017/18 and 2022 dollars.",))
+
+
+# --- safe_cell --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("raw, expected", [
+    ("=1+1", "'=1+1"),
+    ("+41 79 000", "'+41 79 000"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+    ("\tcmd", "'\tcmd"),
+    ("\rcmd", "'\rcmd"),
+    ("\ncmd", "'\ncmd"),
+    ("  =1+1", "'  =1+1"),
+    (EVIL, "'" + EVIL),
+    ("Almonds", "Almonds"),
+    ("Dark chocolate 70-85%", "Dark chocolate 70-85%"),
+    ("", ""),
+    (None, ""),
+    (float("nan"), ""),
+    (pd.NA, ""),
+    (12.5, "12.5"),
+    (3, "3"),
+    (0.1 + 0.2, "0.3"),
+])
+def test_safe_cell_neutralises_formula_starts(raw, expected):
+    assert safe_cell(raw) == expected
+
+
+# --- amounts ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("value, text", [(0.5, "1/2"), (1.5, "1 1/2"), (2.0, "2"), (0.75, "3/4"), (0.3, "0.3"),
+                                         (1 / 3, "1/3")])
+def test_fmt_qty(value, text):
+    assert fmt_qty(value) == text
+
+
+@pytest.mark.parametrize("servings, label, text", [
+    (1.0, "1/2 cup cooked", "1/2 cup cooked"),
+    (1.5, "1/2 cup cooked", "3/4 cup cooked"),
+    (2.0, "1 oz (about 23 almonds)", "2 oz"),
+    (1.0, "1 oz (about 23 almonds)", "1 oz (about 23 almonds)"),
+    (0.5, "medium banana", "1/2 × medium banana"),
+])
+def test_scaled_serving(servings, label, text):
+    assert scaled_serving(servings, label) == text
+
+
+# --- plan writers -----------------------------------------------------------------------------------
+def test_plan_markdown_lists_days_items_totals_and_notes(plan):
+    md = plan_to_markdown(plan)
+    lines = md.splitlines()
+    assert "## Day 1 ✓" in lines  # 2 oz seeds = 335.7 mg + rice 42 mg >= 320
+    assert "## Day 2" in lines  # 10 + 63 mg < 320: no check mark
+    assert "- 1/2 cup cooked Brown rice (cooked) — 98 g, 42 mg Mg, 108 kcal" in lines
+    assert "- 3/4 cup cooked Brown rice (cooked) — 147 g, 63 mg Mg, 162 kcal" in lines
+    assert any(line.startswith("- Magnesium: 378 mg of 320 mg target ✓") for line in lines)
+    assert any(line.startswith("- Magnesium: 68 mg of 320 mg target ✗") for line in lines)
+    assert "Solver: highs, optimal, 0.4 s, gap 0.00%, objective 1" in md
+    assert "magnesium glycinate" in md and "Ask your doctor first." in md
+    assert "- Prices are 2017/18 and 2022 dollars." in lines
+    assert "Pumpkin \\<seeds\\> & co" in md  # markdown/HTML structure characters escaped
+
+
+def test_plan_csv_one_row_per_item_and_safe(plan):
+    text = plan_to_csv(plan)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["day", "slot", "food_id", "name", "servings", "serving_label", "grams", "magnesium_mg",
+                       "energy_kcal", "protein_g", "cost_usd"]
+    assert len(rows) == 1 + 4
+    assert rows[2] == ["1", "dinner", "rice", "Brown rice (cooked)", "1", "1/2 cup cooked", "98", "42.14", "107.8",
+                       "2.45", "0.245"]
+    evil = rows[3]
+    assert evil[3] == "'" + EVIL and evil[10] == ""  # neutralised name; no price -> empty cell
+    frame = pd.read_csv(io.StringIO(text))
+    assert frame["grams"].sum() == pytest.approx(2 * 28.35 + 98 + 50 + 147)
+
+
+def test_plan_html_is_standalone_and_escaped(plan):
+    page = plan_to_html(plan)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<style>" in page and "@media print" in page
+    assert "Pumpkin &lt;seeds&gt; &amp; co" in page
+    assert "<seeds>" not in page
+    assert "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)" in page
+    assert page.count("<section>") == 2
