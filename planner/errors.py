@@ -32,7 +32,15 @@ class StoreError(MagplanError):
     """The saved-plans database cannot be used (read-only, locked, corrupted, from a newer version)."""
 
 
+class ShoppingError(MagplanError, ValueError):
+    """A shopping-list request is not valid (days, people, a plan food missing from the food table)."""
+
+
+class PantryError(ShoppingError):
+    """A pantry table is not valid: names the file, row, column and a valid value."""
+
+
 __all__ = [
-    "ChangeError", "FDCError", "FoodTableError", "MagplanError", "PlanError", "PlanFormatError", "ProfileError",
-    "SolverError", "StoreError",
+    "ChangeError", "FDCError", "FoodTableError", "MagplanError", "PantryError", "PlanError", "PlanFormatError",
+    "ProfileError", "ShoppingError", "SolverError", "StoreError",
 ]
