@@ -8,7 +8,7 @@ import json
 import math
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -220,34 +220,176 @@ def plan_to_json(plan: WeekPlan) -> str:
     return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
 
 
-def _need(d: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...], example: str) -> Any:
+_TYPE_WORDS: dict[str, tuple[str, str]] = {
+    # annotation -> (what it must be, an example)
+    "int": ("a whole number", "1"),
+    "float": ("a number", "1.5"),
+    "str": ("text", '"text"'),
+    "bool": ("true or false", "true"),
+    "tuple[str, ...]": ("a list of texts", '["a", "b"]'),
+    "Mapping[str, float]": ("an object of numbers", '{"magnesium_mg": 400}'),
+}
+MAX_DAY = 366
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value: Any) -> str:
+    return {dict: "object", list: "list", str: "text", bool: "boolean", type(None): "null"}.get(
+        type(value), "number" if isinstance(value, (int, float)) else type(value).__name__)
+
+
+def _bad(where: str, value: Any, what: str, example: str) -> PlanFormatError:
+    return PlanFormatError(f"{where} is {_kind(value)} {_show(value)}; it must be {what}, e.g. {example}")
+
+
+def _finite_number(value: Any, where: str, example: str) -> Any:
+    """``value`` if it is a finite JSON number (int or float, not a boolean); else PlanFormatError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _bad(where, value, "a number", example)
+    try:
+        as_float = float(value)
+    except OverflowError:
+        raise PlanFormatError(f"{where} is a number too large to use; it must be a finite number, "
+                              f"e.g. {example}") from None
+    if math.isnan(as_float) or math.isinf(as_float):
+        raise PlanFormatError(f"{where} is {value}; it must be a finite number, e.g. {example}")
+    return value
+
+
+def _text(value: Any, where: str, example: str) -> str:
+    if not isinstance(value, str):
+        raise _bad(where, value, "text", example)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PlanFormatError(f"{where} contains a character that is not valid Unicode "
+                              f"(a lone surrogate); write plain text, e.g. {example}") from None
+    return value
+
+
+def _check_value(value: Any, annotation: str, where: str, example: str) -> Any:
+    """Check one field of a flat dataclass against its annotation; return the value to store."""
+    optional = annotation.endswith(" | None")
+    base = annotation[: -len(" | None")] if optional else annotation
+    what = _TYPE_WORDS.get(base, ("a value", example))[0]
+    if value is None:
+        if optional:
+            return None
+        raise PlanFormatError(f"{where} is null; it must be {what}, e.g. {example}")
+    if base == "int":
+        if isinstance(value, float) and not isinstance(value, bool) and math.isfinite(value) \
+                and value == int(value):
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _bad(where, value, what, example)
+        return value
+    if base == "float":
+        return _finite_number(value, where, example)
+    if base == "str":
+        return _text(value, where, example)
+    if base == "bool":
+        if not isinstance(value, bool):
+            raise _bad(where, value, what, example)
+        return value
+    if base == "tuple[str, ...]":
+        if not isinstance(value, (list, tuple)):
+            raise _bad(where, value, what, example)
+        return tuple(_text(v, f"{where}[{i}]", '"text"') for i, v in enumerate(value))
+    if base == "Mapping[str, float]":
+        if not isinstance(value, Mapping):
+            raise _bad(where, value, what, example)
+        return {_text(k, f"{where} key", '"magnesium_mg"'): _finite_number(v, f"{where}.{k}", "400")
+                for k, v in value.items()}
+    # A field type this reader does not know (added later): keep the value, lists as tuples.
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _example(f: Any) -> str:
+    base = str(f.type).replace(" | None", "")
+    if f.default is not MISSING and f.default is not None and isinstance(f.default, (int, float, str, tuple)):
+        try:
+            return json.dumps(list(f.default) if isinstance(f.default, tuple) else f.default)
+        except (TypeError, ValueError):
+            pass
+    return _TYPE_WORDS.get(base, ("", "..."))[1]
+
+
+def _need(d: Any, key: str, where: str, kind: type | tuple[type, ...], example: str) -> Any:
     if not isinstance(d, Mapping):
-        raise PlanFormatError(f"{where} must be an object like {{...}}")
+        raise PlanFormatError(f"{where} is {_kind(d)} {_show(d)}; it must be an object like {{...}}")
     if key not in d:
         raise PlanFormatError(f"{where}.{key} is missing; expected e.g. {example}")
     value = d[key]
-    if kind is float and isinstance(value, bool):
-        raise PlanFormatError(f"{where}.{key} must be a number, e.g. {example}")
     if kind is float:
-        kind = (int, float)
+        return _finite_number(value, f"{where}.{key}", example)
+    if kind is int and isinstance(value, bool):
+        raise _bad(f"{where}.{key}", value, "a whole number", example)
+    if kind is str:
+        return _text(value, f"{where}.{key}", example)
     if not isinstance(value, kind):
-        raise PlanFormatError(f"{where}.{key} has {type(value).__name__} {value!r}; expected e.g. {example}")
+        raise PlanFormatError(f"{where}.{key} is {_kind(value)} {_show(value)}; expected e.g. {example}")
     return value
 
 
 def _dc_from(cls: type, d: Any, where: str) -> Any:
-    """Build a flat dataclass from a dict, keeping only known fields and converting lists to tuples."""
+    """Build a flat dataclass from a dict: known fields only, each checked against its type."""
     if not isinstance(d, Mapping):
-        raise PlanFormatError(f"{where} must be an object like {{...}}, not {type(d).__name__}")
-    known = {f.name for f in fields(cls)}
+        raise PlanFormatError(f"{where} is {_kind(d)} {_show(d)}; it must be an object like {{...}}")
     kwargs = {}
-    for k, v in d.items():
-        if k in known:
-            kwargs[k] = tuple(v) if isinstance(v, list) else v
+    for f in fields(cls):
+        if f.name in d:
+            kwargs[f.name] = _check_value(d[f.name], str(f.type), f"{where}.{f.name}", _example(f))
+        elif f.default is MISSING and f.default_factory is MISSING:  # type: ignore[misc]
+            raise PlanFormatError(f"{where}.{f.name} is missing; expected e.g. {_example(f)}")
     try:
         return cls(**kwargs)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:  # pragma: no cover - every field is checked above
         raise PlanFormatError(f"{where}: {exc}") from None
+
+
+def _number_map(value: Any, where: str) -> dict[str, float | None]:
+    """A day's totals/measured: an object of numbers (null is an unknown value)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _bad(where, value, "an object of numbers", '{"magnesium_mg": 420.5}')
+    out: dict[str, float | None] = {}
+    for k, v in value.items():
+        key = _text(k, f"{where} key", '"magnesium_mg"')
+        out[key] = None if v is None else _finite_number(v, f"{where}.{key}", "420.5")
+    return out
+
+
+def _texts(value: Any, where: str, example: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _bad(where, value, "a list of texts", example)
+    return tuple(_text(v, f"{where}[{i}]", '"text"') for i, v in enumerate(value))
+
+
+def _day_number(value: int, where: str) -> int:
+    if not 1 <= value <= MAX_DAY:
+        raise PlanFormatError(f"{where} is {_show(value)}; days are numbered from 1 (up to {MAX_DAY}), e.g. 1")
+    return value
+
+
+def _slot(value: str, where: str) -> str:
+    if value not in SLOTS:
+        raise PlanFormatError(f"{where} is {_show(value)}; it must be one of {', '.join(SLOTS)}, e.g. \"dinner\"")
+    return value
+
+
+def _lock_from(d: Any, where: str) -> Lock:
+    lock = _dc_from(Lock, d, where)
+    _day_number(lock.day, f"{where}.day")
+    if lock.slot is not None:
+        _slot(lock.slot, f"{where}.slot")
+    return lock
 
 
 def plan_from_dict(d: Any) -> WeekPlan:
@@ -256,21 +398,27 @@ def plan_from_dict(d: Any) -> WeekPlan:
         raise PlanFormatError("a plan must be a JSON object with version, profile, targets and days")
     version = _need(d, "version", "plan", int, "1")
     if version != PLAN_VERSION:
-        raise PlanFormatError(f"plan.version is {version}; this magplan reads version {PLAN_VERSION} "
+        raise PlanFormatError(f"plan.version is {_show(version)}; this magplan reads version {PLAN_VERSION} "
                               "(a newer magplan wrote it; upgrade magplan)")
     profile_d = dict(_need(d, "profile", "plan", dict, '{"age": 45, "sex": "female"}'))
-    profile_d["overrides"] = dict(profile_d.get("overrides") or {})
+    if profile_d.get("overrides") is None:
+        profile_d["overrides"] = {}
     profile = _dc_from(Profile, profile_d, "plan.profile")
     targets = _dc_from(Targets, _need(d, "targets", "plan", dict, '{"magnesium_mg": 320, ...}'), "plan.targets")
     rules = _dc_from(Rules, d.get("rules") or {}, "plan.rules")
     days = []
+    seen_days: set[int] = set()
     for i, day_d in enumerate(_need(d, "days", "plan", list, '[{"day": 1, "meals": [...]}]')):
         where = f"plan.days[{i}]"
-        day_no = _need(day_d, "day", where, int, "1")
+        day_no = _day_number(_need(day_d, "day", where, int, "1"), f"{where}.day")
+        if day_no in seen_days:
+            raise PlanFormatError(f"{where}.day is {day_no}, but day {day_no} is already in the plan; "
+                                  "each day appears once, e.g. 1, 2, 3")
+        seen_days.add(day_no)
         meals = []
         for j, meal_d in enumerate(_need(day_d, "meals", where, list, '[{"slot": "breakfast", "items": []}]')):
             mwhere = f"{where}.meals[{j}]"
-            slot = _need(meal_d, "slot", mwhere, str, '"breakfast"')
+            slot = _slot(_need(meal_d, "slot", mwhere, str, '"breakfast"'), f"{mwhere}.slot")
             items = []
             for k, item_d in enumerate(_need(meal_d, "items", mwhere, list, "[]")):
                 iwhere = f"{mwhere}.items[{k}]"
@@ -280,16 +428,19 @@ def plan_from_dict(d: Any) -> WeekPlan:
                     raise PlanFormatError(f"{iwhere}.servings is {servings}; it must be above 0, e.g. 1.0")
                 items.append(_dc_from(PlanItem, item_d, iwhere))
             meals.append(Meal(slot=slot, items=tuple(items)))
-        days.append(DayPlan(day=day_no, meals=tuple(meals), totals=dict(day_d.get("totals") or {}),
-                            measured=dict(day_d.get("measured") or {})))
-    locks = tuple(_dc_from(Lock, x, f"plan.locks[{i}]") for i, x in enumerate(d.get("locks") or []))
+        days.append(DayPlan(day=day_no, meals=tuple(meals), totals=_number_map(day_d.get("totals"), f"{where}.totals"),
+                            measured=_number_map(day_d.get("measured"), f"{where}.measured")))
+    locks_d = d.get("locks") or []
+    if not isinstance(locks_d, list):
+        raise _bad("plan.locks", locks_d, "a list of locks", '[{"day": 1, "slot": "dinner", "food_id": null}]')
+    locks = tuple(_lock_from(x, f"plan.locks[{i}]") for i, x in enumerate(locks_d))
     supplement = d.get("supplement")
     solver = _dc_from(SolverInfo, d.get("solver") or {"name": "unknown", "status": "unknown"}, "plan.solver")
     return WeekPlan(
         profile=profile, targets=targets, rules=rules, days=tuple(days), solver=solver, locks=locks,
-        excluded=tuple(d.get("excluded") or ()),
+        excluded=_texts(d.get("excluded"), "plan.excluded", '["almonds"]'),
         supplement=_dc_from(Supplement, supplement, "plan.supplement") if supplement else None,
-        notes=tuple(d.get("notes") or ()), version=version,
+        notes=_texts(d.get("notes"), "plan.notes", '["a note"]'), version=version,
     )
 
 
@@ -298,6 +449,10 @@ def plan_from_json(text: str) -> WeekPlan:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanFormatError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise PlanFormatError("not a plan: the JSON is nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise PlanFormatError(f"not valid JSON ({exc})") from None
     return plan_from_dict(data)
 
 
