@@ -1,0 +1,582 @@
+"""Interactive changes to a plan: ranked alternatives, swap, lock/unlock, exclude, regenerate, set servings.
+
+Every operation returns a NEW plan (``WeekPlan`` is frozen); the input plan is never changed, so an
+app's undo is "keep the old object". Re-planning goes through ``planner.plan.replan``, which re-solves
+only the named days, honours ``plan.locks`` and keeps every other day byte-identical; minimal change
+against the current plan is part of its objective. When a change leaves no feasible day, ``replan``
+raises ``PlanError`` carrying the optimizer's explanation; this module re-raises it with the change
+named. Requests that make no sense (unknown day/slot/food, a food that is not in that meal, a locked
+item, servings off the step) raise ``ChangeError`` before any solving.
+
+Food table columns used: name, category, slots, diet_tags, allergens, main_item, serving_g,
+max_servings_per_meal, price_usd_per_100g and the PLAN_NUTRIENTS columns (through ``make_item``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Collection, Mapping, Sequence
+
+import pandas as pd
+
+from foods.schema import food_allowed, split_tags
+from planner.errors import ChangeError, PlanError
+from planner.model import DayPlan, Lock, Meal, PlanItem, WeekPlan
+from planner.nutrition import make_day, make_item
+
+# Categories that play a similar role in a meal (a nut for a seed, a grain for a grain, ...).
+ROLE_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("nuts", "seeds"),
+    ("whole_grains", "refined_grains", "breads", "breakfast_cereals"),
+    ("legumes_soy", "eggs_poultry_meat", "fish_seafood"),
+    ("leafy_greens", "vegetables"),
+    ("dark_chocolate", "snacks_sweets", "fruit"),
+    ("dairy_alternatives", "drinks"),
+    ("condiments", "fats_oils"),
+)
+ROLE_LABELS: tuple[str, ...] = ("same category", "related category", "other")
+_EPS = 1e-6
+
+ALTERNATIVE_COLUMNS: tuple[str, ...] = (
+    "rank", "food_id", "name", "category", "role", "servings", "grams", "magnesium_per_serving_mg",
+    "magnesium_mg", "energy_kcal", "cost_usd", "day_magnesium_mg", "day_energy_kcal", "day_cost_usd",
+    "delta_magnesium_mg", "delta_energy_kcal", "delta_cost_usd", "fits", "problems",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item that moved between two plans; servings 0 means absent (added or removed)."""
+
+    day: int
+    slot: str
+    food_id: str
+    name: str
+    servings_before: float
+    servings_after: float
+
+    @property
+    def kind(self) -> str:
+        if self.servings_before == 0:
+            return "added"
+        if self.servings_after == 0:
+            return "removed"
+        return "changed"
+
+    def describe(self) -> str:
+        """'day 2 snack: almonds (Almonds) 1 -> 0 servings (removed)'."""
+        return (f"day {self.day} {self.slot}: {self.food_id} ({self.name}) "
+                f"{_fmt(self.servings_before)} -> {_fmt(self.servings_after)} servings ({self.kind})")
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """The new plan and exactly which items moved (``diff_plans(old, new)``)."""
+
+    plan: WeekPlan
+    changes: tuple[Change, ...]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+# --- diff -----------------------------------------------------------------------------------------
+def _servings_by_key(plan: WeekPlan) -> dict[tuple[int, str, str], tuple[float, str]]:
+    out: dict[tuple[int, str, str], tuple[float, str]] = {}
+    for d in plan.days:
+        for m in d.meals:
+            for it in m.items:
+                key = (d.day, m.slot, it.food_id)
+                before = out.get(key, (0.0, it.name))[0]
+                out[key] = (before + float(it.servings), it.name)
+    return out
+
+
+def diff_plans(a: WeekPlan, b: WeekPlan) -> tuple[Change, ...]:
+    """Items whose servings differ between plan ``a`` and plan ``b``, ordered by (day, slot, food_id).
+
+    Slots are ordered as in ``b.rules.slots`` (unknown slots after, alphabetically).
+    """
+    sa, sb = _servings_by_key(a), _servings_by_key(b)
+    slot_order = {s: i for i, s in enumerate(b.rules.slots)}
+    keys = sorted(set(sa) | set(sb), key=lambda k: (k[0], slot_order.get(k[1], len(slot_order)), k[1], k[2]))
+    changes = []
+    for key in keys:
+        before, name_a = sa.get(key, (0.0, ""))
+        after, name_b = sb.get(key, (0.0, ""))
+        if abs(before - after) > 1e-9:
+            changes.append(Change(day=key[0], slot=key[1], food_id=key[2], name=name_b or name_a,
+                                  servings_before=before, servings_after=after))
+    return tuple(changes)
+
+
+# --- validation helpers ---------------------------------------------------------------------------
+def _day(plan: WeekPlan, day: object) -> DayPlan:
+    if isinstance(day, bool) or not isinstance(day, int):
+        raise ChangeError(f"day must be a whole number, e.g. 2, not {day!r}")
+    for d in plan.days:
+        if d.day == day:
+            return d
+    days = ", ".join(str(d.day) for d in plan.days)
+    raise ChangeError(f"day {day} is not in the plan; use one of its days: {days}")
+
+
+def _check_slot(plan: WeekPlan, slot: object) -> str:
+    if slot not in plan.rules.slots:
+        raise ChangeError(f"unknown meal slot {slot!r}; use one of: {', '.join(plan.rules.slots)}")
+    return str(slot)
+
+
+def _meal(day_plan: DayPlan, slot: str) -> Meal:
+    for m in day_plan.meals:
+        if m.slot == slot:
+            return m
+    return Meal(slot=slot, items=())
+
+
+def _item(plan: WeekPlan, day: int, slot: str, food_id: str) -> PlanItem:
+    d = _day(plan, day)
+    _check_slot(plan, slot)
+    meal = _meal(d, slot)
+    for it in meal.items:
+        if it.food_id == food_id:
+            return it
+    there = ", ".join(it.food_id for it in meal.items) or "nothing"
+    raise ChangeError(f"'{food_id}' is not in day {day} {slot} (it has: {there})")
+
+
+def _check_known_foods(plan: WeekPlan, foods: pd.DataFrame, days: Collection[int] | None = None) -> None:
+    for d in plan.days:
+        if days is not None and d.day not in days:
+            continue
+        for m in d.meals:
+            for it in m.items:
+                if it.food_id not in foods.index:
+                    raise ChangeError(f"food '{it.food_id}' of day {d.day} {m.slot} is not in the food table; "
+                                      "use the table the plan was made from (e.g. --foods CSV or --all-usda)")
+
+
+def _food_row(foods: pd.DataFrame, food_id: object) -> pd.Series:
+    if not isinstance(food_id, str) or food_id not in foods.index:
+        raise ChangeError(f"unknown food '{food_id}'; use a food_id of the food table "
+                          "(see 'magplan foods search')")
+    return foods.loc[food_id]
+
+
+def _banned(plan: WeekPlan) -> set[str]:
+    return set(plan.excluded) | set(plan.profile.exclude_foods)
+
+
+def _why_not_allowed(plan: WeekPlan, foods: pd.DataFrame, food_id: str, slot: str) -> str | None:
+    """A reason why ``food_id`` cannot go into ``slot`` of this plan, or None if it can."""
+    row = foods.loc[food_id]
+    if slot not in split_tags(row["slots"]):
+        return f"'{food_id}' is not eaten at {slot} (its slots: {', '.join(split_tags(row['slots']))})"
+    if food_id in _banned(plan):
+        return f"'{food_id}' is excluded from this plan"
+    if not food_allowed(row["diet_tags"], row["allergens"], diet=plan.profile.diet,
+                        avoid=plan.profile.avoid_allergens):
+        return (f"'{food_id}' does not fit the {plan.profile.diet} diet or contains an avoided allergen "
+                f"({', '.join(plan.profile.avoid_allergens) or 'none avoided'})")
+    return None
+
+
+def _days_using(plan: WeekPlan, food_id: str) -> list[int]:
+    return [d.day for d in plan.days if any(it.food_id == food_id for m in d.meals for it in m.items)]
+
+
+def _servings_options(plan: WeekPlan, row: pd.Series) -> list[float]:
+    step = float(plan.rules.servings_step)
+    cap = float(row["max_servings_per_meal"])
+    n = int(math.floor(cap / step + 1e-9))
+    return [round(k * step, 6) for k in range(1, n + 1)]
+
+
+def _on_step(servings: float, step: float) -> bool:
+    k = servings / step
+    return abs(k - round(k)) < 1e-6
+
+
+# --- limits of one day ----------------------------------------------------------------------------
+def day_problems(plan: WeekPlan, foods: pd.DataFrame, day_plan: DayPlan) -> list[str]:
+    """Limits that ``day_plan`` breaks under ``plan``'s targets and rules, recomputed from the food table.
+
+    Checks daily magnesium (less any supplement shortfall the plan reports), energy range, protein,
+    fiber, sodium, budget, required iron/vitamin D/B12, evening magnesium share, caffeine after lunch,
+    each meal's share of the day's energy, 1..max foods per meal, the same meal as on a neighbouring
+    day, servings per meal and step, slot suitability, diet, allergens and exclusions.
+    An empty list means the day is within every limit. Columns: those of ``make_item``, plus slots,
+    diet_tags, allergens, max_servings_per_meal.
+    """
+    t, r = plan.targets, plan.rules
+    problems: list[str] = []
+    meals = []
+    present = {m.slot for m in day_plan.meals if m.items}
+    for slot in r.slots:
+        if slot not in present:
+            problems.append(f"{slot} has no food")
+    for m in day_plan.meals:
+        items = []
+        if len(m.items) > r.max_foods_per_meal:
+            problems.append(f"{m.slot} has {len(m.items)} foods (max {r.max_foods_per_meal})")
+        for other in plan.days:
+            if abs(other.day - day_plan.day) == 1 and m.items:
+                ids = {it.food_id for it in m.items}
+                if ids == {it.food_id for it in _meal(other, m.slot).items}:
+                    problems.append(f"{m.slot} is the same meal as on day {other.day}")
+        for it in m.items:
+            if it.food_id not in foods.index:
+                problems.append(f"{m.slot}: '{it.food_id}' is not in the food table")
+                continue
+            why = _why_not_allowed(plan, foods, it.food_id, m.slot)
+            if why:
+                problems.append(f"{m.slot}: {why}")
+            cap = float(foods.at[it.food_id, "max_servings_per_meal"])
+            if it.servings > cap + _EPS:
+                problems.append(f"{m.slot}: {_fmt(it.servings)} servings of '{it.food_id}' (max {_fmt(cap)})")
+            if not _on_step(it.servings, r.servings_step):
+                problems.append(f"{m.slot}: {_fmt(it.servings)} servings of '{it.food_id}' is not a multiple "
+                                f"of {_fmt(r.servings_step)}")
+            items.append(make_item(foods, it.food_id, it.servings))
+        meals.append(Meal(slot=m.slot, items=tuple(items)))
+    day = make_day(day_plan.day, meals)
+    tot = day.totals
+    mg_min = t.magnesium_mg - (plan.supplement.shortfall_mg if plan.supplement else 0.0)
+    if tot["magnesium_mg"] < mg_min - _EPS:
+        problems.append(f"magnesium {tot['magnesium_mg']:.0f} mg is below the target {mg_min:.0f} mg")
+    if tot["energy_kcal"] < t.energy_kcal_min - _EPS:
+        problems.append(f"energy {tot['energy_kcal']:.0f} kcal is below {t.energy_kcal_min:.0f} kcal")
+    if tot["energy_kcal"] > t.energy_kcal_max + _EPS:
+        problems.append(f"energy {tot['energy_kcal']:.0f} kcal is above {t.energy_kcal_max:.0f} kcal")
+    if tot["protein_g"] < t.protein_g_min - _EPS:
+        problems.append(f"protein {tot['protein_g']:.1f} g is below {t.protein_g_min:.1f} g")
+    if tot["fiber_g"] < t.fiber_g_min - _EPS:
+        problems.append(f"fiber {tot['fiber_g']:.1f} g is below {t.fiber_g_min:.1f} g")
+    if tot["sodium_mg"] > t.sodium_mg_max + _EPS:
+        problems.append(f"sodium {tot['sodium_mg']:.0f} mg is above {t.sodium_mg_max:.0f} mg")
+    budget = plan.profile.budget_usd_per_day
+    if budget is not None and tot["cost_usd"] > budget + _EPS:
+        problems.append(f"cost ${tot['cost_usd']:.2f} is above the budget ${budget:.2f}")
+    for flag, nutrient, target, unit in ((r.require_iron, "iron_mg", t.iron_mg, "mg"),
+                                         (r.require_vitamin_d, "vitamin_d_ug", t.vitamin_d_ug, "ug"),
+                                         (r.require_vitamin_b12, "vitamin_b12_ug", t.vitamin_b12_ug, "ug")):
+        if flag and tot[nutrient] < target - _EPS:
+            problems.append(f"{nutrient} {tot[nutrient]:.1f} {unit} is below {target:.1f} {unit}")
+    if r.evening_share_min is not None:
+        evening = sum(it.magnesium_mg or 0.0 for m in day.meals if m.slot in r.evening_slots for it in m.items)
+        if evening < r.evening_share_min * tot["magnesium_mg"] - _EPS:
+            problems.append(f"evening magnesium {evening:.0f} mg is below {r.evening_share_min:.0%} of the day")
+    if r.caffeine_after_lunch_max_mg is not None and "lunch" in r.slots:
+        after = r.slots[r.slots.index("lunch") + 1:]
+        caffeine = sum(it.caffeine_mg or 0.0 for m in day.meals if m.slot in after for it in m.items)
+        if caffeine > r.caffeine_after_lunch_max_mg + _EPS:
+            problems.append(f"caffeine after lunch {caffeine:.0f} mg is above {r.caffeine_after_lunch_max_mg:.0f} mg")
+    bounds = _meal_share_bounds()
+    if bounds is not None and tot["energy_kcal"] > 0:
+        for m in day.meals:
+            if not m.items:
+                continue
+            lo, hi = bounds(m.slot)
+            share = sum(it.energy_kcal or 0.0 for it in m.items) / tot["energy_kcal"]
+            if share < lo - _EPS or share > hi + _EPS:
+                problems.append(f"{m.slot} has {share:.0%} of the day's energy (allowed {lo:.0%} to {hi:.0%})")
+    return problems
+
+
+def _meal_share_bounds():  # type: ignore[no-untyped-def]
+    """The optimizer's per-slot energy share bounds (slot -> (low, high)), or None before it exists."""
+    try:
+        from planner.milp import meal_share_bounds
+    except ImportError:
+        return None
+    return meal_share_bounds
+
+
+# --- alternatives ---------------------------------------------------------------------------------
+def _role_group(category: str) -> int | None:
+    for i, group in enumerate(ROLE_GROUPS):
+        if category in group:
+            return i
+    return None
+
+
+def _role_rank(cat_old: str, cat_new: str) -> int:
+    if cat_old == cat_new:
+        return 0
+    g = _role_group(cat_old)
+    return 1 if g is not None and g == _role_group(cat_new) else 2
+
+
+def _per_serving(row: pd.Series, column: str) -> float:
+    value = row[column]
+    if pd.isna(value):
+        return float("nan")
+    return float(value) * float(row["serving_g"]) / 100.0
+
+
+def _replace_in_day(day_plan: DayPlan, slot: str, old: str, new_item: PlanItem) -> DayPlan:
+    meals = []
+    for m in day_plan.meals:
+        if m.slot == slot:
+            m = Meal(slot=slot, items=tuple(new_item if it.food_id == old else it for it in m.items))
+        meals.append(m)
+    return make_day(day_plan.day, meals)
+
+
+def alternatives(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_id: str, *,
+                 limit: int | None = 10) -> pd.DataFrame:
+    """Ranked replacements for one item, with what each does to that day if nothing else changes.
+
+    Candidates: foods eaten at ``slot``, allowed by the diet and allergens, not excluded, not already in
+    that meal, with at least one allowed servings value, and that the weekly variety cap still admits
+    (a main item on at most ``rules.max_days_per_food`` days, counting the other days of the plan).
+    Servings: the allowed value whose magnesium and energy are closest to the current item's,
+    preferring a value that keeps the day within every limit.
+    Order: same category, then a related category (``ROLE_GROUPS``), then others; within that, those
+    that fit first; then the least magnesium lost per serving, the most magnesium per serving, food_id.
+    Returns ``ALTERNATIVE_COLUMNS`` (``delta_*`` are changes of the day totals; ``fits`` says whether the
+    day stays within every limit; ``problems`` lists the limits it breaks).
+    """
+    current = _item(plan, day, slot, food_id)
+    _check_known_foods(plan, foods, days=(day,))
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ChangeError(f"limit must be a whole number of at least 1, not {limit!r}")
+    day_plan = _day(plan, day)
+    day_now = make_day(day, day_plan.meals)
+    old_row = foods.loc[food_id]
+    old_cat = str(old_row["category"])
+    old_mg_serving = _per_serving(old_row, "magnesium_mg")
+    in_meal = {it.food_id for it in _meal(day_plan, slot).items}
+    other_days = [d for d in plan.days if d.day != day]
+    m0 = current.magnesium_mg or 0.0
+    e0 = current.energy_kcal or 0.0
+    records = []
+    for new_id in sorted(str(i) for i in foods.index):
+        if new_id in in_meal or _why_not_allowed(plan, foods, new_id, slot):
+            continue
+        row = foods.loc[new_id]
+        if bool(row["main_item"]):
+            used = sum(1 for d in other_days if any(it.food_id == new_id for m in d.meals for it in m.items))
+            if used >= plan.rules.max_days_per_food:
+                continue
+        options = _servings_options(plan, row)
+        if not options:
+            continue
+        best = None
+        for s in options:
+            item = make_item(foods, new_id, s)
+            new_day = _replace_in_day(day_plan, slot, food_id, item)
+            problems = day_problems(plan, foods, new_day)
+            dist = (abs((item.magnesium_mg or 0.0) - m0) / max(m0, 1.0)
+                    + abs((item.energy_kcal or 0.0) - e0) / max(e0, 1.0))
+            key = (bool(problems), round(dist, 9), s)
+            if best is None or key < best[0]:
+                best = (key, s, item, new_day, problems)
+        _key, s, item, new_day, problems = best
+        mg_serving = _per_serving(row, "magnesium_mg")
+        if math.isnan(mg_serving):
+            loss = 1.0
+        elif math.isnan(old_mg_serving) or old_mg_serving <= 0:
+            loss = 0.0
+        else:
+            loss = max(0.0, 1.0 - mg_serving / old_mg_serving)
+        rank = _role_rank(old_cat, str(row["category"]))
+        tot, now = new_day.totals, day_now.totals
+        records.append({
+            "_sort": (rank, bool(problems), round(loss, 6),
+                      -(0.0 if math.isnan(mg_serving) else round(mg_serving, 6)), new_id),
+            "food_id": new_id, "name": str(row["name"]), "category": str(row["category"]),
+            "role": ROLE_LABELS[rank], "servings": s, "grams": item.grams,
+            "magnesium_per_serving_mg": round(mg_serving, 4) if not math.isnan(mg_serving) else float("nan"),
+            "magnesium_mg": item.magnesium_mg, "energy_kcal": item.energy_kcal, "cost_usd": item.cost_usd,
+            "day_magnesium_mg": tot["magnesium_mg"], "day_energy_kcal": tot["energy_kcal"],
+            "day_cost_usd": tot["cost_usd"],
+            "delta_magnesium_mg": round(tot["magnesium_mg"] - now["magnesium_mg"], 4),
+            "delta_energy_kcal": round(tot["energy_kcal"] - now["energy_kcal"], 4),
+            "delta_cost_usd": round(tot["cost_usd"] - now["cost_usd"], 4),
+            "fits": not problems, "problems": "; ".join(problems),
+        })
+    records.sort(key=lambda r: r["_sort"])
+    if limit is not None:
+        records = records[:limit]
+    for i, rec in enumerate(records, start=1):
+        del rec["_sort"]
+        rec["rank"] = i
+    df = pd.DataFrame.from_records(records, columns=list(ALTERNATIVE_COLUMNS))
+    float_cols = [c for c in ALTERNATIVE_COLUMNS if c not in ("rank", "food_id", "name", "category", "role",
+                                                               "fits", "problems")]
+    df[float_cols] = df[float_cols].astype("float64")
+    df["rank"] = df["rank"].astype("int64")
+    df["fits"] = df["fits"].astype(bool)
+    return df
+
+
+# --- locks ----------------------------------------------------------------------------------------
+def _check_lock_target(plan: WeekPlan, day: int, slot: str | None, food_id: str | None) -> None:
+    d = _day(plan, day)
+    if slot is None:
+        if food_id is not None:
+            raise ChangeError("to lock or unlock one food, also name its meal slot (e.g. --slot snack)")
+        return
+    _check_slot(plan, slot)
+    if food_id is not None:
+        _item(plan, d.day, slot, food_id)
+
+
+def lock(plan: WeekPlan, day: int, slot: str | None = None, food_id: str | None = None) -> WeekPlan:
+    """A copy of ``plan`` with a whole day, a meal or one item locked (re-planning never changes it)."""
+    _check_lock_target(plan, day, slot, food_id)
+    new = Lock(day=day, slot=slot, food_id=food_id)
+    if new in plan.locks:
+        return plan
+    return replace(plan, locks=(*plan.locks, new))
+
+
+def unlock(plan: WeekPlan, day: int, slot: str | None = None, food_id: str | None = None) -> WeekPlan:
+    """A copy of ``plan`` without the locks inside the named day, meal or item.
+
+    Unlocking a day removes every lock of that day; unlocking a meal removes the meal's lock and its
+    item locks. If a wider lock still covers the part (e.g. an item of a locked day), ChangeError says
+    which lock to remove instead.
+    """
+    _check_lock_target(plan, day, slot, food_id)
+
+    def inside(lk: Lock) -> bool:
+        if lk.day != day:
+            return False
+        if slot is None:
+            return True
+        if lk.slot != slot:
+            return False
+        return food_id is None or lk.food_id == food_id
+
+    kept = tuple(lk for lk in plan.locks if not inside(lk))
+    for lk in kept:
+        if slot is not None and lk.covers(day, slot, food_id):
+            wider = f"day {lk.day}" if lk.slot is None else f"day {lk.day} {lk.slot}"
+            raise ChangeError(f"{wider} is locked as a whole; unlock {wider} instead")
+    if len(kept) == len(plan.locks):
+        return plan
+    return replace(plan, locks=kept)
+
+
+# --- re-planning operations -----------------------------------------------------------------------
+def _replan(plan: WeekPlan, foods: pd.DataFrame, what: str, **kwargs: object) -> WeekPlan:
+    from planner.plan import replan  # the optimizer; imported here so alternatives/locks work without it
+
+    try:
+        return replan(plan, foods, **kwargs)  # type: ignore[arg-type]
+    except PlanError as exc:
+        raise PlanError(f"cannot {what}: {exc}", explanation=getattr(exc, "explanation", None)) from exc
+
+
+def _result(old: WeekPlan, new: WeekPlan) -> ChangeResult:
+    return ChangeResult(plan=new, changes=diff_plans(old, new))
+
+
+def _check_unlocked(plan: WeekPlan, day: int, slot: str, food_id: str, verb: str) -> None:
+    if plan.is_locked(day, slot, food_id):
+        raise ChangeError(f"'{food_id}' in day {day} {slot} is locked; unlock it before you {verb} it "
+                          f"(magplan unlock --day {day} --slot {slot})")
+
+
+def swap(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_id: str,
+         new_food_id: str) -> ChangeResult:
+    """Replace ``food_id`` by ``new_food_id`` in one meal, then re-balance the unlocked rest of that day.
+
+    The new food is required in that slot (servings chosen by the optimizer), the old one forbidden
+    there; other days are kept exactly. Raises ChangeError for an invalid request and PlanError (with
+    the optimizer's explanation) when no day with that swap meets every limit.
+    """
+    _item(plan, day, slot, food_id)
+    _check_known_foods(plan, foods, days=(day,))
+    _food_row(foods, new_food_id)
+    if new_food_id == food_id:
+        raise ChangeError(f"'{food_id}' would be swapped for itself; name a different food")
+    _check_unlocked(plan, day, slot, food_id, "swap")
+    why = _why_not_allowed(plan, foods, new_food_id, slot)
+    if why:
+        raise ChangeError(f"cannot swap in {why}")
+    if any(it.food_id == new_food_id for it in _meal(plan.day(day), slot).items):
+        raise ChangeError(f"'{new_food_id}' is already in day {day} {slot}; change its servings instead "
+                          "(magplan set-servings)")
+    new = _replan(plan, foods, f"swap '{food_id}' for '{new_food_id}' in day {day} {slot}", days=[day],
+                  require={(day, slot): [new_food_id]}, forbid={(day, slot): [food_id]})
+    return _result(plan, new)
+
+
+def exclude(plan: WeekPlan, foods: pd.DataFrame, food_id: str) -> ChangeResult:
+    """Ban ``food_id`` from the plan ("never suggest again") and re-plan the days that used it."""
+    in_plan = _days_using(plan, food_id)
+    if food_id not in foods.index and not in_plan:
+        _food_row(foods, food_id)
+    for lk in plan.locks:
+        for d in plan.days:
+            for m in d.meals:
+                for it in m.items:
+                    if it.food_id == food_id and lk.covers(d.day, m.slot, food_id):
+                        raise ChangeError(f"'{food_id}' is locked in day {d.day} {m.slot}; unlock it before "
+                                          "excluding it")
+    if food_id in plan.excluded:
+        return ChangeResult(plan=plan, changes=())
+    if not in_plan:
+        return ChangeResult(plan=replace(plan, excluded=(*plan.excluded, food_id)), changes=())
+    _check_known_foods(plan, foods, days=in_plan)
+    new = _replan(plan, foods, f"exclude '{food_id}'", days=in_plan, excluded=[food_id])
+    if food_id not in new.excluded:  # the contract says replan records it; make sure the JSON keeps it
+        new = replace(new, excluded=(*new.excluded, food_id))
+    return _result(plan, new)
+
+
+def regenerate(plan: WeekPlan, foods: pd.DataFrame, *, day: int, slot: str | None = None) -> ChangeResult:
+    """A different meal (or day): the current unlocked items are forbidden in their slots and the
+    unlocked rest of that day is re-solved; locked items and other days are kept exactly."""
+    d = _day(plan, day)
+    slots = plan.rules.slots if slot is None else (_check_slot(plan, slot),)
+    forbid: dict[tuple[int, str], list[str]] = {}
+    for m in d.meals:
+        if m.slot not in slots:
+            continue
+        ids = [it.food_id for it in m.items if not plan.is_locked(day, m.slot, it.food_id)]
+        if ids:
+            forbid[(day, m.slot)] = ids
+    if not forbid:
+        where = f"day {day}" if slot is None else f"day {day} {slot}"
+        raise ChangeError(f"{where} has no unlocked food to replace; unlock something first")
+    _check_known_foods(plan, foods, days=(day,))
+    what = f"regenerate day {day}" + ("" if slot is None else f" {slot}")
+    new = _replan(plan, foods, what, days=[day], forbid=forbid)
+    return _result(plan, new)
+
+
+def set_servings(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_id: str,
+                 servings: float) -> ChangeResult:
+    """Set one item's servings by hand (0 removes it), then re-balance the unlocked rest of that day."""
+    current = _item(plan, day, slot, food_id)
+    _check_known_foods(plan, foods, days=(day,))
+    if isinstance(servings, bool) or not isinstance(servings, (int, float)) or not math.isfinite(servings):
+        raise ChangeError(f"servings must be a number, e.g. 1.5, not {servings!r}")
+    step = float(plan.rules.servings_step)
+    cap = float(foods.at[food_id, "max_servings_per_meal"])
+    if servings < 0 or not _on_step(float(servings), step):
+        raise ChangeError(f"servings {servings:g} is not allowed; use 0 (remove) or a multiple of {step:g}, "
+                          f"e.g. {step:g} or {2 * step:g}")
+    if servings > cap + _EPS:
+        raise ChangeError(f"{servings:g} servings of '{food_id}' is above its cap of {cap:g} per meal")
+    _check_unlocked(plan, day, slot, food_id, "change")
+    servings = round(float(servings) / step) * step
+    if abs(servings - current.servings) < 1e-9:
+        return ChangeResult(plan=plan, changes=())
+    what = f"set '{food_id}' in day {day} {slot} to {servings:g} servings"
+    if servings == 0:
+        new = _replan(plan, foods, what, days=[day], forbid={(day, slot): [food_id]})
+    else:
+        new = _replan(plan, foods, what, days=[day], fix={(day, slot): {food_id: servings}})
+    return _result(plan, new)
+
+
+__all__ = [
+    "ALTERNATIVE_COLUMNS", "ROLE_GROUPS", "Change", "ChangeResult", "alternatives", "day_problems",
+    "diff_plans", "exclude", "lock", "regenerate", "set_servings", "swap", "unlock",
+]
