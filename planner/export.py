@@ -373,7 +373,120 @@ def plan_to_html(plan: WeekPlan) -> str:
     return html_page("Magnesium meal plan", "\n".join(parts))
 
 
+# --- shopping-list writers ------------------------------------------------------------------------
+AISLE_LABELS: dict[str, str] = {
+    "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
+    "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen", "pantry": "Pantry",
+    "drinks": "Drinks",
+}
+SHOPPING_CSV_COLUMNS: tuple[str, ...] = (
+    "aisle", "product", "status", "needed_g", "needed", "purchase_quantity", "purchase_unit", "purchase",
+    "leftover", "estimated_cost_usd", "price_source", "price_year", "for_foods",
+)
+
+
+def aisle_label(aisle: str) -> str:
+    return AISLE_LABELS.get(str(aisle), str(aisle).replace("_", " ").capitalize())
+
+
+def _days_text(sl: "ShoppingList") -> str:
+    days = list(sl.days)
+    if not days:
+        return ""
+    spans, start, prev = [], days[0], days[0]
+    for d in days[1:] + [None]:  # type: ignore[list-item]
+        if d is not None and d == prev + 1:
+            prev = d
+            continue
+        spans.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if d is not None:
+            start = prev = d
+    return ("day " if len(days) == 1 else "days ") + ", ".join(spans)
+
+
+def _subtitle(sl: "ShoppingList") -> str:
+    who = f"{sl.people} {'person' if sl.people == 1 else 'people'}"
+    return f"For {_days_text(sl)} of the plan, {who}."
+
+
+def _row_cost(row: Any) -> str:
+    if row["status"] != "buy":
+        return ""
+    return _money(None if _is_missing(row["cost_usd"]) else float(row["cost_usd"]))
+
+
+def shopping_to_csv(sl: "ShoppingList") -> str:
+    """One row per product (UTF-8, spreadsheet-safe): aisle, product, status, needed amount (g and friendly),
+    purchase quantity and unit, leftover, estimated cost (empty: no price), price source and year."""
+    rows = []
+    for _, r in sl.rows.iterrows():
+        rows.append([aisle_label(r["aisle"]), r["product"], r["status"], round(float(r["needed_g"]), 1),
+                     r["needed_text"], int(r["units"]), r["purchase_unit"], r["purchase_text"], r["leftover_text"],
+                     None if _is_missing(r["cost_usd"]) else round(float(r["cost_usd"]), 2), r["price_source"],
+                     r["price_year"], r["foods"]])
+    return rows_to_csv(SHOPPING_CSV_COLUMNS, rows)
+
+
+def _md_item(r: Any) -> str:
+    if r["status"] != "buy":
+        return f"- [x] {md_text(r['product'])} — already have"
+    text = f"- [ ] **{md_text(r['product'])}** — {md_text(r['purchase_text'])}"
+    extra = [f"need {md_text(r['needed_text'])}"]
+    if r["leftover_text"] and r["leftover_text"] != "none":
+        extra.append(f"left over {md_text(r['leftover_text'])}")
+    extra.append(md_text(_row_cost(r)))
+    return text + " (" + "; ".join(extra) + ")"
+
+
+def shopping_to_markdown(sl: "ShoppingList") -> str:
+    """A checklist (``- [ ]``) grouped by aisle under headings, then the total, price note and notes."""
+    lines = ["# Shopping list", "", md_text(_subtitle(sl)), ""]
+    for aisle, group in sl.rows.groupby("aisle", sort=False):
+        lines.append(f"## {md_text(aisle_label(str(aisle)))}")
+        lines.append("")
+        lines.extend(_md_item(r) for _, r in group.iterrows())
+        lines.append("")
+    if sl.rows.empty:
+        lines.extend(["Nothing to buy.", ""])
+    lines.append(f"**{md_text(sl.total_text())}**")
+    lines.append("")
+    lines.append(md_text(sl.price_note.capitalize() if sl.price_note else ""))
+    if sl.notes:
+        lines.append("")
+        lines.extend(f"- {md_text(n)}" for n in sl.notes)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def shopping_to_html(sl: "ShoppingList") -> str:
+    """A printable standalone page: one table per aisle with tick boxes, the total and the notes (escaped)."""
+    parts = ["<h1>Shopping list</h1>", f"<p class=\"muted\">{h(_subtitle(sl))}</p>"]
+    for aisle, group in sl.rows.groupby("aisle", sort=False):
+        parts.append("<section>")
+        parts.append(f"<h2>{h(aisle_label(str(aisle)))}</h2>")
+        parts.append("<table><thead><tr><th></th><th>Product</th><th>Buy</th><th>Needed</th><th>Left over</th>"
+                     "<th class=\"num\">Est. cost</th></tr></thead><tbody>")
+        for _, r in group.iterrows():
+            have = r["status"] != "buy"
+            box = "&#10003;" if have else "<span class=\"box\"></span>"
+            tr = "<tr class=\"muted\">" if have else "<tr>"
+            parts.append(
+                f"{tr}<td>{box}</td><td>{h(r['product'])}"
+                f"<br><span class=\"muted\">for {h(r['foods'])}</span></td>"
+                f"<td>{h(r['purchase_text'])}</td><td>{h(r['needed_text'])}</td>"
+                f"<td>{h(r['leftover_text'] if not have else '')}</td>"
+                f"<td class=\"num\">{h(_row_cost(r))}</td></tr>")
+        parts.append("</tbody></table></section>")
+    if sl.rows.empty:
+        parts.append("<p>Nothing to buy.</p>")
+    parts.append(f"<p><strong>{h(sl.total_text())}</strong></p>")
+    parts.append(f"<p class=\"muted\">{h(sl.price_note.capitalize() if sl.price_note else '')}</p>")
+    if sl.notes:
+        parts.append("<ul class=\"muted\">" + "".join(f"<li>{h(n)}</li>" for n in sl.notes) + "</ul>")
+    return html_page("Shopping list", "\n".join(parts))
+
+
 __all__ = [
-    "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "fmt_qty", "h", "html_page", "item_line", "md_text", "plan_rows",
+    "AISLE_LABELS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label",
+    "shopping_to_csv", "shopping_to_html", "shopping_to_markdown", "fmt_qty", "h", "html_page", "item_line", "md_text", "plan_rows",
     "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv", "safe_cell", "scaled_serving",
 ]

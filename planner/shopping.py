@@ -1,0 +1,557 @@
+"""Aggregate a plan into what to buy: one row per product, in whole purchase units, grouped by aisle.
+
+How a plan item becomes a purchase:
+
+1. grams eaten x ``buy_g_per_g`` = grams of the product bought (cooked brown rice -> dry rice, cooked
+   beans -> dried beans or cans, whichever the food's ``buy_as``/``purchase_unit`` says);
+2. summed per product (``buy_as``, compared case-insensitively; several foods can share one product);
+3. times ``people``; minus what the pantry already holds (before rounding);
+4. rounded UP to whole purchase units (``purchase_unit``, ``purchase_unit_g``); never fractional units.
+
+Cost of a row = cost of what is bought: units x purchase_unit_g / 100 x price per 100 g of the product,
+where price per 100 g of product = ``price_usd_per_100g`` (per 100 g as eaten) / ``buy_g_per_g``
+(grams-weighted over the foods that share the product). A product with no price gets NaN and "no price";
+the list's total leaves it out and says how many rows lack a price. Prices are nominal dollars of each
+source's year (PP-NAP 2017/18, ERS 2022, BLS 2024): an estimate, not a quote.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from foods.schema import AISLES
+from planner.errors import PantryError, ShoppingError
+from planner.export import fmt_qty
+from planner.model import WeekPlan
+
+STATUS_BUY = "buy"
+STATUS_HAVE = "already have"
+
+# Columns of ShoppingList.rows, in order.
+SHOPPING_COLUMNS: tuple[str, ...] = (
+    "aisle",            # one of foods.schema.AISLES
+    "product",          # what to buy (the foods' buy_as)
+    "foods",            # the plan foods it is for, '; '-separated
+    "status",           # "buy" or "already have"
+    "needed_g",         # grams of product needed (x people, minus pantry), before rounding
+    "needed_text",      # friendly: "340 g (12 oz)", "2.5 bananas (295 g)"
+    "pantry_g",         # grams of product taken from the pantry
+    "units",            # whole purchase units to buy (int)
+    "purchase_unit",    # e.g. "1 lb bag"
+    "purchase_unit_g",  # grams in one purchase unit
+    "purchase_text",    # e.g. "2 bags (1 lb)", "3 bananas", "12 eggs"
+    "bought_g",         # units x purchase_unit_g
+    "leftover_g",       # bought_g - needed_g
+    "leftover_text",    # friendly leftover
+    "price_usd_per_100g",  # per 100 g of the product as bought (NaN: no price)
+    "cost_usd",         # units x purchase_unit_g / 100 x price (NaN: no price)
+    "price_source",     # '; '-separated sources of the foods' prices ('none' if no price)
+    "price_year",       # latest year among the prices used (<NA> if no price)
+)
+
+PANTRY_COLUMNS: tuple[str, ...] = ("food_or_product", "amount", "unit")
+MASS_UNITS_G: dict[str, float] = {
+    "g": 1.0, "gram": 1.0, "grams": 1.0, "kg": 1000.0, "oz": 28.349523125, "ounce": 28.349523125,
+    "ounces": 28.349523125, "lb": 453.59237, "lbs": 453.59237, "pound": 453.59237, "pounds": 453.59237,
+}
+_UNIT_WORDS = ("unit", "units", "pack", "packs", "package", "packages")
+_SIZE_UNITS = ("fl oz", "g", "kg", "oz", "lb", "lbs", "gal", "qt", "pt", "ml", "l", "liter", "litre", "cup", "cups")
+_IRREGULAR = {"loaf": "loaves", "dozen": "dozen", "box": "boxes", "bunch": "bunches", "pouch": "pouches",
+              "tomato": "tomatoes", "potato": "potatoes", "knife": "knives", "leaf": "leaves", "head": "heads"}
+SOURCE_LABELS: dict[str, str] = {
+    "ppnap": "USDA ERS PP-NAP", "ers": "USDA ERS Fruit and Vegetable Prices", "bls": "BLS average prices",
+    "user": "your own prices",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ShoppingList:
+    """What to buy. ``rows`` has SHOPPING_COLUMNS, ordered by aisle (schema.AISLES) then product."""
+
+    rows: pd.DataFrame
+    total_cost_usd: float
+    price_note: str
+    notes: tuple[str, ...] = ()
+    rows_without_price: int = 0
+    people: int = 1
+    days: tuple[int, ...] = ()
+
+    def total_text(self) -> str:
+        """'Estimated total: $12.34' plus how many rows have no price."""
+        text = f"Estimated total: ${self.total_cost_usd:,.2f}"
+        if self.rows_without_price:
+            n = self.rows_without_price
+            text += f" (plus {n} item{'s' if n != 1 else ''} with no price)"
+        return text
+
+
+# --- days ----------------------------------------------------------------------------------------
+def parse_days(text: str, n_days: int) -> tuple[int, ...]:
+    """'1-3,5' -> (1, 2, 3, 5) for a plan of ``n_days`` days (sorted, no repeats); clear errors."""
+    if text is None or not str(text).strip():
+        raise ShoppingError(f"--days is empty; give days like '1-3,5' (the plan has days 1-{n_days})")
+    out: set[int] = set()
+    for part in str(text).split(","):
+        part = part.strip()
+        m = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
+        if not m:
+            raise ShoppingError(f"days '{text}': '{part}' is not a day or a range; write e.g. '1-3,5'")
+        first = int(m.group(1))
+        last = int(m.group(2)) if m.group(2) else first
+        if last < first:
+            raise ShoppingError(f"days '{text}': range '{part}' runs backwards; write it as '{last}-{first}'")
+        for d in (first, last):
+            if not 1 <= d <= n_days:
+                raise ShoppingError(f"days '{text}': day {d} is outside the plan (days 1-{n_days}); e.g. '1-{n_days}'")
+        out.update(range(first, last + 1))
+    return tuple(sorted(out))
+
+
+def _select_days(plan: WeekPlan, days: str | Iterable[int] | None) -> tuple[int, ...]:
+    have = [d.day for d in plan.days]
+    if days is None:
+        return tuple(have)
+    if isinstance(days, str):
+        chosen = parse_days(days, max(have) if have else 0)
+    else:
+        chosen = tuple(sorted({int(d) for d in days}))
+    missing = [d for d in chosen if d not in have]
+    if missing:
+        raise ShoppingError(f"day {missing[0]} is not in the plan (it has days {', '.join(map(str, have))}); "
+                            "e.g. days='1-3'")
+    if not chosen:
+        raise ShoppingError("no days chosen; give at least one day, e.g. days='1-3'")
+    return chosen
+
+
+# --- purchase units ------------------------------------------------------------------------------
+def _plural(word: str) -> str:
+    low = word.lower()
+    if low in _IRREGULAR:
+        return _IRREGULAR[low]
+    if low.endswith(("s", "x", "ch", "sh")):
+        return word + "es" if not low.endswith("s") else word
+    if low.endswith("y") and len(low) > 1 and low[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def _singular(word: str) -> str:
+    low = word.lower()
+    for sing, plur in _IRREGULAR.items():
+        if low == plur:
+            return sing
+    if low.endswith("ies"):
+        return word[:-3] + "y"
+    if low.endswith(("ches", "shes", "xes")):
+        return word[:-2]
+    if low.endswith("s") and not low.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+_QTY = r"(\d+(?:\.\d+)?(?:\s+\d+/\d+)?|\d+/\d+)"
+_SIZE_RE = re.compile(rf"^{_QTY}\s*({'|'.join(re.escape(u) for u in _SIZE_UNITS)})\.?(?:\s+(.*))?$", re.I)
+_COUNT_RE = re.compile(rf"^{_QTY}\s+([A-Za-z][^()]*?)\s*(\(([^)]*)\))?\s*$")
+
+
+def _qty(text: str) -> float:
+    """'1 1/2' -> 1.5, '1/2' -> 0.5, '15' -> 15.0."""
+    total = 0.0
+    for part in text.split():
+        if "/" in part:
+            num, den = part.split("/", 1)
+            total += int(num) / int(den)
+        else:
+            total += float(part)
+    return total
+
+
+@dataclass(frozen=True)
+class PurchaseUnit:
+    """A parsed ``purchase_unit``: a sized package ('1 lb bag'), a count ('6 eggs', '1 bunch') or other."""
+
+    text: str
+    kind: str                  # "package", "count" or "other"
+    noun: str = ""             # singular noun: "bag", "egg", "bunch"
+    size: str = ""             # "1 lb", "100 g"
+    extra: str = ""            # words after the noun: "dried"
+    per_unit: float = 1.0      # items in one unit ("6 eggs" -> 6)
+
+    def words(self) -> list[str]:
+        """Nouns a pantry row may use for this unit: 'bag', 'bags', ..."""
+        if not self.noun:
+            return []
+        first = self.noun.split()[0]
+        return [first.lower(), _plural(first).lower(), self.noun.lower(), _plural_phrase(self.noun).lower()]
+
+    def describe(self, units: int) -> str:
+        """'2 bags (1 lb, dried)', '3 bananas', '12 eggs', '1 bar (100 g)', '3 × 100 g'."""
+        if self.kind == "package" and self.noun:
+            inner = ", ".join(x for x in (self.size, self.extra) if x)
+            return f"{units} {self.noun if units == 1 else _plural_phrase(self.noun)} ({inner})"
+        if self.kind == "package":
+            return f"{units} × {self.size}"
+        if self.kind == "count":
+            n = units * self.per_unit
+            noun = self.noun if abs(n - 1) < 1e-9 else _plural_phrase(self.noun)
+            tail = f" ({self.size})" if self.size else ""
+            return f"{fmt_qty(n)} {noun}{tail}"
+        return f"{units} × {self.text}"
+
+    def amount_text(self, grams: float, unit_g: float) -> str:
+        """A friendly amount of product: '340 g (12 oz)' or, for counts, '2.5 bananas (295 g)'."""
+        if self.kind == "count" and unit_g > 0:
+            n = grams / unit_g * self.per_unit
+            n_text = fmt_qty(n) if abs(n * 4 - round(n * 4)) < 1e-6 else f"{n:.1f}"
+            noun = self.noun if n <= 1 + 1e-9 else _plural_phrase(self.noun)
+            g_txt = f"{grams:,.0f} g" if grams >= 10 else f"{grams:.1f} g"
+            return f"{n_text} {noun} ({g_txt})"
+        return grams_text(grams)
+
+
+def _plural_phrase(noun: str) -> str:
+    words = noun.split()
+    if not words:
+        return noun
+    return " ".join([_plural(words[0]), *words[1:]])
+
+
+def parse_purchase_unit(text: str) -> PurchaseUnit:
+    """Parse a food's purchase_unit: '1 lb bag' (package), '1 bar (100 g)' / '6 eggs' (count), or other."""
+    raw = " ".join(str(text).split())
+    m = _SIZE_RE.match(raw)
+    if m:
+        size = f"{m.group(1)} {m.group(2)}"
+        rest = (m.group(3) or "").strip()
+        noun, _, extra = rest.partition(" ")
+        return PurchaseUnit(text=raw, kind="package", noun=noun, size=size, extra=extra.strip())
+    m = _COUNT_RE.match(raw)
+    if m:
+        count = _qty(m.group(1))
+        noun = m.group(2).strip()
+        size = (m.group(4) or "").strip()
+        if count > 1:
+            first, _, rest = noun.partition(" ")
+            noun = " ".join(x for x in (_singular(first), rest) if x)
+        return PurchaseUnit(text=raw, kind="count", noun=noun, size=size, per_unit=count if count > 0 else 1.0)
+    return PurchaseUnit(text=raw, kind="other")
+
+
+def grams_text(grams: float) -> str:
+    """'340 g (12 oz)', '1,361 g (3 lb)', '1.2 g'."""
+    if grams <= 0:
+        return "0 g"
+    g_txt = f"{grams:,.0f} g" if grams >= 10 else f"{grams:.1f} g"
+    oz = grams / MASS_UNITS_G["oz"]
+    if oz >= 16:
+        return f"{g_txt} ({grams / MASS_UNITS_G['lb']:.1f} lb)"
+    if oz >= 1:
+        return f"{g_txt} ({oz:.1f} oz)"
+    return g_txt
+
+
+def units_needed(needed_g: float, unit_g: float) -> int:
+    """Whole purchase units covering ``needed_g`` (never fewer; exact multiples are not bumped up by float noise)."""
+    if needed_g <= 0:
+        return 0
+    return int(math.ceil(round(needed_g / unit_g, 9)))
+
+
+# --- pantry --------------------------------------------------------------------------------------
+def _check_pantry(df: pd.DataFrame, where: str, first_row: int) -> pd.DataFrame:
+    cols = {str(c).strip().lower(): c for c in df.columns}
+    missing = [c for c in PANTRY_COLUMNS if c not in cols]
+    if missing:
+        raise PantryError(f"{where}: missing column(s) {', '.join(missing)}; the header must be "
+                          "food_or_product,amount,unit (e.g. 'Almonds,200,g')")
+    out = pd.DataFrame({c: df[cols[c]] for c in PANTRY_COLUMNS}).reset_index(drop=True)
+    products, amounts, units = [], [], []
+    for pos, row in out.iterrows():
+        line = first_row + int(pos)
+        name = row["food_or_product"]
+        if name is None or (isinstance(name, float) and math.isnan(name)) or name is pd.NA or not str(name).strip():
+            raise PantryError(f"{where}, row {line}, column 'food_or_product': empty; name a food or product, "
+                              "e.g. 'Almonds' or 'brown_rice_cooked'")
+        raw_amount = row["amount"]
+        try:
+            amount = float(str(raw_amount).strip())
+        except (TypeError, ValueError):
+            raise PantryError(f"{where}, row {line}, column 'amount': '{raw_amount}' is not a number; "
+                              "write e.g. 200 or 1.5") from None
+        if not math.isfinite(amount) or amount < 0:
+            raise PantryError(f"{where}, row {line}, column 'amount': {raw_amount} must be 0 or more, e.g. 200")
+        unit = row["unit"]
+        if unit is None or unit is pd.NA or (isinstance(unit, float) and math.isnan(unit)) or not str(unit).strip():
+            raise PantryError(f"{where}, row {line}, column 'unit': empty; use g, kg, oz, lb or the product's "
+                              "purchase unit such as 'can', 'bag' or 'unit'")
+        unit_text = " ".join(str(unit).strip().lower().split())
+        if not re.fullmatch(r"[a-z][a-z .()/0-9-]{0,40}", unit_text):
+            raise PantryError(f"{where}, row {line}, column 'unit': '{unit}' is not a unit; use g, kg, oz, lb "
+                              "or a purchase unit such as 'can', 'bag' or 'unit'")
+        products.append(" ".join(str(name).split()))
+        amounts.append(amount)
+        units.append(unit_text)
+    return pd.DataFrame({"food_or_product": pd.Series(products, dtype="string"),
+                         "amount": pd.Series(amounts, dtype="float64"),
+                         "unit": pd.Series(units, dtype="string")})
+
+
+def read_pantry_csv(path: str | Path) -> pd.DataFrame:
+    """Read a pantry CSV (columns food_or_product, amount, unit); PantryError names the row and column.
+
+    Units: g, kg, oz, lb, or the product's purchase unit ('bag', 'can', 'bunch', 'egg', 'unit'). Row numbers
+    are CSV line numbers (header = line 1).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PantryError(f"{path}: file not found; give a CSV with the header food_or_product,amount,unit")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        raise PantryError(f"{path}: the file is empty; it needs the header food_or_product,amount,unit") from None
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise PantryError(f"{path}: cannot read it as a UTF-8 CSV ({str(exc).splitlines()[0]})") from None
+    df = df.replace({"": np.nan})
+    return _check_pantry(df, str(path), first_row=2)
+
+
+def check_pantry_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Validate a pantry DataFrame (e.g. from st.data_editor); fully empty rows are dropped."""
+    if df is None or len(df) == 0:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(PANTRY_COLUMNS, ("string", "float64", "string"))})
+    df = df.copy()
+    blank = df.apply(lambda r: all(v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+                                   or (isinstance(v, str) and not v.strip()) for v in r), axis=1)
+    return _check_pantry(df[~blank], "pantry table", first_row=1)
+
+
+# --- the list ------------------------------------------------------------------------------------
+def _key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _num(value: Any) -> float:
+    if value is None or value is pd.NA:
+        return float("nan")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _gather(plan: WeekPlan, foods: pd.DataFrame, chosen: tuple[int, ...]) -> dict[str, float]:
+    """food_id -> grams eaten over the chosen days, in first-seen order."""
+    eaten: dict[str, float] = {}
+    for day in plan.days:
+        if day.day not in chosen:
+            continue
+        for meal in day.meals:
+            for item in meal.items:
+                if item.food_id not in foods.index:
+                    raise ShoppingError(f"plan day {day.day}, {meal.slot}: food '{item.food_id}' ({item.name}) is not "
+                                        "in the food table; add it with --foods FOODS.csv or import it "
+                                        "(e.g. 'magplan foods import')")
+                eaten[item.food_id] = eaten.get(item.food_id, 0.0) + float(item.grams)
+    return eaten
+
+
+def _pantry_grams(pantry: pd.DataFrame, foods: pd.DataFrame, products: Mapping[str, dict[str, Any]],
+                  notes: list[str]) -> dict[str, float]:
+    """product key -> grams of product in the pantry (only products on the list)."""
+    by_food = {_key(fid): fid for fid in foods.index}
+    by_name = {_key(n): fid for fid, n in foods["name"].items()}
+    by_product = {_key(p): fid for fid, p in foods["buy_as"].items()}
+    have: dict[str, float] = {}
+    for row in pantry.itertuples(index=False):
+        name, amount, unit = str(row.food_or_product), float(row.amount), str(row.unit)
+        k = _key(name)
+        food_id = by_food.get(k) or by_name.get(k)
+        named_food = food_id is not None
+        if food_id is None:
+            food_id = by_product.get(k)
+        if food_id is None:
+            notes.append(f"pantry: '{name}' is not a known food or product; it was not subtracted")
+            continue
+        food = foods.loc[food_id]
+        pkey = _key(food["buy_as"])
+        if pkey not in products:
+            notes.append(f"pantry: '{name}' is not needed on the chosen days; nothing to subtract")
+            continue
+        prod = products[pkey]
+        pu: PurchaseUnit = prod["pu"]
+        factor = float(food["buy_g_per_g"]) if named_food and _key(food["buy_as"]) != k else 1.0
+        if unit in MASS_UNITS_G:
+            # grams of the named food; a cooked food named by its own name is converted to product grams
+            grams = amount * MASS_UNITS_G[unit] * factor
+        elif unit in _UNIT_WORDS:
+            grams = amount * prod["unit_g"]  # whole purchase units
+        elif unit in pu.words() or _singular(unit) in pu.words():
+            # the unit's noun: '2 bags'; for counts it is items: '4 eggs' when a unit is '6 eggs'
+            grams = amount * prod["unit_g"] / (pu.per_unit if pu.kind == "count" else 1.0)
+        else:
+            words = ", ".join(dict.fromkeys(["g", "kg", "oz", "lb", "unit", *pu.words()[:2]]))
+            raise PantryError(f"pantry: '{name}' has unit '{unit}', which magplan cannot convert for "
+                              f"'{prod['product']}' (sold as '{pu.text}'); use one of: {words}")
+        have[pkey] = have.get(pkey, 0.0) + grams
+    return have
+
+
+def _price_note(sources: Iterable[tuple[str, int | None]]) -> str:
+    parts: dict[str, set[int]] = {}
+    for source, year in sources:
+        if source in ("none", "", None):
+            continue
+        parts.setdefault(source, set())
+        if year is not None:
+            parts[source].add(int(year))
+    if not parts:
+        return "prices: none of these products has a price"
+    order = ("ppnap", "ers", "bls", "user")
+    texts = []
+    for source in sorted(parts, key=lambda s: (order.index(s) if s in order else 99, s)):
+        years = sorted(parts[source])
+        label = SOURCE_LABELS.get(source, source)
+        if source == "ppnap" and years == [2018]:
+            texts.append(f"{label} 2017/18")
+        else:
+            texts.append(f"{label} {'/'.join(map(str, years))}".strip())
+    joined = texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+    return f"prices: {joined} nominal dollars (not inflation-adjusted; an estimate)"
+
+
+def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int] | None = None,
+                  pantry: pd.DataFrame | None = None, people: int = 1) -> ShoppingList:
+    """One row per product to buy for ``days`` of ``plan`` (default all) for ``people``, minus ``pantry``.
+
+    foods needs: name, aisle, purchase_unit, purchase_unit_g, buy_as, buy_g_per_g, price_usd_per_100g,
+    price_source, price_year (indexed by food_id). pantry: columns food_or_product, amount, unit.
+    """
+    if isinstance(people, bool) or not isinstance(people, (int, np.integer)) or people < 1:
+        raise ShoppingError(f"people is {people!r}; give a whole number of people, 1 or more, e.g. 2")
+    people = int(people)
+    chosen = _select_days(plan, days)
+    eaten = _gather(plan, foods, chosen)
+    notes: list[str] = []
+
+    products: dict[str, dict[str, Any]] = {}
+    for food_id, grams in eaten.items():
+        food = foods.loc[food_id]
+        factor = _num(food["buy_g_per_g"])
+        factor = 1.0 if not factor > 0 else factor
+        buy_g = grams * factor * people
+        pkey = _key(food["buy_as"])
+        prod = products.setdefault(pkey, {"product": " ".join(str(food["buy_as"]).split()), "foods": [],
+                                          "need_g": 0.0, "by_food_g": {}, "lead": food_id})
+        prod["foods"].append(str(food["name"]))
+        prod["need_g"] += buy_g
+        prod["by_food_g"][food_id] = prod["by_food_g"].get(food_id, 0.0) + buy_g
+    for pkey, prod in products.items():
+        # the food with the most product grams (then the smallest food_id) decides aisle and purchase unit
+        lead = sorted(prod["by_food_g"].items(), key=lambda kv: (-round(kv[1], 6), kv[0]))[0][0]
+        food = foods.loc[lead]
+        prod["lead"] = lead
+        prod["aisle"] = str(food["aisle"])
+        prod["unit_g"] = float(food["purchase_unit_g"])
+        prod["pu"] = parse_purchase_unit(str(food["purchase_unit"]))
+        others = {str(foods.loc[f, "purchase_unit"]) for f in prod["by_food_g"]} - {str(food["purchase_unit"])}
+        if others:
+            notes.append(f"'{prod['product']}': foods name different purchase units; used '{food['purchase_unit']}'")
+
+    have = _pantry_grams(check_pantry_frame(pantry), foods, products, notes) if pantry is not None else {}
+
+    records = []
+    price_sources: list[tuple[str, int | None]] = []
+    for pkey, prod in products.items():
+        pu: PurchaseUnit = prod["pu"]
+        unit_g = prod["unit_g"]
+        pantry_g = min(have.get(pkey, 0.0), prod["need_g"])
+        needed = max(prod["need_g"] - have.get(pkey, 0.0), 0.0)
+        needed = 0.0 if needed < 1e-9 else needed
+        units = units_needed(needed, unit_g)
+        bought = units * unit_g
+        # price per 100 g of product: grams-weighted over the foods that have a price
+        priced_g, priced_usd, srcs, years = 0.0, 0.0, [], []
+        for fid, g in prod["by_food_g"].items():
+            f = foods.loc[fid]
+            p = _num(f["price_usd_per_100g"])
+            if math.isnan(p):
+                continue
+            factor = _num(f["buy_g_per_g"])
+            factor = 1.0 if not factor > 0 else factor
+            priced_g += g
+            priced_usd += g * p / factor
+            src = str(f["price_source"]) if "price_source" in f.index and pd.notna(f["price_source"]) else "user"
+            yr = f["price_year"] if "price_year" in f.index and pd.notna(f["price_year"]) else None
+            srcs.append(src)
+            years.append(None if yr is None else int(yr))
+        price = priced_usd / priced_g if priced_g > 0 else float("nan")
+        if priced_g and priced_g < sum(prod["by_food_g"].values()) - 1e-9:
+            notes.append(f"'{prod['product']}': priced from the foods that have a price")
+        cost = float("nan") if math.isnan(price) else round(bought / 100.0 * price, 4)
+        if units > 0:
+            price_sources.extend(zip(srcs, years))
+        status = STATUS_BUY if units > 0 else STATUS_HAVE
+        records.append({
+            "aisle": prod["aisle"],
+            "product": prod["product"],
+            "foods": "; ".join(dict.fromkeys(prod["foods"])),
+            "status": status,
+            "needed_g": round(needed, 4),
+            "needed_text": pu.amount_text(needed, unit_g) if units else STATUS_HAVE,
+            "pantry_g": round(pantry_g, 4),
+            "units": units,
+            "purchase_unit": pu.text,
+            "purchase_unit_g": unit_g,
+            "purchase_text": pu.describe(units) if units else STATUS_HAVE,
+            "bought_g": round(bought, 4),
+            "leftover_g": round(bought - needed, 4),
+            "leftover_text": pu.amount_text(bought - needed, unit_g) if bought - needed > 1e-6 else "none",
+            "price_usd_per_100g": round(price, 6) if not math.isnan(price) else float("nan"),
+            "cost_usd": 0.0 if units == 0 else cost,
+            "price_source": "; ".join(dict.fromkeys(srcs)) if srcs else "none",
+            "price_year": max((y for y in years if y is not None), default=None),
+        })
+    rows = _frame(records)
+    missing = int((rows["status"].eq(STATUS_BUY) & rows["cost_usd"].isna()).sum())
+    total = round(float(rows["cost_usd"].fillna(0.0).sum()), 2)
+    note = _price_note(price_sources)
+    if missing:
+        notes.append(f"{missing} of {int(rows['status'].eq(STATUS_BUY).sum())} products have no price; "
+                     "the total leaves them out")
+    if people > 1:
+        notes.append(f"amounts are for {people} people")
+    return ShoppingList(rows=rows, total_cost_usd=total, price_note=note, notes=tuple(dict.fromkeys(notes)),
+                        rows_without_price=missing, people=people, days=chosen)
+
+
+def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(records, columns=list(SHOPPING_COLUMNS))
+    order = {a: i for i, a in enumerate(AISLES)}
+    if len(df):
+        df["_a"] = df["aisle"].map(lambda a: order.get(a, len(AISLES)))
+        df["_p"] = df["product"].map(_key)
+        df = df.sort_values(["_a", "_p"], kind="mergesort").drop(columns=["_a", "_p"])
+    df = df.reset_index(drop=True)
+    for c in ("aisle", "product", "foods", "status", "needed_text", "purchase_unit", "purchase_text",
+              "leftover_text", "price_source"):
+        df[c] = df[c].astype("string")
+    for c in ("needed_g", "pantry_g", "purchase_unit_g", "bought_g", "leftover_g", "price_usd_per_100g", "cost_usd"):
+        df[c] = df[c].astype("float64")
+    df["units"] = df["units"].astype("int64")
+    df["price_year"] = pd.array([None if v is None or pd.isna(v) else int(v) for v in df["price_year"]],
+                                dtype="Int64")
+    return df
+
+
+__all__ = [
+    "PANTRY_COLUMNS", "SHOPPING_COLUMNS", "STATUS_BUY", "STATUS_HAVE", "PurchaseUnit", "ShoppingList",
+    "check_pantry_frame", "grams_text", "parse_days", "parse_purchase_unit", "read_pantry_csv", "shopping_list",
+    "units_needed",
+]
