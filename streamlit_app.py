@@ -1,22 +1,47 @@
-"""Streamlit app: widgets -> Profile/actions -> planner calls -> render. No planning logic here."""
+"""Streamlit app: widgets -> Profile/actions -> planner calls -> render. No planning logic here.
+
+Run it with ``make run`` (or ``streamlit run streamlit_app.py``). The views live in ``ui/``.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
-import foods
-
-
-@st.cache_data(show_spinner=False)
-def _food_table():
-    return foods.load_foods()
+from ui import about, actions, foods_view, plan_view, saved_view, shopping_view, sidebar, state
+from ui.common import food_table
 
 
 def main() -> None:
-    st.set_page_config(page_title="Magnesium meal planner", page_icon="🥬", layout="wide")
-    st.title("Magnesium meal planner")
-    table = _food_table()
-    st.caption(f"{len(table)} foods from USDA SR Legacy")
-    st.dataframe(table[["name", "category", "serving_label", "magnesium_mg"]], key="foods_table")
+    st.set_page_config(page_title="Magnesium meal planner", page_icon="🥬", layout="wide",
+                       initial_sidebar_state="expanded")
+    state.init()
+    try:
+        foods = food_table()
+    except Exception as exc:  # a broken user food table must not take the app down
+        st.error(f"The food table could not be loaded: {exc}")
+        st.stop()
+
+    st.sidebar.button("Generate plan", key="generate", type="primary", icon="✨", width="stretch",
+                      on_click=actions.on_generate)
+    profile, rules, profile_problem = sidebar.render(foods)
+
+    st.title("🥬 Magnesium meal planner")
+    st.caption("Weekly menus from USDA food data that reach your magnesium target every day, "
+               "within your energy range, diet, allergies and budget.")
+    about.render()
+
+    tab_plan, tab_shop, tab_foods, tab_saved = st.tabs(["📅 Plan", "🛒 Shopping list", "🥜 Foods", "💾 Saved plans"])
+    with tab_plan:
+        if profile_problem and (st.session_state.get("pending") or (None,))[0] == "generate":
+            state.take_pending()
+            st.session_state.notice = state.Notice("error", f"Check your profile first: {profile_problem}")
+        actions.run(foods, profile, rules)
+        plan_view.render(foods)
+    with tab_shop:
+        shopping_view.render(st.session_state.get("plan"), foods)
+    with tab_foods:
+        foods_view.render(foods)
+    with tab_saved:
+        saved_view.render()
 
 
 main()

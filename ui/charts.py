@@ -1,0 +1,111 @@
+"""Altair pictures of a plan: magnesium per day vs target, by meal, top sources; the co-nutrient table."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from planner.model import WeekPlan
+from ui.common import SLOT_LABELS, fmt, plan_items_frame, slot_label
+
+SLOT_COLORS = {"Breakfast": "#f2b134", "Lunch": "#4daf7c", "Dinner": "#2e6f9e", "Snack": "#8e5ea2"}
+
+
+def magnesium_per_day(plan: WeekPlan) -> alt.LayerChart:
+    df = pd.DataFrame({"Day": [f"Day {d.day}" for d in plan.days],
+                       "Magnesium (mg)": [round(d.totals.get("magnesium_mg", 0.0), 1) for d in plan.days]})
+    target = plan.targets.magnesium_mg
+    df["Meets target"] = df["Magnesium (mg)"] >= target - 0.5
+    bars = alt.Chart(df).mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
+        x=alt.X("Day:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Magnesium (mg):Q"),
+        color=alt.Color("Meets target:N", scale=alt.Scale(domain=[True, False], range=["#2e8b57", "#d9822b"]),
+                        legend=None),
+        tooltip=["Day", "Magnesium (mg)"],
+    )
+    rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color="#c0392b", strokeDash=[6, 4],
+                                                                  size=2).encode(y="target:Q")
+    label = alt.Chart(pd.DataFrame({"target": [target], "text": [f"target {target:.0f} mg"]})).mark_text(
+        align="left", dx=4, dy=-7, color="#c0392b").encode(y="target:Q", x=alt.value(0), text="text:N")
+    return (bars + rule + label).properties(height=260, title="Magnesium per day")
+
+
+def magnesium_by_meal(plan: WeekPlan) -> alt.Chart:
+    items = plan_items_frame(plan)
+    by = items.groupby(["day", "slot"], as_index=False)["magnesium_mg"].sum()
+    by["Day"] = "Day " + by["day"].astype(str)
+    by["Meal"] = by["slot"].map(slot_label)
+    by["Magnesium (mg)"] = by["magnesium_mg"].round(1)
+    order = [slot_label(s) for s in plan.rules.slots]
+    return alt.Chart(by).mark_bar().encode(
+        x=alt.X("Day:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("Magnesium (mg):Q", stack="zero"),
+        color=alt.Color("Meal:N", sort=order, scale=alt.Scale(domain=order,
+                        range=[SLOT_COLORS.get(s, "#999999") for s in order])),
+        order=alt.Order("slot_order:Q"),
+        tooltip=["Day", "Meal", "Magnesium (mg)"],
+    ).transform_calculate(
+        slot_order=" + ".join(f"(datum.Meal == '{s}') * {i}" for i, s in enumerate(order)) or "0"
+    ).properties(height=260, title="Magnesium by meal")
+
+
+def top_sources(plan: WeekPlan, n: int = 10) -> alt.Chart:
+    items = plan_items_frame(plan)
+    top = (items.groupby("name", as_index=False)["magnesium_mg"].sum()
+           .sort_values("magnesium_mg", ascending=False).head(n))
+    top["Magnesium over the plan (mg)"] = top["magnesium_mg"].round(0)
+    top = top.rename(columns={"name": "Food"})
+    return alt.Chart(top).mark_bar(color="#2e8b57").encode(
+        x=alt.X("Magnesium over the plan (mg):Q"),
+        y=alt.Y("Food:N", sort="-x", title=None),
+        tooltip=["Food", "Magnesium over the plan (mg)"],
+    ).properties(height=max(160, 26 * len(top)), title="Top magnesium sources of the plan")
+
+
+CO_NUTRIENTS = [
+    # (total key, label, unit, target attribute, kind)
+    ("iron_mg", "Iron", "mg", "iron_mg", "RDA"),
+    ("vitamin_d_ug", "Vitamin D", "µg", "vitamin_d_ug", "RDA"),
+    ("vitamin_b12_ug", "Vitamin B12", "µg", "vitamin_b12_ug", "RDA"),
+    ("calcium_mg", "Calcium", "mg", "calcium_mg", "RDA"),
+    ("potassium_mg", "Potassium", "mg", "potassium_mg", "AI"),
+    ("fiber_g", "Fiber", "g", "fiber_g_min", "at least"),
+    ("sodium_mg", "Sodium", "mg", "sodium_mg_max", "at most"),
+]
+
+
+def co_nutrient_table(plan: WeekPlan) -> pd.DataFrame:
+    """Daily average of each co-nutrient against its reference, with how much of it is measured."""
+    rows = []
+    n = max(1, len(plan.days))
+    for key, label, unit, attr, kind in CO_NUTRIENTS:
+        avg = sum(d.totals.get(key, 0.0) for d in plan.days) / n
+        low = min((d.totals.get(key, 0.0) for d in plan.days), default=0.0)
+        measured = min((d.measured.get(key, 1.0) for d in plan.days), default=1.0)
+        ref = getattr(plan.targets, attr, None)
+        if ref:
+            ok = avg <= ref if kind == "at most" else avg >= ref
+            share = f"{100 * avg / ref:.0f}%"
+        else:
+            ok, share = None, "–"
+        rows.append({
+            "Nutrient": label, "Daily average": f"{fmt(avg, 1)} {unit}", "Lowest day": f"{fmt(low, 1)} {unit}",
+            "Reference": f"{kind} {fmt(ref, 1)} {unit}" if ref else "–", "Of reference": share,
+            "Status": "✓" if ok else ("–" if ok is None else ("over" if kind == "at most" else "below")),
+            "Measured": f"{100 * measured:.0f}%",
+        })
+    return pd.DataFrame(rows)
+
+
+def render(plan: WeekPlan) -> None:
+    c1, c2 = st.columns(2)
+    c1.altair_chart(magnesium_per_day(plan), width="stretch")
+    c2.altair_chart(magnesium_by_meal(plan), width="stretch")
+    c3, c4 = st.columns([1, 1])
+    c3.altair_chart(top_sources(plan), width="stretch")
+    with c4:
+        st.markdown("**Co-nutrients** (daily average)")
+        st.dataframe(co_nutrient_table(plan), hide_index=True, width="stretch", key="conutrients")
+        st.caption("“Measured” is the share of the food (by weight) whose value USDA reports; the rest is "
+                   "unknown, not zero. Iron, vitamin D and B12 matter in RLS: a doctor can check them "
+                   "with a blood test.")

@@ -1,0 +1,141 @@
+"""The Saved plans tab: save, load, rename and delete plans (SQLite store), and plan JSON files."""
+from __future__ import annotations
+
+import streamlit as st
+
+from foods.errors import MagplanError
+from planner.model import plan_from_json
+from ui import state
+from ui.common import capability
+
+
+def _store():
+    mod = capability("planner.store", "Store")
+    if mod is None:
+        return None
+    try:
+        return mod.Store()
+    except MagplanError as exc:
+        st.error(f"Saved plans are unavailable: {exc}")
+        return None
+
+
+def _on_upload_plan() -> None:
+    ss = st.session_state
+    up = ss.get("plan_upload")
+    if up is None:
+        return
+    try:
+        plan = plan_from_json(up.getvalue().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        ss.notice = state.Notice("error", f"{up.name} is not a UTF-8 text file; choose a plan JSON file.")
+        return
+    except MagplanError as exc:
+        ss.notice = state.Notice("error", f"{up.name} is not a valid plan: {exc}")
+        return
+    state.set_plan(plan)
+    ss.notice = state.Notice("success", f"Opened the plan from {up.name}.")
+
+
+def render_files() -> None:
+    st.markdown("**Plan files**")
+    st.caption("Download the plan as JSON from the Plan tab; open a plan JSON file here.")
+    st.file_uploader("Open a plan (JSON)", type=["json"], key="plan_upload", on_change=_on_upload_plan)
+
+
+def render() -> None:
+    store = _store()
+    if store is None:
+        if capability("planner.store", "Store") is None:
+            st.info("Saving plans in the app is not available in this version yet; use plan files below.",
+                    icon="🚧")
+    else:
+        _render_store(store)
+    st.divider()
+    render_files()
+
+
+def _entries(store):
+    rows = store.list_plans()
+    out = []
+    for r in rows:
+        if isinstance(r, str):
+            out.append((r, r, ""))
+        elif isinstance(r, dict):
+            out.append((r.get("name"), r.get("name"), str(r.get("saved_at") or r.get("updated_at") or "")))
+        else:
+            name = getattr(r, "name", str(r))
+            when = getattr(r, "saved_at", None) or getattr(r, "updated_at", None) or ""
+            out.append((name, name, str(when)))
+    return out
+
+
+def _guard(fn, ok: str) -> None:
+    ss = st.session_state
+    try:
+        fn()
+        ss.saved_result = ("success", ok)
+    except MagplanError as exc:
+        ss.saved_result = ("error", str(exc))
+
+
+def _on_save(store) -> None:
+    ss = st.session_state
+    name = (ss.get("save_name") or "").strip()
+    if not name:
+        ss.saved_result = ("error", "Give the plan a name, e.g. 'March week 1'.")
+        return
+    _guard(lambda: store.save_plan(name, ss.plan), f"Saved the plan as '{name}'.")
+
+
+def _on_load(store, name: str) -> None:
+    ss = st.session_state
+    try:
+        plan = store.load_plan(name)
+    except MagplanError as exc:
+        ss.saved_result = ("error", str(exc))
+        return
+    state.set_plan(plan)
+    ss.notice = state.Notice("success", f"Loaded the saved plan '{name}'.")
+    ss.saved_result = ("success", f"Loaded '{name}'; see the Plan tab.")
+
+
+def _on_rename(store, name: str) -> None:
+    new = (st.session_state.get(f"rename_{name}") or "").strip()
+    if not new or new == name:
+        return
+    _guard(lambda: store.rename_plan(name, new), f"Renamed '{name}' to '{new}'.")
+
+
+def _on_delete(store, name: str) -> None:
+    _guard(lambda: store.delete_plan(name), f"Deleted '{name}'.")
+
+
+def _render_store(store) -> None:
+    ss = st.session_state
+    st.markdown("**Save this plan**")
+    c = st.columns([3, 1])
+    c[0].text_input("Name", key="save_name", placeholder="e.g. March week 1", label_visibility="collapsed")
+    c[1].button("Save plan", key="save_plan", disabled=ss.get("plan") is None, on_click=_on_save, args=(store,),
+                type="primary", width="stretch")
+    result = ss.get("saved_result")
+    if result:
+        getattr(st, result[0])(result[1])
+    try:
+        entries = _entries(store)
+    except MagplanError as exc:
+        st.error(f"Saved plans cannot be listed: {exc}")
+        return
+    st.markdown("**Saved plans**")
+    if not entries:
+        st.caption("No saved plans yet.")
+    for key, name, when in entries:
+        with st.container(border=True):
+            cc = st.columns([3, 1, 2.4, 1])
+            cc[0].markdown(f"**{name}**" + (f"  \n<span style='color:gray;font-size:0.85em'>{when}</span>"
+                                            if when else ""), unsafe_allow_html=True)
+            cc[1].button("Open", key=f"load_{key}", on_click=_on_load, args=(store, key), width="stretch")
+            with cc[2].popover("Rename", width="stretch"):
+                st.text_input("New name", key=f"rename_{key}", value=name)
+                st.button("Rename", key=f"dorename_{key}", on_click=_on_rename, args=(store, key))
+            cc[3].button("Delete", key=f"delete_{key}", on_click=_on_delete, args=(store, key), width="stretch")

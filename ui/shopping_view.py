@@ -1,0 +1,127 @@
+"""The Shopping tab: what to buy, grouped by aisle, with a pantry editor and downloads."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from foods.errors import MagplanError
+from planner.model import WeekPlan
+from ui.common import capability
+
+AISLE_LABELS = {
+    "produce": "🥬 Produce", "bulk_and_nuts": "🥜 Bulk and nuts", "grains_and_bakery": "🌾 Grains and bakery",
+    "dairy_and_eggs": "🥚 Dairy and eggs", "meat_and_fish": "🐟 Meat and fish", "frozen": "❄️ Frozen",
+    "pantry": "🥫 Pantry", "drinks": "🥤 Drinks",
+}
+
+
+def _empty_pantry() -> pd.DataFrame:
+    return pd.DataFrame({"food_or_product": pd.Series(dtype="string"), "amount": pd.Series(dtype="float64"),
+                         "unit": pd.Series(dtype="string")})
+
+
+def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
+    shopping = capability("planner.shopping", "shopping_list", "check_pantry_frame")
+    if shopping is None:
+        st.info("The shopping list is not available in this version yet.", icon="🚧")
+        return
+    if plan is None:
+        st.info("Generate a plan first; its shopping list appears here.", icon="🛒")
+        return
+    ss = st.session_state
+    days = [d.day for d in plan.days]
+    c = st.columns([3, 1])
+    chosen = c[0].multiselect("Days to shop for", days, default=days, key="shop_days",
+                              format_func=lambda d: f"Day {d}")
+    people = c[1].number_input("People", min_value=1, max_value=20, step=1, value=1, key="shop_people")
+    with st.expander("Pantry: what you already have", expanded=False):
+        st.caption("Subtracted before rounding to packs. Units: g, kg, oz, lb, or a pack word such as "
+                   "can, bag or unit.")
+        if "pantry_df" not in ss:
+            ss.pantry_df = _load_pantry()
+        edited = st.data_editor(
+            ss.pantry_df, key="pantry_editor", num_rows="dynamic", width="stretch", hide_index=True,
+            column_config={
+                "food_or_product": st.column_config.TextColumn("Food or product", required=True),
+                "amount": st.column_config.NumberColumn("Amount", min_value=0.0, format="%.1f"),
+                "unit": st.column_config.TextColumn("Unit", help="g, kg, oz, lb, can, bag, unit …"),
+            })
+        _save_pantry_button(edited)
+    if not chosen:
+        st.warning("Choose at least one day.")
+        return
+    try:
+        pantry = shopping.check_pantry_frame(edited)
+    except MagplanError as exc:
+        st.error(f"The pantry table has a problem: {exc}")
+        pantry = None
+    try:
+        sl = shopping.shopping_list(plan, foods, days=sorted(chosen), pantry=pantry, people=int(people))
+    except MagplanError as exc:
+        st.error(f"No shopping list: {exc}")
+        return
+    rows = sl.rows
+    st.markdown(f"### {sl.total_text()}")
+    who = f" for {int(people)} people" if people > 1 else ""
+    st.caption(f"{len(rows)} products for day(s) {', '.join(map(str, sorted(chosen)))}{who}. {sl.price_note}")
+    _downloads(sl)
+    for aisle, group in rows.groupby("aisle", sort=False):
+        st.markdown(f"**{AISLE_LABELS.get(str(aisle), str(aisle))}**")
+        view = pd.DataFrame({
+            "Buy": [("✓ already have" if s == "already have" else t)
+                    for s, t in zip(group["status"], group["purchase_text"])],
+            "Product": group["product"].astype(str),
+            "Needed": group["needed_text"].astype(str),
+            "Left over": group["leftover_text"].astype(str),
+            "For": group["foods"].astype(str),
+            "Cost": group["cost_usd"],
+        })
+        st.dataframe(view, hide_index=True, width="stretch", key=f"shop_{aisle}",
+                     column_config={"Cost": st.column_config.NumberColumn("Cost", format="$%.2f")})
+    for note in sl.notes:
+        st.caption(note)
+
+
+def _downloads(sl) -> None:
+    export = capability("planner.export", "shopping_to_csv", "shopping_to_markdown", "shopping_to_html")
+    if export is None:
+        st.caption("Downloading the list is not available in this version yet.")
+        return
+    c = st.columns(3)
+    c[0].download_button("Shopping list (CSV)", export.shopping_to_csv(sl), file_name="shopping_list.csv",
+                         mime="text/csv", key="dl_shop_csv", icon="⬇️", width="stretch")
+    c[1].download_button("Checklist (Markdown)", export.shopping_to_markdown(sl), file_name="shopping_list.md",
+                         mime="text/markdown", key="dl_shop_md", icon="⬇️", width="stretch")
+    c[2].download_button("Printable page (HTML)", export.shopping_to_html(sl), file_name="shopping_list.html",
+                         mime="text/html", key="dl_shop_html", icon="⬇️", width="stretch")
+
+
+def _store():
+    mod = capability("planner.store", "Store")
+    return mod.Store if mod is not None else None
+
+
+def _load_pantry() -> pd.DataFrame:
+    store_cls = _store()
+    if store_cls is not None and hasattr(store_cls, "load_pantry"):
+        try:
+            df = store_cls().load_pantry()
+            if df is not None and len(df):
+                return df.reset_index(drop=True)
+        except Exception:  # a broken store must not hide the shopping list
+            pass
+    return _empty_pantry()
+
+
+def _save_pantry_button(edited: pd.DataFrame) -> None:
+    store_cls = _store()
+    if store_cls is None or not hasattr(store_cls, "save_pantry"):
+        return
+    if st.button("Remember this pantry", key="pantry_save"):
+        shopping = capability("planner.shopping", "check_pantry_frame")
+        try:
+            store_cls().save_pantry(shopping.check_pantry_frame(edited))
+            st.session_state.pantry_df = edited
+            st.success("Pantry saved.")
+        except MagplanError as exc:
+            st.error(f"Pantry not saved: {exc}")

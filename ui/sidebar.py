@@ -1,0 +1,168 @@
+"""The profile sidebar: widgets -> Profile and Rules (with defaults so one click gives a plan)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from foods.schema import ALLERGENS, DIETS
+from planner.errors import MagplanError
+from planner.model import ACTIVITIES, Profile, Rules
+from ui.common import capability
+
+# Solve time limit of the app (seconds): long enough for a good week, short enough to wait for.
+TIME_LIMIT_S = 15.0
+
+# Profile / Rules field -> widget key (so an explanation's suggestion can move the widget too).
+PROFILE_WIDGETS = {
+    "age": "p_age", "sex": "p_sex", "status": "p_status", "weight_kg": "p_weight", "height_cm": "p_height",
+    "activity": "p_activity", "diet": "p_diet", "avoid_allergens": "p_avoid", "exclude_foods": "p_exclude",
+    "favorite_foods": "p_favorites", "budget_usd_per_day": "p_budget",
+}
+RULES_WIDGETS = {
+    "days": "p_days", "caffeine_after_lunch_max_mg": "p_caffeine", "allow_supplement": "p_supplement",
+    "require_iron": "p_req_iron", "require_vitamin_d": "p_req_vitd", "require_vitamin_b12": "p_req_b12",
+}
+DEFAULTS: dict[str, Any] = {
+    "p_age": 40, "p_sex": "female", "p_status": "none", "p_weight": None, "p_height": None, "p_activity": None,
+    "p_diet": "omnivore", "p_avoid": [], "p_exclude": [], "p_favorites": [], "p_budget": None,
+    "p_target_mg": None, "p_evening": 0, "p_caffeine": None, "p_days": 7, "p_supplement": False,
+    "p_req_iron": False, "p_req_vitd": False, "p_req_b12": False,
+}
+ACTIVITY_LABELS = {None: "not given", "sedentary": "sedentary", "low_active": "low active", "active": "active",
+                   "very_active": "very active"}
+STATUS_LABELS = {"none": "neither", "pregnancy": "pregnant", "lactation": "breastfeeding"}
+ALLERGEN_LABELS = {"tree_nuts": "tree nuts"}
+
+
+def init_defaults() -> None:
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+
+
+def apply_changes_to_widgets(foods_table: pd.DataFrame, profile_changes: dict[str, Any] | None,
+                             rules_changes: dict[str, Any] | None) -> None:
+    """Move the sidebar widgets to a suggestion's values; what has no widget is kept as an extra."""
+    ss = st.session_state
+    for name, value in (profile_changes or {}).items():
+        if name == "overrides":
+            overrides = dict(value or {})
+            if "magnesium_mg" in overrides:
+                ss.p_target_mg = float(overrides.pop("magnesium_mg"))
+            ss.extra_profile = {**ss.extra_profile, "overrides": overrides} if overrides else {
+                k: v for k, v in ss.extra_profile.items() if k != "overrides"}
+        elif name in PROFILE_WIDGETS:
+            if isinstance(value, tuple):
+                value = [v for v in value if name not in ("exclude_foods", "favorite_foods") or v in foods_table.index]
+            ss[PROFILE_WIDGETS[name]] = value
+        else:
+            ss.extra_profile = {**ss.extra_profile, name: value}
+    for name, value in (rules_changes or {}).items():
+        if name == "evening_share_min":
+            ss.p_evening = int(round(100 * (value or 0)))
+        elif name in RULES_WIDGETS:
+            ss[RULES_WIDGETS[name]] = value
+        else:
+            ss.extra_rules = {**ss.extra_rules, name: value}
+
+
+def _food_name(foods_table: pd.DataFrame):
+    def name(food_id: str) -> str:
+        return str(foods_table.at[food_id, "name"]) if food_id in foods_table.index else food_id
+    return name
+
+
+def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
+    """Draw the sidebar; return the Profile, the Rules and a problem with the profile (or None)."""
+    init_defaults()
+    ss = st.session_state
+    sb = st.sidebar
+    sb.header("Your profile")
+    c1, c2 = sb.columns(2)
+    c1.number_input("Age (years)", min_value=1, max_value=120, step=1, key="p_age")
+    c2.selectbox("Sex", ["female", "male"], key="p_sex")
+    if ss.p_sex == "female" and 14 <= int(ss.p_age) <= 50:
+        sb.radio("Pregnant or breastfeeding?", list(STATUS_LABELS), format_func=STATUS_LABELS.get,
+                 key="p_status", horizontal=True)
+    else:
+        ss.p_status = "none"
+    with sb.expander("Body and activity (optional)"):
+        st.caption("Used for your energy range; without them a typical range for your age and sex is used.")
+        st.number_input("Weight (kg)", min_value=20.0, max_value=300.0, step=1.0, key="p_weight",
+                        placeholder="not given")
+        st.number_input("Height (cm)", min_value=100.0, max_value=250.0, step=1.0, key="p_height",
+                        placeholder="not given")
+        st.selectbox("Activity", [None, *ACTIVITIES], format_func=ACTIVITY_LABELS.get, key="p_activity")
+
+    sb.subheader("Food")
+    sb.selectbox("Diet", list(DIETS), key="p_diet", format_func=str.capitalize)
+    sb.multiselect("Allergens to avoid", list(ALLERGENS), key="p_avoid",
+                   format_func=lambda a: ALLERGEN_LABELS.get(a, a))
+    ids = sorted(foods_table.index, key=lambda i: str(foods_table.at[i, "name"]).lower())
+    for key in ("p_exclude", "p_favorites"):  # a food that disappeared from the table is dropped quietly
+        ss[key] = [i for i in ss[key] if i in foods_table.index]
+    name = _food_name(foods_table)
+    sb.multiselect("Foods to avoid", ids, key="p_exclude", format_func=name, placeholder="none")
+    sb.multiselect("Favourite foods", ids, key="p_favorites", format_func=name, placeholder="none",
+                   help="Preferred when they fit; never forced.")
+    sb.number_input("Budget per day (USD)", min_value=0.5, max_value=100.0, step=0.5, key="p_budget",
+                    placeholder="no limit", format="%.2f")
+
+    profile = Profile(
+        age=int(ss.p_age), sex=ss.p_sex, status=ss.p_status,
+        weight_kg=ss.p_weight, height_cm=ss.p_height, activity=ss.p_activity, diet=ss.p_diet,
+        avoid_allergens=tuple(ss.p_avoid), exclude_foods=tuple(ss.p_exclude),
+        favorite_foods=tuple(ss.p_favorites), budget_usd_per_day=ss.p_budget,
+    )
+    extra = dict(ss.extra_profile)
+    overrides = dict(extra.pop("overrides", {}) or {})
+    if extra:
+        profile = Profile(**{**vars(profile), **extra})
+
+    sb.subheader("Magnesium")
+    targets_mod = capability("planner.targets", "targets_for", "check_profile")
+    rda_text, problem = None, None
+    if targets_mod is not None:
+        try:
+            targets_mod.check_profile(profile)
+            base = targets_mod.targets_for(profile)
+            group = f" ({base.life_stage_group})" if base.life_stage_group else ""
+            source = f" Source: {base.magnesium_source}." if base.magnesium_source else ""
+            rda_text = f"Default: your RDA{group}, {base.magnesium_mg:.0f} mg a day.{source}"
+        except MagplanError as exc:
+            problem = str(exc)
+    sb.number_input("Magnesium target (mg per day)", min_value=50.0, max_value=1500.0, step=10.0,
+                    key="p_target_mg", placeholder="your RDA", format="%.0f")
+    if rda_text:
+        sb.caption(rda_text + " Food magnesium has no upper limit; the 350 mg limit is for supplements.")
+    if ss.p_target_mg is not None:
+        overrides["magnesium_mg"] = float(ss.p_target_mg)
+    if overrides:
+        profile = Profile(**{**vars(profile), "overrides": overrides})
+
+    sb.slider("Evening share of magnesium (at least, %)", 0, 70, step=5, key="p_evening",
+              help="Part of the day's magnesium at dinner and the evening snack; some people with RLS "
+                   "prefer it later in the day. 0 means no minimum.")
+    sb.number_input("Caffeine after lunch (at most, mg)", min_value=0.0, max_value=500.0, step=10.0,
+                    key="p_caffeine", placeholder="no limit", format="%.0f",
+                    help="Dark chocolate, coffee and tea carry caffeine; caffeine can worsen RLS at night.")
+    with sb.expander("Co-nutrients and supplements"):
+        st.checkbox("Meet the iron RDA from food", key="p_req_iron")
+        st.checkbox("Meet the vitamin D RDA from food", key="p_req_vitd")
+        st.checkbox("Meet the vitamin B12 RDA from food", key="p_req_b12")
+        st.checkbox("Suggest a supplement when food falls short", key="p_supplement")
+
+    sb.subheader("Plan")
+    sb.slider("Number of days", 1, 7, key="p_days")
+    rules = Rules(
+        days=int(ss.p_days), evening_share_min=(ss.p_evening / 100.0) or None,
+        caffeine_after_lunch_max_mg=ss.p_caffeine, allow_supplement=bool(ss.p_supplement),
+        require_iron=bool(ss.p_req_iron), require_vitamin_d=bool(ss.p_req_vitd),
+        require_vitamin_b12=bool(ss.p_req_b12), time_limit_s=TIME_LIMIT_S,
+    )
+    if ss.extra_rules:
+        rules = Rules(**{**vars(rules), **ss.extra_rules})
+    if problem:
+        sb.error(problem)
+    return profile, rules, problem

@@ -1,0 +1,128 @@
+"""Session state of the app: the current plan, the undo stack, the last notice and the pending action.
+
+Callbacks only *record* what a person asked for (``request``); ``run_pending`` then calls the planner
+inside the page with visible progress, keeps the previous plan on any error and pushes undo history.
+"""
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import streamlit as st
+
+from planner.errors import MagplanError, PlanError
+from planner.model import WeekPlan
+
+UNDO_DEPTH = 20
+
+
+@dataclass
+class Notice:
+    kind: str  # "success", "info", "warning", "error"
+    text: str
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Problem:
+    """No plan (or no change) was possible: the explanation and the ways out."""
+
+    title: str
+    message: str
+    suggestions: list[Any] = field(default_factory=list)
+    max_magnesium_mg: float | None = None
+
+
+def init() -> None:
+    ss = st.session_state
+    ss.setdefault("plan", None)
+    ss.setdefault("undo_stack", [])
+    ss.setdefault("notice", None)
+    ss.setdefault("problem", None)
+    ss.setdefault("pending", None)
+    ss.setdefault("plan_rev", 0)
+    ss.setdefault("swap_for", None)
+    ss.setdefault("extra_profile", {})
+    ss.setdefault("extra_rules", {})
+
+
+def current_plan() -> WeekPlan | None:
+    return st.session_state.get("plan")
+
+
+def set_plan(plan: WeekPlan, *, undoable: bool = True) -> None:
+    ss = st.session_state
+    old = ss.get("plan")
+    if undoable and old is not None:
+        ss.undo_stack = [*ss.undo_stack, old][-UNDO_DEPTH:]
+    ss.plan = plan
+    ss.plan_rev += 1
+    ss.swap_for = None
+    ss.problem = None
+
+
+def undo() -> None:
+    ss = st.session_state
+    if not ss.undo_stack:
+        return
+    ss.plan = ss.undo_stack[-1]
+    ss.undo_stack = ss.undo_stack[:-1]
+    ss.plan_rev += 1
+    ss.swap_for = None
+    ss.problem = None
+    ss.notice = Notice("info", "Undid the last change.")
+
+
+def request(action: str, **kwargs: Any) -> None:
+    """Callback body: remember the action; it runs in the page body with progress shown."""
+    st.session_state.pending = (action, kwargs)
+    st.session_state.notice = None
+
+
+def take_pending() -> tuple[str, dict[str, Any]] | None:
+    pending = st.session_state.get("pending")
+    st.session_state.pending = None
+    return pending
+
+
+def change_lines(changes: Any) -> list[str]:
+    """The planner's list of changes as lines a person reads."""
+    lines = []
+    for c in changes or ():
+        text = getattr(c, "text", None) or getattr(c, "message", None) or getattr(c, "description", None)
+        lines.append(str(text if text else c))
+    return lines
+
+
+def run_guarded(title: str, fn: Callable[[], Any]) -> Any:
+    """Run a planner call; on a project error record a Problem / error notice and return None."""
+    ss = st.session_state
+    try:
+        return fn()
+    except PlanError as exc:
+        expl = getattr(exc, "explanation", None)
+        ss.problem = Problem(
+            title=title,
+            message=str(getattr(expl, "message", "") or exc),
+            suggestions=list(getattr(expl, "suggestions", ()) or ()),
+            max_magnesium_mg=getattr(expl, "max_magnesium_mg", None),
+        )
+        ss.notice = None
+        return None
+    except MagplanError as exc:
+        ss.notice = Notice("error", f"{title}: {exc}")
+        return None
+    except Exception as exc:  # the app never shows a traceback; keep the details for a bug report
+        ss.notice = Notice("error", f"{title}: an unexpected error happened ({type(exc).__name__}: {exc}). "
+                                    "Your plan was kept. Please report this with the details below.",
+                           changes=["".join(traceback.format_exception_only(type(exc), exc)).strip()])
+        traceback.print_exc()
+        return None
+
+
+def replace_fields(obj: Any, changes: dict[str, Any] | None) -> Any:
+    if not changes:
+        return obj
+    return dataclasses.replace(obj, **changes)
