@@ -1,8 +1,238 @@
-"""magplan commands of this group (registered by planner.cli.build_parser)."""
+"""``magplan plans ...``: saved plans in the SQLite store (list, show, save, delete, rename, export, import,
+history, check, backup, restore). Every command calls a ``planner.store`` function."""
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", metavar="PATH", type=Path, default=None,
+                        help="the plans database (default: $MAGPLAN_DB, else magplan.db in the user data folder)")
+    return parent
+
+
+def _store(args: argparse.Namespace):
+    from planner.store import Store
+
+    return Store(args.db)
+
+
+def _version(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a version number; give a whole number, e.g. 2") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"version {value} does not exist; versions start at 1, e.g. 2")
+    return value
+
+
+def _fmt_mg(value: float | None) -> str:
+    return "-" if value is None else f"{value:g} mg"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        infos = store.list_plans()
+    if not infos:
+        print("No saved plans yet. Save one with: magplan plans save NAME PLAN.json")
+        return 0
+    width = max(len(i.name) for i in infos)
+    print(f"{'name':<{width}}  versions  latest  days  magnesium target  updated (UTC)")
+    for i in infos:
+        print(f"{i.name:<{width}}  {i.versions:>8}  {i.latest_version:>6}  {i.days if i.days is not None else '-':>4}"
+              f"  {_fmt_mg(i.magnesium_target_mg):>16}  {i.updated_at[:19].replace('T', ' ')}")
+    return 0
+
+
+def _render(plan, fmt: str) -> str:
+    from planner.model import plan_to_json
+
+    if fmt == "markdown":
+        try:
+            from planner.export import plan_to_markdown
+        except ImportError:
+            print("magplan: note: Markdown output is not available in this version; showing JSON", file=sys.stderr)
+        else:
+            return plan_to_markdown(plan)
+    return plan_to_json(plan)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        plan = store.load_plan(args.name, args.version)
+    text = _render(plan, args.format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        versions = store.plan_history(args.name)
+    print("version  saved (UTC)          days  magnesium target")
+    for v in versions:
+        print(f"{v.version:>7}  {v.saved_at[:19].replace('T', ' ')}  {v.days if v.days is not None else '-':>4}"
+              f"  {_fmt_mg(v.magnesium_target_mg):>16}")
+    return 0
+
+
+def cmd_save(args: argparse.Namespace) -> int:
+    from planner.model import read_plan
+
+    plan = read_plan(args.plan)
+    with _store(args) as store:
+        version = store.save_plan(args.name, plan)
+    extra = f" (version {version - 1} kept in the history)" if version > 1 else ""
+    print(f"Saved plan '{args.name}' as version {version}{extra}.")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        count = store.delete_plan(args.name)
+    print(f"Deleted plan '{args.name}' ({count} version{'s' if count != 1 else ''}).")
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        store.rename_plan(args.old, args.new)
+    print(f"Renamed plan '{args.old}' to '{args.new}'.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        path = store.export_plan(args.name, args.out, version=args.version)
+    print(f"Wrote plan '{args.name}' to {path}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        name, version = store.import_plan(args.file, args.name)
+    if version > 1:
+        print(f"Imported {args.file} as version {version} of the existing plan '{name}' "
+              f"(version {version - 1} kept in the history).")
+    else:
+        print(f"Imported {args.file} as plan '{name}'.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        path = store.export_all(args.out)
+    print(f"Wrote a backup of all plans, profiles, pantry and settings to {path}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        report = store.import_all(args.file, replace=args.replace)
+    for message in report.messages:
+        print(message)
+    return 0
+
+
+def _food_table(extra: Path | None):
+    import foods
+    from foods.paths import user_foods_path
+
+    tables = [foods.load_foods()]
+    user = user_foods_path()
+    if user.is_file():
+        tables.append(foods.load_user_foods(user))
+    if extra is not None:
+        tables.append(foods.load_user_foods(extra))
+    return foods.combine(*tables) if len(tables) > 1 else tables[0]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from planner.store import drop_missing_foods, missing_foods
+
+    table = _food_table(args.foods)
+    with _store(args) as store:
+        plan = store.load_plan(args.name, args.version)
+        gone = missing_foods(plan, table)
+        if not gone:
+            print(f"Plan '{args.name}': every food is in the food table.")
+            return 0
+        print(f"Plan '{args.name}' uses foods that are no longer in the food table: {', '.join(gone)}.")
+        if not args.drop:
+            print(f"Drop them (a new version; the current one stays in the history) with: "
+                  f"magplan plans check '{args.name}' --drop")
+            return 1
+        version = store.save_plan(args.name, drop_missing_foods(plan, table))
+    print(f"Dropped them and saved version {version} of '{args.name}' (day totals recomputed).")
+    return 0
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Add this group's commands to the magplan parser."""
+    """Add ``magplan plans ...`` to the magplan parser."""
+    db = _db_parent()
+    plans = sub.add_parser("plans", help="saved plans: list, show, save, delete, rename, export, import, backup",
+                           description="Saved plans, with their history, in the plans database.")
+    cmds = plans.add_subparsers(dest="plans_command", metavar="ACTION")
+    cmds.required = True
+
+    p = cmds.add_parser("list", parents=[db], help="list saved plans")
+    p.set_defaults(func=cmd_list)
+
+    p = cmds.add_parser("show", parents=[db], help="print a saved plan")
+    p.add_argument("name")
+    p.add_argument("--version", type=_version, default=None, help="an older version from the history")
+    p.add_argument("--format", choices=("json", "markdown"), default="markdown")
+    p.set_defaults(func=cmd_show)
+
+    p = cmds.add_parser("history", parents=[db], help="the versions kept of a plan")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_history)
+
+    p = cmds.add_parser("save", parents=[db], help="save a plan JSON file under a name (a new version if it exists)")
+    p.add_argument("name")
+    p.add_argument("plan", type=Path, metavar="PLAN.json")
+    p.set_defaults(func=cmd_save)
+
+    p = cmds.add_parser("delete", parents=[db], help="delete a plan and its history")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_delete)
+
+    p = cmds.add_parser("rename", parents=[db], help="rename a plan")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.set_defaults(func=cmd_rename)
+
+    p = cmds.add_parser("export", parents=[db], help="write a saved plan to a plan JSON file")
+    p.add_argument("name")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--version", type=_version, default=None)
+    p.set_defaults(func=cmd_export)
+
+    p = cmds.add_parser("import", parents=[db], help="save a plan JSON file (name: --name, else the file name)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--name", default=None)
+    p.set_defaults(func=cmd_import)
+
+    p = cmds.add_parser("check", parents=[db], help="find foods a saved plan uses that the food table lacks")
+    p.add_argument("name")
+    p.add_argument("--version", type=_version, default=None)
+    p.add_argument("--foods", type=Path, default=None, metavar="CSV", help="an extra user food table")
+    p.add_argument("--drop", action="store_true", help="save a new version without those foods")
+    p.set_defaults(func=cmd_check)
+
+    p = cmds.add_parser("backup", parents=[db], help="write everything (plans, profiles, pantry, settings) to JSON")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.set_defaults(func=cmd_backup)
+
+    p = cmds.add_parser("restore", parents=[db], help="bring back a backup (merge; --replace to replace)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--replace", action="store_true",
+                   help="make the database equal to the backup (the current content is saved aside first)")
+    p.set_defaults(func=cmd_restore)
+
+
+__all__ = ["register"]
