@@ -175,6 +175,8 @@ def _why_not_allowed(plan: WeekPlan, foods: pd.DataFrame, food_id: str, slot: st
         return f"'{food_id}' is not eaten at {slot} (its slots: {', '.join(split_tags(row['slots']))})"
     if food_id in _banned(plan):
         return f"'{food_id}' is excluded from this plan"
+    if pd.isna(row["energy_kcal"]):
+        return f"'{food_id}' has no energy value, so a menu cannot be balanced around it"
     if not food_allowed(row["diet_tags"], row["allergens"], diet=plan.profile.diet,
                         avoid=plan.profile.avoid_allergens):
         return (f"'{food_id}' does not fit the {plan.profile.diet} diet or contains an avoided allergen "
@@ -189,7 +191,7 @@ def _days_using(plan: WeekPlan, food_id: str) -> list[int]:
 def _servings_options(plan: WeekPlan, row: pd.Series) -> list[float]:
     step = float(plan.rules.servings_step)
     cap = float(row["max_servings_per_meal"])
-    n = int(math.floor(cap / step + 1e-9))
+    n = max(1, int(math.floor(cap / step + 1e-9)))  # as the optimizer: at least one step
     return [round(k * step, 6) for k in range(1, n + 1)]
 
 
@@ -277,7 +279,7 @@ def day_problems(plan: WeekPlan, foods: pd.DataFrame, day_plan: DayPlan) -> list
         for m in day.meals:
             if not m.items:
                 continue
-            lo, hi = bounds(m.slot)
+            lo, hi = bounds(m.slot, r.slots)
             share = sum(it.energy_kcal or 0.0 for it in m.items) / tot["energy_kcal"]
             if share < lo - _EPS or share > hi + _EPS:
                 problems.append(f"{m.slot} has {share:.0%} of the day's energy (allowed {lo:.0%} to {hi:.0%})")
