@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of the planner: scenarios, the textbook baseline, an independent checker."""

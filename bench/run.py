@@ -1,0 +1,548 @@
+"""Run the benchmark: ``python -m bench.run [--repeats N] [--quick] [--only PATTERN] [--no-levers]``.
+
+Each scenario runs in a fresh subprocess (one for the optimizer, one for the textbook baseline), so
+peak memory is that process's ``ru_maxrss`` (which includes HiGHS, a library inside the process) and
+its children's (CBC runs as a child process). Timings are wall-clock ``perf_counter`` seconds.
+A full run writes bench/results.md and bench/results.json; ``--only`` or ``--quick`` runs print the
+table and write nothing unless ``--write`` is given.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS_MD = ROOT / "bench" / "results.md"
+RESULTS_JSON = ROOT / "bench" / "results.json"
+WORKER_TIMEOUT_S = 900
+QUICK_TIME_LIMIT_S = 5.0
+
+
+# --- worker (runs inside a fresh subprocess) -------------------------------------------------------
+def _mb(kb: int) -> float:
+    return round(kb / 1024.0, 1)
+
+
+def _rss_now_mb() -> float | None:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return _mb(int(line.split()[1]))
+    except OSError:
+        pass
+    return None
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, (int, float, str, bool)) or v is None:
+            out[k] = None if isinstance(v, float) and (math.isnan(v) or math.isinf(v)) else v
+    return out
+
+
+def _solver_fields(plan: Any) -> dict[str, Any]:
+    s = plan.solver
+    return {"status": s.status, "solver": s.name, "objective": s.objective, "best_bound": s.best_bound,
+            "gap": s.gap, "solver_seconds": s.seconds}
+
+
+def _plan_key(plan: Any) -> str:
+    """The plan's JSON without solver timings (for the determinism check)."""
+    from planner.model import plan_to_dict
+
+    d = plan_to_dict(plan)
+    d["solver"] = {k: v for k, v in d["solver"].items() if k not in ("seconds",)}
+    return json.dumps(d, sort_keys=True)
+
+
+def _worker_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+    from bench.check import check_plan
+    from planner.plan import plan_week
+    from planner.targets import targets_for
+
+    runs, keys = [], []
+    for _ in range(repeats):
+        stats: dict[str, Any] = {}
+        t0 = time.perf_counter()
+        try:
+            targets = targets_for(sc.profile)
+            plan = plan_week(foods, sc.profile, rules=rules, targets=targets, stats=stats)
+        except Exception as exc:  # PlanError, SolverError, or a bug: record it, keep benchmarking
+            runs.append({"total_s": time.perf_counter() - t0, "error": f"{type(exc).__name__}: {exc}"[:500],
+                         "stats": _jsonable(stats)})
+            continue
+        total = time.perf_counter() - t0
+        violations = check_plan(plan, foods)
+        keys.append(_plan_key(plan))
+        runs.append({"total_s": total, "stats": _jsonable(stats), **_solver_fields(plan),
+                     "violations": violations[:20], "n_violations": len(violations)})
+    return {"runs": runs, "deterministic": (len(set(keys)) <= 1) if len(keys) >= 2 else None}
+
+
+def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+    import planner.plan as plan_mod
+    from bench.check import check_plan, rows_from_plan
+    from bench.scenarios import REGENERATE_DAY, pick_exclusion, pick_swap
+    from planner import swaps
+    from planner.targets import targets_for
+
+    t0 = time.perf_counter()
+    base = plan_mod.plan_week(foods, sc.profile, rules=rules, targets=targets_for(sc.profile))
+    base_s = time.perf_counter() - t0
+    if sc.kind == "swap":
+        pick = pick_swap(base, foods)
+        if pick is None:
+            return {"runs": [], "error": "no swap alternative for day 1", "base_plan_s": base_s}
+        day, slot, old, new = pick
+        op = lambda: swaps.swap(base, foods, day, slot, old, new)  # noqa: E731
+        what = f"swap day {day} {slot}: {old} -> {new}"
+        touched = {day}
+    elif sc.kind == "regenerate":
+        op = lambda: swaps.regenerate(base, foods, day=REGENERATE_DAY)  # noqa: E731
+        what = f"regenerate day {REGENERATE_DAY}"
+        touched = {REGENERATE_DAY}
+    else:
+        food = pick_exclusion(base)
+        op = lambda: swaps.exclude(base, foods, food)  # noqa: E731
+        what = f"exclude {food}"
+        touched = {d.day for d in base.days if any(i.food_id == food for m in d.meals for i in m.items)}
+    # Capture the optimizer's build/solve/extract split of the re-plan the change calls.
+    captured: dict[str, Any] = {}
+    original_replan = plan_mod.replan
+
+    def replan_with_stats(*args: Any, **kwargs: Any) -> Any:
+        kwargs["stats"] = captured
+        return original_replan(*args, **kwargs)
+
+    plan_mod.replan = replan_with_stats
+    runs = []
+    try:
+        for _ in range(repeats):
+            captured.clear()
+            t0 = time.perf_counter()
+            try:
+                result = op()
+            except Exception as exc:
+                runs.append({"total_s": time.perf_counter() - t0, "error": f"{type(exc).__name__}: {exc}"[:500]})
+                continue
+            total = time.perf_counter() - t0
+            new_plan = result.plan
+            violations = check_plan(new_plan, foods)
+            before = [r for r in rows_from_plan(base) if r.day not in touched]
+            after = [r for r in rows_from_plan(new_plan) if r.day not in touched]
+            if before != after:
+                violations.append("days outside the change were modified")
+            if sc.kind == "swap":
+                here = {i.food_id for d in new_plan.days if d.day == day for m in d.meals if m.slot == slot for i in m.items}
+                if new not in here or old in here:
+                    violations.append(f"swap not applied: day {day} {slot} has {sorted(here)}")
+            if sc.kind == "exclude":
+                if any(r.food_id == food for r in rows_from_plan(new_plan)):
+                    violations.append(f"excluded food {food} still in the plan")
+            if sc.kind == "regenerate":
+                old_rows = {(r.slot, r.food_id) for r in rows_from_plan(base) if r.day == REGENERATE_DAY}
+                new_rows = {(r.slot, r.food_id) for r in rows_from_plan(new_plan) if r.day == REGENERATE_DAY}
+                if old_rows & new_rows:
+                    violations.append(f"regenerated day kept {sorted(old_rows & new_rows)}")
+            runs.append({"total_s": total, "stats": _jsonable(captured), **_solver_fields(new_plan),
+                         "violations": violations[:20], "n_violations": len(violations)})
+    finally:
+        plan_mod.replan = original_replan
+    return {"runs": runs, "what": what, "base_plan_s": base_s, "base_status": base.solver.status}
+
+
+def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+    from bench.baseline import run_baseline
+    from bench.check import check_rows
+    from planner.targets import targets_for
+
+    targets = targets_for(sc.profile)
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        res = run_baseline(foods, sc.profile, targets, rules, days=sc.days, solver=sc.baseline_solver)
+        total = time.perf_counter() - t0
+        violations = check_rows(res.rows, foods, profile=sc.profile, targets=targets, rules=rules,
+                                days=range(1, sc.days + 1), model="baseline") if res.rows else []
+        runs.append({"total_s": total, "stats": {"build_s": res.build_s, "solve_s": res.solve_s,
+                                                 "n_variables": res.n_variables, "n_constraints": res.n_constraints,
+                                                 "n_foods": res.n_foods},
+                     "status": f"{res.status}/{res.sol_status}", "solver": res.solver, "objective": res.objective,
+                     "best_bound": res.best_bound, "gap": res.gap, "note": res.note,
+                     "violations": violations[:20], "n_violations": len(violations)})
+    return {"runs": runs}
+
+
+def worker(name: str, mode: str, repeats: int, out: Path, quick: bool) -> None:
+    from bench.scenarios import by_name, load_table
+
+    sc = by_name(name)
+    rules = sc.rules()
+    if quick:
+        rules = replace(rules, time_limit_s=min(rules.time_limit_s, QUICK_TIME_LIMIT_S))
+    t0 = time.perf_counter()
+    foods = load_table(sc.table)
+    load_s = time.perf_counter() - t0
+    rss_loaded = _rss_now_mb()
+    result: dict[str, Any] = {"load_s": load_s, "n_table_foods": len(foods), "rss_after_load_mb": rss_loaded,
+                              "time_limit_s": rules.time_limit_s, "gap_rel": rules.gap_rel}
+    try:
+        if mode == "baseline":
+            result.update(_worker_baseline(sc, foods, repeats, rules))
+        elif sc.kind == "plan":
+            result.update(_worker_plan(sc, foods, repeats, rules))
+        else:
+            result.update(_worker_change(sc, foods, repeats, rules))
+    except Exception as exc:  # e.g. the optimizer is not importable yet
+        result["error"] = f"{type(exc).__name__}: {exc}"[:500]
+    result["peak_rss_mb"] = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    result["peak_children_rss_mb"] = _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    out.write_text(json.dumps(result))
+
+
+def spawn(name: str, mode: str, repeats: int, quick: bool) -> dict[str, Any]:
+    """Run one scenario in a fresh Python process; return the worker's result dict."""
+    with tempfile.TemporaryDirectory(prefix="magplan_bench_") as tmp:
+        out = Path(tmp) / "result.json"
+        cmd = [sys.executable, "-m", "bench.run", "--worker", name, "--mode", mode, "--repeats", str(repeats),
+               "--out", str(out)] + (["--quick"] if quick else [])
+        load_before = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=WORKER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            return {"error": f"worker timed out after {WORKER_TIMEOUT_S} s", "runs": []}
+        wall = time.perf_counter() - t0
+        if not out.exists():
+            return {"error": f"worker failed (exit {proc.returncode}): {proc.stderr.strip()[-800:]}", "runs": []}
+        result = json.loads(out.read_text())
+        result["process_wall_s"] = wall
+        result["loadavg_1min_before"] = load_before
+        result["loadavg_1min_after"] = os.getloadavg()[0]
+        return result
+
+
+# --- summary ---------------------------------------------------------------------------------------
+def _median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    ok = [r for r in runs if "error" not in r]
+    out: dict[str, Any] = {"n_runs": len(runs), "n_ok": len(ok),
+                           "errors": sorted({r["error"] for r in runs if "error" in r})}
+    totals = [r["total_s"] for r in ok]
+    out["total_s"] = {"median": _median(totals), "min": min(totals) if totals else None,
+                      "max": max(totals) if totals else None}
+    for part in ("build_s", "solve_s", "extract_s"):
+        vals = [r["stats"][part] for r in ok if isinstance(r.get("stats", {}).get(part), (int, float))]
+        out[part] = {"median": _median(vals), "min": min(vals) if vals else None, "max": max(vals) if vals else None}
+    if ok:
+        first = ok[0]
+        for k in ("status", "solver", "objective", "best_bound", "note"):
+            out[k] = first.get(k)
+        gaps = [r.get("gap") for r in ok]
+        out["gap_worst"] = None if any(g is None for g in gaps) else max(gaps)
+        out["gap"] = first.get("gap")
+        out["statuses"] = sorted({str(r.get("status")) for r in ok})
+        out["n_violations_max"] = max(r.get("n_violations", 0) for r in ok)
+        out["violations_example"] = next((r["violations"] for r in ok if r.get("violations")), [])
+        for k in ("n_variables", "n_constraints", "n_foods"):
+            out[k] = first.get("stats", {}).get(k)
+    return out
+
+
+def _verdict(sc: Any, ours: dict[str, Any] | None, peak_mb: float | None) -> tuple[str, bool | None]:
+    """'met' / 'missed: ...' against the scenario's target."""
+    t = sc.target
+    if t.time_s is None and t.gap is None and t.peak_mb is None:
+        return "-", None
+    if not ours or not ours.get("n_ok"):
+        return "missed: no plan", False
+    parts, met = [], True
+    med = ours["total_s"]["median"]
+    if t.time_s is not None:
+        if med < t.time_s:
+            parts.append(f"time met ({med:.2f} s)")
+        else:
+            met = False
+            parts.append(f"time missed by {med - t.time_s:.2f} s ({med / t.time_s:.1f}x)")
+    if t.gap is not None:
+        g = ours.get("gap_worst")
+        if g is None:
+            met = False
+            parts.append("gap unknown (no bound)")
+        elif g <= t.gap + 1e-9:
+            parts.append(f"gap met ({g:.2%})")
+        else:
+            met = False
+            parts.append(f"gap missed by {g - t.gap:.2%} points ({g:.2%})")
+    if t.peak_mb is not None:
+        if peak_mb is None:
+            met = False
+            parts.append("peak unknown")
+        elif peak_mb < t.peak_mb:
+            parts.append(f"peak met ({peak_mb:.0f} MB)")
+        else:
+            met = False
+            parts.append(f"peak missed by {peak_mb - t.peak_mb:.0f} MB")
+    if ours.get("n_violations_max"):
+        met = False
+        parts.append(f"CHECK FAILED ({ours['n_violations_max']} violations)")
+    return ("met: " if met else "MISSED: ") + "; ".join(parts), met
+
+
+def _fmt(x: Any, spec: str = ".2f") -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
+        return "-"
+    return format(x, spec)
+
+
+def _fmt_gap(g: Any) -> str:
+    return "-" if g is None else f"{g:.2%}"
+
+
+def _spread(d: dict[str, Any]) -> str:
+    if d.get("median") is None:
+        return "-"
+    return f"{d['median']:.3f} ({d['min']:.3f}-{d['max']:.3f})"
+
+
+def machine_info() -> dict[str, Any]:
+    import importlib.metadata as md
+
+    def version(pkg: str) -> str:
+        try:
+            return md.version(pkg)
+        except md.PackageNotFoundError:
+            return "not installed"
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "planner", "foods", "bench"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "unknown", ""
+    mem_gb = None
+    try:
+        with open("/proc/meminfo") as fh:
+            mem_gb = round(int(fh.readline().split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {
+        "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu_count": os.cpu_count(), "memory_gb": mem_gb, "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "python": platform.python_version(), "pulp": version("pulp"), "highspy": version("highspy"),
+        "pandas": version("pandas"), "git_commit": commit,
+        "git_dirty": bool(dirty), "git_dirty_files": dirty.splitlines()[:30],
+        "loadavg_at_start": list(os.getloadavg()),
+    }
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {m['date_utc']} on {m['cpu_count']} cores, {m['memory_gb']} GB ({m['platform']}); Python {m['python']}, "
+        f"PuLP {m['pulp']}, highspy {m['highspy']}, pandas {m['pandas']}; git {m['git_commit']}"
+        + (" with uncommitted changes" if m["git_dirty"] else "") + ".",
+        f"Load average (1 min) at start {m['loadavg_at_start'][0]:.2f}, at end {report.get('loadavg_at_end', [0])[0]:.2f}"
+        + (": other processes were running on the same cores, so times are noisy." if
+           max(m['loadavg_at_start'][0], report.get('loadavg_at_end', [0])[0]) > 0.5 else "."),
+        f"Command: `{report['command']}`. {report['note']}",
+        "",
+        "Times are wall seconds, median (min-max) over the runs shown; *total* is `targets_for` + `plan_week` "
+        "(or the swap/regenerate/exclude call), table loading excluded (see `load_s` in results.json). "
+        "Peak is the scenario process's maximum resident memory (Python, pandas, the model and HiGHS; "
+        "CBC's child process separately). Gap = (objective - best bound) / objective as the solver proved it. "
+        "*check* is bench/check.py recomputing every day from the food table alone.",
+        "",
+        "## The optimizer against the targets",
+        "",
+        "| scenario | foods | runs | total s | build s | solve s | extract s | status | objective | bound | gap "
+        "| peak MB | check | target | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["scenarios"]:
+        if r["group"] != "main":
+            continue
+        o = r.get("ours") or {}
+        chk = "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
+        err = ("; ".join(o.get("errors", [])) or r.get("ours_error") or "")[:120]
+        lines.append(
+            f"| {r['name']} | {_fmt(o.get('n_foods'), 'd') if isinstance(o.get('n_foods'), int) else '-'} "
+            f"| {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
+            f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
+            f"| {_fmt((o.get('extract_s') or {}).get('median'), '.3f')} | {o.get('status', err or '-')} "
+            f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
+            f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {r['target']} | {r['verdict']} |")
+    lines += [
+        "",
+        "## Against the textbook baseline (PuLP, idiomatic build, bundled CBC, same time limit and gap)",
+        "",
+        "The baseline is the compact model of issue 9 (integer half servings, on/off binary per food and slot, "
+        "each food in at most 3 of the week's slots, cost objective, daily magnesium, energy and protein), on the "
+        "same eligible foods. It has fewer rules than ours, so objectives are not comparable; times and gaps are. "
+        "Ratio < 1: ours is faster / closer to proven optimal.",
+        "",
+        "| scenario | baseline runs | build s | solve s | total s | status | objective | bound | gap | peak MB (py / CBC) "
+        "| check | time ours/baseline | gap ours/baseline |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["scenarios"]:
+        b = r.get("baseline")
+        if r["group"] != "main" or not b:
+            continue
+        chk = "-" if not b.get("n_ok") else ("ok" if not b.get("n_violations_max") else f"{b['n_violations_max']} bad")
+        lines.append(
+            f"| {r['name']} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_fmt((b.get('build_s') or {}).get('median'))} "
+            f"| {_fmt((b.get('solve_s') or {}).get('median'))} | {_spread(b.get('total_s', {}))} "
+            f"| {b.get('status', '; '.join(b.get('errors', [])) or '-')} | {_fmt(b.get('objective'), '.3f')} "
+            f"| {_fmt(b.get('best_bound'), '.3f')} | {_fmt_gap(b.get('gap_worst'))} "
+            f"| {_fmt(r.get('baseline_peak_mb'), '.0f')} / {_fmt(r.get('baseline_children_peak_mb'), '.0f')} | {chk} "
+            f"| {r.get('time_ratio', '-')} | {r.get('gap_ratio', '-')} |")
+    levers = [r for r in report["scenarios"] if r["group"] == "lever"]
+    if levers:
+        lines += ["", "## Levers (one run each, profile woman 31-50 vegan)", "",
+                  "| variant | what | total s | build s | solve s | status | objective | bound | gap | peak MB | check |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in levers:
+            o = r.get("ours") or r.get("baseline") or {}
+            peak = r.get("ours_peak_mb") if r.get("ours") else r.get("baseline_peak_mb")
+            chk = "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
+            lines.append(
+                f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
+                f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
+                f"| {o.get('status', '; '.join(o.get('errors', [])) or '-')} | {_fmt(o.get('objective'), '.3f')} "
+                f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} |")
+    problems = [(r["name"], v) for r in report["scenarios"] for part in ("ours", "baseline")
+                for v in ((r.get(part) or {}).get("violations_example") or [])[:3]]
+    errors = [(r["name"], e) for r in report["scenarios"] for part in ("ours", "baseline")
+              for e in ((r.get(part) or {}).get("errors") or []) + ([r[f"{part}_error"]] if r.get(f"{part}_error") else [])]
+    if problems or errors:
+        lines += ["", "## Check failures and errors", ""]
+        lines += [f"- {n}: {v}" for n, v in problems]
+        lines += [f"- {n}: {e}" for n, e in errors]
+    return "\n".join(lines) + "\n"
+
+
+def _ratio(a: float | None, b: float | None, spec: str = ".2f") -> str:
+    if a is None or b is None:
+        return "-"
+    if b == 0:
+        return "-" if a == 0 else "inf"
+    return format(a / b, spec)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=None, help="runs per scenario (default: per scenario, see README)")
+    ap.add_argument("--quick", action="store_true", help=f"1 run each, time limits capped at {QUICK_TIME_LIMIT_S:g} s, "
+                    "no levers; writes nothing unless --write")
+    ap.add_argument("--only", default=None, help="run scenarios whose name matches this glob or substring")
+    ap.add_argument("--no-levers", action="store_true", help="skip the lever experiments")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the textbook baseline")
+    ap.add_argument("--write", action="store_true", help="write bench/results.md and .json even for a partial run")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--mode", default="ours", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.mode, args.repeats or 1, Path(args.out), args.quick)
+        return 0
+
+    from bench.scenarios import lever_scenarios, main_scenarios, select
+
+    scenarios = main_scenarios() + ([] if (args.no_levers or args.quick) else lever_scenarios())
+    scenarios = select(scenarios, args.only)
+    if not scenarios:
+        print(f"no scenario matches {args.only!r}", file=sys.stderr)
+        return 2
+    machine = machine_info()
+    started = time.perf_counter()
+    results = []
+    for sc in scenarios:
+        reps = 1 if args.quick else (args.repeats or sc.repeats)
+        breps = 0 if args.no_baseline else (1 if args.quick else min(sc.baseline_repeats, args.repeats or sc.baseline_repeats))
+        row: dict[str, Any] = {"name": sc.name, "kind": sc.kind, "group": sc.group, "profile": sc.profile_key,
+                               "table": sc.table, "days": sc.days, "note": sc.note, "target": sc.target.label(),
+                               "target_values": asdict(sc.target), "rules_overrides": sc.rules_overrides}
+        if sc.kind != "baseline_only":
+            raw = spawn(sc.name, "ours", reps, args.quick)
+            row["ours_raw"] = raw
+            row["ours"] = summarize(raw.get("runs", []))
+            row["ours_error"] = raw.get("error")
+            row["ours_peak_mb"] = raw.get("peak_rss_mb")
+            row["ours_children_peak_mb"] = raw.get("peak_children_rss_mb")
+            if row["ours"].get("n_foods") is None:
+                row["ours"]["n_foods"] = raw.get("n_table_foods")
+        if breps:
+            raw_b = spawn(sc.name, "baseline", breps, args.quick)
+            row["baseline_raw"] = raw_b
+            row["baseline"] = summarize(raw_b.get("runs", []))
+            row["baseline_error"] = raw_b.get("error")
+            row["baseline_peak_mb"] = raw_b.get("peak_rss_mb")
+            row["baseline_children_peak_mb"] = raw_b.get("peak_children_rss_mb")
+        o, b = row.get("ours") or {}, row.get("baseline") or {}
+        peak = None if row.get("ours_peak_mb") is None else max(row["ours_peak_mb"], row.get("ours_children_peak_mb") or 0)
+        row["verdict"], row["met"] = _verdict(sc, o, peak) if sc.kind != "baseline_only" else ("-", None)
+        if b:
+            row["time_ratio"] = _ratio(o.get("total_s", {}).get("median"), b.get("total_s", {}).get("median"))
+            if not b.get("n_ok") or b.get("objective") is None:
+                row["gap_ratio"] = "baseline: no solution"
+            else:
+                row["gap_ratio"] = _ratio(o.get("gap_worst"), b.get("gap_worst"))
+        results.append(row)
+        med = o.get("total_s", {}).get("median") if o else None
+        print(f"{sc.name:40s} ours {_fmt(med, '.3f'):>8s} s  {str(o.get('status', row.get('ours_error') or '-'))[:30]:30s}"
+              f" gap {_fmt_gap(o.get('gap_worst')):>7s}  check {o.get('n_violations_max', '-')}"
+              + (f" | baseline {_fmt(b.get('total_s', {}).get('median'), '.2f')} s {b.get('status', '-')}"
+                 f" gap {_fmt_gap(b.get('gap_worst'))}" if b else "")
+              + f" | {row['verdict']}", flush=True)
+    full = not (args.quick or args.only or args.repeats or args.no_baseline or args.no_levers)
+    cmd = "python -m bench.run" + ("" if not argv else " " + " ".join(argv or []))
+    if argv is None and len(sys.argv) > 1:
+        cmd = "python -m bench.run " + " ".join(sys.argv[1:])
+    report = {
+        "machine": machine, "command": cmd, "elapsed_s": time.perf_counter() - started,
+        "loadavg_at_end": list(os.getloadavg()),
+        "note": ("Default repeats: 5 runs per curated scenario, 3 per full-USDA 1-day, 2 per full-USDA 7-day; "
+                 "baseline 3 runs for curated 1-day, 1 run otherwise (each baseline run can take the whole "
+                 "time limit); levers 1 run." if full else
+                 "Partial run (" + ", ".join(a for a in ("--quick" if args.quick else "", f"--only {args.only}" if args.only else "",
+                                                       f"--repeats {args.repeats}" if args.repeats else "") if a) + ")."),
+        "scenarios": results,
+    }
+    md = render_markdown(report)
+    print()
+    print(md)
+    print(f"elapsed {report['elapsed_s']:.0f} s")
+    if full or args.write:
+        RESULTS_JSON.write_text(json.dumps(report, indent=1, default=str) + "\n")
+        RESULTS_MD.write_text(md)
+        print(f"wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

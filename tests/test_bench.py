@@ -1,0 +1,136 @@
+"""Smoke tests of the benchmark harness: the textbook baseline builds and solves a tiny scenario, the
+independent checker catches violated constraints, and the summary/verdict logic reports misses.
+No timing asserts: speed is measured by `make bench`, not here."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # PuLP 3.3 warns about its 4.0 API
+
+from bench.baseline import build_baseline, eligible_foods, parse_cbc_log, run_baseline
+from bench.check import Row, check_plan, check_rows
+from bench.run import _verdict, render_markdown, summarize
+from bench.scenarios import Scenario, Target, lever_scenarios, main_scenarios
+from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.nutrition import make_day, make_item
+
+
+def _targets(mg: float = 160.0, kcal_min: float = 0.0, kcal_max: float = 5000.0, protein: float = 0.0) -> Targets:
+    return Targets(magnesium_mg=mg, energy_kcal_min=kcal_min, energy_kcal_max=kcal_max, protein_g_min=protein,
+                   fiber_g_min=0, sodium_mg_max=5000, iron_mg=0, vitamin_d_ug=0, vitamin_b12_ug=0, calcium_mg=0,
+                   potassium_mg=0, magnesium_ul_supplemental_mg=350)
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_baseline_solves_a_tiny_day_by_hand(tiny_foods, solver):
+    # Rice is the cheapest magnesium (40 mg for $0.30 per 100 g); 160 mg needs all of it: 2 servings at lunch
+    # and at dinner (its per-meal cap) = 4 x 40 mg for 4 x $0.30 = $1.20.
+    profile, rules = Profile(diet="vegan"), Rules(days=1, time_limit_s=10)
+    res = run_baseline(tiny_foods, profile, _targets(), rules, days=1, solver=solver)
+    assert res.sol_status == "optimal"
+    assert res.objective == pytest.approx(1.2)
+    assert res.best_bound is not None and res.gap is not None and res.gap <= 0.01
+    assert sorted((r.slot, r.food_id, r.servings) for r in res.rows) == [("dinner", "rice", 2.0), ("lunch", "rice", 2.0)]
+    assert check_rows(res.rows, tiny_foods, profile=profile, targets=_targets(), rules=rules, days=[1],
+                      model="baseline") == []
+
+
+def test_baseline_respects_diet_and_weekly_slot_cap(tiny_foods):
+    profile = Profile(avoid_allergens=("gluten",))
+    assert "bread" not in eligible_foods(tiny_foods, profile).index
+    rules = Rules(days=2, max_days_per_food=3, time_limit_s=10)
+    model = build_baseline(tiny_foods, profile, _targets(), rules, days=2)
+    names = {c.name for c in model.prob.constraints.values()}
+    assert {"max_slots_rice", "magnesium_min_day_2", "energy_max_day_1"} <= names
+    res = run_baseline(tiny_foods, profile, _targets(), rules, days=2)
+    # Rice fits in only 3 of the 4 lunch/dinner slots of two days, so something dearer fills the rest.
+    assert sum(1 for r in res.rows if r.food_id == "rice") <= 3
+    assert res.objective > 2 * 1.2
+    assert check_rows(res.rows, tiny_foods, profile=profile, targets=_targets(), rules=rules, days=[1, 2],
+                      model="baseline") == []
+
+
+def test_baseline_reports_infeasible_without_rows(tiny_foods):
+    res = run_baseline(tiny_foods, Profile(), _targets(mg=10_000), Rules(days=1, time_limit_s=10), days=1)
+    assert res.sol_status == "infeasible" and res.rows == [] and res.objective is None
+
+
+def test_checker_catches_each_kind_of_violation(tiny_foods):
+    profile, rules, t = Profile(diet="vegan", avoid_allergens=("gluten",)), Rules(days=1), _targets()
+    good = [Row(1, "lunch", "rice", 2.0), Row(1, "dinner", "rice", 2.0)]
+    assert check_rows(good, tiny_foods, profile=profile, targets=t, rules=rules, days=[1], model="baseline") == []
+    cases = {
+        "below 160": [Row(1, "lunch", "rice", 2.0)],
+        "not allowed in this slot": [*good, Row(1, "breakfast", "greens", 1.0)],
+        "not allowed for diet": [*good, Row(1, "breakfast", "bread", 1.0)],
+        "not a multiple of 0.5": [Row(1, "lunch", "rice", 1.75), Row(1, "dinner", "rice", 2.0),
+                                  Row(1, "lunch", "greens", 1.0)],
+        "above the per-meal cap": [Row(1, "lunch", "rice", 2.5), Row(1, "dinner", "rice", 2.0)],
+        "not in the table": [*good, Row(1, "lunch", "unicorn", 1.0)],
+    }
+    for expected, rows in cases.items():
+        bad = check_rows(rows, tiny_foods, profile=profile, targets=t, rules=rules, days=[1], model="baseline")
+        assert any(expected in b for b in bad), (expected, bad)
+    week = [Row(d, s, "rice", 2.0) for d in (1, 2) for s in ("lunch", "dinner")]
+    bad = check_rows(week, tiny_foods, profile=profile, targets=t, rules=Rules(days=2), days=[1, 2], model="baseline")
+    assert bad == ["rice: in 4 slots of the week, cap 3"]
+
+
+def test_check_plan_recomputes_totals_and_menu_rules(tiny_foods):
+    t = _targets(mg=100, kcal_min=100, kcal_max=2000)
+    rules = Rules(days=1, slots=("breakfast", "lunch"), max_foods_per_meal=1)
+    items = (make_item(tiny_foods, "seeds", 1.0), make_item(tiny_foods, "rice", 1.0))
+    day = make_day(1, (Meal("breakfast", items[:1]), Meal("lunch", items[1:])))
+    plan = WeekPlan(profile=Profile(), targets=t, rules=rules, days=(day,), solver=SolverInfo("HiGHS", "optimal"))
+    assert check_plan(plan, tiny_foods) == []
+    crowded = make_day(1, (Meal("breakfast", items[:1]), Meal("lunch", (items[1], make_item(tiny_foods, "greens", 1.0)))))
+    bad = check_plan(WeekPlan(profile=Profile(), targets=t, rules=rules, days=(crowded,),
+                              solver=SolverInfo("HiGHS", "optimal")), tiny_foods)
+    assert any("2 foods, cap 1" in b for b in bad)
+    lying = type(day)(day=1, meals=day.meals, totals={**day.totals, "magnesium_mg": 999.0}, measured=day.measured)
+    bad = check_plan(WeekPlan(profile=Profile(), targets=t, rules=rules, days=(lying,),
+                              solver=SolverInfo("HiGHS", "optimal")), tiny_foods)
+    assert any("reported magnesium_mg 999.0" in b for b in bad)
+    empty = make_day(1, (Meal("breakfast", items[:1]),))
+    bad = check_plan(WeekPlan(profile=Profile(), targets=t, rules=rules, days=(empty,),
+                              solver=SolverInfo("HiGHS", "optimal")), tiny_foods)
+    assert any("lunch: empty meal" in b for b in bad)
+
+
+def test_parse_cbc_log_reads_bound_of_a_stopped_run():
+    log = ("Cbc0010I After 100 nodes, 5 on tree, 12.5 best solution, best possible 11 (1.2 seconds)\n"
+           "Result - Stopped on time limit\n\nObjective value:                12.50000000\n"
+           "Lower bound:                    11.250\nGap:                            0.11\n")
+    assert parse_cbc_log(log) == {"result": "Stopped on time limit", "objective": 12.5, "best_bound": 11.25}
+    assert parse_cbc_log("Cbc0010I After 0 nodes, 1 on tree, 1e+50 best solution, best possible 3.5 (0.1 seconds)\n"
+                         )["best_bound"] == 3.5
+    assert parse_cbc_log("")["best_bound"] is None
+
+
+def test_scenarios_cover_the_issue():
+    names = {s.name for s in main_scenarios()}
+    assert len(names) == 4 * 2 * 2 + 3
+    assert {"plan_curated_7d_woman_vegan", "plan_usda_1d_man_vegetarian_gf", "swap_curated_7d_woman_vegan",
+            "regenerate_curated_7d_woman_vegan", "exclude_curated_7d_woman_vegan"} <= names
+    assert all(s.group == "lever" for s in lever_scenarios())
+
+
+def test_verdict_says_by_how_much_a_target_is_missed():
+    sc = Scenario(name="x", kind="plan", profile_key="woman_vegan", table="curated", days=7,
+                  target=Target(time_s=2.0, gap=0.01), repeats=1, baseline_repeats=0)
+    runs = [{"total_s": 3.0, "stats": {"build_s": 1.0, "solve_s": 1.5, "extract_s": 0.5}, "status": "feasible",
+             "gap": 0.05, "objective": 10.0, "best_bound": 9.5, "n_violations": 0, "violations": []},
+            {"total_s": 5.0, "stats": {}, "status": "feasible", "gap": 0.04, "n_violations": 0, "violations": []},
+            {"total_s": 1.0, "error": "PlanError: no plan"}]
+    s = summarize(runs)
+    assert s["n_ok"] == 2 and s["total_s"]["median"] == 4.0 and s["gap_worst"] == 0.05
+    text, met = _verdict(sc, s, None)
+    assert met is False and "time missed by 2.00 s" in text and "gap missed by 4.00% points" in text
+    text, met = _verdict(sc, summarize([{**runs[0], "total_s": 1.0, "gap": 0.005}]), None)
+    assert met is True and text.startswith("met")
+    md = render_markdown({"machine": {"date_utc": "d", "cpu_count": 2, "memory_gb": 1, "platform": "p", "python": "3",
+                                      "pulp": "3", "highspy": "1", "pandas": "2", "git_commit": "c", "git_dirty": False,
+                                      "loadavg_at_start": [0.0]}, "loadavg_at_end": [0.0], "command": "c", "note": "",
+                          "scenarios": [{"name": "x", "group": "main", "ours": s, "target": "< 2 s",
+                                         "verdict": text, "ours_peak_mb": 100.0}]})
+    assert "| x |" in md
