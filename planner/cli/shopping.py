@@ -1,8 +1,94 @@
-"""magplan commands of this group (registered by planner.cli.build_parser)."""
+"""``magplan shopping-list``: what to buy for a saved plan (calls planner.shopping and planner.export)."""
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+import pandas as pd
+
+from planner.errors import ShoppingError
+
+FORMATS: tuple[str, ...] = ("csv", "markdown", "html")
+_SUFFIX_FORMAT = {".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add this group's commands to the magplan parser."""
+    p = sub.add_parser(
+        "shopping-list", help="what to buy for a plan, in whole purchase units, grouped by aisle",
+        description="Turn a plan JSON file into a shopping list: one line per product, rounded up to units a "
+                    "shop sells, grouped by aisle, minus your pantry, with estimated costs.")
+    p.add_argument("plan", metavar="PLAN.json", help="a plan written by 'magplan plan'")
+    p.add_argument("--days", metavar="DAYS", help="which days, e.g. '1-3,5' (default: all)")
+    p.add_argument("--pantry", metavar="PANTRY.csv",
+                   help="what you already have: columns food_or_product,amount,unit (g, kg, oz, lb, or 'bag', 'can' …)")
+    p.add_argument("--people", metavar="N", default="1", help="number of people eating this plan (default 1)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="csv, markdown or html (default: from --out's extension, else markdown)")
+    p.add_argument("--foods", metavar="CSV", action="append", default=[],
+                   help="an extra food table whose foods the plan uses (can repeat)")
+    p.add_argument("--out", metavar="PATH", help="write here (default: standard output)")
+    p.set_defaults(func=run_shopping_list)
+
+
+def _people(text: str) -> int:
+    try:
+        n = int(str(text).strip())
+    except ValueError:
+        raise ShoppingError(f"--people '{text}' is not a whole number; write e.g. --people 2") from None
+    if n < 1:
+        raise ShoppingError(f"--people {n}: give 1 or more people, e.g. --people 2")
+    return n
+
+
+def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """Curated + user foods (foods.user.load_all_foods when present), plus each ``extra`` table, plus the
+    USDA rows ('usda_<fdc_id>') that ``food_ids`` name and the tables lack."""
+    import foods as foods_pkg
+
+    loader: Callable[[], pd.DataFrame]
+    try:
+        from foods.user import load_all_foods  # type: ignore[import-not-found]
+
+        loader = load_all_foods
+    except ImportError:
+        loader = foods_pkg.load_foods
+    table = loader()
+    for path in extra:
+        table = foods_pkg.combine(table, foods_pkg.load_user_foods(path))
+    wanted = [f for f in dict.fromkeys(food_ids) if f not in table.index and str(f).startswith("usda_")]
+    if wanted:
+        usda = foods_pkg.load_usda_foods(require_magnesium=False)
+        found = [f for f in wanted if f in usda.index]
+        if found:
+            table = pd.concat([table, usda.loc[found]])
+    return table
+
+
+def run_shopping_list(args: argparse.Namespace) -> int:
+    from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
+    from planner.model import atomic_write_text, read_plan
+    from planner.shopping import read_pantry_csv, shopping_list
+
+    people = _people(args.people)
+    fmt = args.format
+    if fmt is None:
+        fmt = _SUFFIX_FORMAT.get(Path(args.out).suffix.lower(), "markdown") if args.out else "markdown"
+    plan = read_plan(args.plan)
+    ids = [i.food_id for d in plan.days for m in d.meals for i in m.items]
+    table = load_plan_foods(args.foods, ids)
+    pantry = read_pantry_csv(args.pantry) if args.pantry else None
+    sl = shopping_list(plan, table, days=args.days, pantry=pantry, people=people)
+    writer = {"csv": shopping_to_csv, "markdown": shopping_to_markdown, "html": shopping_to_html}[fmt]
+    text = writer(sl)
+    if args.out:
+        try:
+            atomic_write_text(args.out, text)
+        except OSError as exc:
+            raise ShoppingError(f"cannot write {args.out}: {exc.strerror or exc}; choose another --out path") from None
+        print(f"wrote {args.out} ({len(sl.rows)} products, {sl.total_text()})", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
