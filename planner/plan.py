@@ -1,0 +1,248 @@
+"""Orchestration: profile + food table -> a solved WeekPlan (plan_week), and re-planning days (replan)."""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+from typing import Collection, Mapping, Sequence
+
+import pandas as pd
+
+from foods.schema import SLOTS
+from planner import milp
+from planner.errors import PlanError, ProfileError
+from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.nutrition import make_day, make_item
+from planner.solve import run
+from planner.targets import check_profile, targets_for
+
+MAX_DAYS = 14
+
+
+def check_rules(rules: Rules) -> Rules:
+    """Return ``rules`` if valid, else raise ProfileError naming the field and a valid value."""
+    def bad(name: str, msg: str) -> ProfileError:
+        return ProfileError(f"rules field '{name}': {msg}")
+
+    if not isinstance(rules.days, int) or not 1 <= rules.days <= MAX_DAYS:
+        raise bad("days", f"{rules.days!r} must be a whole number from 1 to {MAX_DAYS}, e.g. 7")
+    if not rules.slots or any(s not in SLOTS for s in rules.slots) or len(set(rules.slots)) != len(rules.slots):
+        raise bad("slots", f"{rules.slots!r}: use distinct slots from {', '.join(SLOTS)}")
+    if not rules.servings_step > 0:
+        raise bad("servings_step", f"{rules.servings_step!r} must be above 0, e.g. 0.5")
+    if not isinstance(rules.max_foods_per_meal, int) or rules.max_foods_per_meal < 1:
+        raise bad("max_foods_per_meal", f"{rules.max_foods_per_meal!r} must be 1 or more, e.g. 4")
+    if not isinstance(rules.max_days_per_food, int) or rules.max_days_per_food < 1:
+        raise bad("max_days_per_food", f"{rules.max_days_per_food!r} must be 1 or more, e.g. 3")
+    if rules.evening_share_min is not None and not 0 <= rules.evening_share_min <= 1:
+        raise bad("evening_share_min", f"{rules.evening_share_min!r} must be a share from 0 to 1, e.g. 0.5")
+    if rules.caffeine_after_lunch_max_mg is not None and rules.caffeine_after_lunch_max_mg < 0:
+        raise bad("caffeine_after_lunch_max_mg", "must be 0 or more, e.g. 50")
+    if not rules.time_limit_s > 0:
+        raise bad("time_limit_s", f"{rules.time_limit_s!r} must be above 0 seconds, e.g. 20")
+    if not 0 <= rules.gap_rel < 1:
+        raise bad("gap_rel", f"{rules.gap_rel!r} must be from 0 to 1, e.g. 0.01")
+    if rules.solver not in ("highs", "cbc"):
+        raise bad("solver", f"unknown solver {rules.solver!r}; use 'highs' or 'cbc'")
+    return rules
+
+
+def check_food_ids(foods: pd.DataFrame, profile: Profile) -> None:
+    """Every excluded and favourite food id must exist in the food table."""
+    for field_name in ("exclude_foods", "favorite_foods"):
+        for f in getattr(profile, field_name):
+            if f not in foods.index:
+                close = [x for x in foods.index if f.split("_")[0] in x][:3]
+                hint = f"; did you mean {', '.join(close)}?" if close else "; list foods with 'magplan foods list'"
+                raise ProfileError(f"profile field '{field_name}': unknown food id '{f}'{hint}")
+
+
+def _days_from(mm: milp.MenuModel, foods: pd.DataFrame) -> dict[int, object]:
+    sol = milp.solution(mm)
+    out = {}
+    for d in mm.days:
+        meals = []
+        for s in mm.rules.slots:
+            items = tuple(make_item(foods, f, v) for f, v in sorted(sol[(d, s)].items()))
+            meals.append(Meal(slot=s, items=items))
+        out[d] = make_day(d, meals)
+    return out
+
+
+def _notes(data: milp.FoodData, foods: pd.DataFrame, used: Collection[str]) -> tuple[str, ...]:
+    notes = list(data.notes)
+    unpriced = sorted(f for f in used if pd.isna(foods.at[f, "price_usd_per_100g"]))
+    if unpriced:
+        notes.append("No price known for " + ", ".join(unpriced) + "; costed at the table's median price for "
+                     "choosing, and left out of cost totals.")
+    unmeasured = sorted(f for f in used if pd.isna(foods.at[f, "magnesium_mg"]) or pd.isna(foods.at[f, "sodium_mg"]))
+    if unmeasured:
+        notes.append("Unmeasured magnesium or sodium (counted as 0) for " + ", ".join(unmeasured) + ".")
+    return tuple(notes)
+
+
+def _stat(stats: dict | None, **values: float) -> None:
+    if stats is not None:
+        stats.update(values)
+
+
+def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None, targets: Targets | None = None,
+              stats: dict | None = None) -> WeekPlan:
+    """A plan for ``rules.days`` days meeting every target; PlanError with an explanation when impossible.
+
+    ``stats``, if given, is filled with build_s, solve_s, extract_s, n_variables, n_constraints.
+    Needs the schema columns of the food table (foods.schema.COLUMNS).
+    """
+    t0 = time.perf_counter()
+    rules = check_rules(rules or Rules())
+    check_profile(profile)
+    check_food_ids(foods, profile)
+    targets = targets or targets_for(profile)
+    data = milp.food_data(foods, profile, rules)
+    days = tuple(range(1, rules.days + 1))
+    mm = milp.build_menu_model(data, targets, rules, days=days, budget_usd_per_day=profile.budget_usd_per_day)
+    t1 = time.perf_counter()
+    out = run(mm.prob, rules)
+    t2 = time.perf_counter()
+    supplement = None
+    info = out.info
+    if not out.feasible:
+        from planner.explain import explain
+
+        exp = explain(foods, profile, rules=rules, targets=targets)
+        if rules.allow_supplement and exp.max_magnesium_mg is not None and exp.food_only_limit:
+            from planner.supplement import plan_with_supplement
+
+            mm, info, supplement = plan_with_supplement(data, targets, rules, profile, days, exp.max_magnesium_mg)
+            t2 = time.perf_counter()
+        else:
+            raise PlanError(exp.message, explanation=exp)
+    built = _days_from(mm, foods)
+    used = {i.food_id for d in built.values() for m in d.meals for i in m.items}  # type: ignore[attr-defined]
+    plan = WeekPlan(profile=profile, targets=targets, rules=rules, days=tuple(built[d] for d in days),
+                    solver=info, supplement=supplement, notes=_notes(data, foods, used))
+    t3 = time.perf_counter()
+    _stat(stats, build_s=t1 - t0, solve_s=t2 - t1, extract_s=t3 - t2, n_variables=len(mm.prob.variables()),
+          n_constraints=len(mm.prob.constraints))
+    return plan
+
+
+def build_model(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None,
+                targets: Targets | None = None) -> milp.MenuModel:
+    """The compact weekly model (``.prob`` is the PuLP problem; ``.prob.writeMPS(path)`` writes it)."""
+    rules = check_rules(rules or Rules())
+    check_profile(profile)
+    check_food_ids(foods, profile)
+    targets = targets or targets_for(profile)
+    data = milp.food_data(foods, profile, rules)
+    return milp.build_menu_model(data, targets, rules, days=tuple(range(1, rules.days + 1)),
+                                 budget_usd_per_day=profile.budget_usd_per_day)
+
+
+def _meal_map(plan: WeekPlan, day: int) -> dict[str, dict[str, float]]:
+    d = plan.day(day)
+    return {m.slot: {i.food_id: float(i.servings) for i in m.items} for m in d.meals}
+
+
+def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
+           fix: Mapping[tuple[int, str], Mapping[str, float]] | None = None,
+           require: Mapping[tuple[int, str], Collection[str]] | None = None,
+           forbid: Mapping[tuple[int, str], Collection[str]] | None = None,
+           excluded: Collection[str] = (), stats: dict | None = None) -> WeekPlan:
+    """Re-solve ``days`` of ``plan`` with the fewest changes; other days are copied unchanged.
+
+    Locks in ``plan.locks`` are kept exactly; ``fix`` sets exact servings, ``require`` foods that must
+    appear, ``forbid`` foods that must not, ``excluded`` foods banned everywhere (added to plan.excluded).
+    Infeasible -> PlanError with an explanation; ``plan`` itself is never changed.
+    """
+    t0 = time.perf_counter()
+    rules, targets, profile = plan.rules, plan.targets, plan.profile
+    all_days = [d.day for d in plan.days]
+    todo = sorted(set(int(d) for d in days))
+    if not todo:
+        raise PlanError("no day to re-plan; give at least one day, e.g. days=[2]")
+    for d in todo:
+        if d not in all_days:
+            raise PlanError(f"day {d} is not in the plan (days {', '.join(map(str, all_days))})")
+    for mapping, what in ((fix, "fix"), (require, "require"), (forbid, "forbid")):
+        for (d, s) in (mapping or {}):
+            if d not in todo:
+                raise PlanError(f"{what} names day {d}, which is not being re-planned (days {todo})")
+            if s not in rules.slots:
+                raise PlanError(f"{what} names slot '{s}'; use one of {', '.join(rules.slots)}")
+    for f in excluded:
+        if f not in foods.index:
+            raise PlanError(f"cannot exclude unknown food id '{f}'")
+    excluded_all = tuple(sorted(set(plan.excluded) | set(excluded)))
+    fixed: dict[tuple[int, str], dict[str, float]] = {}
+    closed: set[tuple[int, str]] = set()
+    reference: dict[tuple[int, str], dict[str, float]] = {}
+    for d in todo:
+        meals = _meal_map(plan, d)
+        for s in rules.slots:
+            current = meals.get(s, {})
+            reference[(d, s)] = dict(current)
+            for lock in plan.locks:
+                if lock.day != d or (lock.slot is not None and lock.slot != s):
+                    continue
+                if lock.slot is None or lock.food_id is None:
+                    closed.add((d, s))
+                    fixed.setdefault((d, s), {}).update(current)
+                elif lock.food_id in current:
+                    fixed.setdefault((d, s), {})[lock.food_id] = current[lock.food_id]
+    for key, items in (fix or {}).items():
+        for f, v in items.items():
+            if f not in foods.index:
+                raise PlanError(f"day {key[0]} {key[1]}: unknown food id '{f}'")
+            old = fixed.get(key, {}).get(f)
+            if old is not None and abs(old - float(v)) > 1e-9:
+                raise PlanError(f"day {key[0]} {key[1]}: '{f}' is locked at {old} servings; unlock it to change it")
+            if key in closed and f not in fixed.get(key, {}):
+                raise PlanError(f"day {key[0]} {key[1]} is locked; unlock it to add '{f}'")
+            fixed.setdefault(key, {})[f] = float(v)
+    for key, items in (require or {}).items():
+        if key in closed and set(items) - set(fixed.get(key, {})):
+            raise PlanError(f"day {key[0]} {key[1]} is locked; unlock it to add {sorted(items)[0]!r}")
+    kept = [d for d in all_days if d not in todo]
+    used: dict[str, int] = {}
+    for d in kept:
+        seen = {i.food_id for m in plan.day(d).meals for i in m.items}
+        for f in seen:
+            if f in foods.index and bool(foods.at[f, "main_item"]):
+                used[f] = used.get(f, 0) + 1
+    neighbours: dict[tuple[int, str], frozenset[str]] = {}
+    for d in kept:
+        if d - 1 in todo or d + 1 in todo:
+            for s, items in _meal_map(plan, d).items():
+                neighbours[(d, s)] = frozenset(items)
+    extra = {f for m in fixed.values() for f in m} | {f for m in (require or {}).values() for f in m}
+    data = milp.food_data(foods, profile, rules, excluded=excluded_all, extra=extra)
+    mg_min = None
+    if plan.supplement is not None:
+        mg_min = targets.magnesium_mg - plan.supplement.shortfall_mg
+    mm = milp.build_menu_model(data, targets, rules, days=todo, budget_usd_per_day=profile.budget_usd_per_day,
+                               fixed=fixed, require=require, forbid=forbid, closed_meals=closed, used_days=used,
+                               neighbours=neighbours, reference=reference, magnesium_min=mg_min,
+                               name="magplan_replan")
+    t1 = time.perf_counter()
+    out = run(mm.prob, rules)
+    t2 = time.perf_counter()
+    if not out.feasible:
+        from planner.explain import explain_replan
+
+        exp = explain_replan(plan, foods, days=todo, excluded=excluded_all, fixed=fixed, require=require or {},
+                             forbid=forbid or {})
+        raise PlanError(exp.message, explanation=exp)
+    built = _days_from(mm, foods)
+    new_days = tuple(built[d.day] if d.day in built else d for d in plan.days)  # type: ignore[misc]
+    used_foods = {i.food_id for d in new_days for m in d.meals for i in m.items}
+    new = replace(plan, days=new_days, excluded=excluded_all, solver=out.info,
+                  notes=_notes(data, foods, [f for f in used_foods if f in foods.index]))
+    t3 = time.perf_counter()
+    _stat(stats, build_s=t1 - t0, solve_s=t2 - t1, extract_s=t3 - t2, n_variables=len(mm.prob.variables()),
+          n_constraints=len(mm.prob.constraints))
+    return new
+
+
+__all__ = ["build_model", "check_food_ids", "check_rules", "plan_week", "replan"]
+_ = (math, SolverInfo)

@@ -1,0 +1,111 @@
+"""The one place that picks and configures the solver (HiGHS default, CBC fallback) and reads its status.
+
+Determinism: one thread and a fixed random seed. PuLP 3 reports "Optimal" when HiGHS stops on its time
+limit, so the real status, objective, dual bound and gap are read from HiGHS itself.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import pulp
+
+from planner.errors import SolverError
+from planner.model import Rules, SolverInfo
+
+RANDOM_SEED = 20240601
+THREADS = 1
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a solve produced: ``feasible`` says whether variable values may be read."""
+
+    feasible: bool
+    infeasible: bool
+    info: SolverInfo
+
+
+def make_solver(rules: Rules, *, time_limit_s: float | None = None, gap_rel: float | None = None,
+                msg: bool = False) -> pulp.LpSolver:
+    """A configured PuLP solver object for ``rules.solver`` ("highs" or "cbc")."""
+    limit = float(rules.time_limit_s if time_limit_s is None else time_limit_s)
+    gap = float(rules.gap_rel if gap_rel is None else gap_rel)
+    if rules.solver == "highs":
+        return pulp.HiGHS(msg=msg, timeLimit=limit, gapRel=gap, threads=THREADS, random_seed=RANDOM_SEED,
+                          mip_feasibility_tolerance=1e-7, primal_feasibility_tolerance=1e-7)
+    if rules.solver == "cbc":
+        if not hasattr(pulp, "PULP_CBC_CMD"):
+            raise SolverError("CBC is not available in this PuLP; use --solver highs")
+        return pulp.PULP_CBC_CMD(msg=msg, timeLimit=limit, gapRel=gap, threads=THREADS,
+                                 options=[f"randomSeed {RANDOM_SEED % 2**31}", "randomCbcSeed 1"])
+    raise SolverError(f"unknown solver {rules.solver!r}; use 'highs' or 'cbc'")
+
+
+def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None,
+        gap_rel: float | None = None) -> Outcome:
+    """Solve ``prob``; return whether a solution exists and the SolverInfo (never reads values itself)."""
+    solver = make_solver(rules, time_limit_s=time_limit_s, gap_rel=gap_rel)
+    t0 = time.perf_counter()
+    try:
+        prob.solve(solver)
+    except pulp.PulpSolverError as exc:
+        raise SolverError(f"the {rules.solver} solver failed: {exc}") from None
+    seconds = time.perf_counter() - t0
+    if rules.solver == "highs":
+        return _highs_outcome(prob, seconds)
+    return _cbc_outcome(prob, seconds)
+
+
+def _finite(x: float | None) -> float | None:
+    if x is None or not math.isfinite(x) or abs(x) >= 1e30:
+        return None
+    return float(x)
+
+
+def _highs_outcome(prob: pulp.LpProblem, seconds: float) -> Outcome:
+    import highspy
+
+    h = prob.solverModel
+    status = h.getModelStatus()
+    info = h.getInfo()
+    has_solution = int(info.primal_solution_status) == 2  # kSolutionStatusFeasible
+    S = highspy.HighsModelStatus
+    mip = any(v.cat == pulp.LpInteger for v in prob.variables())
+    obj = _finite(info.objective_function_value) if has_solution else None
+    bound = _finite(info.mip_dual_bound) if mip else obj
+    gap = _finite(info.mip_gap) if (mip and has_solution) else (0.0 if has_solution else None)
+    if status == S.kOptimal and has_solution:
+        name = "optimal"
+    elif status in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        return Outcome(False, True, SolverInfo("HiGHS", "infeasible", seconds=round(seconds, 4)))
+    elif has_solution:
+        name = "feasible"
+    elif status == S.kTimeLimit:
+        raise SolverError(f"no plan found within the time limit ({seconds:.1f} s); raise --time-limit")
+    else:
+        raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(status)} and no plan")
+    if bound is not None and obj is not None and gap is None:
+        gap = abs(obj - bound) / max(abs(obj), 1e-9)
+    if mip and name == "optimal" and bound is not None and obj is not None:
+        gap = abs(obj - bound) / max(abs(obj), 1e-9)
+    return Outcome(True, False, SolverInfo("HiGHS", name, objective=obj, best_bound=bound,
+                                           gap=None if gap is None else round(gap, 6), seconds=round(seconds, 4)))
+
+
+def _cbc_outcome(prob: pulp.LpProblem, seconds: float) -> Outcome:
+    st, sol = prob.status, prob.sol_status
+    if st == pulp.LpStatusInfeasible or sol == pulp.LpSolutionInfeasible:
+        return Outcome(False, True, SolverInfo("CBC", "infeasible", seconds=round(seconds, 4)))
+    if sol == pulp.LpSolutionOptimal:
+        obj = pulp.value(prob.objective)
+        return Outcome(True, False, SolverInfo("CBC", "optimal", objective=obj, best_bound=obj, gap=0.0,
+                                               seconds=round(seconds, 4)))
+    if sol == pulp.LpSolutionIntegerFeasible:
+        obj = pulp.value(prob.objective)
+        return Outcome(True, False, SolverInfo("CBC", "feasible", objective=obj, seconds=round(seconds, 4)))
+    raise SolverError(f"CBC found no plan (status {pulp.LpStatus.get(st, st)}); raise --time-limit")
+
+
+__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "make_solver", "run"]
