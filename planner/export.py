@@ -429,7 +429,8 @@ def shopping_to_csv(sl: "ShoppingList") -> str:
 
 def _md_item(r: Any) -> str:
     if r["status"] != "buy":
-        return f"- [x] {md_text(r['product'])} — already have"
+        what = r["purchase_text"] if r["status"] != "already have" else "already have"
+        return f"- [x] {md_text(r['product'])} — {md_text(what)}"
     text = f"- [ ] **{md_text(r['product'])}** — {md_text(r['purchase_text'])}"
     extra = [f"need {md_text(r['needed_text'])}"]
     if r["leftover_text"] and r["leftover_text"] != "none":
@@ -450,7 +451,7 @@ def shopping_to_markdown(sl: "ShoppingList") -> str:
         lines.extend(["Nothing to buy.", ""])
     lines.append(f"**{md_text(sl.total_text())}**")
     lines.append("")
-    lines.append(md_text(sl.price_note.capitalize() if sl.price_note else ""))
+    lines.append(md_text(sl.price_note[:1].upper() + sl.price_note[1:]))
     if sl.notes:
         lines.append("")
         lines.extend(f"- {md_text(n)}" for n in sl.notes)
@@ -479,7 +480,7 @@ def shopping_to_html(sl: "ShoppingList") -> str:
     if sl.rows.empty:
         parts.append("<p>Nothing to buy.</p>")
     parts.append(f"<p><strong>{h(sl.total_text())}</strong></p>")
-    parts.append(f"<p class=\"muted\">{h(sl.price_note.capitalize() if sl.price_note else '')}</p>")
+    parts.append(f"<p class=\"muted\">{h(sl.price_note[:1].upper() + sl.price_note[1:])}</p>")
     if sl.notes:
         parts.append("<ul class=\"muted\">" + "".join(f"<li>{h(n)}</li>" for n in sl.notes) + "</ul>")
     return html_page("Shopping list", "\n".join(parts))

@@ -32,13 +32,14 @@ from planner.model import WeekPlan
 
 STATUS_BUY = "buy"
 STATUS_HAVE = "already have"
+STATUS_FREE = "nothing to buy"  # e.g. tap water
 
 # Columns of ShoppingList.rows, in order.
 SHOPPING_COLUMNS: tuple[str, ...] = (
     "aisle",            # one of foods.schema.AISLES
     "product",          # what to buy (the foods' buy_as)
     "foods",            # the plan foods it is for, '; '-separated
-    "status",           # "buy" or "already have"
+    "status",           # "buy", "already have" (pantry) or "nothing to buy" (tap water)
     "needed_g",         # grams of product needed (x people, minus pantry), before rounding
     "needed_text",      # friendly: "340 g (12 oz)", "2.5 bananas (295 g)"
     "pantry_g",         # grams of product taken from the pantry
@@ -173,47 +174,83 @@ def _qty(text: str) -> float:
     return total
 
 
+CONTAINERS: frozenset[str] = frozenset({
+    "bag", "box", "can", "tin", "jar", "tub", "bottle", "carton", "canister", "clamshell", "pack", "package",
+    "block", "loaf", "fillet", "steak", "tenderloin", "pouch", "packet", "container", "bar", "tray", "case",
+    "sleeve", "bunch", "head", "wedge", "cup",
+})
+FREE_UNITS: frozenset[str] = frozenset({"tap", "tap water", "free"})
+
+
 @dataclass(frozen=True)
 class PurchaseUnit:
-    """A parsed ``purchase_unit``: a sized package ('1 lb bag'), a count ('6 eggs', '1 bunch') or other."""
+    """A parsed ``purchase_unit``.
+
+    kinds: "package" ('1 lb bag', '12 oz frozen bag', '1 lb'), "count" ('1 banana', '6 eggs', '1 bunch'),
+    "of" ('carton of 12 eggs'), "free" ('tap': nothing to buy) and "other" (shown as 'N × text').
+    """
 
     text: str
-    kind: str                  # "package", "count" or "other"
-    noun: str = ""             # singular noun: "bag", "egg", "bunch"
-    size: str = ""             # "1 lb", "100 g"
-    extra: str = ""            # words after the noun: "dried"
-    per_unit: float = 1.0      # items in one unit ("6 eggs" -> 6)
-
-    def words(self) -> list[str]:
-        """Nouns a pantry row may use for this unit: 'bag', 'bags', ..."""
-        if not self.noun:
-            return []
-        first = self.noun.split()[0]
-        return [first.lower(), _plural(first).lower(), self.noun.lower(), _plural_phrase(self.noun).lower()]
+    kind: str
+    noun: str = ""             # singular: container ('bag') or counted thing ('egg', 'bunch')
+    size: str = ""             # '1 lb', '100 g'
+    extra: str = ""            # other words: 'dried', '(about 3 bananas)', '12 eggs' (after 'of')
+    per_unit: float = 1.0      # counted items in one unit ('6 eggs' -> 6, 'carton of 12 eggs' -> 12)
+    item: str = ""             # singular counted item of an "of" unit ('egg')
 
     def describe(self, units: int) -> str:
-        """'2 bags (1 lb, dried)', '3 bananas', '12 eggs', '1 bar (100 g)', '3 × 100 g'."""
-        if self.kind == "package" and self.noun:
-            inner = ", ".join(x for x in (self.size, self.extra) if x)
-            return f"{units} {self.noun if units == 1 else _plural_phrase(self.noun)} ({inner})"
+        """'2 bags (1 lb) dried', '3 bananas', '12 eggs', '1 bar (100 g)', '2 cartons of 12 eggs', '3 × 1 lb'."""
+        if self.kind == "free":
+            return f"nothing to buy ({self.text})"
         if self.kind == "package":
-            return f"{units} × {self.size}"
+            if self.noun:
+                text = f"{units} {self.noun if units == 1 else _plural(self.noun)} ({self.size})"
+            else:
+                text = f"{units} × {self.size}"
+            return f"{text} {self.extra}" if self.extra else text
         if self.kind == "count":
             n = units * self.per_unit
             noun = self.noun if abs(n - 1) < 1e-9 else _plural_phrase(self.noun)
-            tail = f" ({self.size})" if self.size else ""
-            return f"{fmt_qty(n)} {noun}{tail}"
+            return f"{fmt_qty(n)} {noun}" + (f" ({self.size})" if self.size else "")
+        if self.kind == "of":
+            return f"{units} {self.noun if units == 1 else _plural(self.noun)} of {self.extra}"
         return f"{units} × {self.text}"
 
     def amount_text(self, grams: float, unit_g: float) -> str:
-        """A friendly amount of product: '340 g (12 oz)' or, for counts, '2.5 bananas (295 g)'."""
-        if self.kind == "count" and unit_g > 0:
+        """A friendly amount of product: '340 g (12 oz)' or, for counted things, '2.5 bananas (295 g)'."""
+        counted = self.noun if self.kind == "count" else self.item if self.kind == "of" else ""
+        if counted and unit_g > 0:
             n = grams / unit_g * self.per_unit
             n_text = fmt_qty(n) if abs(n * 4 - round(n * 4)) < 1e-6 else f"{n:.1f}"
-            noun = self.noun if n <= 1 + 1e-9 else _plural_phrase(self.noun)
+            noun = counted if n <= 1 + 1e-9 else _plural_phrase(counted)
             g_txt = f"{grams:,.0f} g" if grams >= 10 else f"{grams:.1f} g"
             return f"{n_text} {noun} ({g_txt})"
         return grams_text(grams)
+
+    def grams_per(self, word: str, unit_g: float) -> float | None:
+        """Grams of product in one pantry ``word`` ('bag', 'cans', 'egg', 'unit'); None if it is not one."""
+        word = " ".join(word.lower().split())
+        forms = {word, _singular(word)}
+        if forms & set(_UNIT_WORDS):
+            return unit_g
+        if self.kind in ("package", "of") and self.noun and forms & {self.noun.lower()}:
+            return unit_g
+        counted = self.noun if self.kind == "count" else self.item if self.kind == "of" else ""
+        if counted:
+            first = counted.split()[0].lower()
+            if forms & {first, counted.lower()}:
+                return unit_g / self.per_unit
+        return None
+
+    def unit_words(self) -> list[str]:
+        """Pantry units this product understands besides g, kg, oz, lb and 'unit'."""
+        out = []
+        if self.kind in ("package", "of") and self.noun:
+            out.append(self.noun)
+        counted = self.noun if self.kind == "count" else self.item if self.kind == "of" else ""
+        if counted:
+            out.append(counted.split()[0])
+        return out
 
 
 def _plural_phrase(noun: str) -> str:
@@ -224,14 +261,26 @@ def _plural_phrase(noun: str) -> str:
 
 
 def parse_purchase_unit(text: str) -> PurchaseUnit:
-    """Parse a food's purchase_unit: '1 lb bag' (package), '1 bar (100 g)' / '6 eggs' (count), or other."""
+    """Parse a food's purchase_unit ('1 lb bag', '1 bar (100 g)', '6 eggs', 'carton of 12 eggs', 'tap', ...)."""
     raw = " ".join(str(text).split())
+    if raw.lower() in FREE_UNITS:
+        return PurchaseUnit(text=raw, kind="free")
     m = _SIZE_RE.match(raw)
     if m:
         size = f"{m.group(1)} {m.group(2)}"
         rest = (m.group(3) or "").strip()
-        noun, _, extra = rest.partition(" ")
-        return PurchaseUnit(text=raw, kind="package", noun=noun, size=size, extra=extra.strip())
+        words = rest.split()
+        for i, w in enumerate(words[:2]):  # '1 lb bag dried', '12 oz frozen bag'
+            if w.lower() in CONTAINERS:
+                extra = " ".join(words[:i] + words[i + 1:])
+                return PurchaseUnit(text=raw, kind="package", noun=w.lower(), size=size, extra=extra)
+        return PurchaseUnit(text=raw, kind="package", size=size, extra=rest)
+    m = re.fullmatch(r"([A-Za-z]+) of (\d+) ([A-Za-z][A-Za-z ]*)", raw)
+    if m:
+        item = m.group(3).strip()
+        first, _, more = item.partition(" ")
+        return PurchaseUnit(text=raw, kind="of", noun=m.group(1).lower(), extra=f"{m.group(2)} {item}",
+                            per_unit=float(m.group(2)), item=" ".join(x for x in (_singular(first), more) if x))
     m = _COUNT_RE.match(raw)
     if m:
         count = _qty(m.group(1))
@@ -390,15 +439,13 @@ def _pantry_grams(pantry: pd.DataFrame, foods: pd.DataFrame, products: Mapping[s
         if unit in MASS_UNITS_G:
             # grams of the named food; a cooked food named by its own name is converted to product grams
             grams = amount * MASS_UNITS_G[unit] * factor
-        elif unit in _UNIT_WORDS:
-            grams = amount * prod["unit_g"]  # whole purchase units
-        elif unit in pu.words() or _singular(unit) in pu.words():
-            # the unit's noun: '2 bags'; for counts it is items: '4 eggs' when a unit is '6 eggs'
-            grams = amount * prod["unit_g"] / (pu.per_unit if pu.kind == "count" else 1.0)
         else:
-            words = ", ".join(dict.fromkeys(["g", "kg", "oz", "lb", "unit", *pu.words()[:2]]))
-            raise PantryError(f"pantry: '{name}' has unit '{unit}', which magplan cannot convert for "
-                              f"'{prod['product']}' (sold as '{pu.text}'); use one of: {words}")
+            per = pu.grams_per(unit, prod["unit_g"])
+            if per is None:
+                words = ", ".join(dict.fromkeys(["g", "kg", "oz", "lb", "unit", *pu.unit_words()]))
+                raise PantryError(f"pantry: '{name}' has unit '{unit}', which magplan cannot convert for "
+                                  f"'{prod['product']}' (sold as '{pu.text}'); use one of: {words}")
+            grams = amount * per
         have[pkey] = have.get(pkey, 0.0) + grams
     return have
 
@@ -474,7 +521,8 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
         pantry_g = min(have.get(pkey, 0.0), prod["need_g"])
         needed = max(prod["need_g"] - have.get(pkey, 0.0), 0.0)
         needed = 0.0 if needed < 1e-9 else needed
-        units = units_needed(needed, unit_g)
+        free = pu.kind == "free"
+        units = 0 if free else units_needed(needed, unit_g)
         bought = units * unit_g
         # price per 100 g of product: grams-weighted over the foods that have a price
         priced_g, priced_usd, srcs, years = 0.0, 0.0, [], []
@@ -497,22 +545,22 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
         cost = float("nan") if math.isnan(price) else round(bought / 100.0 * price, 4)
         if units > 0:
             price_sources.extend(zip(srcs, years))
-        status = STATUS_BUY if units > 0 else STATUS_HAVE
+        status = STATUS_FREE if free else STATUS_BUY if units > 0 else STATUS_HAVE
         records.append({
             "aisle": prod["aisle"],
             "product": prod["product"],
             "foods": "; ".join(dict.fromkeys(prod["foods"])),
             "status": status,
             "needed_g": round(needed, 4),
-            "needed_text": pu.amount_text(needed, unit_g) if units else STATUS_HAVE,
+            "needed_text": pu.amount_text(needed, unit_g) if units or free else STATUS_HAVE,
             "pantry_g": round(pantry_g, 4),
             "units": units,
             "purchase_unit": pu.text,
             "purchase_unit_g": unit_g,
-            "purchase_text": pu.describe(units) if units else STATUS_HAVE,
+            "purchase_text": pu.describe(units) if units or free else STATUS_HAVE,
             "bought_g": round(bought, 4),
             "leftover_g": round(bought - needed, 4),
-            "leftover_text": pu.amount_text(bought - needed, unit_g) if bought - needed > 1e-6 else "none",
+            "leftover_text": pu.amount_text(bought - needed, unit_g) if units and bought - needed > 1e-6 else "none",
             "price_usd_per_100g": round(price, 6) if not math.isnan(price) else float("nan"),
             "cost_usd": 0.0 if units == 0 else cost,
             "price_source": "; ".join(dict.fromkeys(srcs)) if srcs else "none",
@@ -551,7 +599,7 @@ def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 __all__ = [
-    "PANTRY_COLUMNS", "SHOPPING_COLUMNS", "STATUS_BUY", "STATUS_HAVE", "PurchaseUnit", "ShoppingList",
+    "PANTRY_COLUMNS", "SHOPPING_COLUMNS", "STATUS_BUY", "STATUS_FREE", "STATUS_HAVE", "PurchaseUnit", "ShoppingList",
     "check_pantry_frame", "grams_text", "parse_days", "parse_purchase_unit", "read_pantry_csv", "shopping_list",
     "units_needed",
 ]

@@ -245,7 +245,18 @@ def test_bad_requests_name_what_is_wrong(foods, plan):
 
 @pytest.mark.parametrize("text, kind, one, three", [
     ("1 lb bag", "package", "1 bag (1 lb)", "3 bags (1 lb)"),
-    ("1 lb bag dried", "package", "1 bag (1 lb, dried)", "3 bags (1 lb, dried)"),
+    ("1 lb bag dried", "package", "1 bag (1 lb) dried", "3 bags (1 lb) dried"),
+    ("12 oz frozen bag", "package", "1 bag (12 oz) frozen", "3 bags (12 oz) frozen"),
+    ("1 lb (about 3 bananas)", "package", "1 × 1 lb (about 3 bananas)", "3 × 1 lb (about 3 bananas)"),
+    ("2 lb turkey breast", "package", "1 × 2 lb turkey breast", "3 × 2 lb turkey breast"),
+    ("16.9 fl oz bottle", "package", "1 bottle (16.9 fl oz)", "3 bottles (16.9 fl oz)"),
+    ("carton of 12 eggs", "of", "1 carton of 12 eggs", "3 cartons of 12 eggs"),
+    ("box of 40 tea bags", "of", "1 box of 40 tea bags", "3 boxes of 40 tea bags"),
+    ("1 avocado (about 200 g edible)", "count", "1 avocado (about 200 g edible)",
+     "3 avocados (about 200 g edible)"),
+    ("4 ears", "count", "4 ears", "12 ears"),
+    ("10-count pack", "other", "1 × 10-count pack", "3 × 10-count pack"),
+    ("tap", "free", "nothing to buy (tap)", "nothing to buy (tap)"),
     ("15 oz can", "package", "1 can (15 oz)", "3 cans (15 oz)"),
     ("1/2 gal carton", "package", "1 carton (1/2 gal)", "3 cartons (1/2 gal)"),
     ("1 bar (100 g)", "count", "1 bar (100 g)", "3 bars (100 g)"),
@@ -287,3 +298,18 @@ def test_seven_day_plan_from_the_curated_table_is_a_usable_list(curated):
     assert sl.total_cost_usd > 0 and "prices:" in sl.price_note
     assert sl.rows_without_price == int((~priced).sum())
     assert not math.isnan(sl.total_cost_usd)
+
+
+def test_tap_water_is_listed_but_not_bought(make_foods):
+    foods = make_foods({
+        "water": {"name": "Water (tap)", "aisle": "drinks", "purchase_unit": "tap", "purchase_unit_g": 1000.0,
+                  "price_usd_per_100g": np.nan, "price_source": "none", "price_year": pd.NA},
+        "nuts": {"name": "Nuts", "aisle": "bulk_and_nuts", "purchase_unit": "1 lb bag", "purchase_unit_g": 453.6,
+                 "price_usd_per_100g": 2.0},
+    })
+    plan = week([[("lunch", [("water", 3.0), ("nuts", 1.0)])]], foods)
+    sl = shopping_list(plan, foods)
+    water = sl.rows.set_index("product").loc["Water (tap)"]
+    assert (water["status"], water["units"], water["cost_usd"]) == ("nothing to buy", 0, 0.0)
+    assert water["purchase_text"] == "nothing to buy (tap)"
+    assert sl.rows_without_price == 0 and sl.total_cost_usd == pytest.approx(9.07)  # 453.6 g x $2/100 g
