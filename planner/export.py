@@ -85,9 +85,12 @@ def safe_cell(value: Any) -> str:
 
 
 def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A CSV document (UTF-8 text, '\\n' line ends, minimal quoting) with every cell through safe_cell."""
+    """A CSV document (RFC 4180: CRLF line ends, minimal quoting) with every cell through safe_cell.
+
+    CRLF as the terminator also makes the writer quote any cell holding a bare CR or LF.
+    """
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])

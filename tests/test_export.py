@@ -123,3 +123,100 @@ def test_plan_html_is_standalone_and_escaped(plan):
     assert "<seeds>" not in page
     assert "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)" in page
     assert page.count("<section>") == 2
+
+
+# --- shopping-list writers --------------------------------------------------------------------------
+from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown  # noqa: E402
+from planner.shopping import shopping_list  # noqa: E402
+
+INJECTIONS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"x\")"]
+
+
+def _shop_foods(make_foods, product: str = "Pumpkin seeds") -> pd.DataFrame:
+    return make_foods({
+        "seeds": {"name": "Pumpkin seeds", "aisle": "bulk_and_nuts", "buy_as": product, "serving_g": 28.35,
+                  "purchase_unit": "1 lb bag", "purchase_unit_g": 453.6, "price_usd_per_100g": 1.0,
+                  "price_source": "ppnap", "price_year": 2018},
+        "banana": {"name": "Banana", "aisle": "produce", "buy_as": "Bananas", "serving_g": 118.0,
+                   "purchase_unit": "1 banana", "purchase_unit_g": 118.0, "price_usd_per_100g": 0.2,
+                   "price_source": "ers", "price_year": 2022},
+        "kale": {"name": "Kale", "aisle": "produce", "buy_as": "Kale", "purchase_unit": "1 bunch",
+                 "purchase_unit_g": 200.0, "price_usd_per_100g": float("nan"), "price_source": "none",
+                 "price_year": pd.NA},
+    })
+
+
+def _shop_plan(foods: pd.DataFrame) -> WeekPlan:
+    day = make_day(1, (Meal("breakfast", (make_item(foods, "banana", 2.0), make_item(foods, "seeds", 1.0))),
+                       Meal("dinner", (make_item(foods, "kale", 1.0),))))
+    return WeekPlan(profile=Profile(), targets=TARGETS, rules=Rules(days=1), days=(day,),
+                    solver=SolverInfo("highs", "optimal"))
+
+
+def test_shopping_csv_one_row_per_product(make_foods):
+    foods = _shop_foods(make_foods)
+    text = shopping_to_csv(shopping_list(_shop_plan(foods), foods))
+    frame = pd.read_csv(io.StringIO(text), keep_default_na=False)
+    assert list(frame.columns) == ["aisle", "product", "status", "needed_g", "needed", "purchase_quantity",
+                                   "purchase_unit", "purchase", "leftover", "estimated_cost_usd", "price_source",
+                                   "price_year", "for_foods"]
+    assert frame["product"].tolist() == ["Bananas", "Kale", "Pumpkin seeds"]  # produce first, then bulk
+    assert frame["aisle"].tolist() == ["Produce", "Produce", "Bulk and nuts"]
+    assert frame["purchase"].tolist() == ["2 bananas", "1 bunch", "1 bag (1 lb)"]
+    assert frame["purchase_quantity"].tolist() == [2, 1, 1]
+    assert frame["estimated_cost_usd"].astype(str).tolist() == ["0.47", "", "4.54"]  # no price -> empty
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_shopping_csv_neutralises_formula_cells(make_foods, evil):
+    foods = _shop_foods(make_foods, product=evil)
+    text = shopping_to_csv(shopping_list(_shop_plan(foods), foods))
+    rows = list(csv.reader(io.StringIO(text)))
+    cells = [c for row in rows for c in row]
+    assert "'" + " ".join(evil.split()) in cells  # product names are whitespace-normalised, then neutralised
+    for cell in cells:
+        assert not cell.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_plan_csv_neutralises_formula_cells(make_foods, evil):
+    foods = make_foods({"x": {"name": evil, "serving_label": evil, "magnesium_mg": 1.0, "energy_kcal": 1.0}})
+    day = make_day(1, (Meal("lunch", (make_item(foods, "x", 1.0),)),))
+    plan = WeekPlan(profile=Profile(), targets=TARGETS, rules=Rules(days=1), days=(day,),
+                    solver=SolverInfo("highs", "optimal"))
+    row = list(csv.reader(io.StringIO(plan_to_csv(plan))))[1]
+    assert row[3] == "'" + evil and row[5] == "'" + evil
+
+
+def test_shopping_markdown_is_a_checklist_by_aisle(make_foods):
+    foods = _shop_foods(make_foods)
+    pantry = pd.DataFrame({"food_or_product": ["Kale"], "amount": [1], "unit": ["bunch"]})
+    md = shopping_to_markdown(shopping_list(_shop_plan(foods), foods, pantry=pantry))
+    lines = md.splitlines()
+    assert lines[0] == "# Shopping list"
+    assert lines.index("## Produce") < lines.index("## Bulk and nuts")
+    items = [ln for ln in lines if ln.startswith("- [")]
+    assert items == [
+        "- [ ] **Bananas** — 2 bananas (need 2 bananas (236 g); $0.47)",
+        "- [x] Kale — already have",
+        "- [ ] **Pumpkin seeds** — 1 bag (1 lb) (need 28 g (1.0 oz); left over 425 g (15.0 oz); $4.54)",
+    ]
+    assert "**Estimated total: $5.01**" in lines
+    assert any(ln.startswith("Prices: USDA ERS PP-NAP 2017/18 and USDA ERS Fruit and Vegetable Prices 2022")
+               for ln in lines)
+
+
+def test_shopping_markdown_escapes_structure(make_foods):
+    foods = _shop_foods(make_foods, product="**bold** [link](http://x) <b>")
+    md = shopping_to_markdown(shopping_list(_shop_plan(foods), foods))
+    assert "\\*\\*bold\\*\\* \\[link\\](http://x) \\<b\\>" in md
+
+
+def test_shopping_html_is_printable_and_escaped(make_foods):
+    foods = _shop_foods(make_foods, product="<script>alert('x')</script> & \"co\"")
+    page = shopping_to_html(shopping_list(_shop_plan(foods), foods))
+    assert page.startswith("<!DOCTYPE html>") and "@media print" in page and "<script>" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;co&quot;" in page
+    assert page.count('<span class="box"></span>') == 3
+    assert page.index("<h2>Produce</h2>") < page.index("<h2>Bulk and nuts</h2>")
+    assert "Estimated total: $5.01 (plus 1 item with no price)" in page
