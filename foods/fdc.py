@@ -198,8 +198,10 @@ class FDCClient:
                 try:
                     seconds = float(header)
                 except ValueError:
-                    when = email.utils.parsedate_to_datetime(header) if header else None
-                    seconds = (when.timestamp() - time.time()) if when else None
+                    try:  # an HTTP date
+                        seconds = email.utils.parsedate_to_datetime(header).timestamp() - time.time()
+                    except (TypeError, ValueError, OverflowError):
+                        seconds = None
                 if seconds is not None and math.isfinite(seconds):
                     return min(max(seconds, 0.0), self.max_wait_s)
         return min(self.backoff_s * (2 ** attempt), self.max_wait_s)

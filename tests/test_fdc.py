@@ -282,3 +282,27 @@ def test_fixtures_match_the_shipped_usda_rows():
     assert [(p["amount"], p["modifier"], p["gramWeight"]) for p in body["foodPortions"]] == \
         [(1.0, "cup", 129.0), (1.0, "oz", 28.35)]
     assert set(fixture_foods()) == {747997, 534358}
+
+
+@pytest.mark.parametrize("header, attempt, expected", [
+    ("7", 0, 7.0), ("3600", 0, 10.0), ("garbage", 2, 0.4), (None, 1, 0.2), ("-3", 0, 0.0)])
+def test_wait_honours_retry_after_seconds_caps_it_and_falls_back_to_backoff(header, attempt, expected, tmp_path):
+    import requests
+
+    c = FDCClient(KEY, "http://127.0.0.1:9/fdc", backoff_s=0.1, max_wait_s=10, cache_dir=tmp_path)
+    response = requests.Response()
+    if header is not None:
+        response.headers["Retry-After"] = header
+    assert c._wait_s(attempt, response) == pytest.approx(expected)
+
+
+def test_wait_honours_retry_after_as_an_http_date(tmp_path):
+    import email.utils
+    import time
+
+    import requests
+
+    c = FDCClient(KEY, "http://127.0.0.1:9/fdc", max_wait_s=100, cache_dir=tmp_path)
+    response = requests.Response()
+    response.headers["Retry-After"] = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 25 <= c._wait_s(0, response) <= 30
