@@ -220,3 +220,31 @@ def test_shopping_html_is_printable_and_escaped(make_foods):
     assert page.count('<span class="box"></span>') == 3
     assert page.index("<h2>Produce</h2>") < page.index("<h2>Bulk and nuts</h2>")
     assert "Estimated total: $5.01 (plus 1 item with no price)" in page
+
+
+def _unbalanced_tags(page: str) -> list[str]:
+    from html.parser import HTMLParser
+
+    void = {"meta", "br", "hr", "img", "input", "link"}
+    stack: list[str] = []
+    problems: list[str] = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in void:
+                stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if not stack or stack[-1] != tag:
+                problems.append(f"</{tag}> closes {stack[-1] if stack else 'nothing'}")
+            else:
+                stack.pop()
+
+    P().feed(page)
+    return problems + [f"<{t}> never closed" for t in stack]
+
+
+def test_html_pages_are_well_nested(plan, make_foods):
+    foods = _shop_foods(make_foods)
+    assert _unbalanced_tags(plan_to_html(plan)) == []
+    assert _unbalanced_tags(shopping_to_html(shopping_list(_shop_plan(foods), foods))) == []
