@@ -651,7 +651,9 @@ def food_to_row(food_json: Mapping[str, Any]) -> dict[str, Any]:
         "name": name, "fdc_id": fdc_id, "data_type": data_type or "SR Legacy",
         "usda_description": description, "category": category, "form": form,
         "serving_label": serving_label, "serving_g": float(serving_g),
-        "slots": _CATEGORY_SLOTS.get(category, "lunch|dinner"),
+        "slots": ("breakfast|lunch|dinner" if category == "eggs_poultry_meat" and re.search(r"\begg(?!plant)",
+                                                                                            description.lower())
+                  else _CATEGORY_SLOTS.get(category, "lunch|dinner")),
         "diet_tags": _guess_diet(text, category, data_type),
         "allergens": _guess_allergens(text, category),
         "aisle": "frozen" if form == "frozen" else _CATEGORY_AISLE.get(category, "pantry"),

@@ -80,6 +80,8 @@ def test_foundation_without_208_uses_atwater_energy_and_leaves_magnesium_unknown
     assert math.isnan(row["magnesium_mg"])  # FDC reports none: unknown, never 0
     assert row["fat_g"] == 0.0  # a measured zero stays zero
     assert (row["serving_label"], row["serving_g"]) == ("1 large", 33.0)  # Foundation measureUnit.name
+    assert (row["category"], row["slots"], row["allergens"], row["diet_tags"]) == \
+        ("eggs_poultry_meat", "breakfast|lunch|dinner", "egg", "vegetarian|pescatarian")
     general_only = copy.deepcopy(food)
     general_only["foodNutrients"] = [fn for fn in food["foodNutrients"] if fn["nutrient"]["number"] != "958"]
     assert food_to_row(general_only)["energy_kcal"] == 52.0
