@@ -376,12 +376,12 @@ def _portion_label(p: Mapping[str, Any]) -> str:
     unit_name = str(unit.get("name") or "").strip()
     amount = _num(p.get("amount"))
     amount_s = _fmt(amount) if not math.isnan(amount) else "1"
-    if desc:
-        return "" if desc.lower() == "quantity not specified" else desc
+    if desc and desc.lower() != "quantity not specified":
+        return desc
     if unit_name and unit_name.lower() != "undetermined":
         return f"{amount_s} {unit_name}" + (f", {modifier}" if modifier else "")
     if modifier:
-        return f"{amount_s} {modifier}"
+        return modifier if modifier[0].isdigit() else f"{amount_s} {modifier}"
     return ""
 
 

@@ -124,3 +124,17 @@ def test_unknown_id_in_a_batch_and_a_bad_id_are_clear_errors(fdc_env, capsys):
     assert not user_foods_path().exists()
     code, _, err = run(capsys, "foods", "import", "abc")
     assert code == 2 and "'abc' is not an FDC id" in err
+
+
+@pytest.mark.parametrize("mode, message", [("malformed", "not valid JSON"), ("403", "refused the API key")])
+def test_a_fault_in_a_batch_import_leaves_the_user_table_unharmed(fdc_env, capsys, monkeypatch, tmp_path, mode,
+                                                                   message):
+    add_user_foods([food_to_row(sr_legacy_food(170556))])
+    before = user_foods_path().read_bytes()
+    fast = FDCClient(timeout_s=1, retries=1, backoff_s=0.01, cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(foods_cli, "_client", lambda: fast)
+    fdc_env.script("/fdc/v1/foods", mode)
+    code, _, err = run(capsys, "foods", "import", "170567", "168462")
+    assert code == 2 and message in err and "Traceback" not in err
+    assert err.splitlines()[-1].startswith("magplan: error: ")
+    assert user_foods_path().read_bytes() == before

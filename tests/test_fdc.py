@@ -122,6 +122,12 @@ def test_nutrients_are_matched_by_number_or_id_never_by_name():
        "measureUnit": {"id": 9999, "name": "undetermined"}}], ("0.5 cup", 114.0)),  # SR Legacy
     ([{"amount": 1.0, "modifier": "", "gramWeight": 0, "sequenceNumber": 1, "measureUnit": {"name": "cup"}}],
      ("100 g", 100.0)),  # no usable weight
+    ([{"id": 269081, "gramWeight": 9, "modifier": "1 cracker-size slice",
+       "portionDescription": "Quantity not specified", "sequenceNumber": 1}], ("1 cracker-size slice", 9.0)),
+    ([{"amount": 1.0, "modifier": "slice", "gramWeight": 0, "sequenceNumber": 1},
+      {"amount": 1.0, "modifier": "cup", "gramWeight": 900, "sequenceNumber": 2},
+      {"amount": 2.0, "modifier": "tbsp", "gramWeight": 30, "sequenceNumber": 3}],
+     ("2 tbsp", 30.0)),  # a zero weight and an oversized cup are skipped
     ([], ("100 g", 100.0)),
 ])
 def test_household_portion_becomes_the_serving(portions, expected):
@@ -216,11 +222,12 @@ def test_500_then_success_with_backoff(client, stand_in, waits):
     (("400",), r"rejected the request .*HTTP 400"),
 ])
 def test_faults_raise_clear_fdc_errors_without_the_key(client, stand_in, modes, message, caplog):
-    caplog.set_level(logging.DEBUG, logger="foods.fdc")
+    caplog.set_level(logging.DEBUG)  # every logger, urllib3's URL lines included
     stand_in.script("/fdc/v1/food/170556", *modes)
     with pytest.raises(FDCError, match=message) as info:
         client.food(170556)
     assert KEY not in str(info.value) and KEY not in caplog.text
+    assert "170556" in caplog.text  # the log is there, only the key is not
     assert stand_in.count() == len(modes)  # 4xx and malformed JSON are not retried
 
 
