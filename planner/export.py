@@ -316,7 +316,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2re
 color:#111;line-height:1.4;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.25rem}h2{font-size:1.25rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #999}
 h3{font-size:1rem;margin:.75rem 0 .25rem}
-table{border-collapse:collapse;width:100%;margin:.25rem 0 .75rem}
+table{border-collapse:collapse;width:100%;margin:.25rem 0 .75rem}table.shop{table-layout:fixed}
 th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#060}.bad{color:#a00}.muted{color:#555;font-size:.9rem}
@@ -467,15 +467,18 @@ def shopping_to_html(sl: "ShoppingList") -> str:
     for aisle, group in sl.rows.groupby("aisle", sort=False):
         parts.append("<section>")
         parts.append(f"<h2>{h(aisle_label(str(aisle)))}</h2>")
-        parts.append("<table><thead><tr><th></th><th>Product</th><th>Buy</th><th>Needed</th><th>Left over</th>"
-                     "<th class=\"num\">Est. cost</th></tr></thead><tbody>")
+        parts.append("<table class=\"shop\"><colgroup><col style=\"width:2.2em\"><col style=\"width:32%\">"
+                     "<col style=\"width:24%\"><col style=\"width:16%\"><col style=\"width:15%\"><col></colgroup>"
+                     "<thead><tr><th></th><th>Product</th><th>Buy</th><th>Needed</th><th>Left over</th>"
+                     "<th class=\"num\">Cost</th></tr></thead><tbody>")
         for _, r in group.iterrows():
             have = r["status"] != "buy"
             box = "&#10003;" if have else "<span class=\"box\"></span>"
             tr = "<tr class=\"muted\">" if have else "<tr>"
+            for_foods = ("" if str(r["foods"]).casefold() == str(r["product"]).casefold()
+                         else f"<br><span class=\"muted\">for {h(r['foods'])}</span>")
             parts.append(
-                f"{tr}<td>{box}</td><td>{h(r['product'])}"
-                f"<br><span class=\"muted\">for {h(r['foods'])}</span></td>"
+                f"{tr}<td>{box}</td><td>{h(r['product'])}{for_foods}</td>"
                 f"<td>{h(r['purchase_text'])}</td><td>{h(r['needed_text'])}</td>"
                 f"<td>{h(r['leftover_text'] if not have else '')}</td>"
                 f"<td class=\"num\">{h(_row_cost(r))}</td></tr>")

@@ -219,7 +219,7 @@ class PurchaseUnit:
     def amount_text(self, grams: float, unit_g: float) -> str:
         """A friendly amount of product: '340 g (12 oz)' or, for counted things, '2.5 bananas (295 g)'."""
         counted = self.noun if self.kind == "count" else self.item if self.kind == "of" else ""
-        if counted and unit_g > 0:
+        if counted and unit_g > 0 and grams / unit_g * self.per_unit >= 0.05:
             n = grams / unit_g * self.per_unit
             n_text = fmt_qty(n) if abs(n * 4 - round(n * 4)) < 1e-6 else f"{n:.1f}"
             noun = counted if n <= 1 + 1e-9 else _plural_phrase(counted)
