@@ -128,6 +128,11 @@ def fmt_qty(value: float) -> str:
     return _fmt_number(round(value, 2))
 
 
+_MEASURE_PLURALS: dict[str, str] = {
+    "cup": "cups", "slice": "slices", "tablespoon": "tablespoons", "teaspoon": "teaspoons", "piece": "pieces",
+    "stalk": "stalks", "egg": "eggs", "tortilla": "tortillas", "bar": "bars", "square": "squares",
+    "fillet": "fillets", "link": "links", "patty": "patties", "leaf": "leaves", "spear": "spears",
+}
 _LEADING_QTY = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s+(.*)$")
 
 
@@ -155,6 +160,9 @@ def scaled_serving(servings: float, serving_label: str) -> str:
     if m:
         qty = _parse_qty(m.group(1)) * servings
         rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", m.group(2)).strip()
+        first, _, more = rest.partition(" ")
+        if qty > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
+            rest = f"{_MEASURE_PLURALS[first.lower()]} {more}".strip()
         return f"{fmt_qty(qty)} {rest}".strip()
     return f"{fmt_qty(servings)} × {label}"
 

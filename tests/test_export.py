@@ -77,6 +77,8 @@ def test_fmt_qty(value, text):
 @pytest.mark.parametrize("servings, label, text", [
     (1.0, "1/2 cup cooked", "1/2 cup cooked"),
     (1.5, "1/2 cup cooked", "3/4 cup cooked"),
+    (2.0, "1 cup raw", "2 cups raw"),
+    (1.5, "1 slice", "1 1/2 slices"),
     (2.0, "1 oz (about 23 almonds)", "2 oz"),
     (1.0, "1 oz (about 23 almonds)", "1 oz (about 23 almonds)"),
     (0.5, "medium banana", "1/2 × medium banana"),
