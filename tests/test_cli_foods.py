@@ -41,7 +41,7 @@ def test_import_170556_adds_it_with_magnesium_and_serving_and_a_plan_can_use_it(
     code, out, err = run(capsys, "foods", "import", "170556")
     assert code == 0, err
     assert f"imported {PUMPKIN}" in out
-    assert "592 mg magnesium per 100 g; serving 1 oz = 28.35 g (168 mg)" in out
+    assert "592 mg magnesium per 100 g; serving 1 oz (28.35 g) = 168 mg" in out
     foods = load_all_foods()
     assert foods.loc[PUMPKIN, "magnesium_mg"] == 592.0 and foods.loc[PUMPKIN, "serving_g"] == 28.35
     assert KEY not in user_foods_path().read_text() and KEY not in out + err
@@ -63,6 +63,7 @@ def test_import_of_several_ids_shows_a_progress_bar(fdc_env, capsys):
     assert code == 0, err
     assert "3/3" in err and "[" in err
     assert out.count("imported ") == 3
+    assert "serving 1 ONZ (28 g) = ? mg" in out  # Branded household serving, grams not repeated
     assert "? mg magnesium per 100 g" in out  # the egg white fixture has no magnesium: unknown, not 0
 
 

@@ -56,6 +56,11 @@ def _num(value: float | None, fmt: str = "{:.0f}") -> str:
     return "?" if value is None or (isinstance(value, float) and math.isnan(value)) else fmt.format(value)
 
 
+def _serving_text(label: str, grams: float) -> str:
+    """'1 oz (28.35 g)'; a label that already names its grams ('1 ONZ (28 g)') is kept as it is."""
+    return label if f"{grams:g} g" in label else f"{label} ({grams:g} g)"
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     limit = max(1, min(200, int(args.limit)))
     hits = _client().search(args.query, data_types=args.types, page_size=limit)
@@ -93,8 +98,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         mg = r["magnesium_mg"]
         per_serving = mg * r["serving_g"] / 100 if not math.isnan(mg) else math.nan
         print(f"imported {food_id}: {r['name']} ({r['data_type']}, fdcId {r['fdc_id']}): "
-              f"{_num(mg, '{:g}')} mg magnesium per 100 g; serving {r['serving_label']} = {r['serving_g']:g} g "
-              f"({_num(per_serving, '{:.0f}')} mg)")
+              f"{_num(mg, '{:g}')} mg magnesium per 100 g; serving {_serving_text(r['serving_label'], r['serving_g'])}"
+              f" = {_num(per_serving, '{:.0f}')} mg")
     print(f"saved in {user_foods_path()}; category, slots, aisle, form, diet tags and allergens are guesses: "
           "check them there")
     return 0
@@ -105,12 +110,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     if table.empty:
         print("you have no foods of your own yet; add one with 'magplan foods import FDC_ID'")
         return 0
-    print(f"{'FOOD_ID':<40} {'MG/100G':>7}  {'SERVING':<28} {'MG/SERVING':>10}  NAME")
-    for food_id, r in table.iterrows():
+    servings = [_serving_text(r["serving_label"], r["serving_g"]) for _i, r in table.iterrows()]
+    id_w = max(7, *(len(str(i)) for i in table.index))
+    sv_w = max(7, *(len(sv) for sv in servings))
+    print(f"{'FOOD_ID':<{id_w}}  {'MG/100G':>7}  {'SERVING':<{sv_w}}  {'MG/SERVING':>10}  NAME")
+    for (food_id, r), serving in zip(table.iterrows(), servings):
         mg = r["magnesium_mg"]
         per_serving = mg * r["serving_g"] / 100 if not math.isnan(mg) else math.nan
-        serving = f"{r['serving_label']} ({r['serving_g']:g} g)"
-        print(f"{food_id:<40} {_num(mg, '{:g}'):>7}  {serving:<28} {_num(per_serving):>10}  {r['name']}")
+        print(f"{food_id:<{id_w}}  {_num(mg, '{:g}'):>7}  {serving:<{sv_w}}  {_num(per_serving):>10}  {r['name']}")
     return 0
 
 
