@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Collection, Mapping, Sequence
+from typing import Collection
 
 import pandas as pd
 
 from foods.schema import food_allowed, split_tags
-from planner.errors import ChangeError, PlanError
+from planner.errors import ChangeError, PlanError, SolverError
 from planner.model import DayPlan, Lock, Meal, PlanItem, WeekPlan
 from planner.nutrition import make_day, make_item
 
@@ -505,6 +505,10 @@ def swap(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_id: str,
                           "(magplan set-servings)")
     new = _replan(plan, foods, f"swap '{food_id}' for '{new_food_id}' in day {day} {slot}", days=[day],
                   require={(day, slot): [new_food_id]}, forbid={(day, slot): [food_id]})
+    ids = {it.food_id for it in _meal(new.day(day), slot).items}
+    if new_food_id not in ids or food_id in ids:
+        raise SolverError(f"the optimizer returned day {day} {slot} as {sorted(ids)}, not with '{new_food_id}' "
+                          f"in place of '{food_id}'; this is a bug, please report it")
     return _result(plan, new)
 
 
@@ -575,6 +579,10 @@ def set_servings(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
         new = _replan(plan, foods, what, days=[day], forbid={(day, slot): [food_id]})
     else:
         new = _replan(plan, foods, what, days=[day], fix={(day, slot): {food_id: servings}})
+    got = sum(it.servings for it in _meal(new.day(day), slot).items if it.food_id == food_id)
+    if abs(got - servings) > 1e-9:
+        raise SolverError(f"the optimizer returned {got:g} servings of '{food_id}' in day {day} {slot}, not "
+                          f"{servings:g}; this is a bug, please report it")
     return _result(plan, new)
 
 

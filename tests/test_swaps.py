@@ -2,6 +2,7 @@
 regenerate / set_servings through the optimizer's replan (checked independently by tests/plan_checker.py)."""
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import replace
 
@@ -300,3 +301,180 @@ def test_no_op_changes_need_no_solver(plan, foods):
     assert res.changes == () and res.plan.excluded == ("walnuts",)
     assert res.plan.days == plan.days
     assert swaps.exclude(res.plan, foods, "walnuts").plan is res.plan
+
+
+# --- through the optimizer: a 7-day plan from the curated table ----------------------------------------
+# The weekly solve is time-limited (the optimizer's weekly model is slow to prove optimal), so the exact
+# base plan may differ between runs; every assertion below is a property of whatever valid plan it is.
+WEEK_TIME_LIMIT_S = 8.0
+REPLAN_TIME_LIMIT_S = 3.0
+
+
+@functools.lru_cache(maxsize=1)
+def solved_week() -> tuple[pd.DataFrame, WeekPlan]:
+    """(curated table, a 7-day plan whose day 2 snack has 1 serving of almonds), built once per session."""
+    import foods as foods_pkg
+    from planner.plan import plan_week, replan
+
+    table = foods_pkg.load_foods()
+    week = plan_week(table, Profile(age=45, sex="female"), rules=Rules(time_limit_s=WEEK_TIME_LIMIT_S))
+    # later re-plans inherit the plan's rules: a shorter limit keeps each re-plan of the tests quick
+    week = replace(week, rules=replace(week.rules, time_limit_s=REPLAN_TIME_LIMIT_S))
+    if "almonds" not in {it.food_id for it in swaps._meal(week.day(2), "snack").items}:
+        week = replan(week, table, days=[2], fix={(2, "snack"): {"almonds": 1.0}})
+    return table, week
+
+
+@pytest.fixture(scope="session")
+def week() -> tuple[pd.DataFrame, WeekPlan]:
+    return solved_week()
+
+
+def day_json(plan: WeekPlan, day: int) -> str:
+    d = plan_to_dict(plan)
+    return json.dumps(next(x for x in d["days"] if x["day"] == day), sort_keys=True)
+
+
+def independent_diff(a: WeekPlan, b: WeekPlan) -> set[tuple[int, str, str, float, float]]:
+    """{(day, slot, food_id, before, after)} from the JSON of both plans (not using diff_plans)."""
+    def amounts(p: WeekPlan) -> dict[tuple[int, str, str], float]:
+        out: dict[tuple[int, str, str], float] = {}
+        for d in plan_to_dict(p)["days"]:
+            for m in d["meals"]:
+                for it in m["items"]:
+                    out[(d["day"], m["slot"], it["food_id"])] = it["servings"]
+        return out
+    sa, sb = amounts(a), amounts(b)
+    return {(*k, sa.get(k, 0.0), sb.get(k, 0.0)) for k in set(sa) | set(sb) if sa.get(k, 0.0) != sb.get(k, 0.0)}
+
+
+def assert_good_change(before: WeekPlan, result: ChangeResult, table: pd.DataFrame, *, days: set[int],
+                       before_json: str) -> None:
+    """Every day within every limit, untouched days byte-identical, change list exact, input unchanged."""
+    from plan_checker import check_plan
+
+    assert plan_to_json(before) == before_json
+    assert check_plan(result.plan, table) == []
+    for d in before.days:
+        if d.day not in days:
+            assert day_json(result.plan, d.day) == day_json(before, d.day), f"day {d.day} changed"
+    got = {(c.day, c.slot, c.food_id, c.servings_before, c.servings_after) for c in result.changes}
+    assert got == independent_diff(before, result.plan)
+    assert len(result.changes) == len(got)
+    assert {c.day for c in result.changes} <= days
+
+
+def items(plan: WeekPlan, day: int, slot: str) -> dict[str, float]:
+    return {it.food_id: it.servings for it in swaps._meal(plan.day(day), slot).items}
+
+
+def test_week_fixture_is_valid(week):
+    from plan_checker import check_plan
+
+    table, base = week
+    assert len(base.days) == 7
+    assert items(base, 2, "snack").get("almonds") == 1.0
+    assert check_plan(base, table) == []
+
+
+def test_done_when_almonds_to_cashews_on_tuesday_changes_nothing_else(week):
+    table, base = week
+    before = plan_to_json(base)
+    result = swaps.swap(base, table, 2, "snack", "almonds", "cashews")
+    assert "cashews" in items(result.plan, 2, "snack") and "almonds" not in items(result.plan, 2, "snack")
+    assert result.plan.day(2).totals["magnesium_mg"] >= base.targets.magnesium_mg - 1e-6
+    assert_good_change(base, result, table, days={2}, before_json=before)
+    assert any(c.food_id == "cashews" and c.kind == "added" for c in result.changes)
+    assert any(c.food_id == "almonds" and c.kind == "removed" for c in result.changes)
+    # the new plan round-trips through JSON unchanged
+    assert plan_to_json(plan_from_json(plan_to_json(result.plan))) == plan_to_json(result.plan)
+
+
+def test_swap_keeps_locked_meals_of_the_day(week):
+    table, base = week
+    locked = lock(lock(base, 2, "lunch"), 2, "dinner")
+    result = swaps.swap(locked, table, 2, "snack", "almonds", "cashews")
+    for slot in ("lunch", "dinner"):
+        assert items(result.plan, 2, slot) == items(base, 2, slot)
+    assert result.plan.locks == locked.locks
+    assert_good_change(locked, result, table, days={2}, before_json=plan_to_json(locked))
+
+
+def test_regenerate_one_meal_gives_different_foods(week):
+    table, base = week
+    old = items(base, 3, "lunch")
+    result = swaps.regenerate(base, table, day=3, slot="lunch")
+    assert not set(items(result.plan, 3, "lunch")) & set(old)
+    assert_good_change(base, result, table, days={3}, before_json=plan_to_json(base))
+
+
+def test_regenerate_a_day_keeps_its_locked_meal(week):
+    table, base = week
+    locked = lock(base, 4, "breakfast")
+    result = swaps.regenerate(locked, table, day=4)
+    assert day_json(result.plan, 4) != day_json(base, 4)
+    assert items(result.plan, 4, "breakfast") == items(base, 4, "breakfast")
+    for slot in ("lunch", "dinner", "snack"):
+        assert not set(items(result.plan, 4, slot)) & set(items(base, 4, slot)), slot
+    assert_good_change(locked, result, table, days={4}, before_json=plan_to_json(locked))
+
+
+def test_exclude_replans_only_the_days_that_used_the_food(week):
+    table, base = week
+    used = swaps._days_using
+    # a food on exactly two days (else the one on the fewest days; ties: alphabetical)
+    counts = {}
+    for d in base.days:
+        for f in {it.food_id for m in d.meals for it in m.items}:
+            counts[f] = counts.get(f, 0) + 1
+    food = sorted(counts, key=lambda f: (counts[f] != 2, counts[f], f))[0]
+    days = set(used(base, food))
+    assert days and len(days) < 7
+    result = swaps.exclude(base, table, food)
+    assert food in result.plan.excluded
+    assert used(result.plan, food) == []
+    assert_good_change(base, result, table, days=days, before_json=plan_to_json(base))
+    assert food in plan_to_dict(result.plan)["excluded"]  # recorded in the JSON
+
+
+def test_set_servings_fixes_the_item_and_rebalances_the_day(week):
+    table, base = week
+    day, slot = 5, "dinner"
+    food, servings = sorted(items(base, day, slot).items())[0]
+    step = base.rules.servings_step
+    cap = float(table.at[food, "max_servings_per_meal"])
+    new_servings = servings + step if servings + step <= cap + 1e-9 else servings - step
+    assert new_servings > 0
+    result = swaps.set_servings(base, table, day, slot, food, new_servings)
+    assert items(result.plan, day, slot)[food] == new_servings
+    assert_good_change(base, result, table, days={day}, before_json=plan_to_json(base))
+    assert (day, slot, food, servings, new_servings) in {
+        (c.day, c.slot, c.food_id, c.servings_before, c.servings_after) for c in result.changes}
+
+
+def test_unsatisfiable_swap_raises_with_the_explanation_and_keeps_the_plan(week):
+    table, base = week
+    # day 2 locked apart from the snack, and a target no snack can reach (3000 mg a day)
+    impossible = replace(lock(lock(lock(base, 2, "breakfast"), 2, "lunch"), 2, "dinner"),
+                         targets=replace(base.targets, magnesium_mg=3000.0))
+    before = plan_to_json(impossible)
+    with pytest.raises(PlanError) as exc:
+        swaps.swap(impossible, table, 2, "snack", "almonds", "cashews")
+    assert str(exc.value).startswith("cannot swap 'almonds' for 'cashews' in day 2 snack: Day 2 cannot be "
+                                     "re-planned")
+    assert exc.value.explanation is not None and exc.value.explanation.message in str(exc.value)
+    assert plan_to_json(impossible) == before
+
+
+def test_exclusion_that_leaves_a_locked_day_short_raises(week):
+    table, base = week
+    # lock every meal of day 2 but the snack, and ban every snack food richer in magnesium than almonds'
+    # day share: with a 3000 mg target nothing can work, and the explanation names the excluded foods
+    impossible = replace(lock(lock(lock(base, 2, "breakfast"), 2, "lunch"), 2, "dinner"),
+                         targets=replace(base.targets, magnesium_mg=3000.0))
+    before = plan_to_json(impossible)
+    with pytest.raises(PlanError) as exc:
+        swaps.exclude(impossible, table, "almonds")
+    assert "cannot exclude 'almonds'" in str(exc.value)
+    assert "the excluded foods" in str(exc.value)
+    assert plan_to_json(impossible) == before
