@@ -329,6 +329,9 @@ def _check_pantry(df: pd.DataFrame, where: str, first_row: int) -> pd.DataFrame:
             raise PantryError(f"{where}, row {line}, column 'food_or_product': empty; name a food or product, "
                               "e.g. 'Almonds' or 'brown_rice_cooked'")
         raw_amount = row["amount"]
+        if raw_amount is None or raw_amount is pd.NA or (isinstance(raw_amount, float) and math.isnan(raw_amount)) \
+                or (isinstance(raw_amount, str) and not raw_amount.strip()):
+            raise PantryError(f"{where}, row {line}, column 'amount': empty; write how much you have, e.g. 200")
         try:
             amount = float(str(raw_amount).strip())
         except (TypeError, ValueError):

@@ -187,6 +187,7 @@ def test_pantry_unit_that_cannot_be_converted_is_an_error(foods, plan):
     ("food_or_product,amount,unit\nAlmonds,lots,g\n", r"row 2, column 'amount': 'lots' is not a number"),
     ("food_or_product,amount,unit\nAlmonds,1,g\nRice,-3,g\n", r"row 3, column 'amount': -3 must be 0 or more"),
     ("food_or_product,amount,unit\nAlmonds,1,\n", r"row 2, column 'unit': empty"),
+    ("food_or_product,amount,unit\nAlmonds,,g\n", r"row 2, column 'amount': empty; write how much"),
     ("food_or_product,amount,unit\n,1,g\n", r"row 2, column 'food_or_product': empty"),
     ("", r"the file is empty"),
 ])
@@ -213,6 +214,9 @@ def test_pantry_frame_from_the_app_drops_blank_rows():
     out = check_pantry_frame(df)
     assert out["food_or_product"].tolist() == ["Almonds"]
     assert check_pantry_frame(pd.DataFrame()).empty
+    half = pd.DataFrame({"food_or_product": ["Almonds", "Oats"], "amount": [100.0, None], "unit": ["g", "g"]})
+    with pytest.raises(PantryError, match=r"pantry table, row 2, column 'amount': empty"):
+        check_pantry_frame(half)
 
 
 @pytest.mark.parametrize("text, n, days", [("1-3,5", 7, (1, 2, 3, 5)), (" 2 , 1 ", 7, (1, 2)), ("3-3", 3, (3,)),
