@@ -314,15 +314,26 @@ def units_needed(needed_g: float, unit_g: float) -> int:
 
 
 # --- pantry --------------------------------------------------------------------------------------
+def _blank_rows(df: pd.DataFrame) -> pd.Series:
+    def blank(v: Any) -> bool:
+        return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str)
+                                                                                        and not v.strip())
+    return df.apply(lambda r: all(blank(v) for v in r), axis=1).astype(bool) if len(df) else pd.Series(dtype=bool)
+
+
 def _check_pantry(df: pd.DataFrame, where: str, first_row: int) -> pd.DataFrame:
+    """Validate pantry rows; fully blank rows are skipped (row numbers still count them)."""
     cols = {str(c).strip().lower(): c for c in df.columns}
     missing = [c for c in PANTRY_COLUMNS if c not in cols]
     if missing:
         raise PantryError(f"{where}: missing column(s) {', '.join(missing)}; the header must be "
                           "food_or_product,amount,unit (e.g. 'Almonds,200,g')")
     out = pd.DataFrame({c: df[cols[c]] for c in PANTRY_COLUMNS}).reset_index(drop=True)
+    skip = _blank_rows(out)
     products, amounts, units = [], [], []
     for pos, row in out.iterrows():
+        if len(skip) and skip.iloc[int(pos)]:
+            continue
         line = first_row + int(pos)
         name = row["food_or_product"]
         if name is None or (isinstance(name, float) and math.isnan(name)) or name is pd.NA or not str(name).strip():
@@ -365,7 +376,7 @@ def read_pantry_csv(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise PantryError(f"{path}: file not found; give a CSV with the header food_or_product,amount,unit")
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
     except pd.errors.EmptyDataError:
         raise PantryError(f"{path}: the file is empty; it needs the header food_or_product,amount,unit") from None
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -378,10 +389,7 @@ def check_pantry_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Validate a pantry DataFrame (e.g. from st.data_editor); fully empty rows are dropped."""
     if df is None or len(df) == 0:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(PANTRY_COLUMNS, ("string", "float64", "string"))})
-    df = df.copy()
-    blank = df.apply(lambda r: all(v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-                                   or (isinstance(v, str) and not v.strip()) for v in r), axis=1)
-    return _check_pantry(df[~blank], "pantry table", first_row=1)
+    return _check_pantry(df.copy(), "pantry table", first_row=1)
 
 
 # --- the list ------------------------------------------------------------------------------------

@@ -186,6 +186,7 @@ def test_pantry_unit_that_cannot_be_converted_is_an_error(foods, plan):
     ("food,amount,unit\nAlmonds,1,g\n", r"missing column\(s\) food_or_product"),
     ("food_or_product,amount,unit\nAlmonds,lots,g\n", r"row 2, column 'amount': 'lots' is not a number"),
     ("food_or_product,amount,unit\nAlmonds,1,g\nRice,-3,g\n", r"row 3, column 'amount': -3 must be 0 or more"),
+    ("food_or_product,amount,unit\nAlmonds,1,g\n\n,,\nRice,x,g\n", r"row 5, column 'amount': 'x'"),
     ("food_or_product,amount,unit\nAlmonds,1,\n", r"row 2, column 'unit': empty"),
     ("food_or_product,amount,unit\nAlmonds,,g\n", r"row 2, column 'amount': empty; write how much"),
     ("food_or_product,amount,unit\n,1,g\n", r"row 2, column 'food_or_product': empty"),
@@ -215,7 +216,7 @@ def test_pantry_frame_from_the_app_drops_blank_rows():
     assert out["food_or_product"].tolist() == ["Almonds"]
     assert check_pantry_frame(pd.DataFrame()).empty
     half = pd.DataFrame({"food_or_product": ["Almonds", "Oats"], "amount": [100.0, None], "unit": ["g", "g"]})
-    with pytest.raises(PantryError, match=r"pantry table, row 2, column 'amount': empty"):
+    with pytest.raises(PantryError, match=r"pantry table, row 2, column 'amount': empty"):  # 1-based rows
         check_pantry_frame(half)
 
 
