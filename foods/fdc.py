@@ -57,7 +57,7 @@ _FALLBACKS: dict[str, tuple[tuple[str, int], ...]] = {
 _LABEL_NUTRIENTS: dict[str, str] = {
     "calories": "energy_kcal", "protein": "protein_g", "fat": "fat_g", "carbohydrates": "carbohydrate_g",
     "fiber": "fiber_g", "sugars": "sugars_g", "sodium": "sodium_mg", "calcium": "calcium_mg",
-    "iron": "iron_mg", "potassium": "potassium_mg",
+    "iron": "iron_mg", "potassium": "potassium_mg", "postassium": "potassium_mg",  # the spec's spelling too
 }
 _MASS_IN_G = {"g": 1.0, "mg": 1e-3, "ug": 1e-6, "µg": 1e-6, "mcg": 1e-6}
 
@@ -229,7 +229,7 @@ class FDCClient:
                     headers={"X-Api-Key": self._api_key, "Accept": "application/json"})
             except requests.Timeout:
                 last = f"no answer within {self.timeout_s:g} s"
-            except requests.ConnectionError as exc:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 last = f"cannot connect ({type(exc).__name__})"
             except requests.RequestException as exc:
                 raise FDCError(self._redact(f"the request to FoodData Central failed ({type(exc).__name__}); "
