@@ -326,8 +326,8 @@ def _need(d: Any, key: str, where: str, kind: type | tuple[type, ...], example: 
     value = d[key]
     if kind is float:
         return _finite_number(value, f"{where}.{key}", example)
-    if kind is int and isinstance(value, bool):
-        raise _bad(f"{where}.{key}", value, "a whole number", example)
+    if kind is int:
+        return _check_value(value, "int", f"{where}.{key}", example)
     if kind is str:
         return _text(value, f"{where}.{key}", example)
     if not isinstance(value, kind):
@@ -424,7 +424,7 @@ def plan_from_dict(d: Any) -> WeekPlan:
                 iwhere = f"{mwhere}.items[{k}]"
                 _need(item_d, "food_id", iwhere, str, '"almonds"')
                 servings = _need(item_d, "servings", iwhere, float, "1.0")
-                if not servings > 0:
+                if not round(servings, 6) > 0:  # the JSON keeps 6 decimals: 1e-9 would be written as 0
                     raise PlanFormatError(f"{iwhere}.servings is {servings}; it must be above 0, e.g. 1.0")
                 items.append(_dc_from(PlanItem, item_d, iwhere))
             meals.append(Meal(slot=slot, items=tuple(items)))
