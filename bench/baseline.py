@@ -7,8 +7,9 @@ and protein limits. Nothing else: no fiber, sodium, budget, meal size or evening
 is not comparable with the optimizer's; its time, status and gap are.
 
 Eligibility is the same as the optimizer's as far as the food table says: diet and allergens, excluded
-foods, slots a food suits, a known energy value. A food without a price gets
-``UNKNOWN_PRICE_USD_PER_100G`` (the full USDA table has no prices at all).
+foods, slots a food suits, a known energy value (``eligible_foods``). A food without a price gets the
+table's median known price per 100 g, else ``UNKNOWN_PRICE_USD_PER_100G`` (the full USDA table has no
+prices at all), as in the optimizer.
 """
 from __future__ import annotations
 
@@ -32,15 +33,29 @@ UNKNOWN_PRICE_USD_PER_100G = 1.0
 def eligible_foods(foods: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     """Foods the profile may eat and the model can count: diet, allergens, exclusions, known energy.
 
-    Needs columns diet_tags, allergens, energy_kcal.
+    Uses the optimizer's own eligibility rule (``planner.milp.eligible_mask``) when it is importable, so
+    both models see the same foods; its candidate pre-filter for large tables is NOT applied here (that
+    is one of the optimizer's levers, not part of the textbook model). Needs diet_tags, allergens,
+    energy_kcal, serving_g.
     """
-    keep = [
-        fid for fid, tags, allergens, kcal in zip(foods.index, foods["diet_tags"], foods["allergens"],
-                                                  foods["energy_kcal"])
-        if food_allowed(tags, allergens, diet=profile.diet, avoid=profile.avoid_allergens)
-        and fid not in profile.exclude_foods and not pd.isna(kcal)
-    ]
-    return foods.loc[keep]
+    try:
+        from planner.milp import eligible_mask
+    except ImportError:
+        keep = [
+            fid for fid, tags, allergens, kcal, grams in zip(foods.index, foods["diet_tags"], foods["allergens"],
+                                                             foods["energy_kcal"], foods["serving_g"])
+            if food_allowed(tags, allergens, diet=profile.diet, avoid=profile.avoid_allergens)
+            and fid not in profile.exclude_foods and not pd.isna(kcal) and grams > 0
+        ]
+        return foods.loc[keep]
+    return foods[eligible_mask(foods, profile)]
+
+
+def unknown_price_usd_per_100g(foods: pd.DataFrame) -> float:
+    """Price used for a food without one: the median known price of the table, else $1.00 per 100 g
+    (the optimizer's documented proxy; the full USDA table has no prices, so there it is $1.00)."""
+    known = foods["price_usd_per_100g"].dropna()
+    return float(known.median()) if len(known) else UNKNOWN_PRICE_USD_PER_100G
 
 
 @dataclass
@@ -83,10 +98,11 @@ def build_baseline(foods: pd.DataFrame, profile: Profile, targets: Targets, rule
     day_ids = range(1, days + 1)
     prob = pulp.LpProblem("textbook_weekly_menu", pulp.LpMinimize)
     per_step = {}
+    proxy = unknown_price_usd_per_100g(foods)
     for fid, row in elig.iterrows():
         grams = float(row["serving_g"]) * step
         price = row["price_usd_per_100g"]
-        price = UNKNOWN_PRICE_USD_PER_100G if pd.isna(price) else float(price)
+        price = proxy if pd.isna(price) else float(price)
         per_step[fid] = {
             "cost": price * grams / 100.0,
             "mg": (0.0 if pd.isna(row["magnesium_mg"]) else float(row["magnesium_mg"])) * grams / 100.0,
@@ -210,4 +226,4 @@ def run_baseline(foods: pd.DataFrame, profile: Profile, targets: Targets, rules:
 
 
 __all__ = ["BaselineModel", "BaselineResult", "UNKNOWN_PRICE_USD_PER_100G", "build_baseline", "eligible_foods",
-           "parse_cbc_log", "run_baseline", "solve_baseline"]
+           "parse_cbc_log", "run_baseline", "solve_baseline", "unknown_price_usd_per_100g"]

@@ -68,7 +68,9 @@ def check_rows(rows: Sequence[Row], foods: pd.DataFrame, *, profile: Profile, ta
     model="magplan": the optimizer's rules (issue 3) as far as they are defined precisely: daily magnesium,
     energy range, protein, fiber, sodium, budget and required co-nutrients; diet, allergens, excluded foods;
     slots; servings steps and per-meal caps; 1..max foods per meal; main items on at most k days; the
-    evening magnesium share and caffeine after lunch when set; no identical meal on consecutive days.
+    evening magnesium share and caffeine after lunch when set; no identical meal (same set of foods in a
+    slot) on consecutive days; each meal's share of the day's energy within the bounds the optimizer
+    documents (``planner.milp.meal_share_bounds``; skipped if that is not importable).
     model="baseline": the textbook model of issue 9: daily magnesium, energy range and protein; diet,
     allergens, excluded foods, slots, servings steps and per-meal caps; each food in at most
     ``rules.max_days_per_food`` of the week's slots.
@@ -181,11 +183,34 @@ def check_rows(rows: Sequence[Row], foods: pd.DataFrame, *, profile: Profile, ta
         if d + 1 not in days:
             continue
         for s in rules.slots:
-            a = sorted((r.food_id, r.servings) for r in by_meal.get((d, s), []))
-            b = sorted((r.food_id, r.servings) for r in by_meal.get((d + 1, s), []))
+            a = sorted({r.food_id for r in by_meal.get((d, s), [])})
+            b = sorted({r.food_id for r in by_meal.get((d + 1, s), [])})
             if a and a == b:
-                bad.append(f"days {d} and {d + 1} {s}: identical meal {a}")
+                bad.append(f"days {d} and {d + 1} {s}: identical meal (same foods {a})")
+    bounds = _meal_share_bounds(rules)
+    for d in days:
+        day_kcal = totals.get(d, {}).get("energy_kcal", 0.0)
+        for s, (lo, hi) in bounds.items():
+            kcal = sum(_num(foods.loc[r.food_id, "energy_kcal"]) * r.servings * float(foods.loc[r.food_id, "serving_g"])
+                       / 100.0 for r in by_meal.get((d, s), []))
+            if kcal < lo * day_kcal - _tol(day_kcal) or kcal > hi * day_kcal + _tol(day_kcal):
+                share = kcal / day_kcal if day_kcal else 0.0
+                bad.append(f"day {d} {s}: {share:.1%} of the day's energy, outside {lo:.0%}-{hi:.0%}")
     return bad
+
+
+def _meal_share_bounds(rules: Rules) -> dict[str, tuple[float, float]]:
+    """Each slot's allowed share of the day's energy, as the optimizer documents it (none if unknown)."""
+    try:
+        from planner.milp import meal_share_bounds
+    except ImportError:
+        return {}
+    out = {}
+    for s in rules.slots:
+        lo, hi = meal_share_bounds(s, rules.slots)
+        if lo > 0 or hi < 1:
+            out[s] = (lo, hi)
+    return out
 
 
 def check_plan(plan: WeekPlan, foods: pd.DataFrame) -> list[str]:

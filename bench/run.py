@@ -14,6 +14,7 @@ import math
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -94,15 +95,22 @@ def _worker_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any
     return {"runs": runs, "deterministic": (len(set(keys)) <= 1) if len(keys) >= 2 else None}
 
 
-def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Path | None) -> dict[str, Any]:
     import planner.plan as plan_mod
     from bench.check import check_plan, rows_from_plan
     from bench.scenarios import REGENERATE_DAY, pick_exclusion, pick_swap
     from planner import swaps
     from planner.targets import targets_for
 
+    from planner.model import read_plan, write_plan
+
     t0 = time.perf_counter()
-    base = plan_mod.plan_week(foods, sc.profile, rules=rules, targets=targets_for(sc.profile))
+    if base_plan is not None and base_plan.exists():
+        base = read_plan(base_plan)  # the same 7-day plan for the swap, regenerate and exclusion scenarios
+    else:
+        base = plan_mod.plan_week(foods, sc.profile, rules=rules, targets=targets_for(sc.profile))
+        if base_plan is not None:
+            write_plan(base, base_plan)
     base_s = time.perf_counter() - t0
     if sc.kind == "swap":
         pick = pick_swap(base, foods)
@@ -188,10 +196,15 @@ def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str,
     return {"runs": runs}
 
 
-def worker(name: str, mode: str, repeats: int, out: Path, quick: bool) -> None:
+def worker(name: str, mode: str, repeats: int, out: Path, quick: bool, base_plan: Path | None = None) -> None:
     from bench.scenarios import by_name, load_table
 
     sc = by_name(name)
+    for target, value in sc.patches.items():  # measurement-only module constants for lever scenarios
+        import importlib
+
+        module, attr = target.rsplit(".", 1)
+        setattr(importlib.import_module(module), attr, value)
     rules = sc.rules()
     if quick:
         rules = replace(rules, time_limit_s=min(rules.time_limit_s, QUICK_TIME_LIMIT_S))
@@ -207,7 +220,7 @@ def worker(name: str, mode: str, repeats: int, out: Path, quick: bool) -> None:
         elif sc.kind == "plan":
             result.update(_worker_plan(sc, foods, repeats, rules))
         else:
-            result.update(_worker_change(sc, foods, repeats, rules))
+            result.update(_worker_change(sc, foods, repeats, rules, base_plan))
     except Exception as exc:  # e.g. the optimizer is not importable yet
         result["error"] = f"{type(exc).__name__}: {exc}"[:500]
     result["peak_rss_mb"] = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -215,12 +228,12 @@ def worker(name: str, mode: str, repeats: int, out: Path, quick: bool) -> None:
     out.write_text(json.dumps(result))
 
 
-def spawn(name: str, mode: str, repeats: int, quick: bool) -> dict[str, Any]:
+def spawn(name: str, mode: str, repeats: int, quick: bool, base_plan: Path | None = None) -> dict[str, Any]:
     """Run one scenario in a fresh Python process; return the worker's result dict."""
     with tempfile.TemporaryDirectory(prefix="magplan_bench_") as tmp:
         out = Path(tmp) / "result.json"
         cmd = [sys.executable, "-m", "bench.run", "--worker", name, "--mode", mode, "--repeats", str(repeats),
-               "--out", str(out)] + (["--quick"] if quick else [])
+               "--out", str(out)] + (["--quick"] if quick else []) + (["--base-plan", str(base_plan)] if base_plan else [])
         load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
         try:
@@ -466,9 +479,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--mode", default="ours", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
+    ap.add_argument("--base-plan", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        worker(args.worker, args.mode, args.repeats or 1, Path(args.out), args.quick)
+        worker(args.worker, args.mode, args.repeats or 1, Path(args.out), args.quick,
+               Path(args.base_plan) if args.base_plan else None)
         return 0
 
     from bench.scenarios import lever_scenarios, main_scenarios, select
@@ -480,15 +495,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     machine = machine_info()
     started = time.perf_counter()
+    session = Path(tempfile.mkdtemp(prefix="magplan_bench_session_"))
+    base_plan = session / "base_plan_curated_7d_woman_vegan.json"
     results = []
     for sc in scenarios:
         reps = 1 if args.quick else (args.repeats or sc.repeats)
-        breps = 0 if args.no_baseline else (1 if args.quick else min(sc.baseline_repeats, args.repeats or sc.baseline_repeats))
+        breps = 0 if (args.no_baseline or not sc.baseline_repeats) else (1 if args.quick else min(sc.baseline_repeats, args.repeats or sc.baseline_repeats))
         row: dict[str, Any] = {"name": sc.name, "kind": sc.kind, "group": sc.group, "profile": sc.profile_key,
                                "table": sc.table, "days": sc.days, "note": sc.note, "target": sc.target.label(),
                                "target_values": asdict(sc.target), "rules_overrides": sc.rules_overrides}
         if sc.kind != "baseline_only":
-            raw = spawn(sc.name, "ours", reps, args.quick)
+            raw = spawn(sc.name, "ours", reps, args.quick, base_plan if sc.kind in ("swap", "regenerate", "exclude") else None)
             row["ours_raw"] = raw
             row["ours"] = summarize(raw.get("runs", []))
             row["ours_error"] = raw.get("error")
@@ -519,6 +536,7 @@ def main(argv: list[str] | None = None) -> int:
               + (f" | baseline {_fmt(b.get('total_s', {}).get('median'), '.2f')} s {b.get('status', '-')}"
                  f" gap {_fmt_gap(b.get('gap_worst'))}" if b else "")
               + f" | {row['verdict']}", flush=True)
+    shutil.rmtree(session, ignore_errors=True)
     full = not (args.quick or args.only or args.repeats or args.no_baseline or args.no_levers)
     cmd = "python -m bench.run" + ("" if not argv else " " + " ".join(argv or []))
     if argv is None and len(sys.argv) > 1:
