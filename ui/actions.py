@@ -32,7 +32,7 @@ def _food(foods: pd.DataFrame, food_id: str) -> str:
 def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
     mod = plan_module()
     if mod is None:
-        state.st.session_state.notice = state.Notice("error", "The optimizer is not available yet.")
+        st.session_state.notice = state.Notice("error", "The optimizer is not available yet.")
         return
     with st.status("Planning your week…", expanded=False) as status:
         status.write(f"Choosing from {len(foods)} foods for {rules.days} day(s); "
@@ -46,7 +46,7 @@ def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
     state.set_plan(plan)
     mg = [d.totals.get("magnesium_mg", 0.0) for d in plan.days]
     low = min(mg) if mg else 0.0
-    state.st.session_state.notice = state.Notice(
+    st.session_state.notice = state.Notice(
         "success", f"New {len(plan.days)}-day plan: at least {low:.0f} mg of magnesium every day "
                    f"(target {plan.targets.magnesium_mg:.0f} mg).")
 
@@ -75,11 +75,13 @@ def run(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
     new_plan = getattr(result, "plan", result)
     lines = state.change_lines(getattr(result, "changes", ()))
     state.set_plan(new_plan)
-    if name == "exclude" and kw["food_id"] not in ss.get("p_exclude", []):
-        ss.p_exclude = [*ss.get("p_exclude", []), kw["food_id"]]  # a later "Generate" keeps the ban
     if not lines and name in ("swap", "regenerate", "exclude", "servings"):
         lines = ["Nothing else had to move."]
     ss.notice = state.Notice("success", describe, lines)
+    if name == "exclude" and kw["food_id"] not in ss.get("p_exclude", []):
+        # A later "Generate" keeps the ban: move the sidebar widget (only possible before it is drawn).
+        ss.widget_updates = {"p_exclude": [*ss.get("p_exclude", []), kw["food_id"]]}
+        st.rerun()
 
 
 def _change(mod: Any, plan: WeekPlan, foods: pd.DataFrame, name: str, kw: dict[str, Any]):

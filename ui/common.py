@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import foods
+from foods.paths import user_foods_path
 
 SLOT_LABELS = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack"}
 
@@ -30,17 +31,29 @@ def not_available(what: str) -> None:
     st.info(f"{what} is not available in this version of magplan yet.", icon="🚧")
 
 
-@st.cache_data(show_spinner="Loading the food table…")
-def food_table() -> pd.DataFrame:
-    """Curated foods plus the person's own foods (user table), as one table indexed by food_id."""
+@st.cache_data(show_spinner="Loading the food table…", max_entries=4)
+def _food_table(user_path: str, stamp: int) -> pd.DataFrame:
     user = capability("foods.user", "load_all_foods")
     if user is not None:
-        return user.load_all_foods()
+        return user.load_all_foods(user_path=user_path)
     return foods.load_foods()
 
 
+def food_table() -> pd.DataFrame:
+    """Curated foods plus the person's own foods (user table), as one table indexed by food_id.
+
+    Cached by the user table's path and modification time, so an added food shows up at once.
+    """
+    path = user_foods_path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    return _food_table(str(path), stamp)
+
+
 def clear_food_cache() -> None:
-    food_table.clear()
+    _food_table.clear()
 
 
 def slot_label(slot: str) -> str:

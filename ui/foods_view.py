@@ -162,7 +162,7 @@ def render_fdc() -> None:
         for r in rows[:10]:
             fid = int(r.get("fdc_id") or r.get("fdcId"))
             desc = str(r.get("description") or r.get("name") or fid)
-            mg = r.get("magnesium_mg")
+            mg = r.get("magnesium_mg_per_100g", r.get("magnesium_mg"))
             cc = st.columns([5, 2, 1])
             cc[0].markdown(f"{desc}  \n<span style='color:gray;font-size:0.85em'>FDC {fid} · "
                            f"{r.get('data_type') or r.get('dataType') or ''}</span>", unsafe_allow_html=True)

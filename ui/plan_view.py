@@ -42,17 +42,6 @@ def render_problem(foods: pd.DataFrame) -> None:
         st.button("Dismiss", key="problem_dismiss", on_click=lambda: st.session_state.update(problem=None))
 
 
-def _cell(plan: WeekPlan, day: int, items) -> str:
-    lines = []
-    for i in items:
-        lock = " 🔒" if plan.is_locked(day, i.slot if hasattr(i, "slot") else "", i.food_id) else ""
-        lines.append(
-            f"<div class='mp-item'><b>{html.escape(i.name)}</b>{lock}<br>"
-            f"<span class='mp-sub'>{html.escape(f'{i.servings:g} × {i.serving_label}')} · "
-            f"{fmt(i.magnesium_mg)} mg Mg · {fmt(i.energy_kcal)} kcal</span></div>")
-    return "".join(lines) or "<span class='mp-sub'>—</span>"
-
-
 GRID_CSS = """
 <style>
 .mp-grid {border-collapse: collapse; width: 100%; font-size: 0.86rem; table-layout: fixed;}
@@ -173,30 +162,27 @@ def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, f
 
 
 def _effect_text(row: pd.Series) -> str:
+    """What an alternative does to the day, from planner.swaps.alternatives' columns."""
+    def num(col: str) -> float | None:
+        v = row.get(col)
+        return None if v is None or pd.isna(v) else float(v)
+
     parts = []
-    for col, unit, label in (("servings", "", "serving(s)"), ("magnesium_mg", "mg", "Mg"),
-                             ("day_magnesium_mg", "mg", "day Mg"), ("delta_magnesium_mg", "mg", "Δ day Mg"),
-                             ("day_magnesium_delta_mg", "mg", "Δ day Mg"), ("energy_kcal", "kcal", "kcal"),
-                             ("delta_energy_kcal", "kcal", "Δ kcal"), ("cost_usd", "$", "cost"),
-                             ("delta_cost_usd", "$", "Δ cost")):
-        if col in row and pd.notna(row[col]) and not isinstance(row[col], str):
-            v = float(row[col])
-            if unit == "$":
-                parts.append(f"{label} {'+' if col.startswith('delta') and v > 0 else ''}${v:.2f}")
-            elif col.startswith("delta") or "delta" in col:
-                parts.append(f"{label} {v:+.0f} {unit}")
-            elif col == "servings":
-                parts.append(f"{v:g} {label}")
-            else:
-                parts.append(f"{label} {v:.0f} {unit}".replace(" mg", " mg"))
-    for col in ("feasible", "fits", "day_ok", "stays_within_limits", "within_limits"):
-        if col in row and pd.notna(row[col]):
-            parts.append("keeps the day within every limit" if bool(row[col])
-                         else "other items of the day will be re-balanced")
-            break
-    for col in ("effect", "note", "reason"):
-        if col in row and isinstance(row[col], str) and row[col]:
-            parts.append(row[col])
+    if num("servings") is not None:
+        parts.append(f"{num('servings'):g} serving(s), {fmt(num('magnesium_mg'))} mg Mg")
+    if num("delta_magnesium_mg") is not None:
+        parts.append(f"day Mg {num('delta_magnesium_mg'):+.0f} → {fmt(num('day_magnesium_mg'))} mg")
+    if num("delta_energy_kcal") is not None:
+        parts.append(f"{num('delta_energy_kcal'):+.0f} kcal")
+    if num("delta_cost_usd") is not None:
+        d = num("delta_cost_usd")
+        parts.append(f"{'+' if d >= 0 else '−'}${abs(d):.2f}")
+    if "fits" in row and pd.notna(row["fits"]):
+        if bool(row["fits"]):
+            parts.append("✓ day stays within every limit")
+        else:
+            why = str(row.get("problems") or "").strip()
+            parts.append("the rest of the day is re-balanced" + (f" ({why})" if why else ""))
     return " · ".join(parts)
 
 
@@ -255,7 +241,7 @@ def _item_row(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, ite
     c[1].markdown(f"**{fmt(item.magnesium_mg)}** mg Mg")
     c[2].markdown(f"{fmt(item.energy_kcal)} kcal")
     disabled = mod is None
-    c[3].button("Swap", key=f"swap_{day}_{slot}_{fid}", disabled=disabled or locked, icon="⇄",
+    c[3].button("Swap", key=f"swap_{day}_{slot}_{fid}", disabled=disabled or locked, icon=":material/swap_horiz:",
                 on_click=actions.on_swap_open, args=(day, slot, fid), width="stretch")
     c[4].button("Unlock" if item_locked else "Lock", key=f"lock_{day}_{slot}_{fid}",
                 disabled=disabled or (locked and not item_locked), width="stretch",

@@ -39,6 +39,8 @@ ALLERGEN_LABELS = {"tree_nuts": "tree nuts"}
 def init_defaults() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    for key, value in (st.session_state.pop("widget_updates", None) or {}).items():
+        st.session_state[key] = value
 
 
 def apply_changes_to_widgets(foods_table: pd.DataFrame, profile_changes: dict[str, Any] | None,

@@ -89,10 +89,23 @@ def take_pending() -> tuple[str, dict[str, Any]] | None:
 
 def change_lines(changes: Any) -> list[str]:
     """The planner's list of changes as lines a person reads."""
+    from ui.common import slot_label
+
     lines = []
     for c in changes or ():
-        text = getattr(c, "text", None) or getattr(c, "message", None) or getattr(c, "description", None)
-        lines.append(str(text if text else c))
+        if all(hasattr(c, a) for a in ("day", "slot", "name", "servings_before", "servings_after")):
+            where = f"Day {c.day} {slot_label(c.slot).lower()}"
+            before, after = c.servings_before, c.servings_after
+            if before == 0:
+                lines.append(f"{where}: added {c.name} ({after:g} serving{'s' if after != 1 else ''})")
+            elif after == 0:
+                lines.append(f"{where}: removed {c.name} ({before:g} serving{'s' if before != 1 else ''})")
+            else:
+                lines.append(f"{where}: {c.name} {before:g} → {after:g} servings")
+        elif hasattr(c, "describe"):
+            lines.append(str(c.describe()))
+        else:
+            lines.append(str(c))
     return lines
 
 

@@ -1,0 +1,351 @@
+"""The Streamlit app driven through streamlit.testing.v1.AppTest: every flow a person uses.
+
+Most tests start from a plan solved once per session (preset in st.session_state, as a person who has
+just pressed Generate would have); the Generate and infeasible-profile flows run the real solve.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+import foods
+from planner.model import Lock, Profile, Rules, WeekPlan, plan_to_json
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+TIMEOUT = 90
+
+
+@pytest.fixture(scope="session")
+def solved_plan() -> WeekPlan:
+    """A 3-day plan for the app's default profile (what one click on Generate gives, shorter)."""
+    from planner.plan import plan_week
+
+    return plan_week(foods.load_foods(), Profile(), rules=Rules(days=3, time_limit_s=15))
+
+
+def app(plan: WeekPlan | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if plan is not None:
+        at.session_state["plan"] = plan
+    return at.run()
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [str(e.value) for e in getattr(at, kind)]
+
+
+def grid(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "mp-grid" in m.value)
+
+
+def first_item(plan: WeekPlan, day: int = 1):
+    meal = next(m for m in plan.day(day).meals if m.items)
+    return meal.slot, meal.items[0]
+
+
+def food_rows(at: AppTest):
+    return next(d.value for d in at.dataframe if "Mg per serving (mg)" in d.value.columns)
+
+
+def same_plan(a: WeekPlan, b: WeekPlan) -> bool:
+    return plan_to_json(a) == plan_to_json(b)
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, bytes]:
+    """Contents of every st.download_button of the run, by media file id."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        files[file_id] = path_or_data if isinstance(path_or_data, bytes) else str(path_or_data).encode()
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return files
+
+
+def download(at: AppTest, files: dict[str, bytes], key: str) -> str:
+    url = at.download_button(key=key).proto.url
+    return files[url.rsplit("/", 1)[-1].split(".")[0]].decode("utf-8")
+
+
+# --- first page and Generate ------------------------------------------------------------------------
+def test_first_page_has_defaults_and_the_rls_note():
+    at = app()
+    ok(at)
+    assert at.title[0].value.endswith("Magnesium meal planner")
+    assert at.button(key="generate").label == "Generate plan"
+    assert at.number_input(key="p_age").value == 40
+    assert at.slider(key="p_days").value == 7
+    assert any("your RDA" in c.value and "320 mg" in c.value for c in at.sidebar.caption)
+    note = " ".join(m.value for m in at.markdown)
+    assert "not a proven treatment" in note and "350 mg" in note and "kidney disease" in note
+    assert at.session_state.plan is None
+
+
+def test_generate_gives_a_plan_that_meets_the_target():
+    at = app()
+    at.slider(key="p_days").set_value(2)
+    at.button(key="generate").click().run()
+    ok(at)
+    plan = at.session_state.plan
+    assert plan is not None and len(plan.days) == 2
+    assert all(d.totals["magnesium_mg"] >= plan.targets.magnesium_mg - 0.5 for d in plan.days)
+    assert any(s.startswith("New 2-day plan") for s in texts(at, "success"))
+    html = grid(at)
+    assert "Day total" in html and "Day 2" in html
+    item = plan.days[0].meals[0].items[0]
+    assert item.name.replace("&", "&amp;") in html
+    assert at.session_state.plan_rev == 1
+
+
+# --- per-item changes -----------------------------------------------------------------------------
+def test_swap_applies_the_top_alternative_and_undo_restores(solved_plan):
+    at = app(solved_plan)
+    slot, item = first_item(solved_plan)
+    at.button(key=f"swap_1_{slot}_{item.food_id}").click().run()
+    ok(at)
+    use = [b for b in at.button if (b.key or "").startswith("use_")]
+    assert use, "the swap panel lists ranked alternatives"
+    new_id = use[0].key.removeprefix("use_")
+    use[0].click().run()
+    ok(at)
+    plan = at.session_state.plan
+    meal_ids = [i.food_id for m in plan.day(1).meals if m.slot == slot for i in m.items]
+    assert new_id in meal_ids and item.food_id not in meal_ids
+    assert plan.days[1:] == solved_plan.days[1:]  # other days untouched
+    notice = texts(at, "success")[0]
+    assert notice.startswith(f"Swapped {item.name} for")
+    assert "Day 1" in notice  # the change list says what moved
+    at.button(key="undo").click().run()
+    ok(at)
+    assert at.session_state.plan == solved_plan
+    assert "Undid the last change." in texts(at, "info")
+
+
+def test_lock_and_unlock_an_item(solved_plan):
+    at = app(solved_plan)
+    slot, item = first_item(solved_plan)
+    key = f"lock_1_{slot}_{item.food_id}"
+    at.button(key=key).click().run()
+    ok(at)
+    assert Lock(day=1, slot=slot, food_id=item.food_id) in at.session_state.plan.locks
+    assert at.button(key=key).label == "Unlock"
+    assert at.button(key=f"swap_1_{slot}_{item.food_id}").disabled
+    assert "🔒" in grid(at)
+    at.button(key=key).click().run()
+    ok(at)
+    assert at.session_state.plan.locks == ()
+    assert at.button(key=key).label == "Lock"
+
+
+def test_lock_a_day(solved_plan):
+    at = app(solved_plan)
+    at.button(key="lockday_1").click().run()
+    ok(at)
+    assert Lock(day=1) in at.session_state.plan.locks
+    assert at.button(key="regenday_1").disabled
+    assert any(s.startswith("Locked the whole day") for s in texts(at, "success"))
+
+
+def test_regenerate_a_meal_keeps_the_rest_of_the_week(solved_plan):
+    at = app(solved_plan)
+    slot, _item = first_item(solved_plan)
+    before = [m for m in solved_plan.day(1).meals if m.slot == slot][0]
+    at.button(key=f"regen_1_{slot}").click().run()
+    ok(at)
+    plan = at.session_state.plan
+    after = [m for m in plan.day(1).meals if m.slot == slot][0]
+    assert after != before
+    assert plan.days[1:] == solved_plan.days[1:]
+    assert any(s.startswith(f"Regenerated day 1 {slot}") for s in texts(at, "success"))
+
+
+def test_exclude_removes_the_food_and_remembers_it(solved_plan):
+    at = app(solved_plan)
+    slot, item = first_item(solved_plan)
+    at.button(key=f"exclude_{item.food_id}_1_{slot}").click().run()
+    ok(at)
+    plan = at.session_state.plan
+    used = {i.food_id for d in plan.days for m in d.meals for i in m.items}
+    assert item.food_id not in used
+    assert item.food_id in at.session_state.p_exclude  # the next Generate keeps the ban
+    assert any("will not be suggested again" in s for s in texts(at, "success"))
+
+
+def test_change_servings_rebalances_the_day(solved_plan):
+    at = app(solved_plan)
+    slot, item = first_item(solved_plan)
+    new = item.servings + 0.5
+    at.number_input(key=f"servings_1_{slot}_{item.food_id}").set_value(new)
+    at.button(key=f"setserv_1_{slot}_{item.food_id}").click().run()
+    ok(at)
+    plan = at.session_state.plan
+    got = [i.servings for m in plan.day(1).meals if m.slot == slot for i in m.items if i.food_id == item.food_id]
+    errors = texts(at, "error")
+    if errors:  # a change the planner cannot satisfy is explained and the plan is kept
+        assert plan == solved_plan
+    else:
+        assert got == [new]
+        assert plan.days[1:] == solved_plan.days[1:]
+
+
+# --- infeasible ------------------------------------------------------------------------------------
+def test_infeasible_profile_explains_keeps_the_plan_and_a_way_out_works(solved_plan):
+    at = app(solved_plan)
+    at.number_input(key="p_target_mg").set_value(1500.0)
+    at.number_input(key="p_budget").set_value(1.5)
+    at.slider(key="p_days").set_value(1)
+    at.button(key="generate").click().run()
+    ok(at)
+    assert at.session_state.plan is solved_plan or at.session_state.plan == solved_plan
+    box = " ".join(texts(at, "error"))
+    assert "No plan is possible with these settings" in box and "1500 mg" in box
+    assert "previous plan is still shown" in box
+    assert "Day total" in grid(at)  # the previous plan is still on the page
+    ways = [b for b in at.button if (b.key or "").startswith("suggestion_")]
+    assert ways, "the explanation offers buttons"
+    lower = next(b for b in ways if "target" in b.label.lower())
+    lower.click().run()
+    ok(at)
+    plan = at.session_state.plan
+    assert plan is not solved_plan and len(plan.days) == 1
+    assert plan.targets.magnesium_mg < 1500
+    assert at.number_input(key="p_target_mg").value == pytest.approx(plan.targets.magnesium_mg)
+    assert at.session_state.problem is None
+
+
+# --- shopping --------------------------------------------------------------------------------------
+def test_shopping_list_days_people_and_downloads(solved_plan, downloads):
+    at = app(solved_plan)
+    ok(at)
+    assert any(m.value.startswith("### Estimated total: $") for m in at.markdown)
+    csv = download(at, downloads, "dl_shop_csv")
+    header = csv.splitlines()[0]
+    assert header.startswith("aisle,product")
+    assert download(at, downloads, "dl_shop_md").count("- [ ]") >= 1
+    assert "<html" in download(at, downloads, "dl_shop_html").lower()
+    products_all = len(csv.splitlines()) - 1
+    at.multiselect(key="shop_days").set_value([1])
+    at.number_input(key="shop_people").set_value(2)
+    at.run()
+    ok(at)
+    assert any("for 2 people" in c.value and "day(s) 1" in c.value for c in at.caption)
+    one_day = download(at, downloads, "dl_shop_csv")
+    assert 1 <= len(one_day.splitlines()) - 1 <= products_all
+
+
+def test_pantry_with_a_bad_row_is_reported(solved_plan):
+    import pandas as pd
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["plan"] = solved_plan
+    at.session_state["pantry_df"] = pd.DataFrame({"food_or_product": ["Almonds"], "amount": [200.0],
+                                                  "unit": ["bushels of 3!"]})
+    at.run()
+    ok(at)
+    assert any("pantry table has a problem" in e and "unit" in e for e in texts(at, "error"))
+    assert any(m.value.startswith("### Estimated total") for m in at.markdown)  # the list is still shown
+
+
+# Synthetic user food rows (a person's own table; values as they would type them).
+HEMP = (b"food_id,name,category,serving_label,serving_g,slots,diet_tags,allergens,aisle,main_item,"
+        b"max_servings_per_meal,magnesium_mg,energy_kcal,protein_g,fiber_g,sodium_mg\n"
+        b"hemp_hearts_mine,Hemp hearts (mine),seeds,3 tbsp,30,breakfast|snack,vegan|vegetarian|pescatarian,,"
+        b"bulk_and_nuts,true,2,700,553,31.6,4,5\n")
+
+
+# --- foods -----------------------------------------------------------------------------------------
+def test_foods_tab_search_and_filter():
+    at = app()
+    at.text_input(key="foods_search").set_value("pumpkin").run()
+    ok(at)
+    df = food_rows(at)
+    assert len(df) >= 1 and df["Food"].str.lower().str.contains("pumpkin").all()
+    at.text_input(key="foods_search").set_value("")
+    at.multiselect(key="foods_categories").set_value(["seeds"]).run()
+    df = food_rows(at)
+    assert len(df) >= 1 and set(df["Category"]) == {"seeds"}
+    assert df["Mg per serving (mg)"].is_monotonic_decreasing
+
+
+def test_food_upload_with_a_bad_file_shows_row_and_column():
+    at = app()
+    bad = HEMP + b"chia_mine,Chia (mine),seeds,1 oz,28,snack,vegan,,bulk_and_nuts,true,2,lots,486,17,34,16\n"
+    at.file_uploader(key="food_upload").set_value(("my_foods.csv", bad, "text/csv")).run()
+    ok(at)
+    err = " ".join(texts(at, "error"))
+    assert "my_foods.csv was not added" in err
+    assert "row 3" in err and "magnesium_mg" in err
+    at.text_input(key="foods_search").set_value("chia (mine)").run()
+    assert len(food_rows(at)) == 0  # nothing of the bad file was added
+
+
+def test_food_upload_with_a_good_file_adds_the_food():
+    at = app()
+    at.file_uploader(key="food_upload").set_value(("hemp.csv", HEMP, "text/csv")).run()
+    ok(at)
+    assert any("Added 1 food(s) from hemp.csv" in s for s in texts(at, "success")), texts(at, "error")
+    at.text_input(key="foods_search").set_value("hemp hearts (mine)").run()
+    assert list(food_rows(at)["Food"]) == ["Hemp hearts (mine)"]
+    assert "hemp_hearts_mine" in at.multiselect(key="p_favorites").options or any(
+        "Hemp hearts (mine)" in o for o in at.multiselect(key="p_favorites").options)
+
+
+# --- saved plans -----------------------------------------------------------------------------------
+def test_save_load_rename_delete(solved_plan):
+    at = app(solved_plan)
+    at.text_input(key="save_name").set_value("My week")
+    at.button(key="save_plan").click().run()
+    ok(at)
+    assert "Saved the plan as 'My week'." in texts(at, "success")
+    at.session_state["plan"] = None
+    at.run()
+    at.button(key="load_My week").click().run()
+    ok(at)
+    assert same_plan(at.session_state.plan, solved_plan)
+    assert "Loaded the saved plan 'My week'." in texts(at, "success")
+    at.text_input(key="rename_My week").set_value("Week 1")
+    at.button(key="dorename_My week").click().run()
+    ok(at)
+    assert any(b.key == "load_Week 1" for b in at.button)
+    at.button(key="delete_Week 1").click().run()
+    ok(at)
+    assert not any((b.key or "").startswith("load_") for b in at.button)
+
+
+def test_plan_json_download_and_open(solved_plan, downloads):
+    at = app(solved_plan)
+    text = download(at, downloads, "dl_plan_json")
+    assert text == plan_to_json(solved_plan)
+    fresh = app()
+    fresh.file_uploader(key="plan_upload").set_value(("week.json", text.encode(), "application/json")).run()
+    ok(fresh)
+    assert same_plan(fresh.session_state.plan, solved_plan)
+    broken = app()
+    broken.file_uploader(key="plan_upload").set_value(("week.json", b'{"version": 9}', "application/json")).run()
+    ok(broken)
+    assert any("week.json is not a valid plan" in e for e in texts(broken, "error"))
+    assert broken.session_state.plan is None
+
+
+def test_supplement_panel_shows_the_safety_note(solved_plan):
+    from planner.model import Supplement
+
+    plan = replace(solved_plan, supplement=Supplement(shortfall_mg=60.0, form="magnesium glycinate",
+                                                      dose_mg=100.0, note="Food first."))
+    at = app(plan)
+    ok(at)
+    warn = " ".join(texts(at, "warning"))
+    assert "350 mg" in warn and "not to food" in warn and "kidney disease" in warn
+    assert any("magnesium glycinate" in m.value for m in at.markdown)
