@@ -181,10 +181,10 @@ def _money(value: float | None) -> str:
 
 # --- plan writers ---------------------------------------------------------------------------------
 def item_line(item: PlanItem) -> str:
-    """'1/2 cup cooked Brown rice (cooked) — 98 g, 42 mg Mg, 108 kcal' (plain text, not escaped)."""
+    """'1/2 cup cooked Brown rice (cooked) — 42 mg Mg, 108 kcal (98 g)' (plain text, not escaped)."""
     amount = scaled_serving(item.servings, item.serving_label)
-    return (f"{amount} {item.name} — {_num(item.grams)} g, {_num(item.magnesium_mg)} mg Mg, "
-            f"{_num(item.energy_kcal)} kcal")
+    return (f"{amount} {item.name} — {_num(item.magnesium_mg)} mg Mg, {_num(item.energy_kcal)} kcal "
+            f"({_num(item.grams)} g)")
 
 
 def _day_checks(plan: WeekPlan, day: DayPlan) -> list[tuple[str, str, bool | None]]:

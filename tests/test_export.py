@@ -93,8 +93,8 @@ def test_plan_markdown_lists_days_items_totals_and_notes(plan):
     lines = md.splitlines()
     assert "## Day 1 ✓" in lines  # 2 oz seeds = 335.7 mg + rice 42 mg >= 320
     assert "## Day 2" in lines  # 10 + 63 mg < 320: no check mark
-    assert "- 1/2 cup cooked Brown rice (cooked) — 98 g, 42 mg Mg, 108 kcal" in lines
-    assert "- 3/4 cup cooked Brown rice (cooked) — 147 g, 63 mg Mg, 162 kcal" in lines
+    assert "- 1/2 cup cooked Brown rice (cooked) — 42 mg Mg, 108 kcal (98 g)" in lines
+    assert "- 3/4 cup cooked Brown rice (cooked) — 63 mg Mg, 162 kcal (147 g)" in lines
     assert any(line.startswith("- Magnesium: 378 mg of 320 mg target ✓") for line in lines)
     assert any(line.startswith("- Magnesium: 68 mg of 320 mg target ✗") for line in lines)
     assert "Solver: highs, optimal, 0.4 s, gap 0.00%, objective 1" in md
