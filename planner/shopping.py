@@ -281,6 +281,12 @@ def parse_purchase_unit(text: str) -> PurchaseUnit:
         first, _, more = item.partition(" ")
         return PurchaseUnit(text=raw, kind="of", noun=m.group(1).lower(), extra=f"{m.group(2)} {item}",
                             per_unit=float(m.group(2)), item=" ".join(x for x in (_singular(first), more) if x))
+    m = re.fullmatch(r"(\d+)-([A-Za-z]+) ([A-Za-z]+)", raw)  # '30-count pack', '6-bagel bag'
+    if m:
+        n, item, container = int(m.group(1)), m.group(2).lower(), m.group(3).lower()
+        item = "" if item == "count" else item
+        extra = f"{n} {_plural(item)}" if item else str(n)
+        return PurchaseUnit(text=raw, kind="of", noun=container, extra=extra, per_unit=float(n), item=item)
     m = _COUNT_RE.match(raw)
     if m:
         count = _qty(m.group(1))
