@@ -211,15 +211,46 @@ def day_problems(plan: WeekPlan, foods: pd.DataFrame, day_plan: DayPlan) -> list
     An empty list means the day is within every limit. Columns: those of ``make_item``, plus slots,
     diet_tags, allergens, max_servings_per_meal.
     """
-    t, r = plan.targets, plan.rules
     problems: list[str] = []
     meals = []
+    for m in day_plan.meals:
+        items = []
+        for it in m.items:
+            item_problems = _item_problems(plan, foods, m.slot, it)
+            problems.extend(item_problems)
+            if it.food_id in foods.index:
+                items.append(make_item(foods, it.food_id, it.servings))
+        meals.append(Meal(slot=m.slot, items=tuple(items)))
+    return _structure_problems(plan, day_plan) + problems + _limit_problems(plan, make_day(day_plan.day, meals))
+
+
+def _item_problems(plan: WeekPlan, foods: pd.DataFrame, slot: str, it: PlanItem) -> list[str]:
+    """What is wrong with one item itself (food table, slot, diet, exclusions, servings)."""
+    r = plan.rules
+    if it.food_id not in foods.index:
+        return [f"{slot}: '{it.food_id}' is not in the food table"]
+    problems = []
+    why = _why_not_allowed(plan, foods, it.food_id, slot)
+    if why:
+        problems.append(f"{slot}: {why}")
+    cap = float(foods.at[it.food_id, "max_servings_per_meal"])
+    if it.servings > cap + _EPS:
+        problems.append(f"{slot}: {_fmt(it.servings)} servings of '{it.food_id}' (max {_fmt(cap)})")
+    if not _on_step(it.servings, r.servings_step):
+        problems.append(f"{slot}: {_fmt(it.servings)} servings of '{it.food_id}' is not a multiple "
+                        f"of {_fmt(r.servings_step)}")
+    return problems
+
+
+def _structure_problems(plan: WeekPlan, day_plan: DayPlan) -> list[str]:
+    """Meals without food or with too many foods, and meals identical to a neighbouring day's."""
+    r = plan.rules
+    problems: list[str] = []
     present = {m.slot for m in day_plan.meals if m.items}
     for slot in r.slots:
         if slot not in present:
             problems.append(f"{slot} has no food")
     for m in day_plan.meals:
-        items = []
         if len(m.items) > r.max_foods_per_meal:
             problems.append(f"{m.slot} has {len(m.items)} foods (max {r.max_foods_per_meal})")
         for other in plan.days:
@@ -227,22 +258,14 @@ def day_problems(plan: WeekPlan, foods: pd.DataFrame, day_plan: DayPlan) -> list
                 ids = {it.food_id for it in m.items}
                 if ids == {it.food_id for it in _meal(other, m.slot).items}:
                     problems.append(f"{m.slot} is the same meal as on day {other.day}")
-        for it in m.items:
-            if it.food_id not in foods.index:
-                problems.append(f"{m.slot}: '{it.food_id}' is not in the food table")
-                continue
-            why = _why_not_allowed(plan, foods, it.food_id, m.slot)
-            if why:
-                problems.append(f"{m.slot}: {why}")
-            cap = float(foods.at[it.food_id, "max_servings_per_meal"])
-            if it.servings > cap + _EPS:
-                problems.append(f"{m.slot}: {_fmt(it.servings)} servings of '{it.food_id}' (max {_fmt(cap)})")
-            if not _on_step(it.servings, r.servings_step):
-                problems.append(f"{m.slot}: {_fmt(it.servings)} servings of '{it.food_id}' is not a multiple "
-                                f"of {_fmt(r.servings_step)}")
-            items.append(make_item(foods, it.food_id, it.servings))
-        meals.append(Meal(slot=m.slot, items=tuple(items)))
-    day = make_day(day_plan.day, meals)
+    return problems
+
+
+def _limit_problems(plan: WeekPlan, day: DayPlan) -> list[str]:
+    """Daily nutrient, budget, evening, caffeine and meal-energy limits of a day whose items and totals
+    are computed from the food table (``make_day``)."""
+    t, r = plan.targets, plan.rules
+    problems: list[str] = []
     tot = day.totals
     mg_min = t.magnesium_mg - (plan.supplement.shortfall_mg if plan.supplement else 0.0)
     if tot["magnesium_mg"] < mg_min - _EPS:
@@ -345,12 +368,19 @@ def alternatives(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ChangeError(f"limit must be a whole number of at least 1, not {limit!r}")
     day_plan = _day(plan, day)
-    day_now = make_day(day, day_plan.meals)
     old_row = foods.loc[food_id]
     old_cat = str(old_row["category"])
     old_mg_serving = _per_serving(old_row, "magnesium_mg")
     in_meal = {it.food_id for it in _meal(day_plan, slot).items}
     other_days = [d for d in plan.days if d.day != day]
+    # the day's other items, recomputed from the table once; their own problems do not depend on the swap
+    fresh_day = make_day(day, [Meal(m.slot, tuple(make_item(foods, it.food_id, it.servings) for it in m.items))
+                               for m in day_plan.meals])
+    fixed_problems = [p for m in day_plan.meals for it in m.items
+                      if not (m.slot == slot and it.food_id == food_id)
+                      for p in _item_problems(plan, foods, m.slot, it)]
+    day_now = fresh_day
+    current = make_item(foods, food_id, current.servings)
     m0 = current.magnesium_mg or 0.0
     e0 = current.energy_kcal or 0.0
     records = []
@@ -368,8 +398,10 @@ def alternatives(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
         best = None
         for s in options:
             item = make_item(foods, new_id, s)
-            new_day = _replace_in_day(day_plan, slot, food_id, item)
-            problems = day_problems(plan, foods, new_day)
+            new_day = _replace_in_day(fresh_day, slot, food_id, item)
+            problems = (_structure_problems(plan, new_day) + fixed_problems
+                        + (_item_problems(plan, foods, slot, item) if s > float(row["max_servings_per_meal"])
+                           else []) + _limit_problems(plan, new_day))
             dist = (abs((item.magnesium_mg or 0.0) - m0) / max(m0, 1.0)
                     + abs((item.energy_kcal or 0.0) - e0) / max(e0, 1.0))
             key = (bool(problems), round(dist, 9), s)

@@ -129,3 +129,93 @@ def test_non_integer_day_is_an_argparse_error(plan_file, capsys):
         main(["swap", str(plan_file), "--day", "two", "--slot", "snack", "--food", "almonds"])
     assert exc.value.code == 2
     assert "invalid int value: 'two'" in capsys.readouterr().err
+
+
+# --- through the optimizer (the session's 7-day curated plan, solved once in test_swaps) --------------
+@pytest.fixture(scope="session")
+def week():
+    from test_swaps import solved_week
+
+    return solved_week()
+
+
+@pytest.fixture
+def week_file(tmp_path, week):
+    path = tmp_path / "week.json"
+    write_plan(week[1], path)
+    return path
+
+
+def _days_json(path, skip: set[int]) -> list[str]:
+    return [json.dumps(d, sort_keys=True) for d in json.loads(path.read_text())["days"] if d["day"] not in skip]
+
+
+def _meal(plan: WeekPlan, day: int, slot: str) -> dict[str, float]:
+    return {it.food_id: it.servings for m in plan.day(day).meals if m.slot == slot for it in m.items}
+
+
+def test_swap_to_writes_the_new_plan_and_prints_the_exact_changes(week_file, tmp_path, capsys):
+    out = tmp_path / "new.json"
+    before = week_file.read_bytes()
+    assert main(["swap", str(week_file), "--day", "2", "--slot", "snack", "--food", "almonds", "--to", "cashews",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    old, new = read_plan(week_file), read_plan(out)
+    changes = swaps.diff_plans(old, new)
+    assert printed == [f"{len(changes)} item(s) changed:", *("  " + c.describe() for c in changes), f"wrote {out}"]
+    assert "cashews" in _meal(new, 2, "snack") and "almonds" not in _meal(new, 2, "snack")
+    assert _days_json(out, {2}) == _days_json(week_file, {2})
+    assert week_file.read_bytes() == before
+
+
+def test_swap_to_without_out_prints_json_and_changes_on_stderr(week_file, capsys):
+    assert main(["swap", str(week_file), "--day", "2", "--slot", "snack", "--food", "almonds",
+                 "--to", "cashews"]) == 0
+    captured = capsys.readouterr()
+    new = json.loads(captured.out)
+    assert any(it["food_id"] == "cashews" for d in new["days"] if d["day"] == 2 for m in d["meals"]
+               if m["slot"] == "snack" for it in m["items"])
+    assert "item(s) changed" in captured.err and "cashews" in captured.err
+
+
+def test_a_lock_in_the_json_is_kept_by_a_later_regenerate(week_file, tmp_path, capsys):
+    locked, out = tmp_path / "locked.json", tmp_path / "regen.json"
+    assert main(["lock", str(week_file), "--day", "4", "--slot", "breakfast", "--out", str(locked)]) == 0
+    assert main(["regenerate", str(locked), "--day", "4", "--out", str(out)]) == 0
+    assert "item(s) changed" in capsys.readouterr().out
+    old, new = read_plan(week_file), read_plan(out)
+    assert new.locks == (Lock(4, "breakfast"),)
+    assert _meal(new, 4, "breakfast") == _meal(old, 4, "breakfast")
+    assert not set(_meal(new, 4, "lunch")) & set(_meal(old, 4, "lunch"))
+    assert _days_json(out, {4}) == _days_json(week_file, {4})
+
+
+def test_set_servings_and_exclude_in_place(week_file, capsys):
+    plan = read_plan(week_file)
+    food, servings = sorted(_meal(plan, 5, "dinner").items())[0]
+    new_servings = servings + 0.5 if servings + 0.5 <= 2 else servings - 0.5
+    assert main(["set-servings", str(week_file), "--day", "5", "--slot", "dinner", "--food", food,
+                 "--servings", f"{new_servings:g}", "--in-place"]) == 0
+    assert _meal(read_plan(week_file), 5, "dinner")[food] == new_servings
+    snack = sorted(_meal(read_plan(week_file), 6, "snack"))[0]
+    assert main(["exclude", str(week_file), "--food", snack, "--in-place"]) == 0
+    after = read_plan(week_file)
+    assert snack in after.excluded
+    assert all(it.food_id != snack for d in after.days for m in d.meals for it in m.items)
+    assert f"wrote {week_file}" in capsys.readouterr().out
+
+
+def test_unsatisfiable_swap_exits_2_with_the_explanation_in_one_line(week, tmp_path, capsys):
+    from dataclasses import replace
+
+    table, base = week
+    impossible = replace(swaps.lock(base, 2, "lunch"), targets=replace(base.targets, magnesium_mg=3000.0))
+    path, out = tmp_path / "impossible.json", tmp_path / "new.json"
+    write_plan(impossible, path)
+    before = path.read_bytes()
+    assert main(["swap", str(path), "--day", "2", "--slot", "snack", "--food", "almonds", "--to", "cashews",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("magplan: error: cannot swap 'almonds' for 'cashews' in day 2 snack: Day 2 cannot be")
+    assert not out.exists() and path.read_bytes() == before
