@@ -700,6 +700,6 @@ def import_foods(ids: Iterable[int | str], *, client: FDCClient | None = None, p
             raise FDCError(f"FoodData Central has no food with fdcId {', '.join(map(str, unknown))}; nothing was "
                            "imported (find the right ids with 'magplan foods search')")
     rows = [food_to_row(fetched[i]) for i in wanted]
-    table = add_user_foods(rows, path=path)
+    table = add_user_foods(rows, path=path, refresh=True)
     ids_written = [r["fdc_id"] for r in rows]
     return table[table["fdc_id"].isin(ids_written)]

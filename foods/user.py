@@ -131,12 +131,14 @@ def _write_checked(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     return table
 
 
-def add_user_foods(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, path: Path | str | None = None) -> pd.DataFrame:
+def add_user_foods(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, path: Path | str | None = None, *,
+                   refresh: bool = False) -> pd.DataFrame:
     """Add or update foods in the user table; return the whole table (validated).
 
-    A row whose fdc_id is already in the table updates that food: it keeps its food_id and the person's
-    corrections and refreshes only ``REFRESHED_ON_REIMPORT``. A row with a food_id already in the table
-    replaces it. Other foods are kept as written. Nothing is written if the result would be invalid.
+    A row with a food_id already in the table replaces it; other foods are kept as written. With
+    ``refresh`` (an FDC re-import), a row that matches a food by food_id, or by fdc_id for a food imported
+    from FDC ('fdc_<id>...'), updates only ``REFRESHED_ON_REIMPORT`` and keeps the person's corrections.
+    Nothing is written if the result would be invalid.
     """
     csv = _path(path)
     new = _rows_as_text(rows)
@@ -146,13 +148,14 @@ def add_user_foods(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, path: Path 
         columns += [c for c in rec if c not in columns]
     raw = raw.reindex(columns=columns, fill_value="")
     for rec in new:
+        same_id = raw.index[raw["food_id"].str.strip() == rec["food_id"]]
         fdc = rec.get("fdc_id", "")
-        same_fdc = raw.index[(raw["fdc_id"] == fdc) & (fdc != "")] if fdc else raw.index[[]]
-        same_id = raw.index[raw["food_id"] == rec["food_id"]]
-        if len(same_fdc):
+        imported = raw.index[(raw["fdc_id"] == fdc) & raw["food_id"].str.startswith(f"fdc_{fdc}")] if fdc else []
+        target = same_id if len(same_id) else imported
+        if refresh and len(target):
             for column in REFRESHED_ON_REIMPORT:
                 if column in rec:
-                    raw.loc[same_fdc[0], column] = rec[column]
+                    raw.loc[target[0], column] = rec[column]
         elif len(same_id):
             raw.loc[same_id[0], :] = [rec.get(c, "") for c in columns]
         else:

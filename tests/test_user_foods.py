@@ -47,7 +47,7 @@ def test_reimport_refreshes_usda_values_and_keeps_the_persons_corrections(pumpki
     raw.loc[0, "magnesium_mg"] = "1"  # stale value that a re-import must refresh
     raw["my_note"] = "from the market"
     raw.to_csv(path, index=False)
-    table = add_user_foods([pumpkin_row])
+    table = add_user_foods([pumpkin_row], refresh=True)
     assert list(table.index) == [PUMPKIN]
     assert (table.loc[PUMPKIN, "slots"], table.loc[PUMPKIN, "name"]) == ("snack", "Pepitas")
     assert table.loc[PUMPKIN, "magnesium_mg"] == 592.0
@@ -80,3 +80,19 @@ def test_invalid_rows_are_refused_and_the_file_is_unharmed(pumpkin_row, change, 
         add_user_foods([bad])
     assert user_foods_path().read_bytes() == before
     assert not [p for p in user_foods_path().parent.iterdir() if p.name.startswith(".user_foods-")]
+
+
+def test_a_validated_table_can_be_added_and_same_fdc_id_foods_stay_separate(pumpkin_row, tmp_path):
+    """What the app's upload does: add a table read by load_user_foods; two foods may share an fdc_id."""
+    add_user_foods([pumpkin_row])
+    upload = tmp_path / "mine.csv"
+    upload.write_text("food_id,name,fdc_id,category,serving_g,slots,aisle,main_item\n"
+                      "pepitas_handful,Pepitas (handful),170556,seeds,15,snack,bulk_and_nuts,true\n"
+                      "almond_snack,Almonds (snack),170567,nuts,28,snack,bulk_and_nuts,true\n", encoding="utf-8")
+    from foods.load import load_user_foods
+
+    table = add_user_foods(load_user_foods(upload))
+    assert sorted(table.index) == sorted([PUMPKIN, "pepitas_handful", "almond_snack"])
+    assert table.loc["pepitas_handful", "magnesium_mg"] == 592.0 and table.loc[PUMPKIN, "serving_g"] == 28.35
+    assert table.loc["almond_snack", "main_item"] == True  # noqa: E712 (a numpy bool)
+    assert add_user_foods([{**pumpkin_row, "magnesium_mg": 1.0}]).loc[PUMPKIN, "magnesium_mg"] == 1.0  # replaced
