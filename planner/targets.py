@@ -9,6 +9,7 @@ The magnesium UL (350 mg for adults) is for supplements only and never caps food
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
 
@@ -48,6 +49,13 @@ def _err(field_name: str, message: str) -> ProfileError:
 def check_profile(profile: Profile) -> Profile:
     """Return ``profile`` if valid, else raise ProfileError naming the field and a valid example."""
     p = profile
+    for name, ex in (("avoid_allergens", "('gluten',)"), ("exclude_foods", "('almonds',)"),
+                     ("favorite_foods", "('almonds',)")):
+        if not isinstance(getattr(p, name), (tuple, list)):
+            raise _err(name, f"{getattr(p, name)!r} is not a list of names; e.g. {ex}")
+    if not isinstance(p.overrides, Mapping):
+        raise _err("overrides", f"{p.overrides!r} is not a mapping of target names to numbers; "
+                                "e.g. {'magnesium_mg': 400}")
     if isinstance(p.age, bool) or not isinstance(p.age, (int, float)) or not 1 <= p.age <= 120 \
             or int(p.age) != p.age:
         raise _err("age", f"{p.age!r} is not a whole number of years from 1 to 120, e.g. 45")
