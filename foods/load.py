@@ -128,6 +128,16 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return df
 
 
+def _check_numeric(df: pd.DataFrame, column: str, path: str, example: str) -> None:
+    """Raise FoodTableError at the first cell of ``column`` that is neither empty nor a number."""
+    values = pd.to_numeric(df[column], errors="coerce")
+    bad = values.isna() & df[column].notna() & (df[column].astype("string").str.strip() != "")
+    if bad.any():
+        pos = int(bad.to_numpy().nonzero()[0][0])
+        raise FoodTableError(f"'{df[column].iloc[pos]}' is not a number; write a plain number like {example} "
+                             "(or leave the cell empty)", path=path, row=pos + 2, column=column)
+
+
 def _to_bool(series: pd.Series, path: str, column: str) -> pd.Series:
     mapping = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
     out = []
@@ -146,10 +156,15 @@ def _resolve_curated(cur: pd.DataFrame, path: str, usda: pd.DataFrame) -> pd.Dat
     if missing:
         raise FoodTableError(f"missing column(s) {', '.join(missing)}; a food table needs at least "
                              "food_id, name and fdc_id (plus the curation columns)", path=path)
+    if cur.empty:
+        raise FoodTableError("the table has no foods; add at least one row under the header", path=path)
     cur = cur.copy()
     for column in CURATION_COLUMNS:
         if column not in cur.columns:
             cur[column] = pd.NA
+    for column, example in (("portion_seq", "3"), ("portion_fraction", "0.5"), ("buy_fdc_id", "169703"),
+                            ("buy_g_per_g", "0.4"), ("serving_g", "28")):
+        _check_numeric(cur, column, path, example)
     portions = usda_portions()
     by_key = portions.set_index(["fdc_id", "seq_num"])
     rows = []
@@ -173,22 +188,34 @@ def _resolve_curated(cur: pd.DataFrame, path: str, usda: pd.DataFrame) -> pd.Dat
         # serving: a USDA portion by seq_num, else explicit grams
         label, grams = r.serving_label, r.serving_g
         if pd.notna(r.portion_seq):
-            key = (fdc, int(r.portion_seq))
+            key = (fdc, int(float(r.portion_seq)))
             if key not in by_key.index:
                 raise FoodTableError(f"USDA has no portion {int(r.portion_seq)} for fdc_id {fdc}; pick a seq_num "
                                      "from usda_sr_legacy_portions.csv or give serving_g", path=path, row=line,
                                      column="portion_seq")
             p = by_key.loc[key]
             fraction = 1.0 if pd.isna(r.portion_fraction) else float(r.portion_fraction)
+            if fraction <= 0:
+                raise FoodTableError(f"food '{r.food_id}' has portion_fraction {r.portion_fraction}; it must be "
+                                     "a number above 0, e.g. 0.5 for half the USDA portion", path=path, row=line,
+                                     column="portion_fraction")
             grams = float(p["gram_weight"]) * fraction if pd.isna(grams) else grams
             if pd.isna(label) or not str(label).strip():
                 label = str(p["measure"])
-        rec["serving_label"] = label
+        if pd.isna(grams):
+            raise FoodTableError(f"food '{r.food_id}' has no serving size; give serving_g (grams, e.g. 28) or "
+                                 "portion_seq (a seq_num of this fdc_id in usda_sr_legacy_portions.csv)",
+                                 path=path, row=line, column="serving_g")
+        rec["serving_label"] = label if pd.notna(label) and str(label).strip() else f"{float(grams):g} g"
         rec["serving_g"] = grams
+        if pd.isna(rec["purchase_unit_g"]) and pd.isna(rec["purchase_unit"]):
+            rec["purchase_unit"], rec["purchase_unit_g"] = rec["serving_label"], grams
+        if pd.isna(rec["aisle"]) or not str(rec["aisle"]).strip():
+            rec["aisle"] = "pantry"
         # what is bought: grams of product per gram eaten; derived from energy when buy_fdc_id is given
         factor = r.buy_g_per_g
         if pd.isna(factor) and pd.notna(r.buy_fdc_id):
-            dry = int(r.buy_fdc_id)
+            dry = int(float(r.buy_fdc_id))
             if dry not in usda.index:
                 raise FoodTableError(f"buy_fdc_id {dry} is not in the USDA SR Legacy table", path=path, row=line,
                                      column="buy_fdc_id")
@@ -208,7 +235,12 @@ def _resolve_curated(cur: pd.DataFrame, path: str, usda: pd.DataFrame) -> pd.Dat
             except KeyError:
                 raise FoodTableError(f"price row '{ref}' not found in the {source} price file", path=path,
                                      row=line, column="price_ref") from None
-            if str(r.price_applies_to).strip() == "bought":
+            applies = str(r.price_applies_to).strip() if pd.notna(r.price_applies_to) else "eaten"
+            if applies not in ("eaten", "bought"):
+                raise FoodTableError(f"price_applies_to is '{r.price_applies_to}'; use 'eaten' (price per 100 g as "
+                                     "eaten) or 'bought' (per 100 g of the buy_as product)", path=path, row=line,
+                                     column="price_applies_to")
+            if applies == "bought":
                 price = price * rec["buy_g_per_g"]
         elif source == "user":
             price = pd.to_numeric(pd.Series([ref]), errors="coerce").iloc[0]
@@ -238,10 +270,10 @@ def _finish(df: pd.DataFrame, path: str) -> pd.DataFrame:
         df["price_year"] = pd.NA
     if "price_usd_per_100g" not in df.columns:
         df["price_usd_per_100g"] = np.nan
-    if "max_servings_per_meal" in df.columns:
-        df["max_servings_per_meal"] = df["max_servings_per_meal"].where(df["max_servings_per_meal"].notna(), 2.0)
-    if "buy_g_per_g" in df.columns:
-        df["buy_g_per_g"] = df["buy_g_per_g"].where(df["buy_g_per_g"].notna(), 1.0)
+    for column, value in (("max_servings_per_meal", 2.0), ("buy_g_per_g", 1.0)):
+        if column not in df.columns:
+            df[column] = value
+        df[column] = df[column].where(df[column].notna(), value)
     df = schema.validate(df, path=path)
     df["main_item"] = _to_bool(df["main_item"], path, "main_item")
     for column, (dtype, _meaning) in schema.COLUMNS.items():

@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -70,7 +70,7 @@ class F:
     portion: str | float  # regex on the USDA `measure` ("^1 oz"), or grams as a number
     label: str
     purchase: tuple[str, float]  # (purchase_unit, grams)
-    price: str = ""  # "p:<fndds code>", "e:<item|form>", "b:<series>", "" (no real price)
+    price: str = ""  # "p:<PP-NAP fndds code>", "e:<ERS item|form>", "b:<BLS series>", "" (no real price)
     frac: float = 1.0
     slots: str | None = None
     diet: str | None = None
@@ -82,11 +82,9 @@ class F:
     buy_fdc: int | None = None
     buy_factor: float | None = None
     applies: str = "eaten"
-    extra: dict = field(default_factory=dict)
 
 
 LB = ("1 lb bag", 453.6)
-LB_BULK = ("1 lb bulk bag", 453.6)
 BUNCH = ("1 bunch", 340.0)
 CAN15 = ("15 oz can", 425.0)
 CANNED_BEANS = 1 / 0.65  # ERS: canned beans, drained solids are 65 % of the can's net weight
@@ -94,6 +92,8 @@ CANNED_BEANS = 1 / 0.65  # ERS: canned beans, drained solids are 65 % of the can
 # cooked salmon loses fat), so the cooked-to-raw factor is set by hand: about 80 % of a raw fillet's
 # weight is left after baking (an estimate, not a USDA figure).
 SALMON_YIELD = 1 / 0.8
+# USDA portion "1 can (5 oz) yields 125 g" of drained chicken: 142 g bought per 125 g eaten.
+CANNED_CHICKEN = 142 / 125
 
 FOODS: list[F] = [
     # --- leafy greens ---------------------------------------------------------------------------
@@ -131,7 +131,7 @@ FOODS: list[F] = [
     F("pine_nuts", "Pine nuts", 170591, "nuts", "raw", r"^1 oz", "1 oz (about 3 tbsp)", ("8 oz bag", 226.8), "p:42113000", slots="breakfast|lunch|dinner|snack"),
     F("mixed_nuts_unsalted", "Mixed nuts with peanuts, dry roasted, unsalted", 170585, "nuts", "prepared", r"^1 oz", "1 oz (small handful)", LB, "p:42110120", allergens="tree_nuts|peanuts"),
     F("peanuts_dry_roasted", "Peanuts, dry roasted, unsalted", 173806, "nuts", "prepared", r"^1 oz", "1 oz (about 28 peanuts)", LB, "p:42111210", allergens="peanuts"),
-    F("peanut_butter", "Peanut butter, smooth", 0, "nuts", "prepared", r"^2 tbsp", "2 tbsp", ("16 oz jar", 453.6), "p:42202000", allergens="peanuts", slots="breakfast|lunch|snack", max_servings=1, extra={"desc": "Peanut butter, smooth style, with salt"}),
+    F("peanut_butter", "Peanut butter, smooth", "Peanut butter, smooth style, with salt", "nuts", "prepared", r"^2 tbsp", "2 tbsp", ("16 oz jar", 453.6), "p:42202000", allergens="peanuts", slots="breakfast|lunch|snack", max_servings=1),
     F("almond_butter", "Almond butter", 168588, "nuts", "prepared", r"^1 tbsp", "2 tbsp", ("12 oz jar", 340.2), "p:42200500", frac=2, max_servings=1, slots="breakfast|lunch|snack"),
     F("cashew_butter", "Cashew butter", 170163, "nuts", "prepared", r"^1 tbsp", "2 tbsp", ("16 oz jar", 453.6), "p:42201000", frac=2, max_servings=1),
     # --- seeds ----------------------------------------------------------------------------------
@@ -278,7 +278,7 @@ FOODS: list[F] = [
     F("cherries", "Cherries, sweet", 171719, "fruit", "raw", r"^1 cup, without pits", "1 cup", ("1 lb bag", 453.6), "p:63115010"),
     F("peach", "Peach", 169928, "fruit", "raw", r"^1 medium", "1 medium", ("2 lb bag", 907.2), "p:63135010"),
     F("prickly_pear", "Prickly pear (cactus fruit)", 167750, "fruit", "raw", r"^1 fruit without refuse", "1 fruit", ("1 lb", 453.6), ""),
-    F("plantain_cooked", "Plantain, ripe (cooked)", 0, "fruit", "cooked", r"^1 cup", "1/2 cup mashed or sliced", ("1 plantain (edible part)", 179.0), "p:71900100", frac=0.5, slots="breakfast|lunch|dinner", buy_as="Ripe (yellow) plantain", buy_fdc=169130, extra={"desc": "Plantains, yellow, baked"}),
+    F("plantain_cooked", "Plantain, ripe (cooked)", "Plantains, yellow, baked", "fruit", "cooked", r"^1 cup", "1/2 cup mashed or sliced", ("1 plantain (edible part)", 179.0), "p:71900100", frac=0.5, slots="breakfast|lunch|dinner", buy_as="Ripe (yellow) plantain", buy_fdc=169130),
     F("tamarind", "Tamarind pulp", 167763, "fruit", "raw", r"^1 cup, pulp", "1/4 cup pulp", ("14 oz block", 396.9), "p:62126000", frac=0.25, slots="snack|lunch|dinner", max_servings=1),
     F("grapefruit", "Grapefruit, pink or red", 174673, "fruit", "raw", r"^0.5 fruit", "1/2 grapefruit", ("1 grapefruit", 246.0), "p:61101010", slots="breakfast|snack"),
     # --- vegetables -----------------------------------------------------------------------------
@@ -317,7 +317,7 @@ FOODS: list[F] = [
     F("wakame", "Wakame seaweed", 170496, "vegetables", "raw", r"^2 tbsp", "2 tbsp (1/8 cup)", ("2 oz bag dried (rehydrates to about 12 oz)", 340.2), "p:75127500", main=False),
     F("spirulina", "Spirulina powder", 170495, "vegetables", "dry", r"^1 tablespoon", "1 tbsp", ("8 oz bag", 226.8), "", slots="breakfast|snack", main=False, aisle="pantry"),
     F("kohlrabi_raw", "Kohlrabi (raw)", 168424, "vegetables", "raw", r"^1 cup", "1 cup sliced", LB, "", slots="lunch|dinner|snack"),
-    F("mixed_vegetables_frozen", "Mixed vegetables (frozen, cooked)", 0, "vegetables", "frozen", r"^0.5 cup", "1/2 cup cooked", ("16 oz frozen bag", 453.6), "p:75311012", aisle="frozen", extra={"desc": "Vegetables, mixed, frozen, cooked, boiled, drained, without salt"}),
+    F("mixed_vegetables_frozen", "Mixed vegetables (frozen, cooked)", "Vegetables, mixed, frozen, cooked, boiled, drained, without salt", "vegetables", "frozen", r"^0.5 cup", "1/2 cup cooked", ("16 oz frozen bag", 453.6), "p:75311012", aisle="frozen"),
     # --- eggs, poultry, meat --------------------------------------------------------------------
     F("egg_hard_boiled", "Egg, hard-boiled", 173424, "eggs_poultry_meat", "cooked", r"^1 large", "1 large egg", ("carton of 12 eggs", 600.0), "p:31103010", diet=VEGETARIAN, allergens="egg", aisle="dairy_and_eggs", slots="breakfast|lunch|snack", max_servings=2),
     F("egg_scrambled", "Eggs, scrambled", 172187, "eggs_poultry_meat", "cooked", r"^1 large", "1 large egg, scrambled", ("carton of 12 eggs", 600.0), "p:31105010", diet=VEGETARIAN, allergens="egg|dairy", aisle="dairy_and_eggs", slots="breakfast|lunch", max_servings=3, buy_as="Eggs, large", buy_fdc=171287),
@@ -328,6 +328,8 @@ FOODS: list[F] = [
     F("ground_beef_90_cooked", "Ground beef 90% lean (cooked patty)", 174031, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1 lb pack", 453.6), "p:21500310", buy_as="Ground beef, 90% lean, raw", buy_fdc="Beef, ground, 90% lean meat / 10% fat, raw"),
     F("sirloin_steak_cooked", "Top sirloin steak, lean (broiled)", 174054, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1 lb steak", 453.6), "p:21101130", buy_as="Top sirloin steak, raw", buy_fdc="Beef, top sirloin, steak, separable lean only, trimmed to 1/8\" fat, all grades, raw"),
     F("pork_tenderloin_roasted", "Pork tenderloin (roasted)", 168250, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1 lb tenderloin", 453.6), "p:22401020", buy_as="Pork tenderloin, raw", buy_fdc="Pork, fresh, loin, tenderloin, separable lean only, raw"),
+    F("ground_turkey_cooked", "Ground turkey 93% lean (cooked crumbles)", 172851, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1 lb pack", 453.6), "p:24207000", buy_as="Ground turkey, 93% lean, raw", buy_fdc=172850),
+    F("chicken_canned", "Chicken, canned (drained)", 171110, "eggs_poultry_meat", "canned", r"^3 oz", "3 oz (about 1/2 can)", ("12.5 oz can", 354.0), "p:24198570", aisle="pantry", buy_factor=CANNED_CHICKEN),
     F("chicken_liver_cooked", "Chicken liver (simmered)", 171061, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1 lb tub", 453.6), "p:25110420", max_servings=1),
     # --- drinks ---------------------------------------------------------------------------------
     F("coffee_brewed", "Coffee, brewed", 171890, "drinks", "prepared", r"^1 cup \(8 fl oz", "1 cup (8 fl oz)", ("12 oz bag ground coffee (makes about 1.3 gal)", 340.2), "p:92101000", buy_as="Ground coffee", buy_factor=0.055, slots="breakfast|lunch|snack", max_servings=2),
@@ -348,7 +350,7 @@ FOODS: list[F] = [
     F("balsamic_vinegar", "Balsamic vinegar", 172241, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("8.5 fl oz bottle", 270.0), "p:64401000"),
     F("hot_sauce", "Hot pepper sauce", 174527, "condiments", "prepared", r"^1 tsp", "1 tsp", ("5 fl oz bottle", 150.0), "p:75511010"),
     F("molasses_blackstrap", "Molasses", 168820, "condiments", "prepared", r"^1 serving 1 tbsp", "1 tbsp", ("12 oz jar", 340.2), "p:91303000", slots="breakfast|snack"),
-    F("honey", "Honey", "Honey", "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("12 oz bottle", 340.2), "p:91302010", diet=VEGETARIAN, slots="breakfast|snack", extra={"desc": "Honey"}),
+    F("honey", "Honey", "Honey", "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("12 oz bottle", 340.2), "p:91302010", diet=VEGETARIAN, slots="breakfast|snack"),
     F("maple_syrup", "Maple syrup", 169661, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("12 fl oz bottle", 372.0), "", slots="breakfast|snack"),
     F("miso", "Miso", 172442, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("14 oz tub", 396.9), "p:41420110", allergens="soy", aisle="dairy_and_eggs"),
     F("marinara_sauce", "Marinara / tomato pasta sauce", 171192, "condiments", "prepared", r"^1 serving 1/2 cup", "1/2 cup", ("24 oz jar", 680.4), "p:74404010", max_servings=1),
@@ -368,9 +370,6 @@ FOODS: list[F] = [
     F("trail_mix_chocolate", "Trail mix with chocolate chips, unsalted", 170655, "snacks_sweets", "prepared", r"^1 oz", "1 oz (small handful)", LB, "p:42501500", allergens="tree_nuts|peanuts|dairy", aisle="bulk_and_nuts", main=True),
     F("granola_bar", "Granola bar, crunchy, plain", 167542, "snacks_sweets", "prepared", r"^1 bar \(1 oz", "1 bar (1 oz)", ("box of 12 bars", 336.0), "p:53710906", allergens="gluten", slots="breakfast|snack", main=True),
 ]
-
-
-PORTIONS_SEEN: list[str] = []
 
 
 def _resolve_fdc(usda: pd.DataFrame, spec: int | str, food_id: str) -> int:
@@ -396,17 +395,6 @@ def _price_ref(ppnap: pd.DataFrame, ers: pd.DataFrame, bls: pd.DataFrame, spec: 
         if ref not in ppnap.index:
             raise SystemExit(f"{food_id}: PP-NAP code {ref} not found")
         return "ppnap", ref, f"{ppnap.loc[ref, 'food_description']} (m{ppnap.loc[ref, 'method_code']})"
-    if kind == "q":
-        terms = [t.strip().lower() for t in ref.split(",") if t.strip()]
-        desc = ppnap["food_description"].str.lower()
-        mask = pd.Series(True, index=ppnap.index)
-        for t in terms:
-            mask &= desc.str.contains(t, regex=False)
-        hits = ppnap[mask]
-        if hits.empty:
-            raise SystemExit(f"{food_id}: no PP-NAP row matches {ref!r}")
-        best = hits.sort_values("method_code", kind="stable").index[0]
-        return "ppnap", str(best), f"{ppnap.loc[best, 'food_description']} (m{ppnap.loc[best, 'method_code']})"
     if kind == "e":
         if ref not in ers.index:
             raise SystemExit(f"{food_id}: ERS row {ref!r} not found")
@@ -447,7 +435,7 @@ def _build_row(f: F, writer, seen: set[str], usda, portions, ppnap, ers, bls, *,
             raise SystemExit(f"duplicate food_id {f.food_id}")
         seen.add(f.food_id)
         d = DEFAULTS[f.category]
-        fdc = _resolve_fdc(usda, f.extra.get("desc", f.fdc) if f.fdc == 0 else f.fdc, f.food_id)
+        fdc = _resolve_fdc(usda, f.fdc, f.food_id)
         if pd.isna(usda.loc[fdc, "values_source"]):
             raise SystemExit(f"{f.food_id}: fdc_id {fdc} has no nutrient values")
         seq, frac, grams = "", "", ""
@@ -468,7 +456,7 @@ def _build_row(f: F, writer, seen: set[str], usda, portions, ppnap, ers, bls, *,
         if f.buy_fdc is not None:
             buy_fdc = _resolve_fdc(usda, f.buy_fdc, f.food_id)
         source, ref, pdesc = _price_ref(ppnap, ers, bls, f.price, f.food_id)
-        label = f.extra.get("label_override", f.label)
+        label = f.label
         row = [
             f.food_id, f.name, fdc, f.category, f.form, seq, _num(frac), label, _num(grams),
             f.slots or d["slots"], d.get("diet", "") if f.diet is None else f.diet,
