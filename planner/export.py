@@ -501,7 +501,7 @@ def shopping_to_html(sl: "ShoppingList") -> str:
 
 
 __all__ = [
-    "AISLE_LABELS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label",
-    "shopping_to_csv", "shopping_to_html", "shopping_to_markdown", "fmt_qty", "h", "html_page", "item_line", "md_text", "plan_rows",
-    "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv", "safe_cell", "scaled_serving",
+    "AISLE_LABELS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "fmt_qty", "h",
+    "html_page", "item_line", "md_text", "plan_rows", "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv",
+    "safe_cell", "scaled_serving", "shopping_to_csv", "shopping_to_html", "shopping_to_markdown",
 ]

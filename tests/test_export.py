@@ -7,9 +7,11 @@ import io
 import pandas as pd
 import pytest
 
-from planner.export import (fmt_qty, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, scaled_serving)
+from planner.export import (fmt_qty, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, scaled_serving,
+                             shopping_to_csv, shopping_to_html, shopping_to_markdown)
 from planner.model import Meal, Profile, Rules, SolverInfo, Supplement, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
+from planner.shopping import shopping_list
 
 TARGETS = Targets(magnesium_mg=320, energy_kcal_min=1800, energy_kcal_max=2200, protein_g_min=46,
                   fiber_g_min=25, sodium_mg_max=2300, iron_mg=18, vitamin_d_ug=15, vitamin_b12_ug=2.4,
@@ -128,8 +130,6 @@ def test_plan_html_is_standalone_and_escaped(plan):
 
 
 # --- shopping-list writers --------------------------------------------------------------------------
-from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown  # noqa: E402
-from planner.shopping import shopping_list  # noqa: E402
 
 INJECTIONS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"x\")"]
 
