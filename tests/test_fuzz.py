@@ -289,7 +289,8 @@ _profile_values = st.fixed_dictionaries({}, optional={
     "favorite_foods": st.lists(st.text(max_size=8), max_size=3).map(tuple) | _anything,
     "budget_usd_per_day": st.none() | st.floats(allow_nan=True, allow_infinity=True) | _anything,
     "overrides": st.dictionaries(st.sampled_from(["magnesium_mg", "energy_kcal_min", "energy_kcal_max", "x"]),
-                                 st.floats(allow_nan=True, allow_infinity=True) | _anything, max_size=3),
+                                 st.floats(allow_nan=True, allow_infinity=True) | _anything, max_size=3)
+    | _anything,
 })
 
 
@@ -317,3 +318,17 @@ def test_stored_profile_reader_gives_a_profile_or_a_format_error(value):
         assert str(exc).strip()
     else:
         assert isinstance(profile, Profile)
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"avoid_allergens": None}, "profile field 'avoid_allergens': None is not a list of names; e.g. ('gluten',)"),
+    ({"exclude_foods": 3}, "profile field 'exclude_foods': 3 is not a list of names; e.g. ('almonds',)"),
+    ({"favorite_foods": None}, "profile field 'favorite_foods': None is not a list of names"),
+    ({"overrides": ["magnesium_mg"]}, "profile field 'overrides': ['magnesium_mg'] is not a mapping of target names"),
+    ({"age": float("nan")}, "profile field 'age': nan is not a whole number of years from 1 to 120, e.g. 45"),
+])
+def test_check_profile_messages_for_values_of_the_wrong_kind(values, message):
+    targets = pytest.importorskip("planner.targets")
+    with pytest.raises(ProfileError) as info:
+        targets.check_profile(Profile(**values))
+    assert message in str(info.value)
