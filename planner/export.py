@@ -97,6 +97,11 @@ def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buf.getvalue()
 
 
+def frame_to_csv(df: "Any") -> str:
+    """A DataFrame (its columns, not its index) as a spreadsheet-safe CSV; for any table a command prints."""
+    return rows_to_csv([str(c) for c in df.columns], df.itertuples(index=False, name=None))
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
@@ -501,7 +506,7 @@ def shopping_to_html(sl: "ShoppingList") -> str:
 
 
 __all__ = [
-    "AISLE_LABELS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "fmt_qty", "h",
+    "AISLE_LABELS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "fmt_qty", "frame_to_csv", "h",
     "html_page", "item_line", "md_text", "plan_rows", "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv",
     "safe_cell", "scaled_serving", "shopping_to_csv", "shopping_to_html", "shopping_to_markdown",
 ]

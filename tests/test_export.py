@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import pytest
 
-from planner.export import (fmt_qty, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, scaled_serving,
+from planner.export import (fmt_qty, frame_to_csv, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, scaled_serving,
                              shopping_to_csv, shopping_to_html, shopping_to_markdown)
 from planner.model import Meal, Profile, Rules, SolverInfo, Supplement, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
@@ -67,6 +67,12 @@ def plan(foods) -> WeekPlan:
 ])
 def test_safe_cell_neutralises_formula_starts(raw, expected):
     assert safe_cell(raw) == expected
+
+
+def test_frame_to_csv_is_safe_and_round_trips_plain_values():
+    df = pd.DataFrame({"food": ["Almonds", "=2+3", "@x"], "mg": [77.0, float("nan"), 3.5], "n": [1, 2, 3]})
+    text = frame_to_csv(df)
+    assert text.splitlines() == ["food,mg,n", "Almonds,77,1", "'=2+3,,2", "'@x,3.5,3"]
 
 
 # --- amounts ----------------------------------------------------------------------------------------
