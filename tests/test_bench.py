@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # PuLP 3.3 warns about its 4.0 API
-
 from bench.baseline import build_baseline, eligible_foods, parse_cbc_log, run_baseline
 from bench.check import Row, check_plan, check_rows
 from bench.run import _verdict, render_markdown, summarize
 from bench.scenarios import Scenario, Target, lever_scenarios, main_scenarios
 from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # PuLP 3.3 warns about its 4.0 API
 
 
 def _targets(mg: float = 160.0, kcal_min: float = 0.0, kcal_max: float = 5000.0, protein: float = 0.0) -> Targets:
@@ -134,3 +134,14 @@ def test_verdict_says_by_how_much_a_target_is_missed():
                           "scenarios": [{"name": "x", "group": "main", "ours": s, "target": "< 2 s",
                                          "verdict": text, "ours_peak_mb": 100.0}]})
     assert "| x |" in md
+
+
+def test_harness_runs_a_tiny_scenario_end_to_end(capsys):
+    """`python -m bench.run` machinery: a fresh worker process plans one curated day and the table shows it.
+    Whatever the optimizer does (plan, error), the harness must finish and report the scenario."""
+    from bench.run import main
+
+    assert main(["--quick", "--only", "plan_curated_1d_man_vegetarian_gf", "--no-baseline"]) == 0
+    out = capsys.readouterr().out
+    assert "| plan_curated_1d_man_vegetarian_gf |" in out
+    assert "Partial run" in out
