@@ -28,6 +28,8 @@ def load_food_table(args: argparse.Namespace) -> pd.DataFrame:
     """The food table for a command: curated (+ user foods) or all USDA, plus ``--foods CSV``."""
     import foods as foods_pkg
 
+    if getattr(args, "all_usda", False) and getattr(args, "foods", None):
+        raise ChangeError("use either --all-usda or --foods, not both (as for 'magplan plan')")
     if getattr(args, "all_usda", False):
         table = foods_pkg.load_usda_foods()
     else:
@@ -146,7 +148,9 @@ def _cmd_swap(args: argparse.Namespace) -> int:
         table = load_food_table(args)
         alt = swaps.alternatives(plan, table, args.day, args.slot, args.food, limit=args.limit)
         if args.format == "csv":
-            sys.stdout.write(alt.to_csv(index=False))
+            from planner.export import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
+
+            sys.stdout.write(frame_to_csv(alt))
         else:
             sys.stdout.write(format_alternatives(plan, alt, args.day, args.slot, args.food))
         return 0
