@@ -247,7 +247,7 @@ FOODS: list[F] = [
     F("ricotta_part_skim", "Ricotta, part-skim", 171248, "dairy_alternatives", "prepared", r"^0.5 cup", "1/2 cup", ("15 oz tub", 425.0), "p:14201500", slots="breakfast|lunch|dinner", max_servings=1),
     F("soy_milk_fortified", "Soy milk, calcium and vitamin D fortified", 172456, "dairy_alternatives", "prepared", r"^1 cup", "1 cup", ("1/2 gal carton", 1940.0), "p:11320000", diet=VEGAN, allergens="soy", slots="breakfast|snack|dinner", max_servings=1),
     F("soy_milk_unfortified", "Soy milk, original (unfortified)", 172446, "dairy_alternatives", "prepared", r"^1 cup", "1 cup", ("1/2 gal carton", 1940.0), "p:11320000", diet=VEGAN, allergens="soy", slots="breakfast|snack|dinner", max_servings=1),
-    F("almond_milk_unsweetened", "Almond milk, unsweetened, fortified", 173187, "dairy_alternatives", "prepared", r"^1 cup", "1 cup", ("1/2 gal carton", 1890.0), "p:11350020", diet=VEGAN, allergens="tree_nuts", slots="breakfast|snack|dinner", max_servings=1),
+    F("almond_milk_unsweetened", "Almond milk, unsweetened", 174832, "dairy_alternatives", "prepared", r"^1 cup", "1 cup", ("1/2 gal carton", 1890.0), "p:11350020", diet=VEGAN, allergens="tree_nuts", slots="breakfast|snack|dinner", max_servings=1),
     F("rice_milk", "Rice milk, unsweetened", 171942, "dairy_alternatives", "prepared", r"^8 fl oz", "1 cup", ("1/2 gal carton", 1890.0), "p:11360000", diet=VEGAN, allergens="", slots="breakfast|snack|dinner", max_servings=1),
     # --- fruit ----------------------------------------------------------------------------------
     F("banana", "Banana", 173944, "fruit", "raw", r"^1 medium", "1 medium", ("1 lb (about 3 bananas)", 453.6), "p:63107010"),
@@ -349,7 +349,7 @@ FOODS: list[F] = [
     F("pesto", "Basil pesto", 171579, "condiments", "prepared", r"^0.25 cup", "1 tbsp", ("6 oz jar", 170.1), "p:81302070", frac=0.25, diet=VEGETARIAN, allergens="dairy|tree_nuts"),
     F("balsamic_vinegar", "Balsamic vinegar", 172241, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("8.5 fl oz bottle", 270.0), "p:64401000"),
     F("hot_sauce", "Hot pepper sauce", 174527, "condiments", "prepared", r"^1 tsp", "1 tsp", ("5 fl oz bottle", 150.0), "p:75511010"),
-    F("molasses_blackstrap", "Molasses", 168820, "condiments", "prepared", r"^1 serving 1 tbsp", "1 tbsp", ("12 oz jar", 340.2), "p:91303000", slots="breakfast|snack"),
+    F("molasses", "Molasses", 168820, "condiments", "prepared", r"^1 serving 1 tbsp", "1 tbsp", ("12 oz jar", 340.2), "p:91303000", slots="breakfast|snack"),
     F("honey", "Honey", "Honey", "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("12 oz bottle", 340.2), "p:91302010", diet=VEGETARIAN, slots="breakfast|snack"),
     F("maple_syrup", "Maple syrup", 169661, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("12 fl oz bottle", 372.0), "", slots="breakfast|snack"),
     F("miso", "Miso", 172442, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("14 oz tub", 396.9), "p:41420110", allergens="soy", aisle="dairy_and_eggs"),
