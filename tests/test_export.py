@@ -210,6 +210,9 @@ def test_shopping_markdown_is_a_checklist_by_aisle(make_foods):
         "- [ ] **Pumpkin seeds** — 1 bag (1 lb) (need 28 g (1.0 oz); left over 425 g (15.0 oz); $4.54)",
     ]
     assert "**Estimated total: $5.01**" in lines
+    md_all = shopping_to_markdown(shopping_list(_shop_plan(foods), foods))
+    assert "- [ ] **Kale** — 1 bunch (need 1/2 bunch (100 g); left over 1/2 bunch (100 g); no price)" in md_all
+    assert "**Estimated total: $5.01 (plus 1 item with no price)**" in md_all
     assert any(ln.startswith("Prices: USDA ERS PP-NAP 2017/18 and USDA ERS Fruit and Vegetable Prices 2022")
                for ln in lines)
 
