@@ -117,7 +117,7 @@ def _stamp() -> str:
 
 def check_name(name: Any, *, what: str = "plan") -> str:
     """A valid name (non-empty, at most 80 characters, no control characters), else StoreError."""
-    example = "'week 1'" if what == "plan" else "'me'"
+    example = {"plan": "'week 1'", "profile": "'me'", "setting": "'units'"}.get(what, "'week 1'")
     if not isinstance(name, str):
         raise StoreError(f"{what} name must be text, e.g. {example}; got {type(name).__name__}")
     if not name.strip():

@@ -287,7 +287,7 @@ def test_settings_refuse_values_that_are_not_json(store, value, message):
     with pytest.raises(StoreError, match=message):
         store.set_setting("x", value)
     assert store.get_setting("x") == 1
-    with pytest.raises(StoreError, match="setting name is empty"):
+    with pytest.raises(StoreError, match="setting name is empty; give a name, e.g. 'units'"):
         store.set_setting("", 1)
 
 
