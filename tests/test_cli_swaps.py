@@ -47,7 +47,7 @@ def test_swap_without_to_prints_the_ranked_alternatives(plan_file, curated, caps
     out = capsys.readouterr().out
     expected = swaps.alternatives(read_plan(plan_file), curated, 2, "snack", "almonds")
     assert len(expected) >= 2
-    assert out.startswith("Alternatives for Almonds (almonds, 1 servings) at day 2 snack")
+    assert out.startswith("Alternatives for Almonds (almonds, 1 serving) at day 2 snack")
     # every alternative is listed, in the library's order
     lines = [ln for ln in out.splitlines() if ln[:1].isdigit()]
     assert [ln.split()[1] for ln in lines] == list(expected["food_id"])
@@ -100,6 +100,9 @@ def test_swapping_a_locked_item_is_refused_in_one_line(plan_file, tmp_path, caps
     assert err.count("\n") == 1 and err.startswith("magplan: error: ")
     assert "'almonds' in day 2 snack is locked; unlock it" in err
     assert not out.exists() and locked.read_bytes() == before
+    # listing alternatives still works, and says the item is locked
+    assert main(["swap", str(locked), "--day", "2", "--slot", "snack", "--food", "almonds"]) == 0
+    assert "It is locked: unlock it first (magplan unlock PLAN.json --day 2 --slot snack)." in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -219,3 +222,20 @@ def test_unsatisfiable_swap_exits_2_with_the_explanation_in_one_line(week, tmp_p
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("magplan: error: cannot swap 'almonds' for 'cashews' in day 2 snack: Day 2 cannot be")
     assert not out.exists() and path.read_bytes() == before
+
+
+def test_foods_csv_adds_user_foods_to_the_alternatives(plan_file, tmp_path, capsys):
+    from conftest import make_food_table
+
+    mine = make_food_table({"my_seed_mix": {"category": "seeds", "slots": "snack", "magnesium_mg": 300.0,
+                                            "energy_kcal": 550.0, "serving_g": 28.0, "protein_g": 20.0}})
+    csv = tmp_path / "mine.csv"
+    mine.reset_index().to_csv(csv, index=False)
+    argv = ["swap", str(plan_file), "--day", "2", "--slot", "snack", "--food", "almonds", "--format", "csv",
+            "--limit", "100"]
+    assert main(argv) == 0
+    assert "my_seed_mix" not in capsys.readouterr().out
+    assert main([*argv, "--foods", str(csv)]) == 0
+    assert "my_seed_mix" in capsys.readouterr().out
+    assert main([*argv, "--foods", str(csv), "--all-usda"]) == 2
+    assert "use either --all-usda or --foods" in capsys.readouterr().err

@@ -107,10 +107,13 @@ def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, 
     """A plain-text table of ``swaps.alternatives`` output."""
     totals = plan.day(day).totals
     item = next(it for m in plan.day(day).meals if m.slot == slot for it in m.items if it.food_id == food_id)
-    head = (f"Alternatives for {item.name} ({food_id}, {item.servings:g} servings) at day {day} {slot}; "
+    servings = f"{item.servings:g} serving" + ("" if item.servings == 1 else "s")
+    head = (f"Alternatives for {item.name} ({food_id}, {servings}) at day {day} {slot}; "
             f"the day now has {totals.get('magnesium_mg', 0):.0f} mg magnesium (target "
             f"{plan.targets.magnesium_mg:.0f} mg), {totals.get('energy_kcal', 0):.0f} kcal, "
             f"${totals.get('cost_usd', 0):.2f}.")
+    if plan.is_locked(day, slot, food_id):
+        head += f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {slot})."
     if alt.empty:
         return head + "\nNo food can replace it: none is eaten at this meal and allowed by the diet, " \
                       "allergens, exclusions and the weekly variety cap.\n"
