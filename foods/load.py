@@ -132,6 +132,7 @@ def _check_numeric(df: pd.DataFrame, column: str, path: str, example: str) -> No
     """Raise FoodTableError at the first cell of ``column`` that is neither empty nor a number."""
     values = pd.to_numeric(df[column], errors="coerce")
     bad = values.isna() & df[column].notna() & (df[column].astype("string").str.strip() != "")
+    bad = bad | (values.abs() == np.inf)  # 'inf', '1e400': not a usable number
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise FoodTableError(f"'{df[column].iloc[pos]}' is not a number; write a plain number like {example} "
@@ -171,7 +172,7 @@ def _resolve_curated(cur: pd.DataFrame, path: str, usda: pd.DataFrame) -> pd.Dat
     for pos, r in enumerate(cur.itertuples(index=False)):
         line = pos + 2
         fdc = pd.to_numeric(pd.Series([r.fdc_id]), errors="coerce").iloc[0]
-        if pd.isna(fdc):
+        if pd.isna(fdc) or np.isinf(fdc):
             raise FoodTableError(f"food '{r.food_id}' has no usable fdc_id ('{r.fdc_id}'); give the SR Legacy "
                                  "FoodData Central id, e.g. 170567 for almonds", path=path, row=line, column="fdc_id")
         fdc = int(fdc)

@@ -152,6 +152,7 @@ def validate(df: pd.DataFrame, *, path: str = "food table") -> pd.DataFrame:
             continue
         values = pd.to_numeric(df[column], errors="coerce")
         bad = values.isna() & df[column].notna() & (df[column].astype("string").str.strip() != "")
+        bad = bad | (values.abs() == float("inf"))  # 'inf', '1e400': not a usable number
         if bad.any():
             pos = int(bad.to_numpy().nonzero()[0][0])
             raise FoodTableError(f"'{df[column].iloc[pos]}' is not a number; write a plain number like 12.5 "
