@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Collection
+from typing import Collection, Mapping
 
 import pandas as pd
 
@@ -206,8 +206,9 @@ def day_problems(plan: WeekPlan, foods: pd.DataFrame, day_plan: DayPlan) -> list
 
     Checks daily magnesium (less any supplement shortfall the plan reports), energy range, protein,
     fiber, sodium, budget, required iron/vitamin D/B12, evening magnesium share, caffeine after lunch,
-    each meal's share of the day's energy, 1..max foods per meal, the same meal as on a neighbouring
-    day, servings per meal and step, slot suitability, diet, allergens and exclusions.
+    each meal's share of the day's energy, 1..max foods per meal, one food per meal of the optimizer's
+    one-per-meal categories, the same meal as on a neighbouring day, servings per meal and step, slot
+    suitability, diet, allergens and exclusions.
     An empty list means the day is within every limit. Columns: those of ``make_item``, plus slots,
     diet_tags, allergens, max_servings_per_meal.
     """
@@ -221,7 +222,10 @@ def day_problems(plan: WeekPlan, foods: pd.DataFrame, day_plan: DayPlan) -> list
             if it.food_id in foods.index:
                 items.append(make_item(foods, it.food_id, it.servings))
         meals.append(Meal(slot=m.slot, items=tuple(items)))
-    return _structure_problems(plan, day_plan) + problems + _limit_problems(plan, make_day(day_plan.day, meals))
+    categories = {it.food_id: str(foods.at[it.food_id, "category"]) for m in day_plan.meals for it in m.items
+                  if it.food_id in foods.index}
+    return (_structure_problems(plan, day_plan, categories) + problems
+            + _limit_problems(plan, make_day(day_plan.day, meals)))
 
 
 def _item_problems(plan: WeekPlan, foods: pd.DataFrame, slot: str, it: PlanItem) -> list[str]:
@@ -242,17 +246,24 @@ def _item_problems(plan: WeekPlan, foods: pd.DataFrame, slot: str, it: PlanItem)
     return problems
 
 
-def _structure_problems(plan: WeekPlan, day_plan: DayPlan) -> list[str]:
-    """Meals without food or with too many foods, and meals identical to a neighbouring day's."""
+def _structure_problems(plan: WeekPlan, day_plan: DayPlan, categories: Mapping[str, str] | None = None) -> list[str]:
+    """Meals without food or with too many foods (or two of a one-per-meal category, when ``categories``
+    maps food_id -> category), and meals identical to a neighbouring day's."""
     r = plan.rules
     problems: list[str] = []
     present = {m.slot for m in day_plan.meals if m.items}
+    one_per_meal = _one_per_meal_categories()
     for slot in r.slots:
         if slot not in present:
             problems.append(f"{slot} has no food")
     for m in day_plan.meals:
         if len(m.items) > r.max_foods_per_meal:
             problems.append(f"{m.slot} has {len(m.items)} foods (max {r.max_foods_per_meal})")
+        if categories is not None and one_per_meal:
+            cats = [categories.get(it.food_id, "") for it in m.items]
+            for c in sorted(set(cats) & set(one_per_meal)):
+                if cats.count(c) > 1:
+                    problems.append(f"{m.slot} has {cats.count(c)} foods of category {c} (one per meal)")
         for other in plan.days:
             if abs(other.day - day_plan.day) == 1 and m.items:
                 ids = {it.food_id for it in m.items}
@@ -307,6 +318,15 @@ def _limit_problems(plan: WeekPlan, day: DayPlan) -> list[str]:
             if share < lo - _EPS or share > hi + _EPS:
                 problems.append(f"{m.slot} has {share:.0%} of the day's energy (allowed {lo:.0%} to {hi:.0%})")
     return problems
+
+
+def _one_per_meal_categories() -> tuple[str, ...]:
+    """Categories the optimizer allows once per meal (empty before it defines them)."""
+    try:
+        from planner import milp
+    except ImportError:
+        return ()
+    return tuple(getattr(milp, "ONE_PER_MEAL_CATEGORIES", ()))
 
 
 def _meal_share_bounds():  # type: ignore[no-untyped-def]
@@ -380,6 +400,7 @@ def alternatives(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
                       if not (m.slot == slot and it.food_id == food_id)
                       for p in _item_problems(plan, foods, m.slot, it)]
     day_now = fresh_day
+    categories = {it.food_id: str(foods.at[it.food_id, "category"]) for m in day_plan.meals for it in m.items}
     current = make_item(foods, food_id, current.servings)
     m0 = current.magnesium_mg or 0.0
     e0 = current.energy_kcal or 0.0
@@ -399,7 +420,8 @@ def alternatives(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
         for s in options:
             item = make_item(foods, new_id, s)
             new_day = _replace_in_day(fresh_day, slot, food_id, item)
-            problems = (_structure_problems(plan, new_day) + fixed_problems
+            problems = (_structure_problems(plan, new_day, {**categories, new_id: str(row["category"])})
+                        + fixed_problems
                         + (_item_problems(plan, foods, slot, item) if s > float(row["max_servings_per_meal"])
                            else []) + _limit_problems(plan, new_day))
             dist = (abs((item.magnesium_mg or 0.0) - m0) / max(m0, 1.0)

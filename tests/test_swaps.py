@@ -82,8 +82,10 @@ def plan(foods) -> WeekPlan:
 
 @pytest.fixture
 def no_share_bounds(monkeypatch):
-    """Hand-built days are not balanced by meal energy share; leave that limit to the optimizer tests."""
+    """Hand-built days are not balanced by meal energy share and ignore the optimizer's one-per-meal
+    categories; leave those limits to the tests through the optimizer."""
     monkeypatch.setattr(swaps, "_meal_share_bounds", lambda: None)
+    monkeypatch.setattr(swaps, "_one_per_meal_categories", lambda: ())
 
 
 # --- alternatives -------------------------------------------------------------------------------------
