@@ -480,3 +480,13 @@ def test_exclusion_that_leaves_a_locked_day_short_raises(week):
     assert "cannot exclude 'almonds'" in str(exc.value)
     assert "the excluded foods" in str(exc.value)
     assert plan_to_json(impossible) == before
+
+
+def test_alternatives_respect_one_food_per_category_per_meal(foods, no_share_bounds, monkeypatch):
+    monkeypatch.setattr(swaps, "_one_per_meal_categories", lambda: ("nuts",))
+    days = {**DAYS, 2: {**DAYS[2], "snack": {"almonds": 1.0, "pumpkin": 0.5}}}
+    plan = build_plan(foods, days)
+    alt = alternatives(plan, foods, 2, "snack", "pumpkin").set_index("food_id")
+    assert not bool(alt.at["cashews", "fits"])
+    assert "snack has 2 foods of category nuts (one per meal)" in alt.at["cashews", "problems"]
+    assert bool(alt.at["banana", "fits"])
