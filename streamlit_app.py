@@ -11,7 +11,7 @@ from ui.common import food_table
 
 
 def main() -> None:
-    st.set_page_config(page_title="Magnesium meal planner", page_icon="🥬", layout="wide",
+    st.set_page_config(page_title="Magnesium meal planner", page_icon=":material/eco:", layout="wide",
                        initial_sidebar_state="expanded")
     state.init()
     try:
@@ -20,16 +20,17 @@ def main() -> None:
         st.error(f"The food table could not be loaded: {exc}")
         st.stop()
 
-    st.sidebar.button("Generate plan", key="generate", type="primary", icon="✨", width="stretch",
+    st.sidebar.button("Generate plan", key="generate", type="primary", icon=":material/auto_awesome:", width="stretch",
                       on_click=actions.on_generate)
     profile, rules, profile_problem = sidebar.render(foods)
 
-    st.title("🥬 Magnesium meal planner")
+    st.title("Magnesium meal planner")
     st.caption("Weekly menus from USDA food data that reach your magnesium target every day, "
                "within your energy range, diet, allergies and budget.")
     about.render()
 
-    tab_plan, tab_shop, tab_foods, tab_saved = st.tabs(["📅 Plan", "🛒 Shopping list", "🥜 Foods", "💾 Saved plans"])
+    tab_plan, tab_shop, tab_foods, tab_saved = st.tabs([":material/calendar_month: Plan", ":material/shopping_cart: Shopping list",
+                                                        ":material/nutrition: Foods", ":material/bookmark: Saved plans"])
     with tab_plan:
         if profile_problem and (st.session_state.get("pending") or (None,))[0] == "generate":
             state.take_pending()

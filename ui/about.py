@@ -23,6 +23,6 @@ acid blockers), ask a doctor or pharmacist before taking magnesium.
 
 
 def render() -> None:
-    with st.expander("Magnesium and restless legs: what it can and cannot do", icon="ℹ️"):
+    with st.expander("Magnesium and restless legs: what it can and cannot do", icon=":material/info:"):
         st.markdown(RLS_NOTE)
         st.caption("magplan plans meals; it does not give medical advice.")

@@ -28,7 +28,7 @@ def capability(module: str, *names: str) -> ModuleType | None:
 
 
 def not_available(what: str) -> None:
-    st.info(f"{what} is not available in this version of magplan yet.", icon="🚧")
+    st.info(f"{what} is not available in this version of magplan yet.", icon=":material/construction:")
 
 
 @st.cache_data(show_spinner="Loading the food table…", max_entries=4)

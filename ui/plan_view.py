@@ -14,7 +14,18 @@ SERVING_STEPS = 0.5
 
 
 def render_notice() -> None:
-    notice = st.session_state.get("notice")
+    ss = st.session_state
+    notice = ss.get("notice")
+    if notice is not None and ss.get("toasted") is not notice:
+        # The notice box sits at the top of the page; a toast also tells a person who scrolled down.
+        ss.toasted = notice
+        icon = {"success": ":material/check_circle:", "error": ":material/error:"}.get(notice.kind,
+                                                                                      ":material/info:")
+        st.toast(notice.text if len(notice.text) < 160 else notice.text[:157] + "…", icon=icon)
+    problem = ss.get("problem")
+    if problem is not None and ss.get("toasted") is not problem:
+        ss.toasted = problem
+        st.toast(f"{problem.title}. See the explanation at the top of the plan.", icon=":material/error:")
     if notice is None:
         return
     body = notice.text
@@ -31,7 +42,7 @@ def render_problem(foods: pd.DataFrame) -> None:
         text = f"**{problem.title}.** {problem.message}"
         if st.session_state.get("plan") is not None:
             text += "\n\nYour previous plan is still shown below."
-        st.error(text, icon="🧭")
+        st.error(text, icon=":material/explore:")
         if problem.suggestions:
             st.markdown("**Ways out** (one click changes the setting and plans again):")
             cols = st.columns(min(3, len(problem.suggestions)))
@@ -41,6 +52,8 @@ def render_problem(foods: pd.DataFrame) -> None:
                                            width="stretch")
         st.button("Dismiss", key="problem_dismiss", on_click=lambda: st.session_state.update(problem=None))
 
+
+LOCK_BADGE = " <span class='mp-lock'>locked</span>"
 
 GRID_CSS = """
 <style>
@@ -52,6 +65,8 @@ GRID_CSS = """
 .mp-sub {color: rgba(110,110,110,1); font-size: 0.78rem;}
 .mp-ok {color: #2e8b57; font-weight: 600;} .mp-low {color: #c0392b; font-weight: 600;}
 .mp-total td {background: rgba(46,139,87,0.05);}
+.mp-lock {font-size: 0.68rem; font-weight: 600; color: #8a5a00; background: #fff1cc; border-radius: 4px;
+          padding: 0 4px; margin-left: 3px; white-space: nowrap;}
 </style>
 """
 
@@ -59,7 +74,7 @@ GRID_CSS = """
 def week_grid_html(plan: WeekPlan) -> str:
     """The week as an HTML table: meals as rows, days as columns, totals against targets at the bottom."""
     slots = [s for s in plan.rules.slots if any(m.slot == s for d in plan.days for m in d.meals)]
-    head = "".join(f"<th>Day {d.day}{' 🔒' if plan.is_locked(d.day, '') and any(l.slot is None and l.day == d.day for l in plan.locks) else ''}</th>"
+    head = "".join(f"<th>Day {d.day}{LOCK_BADGE if any(lk.day == d.day and lk.slot is None for lk in plan.locks) else ''}</th>"
                    for d in plan.days)
     rows = []
     for slot in slots:
@@ -68,7 +83,7 @@ def week_grid_html(plan: WeekPlan) -> str:
             items = [i for m in d.meals if m.slot == slot for i in m.items]
             lines = []
             for i in items:
-                lock = " 🔒" if plan.is_locked(d.day, slot, i.food_id) else ""
+                lock = LOCK_BADGE if plan.is_locked(d.day, slot, i.food_id) else ""
                 lines.append(
                     f"<div class='mp-item'><b>{html.escape(i.name)}</b>{lock}<br>"
                     f"<span class='mp-sub'>{html.escape(f'{i.servings:g} × {i.serving_label}')}<br>"
@@ -101,10 +116,11 @@ def render_summary(plan: WeekPlan) -> None:
     met = sum(1 for v in mg if v >= t.magnesium_mg - 0.5)
     c = st.columns(4)
     c[0].metric("Magnesium, daily average", f"{sum(mg) / len(mg):.0f} mg",
-                f"target {t.magnesium_mg:.0f} mg", delta_color="off")
+                f"target {t.magnesium_mg:.0f} mg", delta_color="off", delta_arrow="off")
     c[1].metric("Days on target", f"{met} of {len(mg)}")
     c[2].metric("Energy, daily average", f"{sum(kcal) / len(kcal):.0f} kcal",
-                f"range {t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f}", delta_color="off")
+                f"range {t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f}", delta_color="off",
+                delta_arrow="off")
     c[3].metric("Estimated cost per day", f"${sum(cost) / len(cost):.2f}" if any(cost) else "–")
     info = plan.solver
     extra = f", gap {100 * info.gap:.1f}%" if info.gap else ""
@@ -119,12 +135,12 @@ def render_supplement(plan: WeekPlan) -> None:
     if s is None:
         return
     with st.container(border=True, key="supplement_panel"):
-        st.markdown(f"#### 💊 Supplement to close the gap")
+        st.markdown(f"#### :material/medication: Supplement to close the gap")
         st.markdown(f"Food falls short of your target by about **{s.shortfall_mg:.0f} mg** a day. "
                     f"A supplement of **{s.dose_mg:.0f} mg** elemental magnesium as **{s.form}** would cover it.")
         st.warning(s.note + "\n\nThe 350 mg upper limit for adults applies to magnesium from supplements "
                    "and medicines, not to food. With kidney disease, or if you take medicines, ask a "
-                   "doctor before taking magnesium.", icon="⚠️")
+                   "doctor before taking magnesium.", icon=":material/warning:")
 
 
 def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, food_id: str) -> None:
@@ -147,7 +163,7 @@ def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, f
         if alts is None or len(alts) == 0:
             st.caption("No alternative fits this meal with your diet, allergens and variety rules.")
             return
-        shown = alts.head(8).reset_index(drop=alts.index.name != "food_id" and "food_id" in alts.columns)
+        shown = alts.head(6).reset_index(drop=alts.index.name != "food_id" and "food_id" in alts.columns)
         for pos, row in shown.reset_index().iterrows():
             new_id = str(row.get("food_id", row.get("index")))
             new_name = row.get("name", new_id)
@@ -201,11 +217,11 @@ def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
     day_locked = any(l.day == day and l.slot is None for l in plan.locks)
     head[1].button("Unlock day" if day_locked else "Lock day", key=f"lockday_{day}", disabled=mod is None,
                    on_click=actions.on_change, args=("unlock" if day_locked else "lock",), kwargs=dict(day=day),
-                   icon="🔓" if day_locked else "🔒", width="stretch")
+                   icon=":material/lock_open:" if day_locked else ":material/lock:", width="stretch")
     head[2].button("New day", key=f"regenday_{day}", disabled=mod is None or day_locked,
-                   on_click=actions.on_change, args=("regenerate",), kwargs=dict(day=day), icon="🔄",
+                   on_click=actions.on_change, args=("regenerate",), kwargs=dict(day=day), icon=":material/autorenew:",
                    width="stretch", help="A fresh alternative for the unlocked parts of this day.")
-    head[3].button("Undo", key="undo", disabled=not ss.undo_stack, on_click=actions.on_undo, icon="↩️",
+    head[3].button("Undo", key="undo", disabled=not ss.undo_stack, on_click=actions.on_undo, icon=":material/undo:",
                    width="stretch")
     dp = plan.day(day)
     for meal in dp.meals:
@@ -216,7 +232,7 @@ def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
             mg = sum(i.magnesium_mg or 0.0 for i in meal.items)
             kcal = sum(i.energy_kcal or 0.0 for i in meal.items)
             h = st.columns([4, 1.2, 1.2])
-            h[0].markdown(f"**{slot_label(slot)}** · {mg:.0f} mg Mg · {kcal:.0f} kcal" + (" 🔒" if meal_locked else ""))
+            h[0].markdown(f"**{slot_label(slot)}** · {mg:.0f} mg Mg · {kcal:.0f} kcal" + (" :material/lock:" if meal_locked else ""))
             h[1].button("Unlock meal" if meal_locked else "Lock meal", key=f"lockmeal_{day}_{slot}",
                         disabled=mod is None or day_locked, width="stretch",
                         on_click=actions.on_change, args=("unlock" if meal_locked else "lock",),
@@ -235,7 +251,7 @@ def _item_row(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, ite
     locked = plan.is_locked(day, slot, fid)
     item_locked = any(l.day == day and l.slot == slot and l.food_id == fid for l in plan.locks)
     c = st.columns([3.6, 1.1, 1.1, 1, 1, 1])
-    c[0].markdown(f"{html.escape(item.name)}{' 🔒' if locked else ''}  \n"
+    c[0].markdown(f"{html.escape(item.name)}{' :material/lock:' if locked else ''}  \n"
                   f"<span style='color:gray;font-size:0.85em'>{html.escape(f'{item.servings:g} × {item.serving_label}')}"
                   f" ({item.grams:.0f} g)</span>", unsafe_allow_html=True)
     c[1].markdown(f"**{fmt(item.magnesium_mg)}** mg Mg")
@@ -254,7 +270,7 @@ def _item_row(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, ite
         st.button("Set servings", key=f"setserv_{day}_{slot}_{fid}", disabled=locked,
                   on_click=actions.on_servings, args=(day, slot, fid, key))
         st.divider()
-        st.button("Never suggest this food", key=f"exclude_{fid}_{day}_{slot}", icon="🚫",
+        st.button("Never suggest this food", key=f"exclude_{fid}_{day}_{slot}", icon=":material/block:",
                   on_click=actions.on_change, args=("exclude",), kwargs=dict(food_id=fid))
 
 
@@ -262,10 +278,10 @@ def render_plan_files(plan: WeekPlan) -> None:
     export = capability("planner.export", "plan_to_markdown")
     c = st.columns(3)
     c[0].download_button("Plan (JSON)", plan_to_json(plan), file_name="magnesium_plan.json",
-                         mime="application/json", key="dl_plan_json", icon="⬇️", width="stretch")
+                         mime="application/json", key="dl_plan_json", icon=":material/download:", width="stretch")
     if export is not None:
         c[1].download_button("Plan (Markdown)", export.plan_to_markdown(plan), file_name="magnesium_plan.md",
-                             mime="text/markdown", key="dl_plan_md", icon="⬇️", width="stretch")
+                             mime="text/markdown", key="dl_plan_md", icon=":material/download:", width="stretch")
 
 
 def render(foods: pd.DataFrame) -> None:
@@ -276,7 +292,7 @@ def render(foods: pd.DataFrame) -> None:
         if st.session_state.get("problem") is None:
             st.info("Set your profile in the sidebar (the defaults work) and press **Generate plan**. "
                     "The planner picks real foods from USDA data so that every day meets your magnesium "
-                    "target within your energy range, diet and budget.", icon="👈")
+                    "target within your energy range, diet and budget.", icon=":material/arrow_back:")
         return
     render_summary(plan)
     render_supplement(plan)

@@ -48,7 +48,7 @@ def render() -> None:
     if store is None:
         if capability("planner.store", "Store") is None:
             st.info("Saving plans in the app is not available in this version yet; use plan files below.",
-                    icon="🚧")
+                    icon=":material/construction:")
     else:
         _render_store(store)
     st.divider()

@@ -9,9 +9,9 @@ from planner.model import WeekPlan
 from ui.common import capability
 
 AISLE_LABELS = {
-    "produce": "🥬 Produce", "bulk_and_nuts": "🥜 Bulk and nuts", "grains_and_bakery": "🌾 Grains and bakery",
-    "dairy_and_eggs": "🥚 Dairy and eggs", "meat_and_fish": "🐟 Meat and fish", "frozen": "❄️ Frozen",
-    "pantry": "🥫 Pantry", "drinks": "🥤 Drinks",
+    "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
+    "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen",
+    "pantry": "Pantry", "drinks": "Drinks",
 }
 
 
@@ -23,10 +23,10 @@ def _empty_pantry() -> pd.DataFrame:
 def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
     shopping = capability("planner.shopping", "shopping_list", "check_pantry_frame")
     if shopping is None:
-        st.info("The shopping list is not available in this version yet.", icon="🚧")
+        st.info("The shopping list is not available in this version yet.", icon=":material/construction:")
         return
     if plan is None:
-        st.info("Generate a plan first; its shopping list appears here.", icon="🛒")
+        st.info("Generate a plan first; its shopping list appears here.", icon=":material/shopping_cart:")
         return
     ss = st.session_state
     days = [d.day for d in plan.days]
@@ -89,11 +89,11 @@ def _downloads(sl) -> None:
         return
     c = st.columns(3)
     c[0].download_button("Shopping list (CSV)", export.shopping_to_csv(sl), file_name="shopping_list.csv",
-                         mime="text/csv", key="dl_shop_csv", icon="⬇️", width="stretch")
+                         mime="text/csv", key="dl_shop_csv", icon=":material/download:", width="stretch")
     c[1].download_button("Checklist (Markdown)", export.shopping_to_markdown(sl), file_name="shopping_list.md",
-                         mime="text/markdown", key="dl_shop_md", icon="⬇️", width="stretch")
+                         mime="text/markdown", key="dl_shop_md", icon=":material/download:", width="stretch")
     c[2].download_button("Printable page (HTML)", export.shopping_to_html(sl), file_name="shopping_list.html",
-                         mime="text/html", key="dl_shop_html", icon="⬇️", width="stretch")
+                         mime="text/html", key="dl_shop_html", icon=":material/download:", width="stretch")
 
 
 def _store():

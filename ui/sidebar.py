@@ -36,6 +36,16 @@ STATUS_LABELS = {"none": "neither", "pregnancy": "pregnant", "lactation": "breas
 ALLERGEN_LABELS = {"tree_nuts": "tree nuts"}
 
 
+def life_stage_text(group: str) -> str:
+    """'females_31_50' -> 'females 31–50'; 'pregnancy_19_30' -> 'pregnancy 19–30'."""
+    parts = group.split("_")
+    if len(parts) >= 3 and parts[-1].isdigit() and parts[-2].isdigit():
+        return f"{' '.join(parts[:-2])} {parts[-2]}–{parts[-1]}"
+    if len(parts) >= 3 and parts[-1] == "plus" and parts[-2].isdigit():
+        return f"{' '.join(parts[:-2])} {parts[-2]}+"
+    return group.replace("_", " ")
+
+
 def init_defaults() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
@@ -129,9 +139,9 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
         try:
             targets_mod.check_profile(profile)
             base = targets_mod.targets_for(profile)
-            group = f" ({base.life_stage_group})" if base.life_stage_group else ""
-            source = f" Source: {base.magnesium_source}." if base.magnesium_source else ""
-            rda_text = f"Default: your RDA{group}, {base.magnesium_mg:.0f} mg a day.{source}"
+            group = f" for {life_stage_text(base.life_stage_group)}" if base.life_stage_group else ""
+            rda_text = (f"Default: {base.magnesium_mg:.0f} mg a day, the RDA{group} (National Academies "
+                        "Dietary Reference Intakes).")
         except MagplanError as exc:
             problem = str(exc)
     sb.number_input("Magnesium target (mg per day)", min_value=50.0, max_value=1500.0, step=10.0,

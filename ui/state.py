@@ -129,7 +129,7 @@ def run_guarded(title: str, fn: Callable[[], Any]) -> Any:
         return None
     except Exception as exc:  # the app never shows a traceback; keep the details for a bug report
         ss.notice = Notice("error", f"{title}: an unexpected error happened ({type(exc).__name__}: {exc}). "
-                                    "Your plan was kept. Please report this with the details below.",
+                                    "Nothing was changed. Please report this with the details below.",
                            changes=["".join(traceback.format_exception_only(type(exc), exc)).strip()])
         traceback.print_exc()
         return None

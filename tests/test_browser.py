@@ -1,0 +1,151 @@
+"""End to end in a real browser: `streamlit run` on a free port, Debian's Chromium driven by Playwright.
+
+A person generates a plan, swaps a food, downloads the shopping list; the test checks the download and
+saves a screenshot to docs/screenshot.png (shown in the README) and tests/artifacts/.
+In CI (the CI environment variable set) this test must run: a missing Chromium is a failure, not a skip.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("MAGPLAN_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+STARTUP_S = 90
+PLAN_S = 120  # the app's solve time limit is 15 s; this only bounds a hung page
+
+
+def _need(condition: bool, why: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{why}. The browser test must run in CI: `make install-test` installs Debian's chromium "
+                    "(sudo apt-get install chromium) and the playwright Python package.")
+    pytest.skip(why)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The app served by `streamlit run` with its own MAGPLAN_HOME; killed at the end."""
+    home = tmp_path_factory.mktemp("browser_home")
+    port = _free_port()
+    env = {**os.environ, "MAGPLAN_HOME": str(home), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    env.pop("MAGPLAN_DB", None)
+    log = (home / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{(home / 'streamlit.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on {url} within {STARTUP_S} s:\n"
+                            f"{(home / 'streamlit.log').read_text()}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+        log.close()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(home / "streamlit.log", ARTIFACTS / "streamlit.log")
+
+
+def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
+    _need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        _need(False, "the playwright Python package is not installed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
+            page.set_default_timeout(60_000)
+            page.goto(app_url)
+            expect(page.get_by_role("heading", name="Magnesium meal planner")).to_be_visible()
+
+            # One click gives a plan.
+            page.locator(".st-key-generate button").click()
+            expect(page.get_by_text("Day total")).to_be_visible(timeout=PLAN_S * 1000)
+            expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text("New 7-day plan")
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.wait_for_timeout(1500)  # let the charts draw before the picture
+            page.screenshot(path=str(ARTIFACTS / "plan.png"))
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ARTIFACTS / "plan.png", SCREENSHOT)
+
+            # Swap a food the person dislikes: the first item of day 1.
+            swap = page.locator("[class*='st-key-swap_1_']").first
+            swap_key = next(c for c in (swap.get_attribute("class") or "").split() if c.startswith("st-key-swap_1_"))
+            swap.locator("button").click()
+            panel = page.locator(".st-key-swap_panel")
+            expect(panel).to_be_visible()
+            use = panel.locator("[class*='st-key-use_'] button").first
+            expect(use).to_be_visible()
+            use.click()
+            notice = page.locator("[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']").first
+            expect(notice).to_contain_text("Swap", timeout=PLAN_S * 1000)
+            text = notice.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "after_swap.png"))
+            assert text.startswith("Swapped"), f"the swap did not apply ({swap_key}): {text}"
+            assert page.locator("[data-testid='stException']").count() == 0
+
+            # The shopping list, downloaded as CSV.
+            page.get_by_role("tab", name="Shopping list").click()
+            button = page.locator(".st-key-dl_shop_csv button")
+            expect(button).to_be_visible()
+            expect(page.get_by_text("Estimated total: $")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "shopping.png"))
+            with page.expect_download() as info:
+                button.click()
+            download = info.value
+            target = tmp_path / download.suggested_filename
+            download.save_as(target)
+            csv = target.read_text(encoding="utf-8")
+            assert download.suggested_filename == "shopping_list.csv"
+            lines = csv.splitlines()
+            assert lines[0].startswith("aisle,product")
+            assert len(lines) >= 5, csv
+            assert any(line.startswith(("Produce,", "Bulk", "Grains", "Pantry")) for line in lines[1:]), csv
+            (ARTIFACTS / "shopping_list.csv").write_text(csv, encoding="utf-8")
+        finally:
+            browser.close()
