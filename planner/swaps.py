@@ -38,7 +38,7 @@ ROLE_LABELS: tuple[str, ...] = ("same category", "related category", "other")
 _EPS = 1e-6
 
 ALTERNATIVE_COLUMNS: tuple[str, ...] = (
-    "rank", "food_id", "name", "category", "role", "servings", "grams", "magnesium_per_serving_mg",
+    "rank", "food_id", "name", "category", "role", "servings", "serving_label", "grams", "magnesium_per_serving_mg",
     "magnesium_mg", "energy_kcal", "cost_usd", "day_magnesium_mg", "day_energy_kcal", "day_cost_usd",
     "delta_magnesium_mg", "delta_energy_kcal", "delta_cost_usd", "fits", "problems",
 )
@@ -443,7 +443,7 @@ def alternatives(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
             "_sort": (rank, bool(problems), round(loss, 6),
                       -(0.0 if math.isnan(mg_serving) else round(mg_serving, 6)), new_id),
             "food_id": new_id, "name": str(row["name"]), "category": str(row["category"]),
-            "role": ROLE_LABELS[rank], "servings": s, "grams": item.grams,
+            "role": ROLE_LABELS[rank], "servings": s, "serving_label": item.serving_label, "grams": item.grams,
             "magnesium_per_serving_mg": round(mg_serving, 4) if not math.isnan(mg_serving) else float("nan"),
             "magnesium_mg": item.magnesium_mg, "energy_kcal": item.energy_kcal, "cost_usd": item.cost_usd,
             "day_magnesium_mg": tot["magnesium_mg"], "day_energy_kcal": tot["energy_kcal"],
@@ -461,7 +461,7 @@ def alternatives(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
         rec["rank"] = i
     df = pd.DataFrame.from_records(records, columns=list(ALTERNATIVE_COLUMNS))
     float_cols = [c for c in ALTERNATIVE_COLUMNS if c not in ("rank", "food_id", "name", "category", "role",
-                                                               "fits", "problems")]
+                                                               "serving_label", "fits", "problems")]
     df[float_cols] = df[float_cols].astype("float64")
     df["rank"] = df["rank"].astype("int64")
     df["fits"] = df["fits"].astype(bool)
