@@ -332,3 +332,19 @@ def test_check_profile_messages_for_values_of_the_wrong_kind(values, message):
     with pytest.raises(ProfileError) as info:
         targets.check_profile(Profile(**values))
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("fdc_id", "1e400", "column 'fdc_id': food 'spinach_raw' has no usable fdc_id ('inf'); give the SR Legacy"),
+    ("portion_seq", "inf", "column 'portion_seq': 'inf' is not a number; write a plain number like 3"),
+    ("serving_g", "1e400", "column 'serving_g': 'inf' is not a number; write a plain number like 28"),
+    ("purchase_unit_g", "-inf", "column 'purchase_unit_g': '-inf' is not a number"),
+])
+def test_infinite_numbers_in_a_food_table_are_named(tmp_path, column, value, message):
+    rows = [list(r) for r in _curated_rows()[:2]]
+    rows[1][rows[0].index(column)] = value
+    path = tmp_path / "foods.csv"
+    path.write_bytes(_to_csv(rows))
+    with pytest.raises(FoodTableError) as info:
+        foods.load_foods(path)
+    assert message in str(info.value)
