@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_MD = ROOT / "bench" / "results.md"
 RESULTS_JSON = ROOT / "bench" / "results.json"
+README = ROOT / "bench" / "README.md"
 WORKER_TIMEOUT_S = 900
 QUICK_TIME_LIMIT_S = 5.0
 
@@ -459,6 +460,20 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def update_readme(md: str, path: Path = README) -> None:
+    """Put the latest results table into bench/README.md between its results markers."""
+    if not path.exists():
+        return
+    text = path.read_text()
+    start, end = "<!-- results:start -->", "<!-- results:end -->"
+    if start not in text or end not in text:
+        return
+    body = md.replace("# Benchmark results\n", "", 1).replace("\n## ", "\n### ")
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    path.write_text(head + start + "\n" + body.strip() + "\n" + end + tail)
+
+
 def _ratio(a: float | None, b: float | None, spec: str = ".2f") -> str:
     if a is None or b is None:
         return "-"
@@ -531,8 +546,8 @@ def main(argv: list[str] | None = None) -> int:
                 row["gap_ratio"] = _ratio(o.get("gap_worst"), b.get("gap_worst"))
         results.append(row)
         med = o.get("total_s", {}).get("median") if o else None
-        print(f"{sc.name:40s} ours {_fmt(med, '.3f'):>8s} s  {str(o.get('status', row.get('ours_error') or '-'))[:30]:30s}"
-              f" gap {_fmt_gap(o.get('gap_worst')):>7s}  check {o.get('n_violations_max', '-')}"
+        print(f"{sc.name:40s}" + (f" ours {_fmt(med, '.3f'):>8s} s  {str(o.get('status', row.get('ours_error') or '-'))[:30]:30s}"
+              f" gap {_fmt_gap(o.get('gap_worst')):>7s}  check {o.get('n_violations_max', '-')}" if o else "")
               + (f" | baseline {_fmt(b.get('total_s', {}).get('median'), '.2f')} s {b.get('status', '-')}"
                  f" gap {_fmt_gap(b.get('gap_worst'))}" if b else "")
               + f" | {row['verdict']}", flush=True)
@@ -558,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     if full or args.write:
         RESULTS_JSON.write_text(json.dumps(report, indent=1, default=str) + "\n")
         RESULTS_MD.write_text(md)
+        update_readme(md)
         print(f"wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")
     return 0
 

@@ -145,3 +145,14 @@ def test_harness_runs_a_tiny_scenario_end_to_end(capsys):
     out = capsys.readouterr().out
     assert "| plan_curated_1d_man_vegetarian_gf |" in out
     assert "Partial run" in out
+
+
+def test_update_readme_replaces_only_the_results_section(tmp_path):
+    from bench.run import update_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- results:start -->\nold\n<!-- results:end -->\nafter\n")
+    update_readme("# Benchmark results\n\nRun today.\n\n## The optimizer\n\n| a |\n", readme)
+    text = readme.read_text()
+    assert text.startswith("intro\n<!-- results:start -->\nRun today.") and "old" not in text
+    assert "### The optimizer" in text and text.endswith("<!-- results:end -->\nafter\n")
