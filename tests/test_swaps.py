@@ -322,8 +322,11 @@ def solved_week() -> tuple[pd.DataFrame, WeekPlan]:
     week = plan_week(table, Profile(age=45, sex="female"), rules=Rules(time_limit_s=WEEK_TIME_LIMIT_S))
     # later re-plans inherit the plan's rules: a shorter limit keeps each re-plan of the tests quick
     week = replace(week, rules=replace(week.rules, time_limit_s=REPLAN_TIME_LIMIT_S))
-    if "almonds" not in {it.food_id for it in swaps._meal(week.day(2), "snack").items}:
-        week = replan(week, table, days=[2], fix={(2, "snack"): {"almonds": 1.0}})
+    snack = {it.food_id for it in swaps._meal(week.day(2), "snack").items}
+    if "almonds" not in snack:
+        other_nuts = sorted(f for f in snack if table.at[f, "category"] == "nuts")  # one nut per snack
+        week = replan(week, table, days=[2], fix={(2, "snack"): {"almonds": 1.0}},
+                      forbid={(2, "snack"): other_nuts} if other_nuts else None)
     return table, week
 
 
