@@ -641,26 +641,33 @@ class Store:
     # -- backup ------------------------------------------------------------------------------------
     def _backup_dict(self) -> dict[str, Any]:
         with self._read("read everything for the backup") as conn:
-            plans = []
-            for plan_id, name, created_at in conn.execute("SELECT id, name, created_at FROM plans ORDER BY name"):
-                versions = []
-                for version, saved_at, text in conn.execute(
-                        "SELECT version, saved_at, plan_json FROM plan_versions WHERE plan_id = ? "
-                        "ORDER BY version", (plan_id,)).fetchall():
-                    entry: dict[str, Any] = {"version": version, "saved_at": saved_at}
-                    try:
-                        entry["plan"] = plan_to_dict(plan_from_json(text))
-                    except PlanFormatError:
-                        entry["plan_text"] = text  # kept as it is, so nothing is lost
-                    versions.append(entry)
-                plans.append({"name": name, "created_at": created_at, "versions": versions})
-            profiles = []
-            for name, updated_at, text in conn.execute(
-                    "SELECT name, updated_at, profile_json FROM profiles ORDER BY name").fetchall():
+            conn.execute("BEGIN")  # one snapshot: another session's save lands wholly before or after it
+            try:
+                return self._backup_snapshot(conn)
+            finally:
+                conn.execute("COMMIT")
+
+    def _backup_snapshot(self, conn: sqlite3.Connection) -> dict[str, Any]:
+        plans = []
+        for plan_id, name, created_at in conn.execute("SELECT id, name, created_at FROM plans ORDER BY name"):
+            versions = []
+            for version, saved_at, text in conn.execute(
+                    "SELECT version, saved_at, plan_json FROM plan_versions WHERE plan_id = ? "
+                    "ORDER BY version", (plan_id,)).fetchall():
+                entry: dict[str, Any] = {"version": version, "saved_at": saved_at}
                 try:
-                    profiles.append({"name": name, "updated_at": updated_at, "profile": json.loads(text)})
-                except (ValueError, RecursionError):
-                    profiles.append({"name": name, "updated_at": updated_at, "profile_text": text})
+                    entry["plan"] = plan_to_dict(plan_from_json(text))
+                except PlanFormatError:
+                    entry["plan_text"] = text  # kept as it is, so nothing is lost
+                versions.append(entry)
+            plans.append({"name": name, "created_at": created_at, "versions": versions})
+        profiles = []
+        for name, updated_at, text in conn.execute(
+                "SELECT name, updated_at, profile_json FROM profiles ORDER BY name").fetchall():
+            try:
+                profiles.append({"name": name, "updated_at": updated_at, "profile": json.loads(text)})
+            except (ValueError, RecursionError):
+                profiles.append({"name": name, "updated_at": updated_at, "profile_text": text})
         pantry = self.load_pantry()
         pantry_rows = [{k: (None if (v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v)
                         for k, v in rec.items()} for rec in pantry.astype(object).to_dict("records")]

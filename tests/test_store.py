@@ -521,3 +521,36 @@ def test_write_plan_then_save_from_file(store, tiny_foods, tmp_path):
     write_plan(make_plan(tiny_foods), tmp_path / "p.json")
     store.save_plan("from file", read_plan(tmp_path / "p.json"))
     assert store.load_plan("from file") == make_plan(tiny_foods)
+
+
+def test_forward_migrations_run_at_open_and_keep_the_data(tmp_path, tiny_foods, monkeypatch):
+    import planner.store as store_module
+
+    db = tmp_path / "old.db"
+    with Store(db) as s:
+        s.save_plan("w", make_plan(tiny_foods))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        (*store_module.MIGRATIONS, "ALTER TABLE plans ADD COLUMN note TEXT DEFAULT ''"))
+    with Store(db) as s:
+        assert s.schema_version() == SCHEMA_VERSION + 1
+        assert "note" in [r[1] for r in s.conn.execute("PRAGMA table_info(plans)")]
+        assert s.load_plan("w") == make_plan(tiny_foods)
+
+
+def test_a_failing_migration_changes_nothing(tmp_path, tiny_foods, monkeypatch):
+    import planner.store as store_module
+
+    db = tmp_path / "old.db"
+    with Store(db) as s:
+        s.save_plan("w", make_plan(tiny_foods))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS,
+                                                     "ALTER TABLE plans ADD COLUMN a TEXT; SELECT no_such_function()"))
+    with pytest.raises(StoreError, match="no such function"):
+        Store(db)
+    monkeypatch.undo()
+    with Store(db) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert "a" not in [r[1] for r in s.conn.execute("PRAGMA table_info(plans)")]
+        assert s.load_plan("w") == make_plan(tiny_foods)
