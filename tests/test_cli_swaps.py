@@ -239,3 +239,10 @@ def test_foods_csv_adds_user_foods_to_the_alternatives(plan_file, tmp_path, caps
     assert "my_seed_mix" in capsys.readouterr().out
     assert main([*argv, "--foods", str(csv), "--all-usda"]) == 2
     assert "use either --all-usda or --foods" in capsys.readouterr().err
+
+
+def test_unlock_without_a_lock_says_so_and_keeps_the_plan(plan_file, tmp_path, capsys):
+    out = tmp_path / "same.json"
+    assert main(["unlock", str(plan_file), "--day", "2", "--out", str(out)]) == 0
+    assert "nothing to unlock: day 2 had no lock" in capsys.readouterr().out
+    assert read_plan(out) == read_plan(plan_file)
