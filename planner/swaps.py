@@ -534,7 +534,7 @@ def _result(old: WeekPlan, new: WeekPlan) -> ChangeResult:
 def _check_unlocked(plan: WeekPlan, day: int, slot: str, food_id: str, verb: str) -> None:
     if plan.is_locked(day, slot, food_id):
         raise ChangeError(f"'{food_id}' in day {day} {slot} is locked; unlock it before you {verb} it "
-                          f"(magplan unlock --day {day} --slot {slot})")
+                          f"(magplan unlock PLAN.json --day {day} --slot {slot})")
 
 
 def swap(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_id: str,
