@@ -174,3 +174,20 @@ def test_missing_action_is_a_usage_error(capsys):
         main(["plans"])
     assert info.value.code == 2
     assert "ACTION" in capsys.readouterr().err
+
+
+def test_a_hand_edited_saved_plan_is_one_line_naming_plan_and_version(capsys, db, plan_file):
+    import sqlite3
+
+    run(capsys, "plans", "save", "w", str(plan_file), "--db", str(db))
+    run(capsys, "plans", "save", "w", str(plan_file), "--db", str(db))
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE plan_versions SET plan_json = '{\"version\": 1, \"days\": 3}' WHERE version = 2")
+    conn.commit()
+    conn.close()
+    code, _, err = run(capsys, "plans", "show", "w", "--db", str(db))
+    assert code == 2
+    assert err.startswith("magplan: error: saved plan 'w' version 2 cannot be read (plan.profile is missing")
+    assert err.count("\n") == 1
+    code, out, _ = run(capsys, "plans", "show", "w", "--version", "1", "--format", "json", "--db", str(db))
+    assert code == 0 and json.loads(out)["version"] == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -27,8 +28,9 @@ from planner.errors import PlanFormatError, ProfileError
 from planner.model import Profile, WeekPlan, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
 from planner.store import profile_from_dict
 
-from conftest import make_food_table
-from test_store import make_plan
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import make_food_table  # noqa: E402
+from test_store import make_plan  # noqa: E402
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                 derandomize=False)
