@@ -249,6 +249,13 @@ class Store:
                 raise StoreError(f"the plans database {self.path} was made by a newer magplan (schema {version}; "
                                  f"this one knows {SCHEMA_VERSION}); upgrade magplan or use a different --db PATH. "
                                  "The file was not changed.")
+            if version == 0:
+                tables = [r[0] for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 5")]
+                if tables:
+                    raise StoreError(f"{self.path} is an SQLite database of another program (tables: "
+                                     f"{', '.join(tables)}), not a magplan plans database; it was not changed. "
+                                     "Give a different --db PATH, e.g. --db ~/magplan/plans.db")
             if version > 0:
                 rows = conn.execute("PRAGMA quick_check").fetchall()
                 if [r[0] for r in rows] != ["ok"]:

@@ -260,3 +260,17 @@ def test_a_database_under_a_file_cannot_be_created(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(StoreError, match=r"cannot create the folder .*file for the plans database"):
         Store(tmp_path / "file" / "plans.db")
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
+    db = tmp_path / "photos.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE albums (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.execute("INSERT INTO albums (title) VALUES ('summer')")
+    conn.commit()
+    conn.close()
+    before = digest(db)
+    with pytest.raises(StoreError, match=r"is an SQLite database of another program \(tables: albums\), not a "
+                                         r"magplan plans database; it was not changed. Give a different --db PATH"):
+        Store(db)
+    assert digest(db) == before
