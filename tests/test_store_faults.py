@@ -274,3 +274,20 @@ def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
                                          r"magplan plans database; it was not changed. Give a different --db PATH"):
         Store(db)
     assert digest(db) == before
+
+
+def test_a_new_database_locked_while_it_is_being_set_up(tmp_path):
+    db = tmp_path / "new.db"
+    proc = _child(HOLD_A_WRITE_LOCK.replace(
+        "conn.execute(\"INSERT INTO settings (key, value_json) VALUES ('uncommitted', '1')\")",
+        "conn.execute('CREATE TABLE half_made (x)')"), str(db))
+    try:
+        _wait_for(proc, "holding the lock")
+        with pytest.raises(StoreError, match=r"is busy: another magplan or app session is saving to it "
+                                             r"\(waited 0.2 s to open\)"):
+            Store(db, timeout_s=0.2)
+    finally:
+        _kill(proc)
+    with Store(db) as s:  # the other process died mid-setup: its half-made table was rolled back
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.list_plans() == []
