@@ -412,8 +412,14 @@ class Store:
         check_name(name)
         if not isinstance(plan, WeekPlan):
             raise StoreError(f"save_plan needs a WeekPlan, not {type(plan).__name__}")
-        text = plan_to_json(plan)
-        plan_from_json(text)  # never store what cannot be read back
+        try:
+            text = plan_to_json(plan)
+        except (TypeError, ValueError, RecursionError) as exc:  # e.g. a numpy value that JSON cannot hold
+            raise PlanFormatError(f"plan {name!r} cannot be written as JSON ({exc}); nothing was saved") from None
+        try:
+            plan_from_json(text)  # never store what cannot be read back
+        except PlanFormatError as exc:
+            raise PlanFormatError(f"plan {name!r} would not read back ({exc}); nothing was saved") from None
         days, mg = _plan_meta(plan)
         with self._write(f"save plan {name!r}") as conn:
             return self._insert_version(conn, name, text, days, mg)

@@ -554,3 +554,15 @@ def test_a_failing_migration_changes_nothing(tmp_path, tiny_foods, monkeypatch):
         assert s.schema_version() == SCHEMA_VERSION
         assert "a" not in [r[1] for r in s.conn.execute("PRAGMA table_info(plans)")]
         assert s.load_plan("w") == make_plan(tiny_foods)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda p: replace(p, notes=(np.int64(3),)), r"plan 'w' cannot be written as JSON \(Object of type int64"),
+    (lambda p: replace(p, days=(replace(p.days[0], day=0),)), r"plan 'w' would not read back \(plan.days\[0\].day "
+                                                             r"is 0; days are numbered from 1"),
+])
+def test_a_plan_that_would_not_read_back_is_not_saved(store, tiny_foods, change, message):
+    store.save_plan("w", make_plan(tiny_foods))
+    with pytest.raises(PlanFormatError, match=message):
+        store.save_plan("w", change(make_plan(tiny_foods)))
+    assert [v.version for v in store.plan_history("w")] == [1]
