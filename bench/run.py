@@ -213,7 +213,14 @@ def worker(name: str, mode: str, repeats: int, out: Path, quick: bool, base_plan
     foods = load_table(sc.table)
     load_s = time.perf_counter() - t0
     rss_loaded = _rss_now_mb()
-    result: dict[str, Any] = {"load_s": load_s, "n_table_foods": len(foods), "rss_after_load_mb": rss_loaded,
+    try:
+        from bench.baseline import eligible_foods
+
+        n_eligible: int | None = len(eligible_foods(foods, sc.profile))
+    except Exception:  # the optimizer's eligibility rule is not importable
+        n_eligible = None
+    result: dict[str, Any] = {"load_s": load_s, "n_table_foods": len(foods), "n_eligible_foods": n_eligible,
+                              "rss_after_load_mb": rss_loaded,
                               "time_limit_s": rules.time_limit_s, "gap_rel": rules.gap_rel}
     try:
         if mode == "baseline":
@@ -329,6 +336,16 @@ def _fmt(x: Any, spec: str = ".2f") -> str:
     return format(x, spec)
 
 
+def _size(o: dict[str, Any]) -> str:
+    v, c = o.get("n_variables"), o.get("n_constraints")
+    return "-" if v is None or c is None else f"{v:,} / {c:,}"
+
+
+def _same(r: dict[str, Any]) -> str:
+    det = (r.get("ours_raw") or {}).get("deterministic")
+    return "-" if det is None else ("yes" if det else "NO")
+
+
 def _fmt_gap(g: Any) -> str:
     return "-" if g is None else f"{g:.2%}"
 
@@ -389,13 +406,14 @@ def render_markdown(report: dict[str, Any]) -> str:
         "(or the swap/regenerate/exclude call), table loading excluded (see `load_s` in results.json). "
         "Peak is the scenario process's maximum resident memory (Python, pandas, the model and HiGHS; "
         "CBC's child process separately). Gap = (objective - best bound) / objective as the solver proved it. "
-        "*check* is bench/check.py recomputing every day from the food table alone.",
+        "*check* is bench/check.py recomputing every day from the food table alone. "
+        "*same plan each run*: the plan JSON (without solver seconds) is identical across the runs.",
         "",
         "## The optimizer against the targets",
         "",
-        "| scenario | foods | runs | total s | build s | solve s | extract s | status | objective | bound | gap "
-        "| peak MB | check | target | verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| scenario | foods (table / eligible) | vars / rows | runs | total s | build s | solve s | extract s | status | objective | bound | gap "
+        "| peak MB | check | same plan each run | target | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["scenarios"]:
         if r["group"] != "main":
@@ -404,12 +422,12 @@ def render_markdown(report: dict[str, Any]) -> str:
         chk = "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
         err = ("; ".join(o.get("errors", [])) or r.get("ours_error") or "")[:120]
         lines.append(
-            f"| {r['name']} | {_fmt(o.get('n_foods'), 'd') if isinstance(o.get('n_foods'), int) else '-'} "
+            f"| {r['name']} | {r.get('foods', '-')} | {_size(o)} "
             f"| {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
             f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
             f"| {_fmt((o.get('extract_s') or {}).get('median'), '.3f')} | {o.get('status', err or '-')} "
             f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
-            f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {r['target']} | {r['verdict']} |")
+            f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {_same(r)} | {r['target']} | {r['verdict']} |")
     lines += [
         "",
         "## Against the textbook baseline (PuLP, idiomatic build, bundled CBC, same time limit and gap)",
@@ -419,9 +437,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         "same eligible foods. It has fewer rules than ours, so objectives are not comparable; times and gaps are. "
         "Ratio < 1: ours is faster / closer to proven optimal.",
         "",
-        "| scenario | baseline runs | build s | solve s | total s | status | objective | bound | gap | peak MB (py / CBC) "
+        "| scenario | vars / rows | baseline runs | build s | solve s | total s | status | objective | bound | gap | peak MB (py / CBC) "
         "| check | time ours/baseline | gap ours/baseline |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["scenarios"]:
         b = r.get("baseline")
@@ -429,7 +447,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             continue
         chk = "-" if not b.get("n_ok") else ("ok" if not b.get("n_violations_max") else f"{b['n_violations_max']} bad")
         lines.append(
-            f"| {r['name']} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_fmt((b.get('build_s') or {}).get('median'))} "
+            f"| {r['name']} | {_size(b)} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_fmt((b.get('build_s') or {}).get('median'))} "
             f"| {_fmt((b.get('solve_s') or {}).get('median'))} | {_spread(b.get('total_s', {}))} "
             f"| {b.get('status', '; '.join(b.get('errors', [])) or '-')} | {_fmt(b.get('objective'), '.3f')} "
             f"| {_fmt(b.get('best_bound'), '.3f')} | {_fmt_gap(b.get('gap_worst'))} "
@@ -526,8 +544,7 @@ def main(argv: list[str] | None = None) -> int:
             row["ours_error"] = raw.get("error")
             row["ours_peak_mb"] = raw.get("peak_rss_mb")
             row["ours_children_peak_mb"] = raw.get("peak_children_rss_mb")
-            if row["ours"].get("n_foods") is None:
-                row["ours"]["n_foods"] = raw.get("n_table_foods")
+            row["foods"] = f"{raw.get('n_table_foods', '-')} / {raw.get('n_eligible_foods', '-')}"
         if breps:
             raw_b = spawn(sc.name, "baseline", breps, args.quick)
             row["baseline_raw"] = raw_b
