@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 import pandas as pd
@@ -217,7 +217,9 @@ def check_plan(plan: WeekPlan, foods: pd.DataFrame) -> list[str]:
     """Violations of a WeekPlan against its own profile, targets and rules, plus totals it misreports."""
     rows = rows_from_plan(plan)
     days = [d.day for d in plan.days]
-    bad = check_rows(rows, foods, profile=plan.profile, targets=plan.targets, rules=plan.rules, days=days)
+    # Foods excluded after planning ("never suggest again") are as banned as the profile's own exclusions.
+    profile = replace(plan.profile, exclude_foods=tuple(plan.profile.exclude_foods) + tuple(plan.excluded))
+    bad = check_rows(rows, foods, profile=profile, targets=plan.targets, rules=plan.rules, days=days)
     if any("not in the table" in b for b in bad):
         return bad
     totals = day_totals(rows, foods)

@@ -156,3 +156,15 @@ def test_update_readme_replaces_only_the_results_section(tmp_path):
     text = readme.read_text()
     assert text.startswith("intro\n<!-- results:start -->\nRun today.") and "old" not in text
     assert "### The optimizer" in text and text.endswith("<!-- results:end -->\nafter\n")
+
+
+def test_check_plan_treats_plan_exclusions_as_banned(tiny_foods):
+    from dataclasses import replace
+
+    t = _targets(mg=100, kcal_min=100, kcal_max=2000)
+    rules = Rules(days=1, slots=("breakfast", "lunch"))
+    day = make_day(1, (Meal("breakfast", (make_item(tiny_foods, "seeds", 1.0),)),
+                       Meal("lunch", (make_item(tiny_foods, "rice", 1.0),))))
+    plan = WeekPlan(profile=Profile(), targets=t, rules=rules, days=(day,), solver=SolverInfo("HiGHS", "optimal"))
+    assert check_plan(plan, tiny_foods) == []
+    assert any("excluded" in b for b in check_plan(replace(plan, excluded=("rice",)), tiny_foods))
