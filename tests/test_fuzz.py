@@ -2,13 +2,15 @@
 
 The food-table loader on arbitrary CSV bytes and text, the plan JSON reader on arbitrary JSON and on
 mutations of a valid plan, and the profile (check_profile and the stored-profile reader). Every test is
-bounded (max_examples, deadline=None) so the file stays within ~20 s on a busy machine.
+bounded (max_examples, deadline=None) so the file stays within ~20 s on a busy machine
+(MAGPLAN_FUZZ_SCALE=N multiplies the number of examples for a deeper search).
 """
 from __future__ import annotations
 
 import copy
 import json
 import math
+import os
 import sys
 import tempfile
 from functools import lru_cache
@@ -32,9 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import make_food_table  # noqa: E402
 from test_store import make_plan  # noqa: E402
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow],
-                derandomize=False)
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# make test stays bounded; MAGPLAN_FUZZ_SCALE=20 runs 20x more examples for a deeper local search.
+SCALE = max(1, int(os.environ.get("MAGPLAN_FUZZ_SCALE", "1") or 1))
+FUZZ = settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- strategies -----------------------------------------------------------------------------------
 json_scalars = (st.none() | st.booleans() | st.integers() | st.integers(min_value=-2**70, max_value=2**70)
