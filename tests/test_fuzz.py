@@ -353,3 +353,28 @@ def test_infinite_numbers_in_a_food_table_are_named(tmp_path, column, value, mes
     with pytest.raises(FoodTableError) as info:
         foods.load_foods(path)
     assert message in str(info.value)
+
+
+# --- (4) the pantry CSV (planner.shopping) --------------------------------------------------------
+_PANTRY_CELLS = st.sampled_from(["almonds", "200", "g", "", "-1", "inf", "1e400", "nan", "1/2", "oz", "2 cups",
+                                 "\"a, b\"", "=cmd"]) | st.text(max_size=5)
+
+
+@FUZZ
+@given(st.lists(st.lists(_PANTRY_CELLS, max_size=4), max_size=4), st.booleans())
+def test_pantry_csv_reads_or_raises_the_projects_error(rows, header):
+    from planner.errors import MagplanError
+
+    shopping = pytest.importorskip("planner.shopping")
+    if not hasattr(shopping, "read_pantry_csv"):
+        pytest.skip("planner.shopping.read_pantry_csv is not there yet")
+    lines = (["food_or_product,amount,unit"] if header else []) + [",".join(r) for r in rows]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pantry.csv"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            table = shopping.read_pantry_csv(path)
+        except MagplanError as exc:
+            assert str(exc).strip()
+        else:
+            assert list(table.columns)[:3] == ["food_or_product", "amount", "unit"]
