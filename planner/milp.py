@@ -7,7 +7,8 @@ Formulation (documented in one place, used by plan_week, replan, explain and ``-
   (``y <= n <= ub*y``); ``u[d,f]`` binary "main food f is eaten on day d" (``y <= u``).
 * Per day: magnesium >= target (NaN magnesium counts 0), energy in range, protein >= floor, fiber >= AI,
   sodium <= CDRR, optional iron / vitamin D / B12 minimums, budget, evening magnesium share, caffeine after
-  lunch, each meal's share of the day's energy within ``MEAL_ENERGY_SHARE``, 1..max foods per meal.
+  lunch, each meal's share of the day's energy within ``MEAL_ENERGY_SHARE``, 1..max foods per meal, at most
+  one food per meal from each category in ``ONE_PER_MEAL_CATEGORIES`` (more only if the person fixed them).
   A NaN nutrient counts as 0 in every constraint (so a food with unmeasured sodium is not limited by the
   sodium cap); the plan's ``measured`` shares report how much of each total is measured. Foods with NaN
   energy are not eligible (a menu cannot be balanced around unknown energy).
@@ -16,7 +17,7 @@ Formulation (documented in one place, used by plan_week, replan, explain and ``-
 * Objective (USD-like units, minimised): cost of the food (price per serving; unknown prices use the median
   known price per 100 g of the table, else $1.00/100 g) + ``ITEM_PENALTY`` per item (simple meals)
   - ``FAVORITE_BONUS`` per favourite item + a tiny fixed-order tie-break; for a re-plan,
-  ``CHANGE_WEIGHT`` per serving step changed versus the previous plan comes first.
+  (plus ``SIDE_ITEM_PENALTY`` for foods outside the variety cap), ``CHANGE_WEIGHT`` per serving step changed versus the previous plan comes first.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ MEAL_ENERGY_SHARE: dict[str, tuple[float, float]] = {
     "breakfast": (0.15, 0.40), "lunch": (0.20, 0.45), "dinner": (0.20, 0.45), "snack": (0.03, 0.30),
 }
 ITEM_PENALTY = 0.05
+SIDE_ITEM_PENALTY = 0.20  # extra per item for foods outside the variety cap (oils, condiments, drinks)
 FAVORITE_BONUS = 0.30
 TIE_BREAK = 1e-4
 CHANGE_WEIGHT = 100.0
@@ -44,6 +46,12 @@ DEFAULT_PRICE_USD_PER_100G = 1.0
 CANDIDATES_ABOVE = 400  # tables with more eligible foods than this are reduced to the best candidates
 CANDIDATES_PER_RANKING = 25
 
+# At most one food of each of these categories in one meal (no rice + pasta + millet lunches).
+ONE_PER_MEAL_CATEGORIES: frozenset[str] = frozenset({
+    "whole_grains", "refined_grains", "breads", "breakfast_cereals", "legumes_soy", "fish_seafood",
+    "eggs_poultry_meat", "dairy_alternatives", "dark_chocolate", "snacks_sweets", "fats_oils", "drinks",
+    "nuts", "seeds",
+})
 CONSTRAINED = ("magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg", "caffeine_mg",
                "iron_mg", "vitamin_d_ug", "vitamin_b12_ug")
 
@@ -67,6 +75,7 @@ class FoodData:
     ub: np.ndarray  # max steps per meal
     main: np.ndarray
     favorite: np.ndarray
+    category: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def index(self) -> dict[str, int]:
@@ -142,7 +151,8 @@ def food_data(foods: pd.DataFrame, profile: Profile, rules: Rules, *, excluded: 
     ub = np.maximum(1, np.floor(sub["max_servings_per_meal"].to_numpy(float) / step + 1e-9)).astype(int)
     fav = np.isin(np.array(ids, dtype=object), list(profile.favorite_foods))
     return FoodData(ids=list(ids), per_step=per_step, price_step=price_step, price_known=price_known,
-                    slot_ok=slot_ok, ub=ub, main=sub["main_item"].to_numpy(bool), favorite=fav, notes=notes)
+                    slot_ok=slot_ok, ub=ub, main=sub["main_item"].to_numpy(bool), favorite=fav,
+                    category=[str(c) for c in sub["category"]], notes=notes)
 
 
 @dataclass
@@ -258,7 +268,8 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
                 y[(d, s, i)] = yv
                 if not maximize_magnesium:
                     obj.append((v, float(data.price_step[i]) + TIE_BREAK * (i + 1) / (nfood + 1)))
-                    obj.append((yv, ITEM_PENALTY - (FAVORITE_BONUS if data.favorite[i] else 0.0)))
+                    obj.append((yv, ITEM_PENALTY + (0.0 if data.main[i] else SIDE_ITEM_PENALTY)
+                                - (FAVORITE_BONUS if data.favorite[i] else 0.0)))
                 if ref:
                     r_units = ref.get(f, 0.0) / step
                     if r_units > 0:
@@ -273,6 +284,15 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
             add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintGE, 1.0, f"meal_min_foods_day_{d}_{s}")
             add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintLE, float(rules.max_foods_per_meal),
                 f"meal_max_foods_day_{d}_{s}")
+            by_cat: dict[str, list[pulp.LpVariable]] = {}
+            for i in range(nfood):
+                if (d, s, i) in y and data.category[i] in ONE_PER_MEAL_CATEGORIES:
+                    by_cat.setdefault(data.category[i], []).append(y[(d, s, i)])
+            for cat, cys in sorted(by_cat.items()):
+                if len(cys) > 1:
+                    fixed_here = sum(1 for f in fx if data.category[idx[f]] == cat)
+                    add(_expr([(v, 1.0) for v in cys]), pulp.LpConstraintLE, float(max(1, fixed_here)),
+                        f"one_{cat}_day_{d}_{s}")
         # daily nutrient constraints
         day_vars = [(s, i, n[(d, s, i)]) for s in slots for i in range(nfood) if (d, s, i) in n]
         per = data.per_step

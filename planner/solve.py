@@ -6,8 +6,11 @@ limit, so the real status, objective, dual bound and gap are read from HiGHS its
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pulp
 
@@ -16,6 +19,10 @@ from planner.model import Rules, SolverInfo
 
 RANDOM_SEED = 20240601
 THREADS = 1
+# Deterministic work limits (branch-and-bound nodes): the same inputs give the same plan on any machine
+# speed, as long as the time limit (a safety net) is not reached first.
+DAY_MAX_NODES = 3000
+WEEK_MAX_NODES = 400
 
 
 @dataclass(frozen=True)
@@ -27,13 +34,60 @@ class Outcome:
     info: SolverInfo
 
 
+@lru_cache(maxsize=1)
+def _silence_highs_banner() -> bool:
+    """HiGHS prints a banner on stdout when the first solver object is made; swallow it (stdout is data)."""
+    try:
+        import highspy
+    except ImportError:  # pragma: no cover
+        return False
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return True
+
+
+class _HiGHS(pulp.HiGHS):
+    """PuLP's HiGHS with an optional starting solution ({variable name: value}) handed to HiGHS."""
+
+    def __init__(self, *args, start: dict[str, float] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start = start
+
+    def callSolver(self, lp):  # noqa: N802 (PuLP's name)
+        if self.start:
+            import highspy
+
+            cols = [v.index for v in lp.variables() if v.name in self.start]
+            vals = [float(self.start[v.name]) for v in lp.variables() if v.name in self.start]
+            if cols:
+                sol = highspy.HighsSolution()
+                n = lp.solverModel.getNumCol()
+                full = [0.0] * n
+                for c, v in zip(cols, vals):
+                    full[c] = v
+                sol.col_value = full
+                sol.value_valid = True
+                lp.solverModel.setSolution(sol)
+        lp.solverModel.run()
+
+
 def make_solver(rules: Rules, *, time_limit_s: float | None = None, gap_rel: float | None = None,
-                msg: bool = False) -> pulp.LpSolver:
+                msg: bool = False, start: dict[str, float] | None = None, max_nodes: int | None = None
+                ) -> pulp.LpSolver:
     """A configured PuLP solver object for ``rules.solver`` ("highs" or "cbc")."""
     limit = float(rules.time_limit_s if time_limit_s is None else time_limit_s)
     gap = float(rules.gap_rel if gap_rel is None else gap_rel)
     if rules.solver == "highs":
-        return pulp.HiGHS(msg=msg, timeLimit=limit, gapRel=gap, threads=THREADS, random_seed=RANDOM_SEED,
+        _silence_highs_banner()
+        extra = {} if max_nodes is None else {"mip_max_nodes": int(max_nodes)}
+        return _HiGHS(start=start, msg=msg, **extra, timeLimit=limit, gapRel=gap, threads=THREADS, random_seed=RANDOM_SEED,
                           mip_feasibility_tolerance=1e-7, primal_feasibility_tolerance=1e-7)
     if rules.solver == "cbc":
         if not hasattr(pulp, "PULP_CBC_CMD"):
@@ -44,9 +98,14 @@ def make_solver(rules: Rules, *, time_limit_s: float | None = None, gap_rel: flo
 
 
 def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None,
-        gap_rel: float | None = None) -> Outcome:
-    """Solve ``prob``; return whether a solution exists and the SolverInfo (never reads values itself)."""
-    solver = make_solver(rules, time_limit_s=time_limit_s, gap_rel=gap_rel)
+        gap_rel: float | None = None, start: dict[str, float] | None = None,
+        max_nodes: int | None = None) -> Outcome:
+    """Solve ``prob``; return whether a solution exists and the SolverInfo (never reads values itself).
+
+    ``start``: a known solution {variable name: value} given to HiGHS as its first incumbent.
+    ``max_nodes``: a branch-and-bound node limit (deterministic, unlike the time limit, which is the safety net).
+    """
+    solver = make_solver(rules, time_limit_s=time_limit_s, gap_rel=gap_rel, start=start, max_nodes=max_nodes)
     t0 = time.perf_counter()
     try:
         prob.solve(solver)

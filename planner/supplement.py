@@ -6,12 +6,7 @@ table) and is rounded up to a whole 25 mg. Food magnesium is never capped by the
 from __future__ import annotations
 
 import math
-from typing import Sequence
-
-from planner import milp
-from planner.errors import PlanError
-from planner.model import Profile, Rules, SolverInfo, Supplement, Targets
-from planner.solve import run
+from planner.model import Supplement, Targets
 
 DOSE_STEP_MG = 25.0
 FORM = "magnesium glycinate"
@@ -33,19 +28,4 @@ def supplement_for(shortfall_mg: float, targets: Targets) -> Supplement:
     return Supplement(shortfall_mg=round(float(shortfall_mg), 1), form=FORM, dose_mg=float(dose), note=note)
 
 
-def plan_with_supplement(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile,
-                         days: Sequence[int], max_day_mg: float) -> tuple[milp.MenuModel, SolverInfo, Supplement]:
-    """Plan every day to at least the most magnesium food allows (slightly lowered until the week solves)."""
-    level = math.floor(max_day_mg)
-    for factor in (1.0, 0.97, 0.93, 0.85, 0.7, 0.5):
-        mg_min = math.floor(level * factor)
-        mm = milp.build_menu_model(data, targets, rules, days=days, budget_usd_per_day=profile.budget_usd_per_day,
-                                   magnesium_min=float(mg_min), name="magplan_supplement")
-        out = run(mm.prob, rules)
-        if out.feasible:
-            return mm, out.info, supplement_for(float(targets.magnesium_mg) - mg_min, targets)
-    raise PlanError(f"even with a supplement, no {len(days)}-day plan meets the other limits; "
-                    "allow a food on more days or add foods")
-
-
-__all__ = ["supplement_for", "plan_with_supplement"]
+__all__ = ["supplement_for"]

@@ -24,11 +24,11 @@ def _per_item(foods: pd.DataFrame, food_id: str, servings: float, column: str) -
     return float(value) * float(servings) * float(foods.at[food_id, "serving_g"]) / 100.0
 
 
-def meal_energy_share_bounds(slot: str) -> tuple[float, float]:
+def meal_energy_share_bounds(slot: str, slots: Any) -> tuple[float, float]:
     """The planner's documented share of the day's energy allowed per meal slot."""
     from planner.milp import meal_share_bounds
 
-    return meal_share_bounds(slot)
+    return meal_share_bounds(slot, slots)
 
 
 def check_plan(plan: Any, foods: pd.DataFrame, profile: Any = None, *, check_shares: bool = True) -> list[str]:
@@ -62,6 +62,13 @@ def check_plan(plan: Any, foods: pd.DataFrame, profile: Any = None, *, check_sha
             if not 1 <= len(ids) <= r.max_foods_per_meal:
                 out.append(f"{where}: {len(ids)} foods (allowed 1..{r.max_foods_per_meal})")
             meal_sets[(d.day, m.slot)] = frozenset(ids)
+            if check_shares:
+                from planner.milp import ONE_PER_MEAL_CATEGORIES
+
+                cats = [str(foods.at[f, "category"]) for f in ids if f in foods.index]
+                for c in sorted(set(cats)):
+                    if c in ONE_PER_MEAL_CATEGORIES and cats.count(c) > 1:
+                        out.append(f"{where}: {cats.count(c)} foods of category {c} (max 1 per meal)")
             for item in m.items:
                 f = item.food_id
                 if f not in foods.index:
@@ -132,7 +139,7 @@ def check_plan(plan: Any, foods: pd.DataFrame, profile: Any = None, *, check_sha
                 out.append(f"{w}: caffeine after lunch {caf:.0f} mg above {r.caffeine_after_lunch_max_mg}")
         if check_shares and g("energy_kcal") > 0:
             for slot, kcal in by_slot_kcal.items():
-                lo, hi = meal_energy_share_bounds(slot)
+                lo, hi = meal_energy_share_bounds(slot, tuple(r.slots))
                 share = kcal / g("energy_kcal")
                 if share < lo - 1e-6 or share > hi + 1e-6:
                     out.append(f"{w} {slot}: {share:.0%} of the day's energy (allowed {lo:.0%}..{hi:.0%})")
