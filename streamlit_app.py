@@ -29,8 +29,10 @@ def main() -> None:
                "within your energy range, diet, allergies and budget.")
     about.render()
 
-    tab_plan, tab_shop, tab_foods, tab_saved = st.tabs([":material/calendar_month: Plan", ":material/shopping_cart: Shopping list",
-                                                        ":material/nutrition: Foods", ":material/bookmark: Saved plans"])
+    # Stateful tabs (key) so that Generate can bring the Plan tab forward; every tab is still drawn.
+    tab_plan, tab_shop, tab_foods, tab_saved = st.tabs(
+        [actions.PLAN_TAB, ":material/shopping_cart: Shopping list", ":material/nutrition: Foods",
+         ":material/bookmark: Saved plans"], key="main_tab", on_change="rerun")
     with tab_plan:
         if profile_problem and (st.session_state.get("pending") or (None,))[0] == "generate":
             state.take_pending()

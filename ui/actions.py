@@ -114,8 +114,12 @@ def _change(mod: Any, plan: WeekPlan, foods: pd.DataFrame, name: str, kw: dict[s
 
 
 # --- callbacks (they only record the request) ------------------------------------------------------
+PLAN_TAB = ":material/calendar_month: Plan"
+
+
 def on_generate() -> None:
     state.request("generate")
+    st.session_state.main_tab = PLAN_TAB  # the result shows on the Plan tab
 
 
 def on_change(name: str, **kw: Any) -> None:
@@ -135,7 +139,7 @@ def on_apply_suggestion(index: int, foods: pd.DataFrame) -> None:
     s = problem.suggestions[index]
     sidebar.apply_changes_to_widgets(foods, dict(getattr(s, "profile_changes", {}) or {}),
                                      dict(getattr(s, "rules_changes", {}) or {}))
-    state.request("generate")
+    on_generate()
 
 
 def on_undo() -> None:

@@ -18,16 +18,15 @@ def magnesium_per_day(plan: WeekPlan) -> alt.LayerChart:
     df["Meets target"] = df["Magnesium (mg)"] >= target - 0.5
     bars = alt.Chart(df).mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
         x=alt.X("Day:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("Magnesium (mg):Q"),
+        y=alt.Y("Magnesium (mg):Q", title="Magnesium (mg)"),
         color=alt.Color("Meets target:N", scale=alt.Scale(domain=[True, False], range=["#2e8b57", "#d9822b"]),
                         legend=None),
         tooltip=["Day", "Magnesium (mg)"],
     )
     rule = alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(color="#c0392b", strokeDash=[6, 4],
                                                                   size=2).encode(y="target:Q")
-    label = alt.Chart(pd.DataFrame({"target": [target], "text": [f"target {target:.0f} mg"]})).mark_text(
-        align="left", dx=4, dy=-7, color="#c0392b").encode(y="target:Q", x=alt.value(0), text="text:N")
-    return (bars + rule + label).properties(height=260, title="Magnesium per day")
+    return (bars + rule).properties(
+        height=260, title=alt.Title("Magnesium per day", subtitle=f"dashed line: your target, {target:.0f} mg"))
 
 
 def magnesium_by_meal(plan: WeekPlan) -> alt.Chart:
@@ -57,9 +56,9 @@ def top_sources(plan: WeekPlan, n: int = 10) -> alt.Chart:
     top = top.rename(columns={"name": "Food"})
     return alt.Chart(top).mark_bar(color="#2e8b57").encode(
         x=alt.X("Magnesium over the plan (mg):Q"),
-        y=alt.Y("Food:N", sort="-x", title=None),
+        y=alt.Y("Food:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         tooltip=["Food", "Magnesium over the plan (mg)"],
-    ).properties(height=max(160, 26 * len(top)), title="Top magnesium sources of the plan")
+    ).properties(height=max(160, 24 * len(top)), title="Top magnesium sources of the plan")
 
 
 CO_NUTRIENTS = [
@@ -80,7 +79,6 @@ def co_nutrient_table(plan: WeekPlan) -> pd.DataFrame:
     n = max(1, len(plan.days))
     for key, label, unit, attr, kind in CO_NUTRIENTS:
         avg = sum(d.totals.get(key, 0.0) for d in plan.days) / n
-        low = min((d.totals.get(key, 0.0) for d in plan.days), default=0.0)
         measured = min((d.measured.get(key, 1.0) for d in plan.days), default=1.0)
         ref = getattr(plan.targets, attr, None)
         if ref:
@@ -89,7 +87,7 @@ def co_nutrient_table(plan: WeekPlan) -> pd.DataFrame:
         else:
             ok, share = None, "–"
         rows.append({
-            "Nutrient": label, "Daily average": f"{fmt(avg, 1)} {unit}", "Lowest day": f"{fmt(low, 1)} {unit}",
+            "Nutrient": label, "Daily average": f"{fmt(avg, 1)} {unit}",
             "Reference": f"{kind} {fmt(ref, 1)} {unit}" if ref else "–", "Of reference": share,
             "Status": "✓" if ok else ("–" if ok is None else ("over" if kind == "at most" else "below")),
             "Measured": f"{100 * measured:.0f}%",
@@ -101,7 +99,7 @@ def render(plan: WeekPlan) -> None:
     c1, c2 = st.columns(2)
     c1.altair_chart(magnesium_per_day(plan), width="stretch")
     c2.altair_chart(magnesium_by_meal(plan), width="stretch")
-    c3, c4 = st.columns([1, 1])
+    c3, c4 = st.columns([1, 1.15])
     c3.altair_chart(top_sources(plan), width="stretch")
     with c4:
         st.markdown("**Co-nutrients** (daily average)")

@@ -47,8 +47,11 @@ def life_stage_text(group: str) -> str:
 
 
 def init_defaults() -> None:
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, value)
+    """Apply widget moves queued by an action (only possible before the widgets are drawn).
+
+    Widgets get their defaults through ``value=`` (never only through st.session_state): the browser
+    then starts from the same default as the server, even when a click arrives during the first run.
+    """
     for key, value in (st.session_state.pop("widget_updates", None) or {}).items():
         st.session_state[key] = value
 
@@ -92,37 +95,38 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     sb = st.sidebar
     sb.header("Your profile")
     c1, c2 = sb.columns(2)
-    c1.number_input("Age (years)", min_value=1, max_value=120, step=1, key="p_age")
-    c2.selectbox("Sex", ["female", "male"], key="p_sex")
+    c1.number_input("Age (years)", min_value=1, max_value=120, step=1, value=DEFAULTS["p_age"], key="p_age")
+    c2.selectbox("Sex", ["female", "male"], index=0, key="p_sex")
+    status = "none"
     if ss.p_sex == "female" and 14 <= int(ss.p_age) <= 50:
-        sb.radio("Pregnant or breastfeeding?", list(STATUS_LABELS), format_func=STATUS_LABELS.get,
-                 key="p_status", horizontal=True)
-    else:
-        ss.p_status = "none"
+        status = sb.radio("Pregnant or breastfeeding?", list(STATUS_LABELS), format_func=STATUS_LABELS.get,
+                          index=0, key="p_status", horizontal=True)
     with sb.expander("Body and activity (optional)"):
         st.caption("Used for your energy range; without them a typical range for your age and sex is used.")
-        st.number_input("Weight (kg)", min_value=20.0, max_value=300.0, step=1.0, key="p_weight",
+        st.number_input("Weight (kg)", min_value=20.0, max_value=300.0, step=1.0, value=None, key="p_weight",
                         placeholder="not given")
-        st.number_input("Height (cm)", min_value=100.0, max_value=250.0, step=1.0, key="p_height",
+        st.number_input("Height (cm)", min_value=100.0, max_value=250.0, step=1.0, value=None, key="p_height",
                         placeholder="not given")
-        st.selectbox("Activity", [None, *ACTIVITIES], format_func=ACTIVITY_LABELS.get, key="p_activity")
+        st.selectbox("Activity", [None, *ACTIVITIES], format_func=ACTIVITY_LABELS.get, index=0,
+                     key="p_activity")
 
     sb.subheader("Food")
-    sb.selectbox("Diet", list(DIETS), key="p_diet", format_func=str.capitalize)
-    sb.multiselect("Allergens to avoid", list(ALLERGENS), key="p_avoid",
+    sb.selectbox("Diet", list(DIETS), index=0, key="p_diet", format_func=str.capitalize)
+    sb.multiselect("Allergens to avoid", list(ALLERGENS), default=[], key="p_avoid",
                    format_func=lambda a: ALLERGEN_LABELS.get(a, a))
     ids = sorted(foods_table.index, key=lambda i: str(foods_table.at[i, "name"]).lower())
     for key in ("p_exclude", "p_favorites"):  # a food that disappeared from the table is dropped quietly
-        ss[key] = [i for i in ss[key] if i in foods_table.index]
+        if key in ss and any(i not in foods_table.index for i in ss[key]):
+            ss[key] = [i for i in ss[key] if i in foods_table.index]
     name = _food_name(foods_table)
-    sb.multiselect("Foods to avoid", ids, key="p_exclude", format_func=name, placeholder="none")
-    sb.multiselect("Favourite foods", ids, key="p_favorites", format_func=name, placeholder="none",
+    sb.multiselect("Foods to avoid", ids, default=[], key="p_exclude", format_func=name, placeholder="none")
+    sb.multiselect("Favourite foods", ids, default=[], key="p_favorites", format_func=name, placeholder="none",
                    help="Preferred when they fit; never forced.")
-    sb.number_input("Budget per day (USD)", min_value=0.5, max_value=100.0, step=0.5, key="p_budget",
+    sb.number_input("Budget per day (USD)", min_value=0.5, max_value=100.0, step=0.5, value=None, key="p_budget",
                     placeholder="no limit", format="%.2f")
 
     profile = Profile(
-        age=int(ss.p_age), sex=ss.p_sex, status=ss.p_status,
+        age=int(ss.p_age), sex=ss.p_sex, status=status,
         weight_kg=ss.p_weight, height_cm=ss.p_height, activity=ss.p_activity, diet=ss.p_diet,
         avoid_allergens=tuple(ss.p_avoid), exclude_foods=tuple(ss.p_exclude),
         favorite_foods=tuple(ss.p_favorites), budget_usd_per_day=ss.p_budget,
@@ -145,7 +149,7 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
         except MagplanError as exc:
             problem = str(exc)
     sb.number_input("Magnesium target (mg per day)", min_value=50.0, max_value=1500.0, step=10.0,
-                    key="p_target_mg", placeholder="your RDA", format="%.0f")
+                    value=None, key="p_target_mg", placeholder="your RDA", format="%.0f")
     if rda_text:
         sb.caption(rda_text + " Food magnesium has no upper limit; the 350 mg limit is for supplements.")
     if ss.p_target_mg is not None:
@@ -153,20 +157,20 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     if overrides:
         profile = Profile(**{**vars(profile), "overrides": overrides})
 
-    sb.slider("Evening share of magnesium (at least, %)", 0, 70, step=5, key="p_evening",
+    sb.slider("Evening share of magnesium (at least, %)", 0, 70, value=0, step=5, key="p_evening",
               help="Part of the day's magnesium at dinner and the evening snack; some people with RLS "
                    "prefer it later in the day. 0 means no minimum.")
     sb.number_input("Caffeine after lunch (at most, mg)", min_value=0.0, max_value=500.0, step=10.0,
-                    key="p_caffeine", placeholder="no limit", format="%.0f",
+                    value=None, key="p_caffeine", placeholder="no limit", format="%.0f",
                     help="Dark chocolate, coffee and tea carry caffeine; caffeine can worsen RLS at night.")
     with sb.expander("Co-nutrients and supplements"):
-        st.checkbox("Meet the iron RDA from food", key="p_req_iron")
-        st.checkbox("Meet the vitamin D RDA from food", key="p_req_vitd")
-        st.checkbox("Meet the vitamin B12 RDA from food", key="p_req_b12")
-        st.checkbox("Suggest a supplement when food falls short", key="p_supplement")
+        st.checkbox("Meet the iron RDA from food", value=False, key="p_req_iron")
+        st.checkbox("Meet the vitamin D RDA from food", value=False, key="p_req_vitd")
+        st.checkbox("Meet the vitamin B12 RDA from food", value=False, key="p_req_b12")
+        st.checkbox("Suggest a supplement when food falls short", value=False, key="p_supplement")
 
     sb.subheader("Plan")
-    sb.slider("Number of days", 1, 7, key="p_days")
+    sb.slider("Number of days", 1, 7, value=DEFAULTS["p_days"], key="p_days")
     rules = Rules(
         days=int(ss.p_days), evening_share_min=(ss.p_evening / 100.0) or None,
         caffeine_after_lunch_max_mg=ss.p_caffeine, allow_supplement=bool(ss.p_supplement),
