@@ -29,7 +29,8 @@ from planner.errors import PlanFormatError, StoreError
 from planner.model import (Meal, Profile, WeekPlan, _dc_from, atomic_write_text, plan_from_dict,
                            plan_from_json, plan_to_dict, plan_to_json)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+DELETED_KEPT = 20
 HISTORY_VERSIONS = 20
 BUSY_TIMEOUT_S = 5.0
 MAX_NAME_CHARS = 80
@@ -72,6 +73,15 @@ MIGRATIONS: tuple[str, ...] = (
         value_json TEXT NOT NULL
     );
     """,
+    # 2: a deleted plan (with its history) is kept here so a mistaken delete can be undone.
+    """
+    CREATE TABLE deleted_plans (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        deleted_at TEXT NOT NULL,
+        versions_json TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -95,6 +105,15 @@ class PlanVersion:
     saved_at: str
     days: int | None
     magnesium_target_mg: float | None
+
+
+@dataclass(frozen=True)
+class DeletedPlan:
+    """A deleted plan that can still be brought back."""
+
+    name: str
+    deleted_at: str
+    versions: int
 
 
 @dataclass(frozen=True)
@@ -489,14 +508,67 @@ class Store:
             conn.execute("UPDATE plans SET name = ?, updated_at = ? WHERE id = ?", (new, _now(), plan_id))
 
     def delete_plan(self, name: str) -> int:
-        """Delete a plan and its history; returns how many versions were deleted."""
+        """Delete a plan and its history; returns how many versions were deleted.
+
+        The plan is kept among the last deleted plans (``deleted_plans``) so ``undelete_plan`` can bring it back."""
         check_name(name)
         with self._write(f"delete plan {name!r}") as conn:
             plan_id = self._plan_id(conn, name)
-            count = conn.execute("SELECT COUNT(*) FROM plan_versions WHERE plan_id = ?", (plan_id,)).fetchone()[0]
+            rows = conn.execute("SELECT version, saved_at, plan_json FROM plan_versions WHERE plan_id = ? "
+                                "ORDER BY version", (plan_id,)).fetchall()
+            versions = [{"version": v, "saved_at": at, "plan_json": text} for v, at, text in rows]
+            conn.execute("INSERT INTO deleted_plans (name, deleted_at, versions_json) VALUES (?, ?, ?)",
+                         (name, _now(), json.dumps(versions, ensure_ascii=False)))
+            conn.execute("DELETE FROM deleted_plans WHERE id NOT IN "
+                         "(SELECT id FROM deleted_plans ORDER BY id DESC LIMIT ?)", (DELETED_KEPT,))
             conn.execute("DELETE FROM plan_versions WHERE plan_id = ?", (plan_id,))
             conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
-        return int(count)
+        return len(rows)
+
+    def deleted_plans(self) -> list[DeletedPlan]:
+        """The last deleted plans (newest first) that ``undelete_plan`` can bring back."""
+        with self._read("list deleted plans") as conn:
+            rows = conn.execute("SELECT name, deleted_at, versions_json FROM deleted_plans "
+                                "ORDER BY id DESC").fetchall()
+        out = []
+        for name, deleted_at, text in rows:
+            try:
+                count = len(json.loads(text))
+            except (ValueError, TypeError, RecursionError):
+                count = 0
+            out.append(DeletedPlan(name=name, deleted_at=deleted_at, versions=count))
+        return out
+
+    def undelete_plan(self, name: str, *, new_name: str | None = None) -> str:
+        """Bring back the most recently deleted plan called ``name`` (under ``new_name`` if given); returns its name."""
+        check_name(name)
+        target = check_name(new_name) if new_name is not None else name
+        with self._write(f"undelete plan {name!r}") as conn:
+            row = conn.execute("SELECT id, versions_json FROM deleted_plans WHERE name = ? ORDER BY id DESC LIMIT 1",
+                               (name,)).fetchone()
+            if row is None:
+                names = [r[0] for r in conn.execute("SELECT DISTINCT name FROM deleted_plans ORDER BY name")]
+                raise StoreError(f"no deleted plan named {name!r}; deleted plans that can be brought back: "
+                                 f"{', '.join(repr(n) for n in names) or 'none'}")
+            if conn.execute("SELECT 1 FROM plans WHERE name = ?", (target,)).fetchone():
+                raise StoreError(f"a plan named {target!r} already exists; bring the deleted one back under another "
+                                 f"name, e.g. magplan plans undelete {name!r} --as {target + ' (restored)'!r}")
+            try:
+                versions = json.loads(row[1])
+                entries = [(str(v["saved_at"]), str(v["plan_json"])) for v in versions]
+            except (ValueError, TypeError, KeyError, RecursionError) as exc:
+                raise StoreError(f"the deleted plan {name!r} cannot be brought back (its saved copy is damaged: "
+                                 f"{exc})") from None
+            if not entries:
+                raise StoreError(f"the deleted plan {name!r} has no versions to bring back")
+            for saved_at, text in entries:
+                try:
+                    meta = _plan_meta(plan_from_json(text))
+                except PlanFormatError:
+                    meta = (None, None)
+                self._insert_version(conn, target, text, *meta, saved_at=saved_at)
+            conn.execute("DELETE FROM deleted_plans WHERE id = ?", (row[0],))
+        return target
 
     # -- profiles ----------------------------------------------------------------------------------
     def save_profile(self, name: str, profile: Profile) -> None:
@@ -946,6 +1018,6 @@ def drop_missing_foods(plan: WeekPlan, foods: pd.DataFrame) -> WeekPlan:
 
 
 __all__ = [
-    "HISTORY_VERSIONS", "ImportReport", "PANTRY_COLUMNS", "PlanInfo", "PlanVersion", "SCHEMA_VERSION", "Store",
+    "DeletedPlan", "HISTORY_VERSIONS", "ImportReport", "PANTRY_COLUMNS", "PlanInfo", "PlanVersion", "SCHEMA_VERSION", "Store",
     "check_name", "drop_missing_foods", "missing_foods", "profile_from_dict", "profile_to_dict",
 ]

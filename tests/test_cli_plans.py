@@ -80,7 +80,8 @@ def test_rename_delete_export_import(capsys, db, plan_file, tmp_path, tiny_foods
     assert out == f"Imported {out_file} as version 2 of the existing plan 'b' (version 1 kept in the history).\n"
     code, out, _ = run(capsys, "plans", "import", str(out_file), "--name", "c", "--db", str(db))
     assert out == f"Imported {out_file} as plan 'c'.\n"
-    assert run(capsys, "plans", "delete", "b", "--db", str(db))[1] == "Deleted plan 'b' (2 versions).\n"
+    assert run(capsys, "plans", "delete", "b", "--db", str(db))[1] == \
+        "Deleted plan 'b' (2 versions); bring it back with: magplan plans undelete 'b'\n"
     with Store(db) as s:
         assert [i.name for i in s.list_plans()] == ["c"]
 
@@ -191,3 +192,19 @@ def test_a_hand_edited_saved_plan_is_one_line_naming_plan_and_version(capsys, db
     assert err.count("\n") == 1
     code, out, _ = run(capsys, "plans", "show", "w", "--version", "1", "--format", "json", "--db", str(db))
     assert code == 0 and json.loads(out)["version"] == 1
+
+
+def test_deleted_and_undelete(capsys, db, plan_file, tiny_foods):
+    assert run(capsys, "plans", "deleted", "--db", str(db))[1] == "No deleted plans to bring back.\n"
+    run(capsys, "plans", "save", "a", str(plan_file), "--db", str(db))
+    run(capsys, "plans", "delete", "a", "--db", str(db))
+    code, out, _ = run(capsys, "plans", "deleted", "--db", str(db))
+    assert code == 0 and out.splitlines()[1].split()[:2] == ["a", "1"]
+    run(capsys, "plans", "save", "a", str(plan_file), "--db", str(db))
+    code, _, err = run(capsys, "plans", "undelete", "a", "--db", str(db))
+    assert code == 2 and "a plan named 'a' already exists" in err
+    code, out, _ = run(capsys, "plans", "undelete", "a", "--as", "a old", "--db", str(db))
+    assert code == 0 and out == "Brought back plan 'a' as 'a old'.\n"
+    with Store(db) as s:
+        assert [i.name for i in s.list_plans()] == ["a", "a old"]
+        assert s.load_plan("a old") == make_plan(tiny_foods)

@@ -566,3 +566,64 @@ def test_a_plan_that_would_not_read_back_is_not_saved(store, tiny_foods, change,
     with pytest.raises(PlanFormatError, match=message):
         store.save_plan("w", change(make_plan(tiny_foods)))
     assert [v.version for v in store.plan_history("w")] == [1]
+
+
+# --- undo a delete --------------------------------------------------------------------------------
+def test_a_deleted_plan_can_be_brought_back_with_its_history(store, tiny_foods):
+    store.save_plan("week", make_plan(tiny_foods, seeds=1.0))
+    store.save_plan("week", make_plan(tiny_foods, seeds=2.0))
+    store.delete_plan("week")
+    [gone] = store.deleted_plans()
+    assert (gone.name, gone.versions) == ("week", 2)
+    assert store.undelete_plan("week") == "week"
+    assert store.load_plan("week") == make_plan(tiny_foods, seeds=2.0)
+    assert store.load_plan("week", version=1) == make_plan(tiny_foods, seeds=1.0)
+    assert store.deleted_plans() == []
+
+
+def test_undelete_never_overwrites_a_plan_of_the_same_name(store, tiny_foods):
+    store.save_plan("week", make_plan(tiny_foods, seeds=1.0))
+    store.delete_plan("week")
+    store.save_plan("week", make_plan(tiny_foods, seeds=3.0))
+    with pytest.raises(StoreError, match=r"a plan named 'week' already exists; bring the deleted one back under "
+                                         r"another name, e.g. magplan plans undelete 'week' --as 'week \(restored\)'"):
+        store.undelete_plan("week")
+    assert store.undelete_plan("week", new_name="old week") == "old week"
+    assert store.load_plan("old week") == make_plan(tiny_foods, seeds=1.0)
+    assert store.load_plan("week") == make_plan(tiny_foods, seeds=3.0)
+
+
+def test_undelete_of_an_unknown_name_lists_what_can_come_back(store, tiny_foods):
+    with pytest.raises(StoreError, match=r"no deleted plan named 'x'; deleted plans that can be brought back: none"):
+        store.undelete_plan("x")
+    store.save_plan("a", make_plan(tiny_foods))
+    store.delete_plan("a")
+    with pytest.raises(StoreError, match=r"no deleted plan named 'x'; deleted plans that can be brought back: 'a'"):
+        store.undelete_plan("x")
+
+
+def test_only_the_last_deleted_plans_are_kept(store, tiny_foods, monkeypatch):
+    import planner.store as store_module
+
+    monkeypatch.setattr(store_module, "DELETED_KEPT", 2)
+    for name in ("a", "b", "c"):
+        store.save_plan(name, make_plan(tiny_foods))
+        store.delete_plan(name)
+    assert [d.name for d in store.deleted_plans()] == ["c", "b"]
+
+
+def test_a_schema_1_database_is_upgraded_and_keeps_its_plans(tmp_path, tiny_foods):
+    import planner.store as store_module
+
+    db = tmp_path / "v1.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.executescript(store_module.MIGRATIONS[0])
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO plans (id, name, created_at, updated_at) VALUES (1, 'old', 't', 't')")
+    conn.execute("INSERT INTO plan_versions VALUES (1, 1, 't', 1, 320, ?)", (plan_to_json(make_plan(tiny_foods)),))
+    conn.close()
+    with Store(db) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.load_plan("old") == make_plan(tiny_foods)
+        s.delete_plan("old")
+        assert s.undelete_plan("old") == "old"

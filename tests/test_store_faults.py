@@ -189,7 +189,8 @@ def test_a_read_only_file_that_needs_an_upgrade_is_refused(tmp_path):
     db.write_bytes(b"")
     os.chmod(db, 0o444)
     try:
-        with pytest.raises(StoreError, match=r"is read-only and needs an upgrade \(schema 0 -> 1\); make it writable"):
+        with pytest.raises(StoreError, match=rf"is read-only and needs an upgrade \(schema 0 -> {SCHEMA_VERSION}\); "
+                                             r"make it writable"):
             Store(db)
         assert db.read_bytes() == b""
     finally:
@@ -241,11 +242,12 @@ def test_a_damaged_file_is_refused_untouched_with_a_way_out(saved, tiny_foods, d
 def test_a_database_from_a_newer_magplan_is_refused_untouched(saved):
     db, _ = saved
     conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.commit()
     conn.close()
     before = digest(db)
-    with pytest.raises(StoreError, match=rf"made by a newer magplan \(schema 3; this one knows {SCHEMA_VERSION}\); "
+    with pytest.raises(StoreError, match=rf"made by a newer magplan \(schema {SCHEMA_VERSION + 1}; this one knows "
+                                         rf"{SCHEMA_VERSION}\); "
                                          r"upgrade magplan or use a different --db PATH. The file was not changed"):
         Store(db)
     assert digest(db) == before

@@ -1,5 +1,5 @@
-"""``magplan plans ...``: saved plans in the SQLite store (list, show, save, delete, rename, export, import,
-history, check, backup, restore). Every command calls a ``planner.store`` function."""
+"""``magplan plans ...``: saved plans in the SQLite store (list, show, save, delete, deleted, undelete, rename,
+export, import, history, check, backup, restore). Every command calls a ``planner.store`` function."""
 from __future__ import annotations
 
 import argparse
@@ -94,7 +94,28 @@ def cmd_save(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     with _store(args) as store:
         count = store.delete_plan(args.name)
-    print(f"Deleted plan '{args.name}' ({count} version{'s' if count != 1 else ''}).")
+    print(f"Deleted plan '{args.name}' ({count} version{'s' if count != 1 else ''}); "
+          f"bring it back with: magplan plans undelete '{args.name}'")
+    return 0
+
+
+def cmd_deleted(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        gone = store.deleted_plans()
+    if not gone:
+        print("No deleted plans to bring back.")
+        return 0
+    width = max(len(d.name) for d in gone)
+    print(f"{'name':<{width}}  versions  deleted (UTC)")
+    for d in gone:
+        print(f"{d.name:<{width}}  {d.versions:>8}  {d.deleted_at[:19].replace('T', ' ')}")
+    return 0
+
+
+def cmd_undelete(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        name = store.undelete_plan(args.name, new_name=args.new_name)
+    print(f"Brought back plan '{args.name}'" + (f" as '{name}'." if name != args.name else "."))
     return 0
 
 
@@ -200,6 +221,14 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p = cmds.add_parser("delete", parents=[db], help="delete a plan and its history")
     p.add_argument("name")
     p.set_defaults(func=cmd_delete)
+
+    p = cmds.add_parser("deleted", parents=[db], help="list deleted plans that can be brought back")
+    p.set_defaults(func=cmd_deleted)
+
+    p = cmds.add_parser("undelete", parents=[db], help="bring back a deleted plan with its history")
+    p.add_argument("name")
+    p.add_argument("--as", dest="new_name", default=None, metavar="NEW", help="under another name")
+    p.set_defaults(func=cmd_undelete)
 
     p = cmds.add_parser("rename", parents=[db], help="rename a plan")
     p.add_argument("old")
