@@ -520,7 +520,7 @@ class Store:
             conn.execute("INSERT INTO deleted_plans (name, deleted_at, versions_json) VALUES (?, ?, ?)",
                          (name, _now(), json.dumps(versions, ensure_ascii=False)))
             conn.execute("DELETE FROM deleted_plans WHERE id NOT IN "
-                         "(SELECT id FROM deleted_plans ORDER BY id DESC LIMIT ?)", (DELETED_KEPT,))
+                         "(SELECT id FROM deleted_plans ORDER BY deleted_at DESC, id DESC LIMIT ?)", (DELETED_KEPT,))
             conn.execute("DELETE FROM plan_versions WHERE plan_id = ?", (plan_id,))
             conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))
         return len(rows)
@@ -529,7 +529,7 @@ class Store:
         """The last deleted plans (newest first) that ``undelete_plan`` can bring back."""
         with self._read("list deleted plans") as conn:
             rows = conn.execute("SELECT name, deleted_at, versions_json FROM deleted_plans "
-                                "ORDER BY id DESC").fetchall()
+                                "ORDER BY deleted_at DESC, id DESC").fetchall()
         out = []
         for name, deleted_at, text in rows:
             try:
@@ -544,7 +544,7 @@ class Store:
         check_name(name)
         target = check_name(new_name) if new_name is not None else name
         with self._write(f"undelete plan {name!r}") as conn:
-            row = conn.execute("SELECT id, versions_json FROM deleted_plans WHERE name = ? ORDER BY id DESC LIMIT 1",
+            row = conn.execute("SELECT id, versions_json FROM deleted_plans WHERE name = ? ORDER BY deleted_at DESC, id DESC LIMIT 1",
                                (name,)).fetchone()
             if row is None:
                 names = [r[0] for r in conn.execute("SELECT DISTINCT name FROM deleted_plans ORDER BY name")]
@@ -753,11 +753,19 @@ class Store:
                 profiles.append({"name": name, "updated_at": updated_at, "profile": json.loads(text)})
             except (ValueError, RecursionError):
                 profiles.append({"name": name, "updated_at": updated_at, "profile_text": text})
+        deleted = []
+        for name, deleted_at, text in conn.execute(
+                "SELECT name, deleted_at, versions_json FROM deleted_plans ORDER BY id").fetchall():
+            try:
+                deleted.append({"name": name, "deleted_at": deleted_at, "versions": json.loads(text)})
+            except (ValueError, RecursionError):
+                continue
         pantry = self.load_pantry()
         pantry_rows = [{k: (None if (v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v)
                         for k, v in rec.items()} for rec in pantry.astype(object).to_dict("records")]
         return {"magplan_backup": BACKUP_FORMAT, "schema_version": SCHEMA_VERSION, "exported_at": _now(),
-                "plans": plans, "profiles": profiles, "pantry": pantry_rows, "settings": self.settings()}
+                "plans": plans, "profiles": profiles, "pantry": pantry_rows, "settings": self.settings(),
+                "deleted_plans": deleted}
 
     def export_all(self, path: Path | str) -> Path:
         """Write everything (plans with their history, profiles, pantry, settings) to one JSON file."""
@@ -955,6 +963,19 @@ class Store:
                     messages.append(f"setting {key!r}: imported")
                 elif row[0] != text:
                     messages.append(f"setting {key!r}: kept the value here ({row[0]}); the backup has {text}")
+            deleted = data.get("deleted_plans")
+            if isinstance(deleted, list):
+                have = {tuple(r) for r in conn.execute("SELECT name, deleted_at FROM deleted_plans")}
+                for entry in deleted:
+                    if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
+                            and isinstance(entry.get("deleted_at"), str) and isinstance(entry.get("versions"), list)):
+                        continue  # the deleted plans are a convenience: a damaged entry is skipped
+                    if (entry["name"], entry["deleted_at"]) not in have:
+                        conn.execute("INSERT INTO deleted_plans (name, deleted_at, versions_json) VALUES (?, ?, ?)",
+                                     (entry["name"], entry["deleted_at"],
+                                      json.dumps(entry["versions"], ensure_ascii=False)))
+                conn.execute("DELETE FROM deleted_plans WHERE id NOT IN "
+                             "(SELECT id FROM deleted_plans ORDER BY deleted_at DESC, id DESC LIMIT ?)", (DELETED_KEPT,))
         if not messages:
             messages.append(f"{path}: the backup is empty; nothing to import")
         return ImportReport(messages=tuple(messages), plans=tuple(saved_names), safety_backup=safety)

@@ -627,3 +627,16 @@ def test_a_schema_1_database_is_upgraded_and_keeps_its_plans(tmp_path, tiny_food
         assert s.load_plan("old") == make_plan(tiny_foods)
         s.delete_plan("old")
         assert s.undelete_plan("old") == "old"
+
+
+def test_deleted_plans_travel_with_the_backup(tmp_path, tiny_foods):
+    with Store(tmp_path / "a.db") as a:
+        a.save_plan("gone", make_plan(tiny_foods))
+        a.delete_plan("gone")
+        path = a.export_all(tmp_path / "all.json")
+    with Store(tmp_path / "b.db") as b:
+        b.import_all(path)
+        b.import_all(path)  # twice: still one entry
+        assert [(d.name, d.versions) for d in b.deleted_plans()] == [("gone", 1)]
+        assert b.undelete_plan("gone") == "gone"
+        assert b.load_plan("gone") == make_plan(tiny_foods)
