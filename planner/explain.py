@@ -64,7 +64,9 @@ def context(profile: Profile) -> str:
 def _join_or(items: Sequence[str]) -> str:
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " or " + items[-1]
+    if len(items) == 2:
+        return f"{items[0]} or {items[1]}"
+    return ", ".join(items[:-1]) + ", or " + items[-1]
 
 
 def _one_day(foods: pd.DataFrame, profile: Profile, rules: Rules, targets: Targets, *, maximize: bool,

@@ -16,7 +16,7 @@ Formulation (documented in one place, used by plan_week, replan, explain and ``-
   foods) in a slot on consecutive days (``not_same_meal_day_<d>_<slot>``, exact with continuous helpers).
 * Objective (USD-like units, minimised): cost of the food (price per serving; unknown prices use the median
   known price per 100 g of the table, else $1.00/100 g) + ``ITEM_PENALTY`` per item (simple meals)
-  - ``FAVORITE_BONUS`` per favourite item + a tiny fixed-order tie-break; for a re-plan,
+  - ``FAVORITE_BONUS`` per serving of a favourite + a tiny fixed-order tie-break; for a re-plan,
   (plus ``SIDE_ITEM_PENALTY`` for foods outside the variety cap), ``CHANGE_WEIGHT`` per serving step changed versus the previous plan comes first.
 """
 from __future__ import annotations
@@ -39,7 +39,7 @@ MEAL_ENERGY_SHARE: dict[str, tuple[float, float]] = {
 }
 ITEM_PENALTY = 0.05
 SIDE_ITEM_PENALTY = 0.20  # extra per item for foods outside the variety cap (oils, condiments, drinks)
-FAVORITE_BONUS = 0.30
+FAVORITE_BONUS = 0.30  # USD-like bonus per serving of a favourite food
 TIE_BREAK = 1e-4
 CHANGE_WEIGHT = 100.0
 DEFAULT_PRICE_USD_PER_100G = 1.0
@@ -227,7 +227,7 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
         s = pulp.LpVariable(f"slack_{cname}", lowBound=0)
         mm.slacks[cname] = s
         obj.append((s, 1000.0 / max(scale, 1e-9) * (-1 if maximize_magnesium else 1)))
-        return [(s, float(sense) * -1.0)]  # >= rows get +s, <= rows get -s
+        return [(s, float(sense))]  # >= rows (sense 1) get +s, <= rows (sense -1) get -s
 
     for d in days:
         for s in slots:
@@ -267,9 +267,9 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
                 n[(d, s, i)] = v
                 y[(d, s, i)] = yv
                 if not maximize_magnesium:
-                    obj.append((v, float(data.price_step[i]) + TIE_BREAK * (i + 1) / (nfood + 1)))
-                    obj.append((yv, ITEM_PENALTY + (0.0 if data.main[i] else SIDE_ITEM_PENALTY)
-                                - (FAVORITE_BONUS if data.favorite[i] else 0.0)))
+                    fav = FAVORITE_BONUS * step if data.favorite[i] else 0.0
+                    obj.append((v, float(data.price_step[i]) - fav + TIE_BREAK * (i + 1) / (nfood + 1)))
+                    obj.append((yv, ITEM_PENALTY + (0.0 if data.main[i] else SIDE_ITEM_PENALTY)))
                 if ref:
                     r_units = ref.get(f, 0.0) / step
                     if r_units > 0:
