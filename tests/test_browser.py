@@ -7,6 +7,7 @@ In CI (the CI environment variable set) this test must run: a missing Chromium i
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -128,6 +129,9 @@ def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
             page.screenshot(path=str(ARTIFACTS / "after_swap.png"))
             assert text.startswith("Swapped"), f"the swap did not apply ({swap_key}): {text}"
             assert page.locator("[data-testid='stException']").count() == 0
+            swapped = re.match(r"Swapped (.+) for (.+) \(day 1 ", text)
+            assert swapped, text
+            new_name = swapped.group(2)
 
             # The shopping list, downloaded as CSV.
             page.get_by_role("tab", name="Shopping list").click()
@@ -146,6 +150,7 @@ def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
             assert lines[0].startswith("aisle,product")
             assert len(lines) >= 5, csv
             assert any(line.startswith(("Produce,", "Bulk", "Grains", "Pantry")) for line in lines[1:]), csv
+            assert new_name in csv, f"the swapped-in food {new_name!r} is on the list"
             (ARTIFACTS / "shopping_list.csv").write_text(csv, encoding="utf-8")
         finally:
             browser.close()
