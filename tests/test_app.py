@@ -349,3 +349,29 @@ def test_supplement_panel_shows_the_safety_note(solved_plan):
     warn = " ".join(texts(at, "warning"))
     assert "350 mg" in warn and "not to food" in warn and "kidney disease" in warn
     assert any("magnesium glycinate" in m.value for m in at.markdown)
+
+
+def test_find_a_food_in_fooddata_central_and_add_it(monkeypatch):
+    """Against the tests' stand-in FDC server (real HTTP on 127.0.0.1)."""
+    from fdc_server import RunningServer
+
+    server = RunningServer()
+    try:
+        monkeypatch.setenv("FDC_BASE_URL", server.state.base_url)
+        monkeypatch.setenv("FDC_API_KEY", "test-key-123")
+        at = app()
+        at.text_input(key="fdc_query").set_value("lentils sprouted raw")
+        at.button(key="fdc_search").click().run()
+        ok(at)
+        add = [b for b in at.button if (b.key or "").startswith("fdc_add_")]
+        assert add, "the search lists foods with an Add button"
+        add[0].click().run()
+        ok(at)
+        done = " ".join(texts(at, "success"))
+        assert "usable in plans and swaps now" in done, texts(at, "error")
+        name = done.split("Added ", 1)[1].split(" (FDC", 1)[0]
+        at.text_input(key="foods_search").set_value(name.lower()).run()
+        rows = food_rows(at)
+        assert name in list(rows["Food"]) and (rows["Source"] != "synthetic").all()
+    finally:
+        server.close()
