@@ -254,14 +254,14 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
                         raise PlanError(f"day {d} {s}: {fx[f]} servings of '{f}' is not a positive multiple of "
                                         f"{step}; use e.g. {max(step, round(units) * step)}")
                     v = pulp.LpVariable(f"n_{d}_{s}_{f}", lowBound=k, upBound=k, cat=pulp.LpInteger)
-                    yv = pulp.LpVariable(f"y_{d}_{s}_{f}", lowBound=1, upBound=1, cat=pulp.LpBinary)
+                    yv = pulp.LpVariable(f"y_{d}_{s}_{f}", lowBound=1, upBound=1, cat=pulp.LpInteger)
                 elif (d, s) in closed or f in banned or not (data.slot_ok[s][i] or f in req):
                     continue
                 else:
                     ub = int(data.ub[i])
                     v = pulp.LpVariable(f"n_{d}_{s}_{f}", lowBound=0, upBound=ub, cat=pulp.LpInteger)
                     yv = pulp.LpVariable(f"y_{d}_{s}_{f}", lowBound=1 if f in req else 0, upBound=1,
-                                         cat=pulp.LpBinary)
+                                         cat=pulp.LpInteger)  # LpBinary would reset lowBound to 0
                     add(_expr([(v, 1.0), (yv, -float(ub))]), pulp.LpConstraintLE, 0.0, f"servings_cap_{d}_{s}_{f}")
                     add(_expr([(v, 1.0), (yv, -1.0)]), pulp.LpConstraintGE, 0.0, f"servings_min_{d}_{s}_{f}")
                 n[(d, s, i)] = v
