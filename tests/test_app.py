@@ -155,7 +155,7 @@ def test_lock_a_day(solved_plan):
     ok(at)
     assert Lock(day=1) in at.session_state.plan.locks
     assert at.button(key="regenday_1").disabled
-    assert any(s.startswith("Locked the whole day") for s in texts(at, "success"))
+    assert any(s.startswith("Locked the whole of day 1") for s in texts(at, "success"))
 
 
 def test_regenerate_a_meal_keeps_the_rest_of_the_week(solved_plan):

@@ -38,7 +38,8 @@ def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
         status.write(f"Choosing from {len(foods)} foods for {rules.days} day(s); "
                      f"the solver stops after {rules.time_limit_s:.0f} s at most.")
         plan = state.run_guarded("No plan is possible with these settings",
-                                 lambda: mod.plan_week(foods, profile, rules=rules))
+                                 lambda: mod.plan_week(foods, profile, rules=rules),
+                                 failed="The plan could not be made")
         if plan is None:
             status.update(label="No plan found", state="error")
             return
@@ -69,7 +70,7 @@ def run(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
     if fn is None:
         return
     with st.spinner(f"{title}…"):
-        result = state.run_guarded(f"{title}: not possible", fn)
+        result = state.run_guarded("This change is not possible", fn, failed="This change could not be made")
     if result is None:
         return
     new_plan = getattr(result, "plan", result)
@@ -90,14 +91,13 @@ def _change(mod: Any, plan: WeekPlan, foods: pd.DataFrame, name: str, kw: dict[s
         new = kw["new_food_id"]
         return ("Swapping", lambda: mod.swap(plan, foods, day, slot, food_id, new),
                 f"Swapped {_food(foods, food_id)} for {_food(foods, new)} ({_where(day, slot)}).")
-    if name == "lock":
-        what = _food(foods, food_id) if food_id else (slot_label(slot) if slot else "the whole day")
-        return ("Locking", lambda: mod.lock(plan, day, slot=slot, food_id=food_id),
-                f"Locked {what} ({_where(day, slot)}): re-planning will not change it.")
-    if name == "unlock":
-        what = _food(foods, food_id) if food_id else (slot_label(slot) if slot else "the whole day")
-        return ("Unlocking", lambda: mod.unlock(plan, day, slot=slot, food_id=food_id),
-                f"Unlocked {what} ({_where(day, slot)}).")
+    if name in ("lock", "unlock"):
+        what = (f"{_food(foods, food_id)} ({_where(day, slot)})" if food_id
+                else (_where(day, slot) if slot else f"the whole of day {day}"))
+        if name == "lock":
+            return ("Locking", lambda: mod.lock(plan, day, slot=slot, food_id=food_id),
+                    f"Locked {what}: re-planning will not change it.")
+        return ("Unlocking", lambda: mod.unlock(plan, day, slot=slot, food_id=food_id), f"Unlocked {what}.")
     if name == "exclude":
         return ("Removing the food from the plan", lambda: mod.exclude(plan, foods, food_id),
                 f"{_food(foods, food_id)} will not be suggested again; the days that used it were re-planned.")

@@ -47,7 +47,8 @@ def render_problem(foods: pd.DataFrame) -> None:
             st.markdown("**Ways out** (one click changes the setting and plans again):")
             cols = st.columns(min(3, len(problem.suggestions)))
             for i, s in enumerate(problem.suggestions):
-                cols[i % len(cols)].button(str(getattr(s, "text", s)), key=f"suggestion_{i}",
+                label = str(getattr(s, "text", s))
+                cols[i % len(cols)].button(label[:1].upper() + label[1:], key=f"suggestion_{i}",
                                            on_click=actions.on_apply_suggestion, args=(i, foods),
                                            width="stretch")
         st.button("Dismiss", key="problem_dismiss", on_click=lambda: st.session_state.update(problem=None))

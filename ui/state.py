@@ -109,9 +109,14 @@ def change_lines(changes: Any) -> list[str]:
     return lines
 
 
-def run_guarded(title: str, fn: Callable[[], Any]) -> Any:
-    """Run a planner call; on a project error record a Problem / error notice and return None."""
+def run_guarded(title: str, fn: Callable[[], Any], *, failed: str | None = None) -> Any:
+    """Run a planner call; on a project error record a Problem / error notice and return None.
+
+    ``title`` heads the explanation box of a PlanError (no plan possible); ``failed`` heads any other
+    error (solver trouble, a bad request), which replaces an older explanation box.
+    """
     ss = st.session_state
+    failed = failed or title
     try:
         return fn()
     except PlanError as exc:
@@ -125,10 +130,12 @@ def run_guarded(title: str, fn: Callable[[], Any]) -> Any:
         ss.notice = None
         return None
     except MagplanError as exc:
-        ss.notice = Notice("error", f"{title}: {exc}")
+        ss.problem = None
+        ss.notice = Notice("error", f"{failed}: {exc}")
         return None
     except Exception as exc:  # the app never shows a traceback; keep the details for a bug report
-        ss.notice = Notice("error", f"{title}: an unexpected error happened ({type(exc).__name__}: {exc}). "
+        ss.problem = None
+        ss.notice = Notice("error", f"{failed}: an unexpected error happened ({type(exc).__name__}: {exc}). "
                                     "Nothing was changed. Please report this with the details below.",
                            changes=["".join(traceback.format_exception_only(type(exc), exc)).strip()])
         traceback.print_exc()
