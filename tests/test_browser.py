@@ -109,8 +109,12 @@ def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
             expect(page.get_by_text("Day total")).to_be_visible(timeout=PLAN_S * 1000)
             expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text("New 7-day plan")
             assert page.locator("[data-testid='stException']").count() == 0
-            page.wait_for_timeout(1500)  # let the charts draw before the picture
+            # The picture shows the page, not the passing toast (toasts close by themselves after seconds).
+            expect(page.locator("[data-testid='stToast']")).to_have_count(0, timeout=30_000)
+            page.set_viewport_size({"width": 1500, "height": 1500})
+            page.wait_for_timeout(1500)  # let the page settle at the new size before the picture
             page.screenshot(path=str(ARTIFACTS / "plan.png"))
+            page.set_viewport_size({"width": 1500, "height": 1100})
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ARTIFACTS / "plan.png", SCREENSHOT)
 

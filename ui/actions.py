@@ -34,16 +34,16 @@ def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
     if mod is None:
         st.session_state.notice = state.Notice("error", "The optimizer is not available yet.")
         return
-    with st.status("Planning your week…", expanded=False) as status:
+    progress = st.empty()  # the progress box goes away once the result (or the explanation) is shown
+    with progress.status("Planning your week…", expanded=False) as status:
         status.write(f"Choosing from {len(foods)} foods for {rules.days} day(s); "
                      f"the solver stops after {rules.time_limit_s:.0f} s at most.")
         plan = state.run_guarded("No plan is possible with these settings",
                                  lambda: mod.plan_week(foods, profile, rules=rules),
                                  failed="The plan could not be made")
-        if plan is None:
-            status.update(label="No plan found", state="error")
-            return
-        status.update(label="Plan ready", state="complete")
+    progress.empty()
+    if plan is None:
+        return
     state.set_plan(plan)
     mg = [d.totals.get("magnesium_mg", 0.0) for d in plan.days]
     low = min(mg) if mg else 0.0
