@@ -375,3 +375,19 @@ def test_find_a_food_in_fooddata_central_and_add_it(monkeypatch):
         assert name in list(rows["Food"]) and (rows["Source"] != "synthetic").all()
     finally:
         server.close()
+
+
+def test_supplement_suggested_when_food_falls_short_and_allowed():
+    at = app()
+    at.number_input(key="p_target_mg").set_value(1500.0)
+    at.number_input(key="p_budget").set_value(1.5)
+    at.slider(key="p_days").set_value(1)
+    at.checkbox(key="p_supplement").check()
+    at.button(key="generate").click().run()
+    ok(at)
+    plan = at.session_state.plan
+    assert plan is not None and plan.rules.allow_supplement and plan.supplement is not None
+    assert plan.supplement.dose_mg <= 350
+    assert any(f"{plan.supplement.dose_mg:.0f} mg" in m.value and "Food falls short" in m.value for m in at.markdown)
+    warn = " ".join(texts(at, "warning"))
+    assert warn.lower().count("kidney") == 1  # the safety note once, not twice

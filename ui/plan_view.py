@@ -136,12 +136,15 @@ def render_supplement(plan: WeekPlan) -> None:
     if s is None:
         return
     with st.container(border=True, key="supplement_panel"):
-        st.markdown(f"#### :material/medication: Supplement to close the gap")
-        st.markdown(f"Food falls short of your target by about **{s.shortfall_mg:.0f} mg** a day. "
-                    f"A supplement of **{s.dose_mg:.0f} mg** elemental magnesium as **{s.form}** would cover it.")
-        st.warning(s.note + "\n\nThe 350 mg upper limit for adults applies to magnesium from supplements "
-                   "and medicines, not to food. With kidney disease, or if you take medicines, ask a "
-                   "doctor before taking magnesium.", icon=":material/warning:")
+        st.markdown("#### :material/medication: Supplement to close the gap")
+        st.markdown(f"Food falls short by about **{s.shortfall_mg:.0f} mg** a day · suggested: "
+                    f"**{s.dose_mg:.0f} mg** elemental magnesium as **{s.form}**")
+        note = s.note
+        if "kidney" not in note.lower() or "350" not in note:  # the safety note is always there, once
+            note += ("\n\nThe 350 mg upper limit for adults applies to magnesium from supplements and "
+                     "medicines, not to food. With kidney disease, or if you take medicines, ask a doctor "
+                     "before taking magnesium.")
+        st.warning(note, icon=":material/warning:")
 
 
 def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, food_id: str) -> None:
