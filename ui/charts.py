@@ -58,7 +58,7 @@ def top_sources(plan: WeekPlan, n: int = 10) -> alt.Chart:
         x=alt.X("Magnesium over the plan (mg):Q"),
         y=alt.Y("Food:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         tooltip=["Food", "Magnesium over the plan (mg)"],
-    ).properties(height=max(160, 24 * len(top)), title="Top magnesium sources of the plan")
+    ).properties(height=alt.Step(24), title="Top magnesium sources of the plan")
 
 
 CO_NUTRIENTS = [

@@ -279,13 +279,15 @@ def _item_row(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, ite
 
 
 def render_plan_files(plan: WeekPlan) -> None:
-    export = capability("planner.export", "plan_to_markdown")
+    export = capability("planner.export", "plan_to_markdown", "plan_to_html")
     c = st.columns(3)
-    c[0].download_button("Plan (JSON)", plan_to_json(plan), file_name="magnesium_plan.json",
+    c[0].download_button("Plan (JSON, to open later)", plan_to_json(plan), file_name="magnesium_plan.json",
                          mime="application/json", key="dl_plan_json", icon=":material/download:", width="stretch")
     if export is not None:
         c[1].download_button("Plan (Markdown)", export.plan_to_markdown(plan), file_name="magnesium_plan.md",
                              mime="text/markdown", key="dl_plan_md", icon=":material/download:", width="stretch")
+        c[2].download_button("Printable plan (HTML)", export.plan_to_html(plan), file_name="magnesium_plan.html",
+                             mime="text/html", key="dl_plan_html", icon=":material/download:", width="stretch")
 
 
 def render(foods: pd.DataFrame) -> None:
