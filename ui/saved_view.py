@@ -65,8 +65,17 @@ def _entries(store):
             out.append((r.get("name"), r.get("name"), str(r.get("saved_at") or r.get("updated_at") or "")))
         else:
             name = getattr(r, "name", str(r))
-            when = getattr(r, "saved_at", None) or getattr(r, "updated_at", None) or ""
-            out.append((name, name, str(when)))
+            bits = []
+            if getattr(r, "days", None):
+                bits.append(f"{r.days} day{'s' if r.days != 1 else ''}")
+            if getattr(r, "magnesium_target_mg", None):
+                bits.append(f"target {r.magnesium_target_mg:.0f} mg")
+            when = getattr(r, "updated_at", None) or getattr(r, "saved_at", None)
+            if when:
+                bits.append(f"saved {str(when).replace('T', ' ')[:16]}")
+            if getattr(r, "versions", 0) and r.versions > 1:
+                bits.append(f"{r.versions} versions kept")
+            out.append((name, name, " · ".join(bits)))
     return out
 
 
