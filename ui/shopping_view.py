@@ -121,7 +121,6 @@ def _save_pantry_button(edited: pd.DataFrame) -> None:
         shopping = capability("planner.shopping", "check_pantry_frame")
         try:
             store_cls().save_pantry(shopping.check_pantry_frame(edited))
-            st.session_state.pantry_df = edited
             st.success("Pantry saved.")
         except MagplanError as exc:
             st.error(f"Pantry not saved: {exc}")
