@@ -391,3 +391,26 @@ def test_supplement_suggested_when_food_falls_short_and_allowed():
     assert any(f"{plan.supplement.dose_mg:.0f} mg" in m.value and "Food falls short" in m.value for m in at.markdown)
     warn = " ".join(texts(at, "warning"))
     assert warn.lower().count("kidney") == 1  # the safety note once, not twice
+
+
+def test_pantry_covers_a_product_and_is_remembered(solved_plan):
+    import pandas as pd
+
+    from planner.shopping import shopping_list
+    from planner.store import Store
+
+    product = str(shopping_list(solved_plan, foods.load_foods()).rows["product"].iloc[0])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["plan"] = solved_plan
+    at.session_state["pantry_df"] = pd.DataFrame({"food_or_product": [product], "amount": [5.0],
+                                                  "unit": ["kg"]})
+    at.run()
+    ok(at)
+    tables = [d.value for d in at.dataframe if "Buy" in d.value.columns]
+    row = next(t for t in tables if product in list(t["Product"]))
+    assert row.loc[row["Product"] == product, "Buy"].iloc[0] == "✓ already have"
+    at.button(key="pantry_save").click().run()
+    ok(at)
+    assert "Pantry saved." in texts(at, "success")
+    saved = Store().load_pantry()
+    assert list(saved["food_or_product"]) == [product] and float(saved["amount"].iloc[0]) == 5.0
