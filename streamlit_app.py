@@ -38,7 +38,7 @@ def main() -> None:
             state.take_pending()
             st.session_state.notice = state.Notice("error", f"Check your profile first: {profile_problem}")
         actions.run(foods, profile, rules)
-        plan_view.render(foods)
+        plan_view.render(foods, profile, rules)
     with tab_shop:
         shopping_view.render(st.session_state.get("plan"), foods)
     with tab_foods:

@@ -107,6 +107,9 @@ def test_generate_gives_a_plan_that_meets_the_target():
     item = plan.days[0].meals[0].items[0]
     assert item.name.replace("&", "&amp;") in html
     assert at.session_state.plan_rev == 1
+    assert not any("settings changed" in c.value for c in at.caption)
+    at.selectbox(key="p_diet").set_value("vegan").run()
+    assert any("settings changed since this plan was made" in c.value for c in at.caption)
 
 
 # --- per-item changes -----------------------------------------------------------------------------

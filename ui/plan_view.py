@@ -6,7 +6,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from planner.model import WeekPlan, plan_to_json
+from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from ui import actions, charts, state
 from ui.common import capability, fmt, slot_label
 
@@ -152,29 +152,31 @@ def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, f
     cache_key = (ss.plan_rev, day, slot, food_id)
     if ss.get("swap_alts_key") != cache_key:
         try:
-            alts = mod.alternatives(plan, foods, day, slot, food_id)
+            alts, why = mod.alternatives(plan, foods, day, slot, food_id), None
         except Exception as exc:  # a planner error becomes a message, never a traceback
-            alts = None
-            ss.notice = state.Notice("error", f"No alternatives could be listed: {exc}")
-        ss.swap_alts_key, ss.swap_alts = cache_key, alts
-    alts = ss.swap_alts
+            alts, why = None, str(exc)
+        ss.swap_alts_key, ss.swap_alts, ss.swap_why = cache_key, alts, why
+    alts, why = ss.swap_alts, ss.get("swap_why")
     name = foods.at[food_id, "name"] if food_id in foods.index else food_id
     with st.container(border=True, key="swap_panel"):
         top = st.columns([5, 1])
         top[0].markdown(f"**Swap {html.escape(str(name))}** — ranked alternatives; one click applies and "
                         "re-balances the rest of the day.")
         top[1].button("Close", key="swap_close", on_click=actions.on_swap_close)
+        if why:
+            st.error(f"No alternatives could be listed: {why}")
+            return
         if alts is None or len(alts) == 0:
             st.caption("No alternative fits this meal with your diet, allergens and variety rules.")
             return
-        shown = alts.head(6).reset_index(drop=alts.index.name != "food_id" and "food_id" in alts.columns)
-        for pos, row in shown.reset_index().iterrows():
-            new_id = str(row.get("food_id", row.get("index")))
+        for pos, (_i, row) in enumerate(alts.head(6).iterrows()):
+            new_id = str(row["food_id"])
             new_name = row.get("name", new_id)
             effect = _effect_text(row)
             c = st.columns([4, 4, 1.3])
-            c[0].markdown(f"**{html.escape(str(new_name))}**" + (f"  \n{html.escape(str(row['serving_label']))}"
-                                                             if "serving_label" in row and pd.notna(row["serving_label"]) else ""))
+            role = row.get("role")
+            c[0].markdown(f"**{html.escape(str(new_name))}**"
+                          + (f"  \n:gray[{html.escape(str(role))}]" if isinstance(role, str) and role else ""))
             c[1].caption(effect)
             c[2].button("Use", key=f"use_{new_id}", type="primary" if pos == 0 else "secondary",
                         on_click=actions.on_change, args=("swap",),
@@ -290,10 +292,23 @@ def render_plan_files(plan: WeekPlan) -> None:
                              mime="text/html", key="dl_plan_html", icon=":material/download:", width="stretch")
 
 
-def render(foods: pd.DataFrame) -> None:
+def _settings(profile: Profile, rules: Rules) -> tuple:
+    """The settings a person changes in the sidebar (what makes a plan 'out of date')."""
+    return (profile.age, profile.sex, profile.status, profile.weight_kg, profile.height_cm, profile.activity,
+            profile.diet, tuple(sorted(profile.avoid_allergens)), tuple(sorted(profile.favorite_foods)),
+            profile.budget_usd_per_day, tuple(sorted(dict(profile.overrides).items())), rules.days,
+            rules.evening_share_min, rules.caffeine_after_lunch_max_mg, rules.allow_supplement,
+            rules.require_iron, rules.require_vitamin_d, rules.require_vitamin_b12)
+
+
+def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | None = None) -> None:
     render_notice()
     render_problem(foods)
     plan = st.session_state.get("plan")
+    if plan is not None and profile is not None and rules is not None and st.session_state.get("problem") is None \
+            and _settings(plan.profile, plan.rules) != _settings(profile, rules):
+        st.caption(":material/edit_note: Your settings changed since this plan was made; press **Generate plan** "
+                   "to plan again with them.")
     if plan is None:
         if st.session_state.get("problem") is None:
             st.info("Set your profile in the sidebar (the defaults work) and press **Generate plan**. "
