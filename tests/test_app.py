@@ -91,6 +91,7 @@ def test_first_page_has_defaults_and_the_rls_note():
     note = " ".join(m.value for m in at.markdown)
     assert "not a proven treatment" in note and "350 mg" in note and "kidney disease" in note
     assert at.session_state.plan is None
+    assert at.button(key="generate_main").label.startswith("Generate plan")  # also on a phone (no sidebar)
 
 
 def test_generate_gives_a_plan_that_meets_the_target():

@@ -314,6 +314,8 @@ def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | N
             st.info("Set your profile in the sidebar (the defaults work) and press **Generate plan**. "
                     "The planner picks real foods from USDA data so that every day meets your magnesium "
                     "target within your energy range, diet and budget.", icon=":material/arrow_back:")
+            st.button("Generate plan with these settings", key="generate_main", type="primary",
+                      icon=":material/auto_awesome:", on_click=actions.on_generate)
         return
     render_summary(plan)
     render_supplement(plan)
