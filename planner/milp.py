@@ -12,6 +12,7 @@ Formulation (documented in one place, used by plan_week, replan, explain and ``-
   A NaN nutrient counts as 0 in every constraint (so a food with unmeasured sodium is not limited by the
   sodium cap); the plan's ``measured`` shares report how much of each total is measured. Foods with NaN
   energy are not eligible (a menu cannot be balanced around unknown energy).
+* A main food in at most ``MAX_MEALS_PER_FOOD_PER_DAY`` meals of a day (``meals_per_day_<d>_<food>``).
 * Week: a main food on at most ``max_days_per_food`` days (``max_days_<food>``); no identical meal (same set of
   foods) in a slot on consecutive days (``not_same_meal_day_<d>_<slot>``, exact with continuous helpers).
 * Objective (USD-like units, minimised): cost of the food (price per serving; unknown prices use the median
@@ -43,6 +44,7 @@ FAVORITE_BONUS = 0.30  # USD-like bonus per serving of a favourite food
 TIE_BREAK = 1e-4
 CHANGE_WEIGHT = 100.0
 DEFAULT_PRICE_USD_PER_100G = 1.0
+MAX_MEALS_PER_FOOD_PER_DAY = 2  # a main food in at most two meals of a day (no tortillas at every meal)
 CANDIDATES_ABOVE = 400  # tables with more eligible foods than this are reduced to the best candidates
 CANDIDATES_PER_RANKING = 25
 
@@ -375,6 +377,10 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
                 continue
             uv = pulp.LpVariable(f"u_{d}_{data.ids[i]}", lowBound=0, upBound=1, cat=pulp.LpBinary)
             u[(d, i)] = uv
+            if len(ys) > MAX_MEALS_PER_FOOD_PER_DAY:
+                fixed_meals = sum(1 for s in slots if data.ids[i] in fixed.get((d, s), {}))
+                add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintLE,
+                    float(max(MAX_MEALS_PER_FOOD_PER_DAY, fixed_meals)), f"meals_per_day_{d}_{data.ids[i]}")
             for s in slots:
                 if (d, s, i) in y:
                     add(_expr([(y[(d, s, i)], 1.0), (uv, -1.0)]), pulp.LpConstraintLE, 0.0,

@@ -19,6 +19,8 @@ from planner.targets import check_profile, targets_for
 
 MAX_DAYS = 14
 FINAL_PRICING_GAP = 0.001
+PRICING_GAP = 0.01  # pricing tolerance while generating menus (a final tighter solve closes the bound)
+STOP_SHARE = 0.7  # stop generating menus when master LP and bound are within 70 % of the gap asked
 _DEBUG = False
 
 
@@ -135,13 +137,16 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
     no-repeat rule). The week is then chosen over the generated menus by a small integer master (caps and no
     identical meal on consecutive days as clique rows). Returns None when no week is found among them.
     """
+    import highspy
+
     t_start = time.perf_counter()
     D = len(days)
     K = int(rules.max_days_per_food)
     r1 = replace(rules, days=1)
     pricing = milp.build_menu_model(data, targets, r1, days=(1,), budget_usd_per_day=profile.budget_usd_per_day,
                                     magnesium_min=magnesium_min, name="magplan_pricing")
-    out = run(pricing.prob, r1, time_limit_s=max(deadline - time.perf_counter(), 0.5), max_nodes=DAY_MAX_NODES)
+    out = run(pricing.prob, r1, time_limit_s=max(deadline - time.perf_counter(), 0.5), max_nodes=DAY_MAX_NODES,
+              gap_rel=PRICING_GAP)
     if not out.feasible:
         if out.infeasible:
             raise _DayInfeasible()
@@ -152,10 +157,12 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
     for v in pvars:
         base[v.index] = float(pricing.prob.objective.get(v, 0.0))
     u_index = {i: v.index for (_d, i), v in pricing.u.items()}
+    last_x: list[float] = list(h.getSolution().col_value)
     step = float(rules.servings_step)
 
     def read_column() -> tuple[dict[str, dict[str, float]], float, frozenset[int]]:
         x = list(h.getSolution().col_value)
+        last_x[:] = x
         menu: dict[str, dict[str, float]] = {s: {} for s in rules.slots}
         for (_d, s, i), v in pricing.n.items():
             k = int(round(x[v.index]))
@@ -183,6 +190,25 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
         return True
 
     add_column(read_column())
+    # Seed with a feasible week (days solved in sequence under the caps): the master starts with real duals.
+    try:
+        seed, _last = _sequential(data, targets, rules, profile, days, magnesium_min=magnesium_min)
+    except _DayInfeasible:
+        seed = None
+    if seed is not None:
+        for d in days:
+            menu = {s: dict(seed.get((d, s), {})) for s in rules.slots}
+            cost = 0.0
+            uses = set()
+            idx = data.index()
+            for s, items in menu.items():
+                for f, v in items.items():
+                    i = idx[f]
+                    k = int(round(v / step))
+                    cost += base[pricing.n[(1, s, i)].index] * k + base[pricing.y[(1, s, i)].index]
+                    if data.main[i]:
+                        uses.add(i)
+            add_column((menu, cost, frozenset(uses)))
     lower = D * float(out.info.best_bound if out.info.best_bound is not None else out.info.objective)
     master_obj = math.inf
     # The artificial "any day" column costs a few cheapest days: large enough never to be chosen when menus
@@ -217,6 +243,10 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
             break
         h.setOptionValue("time_limit", float(max(remaining, 0.05)))
         _tp = time.perf_counter()
+        warm = highspy.HighsSolution()
+        warm.col_value = last_x
+        warm.value_valid = True
+        h.setSolution(warm)  # the previous menu stays feasible (only costs changed): an incumbent from the start
         h.run()
         info = h.getInfo()
         if _DEBUG:
@@ -231,8 +261,13 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
         added = False
         if z - mu < -1e-7:
             added = add_column(read_column())
-        if (master_obj - lower) <= rules.gap_rel * 0.5 * abs(master_obj):
+        if (master_obj - lower) <= rules.gap_rel * STOP_SHARE * abs(master_obj):
             break
+        estimate = master_obj + D * min(z - mu, 0.0)  # the Lagrangian bound if this pricing were exact
+        if not tightened and (master_obj - estimate) <= rules.gap_rel * STOP_SHARE * abs(master_obj):
+            tightened = True  # near the end: solve pricing tightly so the valid bound can follow
+            h.setOptionValue("mip_rel_gap", FINAL_PRICING_GAP)
+            continue
         if not added:
             if tightened:
                 break

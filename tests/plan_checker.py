@@ -107,6 +107,17 @@ def check_plan(plan: Any, foods: pd.DataFrame, profile: Any = None, *, check_sha
                 if bool(row["main_item"]):
                     days_used.setdefault(f, set()).add(d.day)
         w = f"day {d.day}"
+        if check_shares:
+            from planner.milp import MAX_MEALS_PER_FOOD_PER_DAY
+
+            counts: dict[str, int] = {}
+            for m in d.meals:
+                for item in m.items:
+                    if item.food_id in foods.index and bool(foods.at[item.food_id, "main_item"]):
+                        counts[item.food_id] = counts.get(item.food_id, 0) + 1
+            for f, c in sorted(counts.items()):
+                if c > MAX_MEALS_PER_FOOD_PER_DAY:
+                    out.append(f"{w}: '{f}' in {c} meals (max {MAX_MEALS_PER_FOOD_PER_DAY} a day)")
         g = lambda k: tot.get(k, 0.0)  # noqa: E731
         if g("magnesium_mg") < t.magnesium_mg - shortfall - TOL:
             out.append(f"{w}: magnesium {g('magnesium_mg'):.1f} mg below target {t.magnesium_mg - shortfall:.1f}")
