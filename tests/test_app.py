@@ -418,3 +418,38 @@ def test_pantry_covers_a_product_and_is_remembered(solved_plan):
     assert "Pantry saved." in texts(at, "success")
     saved = Store().load_pantry()
     assert list(saved["food_or_product"]) == [product] and float(saved["amount"].iloc[0]) == 5.0
+
+
+def test_lock_a_meal_then_regenerate_the_day_keeps_it(solved_plan):
+    at = app(solved_plan)
+    slot, _item = first_item(solved_plan)
+    kept = [m for m in solved_plan.day(1).meals if m.slot == slot][0]
+    at.button(key=f"lockmeal_1_{slot}").click().run()
+    ok(at)
+    assert Lock(day=1, slot=slot) in at.session_state.plan.locks
+    assert at.button(key=f"regen_1_{slot}").disabled
+    at.button(key="regenday_1").click().run()
+    ok(at)
+    plan = at.session_state.plan
+    assert [m for m in plan.day(1).meals if m.slot == slot][0] == kept  # the locked meal stayed
+    assert plan.day(1) != solved_plan.day(1)  # the rest of the day is new
+    assert plan.days[1:] == solved_plan.days[1:]
+    assert any(s.startswith("Regenerated day 1.") for s in texts(at, "success"))
+    at.button(key="undo").click().run()
+    assert Lock(day=1, slot=slot) in at.session_state.plan.locks and at.session_state.plan.day(1) == solved_plan.day(1)
+
+
+def test_an_unexpected_planner_failure_is_a_message_not_a_traceback(solved_plan, monkeypatch):
+    import planner.swaps
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(planner.swaps, "regenerate", broken)
+    at = app(solved_plan)
+    slot, _item = first_item(solved_plan)
+    at.button(key=f"regen_1_{slot}").click().run()
+    ok(at)
+    err = " ".join(texts(at, "error"))
+    assert "This change could not be made" in err and "disk on fire" in err and "Traceback" not in err
+    assert at.session_state.plan is solved_plan
