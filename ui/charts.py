@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.model import WeekPlan
-from ui.common import SLOT_LABELS, fmt, plan_items_frame, slot_label
+from ui.common import fmt, plan_items_frame, slot_label
 
 SLOT_COLORS = {"Breakfast": "#f2b134", "Lunch": "#4daf7c", "Dinner": "#2e6f9e", "Snack": "#8e5ea2"}
 

@@ -27,10 +27,6 @@ def capability(module: str, *names: str) -> ModuleType | None:
     return None
 
 
-def not_available(what: str) -> None:
-    st.info(f"{what} is not available in this version of magplan yet.", icon=":material/construction:")
-
-
 @st.cache_data(show_spinner="Loading the food table…", max_entries=4)
 def _food_table(user_path: str, stamp: int) -> pd.DataFrame:
     user = capability("foods.user", "load_all_foods")

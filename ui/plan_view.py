@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
-from ui import actions, charts, state
+from ui import actions, charts
 from ui.common import capability, fmt, slot_label
 
 SERVING_STEPS = 0.5

@@ -5,7 +5,6 @@ inside the page with visible progress, keeps the previous plan on any error and 
 """
 from __future__ import annotations
 
-import dataclasses
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -140,9 +139,3 @@ def run_guarded(title: str, fn: Callable[[], Any], *, failed: str | None = None)
                            changes=["".join(traceback.format_exception_only(type(exc), exc)).strip()])
         traceback.print_exc()
         return None
-
-
-def replace_fields(obj: Any, changes: dict[str, Any] | None) -> Any:
-    if not changes:
-        return obj
-    return dataclasses.replace(obj, **changes)
