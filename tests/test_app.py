@@ -336,6 +336,8 @@ def test_plan_json_download_and_open(solved_plan, downloads):
     fresh.file_uploader(key="plan_upload").set_value(("week.json", text.encode(), "application/json")).run()
     ok(fresh)
     assert same_plan(fresh.session_state.plan, solved_plan)
+    assert fresh.slider(key="p_days").value == 3  # the sidebar adopted the plan's settings
+    assert not any("settings changed" in c.value for c in fresh.caption)
     broken = app()
     broken.file_uploader(key="plan_upload").set_value(("week.json", b'{"version": 9}', "application/json")).run()
     ok(broken)

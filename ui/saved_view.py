@@ -5,8 +5,8 @@ import streamlit as st
 
 from foods.errors import MagplanError
 from planner.model import plan_from_json
-from ui import state
-from ui.common import capability
+from ui import sidebar, state
+from ui.common import capability, food_table
 
 
 def _store():
@@ -34,7 +34,8 @@ def _on_upload_plan() -> None:
         ss.notice = state.Notice("error", f"{up.name} is not a valid plan: {exc}")
         return
     state.set_plan(plan)
-    ss.notice = state.Notice("success", f"Opened the plan from {up.name}.")
+    sidebar.adopt_settings(food_table(), plan.profile, plan.rules)
+    ss.notice = state.Notice("success", f"Opened the plan from {up.name}; the sidebar shows its settings.")
 
 
 def render_files() -> None:
@@ -105,6 +106,7 @@ def _on_load(store, name: str) -> None:
         ss.saved_result = ("error", str(exc))
         return
     state.set_plan(plan)
+    sidebar.adopt_settings(food_table(), plan.profile, plan.rules)
     ss.notice = state.Notice("success", f"Loaded the saved plan '{name}'.")
     ss.saved_result = ("success", f"Loaded '{name}'; see the Plan tab.")
 

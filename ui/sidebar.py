@@ -82,6 +82,17 @@ def apply_changes_to_widgets(foods_table: pd.DataFrame, profile_changes: dict[st
             ss.extra_rules = {**ss.extra_rules, name: value}
 
 
+def adopt_settings(foods_table: pd.DataFrame, profile: Profile, rules: Rules) -> None:
+    """Move the sidebar to an opened plan's profile and rules (so Generate plans with the same settings)."""
+    st.session_state.extra_profile = {}
+    profile_changes = {name: getattr(profile, name) for name in PROFILE_WIDGETS}
+    overrides = dict(profile.overrides)
+    st.session_state.p_target_mg = None if "magnesium_mg" not in overrides else float(overrides["magnesium_mg"])
+    profile_changes["overrides"] = overrides
+    rules_changes = {name: getattr(rules, name) for name in (*RULES_WIDGETS, "evening_share_min")}
+    apply_changes_to_widgets(foods_table, profile_changes, rules_changes)
+
+
 def _food_name(foods_table: pd.DataFrame):
     def name(food_id: str) -> str:
         return str(foods_table.at[food_id, "name"]) if food_id in foods_table.index else food_id
