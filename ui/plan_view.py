@@ -21,7 +21,12 @@ def render_notice() -> None:
         ss.toasted = notice
         icon = {"success": ":material/check_circle:", "error": ":material/error:"}.get(notice.kind,
                                                                                       ":material/info:")
-        st.toast(notice.text if len(notice.text) < 160 else notice.text[:157] + "…", icon=icon)
+        text = notice.text if len(notice.text) < 160 else notice.text[:157] + "…"
+        lines = [line for line in notice.changes if not line.startswith("Nothing else")][:3]
+        if lines and notice.kind == "success":
+            more = len(notice.changes) - len(lines)
+            text += "\n\n" + "\n".join(f"- {line}" for line in lines) + (f"\n- … {more} more" if more > 0 else "")
+        st.toast(text, icon=icon)
     problem = ss.get("problem")
     if problem is not None and ss.get("toasted") is not problem:
         ss.toasted = problem
@@ -41,10 +46,11 @@ def render_problem(foods: pd.DataFrame) -> None:
     with st.container(border=True, key="problem_box"):
         text = f"**{problem.title}.** {problem.message}"
         if st.session_state.get("plan") is not None:
-            text += "\n\nYour previous plan is still shown below."
+            text += ("\n\nYour plan was not changed." if st.session_state.get("feedback_at") == "editor"
+                     else "\n\nYour previous plan is still shown below.")
         st.error(text, icon=":material/explore:")
         if problem.suggestions:
-            st.markdown("**Ways out** (one click changes the setting and plans again):")
+            st.markdown("**Ways out** (one click changes the setting and plans the week again):")
             cols = st.columns(min(3, len(problem.suggestions)))
             for i, s in enumerate(problem.suggestions):
                 label = str(getattr(s, "text", s))
@@ -302,9 +308,11 @@ def _settings(profile: Profile, rules: Rules) -> tuple:
 
 
 def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | None = None) -> None:
-    render_notice()
-    render_problem(foods)
     plan = st.session_state.get("plan")
+    at_top = plan is None or st.session_state.get("feedback_at", "top") != "editor"
+    if at_top:
+        render_notice()
+        render_problem(foods)
     if plan is not None and profile is not None and rules is not None and st.session_state.get("problem") is None \
             and _settings(plan.profile, plan.rules) != _settings(profile, rules):
         st.caption(":material/edit_note: Your settings changed since this plan was made; press **Generate plan** "
@@ -323,6 +331,9 @@ def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | N
     st.subheader("Change the plan")
     st.caption("Swap, lock or regenerate; only the unlocked parts are re-planned, and each change says "
                "what moved. Undo goes back one step.")
+    if not at_top:
+        render_notice()
+        render_problem(foods)
     render_day_editor(plan, foods)
     st.subheader("At a glance")
     charts.render(plan)

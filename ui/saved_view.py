@@ -28,13 +28,16 @@ def _on_upload_plan() -> None:
     try:
         plan = plan_from_json(up.getvalue().decode("utf-8-sig"))
     except UnicodeDecodeError:
+        ss.feedback_at = "top"
         ss.notice = state.Notice("error", f"{up.name} is not a UTF-8 text file; choose a plan JSON file.")
         return
     except MagplanError as exc:
+        ss.feedback_at = "top"
         ss.notice = state.Notice("error", f"{up.name} is not a valid plan: {exc}")
         return
     state.set_plan(plan)
     sidebar.adopt_settings(food_table(), plan.profile, plan.rules)
+    ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Opened the plan from {up.name}; the sidebar shows its settings.")
 
 
@@ -107,6 +110,7 @@ def _on_load(store, name: str) -> None:
         return
     state.set_plan(plan)
     sidebar.adopt_settings(food_table(), plan.profile, plan.rules)
+    ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Loaded the saved plan '{name}'.")
     ss.saved_result = ("success", f"Loaded '{name}'; see the Plan tab.")
 

@@ -45,6 +45,7 @@ def init() -> None:
     ss.setdefault("swap_for", None)
     ss.setdefault("extra_profile", {})
     ss.setdefault("extra_rules", {})
+    ss.setdefault("feedback_at", "top")
 
 
 def current_plan() -> WeekPlan | None:
@@ -72,12 +73,15 @@ def undo() -> None:
     ss.swap_for = None
     ss.problem = None
     ss.notice = Notice("info", "Undid the last change.")
+    ss.feedback_at = "editor"
 
 
 def request(action: str, **kwargs: Any) -> None:
     """Callback body: remember the action; it runs in the page body with progress shown."""
     st.session_state.pending = (action, kwargs)
     st.session_state.notice = None
+    # Feedback shows where the person is looking: at the top for a new plan, by the day editor for a change.
+    st.session_state.feedback_at = "top" if action == "generate" else "editor"
 
 
 def take_pending() -> tuple[str, dict[str, Any]] | None:
