@@ -18,11 +18,11 @@ Formulation (documented in one place, used by plan_week, replan, explain and ``-
 * Objective (USD-like units, minimised): cost of the food (price per serving; unknown prices use the median
   known price per 100 g of the table, else $1.00/100 g) + ``ITEM_PENALTY`` per item (simple meals)
   - ``FAVORITE_BONUS`` per serving of a favourite + a tiny fixed-order tie-break; for a re-plan,
-  (plus ``SIDE_ITEM_PENALTY`` for foods outside the variety cap), ``CHANGE_WEIGHT`` per serving step changed versus the previous plan comes first.
+  (plus ``SIDE_ITEM_PENALTY`` for foods outside the variety cap); in a re-plan ``CHANGE_WEIGHT`` per serving
+  step changed versus the previous plan comes first (minimal change dominates).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Collection, Mapping, Sequence
 
@@ -467,4 +467,3 @@ def solution(mm: MenuModel) -> dict[tuple[int, str], dict[str, float]]:
 
 __all__ = ["CHANGE_WEIGHT", "FAVORITE_BONUS", "ITEM_PENALTY", "MEAL_ENERGY_SHARE", "FoodData", "MenuModel",
            "build_menu_model", "eligible_mask", "food_data", "meal_share_bounds", "solution"]
-_ = math

@@ -97,7 +97,8 @@ def _notes(data: milp.FoodData, foods: pd.DataFrame, used: Collection[str]) -> t
 
 
 def _sequential(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, days: Sequence[int],
-                *, magnesium_min: float | None = None) -> tuple[dict[tuple[int, str], dict[str, float]] | None, tuple]:
+                *, magnesium_min: float | None = None, deadline: float | None = None
+                ) -> tuple[dict[tuple[int, str], dict[str, float]] | None, tuple]:
     """A quick first plan: days solved one after another, each respecting the caps used so far.
 
     Returns (solution or None when a day got stuck, (last model, last outcome)).
@@ -111,7 +112,11 @@ def _sequential(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
         mm = milp.build_menu_model(data, targets, rules, days=(d,), budget_usd_per_day=profile.budget_usd_per_day,
                                    used_days=used, neighbours=neighbours, magnesium_min=magnesium_min,
                                    name=f"magplan_day_{d}")
-        out = run(mm.prob, rules, time_limit_s=per_day, max_nodes=DAY_MAX_NODES)
+        limit = per_day
+        if deadline is not None:
+            left = len(days) - days.index(d)
+            limit = max(min(per_day, (deadline - time.perf_counter()) / left), 0.2)
+        out = run(mm.prob, rules, time_limit_s=limit, max_nodes=DAY_MAX_NODES)
         if not out.feasible:
             if d == days[0]:
                 raise _DayInfeasible()
@@ -128,7 +133,7 @@ def _sequential(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
 
 def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, days: Sequence[int],
                      *, deadline: float, magnesium_min: float | None = None, max_iterations: int = 40
-                     ) -> tuple[dict[tuple[int, str], dict[str, float]], SolverInfo] | None:
+                     ) -> tuple[dict[tuple[int, str], dict[str, float]], SolverInfo, dict] | None:
     """A week from candidate day menus (column generation), with a valid lower bound.
 
     Pricing: the one-day model where main food f costs an extra -pi_f (pi_f <= 0 the dual of its weekly cap
@@ -192,7 +197,8 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
     add_column(read_column())
     # Seed with a feasible week (days solved in sequence under the caps): the master starts with real duals.
     try:
-        seed, _last = _sequential(data, targets, rules, profile, days, magnesium_min=magnesium_min)
+        seed, _last = _sequential(data, targets, rules, profile, days, magnesium_min=magnesium_min,
+                                  deadline=t_start + 0.4 * (deadline - t_start))
     except _DayInfeasible:
         seed = None
     if seed is not None:
@@ -215,6 +221,7 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
     # exist, small enough that the first duals do not blow the pricing costs up (fewer wasted iterations).
     big = 3.0 * abs(columns[0][1]) + 1.0
     tightened = False
+    iterations = 0
     for _it in range(max_iterations):
         # master LP over the columns (+ an expensive empty artificial column)
         mp = pulp.LpProblem("magplan_master", pulp.LpMinimize)
@@ -242,17 +249,13 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
         if remaining <= 0.05:
             break
         h.setOptionValue("time_limit", float(max(remaining, 0.05)))
-        _tp = time.perf_counter()
         warm = highspy.HighsSolution()
         warm.col_value = last_x
         warm.value_valid = True
         h.setSolution(warm)  # the previous menu stays feasible (only costs changed): an incumbent from the start
         h.run()
         info = h.getInfo()
-        if _DEBUG:
-            print(f"it {_it} pricing {time.perf_counter() - _tp:.3f}s nodes {info.mip_node_count} "
-                  f"master {master_obj:.4f} lower {lower:.4f} z-mu {info.objective_function_value - mu:.4f} "
-                  f"cols {len(columns)}")
+        iterations += 1
         if int(info.primal_solution_status) != 2:
             break
         beta = float(info.mip_dual_bound)
@@ -305,7 +308,8 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
     gap = max(0.0, (upper - lower) / max(abs(upper), 1e-9))
     info = SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible", objective=upper,
                       best_bound=lower, gap=round(gap, 6), seconds=round(time.perf_counter() - t_start, 4))
-    return sol, info
+    return sol, info, {"iterations": iterations, "menus": len(columns), "n_variables": len(pricing.prob.variables()),
+                       "n_constraints": len(pricing.prob.constraints)}
 
 
 def _start_values(mm: milp.MenuModel, sol: Mapping[tuple[int, str], Mapping[str, float]]) -> dict[str, float]:
@@ -342,7 +346,17 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
               stats: dict | None = None) -> WeekPlan:
     """A plan for ``rules.days`` days meeting every target; PlanError with an explanation when impossible.
 
-    ``stats``, if given, is filled with build_s, solve_s, extract_s, n_variables, n_constraints.
+    ``stats``, if given, is filled with build_s, solve_s, extract_s, n_variables, n_constraints, method
+    ("columns": menus chosen by column generation, where the sizes are those of the one-day pricing model;
+    "day"; "compact": the whole-week model), iterations and menus (column generation).
+
+    Method (days > 1): column generation over day menus. A one-day MILP (the pricing problem) proposes menus;
+    a master LP picks a mix of menus with each main food on at most ``max_days_per_food`` days, and its duals
+    price the foods for the next menu. The Lagrangian bound D * (pricing bound) + K * sum(duals) is a valid
+    lower bound for the whole week, so the reported gap is proven. A small integer master then picks one menu
+    per day (caps and no identical meal on consecutive days). Fallbacks: days solved in sequence, then the
+    compact weekly model. Stops are node/iteration-count based, so the plan is deterministic unless the time
+    limit (``Rules.time_limit_s``) is reached first.
     Needs the schema columns of the food table (foods.schema.COLUMNS).
     """
     t0 = time.perf_counter()
@@ -382,7 +396,7 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
     t3 = time.perf_counter()
     _stat(stats, build_s=(t_data - t0) + times.get("build_s", 0.0), solve_s=(t2 - t_data) - times.get("build_s", 0.0),
           extract_s=t3 - t2, n_variables=times.get("n_variables", 0), n_constraints=times.get("n_constraints", 0),
-          method=times.get("method", ""))
+          method=times.get("method", ""), iterations=times.get("iterations", 0), menus=times.get("menus", 0))
     return plan
 
 
@@ -405,7 +419,7 @@ def _solve_week(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
             res = _week_by_columns(data, targets, rules, profile, days, deadline=deadline,
                                    magnesium_min=magnesium_min)
             if res is not None:
-                times["method"] = "columns"
+                times.update(method="columns", **res[2])
                 return res[0], res[1], times
         start, (mm, out) = _sequential(data, targets, rules, profile, days, magnesium_min=magnesium_min)
     except _DayInfeasible:
@@ -543,4 +557,3 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
 
 
 __all__ = ["build_model", "check_food_ids", "check_rules", "plan_week", "replan"]
-_ = (math, SolverInfo)

@@ -87,7 +87,8 @@ def make_solver(rules: Rules, *, time_limit_s: float | None = None, gap_rel: flo
     if rules.solver == "highs":
         _silence_highs_banner()
         extra = {} if max_nodes is None else {"mip_max_nodes": int(max_nodes)}
-        return _HiGHS(start=start, msg=msg, **extra, timeLimit=limit, gapRel=gap, threads=THREADS, random_seed=RANDOM_SEED,
+        return _HiGHS(start=start, msg=msg, **extra, timeLimit=limit, gapRel=gap, threads=THREADS,
+                      random_seed=RANDOM_SEED,
                           mip_feasibility_tolerance=1e-7, primal_feasibility_tolerance=1e-7)
     if rules.solver == "cbc":
         if not hasattr(pulp, "PULP_CBC_CMD"):

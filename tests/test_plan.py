@@ -40,7 +40,8 @@ def test_realistic_week_passes_the_independent_checker(weekly_plans, curated, na
     s = plan.solver
     assert s.status in ("optimal", "feasible") and s.name == "HiGHS"
     assert s.objective is not None and s.best_bound is not None and s.best_bound <= s.objective + 1e-6
-    assert s.gap is not None and 0 <= s.gap < 0.25
+    assert s.gap is not None and s.gap == pytest.approx((s.objective - s.best_bound) / s.objective, abs=1e-5)
+    assert (s.status == "optimal") == (s.gap <= RULES.gap_rel + 1e-9)
     assert {"build_s", "solve_s", "extract_s", "n_variables", "n_constraints"} <= set(stats[name])
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from foods.errors import FoodTableError
@@ -101,7 +100,8 @@ def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
         raise ProfileError(f"--time-limit {args.time_limit:g} must be above 0 seconds, e.g. 20")
     profile = Profile(age=args.age, sex=args.sex, status=args.status, weight_kg=args.weight_kg,
                       height_cm=args.height_cm, activity=args.activity, diet=args.diet,
-                      avoid_allergens=tuple(dict.fromkeys(args.avoid)), exclude_foods=tuple(dict.fromkeys(args.exclude)),
+                      avoid_allergens=tuple(dict.fromkeys(args.avoid)),
+                      exclude_foods=tuple(dict.fromkeys(args.exclude)),
                       favorite_foods=tuple(dict.fromkeys(args.favorite)), budget_usd_per_day=args.budget_usd_per_day,
                       overrides=overrides)
     rules = Rules(days=args.days, evening_share_min=args.evening_share,
@@ -188,4 +188,3 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     return 0
 
 
-_ = replace
