@@ -455,3 +455,19 @@ def test_an_unexpected_planner_failure_is_a_message_not_a_traceback(solved_plan,
     err = " ".join(texts(at, "error"))
     assert "This change could not be made" in err and "disk on fire" in err and "Traceback" not in err
     assert at.session_state.plan is solved_plan
+
+
+def test_food_names_are_shown_as_text_not_html(solved_plan):
+    """Names can come from user tables and FoodData Central: never markup."""
+    evil = "<img src=x onerror=alert(1)>"
+    day = solved_plan.days[0]
+    meal = next(m for m in day.meals if m.items)
+    item = replace(meal.items[0], name=evil)
+    meals = tuple(replace(m, items=(item, *m.items[1:])) if m is meal else m for m in day.meals)
+    plan = replace(solved_plan, days=(replace(day, meals=meals), *solved_plan.days[1:]))
+    at = app(plan)
+    ok(at)
+    html = grid(at)
+    assert evil not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    rows = [m.value for m in at.markdown if "<span" in m.value and "onerror" in m.value]  # the day editor's row
+    assert rows and all(evil not in r for r in rows)

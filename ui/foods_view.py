@@ -1,6 +1,7 @@
 """The Foods tab: the food table (search, category filter, sort), user food upload, FDC find-a-food."""
 from __future__ import annotations
 
+import html
 import tempfile
 from pathlib import Path
 
@@ -164,8 +165,10 @@ def render_fdc() -> None:
             desc = str(r.get("description") or r.get("name") or fid)
             mg = r.get("magnesium_mg_per_100g", r.get("magnesium_mg"))
             cc = st.columns([5, 2, 1])
-            cc[0].markdown(f"{desc}  \n<span style='color:gray;font-size:0.85em'>FDC {fid} · "
-                           f"{r.get('data_type') or r.get('dataType') or ''}</span>", unsafe_allow_html=True)
+            kind = html.escape(str(r.get("data_type") or r.get("dataType") or ""))
+            brand = r.get("brand")
+            cc[0].markdown(f"{html.escape(desc)}  \n<span style='color:gray;font-size:0.85em'>FDC {fid} · {kind}"
+                           + (f" · {html.escape(str(brand))}" if brand else "") + "</span>", unsafe_allow_html=True)
             cc[1].caption(f"{mg:.0f} mg Mg / 100 g" if isinstance(mg, (int, float)) and mg == mg else "")
             cc[2].button("Add", key=f"fdc_add_{fid}", on_click=_on_fdc_add, args=(fid, desc))
     result = ss.get("fdc_result")

@@ -1,6 +1,8 @@
 """The Saved plans tab: save, load, rename and delete plans (SQLite store), and plan JSON files."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from foods.errors import MagplanError
@@ -147,8 +149,9 @@ def _render_store(store) -> None:
     for key, name, when in entries:
         with st.container(border=True):
             cc = st.columns([3, 1, 2.4, 1])
-            cc[0].markdown(f"**{name}**" + (f"  \n<span style='color:gray;font-size:0.85em'>{when}</span>"
-                                            if when else ""), unsafe_allow_html=True)
+            cc[0].markdown(f"**{html.escape(str(name))}**"
+                           + (f"  \n<span style='color:gray;font-size:0.85em'>{html.escape(when)}</span>"
+                              if when else ""), unsafe_allow_html=True)
             cc[1].button("Open", key=f"load_{key}", on_click=_on_load, args=(store, key), width="stretch")
             with cc[2].popover("Rename", width="stretch"):
                 st.text_input("New name", key=f"rename_{key}", value=name)
