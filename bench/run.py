@@ -15,6 +15,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -31,6 +32,10 @@ RESULTS_JSON = ROOT / "bench" / "results.json"
 README = ROOT / "bench" / "README.md"
 WORKER_TIMEOUT_S = 900
 QUICK_TIME_LIMIT_S = 5.0
+# A baseline run that has not answered after this many times its time limit (plus model build) is killed:
+# CBC overruns its limit on large models (minutes on the full USDA week) and make bench must stay short.
+BASELINE_KILL_FACTOR = 3.0
+BASELINE_KILL_MIN_S = 60.0
 
 
 # --- worker (runs inside a fresh subprocess) -------------------------------------------------------
@@ -236,21 +241,31 @@ def worker(name: str, mode: str, repeats: int, out: Path, quick: bool, base_plan
     out.write_text(json.dumps(result))
 
 
-def spawn(name: str, mode: str, repeats: int, quick: bool, base_plan: Path | None = None) -> dict[str, Any]:
-    """Run one scenario in a fresh Python process; return the worker's result dict."""
+def spawn(name: str, mode: str, repeats: int, quick: bool, base_plan: Path | None = None,
+          timeout_s: float = WORKER_TIMEOUT_S) -> dict[str, Any]:
+    """Run one scenario in a fresh Python process (its own process group); return the worker's result dict.
+
+    After ``timeout_s`` the worker and its children (a CBC that overran its own time limit) are killed
+    and the result says so.
+    """
     with tempfile.TemporaryDirectory(prefix="magplan_bench_") as tmp:
         out = Path(tmp) / "result.json"
         cmd = [sys.executable, "-m", "bench.run", "--worker", name, "--mode", mode, "--repeats", str(repeats),
                "--out", str(out)] + (["--quick"] if quick else []) + (["--base-plan", str(base_plan)] if base_plan else [])
         load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
         try:
-            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=WORKER_TIMEOUT_S)
+            _stdout, stderr = proc.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
-            return {"error": f"worker timed out after {WORKER_TIMEOUT_S} s", "runs": []}
+            os.killpg(proc.pid, signal.SIGKILL)  # the worker's own process group: it and its CBC child
+            proc.communicate()
+            return {"error": f"killed after {timeout_s:.0f} s without an answer ({repeats} run(s) asked)",
+                    "runs": [], "process_wall_s": time.perf_counter() - t0, "killed": True}
         wall = time.perf_counter() - t0
         if not out.exists():
-            return {"error": f"worker failed (exit {proc.returncode}): {proc.stderr.strip()[-800:]}", "runs": []}
+            return {"error": f"worker failed (exit {proc.returncode}): {stderr.strip()[-800:]}", "runs": []}
         result = json.loads(out.read_text())
         result["process_wall_s"] = wall
         result["loadavg_1min_before"] = load_before
@@ -334,6 +349,13 @@ def _fmt(x: Any, spec: str = ".2f") -> str:
     if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
         return "-"
     return format(x, spec)
+
+
+def _baseline_total(r: dict[str, Any], b: dict[str, Any]) -> str:
+    raw = r.get("baseline_raw") or {}
+    if raw.get("killed"):
+        return f"> {raw['process_wall_s']:.0f} (killed, no answer)"
+    return _spread(b.get("total_s", {}))
 
 
 def _size(o: dict[str, Any]) -> str:
@@ -448,8 +470,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         chk = "-" if not b.get("n_ok") else ("ok" if not b.get("n_violations_max") else f"{b['n_violations_max']} bad")
         lines.append(
             f"| {r['name']} | {_size(b)} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_fmt((b.get('build_s') or {}).get('median'))} "
-            f"| {_fmt((b.get('solve_s') or {}).get('median'))} | {_spread(b.get('total_s', {}))} "
-            f"| {b.get('status', '; '.join(b.get('errors', [])) or '-')} | {_fmt(b.get('objective'), '.3f')} "
+            f"| {_fmt((b.get('solve_s') or {}).get('median'))} | {_baseline_total(r, b)} "
+            f"| {b.get('status', '; '.join(b.get('errors', [])) or r.get('baseline_error') or '-')} | {_fmt(b.get('objective'), '.3f')} "
             f"| {_fmt(b.get('best_bound'), '.3f')} | {_fmt_gap(b.get('gap_worst'))} "
             f"| {_fmt(r.get('baseline_peak_mb'), '.0f')} / {_fmt(r.get('baseline_children_peak_mb'), '.0f')} | {chk} "
             f"| {r.get('time_ratio', '-')} | {r.get('gap_ratio', '-')} |")
@@ -546,7 +568,9 @@ def main(argv: list[str] | None = None) -> int:
             row["ours_children_peak_mb"] = raw.get("peak_children_rss_mb")
             row["foods"] = f"{raw.get('n_table_foods', '-')} / {raw.get('n_eligible_foods', '-')}"
         if breps:
-            raw_b = spawn(sc.name, "baseline", breps, args.quick)
+            limit = min(sc.rules().time_limit_s, QUICK_TIME_LIMIT_S) if args.quick else sc.rules().time_limit_s
+            raw_b = spawn(sc.name, "baseline", breps, args.quick,
+                          timeout_s=breps * max(BASELINE_KILL_MIN_S, BASELINE_KILL_FACTOR * limit))
             row["baseline_raw"] = raw_b
             row["baseline"] = summarize(raw_b.get("runs", []))
             row["baseline_error"] = raw_b.get("error")
@@ -555,7 +579,12 @@ def main(argv: list[str] | None = None) -> int:
         o, b = row.get("ours") or {}, row.get("baseline") or {}
         peak = None if row.get("ours_peak_mb") is None else max(row["ours_peak_mb"], row.get("ours_children_peak_mb") or 0)
         row["verdict"], row["met"] = _verdict(sc, o, peak) if sc.kind != "baseline_only" else ("-", None)
-        if b:
+        if b and (row.get("baseline_raw") or {}).get("killed"):
+            wall_b = row["baseline_raw"]["process_wall_s"]
+            ours_med = o.get("total_s", {}).get("median")
+            row["time_ratio"] = "-" if ours_med is None else f"< {ours_med / wall_b:.2f} (baseline killed)"
+            row["gap_ratio"] = "baseline: no answer"
+        elif b:
             row["time_ratio"] = _ratio(o.get("total_s", {}).get("median"), b.get("total_s", {}).get("median"))
             if not b.get("n_ok") or b.get("objective") is None:
                 row["gap_ratio"] = "baseline: no solution"
