@@ -9,6 +9,7 @@ table and write nothing unless ``--write`` is given.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -241,8 +242,19 @@ def worker(name: str, mode: str, repeats: int, out: Path, quick: bool, base_plan
     out.write_text(json.dumps(result))
 
 
+def snapshot_sources(dest: Path) -> str:
+    """Copy planner/, foods/ and bench/ to ``dest`` (so every scenario of a run measures the same code even
+    while the working tree changes) and return a fingerprint of the copied Python sources."""
+    digest = hashlib.sha256()
+    for pkg in ("planner", "foods", "bench"):
+        shutil.copytree(ROOT / pkg, dest / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        for f in sorted((dest / pkg).rglob("*.py")):
+            digest.update(str(f.relative_to(dest)).encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def spawn(name: str, mode: str, repeats: int, quick: bool, base_plan: Path | None = None,
-          timeout_s: float = WORKER_TIMEOUT_S) -> dict[str, Any]:
+          timeout_s: float = WORKER_TIMEOUT_S, src: Path = ROOT) -> dict[str, Any]:
     """Run one scenario in a fresh Python process (its own process group); return the worker's result dict.
 
     After ``timeout_s`` the worker and its children (a CBC that overran its own time limit) are killed
@@ -254,7 +266,7 @@ def spawn(name: str, mode: str, repeats: int, quick: bool, base_plan: Path | Non
                "--out", str(out)] + (["--quick"] if quick else []) + (["--base-plan", str(base_plan)] if base_plan else [])
         load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        proc = subprocess.Popen(cmd, cwd=src, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True)
         try:
             _stdout, stderr = proc.communicate(timeout=timeout_s)
@@ -418,7 +430,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         f"Run {m['date_utc']} on {m['cpu_count']} cores, {m['memory_gb']} GB ({m['platform']}); Python {m['python']}, "
         f"PuLP {m['pulp']}, highspy {m['highspy']}, pandas {m['pandas']}; git {m['git_commit']}"
-        + (" with uncommitted changes" if m["git_dirty"] else "") + ".",
+        + (" with uncommitted changes" if m["git_dirty"] else "")
+        + (f"; every scenario ran on one snapshot of planner/, foods/ and bench/ taken at the start "
+           f"(sources fingerprint {m['code_fingerprint']})" if m.get("code_fingerprint") else "") + ".",
         f"Load average (1 min) at start {m['loadavg_at_start'][0]:.2f}, at end {report.get('loadavg_at_end', [0])[0]:.2f}"
         + (": other processes were running on the same cores, so times are noisy." if
            max(m['loadavg_at_start'][0], report.get('loadavg_at_end', [0])[0]) > 0.5 else "."),
@@ -478,17 +492,24 @@ def render_markdown(report: dict[str, Any]) -> str:
     levers = [r for r in report["scenarios"] if r["group"] == "lever"]
     if levers:
         lines += ["", "## Levers (one run each, profile woman 31-50 vegan)", "",
-                  "| variant | what | total s | build s | solve s | status | objective | bound | gap | peak MB | check |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "Reference: the main scenario the lever varies (the optimizer's row for `lever_ours_*`, the "
+                  "baseline's row for `lever_textbook_*`), from this same run.", "",
+                  "| variant | what | total s | build s | solve s | status | objective | bound | gap | peak MB | check "
+                  "| reference total s | reference gap |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        by_name = {r["name"]: r for r in report["scenarios"]}
         for r in levers:
             o = r.get("ours") or r.get("baseline") or {}
+            ref_row = by_name.get(r.get("reference") or "", {})
+            ref = (ref_row.get("ours") if r.get("ours") else ref_row.get("baseline")) or {}
             peak = r.get("ours_peak_mb") if r.get("ours") else r.get("baseline_peak_mb")
             chk = "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
             lines.append(
                 f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
                 f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
                 f"| {o.get('status', '; '.join(o.get('errors', [])) or '-')} | {_fmt(o.get('objective'), '.3f')} "
-                f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} |")
+                f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} "
+                f"| {_fmt((ref.get('total_s') or {}).get('median'), '.3f')} | {_fmt_gap(ref.get('gap_worst'))} |")
     problems = [(r["name"], v) for r in report["scenarios"] for part in ("ours", "baseline")
                 for v in ((r.get(part) or {}).get("violations_example") or [])[:3]]
     errors = [(r["name"], e) for r in report["scenarios"] for part in ("ours", "baseline")
@@ -552,15 +573,19 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     session = Path(tempfile.mkdtemp(prefix="magplan_bench_session_"))
     base_plan = session / "base_plan_curated_7d_woman_vegan.json"
+    src = session / "src"
+    machine["code_fingerprint"] = snapshot_sources(src)
     results = []
     for sc in scenarios:
         reps = 1 if args.quick else (args.repeats or sc.repeats)
         breps = 0 if (args.no_baseline or not sc.baseline_repeats) else (1 if args.quick else min(sc.baseline_repeats, args.repeats or sc.baseline_repeats))
         row: dict[str, Any] = {"name": sc.name, "kind": sc.kind, "group": sc.group, "profile": sc.profile_key,
+                               "reference": sc.reference, "patches": sc.patches,
                                "table": sc.table, "days": sc.days, "note": sc.note, "target": sc.target.label(),
                                "target_values": asdict(sc.target), "rules_overrides": sc.rules_overrides}
         if sc.kind != "baseline_only":
-            raw = spawn(sc.name, "ours", reps, args.quick, base_plan if sc.kind in ("swap", "regenerate", "exclude") else None)
+            raw = spawn(sc.name, "ours", reps, args.quick,
+                        base_plan if sc.kind in ("swap", "regenerate", "exclude") else None, src=src)
             row["ours_raw"] = raw
             row["ours"] = summarize(raw.get("runs", []))
             row["ours_error"] = raw.get("error")
@@ -570,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         if breps:
             limit = min(sc.rules().time_limit_s, QUICK_TIME_LIMIT_S) if args.quick else sc.rules().time_limit_s
             raw_b = spawn(sc.name, "baseline", breps, args.quick,
-                          timeout_s=breps * max(BASELINE_KILL_MIN_S, BASELINE_KILL_FACTOR * limit))
+                          timeout_s=breps * max(BASELINE_KILL_MIN_S, BASELINE_KILL_FACTOR * limit), src=src)
             row["baseline_raw"] = raw_b
             row["baseline"] = summarize(raw_b.get("runs", []))
             row["baseline_error"] = raw_b.get("error")

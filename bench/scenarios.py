@@ -67,6 +67,8 @@ class Scenario:
     # Measurement-only overrides of optimizer module constants ("planner.solve.THREADS": 2), applied in
     # the scenario's own subprocess, for levers that Rules does not expose.
     patches: dict[str, Any] = field(default_factory=dict)
+    # For a lever: the main scenario it varies (its numbers are shown next to the lever's).
+    reference: str = ""
 
     @property
     def profile(self) -> Profile:
@@ -110,34 +112,40 @@ def lever_scenarios() -> list[Scenario]:
     base = dict(kind="plan", profile_key="woman_vegan", repeats=1, baseline_repeats=0, group="lever",
                 target=Target())
     textbook = {**base, "kind": "baseline_only", "baseline_repeats": 1}
+    ref = {(t, d): f"plan_{t}_{d}d_woman_vegan" for t in TABLES for d in (1, 7)}
     return [
         # What makes the week hard: the weekly variety cap.
-        Scenario(name="lever_ours_nocap_curated_7d", table="curated", days=7,
+        Scenario(name="lever_ours_nocap_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
                  rules_overrides={"max_days_per_food": 7}, note="optimizer, no weekly variety cap", **base),
         # Time budget: the plan and gap when the solve gets only the target's 2 s / 10 s.
-        Scenario(name="lever_ours_tl2_curated_7d", table="curated", days=7, rules_overrides={"time_limit_s": 2.0},
+        Scenario(name="lever_ours_tl2_curated_7d", table="curated", days=7,
+                 reference=ref[("curated", 7)], rules_overrides={"time_limit_s": 2.0},
                  note="optimizer, 2 s time limit", **base),
-        Scenario(name="lever_ours_tl10_usda_7d", table="usda", days=7, rules_overrides={"time_limit_s": 10.0},
+        Scenario(name="lever_ours_tl10_usda_7d", table="usda", days=7,
+                 reference=ref[("usda", 7)], rules_overrides={"time_limit_s": 10.0},
                  note="optimizer, 10 s time limit", **base),
         # Solver: CBC instead of HiGHS inside the optimizer.
-        Scenario(name="lever_ours_cbc_curated_7d", table="curated", days=7, rules_overrides={"solver": "cbc"},
+        Scenario(name="lever_ours_cbc_curated_7d", table="curated", days=7,
+                 reference=ref[("curated", 7)], rules_overrides={"solver": "cbc"},
                  note="optimizer, CBC instead of HiGHS", **base),
         # Threads: HiGHS with 2 threads instead of the optimizer's 1 (module constant).
-        Scenario(name="lever_ours_threads2_curated_7d", table="curated", days=7,
+        Scenario(name="lever_ours_threads2_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
                  patches={"planner.solve.THREADS": 2}, note="optimizer, HiGHS threads=2 (patched)", **base),
         # Pre-filtering: the full-USDA candidate filter off (1 day) / tighter (7 days).
-        Scenario(name="lever_ours_nofilter_usda_1d", table="usda", days=1,
+        Scenario(name="lever_ours_nofilter_usda_1d", table="usda", days=1, reference=ref[("usda", 1)],
                  patches={"planner.milp.CANDIDATES_ABOVE": 10**9},
                  note="optimizer, no candidate pre-filter (all eligible foods)", **base),
-        Scenario(name="lever_ours_filter10_usda_7d", table="usda", days=7,
+        Scenario(name="lever_ours_filter10_usda_7d", table="usda", days=7, reference=ref[("usda", 7)],
                  patches={"planner.milp.CANDIDATES_PER_RANKING": 10},
                  note="optimizer, 10 instead of 25 candidates per ranking", **base),
         # The textbook model with HiGHS instead of CBC, and without its weekly cap.
-        Scenario(name="lever_textbook_highs_curated_7d", table="curated", days=7, baseline_solver="highs",
+        Scenario(name="lever_textbook_highs_curated_7d", table="curated", days=7,
+                 reference=ref[("curated", 7)], baseline_solver="highs",
                  note="textbook model, HiGHS via PuLP instead of CBC", **textbook),
-        Scenario(name="lever_textbook_highs_usda_7d", table="usda", days=7, baseline_solver="highs",
+        Scenario(name="lever_textbook_highs_usda_7d", table="usda", days=7,
+                 reference=ref[("usda", 7)], baseline_solver="highs",
                  note="textbook model, HiGHS via PuLP instead of CBC", **textbook),
-        Scenario(name="lever_textbook_nocap_curated_7d", table="curated", days=7,
+        Scenario(name="lever_textbook_nocap_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
                  rules_overrides={"max_days_per_food": 28}, note="textbook model, CBC, no weekly cap", **textbook),
     ]
 
