@@ -110,7 +110,9 @@ def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
             expect(page.locator("[data-testid='stAlertContentSuccess']").first).to_contain_text("New 7-day plan")
             assert page.locator("[data-testid='stException']").count() == 0
             # The picture shows the page, not the passing toast (toasts close by themselves after seconds).
-            expect(page.locator("[data-testid='stToast']")).to_have_count(0, timeout=30_000)
+            toast = page.locator("[data-testid='stToast']")
+            expect(toast.first).to_contain_text("New 7-day plan")  # the toast tells it too ...
+            expect(toast).to_have_count(0, timeout=30_000)  # ... and goes away by itself
             page.set_viewport_size({"width": 1500, "height": 1500})
             page.wait_for_timeout(1500)  # let the page settle at the new size before the picture
             page.screenshot(path=str(ARTIFACTS / "plan.png"))
