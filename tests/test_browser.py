@@ -160,3 +160,13 @@ def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
             (ARTIFACTS / "shopping_list.csv").write_text(csv, encoding="utf-8")
         finally:
             browser.close()
+
+
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="must run in CI"):
+        _need(False, "Chromium is not installed at /nowhere/chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _need(False, "Chromium is not installed at /nowhere/chromium")
+    _need(True, "never shown")  # present: nothing happens
