@@ -14,16 +14,16 @@ import pandas as pd
 
 from planner.model import Profile, Rules
 
-# The four test profiles of the optimizer issue (issue 3).
+# The four test profiles of the optimizer issue (issue 3), as tests/test_plan.py defines them.
 PROFILES: dict[str, Profile] = {
-    "woman_vegan": Profile(age=40, sex="female", diet="vegan"),
-    "man_budget": Profile(age=60, sex="male", diet="omnivore", budget_usd_per_day=10.0),
+    "woman_vegan": Profile(age=45, sex="female", diet="vegan"),
+    "man_budget": Profile(age=60, sex="male", diet="omnivore", budget_usd_per_day=4.0),
     "pregnant_nutfree": Profile(age=25, sex="female", status="pregnancy", avoid_allergens=("tree_nuts", "peanuts")),
     "man_vegetarian_gf": Profile(age=25, sex="male", diet="vegetarian", avoid_allergens=("gluten",)),
 }
 PROFILE_LABELS: dict[str, str] = {
     "woman_vegan": "woman 31-50, vegan",
-    "man_budget": "man 51-70, omnivore, $10/day",
+    "man_budget": "man 51-70, omnivore, $4/day",
     "pregnant_nutfree": "pregnant woman 19-30, nut-free",
     "man_vegetarian_gf": "man 19-30, vegetarian, gluten-free",
 }
