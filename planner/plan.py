@@ -19,6 +19,7 @@ from planner.targets import check_profile, targets_for
 
 MAX_DAYS = 14
 FINAL_PRICING_GAP = 0.001
+USE_SAVED_MENUS = True  # add every improving menu HiGHS finds while pricing, not only the best
 PRICING_GAP = 0.01  # pricing tolerance while generating menus (a final tighter solve closes the bound)
 STOP_SHARE = 0.7  # stop generating menus when master LP and bound are within 70 % of the gap asked
 _DEBUG = False
@@ -163,11 +164,13 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
         base[v.index] = float(pricing.prob.objective.get(v, 0.0))
     u_index = {i: v.index for (_d, i), v in pricing.u.items()}
     last_x: list[float] = list(h.getSolution().col_value)
+    h.setOptionValue("mip_improving_solution_save", True)
     step = float(rules.servings_step)
 
-    def read_column() -> tuple[dict[str, dict[str, float]], float, frozenset[int]]:
-        x = list(h.getSolution().col_value)
-        last_x[:] = x
+    def read_column(x: list[float] | None = None) -> tuple[dict[str, dict[str, float]], float, frozenset[int]]:
+        if x is None:
+            x = list(h.getSolution().col_value)
+            last_x[:] = x
         menu: dict[str, dict[str, float]] = {s: {} for s in rules.slots}
         for (_d, s, i), v in pricing.n.items():
             k = int(round(x[v.index]))
@@ -264,6 +267,10 @@ def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profil
         added = False
         if z - mu < -1e-7:
             added = add_column(read_column())
+        # every improving menu HiGHS met on the way is a column too (fewer pricing rounds)
+        for saved in (h.getSavedMipSolutions() if USE_SAVED_MENUS else ()):
+            if saved.objective - mu < -1e-7 and len(saved.col_value) == len(base):
+                added = add_column(read_column(list(saved.col_value))) or added
         if (master_obj - lower) <= rules.gap_rel * STOP_SHARE * abs(master_obj):
             break
         estimate = master_obj + D * min(z - mu, 0.0)  # the Lagrangian bound if this pricing were exact
