@@ -70,7 +70,9 @@ def check_rows(rows: Sequence[Row], foods: pd.DataFrame, *, profile: Profile, ta
     slots; servings steps and per-meal caps; 1..max foods per meal; main items on at most k days; the
     evening magnesium share and caffeine after lunch when set; no identical meal (same set of foods in a
     slot) on consecutive days; each meal's share of the day's energy within the bounds the optimizer
-    documents (``planner.milp.meal_share_bounds``; skipped if that is not importable).
+    documents (``planner.milp.meal_share_bounds``; skipped if that is not importable); at most one food
+    per meal of each ``planner.milp.ONE_PER_MEAL_CATEGORIES`` category and a main item in at most
+    ``planner.milp.MAX_MEALS_PER_FOOD_PER_DAY`` meals a day, when the optimizer defines them.
     model="baseline": the textbook model of issue 9: daily magnesium, energy range and protein; diet,
     allergens, excluded foods, slots, servings steps and per-meal caps; each food in at most
     ``rules.max_days_per_food`` of the week's slots.
@@ -187,6 +189,24 @@ def check_rows(rows: Sequence[Row], foods: pd.DataFrame, *, profile: Profile, ta
             b = sorted({r.food_id for r in by_meal.get((d + 1, s), [])})
             if a and a == b:
                 bad.append(f"days {d} and {d + 1} {s}: identical meal (same foods {a})")
+    one_per_meal, meals_per_day = _optimizer_meal_rules()
+    for (d, s), items in sorted(by_meal.items()):
+        cats: dict[str, list[str]] = defaultdict(list)
+        for r in items:
+            cat = str(foods.loc[r.food_id, "category"])
+            if cat in one_per_meal:
+                cats[cat].append(r.food_id)
+        for cat, ids in sorted(cats.items()):
+            if len(ids) > 1:
+                bad.append(f"day {d} {s}: {len(ids)} foods of category {cat} ({', '.join(sorted(ids))}), at most 1")
+    if meals_per_day is not None:
+        meals_of: dict[tuple[int, str], set[str]] = defaultdict(set)
+        for r in rows:
+            if bool(foods.loc[r.food_id, "main_item"]):
+                meals_of[(r.day, r.food_id)].add(r.slot)
+        for (d, fid), slots_used in sorted(meals_of.items()):
+            if len(slots_used) > meals_per_day:
+                bad.append(f"day {d}: main item {fid} in {len(slots_used)} meals, at most {meals_per_day}")
     bounds = _meal_share_bounds(rules)
     for d in days:
         day_kcal = totals.get(d, {}).get("energy_kcal", 0.0)
@@ -197,6 +217,17 @@ def check_rows(rows: Sequence[Row], foods: pd.DataFrame, *, profile: Profile, ta
                 share = kcal / day_kcal if day_kcal else 0.0
                 bad.append(f"day {d} {s}: {share:.1%} of the day's energy, outside {lo:.0%}-{hi:.0%}")
     return bad
+
+
+def _optimizer_meal_rules() -> tuple[frozenset[str], int | None]:
+    """(categories allowed once per meal, meals per day a main food may appear in), as the optimizer
+    documents them in planner.milp (empty / None when not importable or not defined)."""
+    try:
+        from planner import milp
+    except ImportError:
+        return frozenset(), None
+    return (frozenset(getattr(milp, "ONE_PER_MEAL_CATEGORIES", ())),
+            getattr(milp, "MAX_MEALS_PER_FOOD_PER_DAY", None))
 
 
 def _meal_share_bounds(rules: Rules) -> dict[str, tuple[float, float]]:
