@@ -422,7 +422,7 @@ def _solve_week(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
     if not data.ids:
         return None, None, times
     try:
-        if len(days) > 1:
+        if len(days) > 1 and rules.solver == "highs":  # column generation drives HiGHS directly
             res = _week_by_columns(data, targets, rules, profile, days, deadline=deadline,
                                    magnesium_min=magnesium_min)
             if res is not None:

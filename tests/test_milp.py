@@ -67,13 +67,15 @@ def test_unmeasured_magnesium_never_counts_toward_the_target(make_foods):
     assert any("mystery" in n for n in plan.notes)
 
 
-def test_weekly_cap_and_no_repeat_give_a_b_a(make_foods):
+@pytest.mark.parametrize("solver, name", [("highs", "HiGHS"), ("cbc", "CBC")])
+def test_weekly_cap_and_no_repeat_give_a_b_a(make_foods, solver, name):
     # Same food value, a is cheaper; a on at most 2 of 3 days and never the same meal twice in a row: a, b, a.
     same = {**NUTR, "magnesium_mg": 100.0, "energy_kcal": 500.0}
     foods = make_foods({"a": {**same, "price_usd_per_100g": 1.0}, "b": {**same, "price_usd_per_100g": 2.0}})
-    plan = plan_week(foods, Profile(), rules=Rules(days=3, slots=("lunch",), max_days_per_food=2),
+    plan = plan_week(foods, Profile(), rules=Rules(days=3, slots=("lunch",), max_days_per_food=2, solver=solver),
                      targets=targets(100, 500, 600))
     assert [meals(plan, d)["lunch"] for d in (1, 2, 3)] == [{"a": 1.0}, {"b": 1.0}, {"a": 1.0}]
+    assert plan.solver.name == name
     assert plan.solver.gap is not None and plan.solver.gap <= 0.01
     assert check_plan(plan, foods) == []
 
