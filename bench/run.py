@@ -310,7 +310,7 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
         out["statuses"] = sorted({str(r.get("status")) for r in ok})
         out["n_violations_max"] = max(r.get("n_violations", 0) for r in ok)
         out["violations_example"] = next((r["violations"] for r in ok if r.get("violations")), [])
-        for k in ("n_variables", "n_constraints", "n_foods"):
+        for k in ("n_variables", "n_constraints", "n_foods", "method", "iterations", "menus"):
             out[k] = first.get("stats", {}).get(k)
     return out
 
@@ -368,6 +368,17 @@ def _baseline_total(r: dict[str, Any], b: dict[str, Any]) -> str:
     if raw.get("killed"):
         return f"> {raw['process_wall_s']:.0f} (killed, no answer)"
     return _spread(b.get("total_s", {}))
+
+
+def _status(o: dict[str, Any], err: str = "") -> str:
+    if "status" not in o:
+        return err or "-"
+    extra = [str(o["method"])] if o.get("method") else []
+    if o.get("iterations") is not None:
+        extra.append(f"{o['iterations']} it")
+    if len(o.get("statuses") or []) > 1:
+        extra.append("runs: " + "/".join(o["statuses"]))
+    return o["status"] + (f" ({', '.join(extra)})" if extra else "")
 
 
 def _size(o: dict[str, Any]) -> str:
@@ -441,7 +452,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         "Times are wall seconds, median (min-max) over the runs shown; *total* is `targets_for` + `plan_week` "
         "(or the swap/regenerate/exclude call), table loading excluded (see `load_s` in results.json). "
         "Peak is the scenario process's maximum resident memory (Python, pandas, the model and HiGHS; "
-        "CBC's child process separately). Gap = (objective - best bound) / objective as the solver proved it. "
+        "CBC's child process separately). Gap = (objective - best bound) / objective as the solver proved it; status shows the optimizer's "
+        "method (and iterations) when its stats report one. "
         "*check* is bench/check.py recomputing every day from the food table alone. "
         "*same plan each run*: the plan JSON (without solver seconds) is identical across the runs.",
         "",
@@ -461,7 +473,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {r['name']} | {r.get('foods', '-')} | {_size(o)} "
             f"| {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
             f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
-            f"| {_fmt((o.get('extract_s') or {}).get('median'), '.3f')} | {o.get('status', err or '-')} "
+            f"| {_fmt((o.get('extract_s') or {}).get('median'), '.3f')} | {_status(o, err)} "
             f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
             f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {_same(r)} | {r['target']} | {r['verdict']} |")
     lines += [
