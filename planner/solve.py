@@ -78,6 +78,17 @@ class _HiGHS(pulp.HiGHS):
         lp.solverModel.run()
 
 
+    def findSolutionValues(self, lp):  # noqa: N802 (PuLP's name)
+        """PuLP 3.3 has no status entry for a node limit (kSolutionLimit): map it like a time limit."""
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:
+            feasible = int(lp.solverModel.getInfo().primal_solution_status) == 2
+            if feasible:
+                return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
+            return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
+
+
 def make_solver(rules: Rules, *, time_limit_s: float | None = None, gap_rel: float | None = None,
                 msg: bool = False, start: dict[str, float] | None = None, max_nodes: int | None = None
                 ) -> pulp.LpSolver:
