@@ -52,7 +52,7 @@ CANDIDATES_PER_RANKING = 25
 ONE_PER_MEAL_CATEGORIES: frozenset[str] = frozenset({
     "whole_grains", "refined_grains", "breads", "breakfast_cereals", "legumes_soy", "fish_seafood",
     "eggs_poultry_meat", "dairy_alternatives", "dark_chocolate", "snacks_sweets", "fats_oils", "drinks",
-    "nuts", "seeds",
+    "nuts", "seeds", "leafy_greens",
 })
 CONSTRAINED = ("magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg", "caffeine_mg",
                "iron_mg", "vitamin_d_ug", "vitamin_b12_ug")
