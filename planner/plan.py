@@ -539,10 +539,17 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
     mg_min = None
     if plan.supplement is not None:
         mg_min = targets.magnesium_mg - plan.supplement.shortfall_mg
-    mm = milp.build_menu_model(data, targets, rules, days=todo, budget_usd_per_day=profile.budget_usd_per_day,
-                               fixed=fixed, require=require, forbid=forbid, closed_meals=closed, used_days=used,
-                               neighbours=neighbours, reference=reference, magnesium_min=mg_min,
-                               name="magplan_replan")
+    try:
+        mm = milp.build_menu_model(data, targets, rules, days=todo, budget_usd_per_day=profile.budget_usd_per_day,
+                                   fixed=fixed, require=require, forbid=forbid, closed_meals=closed, used_days=used,
+                                   neighbours=neighbours, reference=reference, magnesium_min=mg_min,
+                                   name="magplan_replan")
+    except PlanError as exc:  # a kept or required food the profile/exclusions no longer allow
+        if exc.explanation is None:
+            from planner.explain import Explanation
+
+            raise PlanError(str(exc), explanation=Explanation(str(exc), (), None)) from None
+        raise
     t1 = time.perf_counter()
     out = run(mm.prob, rules)
     t2 = time.perf_counter()

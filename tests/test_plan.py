@@ -122,3 +122,12 @@ def test_replan_rejects_a_locked_change(vegan_week, curated):
     locked = replace(vegan_week, locks=(Lock(day=6, slot="lunch"),))
     with pytest.raises(PlanError, match="locked"):
         replan(locked, curated, days=[6], fix={(6, "lunch"): {food: 0.5 + _meal(vegan_week, 6, "lunch")[food]}})
+
+
+def test_locked_item_that_is_now_excluded_explains(vegan_week, curated):
+    food = sorted(_meal(vegan_week, 7, "lunch"))[0]
+    locked = replace(vegan_week, locks=(Lock(day=7, slot="lunch", food_id=food),))
+    with pytest.raises(PlanError) as exc:
+        replan(locked, curated, days=[7], excluded=[food])
+    assert exc.value.explanation is not None
+    assert f"'{food}' cannot be kept" in exc.value.explanation.message and "unlock" in exc.value.explanation.message
