@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test bench install install-test browser clean
+.PHONY: run test bench screenshot install install-test browser clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "magplan needs Python 3.10 or newer")'
@@ -36,6 +36,10 @@ run: install
 
 test: install-test
 	$(PY) -m pytest
+
+# Refresh docs/screenshot.png (the README picture) from the browser test.
+screenshot: install-test
+	MAGPLAN_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/test_browser.py -q
 
 bench: install
 	$(PY) -m bench.run
