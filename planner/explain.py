@@ -178,6 +178,16 @@ def explain(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None
         return Explanation(f"With {ctx}, no food in the table is allowed. Add foods or "
                            + _join_or([s.text for s in sugg] or ["change the profile"]) + ".", tuple(sugg), None)
     m = max_magnesium(foods, profile, rules, targets, excluded)
+    if m is None and profile.budget_usd_per_day is not None:
+        need = _min_budget(foods, profile, rules, targets)
+        if need is not None:  # the budget alone is what makes every day impossible
+            b = math.ceil(need * 100) / 100
+            m_free = max_magnesium(foods, replace(profile, budget_usd_per_day=None), rules, targets, excluded)
+            sugg = [Suggestion(f"raise the budget to ${b:.2f}/day", {"budget_usd_per_day": b}, {})]
+            msg = (f"With {ctx}, no day can meet the energy, protein and other limits: the cheapest day that meets "
+                   f"every limit, {target:g} mg of magnesium included, costs ${b:.2f}. Raise the budget to "
+                   f"${b:.2f}/day.")
+            return Explanation(msg, tuple(sugg), None if m_free is None else float(m_free))
     if m is None:
         ok, mm = _one_day(foods, profile, rules, targets, maximize=False, budget=profile.budget_usd_per_day,
                           excluded=excluded, elastic=ELASTIC_KINDS)

@@ -99,3 +99,14 @@ def test_supplement_covers_the_food_gap_never_above_ul(seeds_and_almonds, target
     assert s.dose_mg <= 350
     assert "kidney disease" in s.note and "medicines" in s.note
     assert check_plan(plan, seeds_and_almonds) == []
+
+
+def test_budget_too_small_for_any_day(seeds_and_almonds):
+    # $0.50/day buys half a serving of seeds (250 kcal < 500 kcal): no day at all. The cheapest day meeting
+    # every limit (350 mg, >= 500 kcal, nut-free) is 2.0 servings of seeds = $4.00.
+    profile = Profile(avoid_allergens=("tree_nuts",), budget_usd_per_day=0.5)
+    e = explain(seeds_and_almonds, profile, rules=LUNCH, targets=targets(350, 500, 1000))
+    assert e.message == ("With nut-free and $0.50/day, no day can meet the energy, protein and other limits: the "
+                         "cheapest day that meets every limit, 350 mg of magnesium included, costs $4.00. Raise the "
+                         "budget to $4.00/day.")
+    assert e.suggestions[0].profile_changes == {"budget_usd_per_day": 4.0}
