@@ -181,6 +181,38 @@ def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Pat
     return {"runs": runs, "what": what, "base_plan_s": base_s, "base_status": base.solver.status}
 
 
+def _worker_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+    """The optimizer's compact weekly model (``planner.plan.build_model``, what ``--write-model`` writes)
+    solved directly by ``planner.solve.run``: what the optimizer's own method buys over it."""
+    from bench.check import Row, check_rows
+    from planner import milp
+    from planner.plan import build_model
+    from planner.solve import run
+    from planner.targets import targets_for
+
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        targets = targets_for(sc.profile)
+        mm = build_model(foods, sc.profile, rules=rules, targets=targets)
+        t1 = time.perf_counter()
+        out = run(mm.prob, rules)
+        t2 = time.perf_counter()
+        rows = [Row(d, s, f, v) for (d, s), items in milp.solution(mm).items() for f, v in items.items()] \
+            if out.feasible else []
+        t3 = time.perf_counter()
+        violations = check_rows(rows, foods, profile=sc.profile, targets=targets, rules=rules,
+                                days=range(1, sc.days + 1)) if rows else []
+        info = out.info
+        runs.append({"total_s": t3 - t0, "stats": {"build_s": t1 - t0, "solve_s": t2 - t1, "extract_s": t3 - t2,
+                                                   "n_variables": len(mm.prob.variables()),
+                                                   "n_constraints": len(mm.prob.constraints), "method": "compact"},
+                     "status": info.status, "solver": info.name, "objective": info.objective,
+                     "best_bound": info.best_bound, "gap": info.gap, "violations": violations[:20],
+                     "n_violations": len(violations)})
+    return {"runs": runs}
+
+
 def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
     from bench.baseline import run_baseline
     from bench.check import check_rows
@@ -233,6 +265,8 @@ def worker(name: str, mode: str, repeats: int, out: Path, quick: bool, base_plan
             result.update(_worker_baseline(sc, foods, repeats, rules))
         elif sc.kind == "plan":
             result.update(_worker_plan(sc, foods, repeats, rules))
+        elif sc.kind == "compact":
+            result.update(_worker_compact(sc, foods, repeats, rules))
         else:
             result.update(_worker_change(sc, foods, repeats, rules, base_plan))
     except Exception as exc:  # e.g. the optimizer is not importable yet
@@ -564,6 +598,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-levers", action="store_true", help="skip the lever experiments")
     ap.add_argument("--no-baseline", action="store_true", help="skip the textbook baseline")
     ap.add_argument("--write", action="store_true", help="write bench/results.md and .json even for a partial run")
+    ap.add_argument("--merge", action="store_true", help="add this run's scenarios to the existing results.json "
+                    "(replacing rows of the same name) and rewrite results.md from it")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--mode", default="ours", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -642,9 +678,10 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "machine": machine, "command": cmd, "elapsed_s": time.perf_counter() - started,
         "loadavg_at_end": list(os.getloadavg()),
-        "note": ("Default repeats: 5 runs per curated scenario, 3 per full-USDA 1-day, 2 per full-USDA 7-day; "
-                 "baseline 3 runs for curated 1-day, 1 run otherwise (each baseline run can take the whole "
-                 "time limit); levers 1 run." if full else
+        "note": ("Default repeats: 5 runs for curated 1-day, 3 for curated 7-day and the changes, 2 for full-USDA "
+                 "1-day, 1 for full-USDA 7-day (its median is that one run); baseline 3 runs for curated 1-day, "
+                 "1 run otherwise (each baseline run can take the whole time limit, and one still running after "
+                 f"{BASELINE_KILL_FACTOR:g}x its limit (at least {BASELINE_KILL_MIN_S:g} s) is killed); levers 1 run." if full else
                  "Partial run (" + ", ".join(a for a in ("--quick" if args.quick else "", f"--only {args.only}" if args.only else "",
                                                        f"--repeats {args.repeats}" if args.repeats else "") if a) + ")."),
         "scenarios": results,
@@ -653,7 +690,21 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(md)
     print(f"elapsed {report['elapsed_s']:.0f} s")
-    if full or args.write:
+    if args.merge and RESULTS_JSON.exists():
+        old_report = json.loads(RESULTS_JSON.read_text())
+        mine = {r["name"] for r in results}
+        order = [r["name"] for r in old_report["scenarios"]]
+        merged = [r for r in old_report["scenarios"] if r["name"] not in mine]
+        merged += results
+        merged.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
+        old_report["scenarios"] = merged
+        old_report.setdefault("merged_runs", []).append(
+            {"machine": machine, "command": cmd, "scenarios": sorted(mine), "elapsed_s": report["elapsed_s"]})
+        old_report["note"] += (f" Rows {', '.join(sorted(mine))} come from a later run ({machine['date_utc']}, "
+                               f"sources fingerprint {machine.get('code_fingerprint')}, `{cmd}`).")
+        report = old_report
+        md = render_markdown(report)
+    if full or args.write or args.merge:
         RESULTS_JSON.write_text(json.dumps(report, indent=1, default=str) + "\n")
         RESULTS_MD.write_text(md)
         update_readme(md)

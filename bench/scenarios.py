@@ -53,7 +53,7 @@ class Target:
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    kind: str  # "plan", "swap", "regenerate", "exclude"
+    kind: str  # "plan", "swap", "regenerate", "exclude", "compact" (lever), "baseline_only" (lever)
     profile_key: str
     table: str  # "curated" or "usda"
     days: int
@@ -138,6 +138,14 @@ def lever_scenarios() -> list[Scenario]:
         Scenario(name="lever_ours_filter10_usda_7d", table="usda", days=7, reference=ref[("usda", 7)],
                  patches={"planner.milp.CANDIDATES_PER_RANKING": 10},
                  note="optimizer, 10 instead of 25 candidates per ranking", **base),
+        # The optimizer's own method (column generation over day menus, seeded by a sequential week) against
+        # its compact weekly model solved directly by HiGHS with the same limits.
+        Scenario(name="lever_ours_compact_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
+                 note="optimizer's compact weekly model solved directly (no decomposition)",
+                 **{**base, "kind": "compact"}),
+        Scenario(name="lever_ours_compact_usda_7d", table="usda", days=7, reference=ref[("usda", 7)],
+                 note="optimizer's compact weekly model solved directly (no decomposition)",
+                 **{**base, "kind": "compact"}),
         # The textbook model with HiGHS instead of CBC, and without its weekly cap.
         Scenario(name="lever_textbook_highs_curated_7d", table="curated", days=7,
                  reference=ref[("curated", 7)], baseline_solver="highs",
