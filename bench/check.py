@@ -207,6 +207,18 @@ def check_rows(rows: Sequence[Row], foods: pd.DataFrame, *, profile: Profile, ta
         for (d, fid), slots_used in sorted(meals_of.items()):
             if len(slots_used) > meals_per_day:
                 bad.append(f"day {d}: main item {fid} in {len(slots_used)} meals, at most {meals_per_day}")
+    if tuple(rules.slots) == ("breakfast", "lunch", "dinner", "snack"):  # realistic-day rules (full days)
+        produce, veg = {"vegetables", "leafy_greens", "fruit"}, {"vegetables", "leafy_greens"}
+        for d in days:
+            servings = sum(r.servings for s in rules.slots for r in by_meal.get((d, s), [])
+                           if str(foods.loc[r.food_id, "category"]) in produce)
+            if servings + 1e-9 < getattr(rules, "produce_servings_min", 0.0):
+                bad.append(f"day {d}: {servings:g} servings of vegetables and fruit, at least "
+                           f"{rules.produce_servings_min:g}")
+            if getattr(rules, "vegetables_at_main_meals", False):
+                for s in ("lunch", "dinner"):
+                    if not any(str(foods.loc[r.food_id, "category"]) in veg for r in by_meal.get((d, s), [])):
+                        bad.append(f"day {d} {s}: no vegetable or leafy green")
     bounds = _meal_share_bounds(rules)
     for d in days:
         day_kcal = totals.get(d, {}).get("energy_kcal", 0.0)

@@ -8,7 +8,11 @@ Formulation (documented in one place, used by plan_week, replan, explain and ``-
 * Per day: magnesium >= target (NaN magnesium counts 0), energy in range, protein >= floor, fiber >= AI,
   sodium <= CDRR, optional iron / vitamin D / B12 minimums, budget, evening magnesium share, caffeine after
   lunch, each meal's share of the day's energy within ``MEAL_ENERGY_SHARE``, 1..max foods per meal, at most
-  one food per meal from each category in ``ONE_PER_MEAL_CATEGORIES`` (more only if the person fixed them).
+  one food per meal from each category in ``ONE_PER_MEAL_CATEGORIES`` (more only if the person fixed them),
+  at least ``Rules.produce_servings_min`` servings of vegetables, leafy greens and fruit
+  (``produce_servings_min_day_<d>``) and, with ``Rules.vegetables_at_main_meals``, a vegetable or leafy green
+  at lunch and at dinner (``vegetable_in_meal_day_<d>_<slot>``; not in a locked meal); these two apply to a
+  full day of the four default meals only (``realistic_day``), like the meal energy shares.
   A NaN nutrient counts as 0 in every constraint (so a food with unmeasured sodium is not limited by the
   sodium cap); the plan's ``measured`` shares report how much of each total is measured. Foods with NaN
   energy are not eligible (a menu cannot be balanced around unknown energy).
@@ -44,7 +48,7 @@ FAVORITE_BONUS = 0.30  # USD-like bonus per serving of a favourite food
 TIE_BREAK = 1e-4
 CHANGE_WEIGHT = 100.0
 DEFAULT_PRICE_USD_PER_100G = 1.0
-MAX_MEALS_PER_FOOD_PER_DAY = 2  # a main food in at most two meals of a day (no tortillas at every meal)
+MAX_MEALS_PER_FOOD_PER_DAY = 2  # a main food in at most two meals of a day (1 made every week hit the time limit)
 CANDIDATES_ABOVE = 400  # tables with more eligible foods than this are reduced to the best candidates
 CANDIDATES_PER_RANKING = 25
 
@@ -54,6 +58,10 @@ ONE_PER_MEAL_CATEGORIES: frozenset[str] = frozenset({
     "eggs_poultry_meat", "dairy_alternatives", "dark_chocolate", "snacks_sweets", "fats_oils", "drinks",
     "nuts", "seeds", "leafy_greens",
 })
+# Realistic days (Rules.produce_servings_min, Rules.vegetables_at_main_meals).
+PRODUCE_CATEGORIES: frozenset[str] = frozenset({"vegetables", "leafy_greens", "fruit"})
+VEGETABLE_CATEGORIES: frozenset[str] = frozenset({"vegetables", "leafy_greens"})
+MAIN_MEALS: tuple[str, ...] = ("lunch", "dinner")
 CONSTRAINED = ("magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg", "caffeine_mg",
                "iron_mg", "vitamin_d_ug", "vitamin_b12_ug")
 
@@ -63,6 +71,11 @@ def meal_share_bounds(slot: str, slots: Sequence[str] = SLOTS) -> tuple[float, f
     if tuple(slots) != SLOTS:
         return (0.0, 1.0)
     return MEAL_ENERGY_SHARE.get(slot, (0.0, 1.0))
+
+
+def realistic_day(rules: Rules) -> bool:
+    """True when the produce rules apply: a full day of the four default meals (like the energy shares)."""
+    return tuple(rules.slots) == SLOTS
 
 
 @dataclass
@@ -295,6 +308,12 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
                     fixed_here = sum(1 for f in fx if data.category[idx[f]] == cat)
                     add(_expr([(v, 1.0) for v in cys]), pulp.LpConstraintLE, float(max(1, fixed_here)),
                         f"one_{cat}_day_{d}_{s}")
+            if realistic_day(rules) and rules.vegetables_at_main_meals and s in MAIN_MEALS and (d, s) not in closed:
+                vys = [y[(d, s, i)] for i in range(nfood)
+                       if (d, s, i) in y and data.category[i] in VEGETABLE_CATEGORIES]
+                if vys:
+                    add(_expr([(v, 1.0) for v in vys] + slack("produce", f"vegetable_in_meal_day_{d}_{s}", 1, 1.0)),
+                        pulp.LpConstraintGE, 1.0, f"vegetable_in_meal_day_{d}_{s}")
         # daily nutrient constraints
         day_vars = [(s, i, n[(d, s, i)]) for s in slots for i in range(nfood) if (d, s, i) in n]
         per = data.per_step
@@ -329,6 +348,11 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
                 rhs = float(getattr(targets, tname))
                 add(_expr(total(col) + slack(cname, f"{cname}_min_day_{d}", 1, rhs)), pulp.LpConstraintGE, rhs,
                     f"{cname}_min_day_{d}")
+        if realistic_day(rules) and rules.produce_servings_min and rules.produce_servings_min > 0:
+            produce = [(v, step) for s, i, v in day_vars if data.category[i] in PRODUCE_CATEGORIES]
+            if produce:
+                add(_expr(produce + slack("produce", f"produce_servings_min_day_{d}", 1, 1.0)), pulp.LpConstraintGE,
+                    float(rules.produce_servings_min), f"produce_servings_min_day_{d}")
         cost = [(v, float(data.price_step[i])) for s, i, v in day_vars]
         mm.cost_expr[d] = _expr(cost)
         if budget_usd_per_day is not None:

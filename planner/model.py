@@ -74,6 +74,10 @@ class Rules:
     evening_slots: tuple[str, ...] = ("dinner", "snack")
     # Cap on caffeine (mg) in the slots after lunch (None: no cap).
     caffeine_after_lunch_max_mg: float | None = None
+    # Realistic days: servings of vegetables, leafy greens and fruit a day (0: no minimum), and a vegetable
+    # or leafy green at lunch and at dinner.
+    produce_servings_min: float = 3.0
+    vegetables_at_main_meals: bool = True
     require_iron: bool = False
     require_vitamin_d: bool = False
     require_vitamin_b12: bool = False

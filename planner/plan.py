@@ -44,6 +44,9 @@ def check_rules(rules: Rules) -> Rules:
         raise bad("evening_share_min", f"{rules.evening_share_min!r} must be a share from 0 to 1, e.g. 0.5")
     if rules.caffeine_after_lunch_max_mg is not None and rules.caffeine_after_lunch_max_mg < 0:
         raise bad("caffeine_after_lunch_max_mg", "must be 0 or more, e.g. 50")
+    produce = rules.produce_servings_min
+    if isinstance(produce, bool) or not isinstance(produce, (int, float)) or not 0 <= produce <= 20:
+        raise bad("produce_servings_min", f"{produce!r} must be a number of servings from 0 to 20, e.g. 3")
     if not rules.time_limit_s > 0:
         raise bad("time_limit_s", f"{rules.time_limit_s!r} must be above 0 seconds, e.g. 20")
     if not 0 <= rules.gap_rel < 1:

@@ -249,9 +249,16 @@ def _item_problems(plan: WeekPlan, foods: pd.DataFrame, slot: str, it: PlanItem)
 def _structure_problems(plan: WeekPlan, day_plan: DayPlan, categories: Mapping[str, str] | None = None) -> list[str]:
     """Meals without food or with too many foods (or two of a one-per-meal category, when ``categories``
     maps food_id -> category), and meals identical to a neighbouring day's."""
+    from planner.milp import MAIN_MEALS, PRODUCE_CATEGORIES, VEGETABLE_CATEGORIES, realistic_day
+
     r = plan.rules
     problems: list[str] = []
     present = {m.slot for m in day_plan.meals if m.items}
+    if categories is not None and realistic_day(r) and r.produce_servings_min > 0:
+        produce = sum(it.servings for m in day_plan.meals for it in m.items
+                      if categories.get(it.food_id, "") in PRODUCE_CATEGORIES)
+        if produce < r.produce_servings_min - _EPS:
+            problems.append(f"{produce:g} servings of vegetables and fruit (at least {r.produce_servings_min:g})")
     one_per_meal = _one_per_meal_categories()
     for slot in r.slots:
         if slot not in present:
@@ -264,6 +271,10 @@ def _structure_problems(plan: WeekPlan, day_plan: DayPlan, categories: Mapping[s
             for c in sorted(set(cats) & set(one_per_meal)):
                 if cats.count(c) > 1:
                     problems.append(f"{m.slot} has {cats.count(c)} foods of category {c} (one per meal)")
+        if categories is not None and realistic_day(r) and r.vegetables_at_main_meals and m.slot in MAIN_MEALS \
+                and m.items and not plan.is_locked(day_plan.day, m.slot) \
+                and not any(categories.get(it.food_id, "") in VEGETABLE_CATEGORIES for it in m.items):
+            problems.append(f"{m.slot} has no vegetable or leafy green")
         for other in plan.days:
             if abs(other.day - day_plan.day) == 1 and m.items:
                 ids = {it.food_id for it in m.items}

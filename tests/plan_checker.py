@@ -45,7 +45,27 @@ def check_plan(plan: Any, foods: pd.DataFrame, profile: Any = None, *, check_sha
     day_numbers = [d.day for d in plan.days]
     if len(set(day_numbers)) != len(day_numbers):
         out.append(f"duplicate day numbers {day_numbers}")
+    # Realistic days: the categories are written out here, not imported, so the checker stays independent.
+    produce_cats, veg_cats = {"vegetables", "leafy_greens", "fruit"}, {"vegetables", "leafy_greens"}
+    allowed = [f for f in foods.index if f not in excluded and food_allowed(
+        foods.at[f, "diet_tags"], foods.at[f, "allergens"], diet=profile.diet, avoid=profile.avoid_allergens)]
+    veg_slots = {s for f in allowed if str(foods.at[f, "category"]) in veg_cats
+                 for s in str(foods.at[f, "slots"]).split("|")}
+    has_produce = any(str(foods.at[f, "category"]) in produce_cats for f in allowed)
+    if tuple(r.slots) != ("breakfast", "lunch", "dinner", "snack"):  # the rules are about a full day of meals
+        has_produce, veg_slots = False, set()
     for d in plan.days:
+        produce_servings = sum(i.servings for m in d.meals for i in m.items
+                               if i.food_id in foods.index and str(foods.at[i.food_id, "category"]) in produce_cats)
+        if has_produce and produce_servings + 1e-9 < getattr(r, "produce_servings_min", 0.0):
+            out.append(f"day {d.day}: {produce_servings:g} servings of vegetables and fruit "
+                       f"(min {r.produce_servings_min:g})")
+        if getattr(r, "vegetables_at_main_meals", False):
+            for m in d.meals:
+                if m.slot in ("lunch", "dinner") and m.slot in veg_slots and not plan.is_locked(d.day, m.slot) \
+                        and not any(i.food_id in foods.index and str(foods.at[i.food_id, "category"]) in veg_cats
+                                    for i in m.items):
+                    out.append(f"day {d.day} {m.slot}: no vegetable or leafy green")
         tot: dict[str, float] = {}
         by_slot_kcal: dict[str, float] = {}
         by_slot_mg: dict[str, float] = {}

@@ -131,3 +131,21 @@ def test_locked_item_that_is_now_excluded_explains(vegan_week, curated):
         replan(locked, curated, days=[7], excluded=[food])
     assert exc.value.explanation is not None
     assert f"'{food}' cannot be kept" in exc.value.explanation.message and "unlock" in exc.value.explanation.message
+
+
+def test_produce_rules_put_vegetables_at_lunch_and_dinner(curated):
+    """A day of the default four meals has >= 3 servings of produce and a vegetable at lunch and dinner."""
+    plan = plan_week(curated, Profile(age=45, sex="female", diet="vegan"), rules=Rules(days=1, time_limit_s=10))
+    cats = curated["category"]
+    day = plan.days[0]
+    produce = sum(i.servings for m in day.meals for i in m.items if cats[i.food_id] in {"vegetables", "leafy_greens", "fruit"})
+    assert produce >= 3.0
+    for meal in day.meals:
+        if meal.slot in ("lunch", "dinner"):
+            assert any(cats[i.food_id] in {"vegetables", "leafy_greens"} for i in meal.items), meal
+
+
+@pytest.mark.parametrize("value", [-1.0, 21.0, "three"])
+def test_bad_produce_minimum_is_a_profile_error(curated, value):
+    with pytest.raises(ProfileError, match="produce_servings_min"):
+        plan_week(curated, Profile(), rules=Rules(days=1, produce_servings_min=value))

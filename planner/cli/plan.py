@@ -40,6 +40,10 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--allow-supplement", action="store_true",
                    help="if food cannot reach the target, plan the most food allows and suggest a supplement")
     p.add_argument("--max-days-per-food", type=int, default=3, help="a main food on at most this many days")
+    p.add_argument("--produce-servings", type=float, default=3.0, metavar="N",
+                   help="servings of vegetables, leafy greens and fruit a day (default 3; 0: no minimum)")
+    p.add_argument("--no-vegetables-at-meals", action="store_true",
+                   help="do not require a vegetable or leafy green at lunch and at dinner")
     p.add_argument("--foods", metavar="CSV", help="your own food table, used together with the curated foods")
     p.add_argument("--all-usda", action="store_true", help="plan from every USDA SR Legacy food (tags approximate)")
     p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS", help="solver time limit (default 20)")
@@ -106,7 +110,9 @@ def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
                       overrides=overrides)
     rules = Rules(days=args.days, evening_share_min=args.evening_share,
                   caffeine_after_lunch_max_mg=args.caffeine_after_lunch_mg, allow_supplement=args.allow_supplement,
-                  time_limit_s=args.time_limit, solver=args.solver, max_days_per_food=args.max_days_per_food)
+                  time_limit_s=args.time_limit, solver=args.solver, max_days_per_food=args.max_days_per_food,
+                  produce_servings_min=args.produce_servings,
+                  vegetables_at_main_meals=not args.no_vegetables_at_meals)
     return profile, rules
 
 
