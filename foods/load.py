@@ -422,8 +422,20 @@ def load_usda_foods(*, require_magnesium: bool = True) -> pd.DataFrame:
         allergens.append("|".join(found))
     df["allergens"] = allergens
     df["aisle"] = [_GROUP_AISLE.get(c, "pantry") for c in cat]
-    df["main_item"] = True
-    df["max_servings_per_meal"] = 2.0
+    # Oils and fats ("Oil, bearded seal", "Fat, beef tallow") are side items of at most a tablespoon a meal
+    # as in the curated table; otherwise a cost-driven plan fills its energy range with them.
+    # Judged from the data: the Fats and Oils group, or >= 85 % of energy from fat (bacon fat, suet, cream),
+    # except nuts and seeds, which are main foods.
+    fat_share = (usda["fat_g"].fillna(0.0) * 9.0 / usda["energy_kcal"].clip(lower=1.0)).to_numpy()
+    is_fat = np.array([g == "Fats and Oils" or d.startswith(("oil,", "fat,", "shortening", "lard"))
+                       or (share >= 0.85 and g != "Nut and Seed Products")
+                       for g, d, share in zip(groups, desc, fat_share)])
+    df.loc[is_fat, "category"] = "fats_oils"
+    tbsp = np.where(has & (grams <= 15.0), grams, 13.6)
+    df.loc[is_fat, "serving_g"] = tbsp[is_fat].astype(float)
+    df.loc[is_fat, "serving_label"] = np.where(has & (grams <= 15.0), label, "1 tbsp (13.6 g)")[is_fat]
+    df["main_item"] = ~is_fat
+    df["max_servings_per_meal"] = np.where(is_fat, 1.0, 2.0)
     df["purchase_unit"] = "100 g"
     df["purchase_unit_g"] = 100.0
     df["buy_as"] = df["name"]

@@ -11,7 +11,7 @@ import pulp
 
 from foods.schema import SLOTS
 from planner import milp
-from planner.errors import PlanError, ProfileError
+from planner.errors import PlanError, ProfileError, SolverError
 from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
 from planner.solve import DAY_MAX_NODES, WEEK_MAX_NODES, run
@@ -120,7 +120,10 @@ def _sequential(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
         if deadline is not None:
             left = len(days) - days.index(d)
             limit = max(min(per_day, (deadline - time.perf_counter()) / left), 0.2)
-        out = run(mm.prob, rules, time_limit_s=limit, max_nodes=DAY_MAX_NODES)
+        try:
+            out = run(mm.prob, rules, time_limit_s=limit, max_nodes=DAY_MAX_NODES)
+        except SolverError:  # this day's share of the time ran out before a first menu: not infeasible
+            return None, (mm, None)
         if not out.feasible:
             if d == days[0]:
                 raise _DayInfeasible()
@@ -399,6 +402,8 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
             raise PlanError(exp.message + " Even planning to less magnesium with a supplement leaves no plan.",
                             explanation=exp)
     t2 = time.perf_counter()
+    if info is not None:  # the whole search (seed, menus, fallbacks), not only its last solve
+        info = replace(info, seconds=round(t2 - t_data, 4))
     built = _days_from_solution(sol, days, rules, foods)
     used = {i.food_id for d in built.values() for m in d.meals for i in m.items}  # type: ignore[attr-defined]
     plan = WeekPlan(profile=profile, targets=targets, rules=rules, days=tuple(built[d] for d in days),

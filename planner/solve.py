@@ -154,7 +154,8 @@ def _highs_outcome(prob: pulp.LpProblem, seconds: float) -> Outcome:
     elif has_solution:
         name = "feasible"
     elif status == S.kTimeLimit:
-        raise SolverError(f"no plan found within the time limit ({seconds:.1f} s); raise --time-limit")
+        raise SolverError(f"no plan found within the time limit ({seconds:.1f} s); allow more time "
+                          "(magplan plan --time-limit) or plan from fewer foods")
     else:
         raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(status)} and no plan")
     if bound is not None and obj is not None and gap is None:

@@ -251,3 +251,17 @@ def test_load_usda_foods_guesses_category_and_allergens(usda_all: pd.DataFrame, 
     row = usda_all.loc[f"usda_{fdc_id}"]
     assert row["category"] == category
     assert allergen in schema.split_tags(row["allergens"])
+
+
+def test_usda_fats_are_side_items_of_a_tablespoon(usda_all: pd.DataFrame) -> None:
+    """Oils and foods with >= 85 % of energy from fat do not fill a plan's energy range (nuts excepted)."""
+    fats = usda_all[usda_all["category"] == "fats_oils"]
+    share = fats["fat_g"].fillna(0) * 9 / fats["energy_kcal"].clip(lower=1)
+    assert len(fats) > 100
+    assert not fats["main_item"].any()
+    assert (fats["max_servings_per_meal"] == 1.0).all()
+    seal = usda_all[usda_all["name"].str.startswith("Oil, bearded seal")]
+    assert list(seal["serving_g"]) == [13.6] and list(seal["category"]) == ["fats_oils"]
+    almonds = usda_all.loc["usda_170567"]
+    assert almonds["category"] == "nuts" and bool(almonds["main_item"])
+    assert (share[fats["name"].str.startswith("Pork")] >= 0.85).all()
