@@ -581,6 +581,31 @@ def update_readme(md: str, path: Path = README) -> None:
     path.write_text(head + start + "\n" + body.strip() + "\n" + end + tail)
 
 
+def update_top_readme(md: str, path: Path = ROOT / "README.md") -> None:
+    """Put the run line and the table of the optimizer against its targets into the top-level README."""
+    if not path.exists():
+        return
+    text = path.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start not in text or end not in text:
+        return
+    lines = md.splitlines()
+    run_line = next((line for line in lines if line.startswith("Run ")), "")
+    try:
+        first = lines.index("## The optimizer against the targets")
+    except ValueError:
+        return
+    table: list[str] = []
+    for line in lines[first + 1:]:
+        if line.startswith("## "):
+            break
+        table.append(line)
+    body = "\n".join([run_line, "", *table]).strip()
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    path.write_text(head + start + "\n" + body + "\n" + end + tail)
+
+
 def _ratio(a: float | None, b: float | None, spec: str = ".2f") -> str:
     if a is None or b is None:
         return "-"
@@ -708,6 +733,7 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS_JSON.write_text(json.dumps(report, indent=1, default=str) + "\n")
         RESULTS_MD.write_text(md)
         update_readme(md)
+        update_top_readme(md)
         print(f"wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")
     return 0
 
