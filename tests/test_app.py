@@ -240,6 +240,8 @@ def test_shopping_list_days_people_and_downloads(solved_plan, downloads):
     assert download(at, downloads, "dl_shop_md").count("- [ ]") >= 1
     assert "<html" in download(at, downloads, "dl_shop_html").lower()
     products_all = len(csv.splitlines()) - 1
+    costs = [c for df in at.dataframe if "Cost" in df.value.columns for c in df.value["Cost"]]
+    assert costs and all(c == "no price" or c.startswith("$") for c in costs), costs  # never "None"
     at.multiselect(key="shop_days").set_value([1])
     at.number_input(key="shop_people").set_value(2)
     at.run()

@@ -74,10 +74,10 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
             "Needed": group["needed_text"].astype(str),
             "Left over": group["leftover_text"].astype(str),
             "For": group["foods"].astype(str),
-            "Cost": group["cost_usd"],
+            # an unpriced product says so (a number column would show "None")
+            "Cost": ["no price" if pd.isna(c) else f"${c:,.2f}" for c in group["cost_usd"]],
         })
-        st.dataframe(view, hide_index=True, width="stretch", key=f"shop_{aisle}",
-                     column_config={"Cost": st.column_config.NumberColumn("Cost", format="$%.2f")})
+        st.dataframe(view, hide_index=True, width="stretch", key=f"shop_{aisle}")
     for note in sl.notes:
         st.caption(note)
 
