@@ -567,28 +567,26 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_readme(md: str, path: Path = README) -> None:
-    """Put the latest results table into bench/README.md between its results markers."""
+def _replace_between(path: Path, start: str, end: str, body: str) -> None:
+    """Replace what stands between the markers ``start`` and ``end`` in ``path`` (nothing if either is absent)."""
     if not path.exists():
         return
     text = path.read_text()
-    start, end = "<!-- results:start -->", "<!-- results:end -->"
     if start not in text or end not in text:
         return
-    body = md.replace("# Benchmark results\n", "", 1).replace("\n## ", "\n### ")
     head, rest = text.split(start, 1)
     _old, tail = rest.split(end, 1)
     path.write_text(head + start + "\n" + body.strip() + "\n" + end + tail)
 
 
+def update_readme(md: str, path: Path = README) -> None:
+    """Put the latest results table into bench/README.md between its results markers."""
+    body = md.replace("# Benchmark results\n", "", 1).replace("\n## ", "\n### ")
+    _replace_between(path, "<!-- results:start -->", "<!-- results:end -->", body)
+
+
 def update_top_readme(md: str, path: Path = ROOT / "README.md") -> None:
     """Put the run line and the table of the optimizer against its targets into the top-level README."""
-    if not path.exists():
-        return
-    text = path.read_text()
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-    if start not in text or end not in text:
-        return
     lines = md.splitlines()
     run_line = next((line for line in lines if line.startswith("Run ")), "")
     try:
@@ -600,10 +598,7 @@ def update_top_readme(md: str, path: Path = ROOT / "README.md") -> None:
         if line.startswith("## "):
             break
         table.append(line)
-    body = "\n".join([run_line, "", *table]).strip()
-    head, rest = text.split(start, 1)
-    _old, tail = rest.split(end, 1)
-    path.write_text(head + start + "\n" + body + "\n" + end + tail)
+    _replace_between(path, "<!-- bench:start -->", "<!-- bench:end -->", "\n".join([run_line, "", *table]))
 
 
 def _ratio(a: float | None, b: float | None, spec: str = ".2f") -> str:

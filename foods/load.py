@@ -431,9 +431,9 @@ def load_usda_foods(*, require_magnesium: bool = True) -> pd.DataFrame:
                        or (share >= 0.85 and g != "Nut and Seed Products")
                        for g, d, share in zip(groups, desc, fat_share)])
     df.loc[is_fat, "category"] = "fats_oils"
-    tbsp = np.where(has & (grams <= 15.0), grams, 13.6)
-    df.loc[is_fat, "serving_g"] = tbsp[is_fat].astype(float)
-    df.loc[is_fat, "serving_label"] = np.where(has & (grams <= 15.0), label, "1 tbsp (13.6 g)")[is_fat]
+    spoonful = has & (grams <= 15.0)  # USDA's own first portion is already a spoonful
+    df.loc[is_fat, "serving_g"] = np.where(spoonful, grams, 13.6)[is_fat].astype(float)
+    df.loc[is_fat, "serving_label"] = np.where(spoonful, label, "1 tbsp (13.6 g)")[is_fat]
     df["main_item"] = ~is_fat
     df["max_servings_per_meal"] = np.where(is_fat, 1.0, 2.0)
     df["purchase_unit"] = "100 g"
