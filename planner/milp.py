@@ -489,5 +489,30 @@ def solution(mm: MenuModel) -> dict[tuple[int, str], dict[str, float]]:
     return out
 
 
+def start_values(mm: milp.MenuModel, sol: Mapping[tuple[int, str], Mapping[str, float]]) -> dict[str, float]:
+    """Values of every integer/binary and helper variable of ``mm`` for a known solution ``sol``."""
+    step = float(mm.rules.servings_step)
+    values: dict[str, float] = {}
+    present: dict[tuple[int, str, int], int] = {}
+    for (d, s, i), v in mm.n.items():
+        k = int(round(sol.get((d, s), {}).get(mm.data.ids[i], 0.0) / step))
+        values[v.name] = float(k)
+        values[mm.y[(d, s, i)].name] = 1.0 if k > 0 else 0.0
+        present[(d, s, i)] = 1 if k > 0 else 0
+    for (d, i), v in mm.u.items():
+        values[v.name] = 1.0 if any(present.get((d, s, i), 0) for s in mm.rules.slots) else 0.0
+    for v in mm.prob.variables():
+        if v.name.startswith("diff_") and v.name not in values:
+            _, d, rest = v.name.split("_", 2)
+            for s in mm.rules.slots:
+                if rest.startswith(s + "_"):
+                    f = rest[len(s) + 1:]
+                    a = 1 if f in sol.get((int(d), s), {}) else 0
+                    b = 1 if f in sol.get((int(d) + 1, s), {}) else 0
+                    values[v.name] = float(a != b)
+                    break
+    return values
+
+
 __all__ = ["CHANGE_WEIGHT", "FAVORITE_BONUS", "ITEM_PENALTY", "MEAL_ENERGY_SHARE", "FoodData", "MenuModel",
-           "build_menu_model", "eligible_mask", "food_data", "meal_share_bounds", "solution"]
+           "build_menu_model", "eligible_mask", "food_data", "meal_share_bounds", "solution", "start_values"]

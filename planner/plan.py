@@ -11,6 +11,8 @@ import pulp
 
 from foods.schema import SLOTS
 from planner import milp
+from planner.columns import DayInfeasible as _DayInfeasible
+from planner.columns import one_day, week_by_columns
 from planner.errors import PlanError, ProfileError, SolverError
 from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
@@ -18,11 +20,6 @@ from planner.solve import DAY_MAX_NODES, WEEK_MAX_NODES, run
 from planner.targets import check_profile, targets_for
 
 MAX_DAYS = 14
-FINAL_PRICING_GAP = 0.001
-USE_SAVED_MENUS = True  # add every improving menu HiGHS finds while pricing, not only the best
-PRICING_GAP = 0.01  # pricing tolerance while generating menus (a final tighter solve closes the bound)
-STOP_SHARE = 0.7  # stop generating menus when master LP and bound are within 70 % of the gap asked
-_DEBUG = False
 
 
 def check_rules(rules: Rules) -> Rules:
@@ -138,218 +135,6 @@ def _sequential(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
     return sol, last
 
 
-def _week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, days: Sequence[int],
-                     *, deadline: float, magnesium_min: float | None = None, max_iterations: int = 40
-                     ) -> tuple[dict[tuple[int, str], dict[str, float]], SolverInfo, dict] | None:
-    """A week from candidate day menus (column generation), with a valid lower bound.
-
-    Pricing: the one-day model where main food f costs an extra -pi_f (pi_f <= 0 the dual of its weekly cap
-    in the master LP "choose day menus, each food on at most K days"). Lagrangian bound at every iteration:
-    D * (pricing dual bound) + K * sum(pi) -- valid for the whole week (it relaxes only the weekly caps and the
-    no-repeat rule). The week is then chosen over the generated menus by a small integer master (caps and no
-    identical meal on consecutive days as clique rows). Returns None when no week is found among them.
-    """
-    import highspy
-
-    t_start = time.perf_counter()
-    D = len(days)
-    K = int(rules.max_days_per_food)
-    r1 = replace(rules, days=1)
-    pricing = milp.build_menu_model(data, targets, r1, days=(1,), budget_usd_per_day=profile.budget_usd_per_day,
-                                    magnesium_min=magnesium_min, name="magplan_pricing")
-    out = run(pricing.prob, r1, time_limit_s=max(deadline - time.perf_counter(), 0.5), max_nodes=DAY_MAX_NODES,
-              gap_rel=PRICING_GAP)
-    if not out.feasible:
-        if out.infeasible:
-            raise _DayInfeasible()
-        return None
-    h = pricing.prob.solverModel
-    pvars = pricing.prob.variables()
-    base = [0.0] * len(pvars)
-    for v in pvars:
-        base[v.index] = float(pricing.prob.objective.get(v, 0.0))
-    u_index = {i: v.index for (_d, i), v in pricing.u.items()}
-    last_x: list[float] = list(h.getSolution().col_value)
-    h.setOptionValue("mip_improving_solution_save", True)
-    step = float(rules.servings_step)
-
-    def read_column(x: list[float] | None = None) -> tuple[dict[str, dict[str, float]], float, frozenset[int]]:
-        if x is None:
-            x = list(h.getSolution().col_value)
-            last_x[:] = x
-        menu: dict[str, dict[str, float]] = {s: {} for s in rules.slots}
-        for (_d, s, i), v in pricing.n.items():
-            k = int(round(x[v.index]))
-            if k > 0:
-                menu[s][data.ids[i]] = k * step
-        cost = 0.0
-        uses = set()
-        for (_d, s, i), v in pricing.n.items():
-            k = int(round(x[v.index]))
-            if k > 0:
-                cost += base[v.index] * k + base[pricing.y[(1, s, i)].index]
-                if data.main[i]:
-                    uses.add(i)
-        return menu, cost, frozenset(uses)
-
-    columns: list[tuple[dict[str, dict[str, float]], float, frozenset[int]]] = []
-    keys: set[tuple] = set()
-
-    def add_column(col) -> bool:
-        key = tuple((s, tuple(sorted(col[0][s].items()))) for s in rules.slots)
-        if key in keys:
-            return False
-        keys.add(key)
-        columns.append(col)
-        return True
-
-    add_column(read_column())
-    # Seed with a feasible week (days solved in sequence under the caps): the master starts with real duals.
-    try:
-        seed, _last = _sequential(data, targets, rules, profile, days, magnesium_min=magnesium_min,
-                                  deadline=t_start + 0.4 * (deadline - t_start))
-    except _DayInfeasible:
-        seed = None
-    if seed is not None:
-        for d in days:
-            menu = {s: dict(seed.get((d, s), {})) for s in rules.slots}
-            cost = 0.0
-            uses = set()
-            idx = data.index()
-            for s, items in menu.items():
-                for f, v in items.items():
-                    i = idx[f]
-                    k = int(round(v / step))
-                    cost += base[pricing.n[(1, s, i)].index] * k + base[pricing.y[(1, s, i)].index]
-                    if data.main[i]:
-                        uses.add(i)
-            add_column((menu, cost, frozenset(uses)))
-    lower = D * float(out.info.best_bound if out.info.best_bound is not None else out.info.objective)
-    master_obj = math.inf
-    # The artificial "any day" column costs a few cheapest days: large enough never to be chosen when menus
-    # exist, small enough that the first duals do not blow the pricing costs up (fewer wasted iterations).
-    big = 3.0 * abs(columns[0][1]) + 1.0
-    tightened = False
-    iterations = 0
-    for _it in range(max_iterations):
-        # master LP over the columns (+ an expensive empty artificial column)
-        mp = pulp.LpProblem("magplan_master", pulp.LpMinimize)
-        lam = [pulp.LpVariable(f"menu_{j}", lowBound=0) for j in range(len(columns))]
-        art = pulp.LpVariable("artificial", lowBound=0)
-        mp.setObjective(pulp.LpAffineExpression([(v, c[1]) for v, c in zip(lam, columns)] + [(art, big)]))
-        mp.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(v, 1.0) for v in lam] + [(art, 1.0)]),
-                                           pulp.LpConstraintEQ, "days", float(D)))
-        foods_used = sorted({i for c in columns for i in c[2]})
-        cap_rows = {}
-        for i in foods_used:
-            e = pulp.LpAffineExpression([(v, 1.0) for v, c in zip(lam, columns) if i in c[2]])
-            cap_rows[i] = pulp.LpConstraint(e, pulp.LpConstraintLE, f"max_days_{data.ids[i]}", float(K))
-            mp.addConstraint(cap_rows[i])
-        mo = run(mp, replace(rules, time_limit_s=5.0))
-        if not mo.feasible:
-            return None
-        master_obj = float(mo.info.objective)
-        mu = float(mp.constraints["days"].pi)
-        pi = {i: min(0.0, float(cap_rows[i].pi)) for i in foods_used}
-        # pricing with penalties -pi on u
-        for i, col in u_index.items():
-            h.changeColCost(col, base[col] - pi.get(i, 0.0))
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0.05:
-            break
-        h.setOptionValue("time_limit", float(max(remaining, 0.05)))
-        warm = highspy.HighsSolution()
-        warm.col_value = last_x
-        warm.value_valid = True
-        h.setSolution(warm)  # the previous menu stays feasible (only costs changed): an incumbent from the start
-        h.run()
-        info = h.getInfo()
-        iterations += 1
-        if int(info.primal_solution_status) != 2:
-            break
-        beta = float(info.mip_dual_bound)
-        z = float(info.objective_function_value)
-        lower = max(lower, D * beta + K * sum(pi.values()))
-        added = False
-        if z - mu < -1e-7:
-            added = add_column(read_column())
-        # every improving menu HiGHS met on the way is a column too (fewer pricing rounds)
-        for saved in (h.getSavedMipSolutions() if USE_SAVED_MENUS else ()):
-            if saved.objective - mu < -1e-7 and len(saved.col_value) == len(base):
-                added = add_column(read_column(list(saved.col_value))) or added
-        if (master_obj - lower) <= rules.gap_rel * STOP_SHARE * abs(master_obj):
-            break
-        estimate = master_obj + D * min(z - mu, 0.0)  # the Lagrangian bound if this pricing were exact
-        if not tightened and (master_obj - estimate) <= rules.gap_rel * STOP_SHARE * abs(master_obj):
-            tightened = True  # near the end: solve pricing tightly so the valid bound can follow
-            h.setOptionValue("mip_rel_gap", FINAL_PRICING_GAP)
-            continue
-        if not added:
-            if tightened:
-                break
-            # converged at the pricing tolerance: one tighter pricing solve to close the bound
-            tightened = True
-            h.setOptionValue("mip_rel_gap", FINAL_PRICING_GAP)
-    # integer master: one menu per day
-    ip = pulp.LpProblem("magplan_week_master", pulp.LpMinimize)
-    x = {(d, j): pulp.LpVariable(f"day_{d}_menu_{j}", cat=pulp.LpBinary) for d in days for j in range(len(columns))}
-    ip.setObjective(pulp.LpAffineExpression([(v, columns[j][1]) for (d, j), v in x.items()]))
-    for d in days:
-        ip.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(x[(d, j)], 1.0) for j in range(len(columns))]),
-                                           pulp.LpConstraintEQ, f"one_menu_day_{d}", 1.0))
-    for i in sorted({i for c in columns for i in c[2]}):
-        e = pulp.LpAffineExpression([(v, 1.0) for (d, j), v in x.items() if i in columns[j][2]])
-        ip.addConstraint(pulp.LpConstraint(e, pulp.LpConstraintLE, f"max_days_{data.ids[i]}", float(K)))
-    for s in rules.slots:
-        groups: dict[frozenset[str], list[int]] = {}
-        for j, c in enumerate(columns):
-            groups.setdefault(frozenset(c[0][s]), []).append(j)
-        for g, (meal, js) in enumerate(sorted(groups.items(), key=lambda kv: sorted(kv[0]))):
-            for d in days:
-                if d + 1 in days:
-                    e = pulp.LpAffineExpression([(x[(d, j)], 1.0) for j in js] + [(x[(d + 1, j)], 1.0) for j in js])
-                    ip.addConstraint(pulp.LpConstraint(e, pulp.LpConstraintLE, f"not_same_{s}_{g}_day_{d}", 1.0))
-    io = run(ip, replace(rules, time_limit_s=max(deadline - time.perf_counter(), 1.0), gap_rel=1e-6))
-    if not io.feasible:
-        return None
-    sol: dict[tuple[int, str], dict[str, float]] = {}
-    for (d, j), v in x.items():
-        if (v.varValue or 0) > 0.5:
-            for s in rules.slots:
-                sol[(d, s)] = dict(columns[j][0][s])
-    upper = float(io.info.objective)
-    gap = max(0.0, (upper - lower) / max(abs(upper), 1e-9))
-    info = SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible", objective=upper,
-                      best_bound=lower, gap=round(gap, 6), seconds=round(time.perf_counter() - t_start, 4))
-    return sol, info, {"iterations": iterations, "menus": len(columns), "n_variables": len(pricing.prob.variables()),
-                       "n_constraints": len(pricing.prob.constraints)}
-
-
-def _start_values(mm: milp.MenuModel, sol: Mapping[tuple[int, str], Mapping[str, float]]) -> dict[str, float]:
-    """Values of every integer/binary and helper variable of ``mm`` for a known solution ``sol``."""
-    step = float(mm.rules.servings_step)
-    values: dict[str, float] = {}
-    present: dict[tuple[int, str, int], int] = {}
-    for (d, s, i), v in mm.n.items():
-        k = int(round(sol.get((d, s), {}).get(mm.data.ids[i], 0.0) / step))
-        values[v.name] = float(k)
-        values[mm.y[(d, s, i)].name] = 1.0 if k > 0 else 0.0
-        present[(d, s, i)] = 1 if k > 0 else 0
-    for (d, i), v in mm.u.items():
-        values[v.name] = 1.0 if any(present.get((d, s, i), 0) for s in mm.rules.slots) else 0.0
-    for v in mm.prob.variables():
-        if v.name.startswith("diff_") and v.name not in values:
-            _, d, rest = v.name.split("_", 2)
-            for s in mm.rules.slots:
-                if rest.startswith(s + "_"):
-                    f = rest[len(s) + 1:]
-                    a = 1 if f in sol.get((int(d), s), {}) else 0
-                    b = 1 if f in sol.get((int(d) + 1, s), {}) else 0
-                    values[v.name] = float(a != b)
-                    break
-    return values
-
-
 def _stat(stats: dict | None, **values: float) -> None:
     if stats is not None:
         stats.update(values)
@@ -411,18 +196,16 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
     t3 = time.perf_counter()
     _stat(stats, build_s=(t_data - t0) + times.get("build_s", 0.0), solve_s=(t2 - t_data) - times.get("build_s", 0.0),
           extract_s=t3 - t2, n_variables=times.get("n_variables", 0), n_constraints=times.get("n_constraints", 0),
-          method=times.get("method", ""), iterations=times.get("iterations", 0), menus=times.get("menus", 0))
+          method=times.get("method", ""), iterations=times.get("iterations", 0), menus=times.get("menus", 0),
+          **{k: times[k] for k in ("exact_pricing", "pricing_solves", "bound_search") if k in times})
     return plan
-
-
-class _DayInfeasible(Exception):
-    """Not even one day can meet the limits (no need to try a week)."""
 
 
 def _solve_week(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, days: Sequence[int], *,
                 deadline: float, magnesium_min: float | None = None
                 ) -> tuple[dict[tuple[int, str], dict[str, float]] | None, SolverInfo | None, dict]:
-    """The week's menus: column generation first, then days in sequence + the compact model as fallback.
+    """The week's menus: planner.columns first (column generation; for one day its sub-MIP start + the day MIP),
+    then days in sequence + the compact model as fallback.
 
     Returns (solution or None when infeasible, solver info, timing/size stats).
     """
@@ -430,12 +213,15 @@ def _solve_week(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
     if not data.ids:
         return None, None, times
     try:
-        if len(days) > 1 and rules.solver == "highs":  # column generation drives HiGHS directly
-            res = _week_by_columns(data, targets, rules, profile, days, deadline=deadline,
-                                   magnesium_min=magnesium_min)
+        if rules.solver == "highs":  # planner.columns drives HiGHS directly
+            if len(days) > 1:
+                res = week_by_columns(data, targets, rules, profile, days, deadline=deadline,
+                                      magnesium_min=magnesium_min)
+            else:
+                res = one_day(data, targets, rules, profile, days[0], deadline=deadline, magnesium_min=magnesium_min)
             if res is not None:
-                times.update(method="columns", **res[2])
-                return res[0], res[1], times
+                times.update(method="columns" if len(days) > 1 else "day", **res.stats)
+                return res.solution, res.info, times
         start, (mm, out) = _sequential(data, targets, rules, profile, days, magnesium_min=magnesium_min)
     except _DayInfeasible:
         return None, None, times
@@ -448,7 +234,7 @@ def _solve_week(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
     times.update(build_s=time.perf_counter() - tb, method="compact", n_variables=len(mm.prob.variables()),
                  n_constraints=len(mm.prob.constraints))
     out = run(mm.prob, rules, time_limit_s=max(deadline - time.perf_counter(), 1.0),
-              start=_start_values(mm, start) if start else None, max_nodes=WEEK_MAX_NODES)
+              start=milp.start_values(mm, start) if start else None, max_nodes=WEEK_MAX_NODES)
     if not out.feasible:
         return None, out.info, times
     return milp.solution(mm), out.info, times

@@ -9,7 +9,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pulp
@@ -98,15 +98,40 @@ def make_solver(rules: Rules, *, time_limit_s: float | None = None, gap_rel: flo
     if rules.solver == "highs":
         _silence_highs_banner()
         extra = {} if max_nodes is None else {"mip_max_nodes": int(max_nodes)}
-        return _HiGHS(start=start, msg=msg, **extra, timeLimit=limit, gapRel=gap, threads=THREADS,
-                      random_seed=RANDOM_SEED,
-                          mip_feasibility_tolerance=1e-7, primal_feasibility_tolerance=1e-7)
+        return _HiGHS(start=start, msg=msg, **extra, timeLimit=limit, gapRel=gap, **_options())
     if rules.solver == "cbc":
         if not hasattr(pulp, "PULP_CBC_CMD"):
             raise SolverError("CBC is not available in this PuLP; use --solver highs")
         return pulp.PULP_CBC_CMD(msg=msg, timeLimit=limit, gapRel=gap, threads=THREADS,
                                  options=[f"randomSeed {RANDOM_SEED % 2**31}", "randomCbcSeed 1"])
     raise SolverError(f"unknown solver {rules.solver!r}; use 'highs' or 'cbc'")
+
+
+def _options() -> dict[str, object]:
+    return {"threads": THREADS, "random_seed": RANDOM_SEED, "mip_feasibility_tolerance": 1e-7,
+            "primal_feasibility_tolerance": 1e-7}
+
+
+def new_highs(**options: object):
+    """An empty, quiet highspy.Highs with the deterministic options (threads, seed, tolerances) and ``options``."""
+    _silence_highs_banner()
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    for key, value in {**_options(), **options}.items():
+        h.setOptionValue(key, value)
+    return h
+
+
+def highs_model(prob: pulp.LpProblem, rules: Rules, *, gap_rel: float | None = None,
+                time_limit_s: float | None = None):
+    """``prob`` (built with PuLP) as a configured highspy.Highs, not yet solved: for callers that solve one
+    model many times with changed costs or bounds. Variable ``v`` is column ``v.index``."""
+    solver = make_solver(replace(rules, solver="highs"), time_limit_s=time_limit_s, gap_rel=gap_rel)
+    solver.createAndConfigureSolver(prob)
+    solver.buildSolverModel(prob)
+    return prob.solverModel
 
 
 def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None,
@@ -180,4 +205,4 @@ def _cbc_outcome(prob: pulp.LpProblem, seconds: float) -> Outcome:
     raise SolverError(f"CBC found no plan (status {pulp.LpStatus.get(st, st)}); raise --time-limit")
 
 
-__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "make_solver", "run"]
+__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "highs_model", "make_solver", "new_highs", "run"]

@@ -1,0 +1,549 @@
+"""Menus by column generation over day menus: small sub-MIPs make menus, a second core proves the bound.
+
+The week problem is D copies of the one-day menu model (``planner.milp``) tied together by the weekly
+variety cap ("a main food on at most K days") and "no identical meal on consecutive days". Relaxing the cap
+with prices leaves one day problem (the pricing problem), solved again and again with new food prices.
+
+How a week is made (issue 9; what each step bought is measured in bench/README.md):
+
+1. **Pricing by LP support** (``_Pricing.submip``). The LP relaxation of the one-day model at the current
+   prices (a warm-started simplex, milliseconds), then the day MIP restricted to the foods that LP uses (a
+   RENS-style sub-MIP of about ten foods, tens of milliseconds). On the four test profiles it finds the same
+   best day as the full day MIP in a tenth of the time.
+2. **Seed.** The first menu, then two menus priced away from the main foods of the one before: menus that
+   share no main food always make a valid week, so the master has real prices from the first round.
+3. **Master LP** (highspy, columns added in place): a mix of menus for D days, each main food on at most K
+   of them. Its duals price the foods for the next round, smoothed with the last prices that produced a menu
+   (Wentges smoothing; plain duals when the smoothed ones find nothing).
+4. **Full pricing** when the sub-MIPs find nothing better: the full one-day MIP (at most ``EXACT_ROUNDS``
+   times). Its dual bound gives the Lagrangian bound D * bound - K * sum(prices), valid for the whole week.
+5. **Integer master:** one menu per day under the caps and "no identical meal on consecutive days"; then each
+   day is re-planned once with the other days fixed (``_polish``), kept when cheaper.
+6. **Bound search** (``_BoundSearch``), on the second core from the start: the compact weekly model (the one
+   ``magplan plan --write-model`` writes) in HiGHS with its primal heuristics off, for ``BOUND_SECONDS``.
+   HiGHS's root cuts give a bound far stronger than the LP relaxation (within 0.5-1.5 % of the best known
+   weeks on the test profiles). The reported bound is the better of this and the Lagrangian bound.
+
+Determinism: the menus depend only on counts (rounds, full pricings, nodes), never on the clock, so the same
+inputs give the same plan unless the overall time limit cuts a step short. The *bound* found by the time-boxed
+bound search can be higher on a faster or idle machine; it changes the reported gap, never the menus.
+One day (``one_day``): step 1 gives a starting menu, then the full day MIP proves the gap.
+PuLP builds the two real models (the day and the compact week); the masters are small numeric models built
+directly in highspy.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Collection, Mapping, Sequence
+
+import numpy as np
+
+from planner import milp
+from planner.model import Profile, Rules, SolverInfo, Targets
+from planner.solve import DAY_MAX_NODES, highs_model, new_highs
+
+SMOOTHING = 0.5  # weight of the last productive prices in the prices handed to pricing (0: plain master duals)
+MAX_ROUNDS = 120  # pricing rounds at most
+EXACT_ROUNDS = 3  # full one-day pricing MIPs at most (each also gives the Lagrangian bound)
+EXACT_PRICING_GAP = 0.01
+EXACT_PRICING_NODES = 300  # node cap of a full pricing MIP in the week (its dual bound stays valid)
+SUBMIP_GAP = 0.01
+SUBMIP_WIDEN = (0, 10, 40)  # foods added to the LP support when its sub-MIP has no menu
+SEED_MENUS = 3
+AVOID_PRICE = 1000.0  # price on the previous seed menu's main foods (a soft ban: the day stays feasible)
+EPS = 1e-7
+POLISH_SWEEPS = 2  # passes over the days re-planning each with the others fixed
+INTEGER_MASTER_GAP = 1e-4
+INTEGER_MASTER_NODES = 5000
+BOUND_SECONDS = 2.5  # time budget of the bound search on the second core
+
+Column = tuple[dict[str, dict[str, float]], float, frozenset[int]]  # (slot -> {food: servings}, cost, main foods)
+
+
+_log = logging.getLogger(__name__).debug
+
+
+class DayInfeasible(Exception):
+    """Not even one day can meet the limits (no need to try a week)."""
+
+
+@dataclass
+class WeekResult:
+    solution: dict[tuple[int, str], dict[str, float]]
+    info: SolverInfo
+    stats: dict
+
+
+class _Pricing:
+    """The one-day model, in highspy twice: as a MIP (sub-MIPs and exact pricing) and as its LP relaxation."""
+
+    def __init__(self, data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile,
+                 magnesium_min: float | None):
+        r1 = replace(rules, days=1)
+        self.data, self.rules = data, rules
+        self.mm = milp.build_menu_model(data, targets, r1, days=(1,), budget_usd_per_day=profile.budget_usd_per_day,
+                                        magnesium_min=magnesium_min, name="magplan_pricing")
+        prob = self.mm.prob
+        self.mip = highs_model(prob, r1)
+        self.mip.setOptionValue("mip_improving_solution_save", True)
+        self.mip.setOptionValue("mip_max_nodes", DAY_MAX_NODES)
+        self.lp = new_highs(solve_relaxation=True)
+        self.lp.passModel(self.mip.getModel())
+        n = self.mip.getNumCol()
+        self.base = np.zeros(n)
+        for v in prob.variables():
+            self.base[v.index] = float(prob.objective.get(v, 0.0))
+        lp = self.mip.getModel().lp_
+        self.col_lower = np.array(lp.col_lower_, dtype=float)
+        self.col_upper = np.array(lp.col_upper_, dtype=float)
+        self.u_foods = np.array([i for (_d, i) in self.mm.u], dtype=np.int64)
+        self.u_cols = np.array([v.index for v in self.mm.u.values()], dtype=np.int32)
+        self.pairs = [(s, i, v.index, self.mm.y[(1, s, i)].index) for (_d, s, i), v in self.mm.n.items()]
+        self.n_variables = len(prob.variables())
+        self.n_constraints = len(prob.constraints)
+        self.solves = 0
+
+    def column(self, x: Sequence[float]) -> Column:
+        step = float(self.rules.servings_step)
+        menu: dict[str, dict[str, float]] = {s: {} for s in self.rules.slots}
+        cost = 0.0
+        uses = set()
+        for s, i, jn, jy in self.pairs:
+            k = int(round(x[jn]))
+            if k > 0:
+                menu[s][self.data.ids[i]] = k * step
+                cost += self.base[jn] * k + self.base[jy]
+                if self.data.main[i]:
+                    uses.add(i)
+        return menu, cost, frozenset(uses)
+
+    def _price(self, prices: Mapping[int, float]) -> None:
+        costs = self.base[self.u_cols] + np.array([prices.get(int(i), 0.0) for i in self.u_foods])
+        for h in (self.mip, self.lp):
+            h.changeColsCost(len(self.u_cols), self.u_cols, costs)
+
+    def _run_mip(self, gap: float, seconds: float, start: Sequence[float] | None = None
+                 ) -> tuple[float, float, list[list[float]]] | None:
+        import highspy
+
+        h = self.mip
+        if start is not None:  # a known menu: HiGHS starts with it as its incumbent
+            sol = highspy.HighsSolution()
+            sol.col_value = list(start)
+            sol.value_valid = True
+            h.setSolution(sol)
+        h.setOptionValue("mip_rel_gap", gap)
+        h.setOptionValue("time_limit", max(seconds, 0.05))
+        h.run()
+        self.solves += 1
+        info = h.getInfo()
+        if int(info.primal_solution_status) != 2:
+            return None
+        xs = [list(h.getSolution().col_value)]
+        xs += [list(s.col_value) for s in h.getSavedMipSolutions() if len(s.col_value) == len(self.base)]
+        return float(info.mip_dual_bound), float(info.objective_function_value), xs
+
+    def _zero(self, h, cols: np.ndarray) -> None:
+        if len(cols):
+            h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
+
+    def _restore(self, h, cols: np.ndarray) -> None:
+        if len(cols):
+            h.changeColsBounds(len(cols), cols, self.col_lower[cols], self.col_upper[cols])
+
+    def _cols_of(self, foods: Collection[int]) -> np.ndarray:
+        return np.array([j for s, i, jn, jy in self.pairs if i in foods for j in (jn, jy)], dtype=np.int32)
+
+    def submip(self, prices: Mapping[int, float], seconds: float, *, blocked: Collection[int] = (),
+               menu: Mapping[str, Mapping[str, float]] | None = None) -> list[list[float]] | None:
+        """Menus from the day MIP restricted to the foods its LP relaxation uses at ``prices`` (>= 0 per food).
+
+        ``blocked`` foods are left out entirely; ``menu`` (a day that must stay possible) adds its foods to the
+        restricted set and is the MIP's starting solution. Raises DayInfeasible when even the LP relaxation has
+        no solution (and nothing is blocked); None when the sub-MIP has none.
+        """
+        import highspy
+
+        self._price(prices)
+        banned = self._cols_of(set(blocked))
+        self._zero(self.lp, banned)
+        try:
+            self.lp.setOptionValue("time_limit", max(seconds, 0.05))
+            self.lp.run()
+            status = self.lp.getModelStatus()
+            x = self.lp.getSolution().col_value
+        finally:
+            self._restore(self.lp, banned)
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            if blocked:
+                return None
+            raise DayInfeasible()
+        rc = self.lp.getSolution().col_dual
+        keep = {i for s, i, jn, jy in self.pairs if x[jn] > 1e-6} - set(blocked)
+        start = None
+        if menu is not None:
+            index = self.data.index()
+            keep |= {index[f] for items in menu.values() for f in items}
+            start = self.vector(menu)
+        # foods outside the LP support, cheapest first by LP reduced cost (to widen a sub-MIP that has no menu)
+        worth: dict[int, float] = {}
+        for s, i, jn, jy in self.pairs:
+            if i not in keep and i not in blocked:
+                worth[i] = min(worth.get(i, math.inf), rc[jn] + rc[jy])
+        spare = sorted(worth, key=lambda i: (worth[i], i))
+        everyone = {i for s, i, jn, jy in self.pairs}
+        for widen in SUBMIP_WIDEN:
+            chosen = keep | set(spare[:widen])
+            drop = self._cols_of(everyone - chosen)
+            self._zero(self.mip, drop)
+            try:
+                out = self._run_mip(SUBMIP_GAP, seconds, start)
+            finally:
+                self._restore(self.mip, drop)
+            if out is not None:
+                return out[2]
+            if not spare or len(spare) <= widen:
+                break
+        return None
+
+    def vector(self, menu: Mapping[str, Mapping[str, float]]) -> np.ndarray:
+        """The pricing model's variable values for a day ``menu`` (slot -> {food: servings})."""
+        step = float(self.rules.servings_step)
+        x = np.zeros(len(self.base))
+        for s, i, jn, jy in self.pairs:
+            v = menu.get(s, {}).get(self.data.ids[i])
+            if v:
+                x[jn] = round(v / step)
+                x[jy] = 1.0
+        for (_d, i), var in self.mm.u.items():
+            if any(self.data.ids[i] in menu.get(s, {}) for s in self.rules.slots):
+                x[var.index] = 1.0
+        return x
+
+    def exact(self, prices: Mapping[int, float], gap: float, seconds: float, start: Sequence[float] | None = None,
+              nodes: int = DAY_MAX_NODES) -> tuple[float, float, list[list[float]]] | None:
+        """(dual bound, objective, menus) of the full day MIP at ``prices`` (at most ``nodes`` branch-and-bound
+        nodes); None when it found no menu."""
+        self._price(prices)
+        self.mip.setOptionValue("mip_max_nodes", int(nodes))
+        try:
+            return self._run_mip(gap, seconds, start)
+        finally:
+            self.mip.setOptionValue("mip_max_nodes", DAY_MAX_NODES)
+
+    def infeasible(self) -> bool:
+        """True when the last full MIP proved that no day meets the limits."""
+        import highspy
+
+        return self.mip.getModelStatus() in (highspy.HighsModelStatus.kInfeasible,
+                                             highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
+class _Master:
+    """The master LP: menus (columns) x {D days, each main food on at most K days}, plus an artificial menu."""
+
+    def __init__(self, days: int, cap: int, n_foods: int, artificial_cost: float, slots: Sequence[str]):
+        self.h = new_highs()
+        inf = float("inf")
+        self.h.addRow(float(days), float(days), 0, np.array([], dtype=np.int32), np.array([]))
+        for _ in range(n_foods):
+            self.h.addRow(-inf, float(cap), 0, np.array([], dtype=np.int32), np.array([]))
+        self.h.addCol(artificial_cost, 0.0, inf, 1, np.array([0], dtype=np.int32), np.array([1.0]))
+        self.slots = tuple(slots)
+        self.columns: list[Column] = []
+        self._keys: set[tuple] = set()
+
+    def add(self, col: Column) -> bool:
+        key = tuple((s, tuple(sorted(col[0][s].items()))) for s in self.slots)
+        if key in self._keys:
+            return False
+        self._keys.add(key)
+        self.columns.append(col)
+        rows = np.array([0] + [1 + i for i in sorted(col[2])], dtype=np.int32)
+        self.h.addCol(float(col[1]), 0.0, float("inf"), len(rows), rows, np.ones(len(rows)))
+        return True
+
+    def solve(self) -> tuple[float, float, dict[int, float]]:
+        """(objective, dual of the days row, {food: price >= 0}) where price = -dual of its cap row."""
+        self.h.run()
+        duals = self.h.getSolution().row_dual
+        prices = {i: -d for i, d in enumerate(duals[1:]) if d < -1e-12}
+        return float(self.h.getInfo().objective_function_value), float(duals[0]), prices
+
+
+class _BoundSearch(threading.Thread):
+    """The compact weekly model's dual bound, searched by HiGHS on the other core while menus are made.
+
+    Heuristics are off (the menus come from column generation); HiGHS's root cuts make this bound strong.
+    ``stop()`` interrupts the search and returns the best bound proven so far (None if none).
+    """
+
+    def __init__(self, data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, days: Sequence[int],
+                 magnesium_min: float | None, seconds: float):
+        super().__init__(name="magplan-bound", daemon=True)
+        self._args = (data, targets, rules, profile, tuple(days), magnesium_min)
+        self._seconds = seconds
+        self._halt = threading.Event()
+        self._h = None
+        self.value: float | None = None
+        self.error: str | None = None
+
+    def run(self) -> None:
+        try:
+            data, targets, rules, profile, days, mg = self._args
+            mm = milp.build_menu_model(data, targets, rules, days=days, budget_usd_per_day=profile.budget_usd_per_day,
+                                       magnesium_min=mg, name="magplan_week_bound")
+            h = highs_model(mm.prob, rules, time_limit_s=self._seconds)
+            for option in ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_feasibility_jump",
+                           "mip_heuristic_run_root_reduced_cost"):
+                h.setOptionValue(option, False)
+            h.setOptionValue("mip_heuristic_effort", 0.0)
+            h.HandleUserInterrupt = True
+            self._h = h
+            if self._halt.is_set():
+                return
+            h.run()
+            bound = float(h.getInfo().mip_dual_bound)
+            if math.isfinite(bound) and abs(bound) < 1e30:
+                self.value = bound
+        except Exception as exc:  # a bound is a bonus: never let it break the plan
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def stop(self) -> float | None:
+        self._halt.set()
+        while self.is_alive():
+            if self._h is not None:
+                self._h.cancelSolve()
+            self.join(0.05)
+        return self.value
+
+
+def _reduced_cost(col: Column, mu: float, prices: Mapping[int, float]) -> float:
+    return col[1] - mu + sum(prices.get(i, 0.0) for i in col[2])
+
+
+def _polish(pricing: _Pricing, solution: dict[tuple[int, str], dict[str, float]], upper: float,
+            days: Sequence[int], cap: int, slots: Sequence[str], left: Callable[[], float]
+            ) -> tuple[float, dict[tuple[int, str], dict[str, float]], int]:
+    """Each day in turn re-planned with the other days fixed (a small sub-MIP, the day itself as its start):
+    kept when cheaper, within the caps left by the other days and unlike its neighbours' meals."""
+    index = pricing.data.index()
+    main = pricing.data.main
+    improved = 0
+    for _sweep in range(POLISH_SWEEPS):
+        changed = False
+        for d in days:
+            if left() <= 0.05:
+                return upper, solution, improved
+            others: dict[int, int] = {}
+            for dd in days:
+                if dd != d:
+                    for i in {index[f] for s in slots for f in solution[(dd, s)]}:
+                        if main[i]:
+                            others[i] = others.get(i, 0) + 1
+            blocked = {i for i, n in others.items() if n >= cap}
+            menu = {s: solution[(d, s)] for s in slots}
+            current = pricing.column(pricing.vector(menu))[1]
+            best = None
+            for x in pricing.submip({}, left(), blocked=blocked, menu=menu) or ():
+                col = pricing.column(x)
+                if col[1] < current - 1e-9 and (best is None or col[1] < best[1]):
+                    if all(frozenset(col[0][s]) != frozenset(solution.get((n, s), {})) or (n, s) not in solution
+                           for n in (d - 1, d + 1) for s in slots):
+                        best = col
+            if best is not None:
+                upper -= current - best[1]
+                solution.update({(d, s): dict(best[0][s]) for s in slots})
+                improved += 1
+                changed = True
+        if not changed:
+            break
+    return upper, solution, improved
+
+
+def _integer_master(columns: Sequence[Column], days: Sequence[int], cap: int, slots: Sequence[str],
+                    seconds: float) -> tuple[float, dict[int, int]] | None:
+    """One menu per day: (cost, {day: column}) or None when the menus cannot make a week."""
+    import highspy
+
+    h = new_highs(mip_rel_gap=INTEGER_MASTER_GAP, mip_max_nodes=INTEGER_MASTER_NODES, time_limit=max(seconds, 0.1))
+    inf = float("inf")
+    col_of: dict[tuple[int, int], int] = {}
+    for d in days:
+        for j, c in enumerate(columns):
+            col_of[(d, j)] = len(col_of)
+            h.addCol(float(c[1]), 0.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
+    n = len(col_of)
+    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+
+    def row(idx: list[int], lo: float, hi: float) -> None:
+        h.addRow(lo, hi, len(idx), np.array(idx, dtype=np.int32), np.ones(len(idx)))
+
+    for d in days:
+        row([col_of[(d, j)] for j in range(len(columns))], 1.0, 1.0)
+    for i in sorted({i for c in columns for i in c[2]}):
+        idx = [col_of[(d, j)] for d in days for j, c in enumerate(columns) if i in c[2]]
+        if len(idx) > cap:
+            row(idx, -inf, float(cap))
+    for s in slots:
+        groups: dict[frozenset[str], list[int]] = {}
+        for j, c in enumerate(columns):
+            groups.setdefault(frozenset(c[0][s]), []).append(j)
+        for _meal, js in sorted(groups.items(), key=lambda kv: sorted(kv[0])):
+            for d in days:
+                if d + 1 in days:
+                    row([col_of[(d, j)] for j in js] + [col_of[(d + 1, j)] for j in js], -inf, 1.0)
+    h.run()
+    info = h.getInfo()
+    if int(info.primal_solution_status) != 2:
+        return None
+    x = h.getSolution().col_value
+    return float(info.objective_function_value), {d: j for (d, j), k in col_of.items() if x[k] > 0.5}
+
+
+def week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, days: Sequence[int], *,
+                    deadline: float, magnesium_min: float | None = None,
+                    clock: Callable[[], float] = time.perf_counter) -> WeekResult | None:
+    """The week (see the module docstring). None when no week is found among the menus (the caller falls back);
+    DayInfeasible when no single day is possible."""
+    t_start = clock()
+
+    def left() -> float:
+        return deadline - clock()
+
+    pricing = _Pricing(data, targets, rules, profile, magnesium_min)
+    bound = _BoundSearch(data, targets, rules, profile, days, magnesium_min, max(min(left(), BOUND_SECONDS), 0.1))
+    bound.start()
+    try:
+        return _columns(pricing, bound, data, rules, days, left, clock, t_start)
+    finally:
+        bound.stop()
+
+
+def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules: Rules, days: Sequence[int],
+             left: Callable[[], float], clock: Callable[[], float], t_start: float) -> WeekResult | None:
+    D, K = len(days), int(rules.max_days_per_food)
+    slots = tuple(rules.slots)
+    first = pricing.submip({}, left())
+    if first is None:  # the restricted MIP found nothing: the full day MIP decides
+        out = pricing.exact({}, SUBMIP_GAP, left())
+        if out is None:
+            if pricing.infeasible():
+                raise DayInfeasible()
+            return None
+        first = out[2]
+    first_col = pricing.column(first[0])
+    master = _Master(D, K, len(data.ids), 3.0 * abs(first_col[1]) + 1.0, slots)
+    for x in first:
+        master.add(pricing.column(x))
+    avoid: dict[int, float] = {}
+    last = first_col
+    for _ in range(SEED_MENUS - 1):
+        avoid.update({i: AVOID_PRICE for i in last[2]})
+        xs = pricing.submip(avoid, left())
+        if not xs:
+            break
+        for x in xs:
+            master.add(pricing.column(x))
+        last = pricing.column(xs[0])
+
+    lower = -math.inf
+    center: dict[int, float] = {}
+    alpha = SMOOTHING
+    rounds = exact_rounds = 0
+    master_obj = math.inf
+    while rounds < MAX_ROUNDS and left() > 0.05:
+        master_obj, mu, prices = master.solve()
+        rounds += 1
+        if alpha > 0:
+            keys = set(center) | set(prices)
+            trial = {i: alpha * center.get(i, 0.0) + (1 - alpha) * prices.get(i, 0.0) for i in keys}
+        else:
+            trial = prices
+        added = 0
+        for x in pricing.submip(trial, left()) or ():
+            col = pricing.column(x)
+            if _reduced_cost(col, mu, prices) < -EPS:
+                added += master.add(col)
+        if added:
+            center = trial
+            continue
+        if alpha > 0:  # nothing at the smoothed prices: try the master's own
+            alpha = 0.0
+            continue
+        if exact_rounds >= EXACT_ROUNDS:
+            break
+        exact_rounds += 1
+        out = pricing.exact(prices, EXACT_PRICING_GAP, left(), nodes=EXACT_PRICING_NODES)
+        if out is None:
+            break
+        lower = max(lower, D * out[0] - K * sum(prices.values()))
+        for x in out[2]:
+            col = pricing.column(x)
+            if _reduced_cost(col, mu, prices) < -EPS:
+                added += master.add(col)
+        if not added or master_obj - lower <= 0.5 * rules.gap_rel * abs(master_obj):
+            break
+        alpha = SMOOTHING
+
+    _log("menus: %.2f s, %d rounds, %d full pricings, master %.4f, Lagrangian bound %.4f", clock() - t_start, rounds,
+         exact_rounds, master_obj, lower)
+    best = _integer_master(master.columns, days, K, slots, max(left(), 1.0))
+    if best is None:
+        return None
+    upper, chosen = best
+    solution = {(d, s): dict(master.columns[chosen[d]][0][s]) for d in days for s in slots}
+    _log("integer master: %.2f s, week %.4f", clock() - t_start, upper)
+    upper, solution, polished = _polish(pricing, solution, upper, days, K, slots, left)
+    _log("polished: %.2f s, week %.4f (%d days changed)", clock() - t_start, upper, polished)
+    stats = {"iterations": rounds, "exact_pricing": exact_rounds, "menus": len(master.columns),
+             "pricing_solves": pricing.solves, "n_variables": pricing.n_variables,
+             "n_constraints": pricing.n_constraints}
+
+    def gap_of(up: float, low: float) -> float:
+        return max(0.0, (up - low) / max(abs(up), 1e-9))
+
+    found = bound.stop()
+    stats["bound_search"] = found
+    if found is not None:
+        lower = max(lower, found)
+    _log("done: %.2f s, week %.4f, bound %.4f", clock() - t_start, upper, lower)
+    gap = gap_of(upper, lower)
+    info = SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible", objective=upper,
+                      best_bound=lower if math.isfinite(lower) else None, gap=round(gap, 6),
+                      seconds=round(clock() - t_start, 4))
+    return WeekResult(solution, info, stats)
+
+
+def one_day(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, day: int, *, deadline: float,
+            magnesium_min: float | None = None, clock: Callable[[], float] = time.perf_counter) -> WeekResult | None:
+    """One day: a starting menu from the LP-support sub-MIP, then the full day MIP to ``rules.gap_rel``.
+
+    None when no menu was found in time (the caller falls back); DayInfeasible when no day is possible."""
+    t_start = clock()
+
+    def left() -> float:
+        return deadline - clock()
+
+    pricing = _Pricing(data, targets, rules, profile, magnesium_min)
+    start = pricing.submip({}, left())
+    out = pricing.exact({}, rules.gap_rel, left(), start=start[0] if start else None)
+    if out is None:
+        if pricing.infeasible():
+            raise DayInfeasible()
+        return None
+    lower, upper, xs = out
+    menu = pricing.column(xs[0])[0]
+    gap = max(0.0, (upper - lower) / max(abs(upper), 1e-9))
+    info = SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible", objective=upper,
+                      best_bound=lower, gap=round(gap, 6), seconds=round(clock() - t_start, 4))
+    stats = {"n_variables": pricing.n_variables, "n_constraints": pricing.n_constraints,
+             "pricing_solves": pricing.solves}
+    return WeekResult({(day, s): dict(menu[s]) for s in rules.slots}, info, stats)
+
+
+__all__ = ["DayInfeasible", "WeekResult", "one_day", "week_by_columns"]
