@@ -51,6 +51,7 @@ MAX_ROUNDS = 120  # pricing rounds at most
 EXACT_ROUNDS = 3  # full one-day pricing MIPs at most (each also gives the Lagrangian bound)
 EXACT_PRICING_GAP = 0.01
 EXACT_PRICING_NODES = 300  # node cap of a full pricing MIP in the week (its dual bound stays valid)
+USE_SUBMIP = True  # False: every pricing round solves the full day MIP (the bench's lever)
 SUBMIP_GAP = 0.01
 SUBMIP_WIDEN = (0, 10, 40)  # foods added to the LP support when its sub-MIP has no menu
 SEED_MENUS = 3
@@ -59,7 +60,7 @@ EPS = 1e-7
 POLISH_SWEEPS = 2  # passes over the days re-planning each with the others fixed
 INTEGER_MASTER_GAP = 1e-4
 INTEGER_MASTER_NODES = 5000
-BOUND_SECONDS = 2.5  # time budget of the bound search on the second core
+BOUND_SECONDS = 2.5  # time budget of the bound search on the second core (0: no bound search)
 
 Column = tuple[dict[str, dict[str, float]], float, frozenset[int]]  # (slot -> {food: servings}, cost, main foods)
 
@@ -168,6 +169,17 @@ class _Pricing:
         """
         import highspy
 
+        if not USE_SUBMIP and menu is None:
+            self._price(prices)
+            banned = self._cols_of(set(blocked))
+            self._zero(self.mip, banned)
+            try:
+                out = self._run_mip(SUBMIP_GAP, seconds)
+            finally:
+                self._restore(self.mip, banned)
+            if out is None and self.infeasible() and not blocked:
+                raise DayInfeasible()
+            return None if out is None else out[2]
         self._price(prices)
         banned = self._cols_of(set(blocked))
         self._zero(self.lp, banned)
@@ -417,7 +429,8 @@ def week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profile
 
     pricing = _Pricing(data, targets, rules, profile, magnesium_min)
     bound = _BoundSearch(data, targets, rules, profile, days, magnesium_min, max(min(left(), BOUND_SECONDS), 0.1))
-    bound.start()
+    if BOUND_SECONDS > 0:
+        bound.start()
     try:
         return _columns(pricing, bound, data, rules, days, left, clock, t_start)
     finally:
