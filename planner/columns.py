@@ -37,8 +37,9 @@ import logging
 import math
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Callable, Collection, Mapping, Sequence
+from typing import Callable, Collection, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -120,7 +121,7 @@ class _Pricing:
                 cost += self.base[jn] * k + self.base[jy]
                 if self.data.main[i]:
                     uses.add(i)
-        return menu, cost, frozenset(uses)
+        return menu, float(cost), frozenset(uses)
 
     def _price(self, prices: Mapping[int, float]) -> None:
         costs = self.base[self.u_cols] + np.array([prices.get(int(i), 0.0) for i in self.u_foods])
@@ -221,6 +222,31 @@ class _Pricing:
             if not spare or len(spare) <= widen:
                 break
         return None
+
+    @contextmanager
+    def unlike(self, meals: Collection[tuple[str, frozenset[str]]]) -> Iterator[None]:
+        """While inside: each (slot, foods) meal is forbidden in that slot (at least one food in or out differs),
+        as rows of both models. Meals this model cannot make anyway are skipped."""
+        index = self.data.index()
+        y_cols = {(s, i): jy for s, i, jn, jy in self.pairs}
+        rows = []
+        for slot, foods in meals:
+            members = {index.get(f) for f in foods}
+            if not foods or any(i is None or (slot, i) not in y_cols for i in members):
+                continue
+            cols = [(j, -1.0 if i in members else 1.0) for (s, i), j in y_cols.items() if s == slot]
+            rows.append((np.array([j for j, _ in cols], dtype=np.int32), np.array([v for _, v in cols]),
+                         1.0 - len(members)))
+        for h in (self.mip, self.lp):
+            for idx, val, lo in rows:
+                h.addRow(lo, float("inf"), len(idx), idx, val)
+        try:
+            yield
+        finally:
+            if rows:
+                for h in (self.mip, self.lp):
+                    n = h.getNumRow()
+                    h.deleteRows(len(rows), np.arange(n - len(rows), n, dtype=np.int32))
 
     def vector(self, menu: Mapping[str, Mapping[str, float]]) -> np.ndarray:
         """The pricing model's variable values for a day ``menu`` (slot -> {food: servings})."""
@@ -341,8 +367,9 @@ def _reduced_cost(col: Column, mu: float, prices: Mapping[int, float]) -> float:
 def _polish(pricing: _Pricing, solution: dict[tuple[int, str], dict[str, float]], upper: float,
             days: Sequence[int], cap: int, slots: Sequence[str], left: Callable[[], float]
             ) -> tuple[float, dict[tuple[int, str], dict[str, float]], int]:
-    """Each day in turn re-planned with the other days fixed (a small sub-MIP, the day itself as its start):
-    kept when cheaper, within the caps left by the other days and unlike its neighbours' meals."""
+    """Each day in turn re-planned with the other days fixed (a small sub-MIP, the day itself as its start, its
+    neighbours' meals forbidden): kept when cheaper. This also repairs weeks where the master, which does not
+    see the no-repeat rule, offered too few different menus (a loose or no weekly cap)."""
     index = pricing.data.index()
     main = pricing.data.main
     improved = 0
@@ -361,7 +388,10 @@ def _polish(pricing: _Pricing, solution: dict[tuple[int, str], dict[str, float]]
             menu = {s: solution[(d, s)] for s in slots}
             current = pricing.column(pricing.vector(menu))[1]
             best = None
-            for x in pricing.submip({}, left(), blocked=blocked, menu=menu) or ():
+            near = {(s, frozenset(solution[(n, s)])) for n in (d - 1, d + 1) if n in days for s in slots}
+            with pricing.unlike(near):
+                found = pricing.submip({}, left(), blocked=blocked, menu=menu) or ()
+            for x in found:
                 col = pricing.column(x)
                 if col[1] < current - 1e-9 and (best is None or col[1] < best[1]):
                     if all(frozenset(col[0][s]) != frozenset(solution.get((n, s), {})) or (n, s) not in solution
@@ -536,8 +566,10 @@ def one_day(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profil
             magnesium_min: float | None = None, clock: Callable[[], float] = time.perf_counter) -> WeekResult | None:
     """One day: a starting menu from the LP-support sub-MIP, then the full day MIP to ``rules.gap_rel``.
 
-    None when no menu was found in time (the caller falls back); DayInfeasible when no day is possible."""
+    Uses at most half the time limit (the rest is the fallback's). None when no menu was found in time (the
+    caller falls back); DayInfeasible when no day is possible."""
     t_start = clock()
+    deadline = min(deadline, t_start + max(rules.time_limit_s / 2, 0.5))
 
     def left() -> float:
         return deadline - clock()

@@ -148,13 +148,15 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
     ("columns": menus chosen by column generation, where the sizes are those of the one-day pricing model;
     "day"; "compact": the whole-week model), iterations and menus (column generation).
 
-    Method (days > 1): column generation over day menus. A one-day MILP (the pricing problem) proposes menus;
-    a master LP picks a mix of menus with each main food on at most ``max_days_per_food`` days, and its duals
-    price the foods for the next menu. The Lagrangian bound D * (pricing bound) + K * sum(duals) is a valid
-    lower bound for the whole week, so the reported gap is proven. A small integer master then picks one menu
-    per day (caps and no identical meal on consecutive days). Fallbacks: days solved in sequence, then the
-    compact weekly model. Stops are node/iteration-count based, so the plan is deterministic unless the time
-    limit (``Rules.time_limit_s``) is reached first.
+    Method (``planner.columns``): column generation over day menus. Small sub-MIPs over the foods of the day
+    LP's support propose menus; a master LP mixes them with each main food on at most ``max_days_per_food``
+    days, and its duals price the foods for the next menu; the full day MIP steps in when the sub-MIPs stall.
+    A small integer master picks one menu per day (caps, no identical meal on consecutive days). The reported
+    bound is the better of the Lagrangian bound and the compact weekly model's bound, searched on the second
+    core, so the gap is proven. One day: a sub-MIP start, then the day MIP to ``gap_rel``. Fallbacks: days
+    solved in sequence, then the compact weekly model. Every stop that shapes the menus is a count, so the
+    menus are deterministic unless the time limit (``Rules.time_limit_s``) is reached first; the bound search
+    is time-boxed, so the proven bound (and gap) can differ slightly from run to run.
     Needs the schema columns of the food table (foods.schema.COLUMNS).
     """
     t0 = time.perf_counter()
