@@ -41,7 +41,8 @@ test: install-test
 screenshot: install-test
 	MAGPLAN_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/test_browser.py -q
 
-bench: install
+bench: install-test
+	$(PY) -m bench.browser
 	$(PY) -m bench.run
 
 clean:

@@ -515,6 +515,9 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {_fmt((o.get('extract_s') or {}).get('median'), '.3f')} | {_status(o, err)} "
             f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
             f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {_same(r)} | {r['target']} | {r['verdict']} |")
+    browser = browser_line()
+    if browser:
+        lines += ["", browser]
     lines += [
         "",
         "## Against the textbook baseline (PuLP, idiomatic build, bundled CBC, same time limit and gap)",
@@ -570,6 +573,24 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += [f"- {n}: {v}" for n, v in problems]
         lines += [f"- {n}: {e}" for n, e in errors]
     return "\n".join(lines) + "\n"
+
+
+def browser_line(path: Path | None = None) -> str:
+    """The browser target's sentence from bench/browser.json (written by ``python -m bench.browser``), or ""."""
+    from bench.browser import RESULTS
+
+    path = path or RESULTS
+    if not path.exists():
+        return ""
+    try:
+        b = json.loads(path.read_text(encoding="utf-8"))
+        runs = ", ".join(f"{x:.2f}" for x in b["runs"])
+        verdict = "met" if b["met"] else f"MISSED by {b['first_s'] - b['target_s']:.2f} s"
+        return (f"In the browser ({b['when']}, `python -m bench.browser`, load {b['load_1min']}): the first plan "
+                f"appeared {b['first_s']:.2f} s after clicking Generate on a freshly started app (runs: {runs} s; "
+                f"later runs are new sessions of the same app); target < {b['target_s']:g} s: {verdict}.")
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _replace_between(path: Path, start: str, end: str, body: str) -> None:

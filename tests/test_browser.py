@@ -10,25 +10,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, AppStartError, serve_app
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("MAGPLAN_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-STARTUP_S = 90
 PLAN_S = 120  # the app's solve time limit is 15 s; this only bounds a hung page
 
 
@@ -41,52 +33,19 @@ def _need(condition: bool, why: str) -> None:
     pytest.skip(why)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    """The app served by `streamlit run` with its own MAGPLAN_HOME; killed at the end."""
+    """The app served by `streamlit run` with its own MAGPLAN_HOME (bench.browser.serve_app); killed at the end."""
     home = tmp_path_factory.mktemp("browser_home")
-    port = _free_port()
-    env = {**os.environ, "MAGPLAN_HOME": str(home), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    env.pop("MAGPLAN_DB", None)
-    log = (home / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{(home / 'streamlit.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {url} within {STARTUP_S} s:\n"
-                            f"{(home / 'streamlit.log').read_text()}")
-            time.sleep(0.5)
-        yield url
+        with serve_app(home) as url:
+            yield url
+    except AppStartError as exc:
+        pytest.fail(str(exc))
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-        log.close()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(home / "streamlit.log", ARTIFACTS / "streamlit.log")
+        if (home / "streamlit.log").exists():
+            shutil.copy(home / "streamlit.log", ARTIFACTS / "streamlit.log")
 
 
 def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
