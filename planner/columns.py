@@ -15,16 +15,19 @@ How a week is made (issue 9; what each step bought is measured in bench/README.m
 3. **Master LP** (highspy, columns added in place): a mix of menus for D days, each main food on at most K
    of them. Its duals price the foods for the next round, smoothed with the last prices that produced a menu
    (Wentges smoothing; plain duals when the smoothed ones find nothing).
-4. **Full pricing** when the sub-MIPs find nothing better: the full one-day MIP (at most ``EXACT_ROUNDS``
-   times). Its dual bound gives the Lagrangian bound D * bound - K * sum(prices), valid for the whole week.
+4. **Wider pricing** when those sub-MIPs find nothing better (at most ``STALL_ROUNDS`` times): the sub-MIP
+   plus the ``STALL_WIDEN`` foods with the smallest LP reduced costs. (The full one-day MIP here instead
+   found the same weeks in 1.5-2.5 s more; with ``STALL_WIDEN = 0`` it is used, and its dual bound gives the
+   Lagrangian bound D * bound - K * sum(prices), valid for the whole week.)
 5. **Integer master:** one menu per day under the caps and "no identical meal on consecutive days"; then each
    day is re-planned once with the other days fixed (``_polish``), kept when cheaper.
 6. **Bound search** (``_BoundSearch``), on the second core from the start: the compact weekly model (the one
    ``magplan plan --write-model`` writes) in HiGHS with its primal heuristics off, for ``BOUND_SECONDS``.
    HiGHS's root cuts give a bound far stronger than the LP relaxation (within 0.5-1.5 % of the best known
-   weeks on the test profiles). The reported bound is the better of this and the Lagrangian bound.
+   weeks on the test profiles). Should it find nothing, the full day MIP at the last prices gives the
+   Lagrangian bound instead.
 
-Determinism: the menus depend only on counts (rounds, full pricings, nodes), never on the clock, so the same
+Determinism: the menus depend only on counts (rounds, pricing rounds, nodes), never on the clock, so the same
 inputs give the same plan unless the overall time limit cuts a step short. The *bound* found by the time-boxed
 bound search can be higher on a faster or idle machine; it changes the reported gap, never the menus.
 One day (``one_day``): step 1 gives a starting menu, then the full day MIP proves the gap.
@@ -49,11 +52,12 @@ from planner.solve import DAY_MAX_NODES, highs_model, new_highs
 
 SMOOTHING = 0.5  # weight of the last productive prices in the prices handed to pricing (0: plain master duals)
 MAX_ROUNDS = 120  # pricing rounds at most
-EXACT_ROUNDS = 3  # full one-day pricing MIPs at most (each also gives the Lagrangian bound)
-EXACT_PRICING_GAP = 0.01
+STALL_ROUNDS = 3  # wider pricing rounds at most when the LP-support sub-MIPs find nothing
+EXACT_PRICING_GAP = 0.01  # the full day MIP (STALL_WIDEN = 0, or a Lagrangian bound when no other)
 EXACT_PRICING_NODES = 300  # node cap of a full pricing MIP in the week (its dual bound stays valid)
 USE_SUBMIP = True  # False: every pricing round solves the full day MIP (the bench's lever)
 SUBMIP_GAP = 0.01
+STALL_WIDEN = 30  # those rounds: the sub-MIP plus this many foods by LP reduced cost (0: the full day MIP)
 SUBMIP_WIDEN = (0, 10, 40)  # foods added to the LP support when its sub-MIP has no menu
 SEED_MENUS = 3
 AVOID_PRICE = 1000.0  # price on the previous seed menu's main foods (a soft ban: the day stays feasible)
@@ -161,7 +165,8 @@ class _Pricing:
         return np.array([j for s, i, jn, jy in self.pairs if i in foods for j in (jn, jy)], dtype=np.int32)
 
     def submip(self, prices: Mapping[int, float], seconds: float, *, blocked: Collection[int] = (),
-               menu: Mapping[str, Mapping[str, float]] | None = None) -> list[list[float]] | None:
+               menu: Mapping[str, Mapping[str, float]] | None = None, widths: Sequence[int] = ()
+               ) -> list[list[float]] | None:
         """Menus from the day MIP restricted to the foods its LP relaxation uses at ``prices`` (>= 0 per food).
 
         ``blocked`` foods are left out entirely; ``menu`` (a day that must stay possible) adds its foods to the
@@ -209,7 +214,7 @@ class _Pricing:
                 worth[i] = min(worth.get(i, math.inf), rc[jn] + rc[jy])
         spare = sorted(worth, key=lambda i: (worth[i], i))
         everyone = {i for s, i, jn, jy in self.pairs}
-        for widen in SUBMIP_WIDEN:
+        for widen in widths or SUBMIP_WIDEN:
             chosen = keep | set(spare[:widen])
             drop = self._cols_of(everyone - chosen)
             self._zero(self.mip, drop)
@@ -497,8 +502,9 @@ def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules:
     lower = -math.inf
     center: dict[int, float] = {}
     alpha = SMOOTHING
-    rounds = exact_rounds = 0
+    rounds = stall_rounds = 0
     master_obj = math.inf
+    prices: dict[int, float] = {}
     while rounds < MAX_ROUNDS and left() > 0.05:
         master_obj, mu, prices = master.solve()
         rounds += 1
@@ -518,10 +524,14 @@ def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules:
         if alpha > 0:  # nothing at the smoothed prices: try the master's own
             alpha = 0.0
             continue
-        if exact_rounds >= EXACT_ROUNDS:
+        if stall_rounds >= STALL_ROUNDS:
             break
-        exact_rounds += 1
-        out = pricing.exact(prices, EXACT_PRICING_GAP, left(), nodes=EXACT_PRICING_NODES)
+        stall_rounds += 1
+        if STALL_WIDEN:
+            xs = pricing.submip(prices, left(), widths=(STALL_WIDEN,))
+            out = None if xs is None else (-math.inf, 0.0, xs)
+        else:
+            out = pricing.exact(prices, EXACT_PRICING_GAP, left(), nodes=EXACT_PRICING_NODES)
         if out is None:
             break
         lower = max(lower, D * out[0] - K * sum(prices.values()))
@@ -533,8 +543,8 @@ def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules:
             break
         alpha = SMOOTHING
 
-    _log("menus: %.2f s, %d rounds, %d full pricings, master %.4f, Lagrangian bound %.4f", clock() - t_start, rounds,
-         exact_rounds, master_obj, lower)
+    _log("menus: %.2f s, %d rounds, %d wider pricings, master %.4f, Lagrangian bound %.4f", clock() - t_start, rounds,
+         stall_rounds, master_obj, lower)
     best = _integer_master(master.columns, days, K, slots, max(left(), 1.0))
     if best is None:
         return None
@@ -543,7 +553,7 @@ def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules:
     _log("integer master: %.2f s, week %.4f", clock() - t_start, upper)
     upper, solution, polished = _polish(pricing, solution, upper, days, K, slots, left)
     _log("polished: %.2f s, week %.4f (%d days changed)", clock() - t_start, upper, polished)
-    stats = {"iterations": rounds, "exact_pricing": exact_rounds, "menus": len(master.columns),
+    stats = {"iterations": rounds, "stall_pricing": stall_rounds, "menus": len(master.columns),
              "pricing_solves": pricing.solves, "n_variables": pricing.n_variables,
              "n_constraints": pricing.n_constraints}
 
@@ -554,11 +564,17 @@ def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules:
     stats["bound_search"] = found
     if found is not None:
         lower = max(lower, found)
+    elif not math.isfinite(lower) and left() > 0.05:  # no bound yet: the Lagrangian one at the last prices
+        out = pricing.exact(prices, EXACT_PRICING_GAP, left(), nodes=EXACT_PRICING_NODES)
+        if out is not None:
+            lower = D * out[0] - K * sum(prices.values())
     _log("done: %.2f s, week %.4f, bound %.4f", clock() - t_start, upper, lower)
+    if not math.isfinite(lower):
+        info = SolverInfo("HiGHS", "feasible", objective=upper, seconds=round(clock() - t_start, 4))
+        return WeekResult(solution, info, stats)
     gap = gap_of(upper, lower)
     info = SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible", objective=upper,
-                      best_bound=lower if math.isfinite(lower) else None, gap=round(gap, 6),
-                      seconds=round(clock() - t_start, 4))
+                      best_bound=lower, gap=round(gap, 6), seconds=round(clock() - t_start, 4))
     return WeekResult(solution, info, stats)
 
 

@@ -150,7 +150,7 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
 
     Method (``planner.columns``): column generation over day menus. Small sub-MIPs over the foods of the day
     LP's support propose menus; a master LP mixes them with each main food on at most ``max_days_per_food``
-    days, and its duals price the foods for the next menu; the full day MIP steps in when the sub-MIPs stall.
+    days, and its duals price the foods for the next menu; wider sub-MIPs step in when they stall.
     A small integer master picks one menu per day (caps, no identical meal on consecutive days). The reported
     bound is the better of the Lagrangian bound and the compact weekly model's bound, searched on the second
     core, so the gap is proven. One day: a sub-MIP start, then the day MIP to ``gap_rel``. Fallbacks: days
@@ -199,7 +199,7 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
     _stat(stats, build_s=(t_data - t0) + times.get("build_s", 0.0), solve_s=(t2 - t_data) - times.get("build_s", 0.0),
           extract_s=t3 - t2, n_variables=times.get("n_variables", 0), n_constraints=times.get("n_constraints", 0),
           method=times.get("method", ""), iterations=times.get("iterations", 0), menus=times.get("menus", 0),
-          **{k: times[k] for k in ("exact_pricing", "pricing_solves", "bound_search") if k in times})
+          **{k: times[k] for k in ("stall_pricing", "pricing_solves", "bound_search") if k in times})
     return plan
 
 
