@@ -17,8 +17,9 @@ How a week is made (issue 9; what each step bought is measured in bench/README.m
    (Wentges smoothing; plain duals when the smoothed ones find nothing).
 4. **Wider pricing** when those sub-MIPs find nothing better (at most ``STALL_ROUNDS`` times): the sub-MIP
    plus the ``STALL_WIDEN`` foods with the smallest LP reduced costs. (The full one-day MIP here instead
-   found the same weeks in 1.5-2.5 s more; with ``STALL_WIDEN = 0`` it is used, and its dual bound gives the
-   Lagrangian bound D * bound - K * sum(prices), valid for the whole week.)
+   found the same curated weeks in 1.5-2.5 s more, but on the candidate-filtered full-USDA table it finds
+   menus the wider sub-MIP misses, so it is used there; its dual bound gives the Lagrangian bound
+   D * bound - K * sum(prices), valid for the whole week.)
 5. **Integer master:** one menu per day under the caps and "no identical meal on consecutive days"; then each
    day is re-planned once with the other days fixed (``_polish``), kept when cheaper.
 6. **Bound search** (``_BoundSearch``), on the second core from the start: the compact weekly model (the one
@@ -57,7 +58,8 @@ EXACT_PRICING_GAP = 0.01  # the full day MIP (STALL_WIDEN = 0, or a Lagrangian b
 EXACT_PRICING_NODES = 300  # node cap of a full pricing MIP in the week (its dual bound stays valid)
 USE_SUBMIP = True  # False: every pricing round solves the full day MIP (the bench's lever)
 SUBMIP_GAP = 0.01
-STALL_WIDEN = 30  # those rounds: the sub-MIP plus this many foods by LP reduced cost (0: the full day MIP)
+STALL_WIDEN = 30  # those rounds: the sub-MIP plus this many foods by LP reduced cost (0: the full day MIP,
+#                   which is also used on candidate-filtered tables: there the wider sub-MIP missed menus)
 SUBMIP_WIDEN = (0, 10, 40)  # foods added to the LP support when its sub-MIP has no menu
 SEED_MENUS = 3
 AVOID_PRICE = 1000.0  # price on the previous seed menu's main foods (a soft ban: the day stays feasible)
@@ -527,7 +529,7 @@ def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules:
         if stall_rounds >= STALL_ROUNDS:
             break
         stall_rounds += 1
-        if STALL_WIDEN:
+        if STALL_WIDEN and not data.filtered_from:
             xs = pricing.submip(prices, left(), widths=(STALL_WIDEN,))
             out = None if xs is None else (-math.inf, 0.0, xs)
         else:

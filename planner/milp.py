@@ -92,6 +92,7 @@ class FoodData:
     favorite: np.ndarray
     category: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    filtered_from: int = 0  # eligible foods before the candidate filter (0: no filter, every eligible food)
 
     def index(self) -> dict[str, int]:
         return {f: i for i, f in enumerate(self.ids)}
@@ -167,7 +168,8 @@ def food_data(foods: pd.DataFrame, profile: Profile, rules: Rules, *, excluded: 
     fav = np.isin(np.array(ids, dtype=object), list(profile.favorite_foods))
     return FoodData(ids=list(ids), per_step=per_step, price_step=price_step, price_known=price_known,
                     slot_ok=slot_ok, ub=ub, main=sub["main_item"].to_numpy(bool), favorite=fav,
-                    category=[str(c) for c in sub["category"]], notes=notes)
+                    category=[str(c) for c in sub["category"]], notes=notes,
+                    filtered_from=len(elig) if len(elig) > CANDIDATES_ABOVE else 0)
 
 
 @dataclass
