@@ -7,11 +7,10 @@ from dataclasses import replace
 from typing import Collection, Mapping, Sequence
 
 import pandas as pd
-import pulp
 
 from foods.schema import SLOTS
 from planner import milp
-from planner.columns import DayInfeasible as _DayInfeasible
+from planner.columns import DayInfeasible
 from planner.columns import one_day, week_by_columns
 from planner.errors import PlanError, ProfileError, SolverError
 from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
@@ -98,7 +97,7 @@ def _notes(data: milp.FoodData, foods: pd.DataFrame, used: Collection[str]) -> t
 
 
 def _sequential(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, days: Sequence[int],
-                *, magnesium_min: float | None = None, deadline: float | None = None
+                *, magnesium_min: float | None = None
                 ) -> tuple[dict[tuple[int, str], dict[str, float]] | None, tuple]:
     """A quick first plan: days solved one after another, each respecting the caps used so far.
 
@@ -113,17 +112,13 @@ def _sequential(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
         mm = milp.build_menu_model(data, targets, rules, days=(d,), budget_usd_per_day=profile.budget_usd_per_day,
                                    used_days=used, neighbours=neighbours, magnesium_min=magnesium_min,
                                    name=f"magplan_day_{d}")
-        limit = per_day
-        if deadline is not None:
-            left = len(days) - days.index(d)
-            limit = max(min(per_day, (deadline - time.perf_counter()) / left), 0.2)
         try:
-            out = run(mm.prob, rules, time_limit_s=limit, max_nodes=DAY_MAX_NODES)
+            out = run(mm.prob, rules, time_limit_s=per_day, max_nodes=DAY_MAX_NODES)
         except SolverError:  # this day's share of the time ran out before a first menu: not infeasible
             return None, (mm, None)
         if not out.feasible:
             if d == days[0]:
-                raise _DayInfeasible()
+                raise DayInfeasible()
             return None, (mm, out)
         day_sol = milp.solution(mm)
         sol.update(day_sol)
@@ -225,7 +220,7 @@ def _solve_week(data: milp.FoodData, targets: Targets, rules: Rules, profile: Pr
                 times.update(method="columns" if len(days) > 1 else "day", **res.stats)
                 return res.solution, res.info, times
         start, (mm, out) = _sequential(data, targets, rules, profile, days, magnesium_min=magnesium_min)
-    except _DayInfeasible:
+    except DayInfeasible:
         return None, None, times
     if len(days) == 1 and start is not None:
         times.update(method="day", n_variables=len(mm.prob.variables()), n_constraints=len(mm.prob.constraints))
