@@ -195,14 +195,14 @@ class _Pricing:
             self.lp.setOptionValue("time_limit", max(seconds, 0.05))
             self.lp.run()
             status = self.lp.getModelStatus()
-            x = self.lp.getSolution().col_value
+            solution = self.lp.getSolution()  # read before the bounds are restored (that resets the solution)
+            x, rc = list(solution.col_value), list(solution.col_dual)
         finally:
             self._restore(self.lp, banned)
         if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
             if blocked:
                 return None
             raise DayInfeasible()
-        rc = self.lp.getSolution().col_dual
         keep = {i for s, i, jn, jy in self.pairs if x[jn] > 1e-6} - set(blocked)
         start = None
         if menu is not None:
