@@ -56,7 +56,7 @@ MAX_ROUNDS = 120  # pricing rounds at most
 STALL_ROUNDS = 3  # wider pricing rounds at most when the LP-support sub-MIPs find nothing
 EXACT_PRICING_GAP = 0.01  # the full day MIP (STALL_WIDEN = 0, or a Lagrangian bound when no other)
 EXACT_PRICING_NODES = 300  # node cap of a full pricing MIP in the week (its dual bound stays valid)
-USE_SUBMIP = True  # False: every pricing round solves the full day MIP (the bench's lever)
+USE_SUBMIP = True  # False: every pricing round's "sub-MIP" keeps every food, i.e. the full day MIP (a bench lever)
 SUBMIP_GAP = 0.01
 STALL_WIDEN = 30  # those rounds: the sub-MIP plus this many foods by LP reduced cost (0: the full day MIP,
 #                   which is also used on candidate-filtered tables: there the wider sub-MIP missed menus)
@@ -177,17 +177,6 @@ class _Pricing:
         """
         import highspy
 
-        if not USE_SUBMIP and menu is None:
-            self._price(prices)
-            banned = self._cols_of(set(blocked))
-            self._zero(self.mip, banned)
-            try:
-                out = self._run_mip(SUBMIP_GAP, seconds)
-            finally:
-                self._restore(self.mip, banned)
-            if out is None and self.infeasible() and not blocked:
-                raise DayInfeasible()
-            return None if out is None else out[2]
         self._price(prices)
         banned = self._cols_of(set(blocked))
         self._zero(self.lp, banned)
@@ -203,7 +192,9 @@ class _Pricing:
             if blocked:
                 return None
             raise DayInfeasible()
-        keep = {i for s, i, jn, jy in self.pairs if x[jn] > 1e-6} - set(blocked)
+        everyone = {i for s, i, jn, jy in self.pairs}
+        support = {i for s, i, jn, jy in self.pairs if x[jn] > 1e-6} if USE_SUBMIP else everyone
+        keep = support - set(blocked)
         start = None
         if menu is not None:
             index = self.data.index()
@@ -215,7 +206,6 @@ class _Pricing:
             if i not in keep and i not in blocked:
                 worth[i] = min(worth.get(i, math.inf), rc[jn] + rc[jy])
         spare = sorted(worth, key=lambda i: (worth[i], i))
-        everyone = {i for s, i, jn, jy in self.pairs}
         for widen in widths or SUBMIP_WIDEN:
             chosen = keep | set(spare[:widen])
             drop = self._cols_of(everyone - chosen)
