@@ -1,4 +1,4 @@
-"""Copy the USDA, DRI and price tables the product needs from ../shared/data into foods/data.
+"""Copy the USDA, DRI, price and FNDDS reference tables the product needs from ../shared/data into foods/data.
 
 Run from the project root: ``python scripts/sync_shared_data.py [--shared PATH] [--check]``.
 The copy is byte-for-byte; ``foods/data/SHA256SUMS`` records what was copied so that a later
@@ -22,6 +22,7 @@ FILES = (
     "prices_ppnap_2017_2018.csv",
     "prices_bls_average.csv",
     "prices_bls_average_summary.csv",
+    "fndds_survey_foods.csv",
 )
 ROOT = Path(__file__).resolve().parent.parent
 DEST = ROOT / "foods" / "data"
