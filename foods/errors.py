@@ -28,3 +28,22 @@ class FoodTableError(MagplanError, ValueError):
 
 class FDCError(MagplanError):
     """FoodData Central could not answer usefully (bad key, not found, rate limit, malformed reply)."""
+
+
+class DishTableError(MagplanError, ValueError):
+    """A dish file is not valid: names the file, the line, the dish and what a valid value looks like."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 dish: str | None = None) -> None:
+        where = []
+        if path:
+            where.append(str(path))
+        if line is not None:
+            where.append(f"line {line}")
+        if dish:
+            where.append(f"dish '{dish}'")
+        super().__init__((", ".join(where) + ": " + message) if where else message)
+        self.path = path
+        self.line = line
+        self.dish = dish
+        self.reason = message

@@ -25,6 +25,7 @@ DRI_CSV = DATA_DIR / "dri_reference.csv"
 PPNAP_CSV = DATA_DIR / "prices_ppnap_2017_2018.csv"
 ERS_CSV = DATA_DIR / "prices_ers_fruit_veg.csv"
 BLS_SUMMARY_CSV = DATA_DIR / "prices_bls_average_summary.csv"
+FNDDS_CSV = DATA_DIR / "fndds_survey_foods.csv"
 
 MAX_USER_TABLE_BYTES = 20 * 1024 * 1024
 
@@ -100,6 +101,18 @@ def price_for(source: str, ref: str) -> tuple[float, int]:
 def load_dri(path: Path | None = None) -> pd.DataFrame:
     """The Dietary Reference Intakes table (one row per life-stage group), as shipped."""
     return pd.read_csv(path or DRI_CSV)
+
+
+# --- FNDDS "as eaten" reference ------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _fndds_cached(path: str) -> pd.DataFrame:
+    return pd.read_csv(path).set_index("description")
+
+
+def load_fndds(path: Path | None = None) -> pd.DataFrame:
+    """USDA FNDDS foods as eaten (mixed dishes, soups ...), indexed by description: wweia_category and
+    nutrients per 100 g. The reference a home-made dish is compared with (a copy)."""
+    return _fndds_cached(str(path or FNDDS_CSV)).copy()
 
 
 # --- curated and user tables ----------------------------------------------------------------------

@@ -18,6 +18,11 @@ def user_foods_path() -> Path:
     return user_data_dir() / "user_foods.csv"
 
 
+def user_dishes_path() -> Path:
+    """The user's own dishes (recipe imports), a dish file in the same TOML format as foods/dishes/."""
+    return user_data_dir() / "user_dishes.toml"
+
+
 def fdc_cache_dir() -> Path:
     return user_data_dir() / "fdc_cache"
 

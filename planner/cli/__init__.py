@@ -13,7 +13,7 @@ from typing import Sequence
 
 from planner.errors import MagplanError
 
-COMMAND_MODULES = ("plan", "swaps", "shopping", "foods", "plans")
+COMMAND_MODULES = ("plan", "swaps", "shopping", "foods", "dishes", "plans")
 
 
 def build_parser() -> argparse.ArgumentParser:

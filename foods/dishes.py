@@ -1,0 +1,534 @@
+"""The dish library: read dish files (TOML), check them, and derive every number from the food table.
+
+A dish file holds ``[[dish]]`` blocks (see foods/dishes/README.md). Only what a cook decides is written
+there: the name, roles, servings, ingredients as ``food_id grams [household measure]`` lines per serving,
+steps, minutes, cuisine, notes and an optional USDA "as eaten" reference. Everything else — nutrients,
+the share of each total that is measured, diet tags, allergens, cost and magnesium groups — is derived
+here from the food table's USDA rows, so a number about a dish is never typed.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+import pandas as pd
+
+from foods.errors import DishTableError
+from foods.schema import ALLERGENS, DIET_TAGS, DIETS, NUTRIENT_COLUMNS, food_allowed, split_tags
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DISHES_DIR = Path(__file__).resolve().parent / "dishes"
+
+ROLES: tuple[str, ...] = ("breakfast", "main", "snack", "side")
+# Magnesium-rich food groups a dish can contain, by the food-table categories that make them up.
+MAGNESIUM_GROUPS: dict[str, tuple[str, ...]] = {
+    "leafy_greens": ("leafy_greens",),
+    "nuts_seeds": ("nuts", "seeds"),
+    "whole_grains": ("whole_grains",),
+    "cocoa": ("dark_chocolate",),
+    "legumes": ("legumes_soy",),
+}
+# An ingredient puts its dish in a group from this many grams per serving (a sprinkle of sesame does not).
+GROUP_MIN_G = 5.0
+# The protein a main is built around, by food-table category; 'meat_poultry' is eggs_poultry_meat that
+# is not vegetarian (eggs are).
+PROTEIN_KINDS: tuple[str, ...] = ("fish_seafood", "meat_poultry")
+MIN_PROTEIN_KIND_G = 30.0
+
+REQUIRED_KEYS: tuple[str, ...] = (
+    "id", "name", "roles", "servings", "cuisine", "minutes_active", "minutes_total", "ingredients",
+)
+OPTIONAL_KEYS: tuple[str, ...] = ("steps", "notes", "reference", "reference_note")
+DISH_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
+MAX_SERVINGS = 12
+MAX_MINUTES = 3 * 24 * 60  # soaking beans or a slow ferment, not more
+MAX_INGREDIENT_G = 1000.0  # per serving
+STEPS_RANGE = (2, 8)
+
+# Derived columns of the dish table beyond the written ones (see ``dish_record`` for the JSON).
+MEASURED_PREFIX = "measured_"
+
+
+class DishTables(NamedTuple):
+    """The dish library: one row per dish (indexed by dish_id) and a tidy ingredients table."""
+
+    dishes: pd.DataFrame
+    ingredients: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where a dish was written: the file, and line numbers for its block, keys and ingredient lines."""
+
+    path: str
+    text: str
+
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def dish_line(self, dish_id: str) -> int | None:
+        pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(dish_id) + r'["\']')
+        for no, line in enumerate(self.lines(), start=1):
+            if pattern.match(line):
+                return no
+        return None
+
+    def block_line(self, index: int) -> int | None:
+        """Line of the ``index``-th ``[[dish]]`` header (0-based)."""
+        hits = [no for no, line in enumerate(self.lines(), start=1) if line.strip().startswith("[[dish]]")]
+        return hits[index] if index < len(hits) else None
+
+    def line_in_block(self, index: int, predicate) -> int | None:
+        """First line inside the ``index``-th block for which ``predicate(stripped_line)`` holds."""
+        start = self.block_line(index) or 1
+        lines = self.lines()
+        for no in range(start, len(lines) + 1):
+            text = lines[no - 1].strip()
+            if no > start and text.startswith("[[dish]]"):
+                break
+            if predicate(text):
+                return no
+        return start
+
+
+# --- reading ---------------------------------------------------------------------------------------
+def dish_files(directory: Path | None = None) -> list[Path]:
+    """The shipped dish files, in name order."""
+    return sorted((directory or DISHES_DIR).glob("*.toml"))
+
+
+def _parse_file(path: Path) -> tuple[_Source, list[Mapping[str, Any]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DishTableError(f"the file is not UTF-8 text ({exc.reason}); save it as UTF-8",
+                             path=str(path)) from None
+    except OSError as exc:
+        raise DishTableError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
+    source = _Source(str(path), text)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+        raise DishTableError(f"not valid TOML ({exc}); each dish starts with a [[dish]] line followed by "
+                             'key = value lines, e.g. name = "Lentil soup"', path=str(path), line=line) from None
+    extra = sorted(set(doc) - {"dish"})
+    if extra:
+        raise DishTableError(f"unknown top-level key(s) {', '.join(extra)}; a dish file holds only [[dish]] "
+                             "blocks", path=str(path))
+    blocks = doc.get("dish", [])
+    if not isinstance(blocks, list):
+        raise DishTableError("'dish' must be written as [[dish]] blocks", path=str(path))
+    return source, blocks
+
+
+@dataclass(frozen=True)
+class _Ingredient:
+    food_id: str
+    grams: float
+    household: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class _Dish:
+    dish_id: str
+    name: str
+    roles: tuple[str, ...]
+    servings: int
+    cuisine: str
+    minutes_active: int
+    minutes_total: int
+    ingredients: tuple[_Ingredient, ...]
+    steps: tuple[str, ...]
+    notes: str
+    reference: str
+    reference_note: str
+    path: str
+    line: int | None
+
+
+class _Checker:
+    """Turns one raw [[dish]] block into a _Dish, raising DishTableError with file, line and dish."""
+
+    def __init__(self, source: _Source, index: int, block: Mapping[str, Any], foods: pd.DataFrame,
+                 references: Sequence[str]) -> None:
+        self.source = source
+        self.index = index
+        self.block = block
+        self.foods = foods
+        self.references = references
+        self.dish_id = str(block.get("id", "")) or None
+
+    def fail(self, message: str, *, key: str | None = None, line: int | None = None) -> DishTableError:
+        if line is None and key is not None:
+            line = self.source.line_in_block(self.index, lambda t: re.match(rf"{re.escape(key)}\s*=", t) is not None)
+        if line is None:
+            line = (self.source.dish_line(self.dish_id) if self.dish_id else None) or self.source.block_line(self.index)
+        return DishTableError(message, path=self.source.path, line=line, dish=self.dish_id)
+
+    def check(self) -> _Dish:
+        b = self.block
+        if not isinstance(b, Mapping):
+            raise self.fail("a [[dish]] block must hold key = value lines")
+        unknown = sorted(set(b) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
+        if unknown:
+            raise self.fail(f"unknown key '{unknown[0]}'; a dish has {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}",
+                            key=unknown[0])
+        missing = [k for k in REQUIRED_KEYS if k not in b]
+        if missing:
+            raise self.fail(f"missing '{missing[0]}'; every dish needs {', '.join(REQUIRED_KEYS)}")
+        dish_id = self._text("id")
+        if not DISH_ID_RE.match(dish_id):
+            raise self.fail(f"id {dish_id!r} is not a slug; use lower-case ASCII letters, digits and '_', "
+                            "e.g. 'lentil_spinach_soup'", key="id")
+        ingredients = self._ingredients()
+        steps = self._steps(len(ingredients))
+        active, total = self._int("minutes_active", 0, MAX_MINUTES), self._int("minutes_total", 0, MAX_MINUTES)
+        if active > total:
+            raise self.fail(f"minutes_active ({active}) is more than minutes_total ({total}); the total "
+                            "includes the active time", key="minutes_active")
+        return _Dish(
+            dish_id=dish_id, name=self._text("name"), roles=self._roles(),
+            servings=self._int("servings", 1, MAX_SERVINGS), cuisine=self._text("cuisine"),
+            minutes_active=active, minutes_total=total, ingredients=ingredients, steps=steps,
+            notes=self._text("notes", required=False), reference=self._reference(),
+            reference_note=self._text("reference_note", required=False),
+            path=self.source.path, line=self.source.dish_line(dish_id) or self.source.block_line(self.index),
+        )
+
+    def _text(self, key: str, *, required: bool = True) -> str:
+        value = self.block.get(key, "")
+        if not isinstance(value, str):
+            raise self.fail(f"{key} must be text in quotes, e.g. {key} = \"...\"", key=key)
+        value = value.strip()
+        if required and not value:
+            raise self.fail(f"{key} is empty; write e.g. {key} = \"...\"", key=key)
+        return value
+
+    def _int(self, key: str, lo: int, hi: int) -> int:
+        value = self.block.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise self.fail(f"{key} = {value!r}; it must be a whole number from {lo} to {hi}", key=key)
+        return int(value)
+
+    def _roles(self) -> tuple[str, ...]:
+        roles = self.block.get("roles")
+        if isinstance(roles, str):
+            roles = [roles]
+        if not isinstance(roles, list) or not roles:
+            raise self.fail(f"roles must be a list such as [\"main\"]; roles are {', '.join(ROLES)}", key="roles")
+        for role in roles:
+            if role not in ROLES:
+                raise self.fail(f"unknown role {role!r}; use one or more of {', '.join(ROLES)}", key="roles")
+        return tuple(r for r in ROLES if r in roles)
+
+    def _reference(self) -> str:
+        ref = self._text("reference", required=False)
+        if ref and self.references and ref not in self.references:
+            close = difflib.get_close_matches(ref, self.references, n=3, cutoff=0.5)
+            hint = f"; close: {'; '.join(close)}" if close else ""
+            raise self.fail(f"reference {ref!r} is not a description in fndds_survey_foods.csv{hint}",
+                            key="reference")
+        return ref
+
+    def _ingredients(self) -> tuple[_Ingredient, ...]:
+        raw = self.block.get("ingredients")
+        if not isinstance(raw, str) or not raw.strip():
+            raise self.fail('ingredients must be a text block of lines "food_id grams [household measure]", '
+                            'e.g. "oats_rolled_dry 40 1/2 cup"', key="ingredients")
+        out: list[_Ingredient] = []
+        seen: set[str] = set()
+        for text in raw.strip().splitlines():
+            text = text.strip()
+            if not text or text.startswith("#"):
+                continue
+            line = self.source.line_in_block(self.index, lambda t, text=text: t == text)
+            out.append(self._ingredient(text, line, seen))
+        return tuple(out)
+
+    def _ingredient(self, text: str, line: int | None, seen: set[str]) -> _Ingredient:
+        parts = text.split(None, 2)
+        if len(parts) < 2:
+            raise self.fail(f"ingredient line {text!r} needs a food_id and grams per serving, e.g. "
+                            "'olive_oil 7 1/2 tbsp'", line=line)
+        food_id, grams_text = parts[0], parts[1]
+        if food_id not in self.foods.index:
+            close = difflib.get_close_matches(food_id, [str(i) for i in self.foods.index], n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; 'magplan foods list' shows the food_ids"
+            raise self.fail(f"unknown food_id '{food_id}'{hint}", line=line)
+        try:
+            grams = float(grams_text)
+        except ValueError:
+            grams = float("nan")
+        if not (0 < grams <= MAX_INGREDIENT_G):
+            raise self.fail(f"'{food_id}' has grams {grams_text!r}; write the grams per serving as a number "
+                            f"above 0 and at most {MAX_INGREDIENT_G:.0f}, e.g. 40", line=line)
+        if food_id in seen:
+            raise self.fail(f"'{food_id}' is listed twice; add the grams into one line", line=line)
+        seen.add(food_id)
+        return _Ingredient(food_id, grams, parts[2].strip() if len(parts) > 2 else "", line)
+
+    def _steps(self, n_ingredients: int) -> tuple[str, ...]:
+        raw = self.block.get("steps", "")
+        if not isinstance(raw, str):
+            raise self.fail("steps must be a text block, one step per line", key="steps")
+        steps = tuple(s.strip() for s in raw.strip().splitlines() if s.strip())
+        lo, hi = STEPS_RANGE
+        if n_ingredients > 1 and not lo <= len(steps) <= hi:
+            raise self.fail(f"{len(steps)} step(s); a dish of several ingredients has {lo} to {hi} short steps, "
+                            "one per line", key="steps")
+        if len(steps) > hi:
+            raise self.fail(f"{len(steps)} steps; write at most {hi}", key="steps")
+        return steps
+
+
+# --- deriving ------------------------------------------------------------------------------------
+def _derive(dish: _Dish, foods: pd.DataFrame) -> dict[str, Any]:
+    """Every derived field of one dish (per serving), from its ingredients' rows in ``foods``."""
+    ids = [i.food_id for i in dish.ingredients]
+    grams = np.array([i.grams for i in dish.ingredients], dtype="float64")
+    rows = foods.loc[ids]
+    total_g = float(grams.sum())
+    out: dict[str, Any] = {"grams": round(total_g, 2)}
+    for column in (*NUTRIENT_COLUMNS, "price_usd_per_100g"):
+        per100 = pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype="float64")
+        known = ~np.isnan(per100)
+        name = "cost_usd" if column == "price_usd_per_100g" else column
+        out[name] = round(float((per100[known] * grams[known]).sum() / 100.0), 4) if known.any() else float("nan")
+        out[MEASURED_PREFIX + name] = round(float(grams[known].sum() / total_g), 4)
+    tag_sets = [set(split_tags(v)) for v in rows["diet_tags"]]
+    out["diet_tags"] = "|".join(t for t in DIET_TAGS if all(t in s for s in tag_sets))
+    found = set().union(*(set(split_tags(v)) for v in rows["allergens"]))
+    out["allergens"] = "|".join(a for a in ALLERGENS if a in found)
+    cats = rows["category"].astype(str).to_numpy()
+    out["groups"] = "|".join(g for g, members in MAGNESIUM_GROUPS.items()
+                             if any(c in members and g_ >= GROUP_MIN_G for c, g_ in zip(cats, grams)))
+    out["protein_kinds"] = "|".join(_protein_kinds(rows, grams))
+    return out
+
+
+def _protein_kinds(rows: pd.DataFrame, grams: np.ndarray) -> list[str]:
+    kinds = []
+    cats = rows["category"].astype(str).to_numpy()
+    veg = np.array(["vegetarian" in split_tags(v) for v in rows["diet_tags"]])
+    if grams[(cats == "fish_seafood")].sum() >= MIN_PROTEIN_KIND_G:
+        kinds.append("fish_seafood")
+    if grams[(cats == "eggs_poultry_meat") & ~veg].sum() >= MIN_PROTEIN_KIND_G:
+        kinds.append("meat_poultry")
+    return kinds
+
+
+def _dish_row(dish: _Dish, foods: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "dish_id": dish.dish_id, "name": dish.name, "roles": "|".join(dish.roles), "servings": dish.servings,
+        "cuisine": dish.cuisine, "minutes_active": dish.minutes_active, "minutes_total": dish.minutes_total,
+        "steps": "\n".join(dish.steps), "notes": dish.notes, "reference": dish.reference,
+        "reference_note": dish.reference_note, "source_path": dish.path, "source_line": dish.line,
+        **_derive(dish, foods),
+    }
+
+
+# --- the public loader ---------------------------------------------------------------------------
+def load_dishes(foods: pd.DataFrame, paths: Iterable[Path | str] | None = None, *,
+                user_path: Path | str | None = None, references: Sequence[str] | None = None) -> DishTables:
+    """Read and check dish files and derive every number from ``foods`` (indexed by food_id).
+
+    ``paths`` defaults to the shipped library (foods/dishes/*.toml); ``user_path`` adds the person's own
+    dish file when it exists (an id there may not repeat a shipped one). ``references`` are the FNDDS
+    descriptions a ``reference`` may name (default: the shipped fndds_survey_foods.csv).
+    Needs the food-table columns name, fdc_id, category, diet_tags, allergens, price_usd_per_100g and the
+    nutrients. Raises DishTableError naming the file, line and dish.
+    """
+    files = [Path(p) for p in (dish_files() if paths is None else paths)]
+    if user_path is not None and Path(user_path).is_file():
+        files.append(Path(user_path))
+    if references is None:
+        from foods.load import load_fndds
+
+        references = load_fndds().index.tolist()
+    refs = frozenset(references)
+    dishes: list[_Dish] = []
+    first_seen: dict[str, _Dish] = {}
+    for path in files:
+        source, blocks = _parse_file(path)
+        for index, block in enumerate(blocks):
+            dish = _Checker(source, index, block, foods, refs).check()
+            if dish.dish_id in first_seen:
+                prev = first_seen[dish.dish_id]
+                raise DishTableError(f"duplicate id; it is already used at {prev.path} line {prev.line}; "
+                                     "every dish_id must be unique", path=dish.path, line=dish.line, dish=dish.dish_id)
+            first_seen[dish.dish_id] = dish
+            dishes.append(dish)
+    if not dishes:
+        raise DishTableError("no dishes found; add [[dish]] blocks", path=", ".join(map(str, files)) or None)
+    return _tables(dishes, foods)
+
+
+def _tables(dishes: Sequence[_Dish], foods: pd.DataFrame) -> DishTables:
+    table = pd.DataFrame([_dish_row(d, foods) for d in dishes]).set_index("dish_id")
+    for col in ("name", "roles", "cuisine", "steps", "notes", "reference", "reference_note", "diet_tags",
+                "allergens", "groups", "protein_kinds", "source_path"):
+        table[col] = table[col].astype("string")
+    rows = [{"dish_id": d.dish_id, "position": n, "food_id": i.food_id,
+             "fdc_id": foods.at[i.food_id, "fdc_id"], "name": str(foods.at[i.food_id, "name"]),
+             "grams": i.grams, "household": i.household}
+            for d in dishes for n, i in enumerate(d.ingredients, start=1)]
+    ingredients = pd.DataFrame(rows)
+    ingredients["fdc_id"] = ingredients["fdc_id"].astype("Int64")
+    return DishTables(table, ingredients)
+
+
+# --- filtering and records -----------------------------------------------------------------------
+def filter_dishes(dishes: pd.DataFrame, ingredients: pd.DataFrame, *, role: str | None = None,
+                  diet: str = "omnivore", avoid: Iterable[str] = (), exclude_foods: Iterable[str] = (),
+                  cuisine: str | None = None, max_minutes: int | None = None) -> pd.DataFrame:
+    """The dishes that fit a role, a diet, the allergens to avoid and the foods to leave out."""
+    if diet not in DIETS:
+        raise DishTableError(f"unknown diet {diet!r}; use one of {', '.join(DIETS)}")
+    avoid = tuple(avoid)
+    bad = [a for a in avoid if a not in ALLERGENS]
+    if bad:
+        raise DishTableError(f"unknown allergen {bad[0]!r}; use one of {', '.join(ALLERGENS)}")
+    keep = pd.Series(True, index=dishes.index)
+    if role is not None:
+        if role not in ROLES:
+            raise DishTableError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+        keep &= dishes["roles"].map(lambda v: role in split_tags(v)).astype(bool)
+    keep &= pd.Series([food_allowed(t, a, diet=diet, avoid=avoid)
+                       for t, a in zip(dishes["diet_tags"], dishes["allergens"])], index=dishes.index)
+    excluded = set(exclude_foods)
+    if excluded:
+        hit = set(ingredients.loc[ingredients["food_id"].isin(excluded), "dish_id"])
+        keep &= ~dishes.index.isin(hit)
+    if cuisine is not None:
+        keep &= dishes["cuisine"].str.lower() == cuisine.lower()
+    if max_minutes is not None:
+        keep &= dishes["minutes_total"] <= max_minutes
+    return dishes[keep.to_numpy()]
+
+
+RECORD_NUTRIENTS: tuple[str, ...] = (
+    "magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg", "iron_mg", "calcium_mg",
+    "potassium_mg", "vitamin_d_ug", "vitamin_b12_ug",
+)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else round(float(value), 3)
+    if isinstance(value, np.integer):
+        return int(value)
+    if value is pd.NA:
+        return None
+    return value
+
+
+def dish_record(tables: DishTables, dish_id: str) -> dict[str, Any]:
+    """The JSON-ready description of one dish: written fields, per-serving values, tags and ingredients."""
+    if dish_id not in tables.dishes.index:
+        close = difflib.get_close_matches(dish_id, [str(i) for i in tables.dishes.index], n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; 'magplan dishes list' shows the ids"
+        raise DishTableError(f"no dish '{dish_id}'{hint}")
+    row = tables.dishes.loc[dish_id]
+    ing = tables.ingredients[tables.ingredients["dish_id"] == dish_id].sort_values("position")
+    values = {n: _clean(row[n]) for n in (*RECORD_NUTRIENTS, "cost_usd")}
+    return {
+        "dish_id": dish_id, "name": str(row["name"]), "roles": list(split_tags(row["roles"])),
+        "servings": int(row["servings"]), "minutes_active": int(row["minutes_active"]),
+        "minutes_total": int(row["minutes_total"]), "cuisine": str(row["cuisine"]),
+        "steps": [s for s in str(row["steps"]).split("\n") if s],
+        **values,
+        "measured": {n: _clean(row[MEASURED_PREFIX + n]) for n in values},
+        "diet_tags": list(split_tags(row["diet_tags"])), "allergens": list(split_tags(row["allergens"])),
+        "groups": list(split_tags(row["groups"])),
+        "grams": _clean(row["grams"]),
+        "ingredients": [{"food_id": str(r.food_id), "fdc_id": None if pd.isna(r.fdc_id) else int(r.fdc_id),
+                         "name": str(r.name), "grams": _clean(r.grams), "household": str(r.household)}
+                        for r in ing.itertuples(index=False)],
+        "notes": str(row["notes"]), "reference": str(row["reference"]) or None,
+    }
+
+
+# --- plausibility: what a cook would serve -------------------------------------------------------
+# Per-serving energy range by role (kcal), and the other limits a dish must keep (see dishes/README.md).
+ROLE_KCAL: dict[str, tuple[float, float]] = {
+    "breakfast": (250.0, 700.0), "main": (350.0, 900.0), "snack": (80.0, 400.0), "side": (15.0, 350.0),
+}
+MAIN_MIN_PROTEIN_G = 15.0
+MAX_SODIUM_MG = 1100.0
+MAX_NUT_SEED_INGREDIENT_G = 36.0
+MAX_NUT_SEED_TOTAL_G = 45.0
+# A dish's energy per 100 g within this factor of its FNDDS reference, and its magnesium per 100 g within
+# REFERENCE_MAGNESIUM_FACTOR, unless its reference_note says why it is further away.
+REFERENCE_ENERGY_FACTOR = 1.5
+REFERENCE_MAGNESIUM_FACTOR = 2.5
+
+
+def reference_ratios(tables: DishTables, fndds: pd.DataFrame) -> pd.DataFrame:
+    """Per dish with a reference: energy and magnesium per 100 g, the reference's, and the ratios."""
+    d = tables.dishes[tables.dishes["reference"].fillna("") != ""]
+    ref = fndds.loc[d["reference"].astype(str)]
+    out = pd.DataFrame({
+        "reference": d["reference"],
+        "energy_kcal_per_100g": d["energy_kcal"] / d["grams"] * 100,
+        "ref_energy_kcal_per_100g": ref["energy_kcal"].to_numpy(),
+        "magnesium_mg_per_100g": d["magnesium_mg"] / d["grams"] * 100,
+        "ref_magnesium_mg_per_100g": ref["magnesium_mg"].to_numpy(),
+    }, index=d.index)
+    out["energy_ratio"] = out["energy_kcal_per_100g"] / out["ref_energy_kcal_per_100g"]
+    out["magnesium_ratio"] = out["magnesium_mg_per_100g"] / out["ref_magnesium_mg_per_100g"]
+    out["outside"] = ~(_within(out["energy_ratio"], REFERENCE_ENERGY_FACTOR)
+                       & _within(out["magnesium_ratio"], REFERENCE_MAGNESIUM_FACTOR))
+    return out
+
+
+def _within(ratio: pd.Series, factor: float) -> pd.Series:
+    return (ratio >= 1.0 / factor) & (ratio <= factor)
+
+
+def plausibility_problems(tables: DishTables, foods: pd.DataFrame, fndds: pd.DataFrame) -> list[str]:
+    """Every way a dish falls outside what a cook would serve (empty list: the library is plausible)."""
+    problems: list[str] = []
+    d = tables.dishes
+    for dish_id, row in d.iterrows():
+        for role in split_tags(row["roles"]):
+            lo, hi = ROLE_KCAL[role]
+            if not lo <= row["energy_kcal"] <= hi:
+                problems.append(f"{dish_id}: {row['energy_kcal']:.0f} kcal per serving; a {role} has {lo:.0f}-{hi:.0f}")
+        if "main" in split_tags(row["roles"]) and row["protein_g"] < MAIN_MIN_PROTEIN_G:
+            problems.append(f"{dish_id}: {row['protein_g']:.1f} g protein; a main has at least {MAIN_MIN_PROTEIN_G:.0f} g")
+        if row["sodium_mg"] > MAX_SODIUM_MG:
+            problems.append(f"{dish_id}: {row['sodium_mg']:.0f} mg sodium per serving; at most {MAX_SODIUM_MG:.0f}")
+    ing = tables.ingredients.assign(category=foods.loc[tables.ingredients["food_id"], "category"].to_numpy())
+    nuts = ing[ing["category"].isin(["nuts", "seeds"])]
+    for r in nuts[nuts["grams"] > MAX_NUT_SEED_INGREDIENT_G].itertuples():
+        problems.append(f"{r.dish_id}: {r.grams:g} g of {r.food_id}; one nut or seed ingredient is at most "
+                        f"{MAX_NUT_SEED_INGREDIENT_G:g} g per serving")
+    totals = nuts.groupby("dish_id")["grams"].sum()
+    for dish_id, grams in totals[totals > MAX_NUT_SEED_TOTAL_G].items():
+        problems.append(f"{dish_id}: {grams:g} g of nuts and seeds; at most {MAX_NUT_SEED_TOTAL_G:g} g per serving")
+    ratios = reference_ratios(tables, fndds)
+    notes = d["reference_note"].fillna("")
+    for dish_id, r in ratios[ratios["outside"]].iterrows():
+        if not notes.get(dish_id, ""):
+            problems.append(f"{dish_id}: energy x{r['energy_ratio']:.2f}, magnesium x{r['magnesium_ratio']:.2f} of "
+                            f"'{r['reference']}'; bring it closer or say why in reference_note")
+    return problems
+
+
+def load_all_dishes(foods: pd.DataFrame) -> DishTables:
+    """The shipped library plus the person's own dishes (user_dishes.toml in the user data folder)."""
+    from foods.paths import user_dishes_path
+
+    return load_dishes(foods, user_path=user_dishes_path())
