@@ -24,7 +24,7 @@ ALLERGENS: tuple[str, ...] = (
 CATEGORIES: tuple[str, ...] = (
     "leafy_greens", "nuts", "seeds", "whole_grains", "refined_grains", "breads", "breakfast_cereals",
     "dark_chocolate", "legumes_soy", "fish_seafood", "dairy_alternatives", "fruit", "vegetables",
-    "eggs_poultry_meat", "drinks", "condiments", "fats_oils", "snacks_sweets",
+    "eggs_poultry_meat", "drinks", "condiments", "fats_oils", "snacks_sweets", "herbs_spices", "baking",
 )
 AISLES: tuple[str, ...] = (
     "produce", "bulk_and_nuts", "grains_and_bakery", "dairy_and_eggs", "meat_and_fish", "frozen",
@@ -74,7 +74,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "form": ("string", f"one of {', '.join(FORMS)}: how the food is eaten"),
     "serving_label": ("string", "household serving, e.g. '1 oz (about 23 almonds)'"),
     "serving_g": ("float64", "grams of one serving (> 0)"),
-    "slots": ("string", f"'|'-separated meal slots from {', '.join(SLOTS)}"),
+    "slots": ("string", f"'|'-separated meal slots from {', '.join(SLOTS)}; empty: an ingredient used only "
+                        "in dishes, never planned on its own"),
     "diet_tags": ("string", f"'|'-separated tags from {', '.join(DIET_TAGS)} (empty: omnivore only)"),
     "allergens": ("string", f"'|'-separated allergens from {', '.join(ALLERGENS)} (may be empty)"),
     "aisle": ("string", f"one of {', '.join(AISLES)}"),
@@ -166,11 +167,8 @@ def validate(df: pd.DataFrame, *, path: str = "food table") -> pd.DataFrame:
             what = "a number above 0" if must_be_positive else "0 or more (empty if unknown)"
             raise FoodTableError(f"food '{df.index[pos]}' has {column} = {df[column].iloc[pos]}; it must be {what}",
                                  path=path, row=pos + 2, column=column)
+    # An empty slots cell is allowed: an ingredient used only in dishes, never planned on its own.
     _check_tags(df, "slots", SLOTS, path, single=False)
-    for pos, (food_id, value) in enumerate(df["slots"].items()):
-        if not split_tags(value):
-            raise FoodTableError(f"food '{food_id}' has no meal slot; use e.g. 'breakfast|snack'",
-                                 path=path, row=pos + 2, column="slots")
     _check_tags(df, "diet_tags", DIET_TAGS, path, single=False)
     _check_tags(df, "allergens", ALLERGENS, path, single=False)
     _check_tags(df, "category", CATEGORIES, path, single=True)

@@ -15,12 +15,14 @@ Formulation (documented in one place, used by plan_week, replan, explain and ``-
   full day of the four default meals only (``realistic_day``), like the meal energy shares.
   A NaN nutrient counts as 0 in every constraint (so a food with unmeasured sodium is not limited by the
   sodium cap); the plan's ``measured`` shares report how much of each total is measured. Foods with NaN
-  energy are not eligible (a menu cannot be balanced around unknown energy).
+  energy are not eligible (a menu cannot be balanced around unknown energy), nor are foods without a meal
+  slot (ingredients used only in dishes).
 * A main food in at most ``MAX_MEALS_PER_FOOD_PER_DAY`` meals of a day (``meals_per_day_<d>_<food>``).
 * Week: a main food on at most ``max_days_per_food`` days (``max_days_<food>``); no identical meal (same set of
   foods) in a slot on consecutive days (``not_same_meal_day_<d>_<slot>``, exact with continuous helpers).
 * Objective (USD-like units, minimised): cost of the food (price per serving; unknown prices use the median
-  known price per 100 g of the table, else $1.00/100 g) + ``ITEM_PENALTY`` per item (simple meals)
+  known price per 100 g of the table's foods with a meal slot, else $1.00/100 g) + ``ITEM_PENALTY`` per item
+  (simple meals)
   - ``FAVORITE_BONUS`` per serving of a favourite + a tiny fixed-order tie-break; for a re-plan,
   (plus ``SIDE_ITEM_PENALTY`` for foods outside the variety cap); in a re-plan ``CHANGE_WEIGHT`` per serving
   step changed versus the previous plan comes first (minimal change dominates).
@@ -98,8 +100,14 @@ class FoodData:
         return {f: i for i, f in enumerate(self.ids)}
 
 
+def has_slot(foods: pd.DataFrame) -> pd.Series:
+    """True for foods with at least one meal slot; an empty ``slots`` marks an ingredient used only in dishes."""
+    return foods["slots"].map(lambda v: bool(split_tags(v))).astype(bool)
+
+
 def eligible_mask(foods: pd.DataFrame, profile: Profile, excluded: Collection[str] = ()) -> pd.Series:
-    """True for foods the profile's diet and allergens allow, not excluded, with a known energy value."""
+    """True for foods the profile's diet and allergens allow, not excluded, with a known energy value and at
+    least one meal slot (ingredients used only in dishes are never planned on their own)."""
     avoid = set(profile.avoid_allergens)
     diet = profile.diet
     ok = []
@@ -110,6 +118,7 @@ def eligible_mask(foods: pd.DataFrame, profile: Profile, excluded: Collection[st
     banned = set(profile.exclude_foods) | set(excluded)
     mask &= ~foods.index.isin(list(banned))
     mask &= foods["energy_kcal"].notna() & (foods["serving_g"] > 0)
+    mask &= has_slot(foods)
     return mask
 
 
@@ -158,7 +167,7 @@ def food_data(foods: pd.DataFrame, profile: Profile, rules: Rules, *, excluded: 
     step = float(rules.servings_step)
     grams_step = sub["serving_g"].to_numpy(float) * step
     per_step = {c: np.nan_to_num(sub[c].to_numpy(float)) * grams_step / 100.0 for c in CONSTRAINED}
-    known_prices = foods["price_usd_per_100g"].dropna()
+    known_prices = foods.loc[has_slot(foods), "price_usd_per_100g"].dropna()
     proxy = float(known_prices.median()) if len(known_prices) else DEFAULT_PRICE_USD_PER_100G
     prices = sub["price_usd_per_100g"].to_numpy(float)
     price_known = ~np.isnan(prices)
@@ -517,4 +526,5 @@ def start_values(mm: milp.MenuModel, sol: Mapping[tuple[int, str], Mapping[str, 
 
 
 __all__ = ["CHANGE_WEIGHT", "FAVORITE_BONUS", "ITEM_PENALTY", "MEAL_ENERGY_SHARE", "FoodData", "MenuModel",
-           "build_menu_model", "eligible_mask", "food_data", "meal_share_bounds", "solution", "start_values"]
+           "build_menu_model", "eligible_mask", "food_data", "has_slot", "meal_share_bounds", "solution",
+           "start_values"]

@@ -57,6 +57,8 @@ DEFAULTS: dict[str, dict[str, object]] = {
     "condiments": dict(slots="lunch|dinner", diet=VEGAN, aisle="pantry", main=False, max_servings=1),
     "fats_oils": dict(slots="breakfast|lunch|dinner", diet=VEGAN, aisle="pantry", main=False, max_servings=1),
     "snacks_sweets": dict(slots="snack", diet=VEGETARIAN, aisle="pantry", max_servings=1),
+    "herbs_spices": dict(slots="", diet=VEGAN, aisle="pantry", main=False),
+    "baking": dict(slots="", diet=VEGAN, aisle="pantry", main=False),
 }
 
 
@@ -94,6 +96,16 @@ CANNED_BEANS = 1 / 0.65  # ERS: canned beans, drained solids are 65 % of the can
 SALMON_YIELD = 1 / 0.8
 # USDA portion "1 can (5 oz) yields 125 g" of drained chicken: 142 g bought per 125 g eaten.
 CANNED_CHICKEN = 142 / 125
+# Ingredients used only inside dishes: no meal slot, so the food-level planner never picks them on their own.
+INGREDIENT = ""
+# Where cooking adds fat or renders it out, the energy ratio cooked/raw is not the weight ratio; these
+# factors come from USDA portions instead. A large egg: 50 g raw ("Egg, whole, raw, fresh", "1 large"),
+# 46 g fried ("Egg, whole, cooked, fried", "1 large").
+EGG_FRIED = 50 / 46
+# "Lamb, ground, cooked, broiled": "1 unit, cooked (yield from 1 lb raw meat)" = 313 g.
+GROUND_LAMB = 453.6 / 313
+# Bacon: "1 slice raw" = 28 g ("Pork, cured, bacon, unprepared"), "1 slice cooked" = 8 g (the cooked row).
+BACON = 28 / 8
 
 FOODS: list[F] = [
     # --- leafy greens ---------------------------------------------------------------------------
@@ -369,6 +381,103 @@ FOODS: list[F] = [
     F("trail_mix", "Trail mix (nuts, seeds, raisins), unsalted", 170654, "snacks_sweets", "prepared", r"^1 oz", "1 oz (small handful)", LB, "p:42500100", diet=VEGAN, allergens="tree_nuts|peanuts", aisle="bulk_and_nuts", main=True),
     F("trail_mix_chocolate", "Trail mix with chocolate chips, unsalted", 170655, "snacks_sweets", "prepared", r"^1 oz", "1 oz (small handful)", LB, "p:42501500", allergens="tree_nuts|peanuts|dairy", aisle="bulk_and_nuts", main=True),
     F("granola_bar", "Granola bar, crunchy, plain", 167542, "snacks_sweets", "prepared", r"^1 bar \(1 oz", "1 bar (1 oz)", ("box of 12 bars", 336.0), "p:53710906", allergens="gluten", slots="breakfast|snack", main=True),
+    # === ingredients used only inside dishes (slots empty: never planned on their own) ============
+    # --- herbs, spices and basics ---------------------------------------------------------------
+    F("salt_table", "Salt, table", 173468, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("26 oz canister", 737.0), ""),
+    F("black_pepper", "Black pepper, ground", 170931, "herbs_spices", "dry", r"^1 tsp, ground", "1 tsp ground", ("3 oz tin", 85.0), ""),
+    F("garlic", "Garlic (raw)", 169230, "herbs_spices", "raw", r"^1 clove", "1 clove", ("1 head (about 10 cloves)", 30.0), "p:75111500", aisle="produce"),
+    F("ginger", "Ginger root (raw)", 169231, "herbs_spices", "raw", r"^1 tsp", "1 tsp grated", ("1 piece (about 3 oz)", 85.0), "", aisle="produce"),
+    F("cumin", "Cumin (seed or ground)", 170923, "herbs_spices", "dry", r"^1 tsp, whole", "1 tsp", ("1.5 oz jar", 42.5), ""),
+    F("paprika", "Paprika", 171329, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("2.1 oz jar", 60.0), ""),
+    F("chili_powder", "Chili powder (blend)", 171319, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("2.5 oz jar", 70.9), ""),
+    F("turmeric", "Turmeric, ground", 172231, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("1.5 oz jar", 42.5), ""),
+    F("curry_powder", "Curry powder", 170924, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("2 oz jar", 56.7), ""),
+    F("oregano_dried", "Oregano, dried", 171328, "herbs_spices", "dry", r"^1 tsp, leaves", "1 tsp", ("0.75 oz jar", 21.0), ""),
+    F("thyme_dried", "Thyme, dried", 170938, "herbs_spices", "dry", r"^1 tsp, leaves", "1 tsp", ("0.75 oz jar", 21.0), ""),
+    F("basil_fresh", "Basil (fresh)", 172232, "herbs_spices", "raw", r"^2 tbsp, chopped", "2 tbsp chopped", ("0.75 oz clamshell", 21.0), "p:75109400", aisle="produce"),
+    F("parsley_fresh", "Parsley (fresh)", 170416, "herbs_spices", "raw", r"^1 tbsp", "1 tbsp chopped", ("1 bunch", 85.0), "p:75119000", aisle="produce"),
+    F("cilantro", "Cilantro (fresh coriander leaves)", 169997, "herbs_spices", "raw", r"^0.25 cup", "1/4 cup leaves", ("1 bunch", 85.0), "p:75109550", aisle="produce"),
+    F("dill_fresh", "Dill (fresh)", 172233, "herbs_spices", "raw", r"^1 cup sprigs", "1/4 cup sprigs", ("0.75 oz clamshell", 21.0), "", frac=0.25, aisle="produce"),
+    F("mint_fresh", "Mint, spearmint (fresh)", 173475, "herbs_spices", "raw", r"^2 leaves", "10 leaves", ("0.75 oz clamshell", 21.0), "", frac=5, aisle="produce"),
+    F("red_pepper_flakes", "Red pepper flakes / cayenne", 170932, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("1.5 oz jar", 42.5), ""),
+    F("garlic_powder", "Garlic powder", 171325, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("3 oz jar", 85.0), ""),
+    F("vanilla_extract", "Vanilla extract", 173471, "herbs_spices", "prepared", r"^1 tsp", "1 tsp", ("2 fl oz bottle", 52.0), ""),
+    F("nutmeg", "Nutmeg, ground", 171326, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("1.1 oz jar", 31.0), ""),
+    F("baking_powder", "Baking powder (double-acting)", 172803, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("8.1 oz can", 230.0), ""),
+    F("baking_soda", "Baking soda", 175040, "herbs_spices", "dry", r"^1 tsp", "1 tsp", ("1 lb box", 453.6), ""),
+    # --- produce --------------------------------------------------------------------------------
+    F("scallions", "Scallions (green onions)", 170005, "vegetables", "raw", r"^1 medium", "1 scallion", ("1 bunch", 100.0), "p:75117010", slots=INGREDIENT, main=False),
+    F("jalapeno", "Jalapeno pepper (raw)", 168576, "vegetables", "raw", r"^1 pepper", "1 pepper", ("4 oz (about 8 peppers)", 113.4), "p:75121000", slots=INGREDIENT, main=False),
+    F("green_bell_pepper", "Green bell pepper (raw)", 170427, "vegetables", "raw", r"^1 cup, chopped", "1 cup chopped", ("1 pepper", 164.0), "p:75122100", slots=INGREDIENT),
+    F("carrots_cooked", "Carrots (cooked)", 170394, "vegetables", "cooked", r"^0.5 cup slices", "1/2 cup sliced, cooked", ("2 lb bag", 907.2), "p:73102211", slots=INGREDIENT, buy_as="Fresh carrots", buy_fdc=170393),
+    # The USDA cooked leek row has less energy than the raw one (sugars leach into the water), so the
+    # energy ratio cannot give the weight bought; the leeks are counted one for one.
+    F("leeks_cooked", "Leeks (cooked)", 168426, "vegetables", "cooked", r"^0.25 cup, chopped", "1/2 cup chopped, cooked", ("1 bunch (3 leeks)", 267.0), "", frac=2, slots=INGREDIENT, buy_as="Fresh leeks"),
+    # USDA's cooked shiitake row is reconstituted dried shiitake (56 kcal/100 g; fresh shiitake has 34).
+    F("shiitake_cooked", "Shiitake mushrooms (cooked from dried)", 168437, "vegetables", "cooked", r"^1 cup pieces", "1/2 cup pieces, cooked", ("1 oz bag dried", 28.35), "p:75219100", frac=0.5, slots=INGREDIENT, aisle="pantry", buy_as="Dried shiitake mushrooms", buy_fdc=168436),
+    F("red_cabbage", "Red cabbage (raw)", 169977, "vegetables", "raw", r"^1 cup, shredded", "1 cup shredded", ("1 head", 839.0), "p:75105000", slots=INGREDIENT),
+    F("radishes", "Radishes (raw)", 169276, "vegetables", "raw", r"^0.5 cup slices", "1/2 cup sliced", ("6 oz bag", 170.1), "p:75125000", slots=INGREDIENT),
+    F("green_chiles_canned", "Green chiles, diced (canned)", 170426, "vegetables", "canned", r"^0.5 cup", "1/4 cup diced", ("4 oz can", 113.4), "", frac=0.5, slots=INGREDIENT, aisle="pantry", main=False),
+    F("roasted_red_peppers", "Roasted red peppers (jarred)", 168546, "vegetables", "canned", r"^0.5 cup, halves", "1/2 cup", ("12 oz jar", 340.2), "p:75511020", slots=INGREDIENT, aisle="pantry"),
+    F("tomato_paste", "Tomato paste, no salt added", 170459, "vegetables", "canned", r"^1 tbsp", "1 tbsp", ("6 oz can", 170.0), "", slots=INGREDIENT, aisle="pantry", main=False),
+    F("lemon", "Lemon (without peel)", 167746, "fruit", "raw", r"^1 fruit \(2-1/8", "1 lemon", ("2 lb bag", 907.2), "p:61113010", slots=INGREDIENT, main=False),
+    F("lime", "Lime", 168155, "fruit", "raw", r"^1 fruit", "1 lime", ("2 lb bag", 907.2), "p:61116010", slots=INGREDIENT, main=False),
+    F("dried_cranberries", "Cranberries, dried, sweetened", 171723, "fruit", "dry", r"^0.25 cup", "1/4 cup", ("6 oz bag", 170.1), "p:62109100", slots=INGREDIENT, aisle="bulk_and_nuts"),
+    # --- sauces, broths and other condiments ---------------------------------------------------
+    F("lemon_juice", "Lemon juice (fresh)", 167747, "condiments", "raw", r"^1 fl oz", "1 tbsp", ("1 lemon (juice, about 3 tbsp)", 48.0), "p:61204010", frac=0.5, slots=INGREDIENT, aisle="produce", buy_as="Lemons (for juice)"),
+    F("lime_juice", "Lime juice (fresh)", 168156, "condiments", "raw", r"^1 fl oz", "1 tbsp", ("1 lime (juice, about 3 tbsp)", 44.0), "p:61207010", frac=0.5, slots=INGREDIENT, aisle="produce", buy_as="Limes (for juice)"),
+    F("olives_black", "Black olives, ripe (canned)", 169094, "condiments", "canned", r"^1 large", "5 large olives", ("6 oz can", 170.1), "p:75510020", frac=5, slots=INGREDIENT),
+    F("capers", "Capers (canned, drained)", 172238, "condiments", "canned", r"^1 tbsp, drained", "1 tbsp", ("3.5 oz jar", 99.0), "", slots=INGREDIENT),
+    F("vegetable_broth", "Vegetable broth", 171583, "condiments", "prepared", r"^1 cup", "1 cup", ("32 fl oz carton", 926.0), "p:75657000", slots=INGREDIENT),
+    F("chicken_broth_low_sodium", "Chicken broth, low sodium", 171609, "condiments", "prepared", r"^1 cup", "1 cup", ("32 fl oz carton", 960.0), "p:28340180", slots=INGREDIENT, diet=OMNIVORE),
+    F("red_wine_vinegar", "Red wine vinegar", 172240, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("16 fl oz bottle", 478.0), "p:64401000", slots=INGREDIENT),
+    F("sriracha", "Sriracha (hot chile sauce)", 171186, "condiments", "prepared", r"^1 tsp", "1 tsp", ("17 oz bottle", 482.0), "p:74403000", slots=INGREDIENT),
+    F("fish_sauce", "Fish sauce", 174531, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("8.45 fl oz bottle (250 ml)", 304.0), "p:27150210", slots=INGREDIENT, diet=PESCATARIAN, allergens="fish"),
+    F("hoisin_sauce", "Hoisin sauce", 172886, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("8.5 oz jar", 241.0), "p:41420250", slots=INGREDIENT, allergens="soy|gluten|sesame"),
+    F("worcestershire", "Worcestershire sauce", 171610, "condiments", "prepared", r"^1 tbsp", "1 tbsp", ("10 fl oz bottle", 344.0), "p:41420450", slots=INGREDIENT, diet=PESCATARIAN, allergens="fish"),
+    # --- pantry: oils, nuts and seeds, grains, baking ------------------------------------------
+    F("sesame_oil", "Sesame oil", 171016, "fats_oils", "prepared", r"^1 tsp", "1 tsp", ("5 fl oz bottle", 136.0), "p:82107000", slots=INGREDIENT, allergens="sesame"),
+    # Coconut is not tagged tree_nuts (see foods/data/README.md).
+    F("coconut_milk_canned", "Coconut milk (canned)", 170173, "dairy_alternatives", "canned", r"^1 cup", "1/4 cup", ("13.5 fl oz can", 381.0), "", frac=0.25, slots=INGREDIENT, diet=VEGAN, allergens="", aisle="pantry", main=False),
+    F("sunflower_seed_butter", "Sunflower seed butter, unsalted", 170155, "seeds", "prepared", r"^1 tbsp", "2 tbsp", ("16 oz jar", 453.6), "", frac=2, slots=INGREDIENT, aisle="pantry"),
+    F("rice_noodles_cooked", "Rice noodles (cooked)", 168914, "refined_grains", "cooked", r"^1 cup", "1 cup cooked", ("14 oz package", 396.9), "p:56117090", slots=INGREDIENT, buy_as="Rice noodles, dry", buy_fdc=169742),
+    F("soba_noodles_cooked", "Soba noodles (cooked)", 168907, "refined_grains", "cooked", r"^1 cup", "1 cup cooked", ("8 oz package", 226.8), "", slots=INGREDIENT, allergens="gluten", buy_as="Soba noodles, dry", buy_fdc=168906),
+    F("egg_noodles_cooked", "Egg noodles (cooked)", 169732, "refined_grains", "cooked", r"^1 cup", "1 cup cooked", ("12 oz bag", 340.2), "p:56112000", slots=INGREDIENT, diet=VEGETARIAN, allergens="egg|gluten", buy_as="Egg noodles, dry", buy_fdc=169731),
+    F("whole_wheat_tortilla", "Whole-wheat tortilla", 174081, "whole_grains", "prepared", r"^1 tortilla", "1 tortilla", ("8-count pack", 328.0), "p:52215260", slots=INGREDIENT, allergens="gluten"),
+    F("crackers_whole_wheat", "Whole-wheat crackers, low salt", 172823, "whole_grains", "prepared", r"^1 cracker$", "6 crackers", ("8.5 oz box", 241.0), "p:54204030", frac=6, slots=INGREDIENT, allergens="gluten"),
+    F("tortilla_chips", "Tortilla chips, plain", 167558, "snacks_sweets", "prepared", r"^1 oz", "1 oz", ("13 oz bag", 368.5), "p:54401075", slots=INGREDIENT, diet=VEGAN),
+    F("chocolate_chips_semisweet", "Semisweet chocolate chips", 167976, "snacks_sweets", "prepared", r"^1 cup chips \(6 oz", "1/4 cup chips", ("12 oz bag", 340.2), "p:91705200", frac=0.25, slots=INGREDIENT, allergens="dairy"),
+    F("sugar", "Sugar, granulated", 169655, "baking", "dry", r"^1 tsp", "1 tbsp", ("4 lb bag", 1814.4), "p:91101010", frac=3),
+    F("brown_sugar", "Brown sugar", 168833, "baking", "dry", r"^1 tsp packed", "1 tbsp packed", ("2 lb bag", 907.2), "p:91102010", frac=3),
+    F("flour_all_purpose", "All-purpose flour (white, enriched)", 168894, "baking", "dry", r"^1 cup", "1/4 cup", ("5 lb bag", 2268.0), "b:APU0000701111", frac=0.25, allergens="gluten"),
+    F("flour_whole_wheat", "Whole-wheat flour", 168893, "baking", "dry", r"^1 cup", "1/4 cup", ("5 lb bag", 2268.0), "", frac=0.25, allergens="gluten"),
+    F("cornmeal", "Cornmeal, whole-grain", 169697, "baking", "dry", r"^1 cup", "1/4 cup", ("2 lb bag", 907.2), "", frac=0.25),
+    F("coconut_shredded", "Coconut, shredded, unsweetened", 170170, "baking", "dry", r"^1 oz", "1 oz (about 1/3 cup)", ("8 oz bag", 226.8), "p:42106020"),
+    # --- dairy and eggs -------------------------------------------------------------------------
+    F("egg_whole_raw", "Egg, whole (raw, for cooking)", 171287, "eggs_poultry_meat", "raw", r"^1 large", "1 large egg", ("carton of 12 eggs", 600.0), "p:31103010", slots=INGREDIENT, diet=VEGETARIAN, allergens="egg", aisle="dairy_and_eggs", buy_as="Eggs, large"),
+    F("egg_fried", "Egg, fried", 173423, "eggs_poultry_meat", "cooked", r"^1 large", "1 large egg, fried", ("carton of 12 eggs", 600.0), "p:31105005", slots=INGREDIENT, diet=VEGETARIAN, allergens="egg", aisle="dairy_and_eggs", buy_as="Eggs, large", buy_factor=EGG_FRIED),
+    F("egg_poached", "Egg, poached", 172186, "eggs_poultry_meat", "cooked", r"^1 large", "1 large egg, poached", ("carton of 12 eggs", 600.0), "p:31103010", slots=INGREDIENT, diet=VEGETARIAN, allergens="egg", aisle="dairy_and_eggs", buy_as="Eggs, large", buy_fdc=171287),
+    F("greek_yogurt_whole", "Greek yogurt, plain, whole milk", 171304, "dairy_alternatives", "prepared", 170.0, "6 oz (about 3/4 cup)", ("32 oz tub", 907.2), "p:11411400", slots=INGREDIENT),
+    F("yogurt_plain_whole", "Yogurt, plain, whole milk", 171284, "dairy_alternatives", "prepared", r"^1 cup \(8 fl oz", "1 cup", ("32 oz tub", 907.2), "p:11411100", slots=INGREDIENT),
+    F("goat_cheese", "Goat cheese, soft", 173435, "dairy_alternatives", "prepared", r"^1 oz", "1 oz", ("4 oz log", 113.4), "p:14104700", slots=INGREDIENT),
+    F("swiss_cheese", "Swiss cheese", 171251, "dairy_alternatives", "prepared", r"^1 slice \(1 oz", "1 slice (1 oz)", ("8 oz pack, sliced", 226.8), "p:14109010", slots=INGREDIENT),
+    F("cream_cheese", "Cream cheese", 173418, "dairy_alternatives", "prepared", r"^1 tbsp$", "1 tbsp", ("8 oz block", 226.8), "p:14301010", slots=INGREDIENT, main=False),
+    F("sour_cream", "Sour cream", 171257, "dairy_alternatives", "prepared", r"^1 tbsp", "2 tbsp", ("16 oz tub", 453.6), "p:12310100", frac=2, slots=INGREDIENT, main=False),
+    F("monterey_jack", "Monterey Jack cheese", 170844, "dairy_alternatives", "prepared", r"^1 oz", "1 oz", ("8 oz block", 226.8), "p:14106200", slots=INGREDIENT),
+    # --- meat -----------------------------------------------------------------------------------
+    F("lamb_ground_cooked", "Ground lamb (cooked)", 172544, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1 lb pack", 453.6), "p:23132000", slots=INGREDIENT, buy_as="Ground lamb, raw", buy_factor=GROUND_LAMB),
+    F("pork_chop_cooked", "Pork loin chop, boneless, lean (cooked)", 168285, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1.5 lb pack boneless chops", 680.4), "p:22101120", slots=INGREDIENT, buy_as="Boneless pork loin chops, raw", buy_fdc=168263),
+    F("bacon_cooked", "Bacon, reduced sodium (cooked)", 167712, "eggs_poultry_meat", "cooked", r"^1 slice cooked", "1 slice cooked", ("12 oz pack", 340.2), "p:22602010", slots=INGREDIENT, main=False, buy_as="Bacon, reduced sodium, raw", buy_factor=BACON),
+    F("ham_sliced", "Ham, sliced (deli)", 173864, "eggs_poultry_meat", "prepared", r"^1 slice", "1 slice (1 oz)", ("8 oz pack", 226.8), "p:25230210", slots=INGREDIENT),
+    F("beef_chuck_braised", "Beef chuck stew meat (braised)", 171203, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1 lb pack stew meat", 453.6), "p:21410000", slots=INGREDIENT, buy_as="Beef chuck stew meat, raw", buy_fdc=171206),
+    F("beef_flank_cooked", "Flank steak, lean (broiled)", 174774, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("1.5 lb flank steak", 680.4), "p:21101130", slots=INGREDIENT, buy_as="Flank steak, raw", buy_fdc=174776),
+    F("chicken_drumstick_roasted", "Chicken drumstick, meat only (roasted)", 172376, "eggs_poultry_meat", "cooked", r"^3 oz", "3 oz cooked", ("3 lb pack drumsticks", 1360.8), "p:24142301", slots=INGREDIENT, buy_as="Chicken drumsticks, raw (meat weight; bones extra)", buy_fdc=173614),
+    # --- fish and seafood -----------------------------------------------------------------------
+    F("smoked_salmon", "Smoked salmon", 173687, "fish_seafood", "prepared", r"^1 oz, boneless", "2 oz", ("4 oz pack", 113.4), "p:26137190", frac=2, slots=INGREDIENT),
+    F("clams_canned", "Clams (canned, drained)", 171976, "fish_seafood", "canned", r"^3 oz", "3 oz drained", ("6.5 oz can", 184.3), "p:26303110", slots=INGREDIENT, allergens="shellfish", aisle="pantry"),
+    F("scallops_cooked", "Scallops (steamed)", 167742, "fish_seafood", "cooked", r"^3 oz", "3 oz cooked", ("1 lb bag frozen", 453.6), "p:26317110", slots=INGREDIENT, allergens="shellfish", aisle="frozen", buy_as="Scallops, raw (frozen)", buy_fdc=174220),
+    F("catfish_cooked", "Catfish, farmed (cooked)", 175166, "fish_seafood", "cooked", r"^3 oz", "3 oz cooked", LB, "p:26107123", slots=INGREDIENT, buy_as="Catfish fillet, raw", buy_fdc=175165),
+    F("herring_pickled", "Pickled herring", 175118, "fish_seafood", "prepared", r"^1 oz", "2 oz", ("12 oz jar", 340.2), "", frac=2, slots=INGREDIENT),
 ]
 
 
@@ -459,7 +568,7 @@ def _build_row(f: F, writer, seen: set[str], usda, portions, ppnap, ers, bls, *,
         label = f.label
         row = [
             f.food_id, f.name, fdc, f.category, f.form, seq, _num(frac), label, _num(grams),
-            f.slots or d["slots"], d.get("diet", "") if f.diet is None else f.diet,
+            d["slots"] if f.slots is None else f.slots, d.get("diet", "") if f.diet is None else f.diet,
             d.get("allergens", "") if f.allergens is None else f.allergens,
             f.aisle or d["aisle"], "true" if (d.get("main", True) if f.main is None else f.main) else "false",
             _num(f.max_servings or d.get("max_servings", 2)), f.purchase[0], _num(f.purchase[1]),

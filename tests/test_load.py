@@ -135,7 +135,6 @@ ERRORS = [
      "portion_fraction", 2, ["above 0"]),
     ("unknown_slot", curation(CHIA, replace_field(ALMONDS, COL["slots"], "snack|brunch")),
      "slots", 3, ["'brunch'", "breakfast, lunch, dinner, snack"]),
-    ("no_slot", curation(replace_field(ALMONDS, COL["slots"], "")), "slots", 2, ["no meal slot"]),
     ("duplicate_id", _dup(), "food_id", 4, ["duplicate food_id 'almonds'"]),
     ("missing_fdc_id", curation(replace_field(ALMONDS, COL["fdc_id"], "")), "fdc_id", 2,
      ["no usable fdc_id", "170567"]),
@@ -207,6 +206,14 @@ def test_bad_user_table_names_file_row_column(tmp_path: Path, content: str | byt
         assert f"row {row}, column '{column}'" in message
     for word in words:
         assert word in message
+
+
+def test_empty_slot_loads_as_an_ingredient_used_only_in_dishes(tmp_path: Path) -> None:
+    df = foods.load_user_foods(write(tmp_path, curation(ALMONDS, replace_field(CHIA, COL["slots"], ""))))
+    assert df.loc["chia", "slots"] == "" and df.loc["almonds", "slots"] == "snack|breakfast"
+    with pytest.raises(FoodTableError, match="'dishes'") as info:  # an unknown slot name is still an error
+        foods.load_user_foods(write(tmp_path, curation(ALMONDS, replace_field(CHIA, COL["slots"], "dishes"))))
+    assert (info.value.column, info.value.row) == ("slots", 3)
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:

@@ -136,6 +136,22 @@ def test_eligibility_diet_allergens_exclusions_and_unknown_energy(tiny_foods, ma
     assert list(omni[omni].index) == ["meat", "tofu"]
 
 
+def test_a_food_without_a_slot_is_never_planned(make_foods):
+    # "salt" (an ingredient used only in dishes: empty slots) is the cheapest magnesium by far, yet it is
+    # not eligible and never appears; it does not move the median proxy price of unpriced foods either.
+    seeds = {**NUTR, "magnesium_mg": 100.0, "energy_kcal": 500.0, "price_usd_per_100g": 1.0,
+             "max_servings_per_meal": 4}
+    foods = make_foods({"salt": {**seeds, "price_usd_per_100g": 0.01, "slots": ""}, "seeds": seeds,
+                        "mystery": {**seeds, "price_usd_per_100g": float("nan")}})
+    mask = milp.eligible_mask(foods, Profile())
+    assert list(mask[mask].index) == ["seeds", "mystery"]
+    data = milp.food_data(foods, Profile(), Rules(days=1, slots=("lunch",)))
+    assert data.ids == ["mystery", "seeds"] and data.price_step[0] == pytest.approx(data.price_step[1])
+    plan = plan_week(foods, Profile(), rules=Rules(days=2, slots=("lunch",)), targets=targets(300, 1000, 2000))
+    assert {i.food_id for d in plan.days for m in d.meals for i in m.items} <= {"seeds", "mystery"}
+    assert check_plan(plan, foods) == []
+
+
 def test_constraints_have_readable_names_and_mps(tiny_foods, tmp_path):
     profile = Profile(age=45, sex="female", budget_usd_per_day=10.0)
     mm = build_model(tiny_foods, profile, rules=Rules(days=3, evening_share_min=0.3))

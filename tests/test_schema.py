@@ -57,7 +57,6 @@ GOOD = {"magnesium_mg": 50.0, "energy_kcal": 100.0}
     ({"a": {**GOOD, "buy_g_per_g": 0.0}}, "buy_g_per_g", 2, ["above 0"]),
     ({"a": {**GOOD, "price_usd_per_100g": -0.5}}, "price_usd_per_100g", 2, ["0 or more"]),
     ({"a": {**GOOD, "slots": "supper"}}, "slots", 2, ["'supper'", "breakfast"]),
-    ({"a": {**GOOD, "slots": ""}}, "slots", 2, ["no meal slot"]),
     ({"a": {**GOOD, "diet_tags": "paleo"}}, "diet_tags", 2, ["'paleo'"]),
     ({"a": {**GOOD, "allergens": "wheat"}}, "allergens", 2, ["'wheat'", "gluten"]),
     ({"a": {**GOOD, "category": "nuts|seeds"}}, "category", 2, ["exactly one value"]),
@@ -72,6 +71,17 @@ def test_validate_rejects(make_foods: Callable[[dict[str, dict[str, Any]]], pd.D
     assert (info.value.column, info.value.row, info.value.path) == (column, row, "synthetic")
     for word in words:
         assert word in str(info.value)
+
+
+@pytest.mark.parametrize("slots", ["", np.nan])
+def test_validate_accepts_an_empty_slot_as_an_ingredient_of_dishes(
+        make_foods: Callable[[dict[str, dict[str, Any]]], pd.DataFrame], slots: object) -> None:
+    """No meal slot: an ingredient used only in dishes, never planned on its own; a wrong name still fails."""
+    table = make_foods({"a": GOOD, "salt": {**GOOD, "slots": slots}})
+    assert schema.split_tags(table.loc["salt", "slots"]) == ()
+    with pytest.raises(FoodTableError, match="'dishes'") as info:
+        make_foods({"a": GOOD, "salt": {**GOOD, "slots": "dishes"}})
+    assert (info.value.column, info.value.row) == ("slots", 3)
 
 
 def test_validate_rejects_duplicates_and_non_numbers(tiny_foods: pd.DataFrame) -> None:
