@@ -520,10 +520,14 @@ def plausibility_problems(tables: DishTables, foods: pd.DataFrame, fndds: pd.Dat
         problems.append(f"{dish_id}: {grams:g} g of nuts and seeds; at most {MAX_NUT_SEED_TOTAL_G:g} g per serving")
     ratios = reference_ratios(tables, fndds)
     notes = d["reference_note"].fillna("")
-    for dish_id, r in ratios[ratios["outside"]].iterrows():
-        if not notes.get(dish_id, ""):
+    for dish_id, r in ratios.iterrows():
+        noted = bool(notes.get(dish_id, ""))
+        if r["outside"] and not noted:
             problems.append(f"{dish_id}: energy x{r['energy_ratio']:.2f}, magnesium x{r['magnesium_ratio']:.2f} of "
                             f"'{r['reference']}'; bring it closer or say why in reference_note")
+        elif noted and not r["outside"]:  # a note explains a real outlier; it is not a blanket exemption
+            problems.append(f"{dish_id}: within tolerance of '{r['reference']}' (energy x{r['energy_ratio']:.2f}, "
+                            f"magnesium x{r['magnesium_ratio']:.2f}); remove its reference_note")
     return problems
 
 

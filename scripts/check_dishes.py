@@ -11,15 +11,32 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from foods.dishes import dish_files, load_dishes, plausibility_problems, reference_ratios  # noqa: E402
+from foods.dishes import (ROLES, dish_files, filter_dishes, load_dishes, plausibility_problems,  # noqa: E402
+                          reference_ratios)
+from foods.schema import ALLERGENS, DIETS  # noqa: E402
 from foods.errors import MagplanError  # noqa: E402
 from foods.load import load_fndds, load_foods  # noqa: E402
+
+
+def coverage(tables) -> "pd.DataFrame":
+    """Rows (role, diet), columns 'none' and each allergen: how many dishes remain."""
+    import pandas as pd
+
+    rows = {}
+    for role in ROLES:
+        for diet in DIETS:
+            rows[(role, diet)] = {a: len(filter_dishes(tables.dishes, tables.ingredients, role=role, diet=diet,
+                                                       avoid=() if a == "none" else (a,)))
+                                  for a in ("none", *ALLERGENS)}
+    return pd.DataFrame(rows).T
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="dish files (default: the whole library)")
     parser.add_argument("--role", help="print only dishes of this role")
+    parser.add_argument("--coverage", action="store_true",
+                        help="also print, per role, how many dishes each diet keeps with each allergen avoided")
     args = parser.parse_args(argv)
     foods, fndds = load_foods(), load_fndds()
     try:
@@ -36,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     with __import__("pandas").option_context("display.max_rows", None, "display.width", 200,
                                               "display.float_format", "{:.1f}".format):
         print(view)
+    if args.coverage:
+        print(coverage(tables).to_string())
     problems = plausibility_problems(tables, foods, fndds)
     print(f"\n{len(tables.dishes)} dishes; {len(problems)} problem(s)")
     for p in problems:
