@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import about, actions, foods_view, plan_view, saved_view, shopping_view, sidebar, state
+from ui import about, actions, dishes_view, foods_view, plan_view, saved_view, shopping_view, sidebar, state
 from ui.common import food_table
 
 
@@ -30,9 +30,9 @@ def main() -> None:
     about.render()
 
     # Stateful tabs (key) so that Generate can bring the Plan tab forward; every tab is still drawn.
-    tab_plan, tab_shop, tab_foods, tab_saved = st.tabs(
-        [actions.PLAN_TAB, ":material/shopping_cart: Shopping list", ":material/nutrition: Foods",
-         ":material/bookmark: Saved plans"], key="main_tab", on_change="rerun")
+    tab_plan, tab_shop, tab_dishes, tab_foods, tab_saved = st.tabs(
+        [actions.PLAN_TAB, ":material/shopping_cart: Shopping list", ":material/restaurant: Dishes",
+         ":material/nutrition: Foods", ":material/bookmark: Saved plans"], key="main_tab", on_change="rerun")
     with tab_plan:
         if profile_problem and (st.session_state.get("pending") or (None,))[0] == "generate":
             state.take_pending()
@@ -41,6 +41,8 @@ def main() -> None:
         plan_view.render(foods, profile, rules)
     with tab_shop:
         shopping_view.render(st.session_state.get("plan"), foods)
+    with tab_dishes:
+        dishes_view.render(foods)
     with tab_foods:
         foods_view.render(foods)
     with tab_saved:
