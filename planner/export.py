@@ -15,7 +15,7 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from planner.model import DayPlan, PlanItem, WeekPlan
+from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, PlanItem, WeekPlan
 
 if TYPE_CHECKING:  # pragma: no cover
     from planner.shopping import ShoppingList
@@ -260,6 +260,50 @@ def supplement_line(plan: WeekPlan) -> str | None:
             f"{sup.form}. {sup.note}").strip()
 
 
+def dish_line(dish: PlanDish) -> str:
+    """'Red lentil dal with kale (1.25 portions) — 190 mg Mg, 658 kcal' (plain text, not escaped)."""
+    portions = "" if abs(dish.portions - 1) < 1e-9 else f" ({fmt_qty(dish.portions)} portions)"
+    side = " (side)" if dish.role == "side" else ""
+    return (f"{dish.name}{portions}{side} — {_num(dish.value('magnesium_mg'))} mg Mg, "
+            f"{_num(dish.value('energy_kcal'))} kcal")
+
+
+def ingredient_line(item: PlanItem) -> str:
+    """'1 cup cooked: Lentils (cooked), 200 g' — the recipe's measure scaled to the portions (plain text)."""
+    grams = _num(item.grams) if item.grams >= 10 else f"{item.grams:.1f}".rstrip("0").rstrip(".")
+    return f"{scaled_serving(item.servings, item.serving_label)}: {item.name}, {grams} g"
+
+
+def _meal_lines(meal: Meal, *, dishes: bool) -> list[str]:
+    if not meal.items:
+        return ["- (nothing)"]
+    if not dishes:
+        return [f"- {md_text(item_line(item))}" for item in meal.items]
+    out = []
+    for dish in meal.dishes:
+        out.append(f"- **{md_text(dish_line(dish))}**")
+        if len(dish.ingredients) > 1:
+            out += [f"  - {md_text(ingredient_line(i))}" for i in dish.ingredients]
+    return out
+
+
+CO_NUTRIENT_ROWS = (("iron_mg", "Iron", "mg"), ("calcium_mg", "Calcium", "mg"), ("potassium_mg", "Potassium", "mg"),
+                    ("vitamin_d_ug", "Vitamin D", "µg"), ("vitamin_b12_ug", "Vitamin B12", "µg"))
+
+
+def _co_nutrient_lines(plan: WeekPlan) -> list[str]:
+    """The week's average of each co-nutrient against its target (an RDA is a long-term average)."""
+    n = max(len(plan.days), 1)
+    lines = ["## Co-nutrients (average a day over the plan)", ""]
+    for field_name, label, unit in CO_NUTRIENT_ROWS:
+        target = float(getattr(plan.targets, field_name))
+        avg = sum(float(d.totals.get(field_name) or 0.0) for d in plan.days) / n
+        ok = avg >= 0.995 * target
+        lines.append(f"- {label}: {avg:,.1f} {unit} of {target:g} {unit} {CHECK if ok else CROSS}")
+    lines.append("")
+    return lines
+
+
 def plan_to_markdown(plan: WeekPlan) -> str:
     """A readable week: a heading per day, the items per meal, the day's totals vs targets, notes."""
     t = plan.targets
@@ -276,10 +320,7 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         for meal in day.meals:
             lines.append(f"### {md_text(meal.slot.capitalize())}")
             lines.append("")
-            if not meal.items:
-                lines.append("- (nothing)")
-            for item in meal.items:
-                lines.append(f"- {md_text(item_line(item))}")
+            lines += _meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
             lines.append("")
         lines.append("**Totals**")
         lines.append("")
@@ -291,6 +332,8 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         if note:
             lines.append(f"- Note: {md_text(note)}")
         lines.append("")
+    if plan.version >= DISH_PLAN_VERSION:
+        lines += _co_nutrient_lines(plan)
     lines.append("---")
     lines.append("")
     lines.append(md_text(solver_line(plan)))

@@ -1,0 +1,104 @@
+"""Plan a week of dishes: profile -> targets -> the dish week method -> a version-2 WeekPlan.
+
+Every number in the plan comes from the ingredients' rows of the food table: a dish's ingredients are
+PlanItems (grams = grams per serving x portions), and day totals add them up like any other items.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from foods.dishes import DishTables
+from planner import menu, week
+from planner.errors import PlanError, ProfileError
+from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.nutrition import make_day, make_ingredient
+from planner.targets import check_profile, targets_for
+
+MAX_DAYS = 28
+# (Targets field, label, unit, what to do when the food falls short); the plan says it once, plainly.
+CO_NUTRIENT_ADVICE: tuple[tuple[str, str, str, str], ...] = (
+    ("iron_mg", "Iron", "mg",
+     "In RLS, ask your doctor for a ferritin test before taking iron; lentils, beans, greens and meat with "
+     "vitamin C at the same meal help."),
+    ("calcium_mg", "Calcium", "mg",
+     "Add milk, yogurt or calcium-fortified soy milk, calcium-set tofu or greens."),
+    ("potassium_mg", "Potassium", "mg", "Add beans, potatoes, leafy greens and fruit."),
+    ("vitamin_d_ug", "Vitamin D", "µg",
+     "Few foods have much vitamin D: most people need sunlight or a supplement; ask about a 25(OH)D blood test."),
+    ("vitamin_b12_ug", "Vitamin B12", "µg",
+     "Plants have no B12: take a B12 supplement or fortified foods (fortified soy milk, cereals), and ask for "
+     "a B12 blood test."),
+)
+
+
+def make_dish(tables: DishTables, foods: pd.DataFrame, dish_id: str, role: str, portions: float) -> PlanDish:
+    """A PlanDish for ``portions`` servings of a library dish, its ingredients from the food table."""
+    rows = tables.ingredients[tables.ingredients["dish_id"] == dish_id].sort_values("position")
+    items = tuple(make_ingredient(foods, str(r.food_id), float(r.grams), str(r.household), portions)
+                  for r in rows.itertuples(index=False))
+    return PlanDish(dish_id=dish_id, name=str(tables.dishes.at[dish_id, "name"]), role=role,
+                    portions=float(portions), ingredients=items)
+
+
+def _day(tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day: int, day_menu: week.Menu) -> DayPlan:
+    meals = []
+    for slot in menu.MEAL_SLOTS:
+        chosen = sorted((m for m in day_menu if m[0] == slot), key=lambda m: (m[1] == "side", data.ids[m[2]]))
+        if not chosen:
+            continue
+        dishes = tuple(make_dish(tables, foods, data.ids[i], "main" if role in ("breakfast", "main") else role, p)
+                       for _s, role, i, p in chosen)
+        meals.append(Meal(slot=slot, dishes=dishes))
+    return make_day(day, meals)
+
+
+def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
+    """One sentence per co-nutrient whose average over the plan's days is below the target, with what to do."""
+    notes = []
+    n = max(len(days), 1)
+    for field_name, label, unit, advice in CO_NUTRIENT_ADVICE:
+        target = float(getattr(targets, field_name))
+        average = sum(float(d.totals.get(field_name) or 0.0) for d in days) / n
+        if target > 0 and average < 0.995 * target:
+            notes.append(f"{label} averages {average:.1f} {unit} a day, below your {target:g} {unit}. {advice}")
+    return tuple(notes)
+
+
+def check_days(days: int) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ProfileError(f"days = {days!r}; plan from 1 to {MAX_DAYS} days, e.g. 7")
+    return days
+
+
+def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None,
+                   targets: Targets | None = None, exclude_dishes: Sequence[str] = (),
+                   favorites: Sequence[str] = (), dislikes: Sequence[str] = ()) -> WeekPlan:
+    """A plan of ``rules.days`` days made of dishes (format version 2); raises PlanError when none exists."""
+    t0 = time.perf_counter()
+    rules = rules or Rules()
+    check_profile(profile)
+    days = list(range(1, check_days(rules.days) + 1))
+    targets = targets or targets_for(profile)
+    data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=favorites, dislikes=dislikes)
+    for role in ("breakfast", "main", "snack"):
+        if not data.roles[role].any():
+            raise PlanError(f"no {role} dish fits the diet {profile.diet!r}, the allergens avoided and the "
+                            "exclusions; allow more dishes")
+    solution = week.plan_days(data, targets, rules, days, budget=profile.budget_usd_per_day, solver_rules=rules)
+    plan_days = tuple(_day(tables, foods, data, d, solution.menus[d]) for d in days)
+    gap = None
+    if solution.bound is not None and solution.objective:
+        gap = max(0.0, (solution.objective - solution.bound) / abs(solution.objective))
+    info = SolverInfo(name="highs", status=solution.status, objective=round(solution.objective, 6),
+                      best_bound=None if solution.bound is None else round(solution.bound, 6),
+                      gap=None if gap is None else round(gap, 6), seconds=round(time.perf_counter() - t0, 4))
+    return WeekPlan(profile=profile, targets=targets, rules=rules, days=plan_days, solver=info,
+                    excluded=tuple(exclude_dishes), notes=co_nutrient_notes(plan_days, targets),
+                    version=DISH_PLAN_VERSION)
+
+
+__all__ = ["CO_NUTRIENT_ADVICE", "co_nutrient_notes", "make_dish", "plan_dish_week"]
