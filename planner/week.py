@@ -141,8 +141,13 @@ def lagrangian_bound(day_bound: float | None, prices: Mapping[str, float], targe
 
 def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int], *,
               budget: float | None = None, solver_rules: Rules | None = None,
-              fixed_menus: Mapping[int, Menu] | None = None) -> WeekSolution:
-    """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules)."""
+              fixed_menus: Mapping[int, Menu] | None = None,
+              fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None) -> WeekSolution:
+    """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
+
+    ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
+    (locked dishes, a swapped-in dish); None portions leave the portions to the model.
+    """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
     prices = co_nutrient_prices(data, targets, rules, budget, solver_rules)
@@ -154,7 +159,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     for day in days:
         fish_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.fish[i])
         need_fish = day in fish_on and fish_so_far < len(fish_on)
-        context = _context(data, rules, menus, day, prices, need_fish)
+        context = replace(_context(data, rules, menus, day, prices, need_fish),
+                          fixed=tuple((fixed or {}).get(day, ())))
         try:
             model, day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
         except PlanError:
@@ -163,7 +169,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
             model, day_bound = _solve_day(data, targets, rules, budget, day, replace(context, need_fish=False),
                                           solver_rules)
             status = "feasible"
-        if bound_day is None and not context.banned and not context.other_days and not context.need_fish:
+        if bound_day is None and not (context.banned or context.other_days or context.need_fish or context.fixed):
             bound_day = day_bound
         menus[day] = _menu_of(model)
     objective = week_objective(data, targets, rules, menus)
