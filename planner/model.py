@@ -98,6 +98,7 @@ class Rules:
     # at most this many times, fish on at least this many days when fish is allowed, the cheapest week.
     max_main_per_week: int = 2
     max_breakfast_per_week: int = 3
+    max_snack_side_per_week: int = 3  # a snack or side dish on at most this many days (a week is varied)
     fish_per_week_min: int = 2
     cheapest: bool = False
     time_limit_s: float = 20.0

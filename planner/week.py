@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import pulp
 
@@ -88,16 +88,13 @@ def _menu_of(model: MenuModel) -> Menu:
 
 def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, prices: Mapping[str, float],
              fish_needed: bool) -> DayContext:
-    mains: dict[int, int] = {}
-    breakfasts: dict[int, int] = {}
+    days_used: dict[tuple[str, int], set[int]] = {}
     for d, m in menus.items():
-        for slot, role, i, _p in m:
-            if role == "main":
-                mains[i] = mains.get(i, 0) + 1
-            elif role == "breakfast":
-                breakfasts[i] = breakfasts.get(i, 0) + 1
-    banned = {("main", i) for i, n in mains.items() if n >= rules.max_main_per_week}
-    banned |= {("breakfast", i) for i, n in breakfasts.items() if n >= rules.max_breakfast_per_week}
+        for _slot, role, i, _p in m:
+            days_used.setdefault((role, i), set()).add(d)
+    cap = {"main": rules.max_main_per_week, "breakfast": rules.max_breakfast_per_week,
+           "snack": rules.max_snack_side_per_week, "side": rules.max_snack_side_per_week}
+    banned = {key for key, used in days_used.items() if len(used) >= cap[key[0]]}
     for neighbour in (day - 1, day + 1):
         banned |= {("main", i) for _s, role, i, _p in menus.get(neighbour, ()) if role == "main"}
     others = tuple(frozenset((s, r, i) for s, r, i, _p in m) for d, m in sorted(menus.items()) if d != day)
@@ -142,11 +139,13 @@ def lagrangian_bound(day_bound: float | None, prices: Mapping[str, float], targe
 def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int], *,
               budget: float | None = None, solver_rules: Rules | None = None,
               fixed_menus: Mapping[int, Menu] | None = None,
-              fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None) -> WeekSolution:
+              fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None,
+              closed: Mapping[int, Collection[str]] | None = None) -> WeekSolution:
     """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
 
     ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
-    (locked dishes, a swapped-in dish); None portions leave the portions to the model.
+    (locked dishes, a swapped-in dish); None portions leave the portions to the model. ``closed``: per day,
+    the meal slots that hold only their fixed dishes (a locked meal: no side or snack is added).
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
@@ -160,7 +159,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         fish_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.fish[i])
         need_fish = day in fish_on and fish_so_far < len(fish_on)
         context = replace(_context(data, rules, menus, day, prices, need_fish),
-                          fixed=tuple((fixed or {}).get(day, ())))
+                          fixed=tuple((fixed or {}).get(day, ())),
+                          closed=frozenset((closed or {}).get(day, ())))
         try:
             model, day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
         except PlanError:
@@ -169,7 +169,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
             model, day_bound = _solve_day(data, targets, rules, budget, day, replace(context, need_fish=False),
                                           solver_rules)
             status = "feasible"
-        if bound_day is None and not (context.banned or context.other_days or context.need_fish or context.fixed):
+        if bound_day is None and not (context.banned or context.other_days or context.need_fish or context.fixed
+                                       or context.closed):
             bound_day = day_bound
         menus[day] = _menu_of(model)
     objective = week_objective(data, targets, rules, menus)
