@@ -144,7 +144,8 @@ class DayContext:
     ``fixed``: (slot, role, dish index, portions or None) that must be in today's menu (locks);
     ``other_days``: the other days' menus as sets of (slot, role, dish index): today must differ from each;
     ``need_fish``: today needs a fish main; ``prices``: nutrient -> reward per unit (the week's co-nutrient
-    prices; the day model then has no co-nutrient rows).
+    prices; the day model then has no co-nutrient rows);
+    ``closed``: meal slots that hold exactly their ``fixed`` dishes, nothing added (a locked meal).
     """
 
     banned: frozenset[tuple[str, int]] = frozenset()
@@ -152,6 +153,7 @@ class DayContext:
     other_days: tuple[frozenset[tuple[str, str, int]], ...] = ()
     need_fish: bool = False
     prices: Mapping[str, float] = field(default_factory=dict)
+    closed: frozenset[str] = frozenset()
 
 
 def quarters(model: MenuModel, key: tuple[int, str, str, int]) -> pulp.LpVariable:
@@ -290,6 +292,11 @@ def _add_context(model: MenuModel, data: DishData, context: DayContext) -> None:
         model.prob += model.y[key] == 1, f"locked_{slot}_{data.ids[i]}"
         if portions is not None:
             model.prob += model.k[key] == round(portions * 4), f"locked_portions_{slot}_{data.ids[i]}"
+    pinned = {(slot, role, i) for slot, role, i, _p in context.fixed}
+    for slot in sorted(context.closed):
+        extra = [y for (_d, s, r, i), y in model.y.items() if s == slot and (s, r, i) not in pinned]
+        if extra:
+            model.prob += pulp.lpSum(extra) == 0, f"locked_meal_{slot}"
     for n, other in enumerate(context.other_days):
         # ``other`` holds a main under both lunch and dinner (a day is the same whichever way round), so
         # it counts dishes: today's dishes all in ``other`` and as many of them as that day had.
@@ -331,6 +338,11 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
     for i in data.candidates("breakfast"):
         model.prob += pulp.lpSum(model.y[(d, "breakfast", "breakfast", int(i))] for d in days) \
             <= rules.max_breakfast_per_week, f"max_breakfasts_{data.ids[i]}"
+    for role in ("snack", "side"):
+        for i in data.candidates(role):
+            used = [pulp.lpSum(y for (dd, _s, r, j), y in model.y.items() if dd == d and r == role and j == i)
+                    for d in days]
+            model.prob += pulp.lpSum(used) <= rules.max_snack_side_per_week, f"max_days_{role}_{data.ids[i]}"
     fish = [model.y[(d, s, "main", int(i))] for d in days for s in ("lunch", "dinner") for i in data.candidates("main")
             if data.fish[i]]
     if rules.fish_per_week_min and fish:
