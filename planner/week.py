@@ -50,8 +50,9 @@ def fish_days(days: Sequence[int], need: int) -> frozenset[int]:
 
 
 def co_nutrient_prices(data: DishData, targets: Targets, rules: Rules, budget: float | None,
-                       solver_rules: Rules) -> dict[str, float]:
-    """USD-like value of one unit of each co-nutrient: the duals of the one-day LP's co-nutrient rows."""
+                       solver_rules: Rules, n_days: int = 1) -> dict[str, float]:
+    """Objective value of one unit of each co-nutrient in a week of ``n_days``: the duals of the one-day LP's
+    co-nutrient rows (the LP of the average day), divided by the days (the week's shortfall penalty is shared)."""
     model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget, name="magplan_prices")
     for v in model.prob.variables():
         v.cat = pulp.LpContinuous
@@ -62,7 +63,7 @@ def co_nutrient_prices(data: DishData, targets: Targets, rules: Rules, budget: f
     for column, _t in CO_NUTRIENTS:
         row = model.prob.constraints.get(f"{column}_week")
         if row is not None and row.pi is not None and row.pi > 1e-9:
-            prices[column] = float(row.pi)
+            prices[column] = float(row.pi) / n_days
     return prices
 
 
@@ -149,9 +150,9 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
-    prices = co_nutrient_prices(data, targets, rules, budget, solver_rules)
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
+    prices = co_nutrient_prices(data, targets, rules, budget, solver_rules, len(all_days))
     fish_on = fish_days(all_days, rules.fish_per_week_min) if data.fish.any() else frozenset()
     bound_day: float | None = None
     status = "optimal"
