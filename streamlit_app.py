@@ -25,8 +25,8 @@ def main() -> None:
     profile, rules, profile_problem = sidebar.render(foods)
 
     st.title("Magnesium meal planner")
-    st.caption("Weekly menus from USDA food data that reach your magnesium target every day, "
-               "within your energy range, diet, allergies and budget.")
+    st.caption("Weekly menus of real dishes, every number from USDA food data, that reach your magnesium "
+               "target every day, within your energy range, diet, allergies and budget.")
     about.render()
 
     # Stateful tabs (key) so that Generate can bring the Plan tab forward; every tab is still drawn.
@@ -37,7 +37,7 @@ def main() -> None:
         if profile_problem and (st.session_state.get("pending") or (None,))[0] == "generate":
             state.take_pending()
             st.session_state.notice = state.Notice("error", f"Check your profile first: {profile_problem}")
-        actions.run(foods, profile, rules)
+        actions.run(foods, profile, rules, sidebar.choices())
         plan_view.render(foods, profile, rules)
     with tab_shop:
         shopping_view.render(st.session_state.get("plan"), foods)

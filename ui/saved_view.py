@@ -8,7 +8,7 @@ import streamlit as st
 from foods.errors import MagplanError
 from planner.model import plan_from_json
 from ui import sidebar, state
-from ui.common import capability, food_table
+from ui.common import capability, food_table, is_dish_plan
 
 
 def _store():
@@ -20,6 +20,11 @@ def _store():
     except MagplanError as exc:
         st.error(f"Saved plans are unavailable: {exc}")
         return None
+
+
+def _dishes_excluded(plan) -> tuple[str, ...]:
+    """The dishes a dish plan left out (a version-1 plan's ``excluded`` are foods: none)."""
+    return tuple(plan.excluded) if is_dish_plan(plan) else ()
 
 
 def _on_upload_plan() -> None:
@@ -38,7 +43,7 @@ def _on_upload_plan() -> None:
         ss.notice = state.Notice("error", f"{up.name} is not a valid plan: {exc}")
         return
     state.set_plan(plan)
-    sidebar.adopt_settings(food_table(), plan.profile, plan.rules)
+    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
     ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Opened the plan from {up.name}; the sidebar shows its settings.")
 
@@ -111,7 +116,7 @@ def _on_load(store, name: str) -> None:
         ss.saved_result = ("error", str(exc))
         return
     state.set_plan(plan)
-    sidebar.adopt_settings(food_table(), plan.profile, plan.rules)
+    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
     ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Loaded the saved plan '{name}'.")
     ss.saved_result = ("success", f"Loaded '{name}'; see the Plan tab.")
