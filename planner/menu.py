@@ -153,6 +153,8 @@ class DayContext:
     other_days: tuple[frozenset[tuple[str, str, int]], ...] = ()
     need_fish: bool = False
     prices: Mapping[str, float] = field(default_factory=dict)
+    # nutrient -> (today's share of what the week still needs, objective per unit short): soft rows
+    co_targets: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     closed: frozenset[str] = frozenset()
 
 
@@ -185,6 +187,7 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
             _add_variety(model, data, rules)
     else:
         objective += _priced_co_nutrients(model, data, context.prices)
+        objective += _add_day_co_targets(model, data, context.co_targets)
         _add_context(model, data, context)
     model.prob += objective
     return model
@@ -281,6 +284,20 @@ def _priced_co_nutrients(model: MenuModel, data: DishData, prices: Mapping[str, 
     """Reward per unit of each priced co-nutrient (the week's prices), linear: no shortfall rows in a day."""
     return pulp.LpAffineExpression([(k, -0.25 * sum(float(p) * float(data.values[n][key[3]]) for n, p in prices.items()))
                                     for key, k in model.k.items() if prices])
+
+
+def _add_day_co_targets(model: MenuModel, data: DishData, co_targets: Mapping[str, tuple[float, float]]
+                        ) -> pulp.LpAffineExpression:
+    """Today's share of the week's co-nutrient need, softly: a unit short costs what it costs the week."""
+    (d,) = model.days
+    terms = pulp.LpAffineExpression()
+    for column, (target, per_unit) in co_targets.items():
+        if target <= 0:
+            continue
+        s = model.shortfall[column] = pulp.LpVariable(f"short_{column}_{d}", lowBound=0, upBound=target)
+        model.prob += _amount(model, data, column, d) + s >= target, f"{column}_day_{d}"
+        terms += per_unit * s
+    return terms
 
 
 def _add_context(model: MenuModel, data: DishData, context: DayContext) -> None:

@@ -3,13 +3,18 @@
 The compact week model (``planner.menu``, all days in one MILP) is too slow to solve directly (HiGHS did not
 prove 1 % in 60 s on 246 dishes), and a single day with the co-nutrients as soft rows takes seconds. So:
 
-1. **Prices.** The one-day LP relaxation with the co-nutrient rows on a day's share of the week gives, as
-   duals, what a unit of iron, calcium, potassium, vitamin D and B12 is worth (``co_nutrient_prices``).
-2. **Bound.** With those prices the week's co-nutrient rows are relaxed (Lagrange): every day is the same
-   priced day MIP, whose dual bound times the days, plus the price terms, bounds the week from below.
+1. **Prices.** A unit of iron, calcium, potassium, vitamin D or B12 is worth what the week's shortfall
+   penalty charges for it (``SHORTFALL_WEIGHT / (target x days)``) as long as the week still needs it, and
+   nothing once the days planned so far cover the week's target (``day_prices``). (The LP duals of the
+   average day were tried first: the LP meets calcium for free, so calcium got no price and omnivore weeks
+   fell short of it.)
+2. **Bound.** With prices the week's co-nutrient rows are relaxed (Lagrange): every day is then the same
+   priced day MIP, whose dual bound times the days, plus the price terms, bounds the week from below
+   (``lagrangian_bound``; valid for any prices, reported as the gap).
 3. **Days in order.** Day d is the priced day MIP under the rules the earlier days set: a main dish used on
-   the day before or already twice is banned, a breakfast used ``max_breakfast_per_week`` times too, the day
-   must differ from every earlier day, and the designated fish days need a fish main (``fish_days``).
+   the day before or already on ``max_main_per_week`` days is banned, a breakfast, snack or side at its cap
+   too, the day must differ from every earlier day (and not repeat another day's pair of mains), and the
+   designated fish days need a fish main (``fish_days``).
 4. **The week's objective** is then computed as the compact model would (shortfalls on the week's average),
    so objective and bound compare like with like; the gap is reported, not assumed.
 
@@ -17,11 +22,10 @@ Deterministic: node limits, one thread and a fixed seed (``planner.solve``); tim
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Collection, Mapping, Sequence
-
-import pulp
 
 from planner import menu
 from planner.errors import PlanError
@@ -49,21 +53,19 @@ def fish_days(days: Sequence[int], need: int) -> frozenset[int]:
     return frozenset(days[min(n - 1, int(n * (k + 0.5) / need))] for k in range(need)) if need else frozenset()
 
 
-def co_nutrient_prices(data: DishData, targets: Targets, rules: Rules, budget: float | None,
-                       solver_rules: Rules, n_days: int = 1) -> dict[str, float]:
-    """Objective value of one unit of each co-nutrient in a week of ``n_days``: the duals of the one-day LP's
-    co-nutrient rows (the LP of the average day), divided by the days (the week's shortfall penalty is shared)."""
-    model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget, name="magplan_prices")
-    for v in model.prob.variables():
-        v.cat = pulp.LpContinuous
-    outcome = run(model.prob, solver_rules, time_limit_s=min(5.0, solver_rules.time_limit_s))
-    if not outcome.feasible:
-        return {}
+def _have(data: DishData, menus: Mapping[int, Menu], column: str) -> float:
+    return sum(p * float(data.values[column][i]) for m in menus.values() for _s, _r, i, p in m)
+
+
+def day_prices(targets: Targets, menus: Mapping[int, Menu], data: DishData, n_days: int) -> dict[str, float]:
+    """Objective value of a unit of each co-nutrient for the next day: the shortfall penalty's slope while
+    the days planned so far leave the week short of the target, else nothing."""
     prices = {}
-    for column, _t in CO_NUTRIENTS:
-        row = model.prob.constraints.get(f"{column}_week")
-        if row is not None and row.pi is not None and row.pi > 1e-9:
-            prices[column] = float(row.pi) / n_days
+    for column, field_name in CO_NUTRIENTS:
+        need = float(getattr(targets, field_name)) * n_days
+        have = _have(data, menus, column)
+        if need > 0 and have < need:
+            prices[column] = menu.SHORTFALL_WEIGHT / need
     return prices
 
 
@@ -137,6 +139,43 @@ def lagrangian_bound(day_bound: float | None, prices: Mapping[str, float], targe
     return bound
 
 
+BOUND_NODES = 200  # node limit of the bound's day MIP: its dual bound is valid whenever it stops
+BOUND_SECONDS = 3.0
+
+
+def lp_prices(data: DishData, targets: Targets, rules: Rules, budget: float | None, solver_rules: Rules,
+              n_days: int) -> dict[str, float]:
+    """Multipliers for the bound: the duals of the average day's LP co-nutrient rows, shared by the days."""
+    model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget, name="magplan_lp")
+    for v in model.prob.variables():
+        v.cat = "Continuous"
+    outcome = run(model.prob, solver_rules, time_limit_s=min(5.0, solver_rules.time_limit_s))
+    if not outcome.feasible:
+        return {}
+    rows = {c: model.prob.constraints.get(f"{c}_week") for c, _f in CO_NUTRIENTS}
+    return {c: float(r.pi) / n_days for c, r in rows.items() if r is not None and r.pi and r.pi > 1e-9}
+
+
+class _BoundSearch(threading.Thread):
+    """The Lagrangian bound of the week on the second core: the day MIP with the co-nutrients priced by the
+    average day's LP duals, no history; its dual bound is valid however early HiGHS stops."""
+
+    def __init__(self, data: DishData, targets: Targets, rules: Rules, budget: float | None, n_days: int,
+                 solver_rules: Rules) -> None:
+        super().__init__(daemon=True)
+        self.args = (data, targets, rules, budget, n_days, solver_rules)
+        self.bound: float | None = None
+
+    def run(self) -> None:
+        data, targets, rules, budget, n_days, solver_rules = self.args
+        prices = lp_prices(data, targets, rules, budget, solver_rules, n_days)
+        model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget,
+                                      context=DayContext(prices=prices), name="magplan_bound")
+        outcome = run(model.prob, solver_rules, max_nodes=BOUND_NODES,
+                      time_limit_s=min(BOUND_SECONDS, solver_rules.time_limit_s))
+        self.bound = lagrangian_bound(outcome.info.best_bound, prices, targets, n_days)
+
+
 def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int], *,
               budget: float | None = None, solver_rules: Rules | None = None,
               fixed_menus: Mapping[int, Menu] | None = None,
@@ -152,14 +191,19 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     solver_rules = solver_rules or Rules()
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
-    prices = co_nutrient_prices(data, targets, rules, budget, solver_rules, len(all_days))
     fish_on = fish_days(all_days, rules.fish_per_week_min) if data.fish.any() else frozenset()
-    bound_day: float | None = None
+    search = None if fixed_menus else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
+    if search is not None:
+        search.start()
     status = "optimal"
     for day in days:
         fish_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.fish[i])
         need_fish = day in fish_on and fish_so_far < len(fish_on)
-        context = replace(_context(data, rules, menus, day, prices, need_fish),
+        prices = day_prices(targets, menus, data, len(all_days))
+        left = len([d for d in all_days if d not in menus])
+        co_targets = {c: (max(0.0, (float(getattr(targets, f)) * len(all_days) - _have(data, menus, c)) / left), p)
+                      for (c, f) in CO_NUTRIENTS if (p := prices.get(c))}
+        context = replace(_context(data, rules, menus, day, {}, need_fish), co_targets=co_targets,
                           fixed=tuple((fixed or {}).get(day, ())),
                           closed=frozenset((closed or {}).get(day, ())))
         try:
@@ -170,11 +214,10 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
             model, day_bound = _solve_day(data, targets, rules, budget, day, replace(context, need_fish=False),
                                           solver_rules)
             status = "feasible"
-        if bound_day is None and not (context.banned or context.other_days or context.need_fish or context.fixed
-                                       or context.closed):
-            bound_day = day_bound
         menus[day] = _menu_of(model)
     objective = week_objective(data, targets, rules, menus)
-    bound = lagrangian_bound(bound_day, prices, targets, len(all_days)) if not fixed_menus else None
+    if search is not None:
+        search.join()
+    bound = search.bound if search is not None else None
     return WeekSolution(menus=menus, objective=objective, bound=bound, status=status,
                         seconds=time.perf_counter() - t0)
