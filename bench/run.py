@@ -889,6 +889,9 @@ def _dish_status(o: dict[str, Any], r: dict[str, Any]) -> str:
 def _dish_extra(r: dict[str, Any], o: dict[str, Any]) -> str:
     """Co-nutrients short on average, and --write-model's outcome for the 7-day CLI row."""
     parts = []
+    obj, bound = o.get("objective"), o.get("best_bound")
+    if obj is not None and bound is not None and bound > obj + 1e-6 * max(1.0, abs(obj)):
+        parts.append("INVALID BOUND: above the objective (the reported gap is clipped to 0)")
     short = o.get("co_nutrients_short")
     if short is not None:
         parts.append("co-nutrients short: " + (", ".join(s.replace("_mg", "").replace("_ug", "") for s in short)
