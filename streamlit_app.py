@@ -14,6 +14,10 @@ def main() -> None:
     st.set_page_config(page_title="Magnesium meal planner", page_icon=":material/eco:", layout="wide",
                        initial_sidebar_state="expanded")
     state.init()
+    # The title first: the page says what it is while the food table and the dish library load.
+    st.title("Magnesium meal planner")
+    st.caption("Weekly menus of real dishes, every number from USDA food data, that reach your magnesium "
+               "target every day, within your energy range, diet, allergies and budget.")
     try:
         foods = food_table()
     except Exception as exc:  # a broken user food table must not take the app down
@@ -24,9 +28,6 @@ def main() -> None:
                       on_click=actions.on_generate)
     profile, rules, profile_problem = sidebar.render(foods)
 
-    st.title("Magnesium meal planner")
-    st.caption("Weekly menus of real dishes, every number from USDA food data, that reach your magnesium "
-               "target every day, within your energy range, diet, allergies and budget.")
     about.render()
 
     # Stateful tabs (key) so that Generate can bring the Plan tab forward; every tab is still drawn.

@@ -115,7 +115,7 @@ def week_grid_html(plan: WeekPlan) -> str:
                     f"<div class='mp-item'>{side}<b>{html.escape(x.name)}</b>{lock}<br>"
                     f"<span class='mp-sub'>{html.escape(_amount_text(plan, x))} · "
                     f"{fmt(x.value('magnesium_mg'))} mg Mg · {fmt(x.value('energy_kcal'))} kcal</span></div>")
-            if dishes and meal_dishes:
+            if dishes and len(meal_dishes) > 1:  # a meal of one dish: the dish's magnesium is the meal's
                 mg = sum(x.value("magnesium_mg") or 0.0 for x in meal_dishes)
                 lines.append(f"<div class='mp-meal'>Meal: {mg:.0f} mg Mg</div>")
             cells.append("<td>" + ("".join(lines) or "<span class='mp-sub'>—</span>") + "</td>")
@@ -293,7 +293,9 @@ def render_recipe(plan: WeekPlan, tables, day: int, slot: str, dish) -> None:
             facts.append(f"{int(lib.at[dish.dish_id, 'minutes_total'])} min in all")
         st.caption(" · ".join(facts))
         st.markdown(f"**Ingredients for {dish.portions:g} portion{'s' if dish.portions != 1 else ''}**")
-        st.dataframe(recipe_frame(dish), hide_index=True, width="stretch", key="recipe_ingredients")
+        table = recipe_frame(dish)
+        st.dataframe(table, hide_index=True, width="stretch", key="recipe_ingredients",
+                     height=38 + 35 * len(table))  # every ingredient in view, no inner scrolling
         steps = str(lib.at[dish.dish_id, "steps"]) if lib is not None and dish.dish_id in lib.index else ""
         steps = [line.strip() for line in steps.splitlines() if line.strip()]
         if steps:
