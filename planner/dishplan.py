@@ -84,11 +84,18 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
     days = list(range(1, check_days(rules.days) + 1))
     targets = targets or targets_for(profile)
     data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=favorites, dislikes=dislikes)
-    for role in ("breakfast", "main", "snack"):
-        if not data.roles[role].any():
-            raise PlanError(f"no {role} dish fits the diet {profile.diet!r}, the allergens avoided and the "
-                            "exclusions; allow more dishes")
-    solution = week.plan_days(data, targets, rules, days, budget=profile.budget_usd_per_day, solver_rules=rules)
+    try:
+        for role in ("breakfast", "main", "snack"):
+            if not data.roles[role].any():
+                raise PlanError(f"no {role} dish fits the diet {profile.diet!r}, the allergens avoided and the "
+                                "exclusions; allow more dishes")
+        solution = week.plan_days(data, targets, rules, days, budget=profile.budget_usd_per_day, solver_rules=rules)
+    except PlanError as exc:  # why, with dishes and numbers, and what to change (planner.explain_dishes)
+        from planner.explain_dishes import explain_dish_plan
+
+        exp = explain_dish_plan(tables, profile, rules=rules, targets=targets, exclude_dishes=exclude_dishes,
+                                week_error=str(exc))
+        raise PlanError(exp.message, explanation=exp) from None
     plan_days = tuple(_day(tables, foods, data, d, solution.menus[d]) for d in days)
     gap = None
     if solution.bound is not None and solution.objective:
