@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Collection, Mapping, Sequence
 
 from planner import menu
-from planner.errors import PlanError
+from planner.errors import MagplanError, PlanError
 from planner.menu import CO_NUTRIENTS, DayContext, DishData, MenuModel
 from planner.model import Rules, Targets
 from planner.solve import DAY_MAX_NODES, run
@@ -167,6 +167,12 @@ class _BoundSearch(threading.Thread):
         self.bound: float | None = None
 
     def run(self) -> None:
+        try:
+            self._search()
+        except MagplanError:  # no bound is an honest answer (the plan reports no gap), never a crash
+            self.bound = None
+
+    def _search(self) -> None:
         data, targets, rules, budget, n_days, solver_rules = self.args
         prices = lp_prices(data, targets, rules, budget, solver_rules, n_days)
         model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget,
