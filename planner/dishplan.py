@@ -56,14 +56,23 @@ def _day(tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day: int,
     return make_day(day, meals)
 
 
+def co_nutrient_average(days: Sequence[DayPlan], field_name: str) -> float:
+    """The plan's daily average of a co-nutrient (an RDA is a long-term average)."""
+    return sum(float(d.totals.get(field_name) or 0.0) for d in days) / max(len(days), 1)
+
+
+def co_nutrient_met(average: float, target: float) -> bool:
+    """At or above the target; the only slack is float rounding (the plan and every writer use this)."""
+    return average >= target * (1 - 1e-9)
+
+
 def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
     """One sentence per co-nutrient whose average over the plan's days is below the target, with what to do."""
     notes = []
-    n = max(len(days), 1)
     for field_name, label, unit, advice in CO_NUTRIENT_ADVICE:
         target = float(getattr(targets, field_name))
-        average = sum(float(d.totals.get(field_name) or 0.0) for d in days) / n
-        if target > 0 and average < 0.995 * target:
+        average = co_nutrient_average(days, field_name)
+        if target > 0 and not co_nutrient_met(average, target):
             notes.append(f"{label} averages {average:.1f} {unit} a day, below your {target:g} {unit}. {advice}")
     return tuple(notes)
 

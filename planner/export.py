@@ -327,13 +327,14 @@ CO_NUTRIENT_ROWS = (("iron_mg", "Iron", "mg"), ("calcium_mg", "Calcium", "mg"), 
 
 def co_nutrient_checks(plan: WeekPlan) -> list[tuple[str, str, bool]]:
     """(label, '12.3 mg of 18 mg', met?) per co-nutrient: the plan's daily average against its target
-    (an RDA is a long-term average; 'met' allows 0.5 % for rounding, as the plan's notes do)."""
-    n = max(len(plan.days), 1)
+    (an RDA is a long-term average), judged as the plan's notes judge it."""
+    from planner.dishplan import co_nutrient_average, co_nutrient_met
+
     out = []
     for field_name, label, unit in CO_NUTRIENT_ROWS:
         target = float(getattr(plan.targets, field_name))
-        avg = sum(float(d.totals.get(field_name) or 0.0) for d in plan.days) / n
-        out.append((label, f"{avg:,.1f} {unit} of {target:g} {unit}", avg >= 0.995 * target))
+        avg = co_nutrient_average(plan.days, field_name)
+        out.append((label, f"{avg:,.1f} {unit} of {target:g} {unit}", co_nutrient_met(avg, target)))
     return out
 
 
