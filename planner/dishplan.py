@@ -63,7 +63,7 @@ def co_nutrient_average(days: Sequence[DayPlan], field_name: str) -> float:
 
 def co_nutrient_met(average: float, target: float) -> bool:
     """At or above the target; the only slack is float rounding (the plan and every writer use this)."""
-    return average >= target * (1 - 1e-9)
+    return average >= target * (1 - 1e-6)
 
 
 def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
