@@ -409,7 +409,7 @@ def test_co_nutrient_shortfalls_come_with_advice_said_once(solved_plan):
 
 
 # --- infeasible ------------------------------------------------------------------------------------
-def test_infeasible_profile_explains_and_keeps_the_plan(solved_plan):
+def test_infeasible_profile_explains_keeps_the_plan_and_a_way_out_works(solved_plan):
     at = app(solved_plan)
     at.number_input(key="p_target_mg").set_value(1500.0)
     at.number_input(key="p_budget").set_value(1.5)
@@ -422,14 +422,17 @@ def test_infeasible_profile_explains_and_keeps_the_plan(solved_plan):
     assert "previous plan is still shown" in box
     assert "Day total" in grid(at)  # the previous plan is still on the page
     ways = [b for b in at.button if (b.key or "").startswith("suggestion_")]
-    lower = [b for b in ways if "target" in b.label.lower()]
-    if lower:  # when the explanation offers a lower target, one click plans with it
-        lower[0].click().run()
-        ok(at)
-        plan = at.session_state.plan
-        assert plan is not solved_plan and len(plan.days) == 1 and plan.targets.magnesium_mg < 1500
-        assert at.number_input(key="p_target_mg").value == pytest.approx(plan.targets.magnesium_mg)
-        assert at.session_state.problem is None
+    assert ways, "the explanation offers a way out"
+    suggestion = at.session_state.problem.suggestions[0]
+    ways[0].click().run()  # one click moves the setting and plans again
+    ok(at)
+    plan = at.session_state.plan
+    assert at.session_state.problem is None, texts(at, "error")
+    assert plan is not solved_plan and len(plan.days) == 1
+    for name, value in suggestion.profile_changes.items():
+        if name == "budget_usd_per_day":
+            assert at.number_input(key="p_budget").value == pytest.approx(value)
+            assert plan.profile.budget_usd_per_day == pytest.approx(value)
 
 
 # --- shopping --------------------------------------------------------------------------------------

@@ -236,6 +236,9 @@ def on_apply_suggestion(index: int, foods: pd.DataFrame) -> None:
     s = problem.suggestions[index]
     sidebar.apply_changes_to_widgets(foods, dict(getattr(s, "profile_changes", {}) or {}),
                                      dict(getattr(s, "rules_changes", {}) or {}))
+    again = set(getattr(s, "include_dishes", ()) or ())  # dishes the way out takes off the exclusions
+    if again:
+        st.session_state.p_exclude_dishes = [d for d in st.session_state.get("p_exclude_dishes", []) if d not in again]
     on_generate()
 
 
