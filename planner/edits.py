@@ -198,7 +198,7 @@ def _entries(data: menu.DishData, day_plan: DayPlan, *, strict: bool) -> list[En
 
 
 def _other_menus(plan: WeekPlan, data: menu.DishData, day: int) -> dict[int, week.Menu]:
-    return {d.day: tuple(sorted(_entries(data, d, strict=False))) for d in plan.days if d.day != day}  # type: ignore[misc]
+    return {d.day: tuple(sorted(_entries(data, d, strict=False))) for d in plan.days if d.day != day}
 
 
 def _locked(plan: WeekPlan, data: menu.DishData, day_plan: DayPlan) -> tuple[list[Entry], set[str]]:
@@ -394,7 +394,8 @@ def _per_serving(tables: DishTables, data: menu.DishData, dish_id: str) -> dict[
     """A dish's nutrients and known cost per serving (unknown counts as 0, as in the day totals)."""
     i = data.index[dish_id]
     cost = float(tables.dishes.at[dish_id, "cost_usd"])
-    return {**{n: float(data.values[n][i]) for n in menu.DAILY_NUTRIENTS}, "cost_usd": 0.0 if math.isnan(cost) else cost}
+    values = {n: float(data.values[n][i]) for n in menu.DAILY_NUTRIENTS}
+    return {**values, "cost_usd": 0.0 if math.isnan(cost) else cost}
 
 
 def _swapped(slots: SlotTotals, slot: str, old: Mapping[str, float], new: Mapping[str, float], portions: float

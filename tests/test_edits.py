@@ -4,6 +4,7 @@ One 7-day plan is solved per session (``dish_week``); every test edits it and ch
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import replace
 
@@ -17,18 +18,26 @@ from planner.model import Lock, Profile, Rules, plan_from_json, plan_to_dict, pl
 SLOTS = ("breakfast", "lunch", "dinner", "snack", "evening")
 
 
-@pytest.fixture(scope="session")
-def dish_tables(curated):
+@functools.lru_cache(maxsize=1)
+def solved_dish_week():
+    """(dish tables, the 7-day plan of a woman of 45), solved once per session (tests/test_cli_swaps uses it)."""
+    from foods import load_foods
     from foods.dishes import load_dishes
-
-    return load_dishes(curated)
-
-
-@pytest.fixture(scope="session")
-def dish_week(dish_tables, curated):
     from planner.dishplan import plan_dish_week
 
-    return plan_dish_week(dish_tables, curated, Profile(age=45, sex="female"), rules=Rules(days=7))
+    foods = load_foods()
+    tables = load_dishes(foods)
+    return tables, plan_dish_week(tables, foods, Profile(age=45, sex="female"), rules=Rules(days=7))
+
+
+@pytest.fixture(scope="session")
+def dish_tables():
+    return solved_dish_week()[0]
+
+
+@pytest.fixture(scope="session")
+def dish_week():
+    return solved_dish_week()[1]
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -358,7 +367,7 @@ def test_bad_lock_requests(dish_week, kwargs, message):
 
 def test_a_version_1_plan_is_refused_with_the_way_out(dish_week, dish_tables, curated):
     old = replace(dish_week, version=1)
-    with pytest.raises(ChangeError, match="format version 1 .* planner.swaps edits the old format"):
+    with pytest.raises(ChangeError, match=r"format version 1 .*\(planner.swaps edits the old format\)"):
         edits.regenerate(old, dish_tables, curated, day=2)
     with pytest.raises(ChangeError, match="format version 1"):
         edits.lock(old, day=2)
