@@ -151,7 +151,8 @@ def add_user_foods(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, path: Path 
     raw = raw.reindex(columns=columns, fill_value="").reset_index(drop=True)
     if not new:
         return _write_checked(raw, csv)
-    incoming = pd.DataFrame.from_records(new).reindex(columns=columns).fillna("").astype(str)
+    incoming = pd.DataFrame.from_records(new).reindex(columns=columns, fill_value="").astype(object)
+    incoming = incoming.where(incoming.notna(), "").astype(str)
     incoming = incoming.drop_duplicates("food_id", keep="last").reset_index(drop=True)
     # Where each incoming row lands: the first row with the same food_id, else (refresh only) the first food
     # imported from the same fdc_id ('fdc_<id>' or 'fdc_<id>_...').
