@@ -1,14 +1,12 @@
 """The Plan tab: notices, the explanation box, the week grid, the day editor (swap, lock, ...) and charts."""
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from ui import actions, charts
-from ui.common import capability, fmt, slot_label
+from ui.common import capability, fmt, safe_md, slot_label
 
 SERVING_STEPS = 0.5
 
@@ -21,21 +19,21 @@ def render_notice() -> None:
         ss.toasted = notice
         icon = {"success": ":material/check_circle:", "error": ":material/error:"}.get(notice.kind,
                                                                                       ":material/info:")
-        text = notice.text if len(notice.text) < 160 else notice.text[:157] + "…"
+        text = safe_md(notice.text if len(notice.text) < 160 else notice.text[:157] + "…")
         lines = [line for line in notice.changes if not line.startswith("Nothing else")][:3]
         if lines and notice.kind == "success":
             more = len(notice.changes) - len(lines)
-            text += "\n\n" + "\n".join(f"- {line}" for line in lines) + (f"\n- … {more} more" if more > 0 else "")
+            text += "\n\n" + "\n".join(f"- {safe_md(line)}" for line in lines) + (f"\n- … {more} more" if more > 0 else "")
         st.toast(text, icon=icon)
     problem = ss.get("problem")
     if problem is not None and ss.get("toasted") is not problem:
         ss.toasted = problem
-        st.toast(f"{problem.title}. See the explanation at the top of the plan.", icon=":material/error:")
+        st.toast(f"{safe_md(problem.title)}. See the explanation at the top of the plan.", icon=":material/error:")
     if notice is None:
         return
-    body = notice.text
+    body = safe_md(notice.text)
     if notice.changes:
-        body += "\n\n" + "\n".join(f"- {line}" for line in notice.changes)
+        body += "\n\n" + "\n".join(f"- {safe_md(line)}" for line in notice.changes)
     getattr(st, notice.kind, st.info)(body)
 
 
@@ -44,7 +42,7 @@ def render_problem(foods: pd.DataFrame) -> None:
     if problem is None:
         return
     with st.container(border=True, key="problem_box"):
-        text = f"**{problem.title}.** {problem.message}"
+        text = f"**{safe_md(problem.title)}.** {safe_md(problem.message)}"
         if st.session_state.get("plan") is not None:
             text += ("\n\nYour plan was not changed." if st.session_state.get("feedback_at") == "editor"
                      else "\n\nYour previous plan is still shown below.")
@@ -54,7 +52,7 @@ def render_problem(foods: pd.DataFrame) -> None:
             cols = st.columns(min(3, len(problem.suggestions)))
             for i, s in enumerate(problem.suggestions):
                 label = str(getattr(s, "text", s))
-                cols[i % len(cols)].button(label[:1].upper() + label[1:], key=f"suggestion_{i}",
+                cols[i % len(cols)].button(safe_md(label[:1].upper() + label[1:]), key=f"suggestion_{i}",
                                            on_click=actions.on_apply_suggestion, args=(i, foods),
                                            width="stretch")
         st.button("Dismiss", key="problem_dismiss", on_click=lambda: st.session_state.update(problem=None))
@@ -92,8 +90,8 @@ def week_grid_html(plan: WeekPlan) -> str:
             for i in items:
                 lock = LOCK_BADGE if plan.is_locked(d.day, slot, i.food_id) else ""
                 lines.append(
-                    f"<div class='mp-item'><b>{html.escape(i.name)}</b>{lock}<br>"
-                    f"<span class='mp-sub'>{html.escape(f'{i.servings:g} × {i.serving_label}')}<br>"
+                    f"<div class='mp-item'><b>{safe_md(i.name)}</b>{lock}<br>"
+                    f"<span class='mp-sub'>{safe_md(f'{i.servings:g} × {i.serving_label}')}<br>"
                     f"{fmt(i.magnesium_mg)} mg Mg · {fmt(i.energy_kcal)} kcal</span></div>")
             cells.append("<td>" + ("".join(lines) or "<span class='mp-sub'>—</span>") + "</td>")
         rows.append(f"<tr><td class='mp-slot'>{slot_label(slot)}</td>{''.join(cells)}</tr>")
@@ -166,11 +164,11 @@ def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, f
     name = foods.at[food_id, "name"] if food_id in foods.index else food_id
     with st.container(border=True, key="swap_panel"):
         top = st.columns([5, 1])
-        top[0].markdown(f"**Swap {html.escape(str(name))}** — ranked alternatives; one click applies and "
+        top[0].markdown(f"**Swap {safe_md(name)}** — ranked alternatives; one click applies and "
                         "re-balances the rest of the day.")
         top[1].button("Close", key="swap_close", on_click=actions.on_swap_close)
         if why:
-            st.error(f"No alternatives could be listed: {why}")
+            st.error(f"No alternatives could be listed: {safe_md(why)}")
             return
         if alts is None or len(alts) == 0:
             st.caption("No alternative fits this meal with your diet, allergens and variety rules.")
@@ -181,8 +179,8 @@ def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, f
             effect = _effect_text(row)
             c = st.columns([4, 4, 1.3])
             role = row.get("role")
-            c[0].markdown(f"**{html.escape(str(new_name))}**"
-                          + (f"  \n:gray[{html.escape(str(role))}]" if isinstance(role, str) and role else ""))
+            c[0].markdown(f"**{safe_md(new_name)}**"
+                          + (f"  \n:gray[{safe_md(role)}]" if isinstance(role, str) and role else ""))
             c[1].caption(effect)
             c[2].button("Use", key=f"use_{new_id}", type="primary" if pos == 0 else "secondary",
                         on_click=actions.on_change, args=("swap",),
@@ -263,8 +261,8 @@ def _item_row(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, ite
     locked = plan.is_locked(day, slot, fid)
     item_locked = any(l.day == day and l.slot == slot and l.food_id == fid for l in plan.locks)
     c = st.columns([3.6, 1.1, 1.1, 1, 1, 1])
-    c[0].markdown(f"{html.escape(item.name)}{' :material/lock:' if locked else ''}  \n"
-                  f"<span style='color:gray;font-size:0.85em'>{html.escape(f'{item.servings:g} × {item.serving_label}')}"
+    c[0].markdown(f"{safe_md(item.name)}{' :material/lock:' if locked else ''}  \n"
+                  f"<span style='color:gray;font-size:0.85em'>{safe_md(f'{item.servings:g} × {item.serving_label}')}"
                   f" ({item.grams:.0f} g)</span>", unsafe_allow_html=True)
     c[1].markdown(f"**{fmt(item.magnesium_mg)}** mg Mg")
     c[2].markdown(f"{fmt(item.energy_kcal)} kcal")

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from planner import swaps
-from planner.errors import ChangeError, PlanError
+from planner.cli import check_options
+from planner.errors import ChangeError, PlanError, shell_quote
 from planner.model import WeekPlan, plan_to_json, read_plan, write_plan
 
 
@@ -113,7 +114,7 @@ def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, 
             f"{plan.targets.magnesium_mg:.0f} mg), {totals.get('energy_kcal', 0):.0f} kcal, "
             f"${totals.get('cost_usd', 0):.2f}.")
     if plan.is_locked(day, slot, food_id):
-        head += f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {slot})."
+        head += f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {shell_quote(slot)})."
     if alt.empty:
         return head + "\nNo food can replace it: none is eaten at this meal and allowed by the diet, " \
                       "allergens, exclusions and the weekly variety cap.\n"
@@ -137,8 +138,8 @@ def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, 
         for r in unfit:
             lines.append(f"  {r.food_id}: {r.problems}")
     lines.append("")
-    lines.append(f"Apply one with: magplan swap PLAN.json --day {day} --slot {slot} --food {food_id} "
-                 "--to FOOD_ID --out NEW.json")
+    lines.append(f"Apply one with: magplan swap PLAN.json --day {day} --slot {shell_quote(slot)} --food "
+                 f"{shell_quote(food_id)} --to FOOD_ID --out NEW.json")
     return "\n".join(lines) + "\n"
 
 
@@ -183,6 +184,7 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
 
 
 def _cmd_set_servings(args: argparse.Namespace) -> int:
+    check_options(args, (("servings", "servings"),), ChangeError)
     return _run_change(args, lambda p, f: swaps.set_servings(p, f, args.day, args.slot, args.food,
                                                               args.servings))
 
