@@ -4,8 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Where the app listens. The default serves this machine only. Serving other machines is an explicit choice:
+# `make run-public` (or HOST=0.0.0.0 make run); then error details never reach the page (see README, Security).
+HOST ?= 127.0.0.1
+LOCAL_HOSTS := 127.0.0.1 localhost ::1
+ERROR_DETAILS := $(if $(filter $(HOST),$(LOCAL_HOSTS)),full,none)
 
-.PHONY: run test bench screenshot install install-test browser clean
+.PHONY: run run-public test bench screenshot install install-test browser clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "magplan needs Python 3.10 or newer")'
@@ -31,8 +36,14 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 run: install
-	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
-	  --browser.gatherUsageStats false
+	@$(if $(filter $(HOST),$(LOCAL_HOSTS)),echo "magplan: http://localhost:$(PORT) (this machine only)",\
+	  echo "magplan: serving on $(HOST):$(PORT) to other machines too; anyone who can reach it can upload files and read, change or delete the saved plans (README, Security)")
+	$(VENV)/bin/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) --server.headless true \
+	  --browser.gatherUsageStats false --client.showErrorDetails $(ERROR_DETAILS)
+
+# Serve the app to other machines on the network (no error details on the page). Read README, Security, first.
+run-public:
+	$(MAKE) run HOST=0.0.0.0
 
 test: install-test
 	$(PY) -m pytest

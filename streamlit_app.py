@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import about, actions, dishes_view, foods_view, plan_view, saved_view, shopping_view, sidebar, state
-from ui.common import food_table
+from ui.common import food_table, safe_md
 
 
 def main() -> None:
@@ -21,9 +21,16 @@ def main() -> None:
     try:
         foods = food_table()
     except Exception as exc:  # a broken user food table must not take the app down
-        st.error(f"The food table could not be loaded: {exc}")
+        st.error(f"The food table could not be loaded: {safe_md(exc)}")
         st.stop()
 
+    try:
+        _page(foods)
+    except Exception as exc:  # an opened plan the views cannot draw: error box, previous plan kept
+        state.drop_unusable_plan(exc)
+
+
+def _page(foods) -> None:
     st.sidebar.button("Generate plan", key="generate", type="primary", icon=":material/auto_awesome:", width="stretch",
                       on_click=actions.on_generate)
     profile, rules, profile_problem = sidebar.render(foods)

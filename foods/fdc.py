@@ -10,7 +10,14 @@ v1 (OpenAPI spec ``fdc_api.yaml``, https://fdc.nal.usda.gov/api-guide.html):
   nutrientNumber, unitName, value}``. Nutrients are matched by FDC nutrient number or id, never by name.
 
 The API key goes in the ``X-Api-Key`` header (api.data.gov accepts it there as well as in the query), so
-it is never part of a URL, a log line, an error message or a cache file name.
+it is never part of a URL, a log line, an error message or a cache file name. It is sent only to the
+configured base URL's origin: redirects are followed by hand, and one to another scheme, host or port
+(an https -> http downgrade included) is refused instead of carrying the key along.
+
+Every call has a total deadline (``deadline_s``: connecting, retries, waits and reading the whole reply),
+not only a per-read timeout, so a server that trickles a byte at a time cannot hold a command or the app.
+Replies are cached on disk by the full request (base URL, method, path, query, body; never the key),
+only after they were checked, and expire after ``cache_ttl_s``.
 """
 from __future__ import annotations
 
@@ -22,11 +29,13 @@ import math
 import os
 import re
 import tempfile
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 import requests
@@ -44,6 +53,12 @@ DEMO_KEY_NOTE = ("using FoodData Central's DEMO_KEY, which allows only a few req
 MAX_BATCH = 20
 DATA_TYPES: tuple[str, ...] = ("Foundation", "SR Legacy", "Survey (FNDDS)", "Branded")
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+DEADLINE_S = 30.0  # total seconds one call may take: connecting, retries, waits, reading the reply
+MAX_REPLY_BYTES = 20 * 1024 * 1024  # a reply larger than this is refused (a batch of 20 full foods is < 1 MB)
+CACHE_TTL_S = 7 * 24 * 3600.0  # cached replies are used for a week
+_CACHE_FORMAT = 2
 
 # Nutrients that stand in when FDC lacks the column's own number (newer Foundation foods carry no 208):
 # Atwater specific (958 / id 2048) before Atwater general (957 / id 2047) factors; "Sugars, Total" (269.3 /
@@ -59,7 +74,47 @@ _LABEL_NUTRIENTS: dict[str, str] = {
     "fiber": "fiber_g", "sugars": "sugars_g", "sodium": "sodium_mg", "calcium": "calcium_mg",
     "iron": "iron_mg", "potassium": "potassium_mg", "postassium": "potassium_mg",  # the spec's spelling too
 }
-_MASS_IN_G = {"g": 1.0, "mg": 1e-3, "ug": 1e-6, "µg": 1e-6, "mcg": 1e-6}
+_MASS_IN_G = {"g": 1.0, "mg": 1e-3, "ug": 1e-6, "\u00b5g": 1e-6, "\u03bcg": 1e-6, "mcg": 1e-6}
+
+
+class _Reply(NamedTuple):
+    status: int
+    headers: Mapping[str, str]
+    data: bytes
+    url: str
+
+
+class _DeadlinePassed(Exception):
+    """The total deadline of one call passed while waiting for (or reading) a reply."""
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of a URL, default ports filled in, for comparing where a request goes."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is None:
+        port = {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def same_origin(url: str, base_url: str) -> bool:
+    """True if ``url`` has the scheme, host and port of ``base_url`` (where the API key may go)."""
+    return _origin(url) == _origin(base_url) and _origin(url)[0] in ("http", "https")
+
+
+def _try_id(value: Any) -> int | None:
+    """An FDC id from a reply, or None when the reply's fdcId is not a positive whole number."""
+    if isinstance(value, bool):
+        return None
+    try:
+        fid = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return fid if fid > 0 else None
 
 
 @dataclass(frozen=True)
@@ -81,7 +136,8 @@ class FDCClient:
     def __init__(self, api_key: str | None = None, base_url: str | None = None, *, timeout_s: float = 10,
                  retries: int = 3, backoff_s: float = 0.5, cache_dir: Path | str | None = None,
                  session: requests.Session | None = None, max_wait_s: float = 30.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, deadline_s: float = DEADLINE_S,
+                 cache_ttl_s: float = CACHE_TTL_S, max_reply_bytes: int = MAX_REPLY_BYTES) -> None:
         key = api_key or os.environ.get("FDC_API_KEY") or ""
         self.using_demo_key = not key.strip()
         self._api_key = key.strip() or DEMO_KEY
@@ -90,6 +146,11 @@ class FDCClient:
         self.retries = max(0, int(retries))
         self.backoff_s = max(0.0, float(backoff_s))
         self.max_wait_s = max(0.0, float(max_wait_s))
+        self.deadline_s = float(deadline_s)
+        if not math.isfinite(self.deadline_s) or self.deadline_s <= 0:
+            raise FDCError(f"the FoodData Central deadline must be a number of seconds above 0, e.g. {DEADLINE_S:g}")
+        self.cache_ttl_s = max(0.0, float(cache_ttl_s))
+        self.max_reply_bytes = int(max_reply_bytes)
         self.cache_dir = Path(cache_dir) if cache_dir is not None else fdc_cache_dir()
         self.session = session or requests.Session()
         self._sleep = sleep
@@ -112,31 +173,42 @@ class FDCClient:
             if bad:
                 raise FDCError(f"unknown FDC data type {bad[0]!r}; use one of: {', '.join(DATA_TYPES)}")
             body["dataType"] = list(data_types)
-        reply = self._request("POST", "/v1/foods/search", body=body)
-        if not isinstance(reply, dict) or not isinstance(reply.get("foods"), list):
-            raise FDCError("FoodData Central sent a search reply without a 'foods' list; try again later")
+
+        def check(reply: Any) -> str | None:
+            if not isinstance(reply, dict) or not isinstance(reply.get("foods"), list):
+                return "a search reply without a 'foods' list"
+            return None
+
+        reply = self._request("POST", "/v1/foods/search", body=body, check=check)
         hits = []
         for f in reply["foods"]:
-            if not isinstance(f, dict) or "fdcId" not in f:
+            fid = _try_id(f.get("fdcId")) if isinstance(f, dict) else None
+            if fid is None:  # a hit without a usable id cannot be imported: left out
                 continue
-            values = _nutrient_values(f)
+            try:
+                values = _nutrient_values(f)
+            except _SHAPE_ERRORS:
+                values = {"magnesium_mg": math.nan, "energy_kcal": math.nan}
+            brand = f.get("brandOwner") or f.get("brandName") or None
             hits.append(SearchHit(
-                fdc_id=int(f["fdcId"]), description=str(f.get("description", "")),
-                data_type=str(f.get("dataType", "")),
-                brand=(f.get("brandOwner") or f.get("brandName") or None),
-                magnesium_mg_per_100g=_none_if_nan(values["magnesium_mg"]),
-                energy_kcal_per_100g=_none_if_nan(values["energy_kcal"]),
+                fdc_id=fid, description=str(f.get("description", "")),
+                data_type=str(f.get("dataType", "")), brand=None if brand is None else str(brand),
+                magnesium_mg_per_100g=_plausible(values["magnesium_mg"], "mg"),
+                energy_kcal_per_100g=_plausible(values["energy_kcal"], "kcal"),
             ))
         return hits
 
     def food(self, fdc_id: int | str, *, abridged: bool = False) -> dict:
         """One food by FDC id (``GET /v1/food/{fdcId}``), full shape unless ``abridged``."""
         fid = _parse_id(fdc_id)
-        reply = self._request("GET", f"/v1/food/{fid}", params={"format": "abridged" if abridged else "full"},
-                              what=f"fdcId {fid}")
-        if not isinstance(reply, dict) or "fdcId" not in reply:
-            raise FDCError(f"FoodData Central sent a reply for fdcId {fid} that is not a food; try again later")
-        return reply
+
+        def check(reply: Any) -> str | None:
+            if not isinstance(reply, dict) or _try_id(reply.get("fdcId")) != fid:
+                return f"a reply for fdcId {fid} that is not that food"
+            return None
+
+        return self._request("GET", f"/v1/food/{fid}", params={"format": "abridged" if abridged else "full"},
+                             what=f"fdcId {fid}", check=check)
 
     def foods(self, ids: Iterable[int | str]) -> list[dict]:
         """Full foods for many ids (``POST /v1/foods`` in batches of at most 20), in the order asked.
@@ -148,44 +220,66 @@ class FDCClient:
         missing = []
         for fid in wanted:
             cached = self._cache_get(self._cache_key("GET", f"/v1/food/{fid}", {"format": "full"}, None))
-            if isinstance(cached, dict):
+            if isinstance(cached, dict) and _try_id(cached.get("fdcId")) == fid:
                 found[fid] = cached
             else:
                 missing.append(fid)
+
+        def check(reply: Any) -> str | None:
+            return None if isinstance(reply, list) else "a batch reply that is not a list of foods"
+
         for start in range(0, len(missing), MAX_BATCH):
             batch = missing[start:start + MAX_BATCH]
-            reply = self._request("POST", "/v1/foods", body={"fdcIds": batch, "format": "full"}, use_cache=False)
-            if not isinstance(reply, list):
-                raise FDCError("FoodData Central sent a batch reply that is not a list of foods; try again later")
+            reply = self._request("POST", "/v1/foods", body={"fdcIds": batch, "format": "full"}, use_cache=False,
+                                  check=check)
             for f in reply:
-                if isinstance(f, dict) and "fdcId" in f:
-                    fid = int(f["fdcId"])
-                    found[fid] = f
-                    self._cache_put(self._cache_key("GET", f"/v1/food/{fid}", {"format": "full"}, None), f)
+                fid = _try_id(f.get("fdcId")) if isinstance(f, dict) else None
+                if fid is None or fid not in batch:  # not a food that was asked for: ignored, never cached
+                    continue
+                found[fid] = f
+                self._cache_put(self._cache_key("GET", f"/v1/food/{fid}", {"format": "full"}, None), f)
         return [found[i] for i in wanted if i in found]
 
     # -- transport ---------------------------------------------------------------------------------
     def _cache_key(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any) -> str:
-        # The key is never part of it: path, params and body only.
-        payload = json.dumps([method, path, sorted((params or {}).items()), body], sort_keys=True, default=str)
+        # The whole request except the key: base URL, method, path, params and body.
+        payload = json.dumps([self.base_url, method, path, sorted((params or {}).items()), body], sort_keys=True,
+                             default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def _cache_get(self, key: str) -> Any:
+        """A cached reply younger than ``cache_ttl_s``; None when there is none (or it cannot be read)."""
         path = self.cache_dir / f"{key}.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if path.stat().st_size > self.max_reply_bytes:
+                return None
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
             return None
+        if not isinstance(entry, dict) or entry.get("format") != _CACHE_FORMAT:
+            return None  # an older cache file (keyed without the base URL): fetched again
+        saved = entry.get("saved_at")
+        if isinstance(saved, bool) or not isinstance(saved, (int, float)) or not math.isfinite(saved):
+            return None
+        age = time.time() - saved
+        if age < 0 or age > self.cache_ttl_s:
+            return None
+        return entry.get("reply")
 
     def _cache_put(self, key: str, value: Any) -> None:
+        tmp = None
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(value, fh)
+                json.dump({"format": _CACHE_FORMAT, "saved_at": time.time(), "reply": value}, fh)
             os.replace(tmp, self.cache_dir / f"{key}.json")
-        except OSError as exc:  # a cache that cannot be written only costs a request next time
+            tmp = None
+        except (OSError, ValueError, TypeError, RecursionError) as exc:  # only costs a request next time
             log.debug("FDC cache not written: %s", type(exc).__name__)
+        finally:
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
 
     def _redact(self, text: str) -> str:
         return text.replace(self._api_key, "***") if self._api_key else text
@@ -206,27 +300,86 @@ class FDCClient:
                     return min(max(seconds, 0.0), self.max_wait_s)
         return min(self.backoff_s * (2 ** attempt), self.max_wait_s)
 
+    def _exchange(self, method: str, url: str, params: Mapping[str, Any] | None, body: Any,
+                  deadline_at: float) -> _Reply:
+        """One HTTP exchange, no redirect followed, the whole body read, within ``deadline_at`` (monotonic).
+
+        The exchange runs in a helper thread so that the deadline holds in every phase (connecting,
+        waiting for headers, a body that trickles in); at the deadline the connection is shut down.
+        """
+        box: dict[str, Any] = {}
+        done = threading.Event()
+        per_read = max(0.001, min(self.timeout_s, deadline_at - time.monotonic()))
+
+        def work() -> None:
+            response = None
+            try:
+                response = self.session.request(
+                    method, url, params=dict(params or {}), json=body, timeout=(per_read, self.timeout_s),
+                    headers={"X-Api-Key": self._api_key, "Accept": "application/json"},
+                    allow_redirects=False, stream=True)
+                box["response"] = response
+                data = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > self.max_reply_bytes:
+                        box["too_big"] = True
+                        break
+                box["reply"] = _Reply(response.status_code, response.headers, bytes(data), response.url or url)
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+            finally:
+                if response is not None:
+                    response.close()
+                done.set()
+
+        worker = threading.Thread(target=work, name="fdc-request", daemon=True)
+        worker.start()
+        if not done.wait(max(0.0, deadline_at - time.monotonic())):
+            response = box.get("response")
+            if response is not None:
+                try:
+                    response.raw.shutdown()  # wakes the blocked read (urllib3 >= 2.3)
+                except Exception:  # pragma: no cover - an older urllib3: the daemon thread ends on its timeout
+                    pass
+            raise _DeadlinePassed()
+        if "error" in box:
+            raise box["error"]
+        if box.get("too_big"):
+            raise self._error(f"FoodData Central sent a reply larger than {self.max_reply_bytes // (1024 * 1024)} MB "
+                              f"to {method} {urlsplit(url).path}; it was not read (ask for fewer foods)", None)
+        return box["reply"]
+
     def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None,
-                 what: str | None = None, use_cache: bool = True) -> Any:
+                 what: str | None = None, use_cache: bool = True,
+                 check: Callable[[Any], str | None] | None = None) -> Any:
+        """A checked JSON reply of FDC to one call, within ``deadline_s`` in total; cached if ``use_cache``.
+
+        ``check(reply)`` returns None for a usable reply, else what is wrong with it (then nothing is cached
+        and FDCError is raised).
+        """
         key = self._cache_key(method, path, params, body)
         if use_cache:
             cached = self._cache_get(key)
-            if cached is not None:
+            if cached is not None and (check is None or check(cached) is None):
                 log.debug("FDC %s %s served from the cache", method, path)
                 return cached
         if self.using_demo_key and not self._noted_demo:
             self._noted_demo = True
             log.info(DEMO_KEY_NOTE)
-        url = self.base_url + path
+        deadline_at = time.monotonic() + self.deadline_s
         attempts = self.retries + 1
         last = ""
         for attempt in range(attempts):
-            response = None
+            response: requests.Response | None = None
+            reply: _Reply | None = None
             try:
                 self.requests_made += 1
-                response = self.session.request(
-                    method, url, params=dict(params or {}), json=body, timeout=self.timeout_s,
-                    headers={"X-Api-Key": self._api_key, "Accept": "application/json"})
+                reply = self._follow(method, path, params, body, deadline_at)
+            except _DeadlinePassed:
+                raise self._error(f"FoodData Central at {self.base_url} did not answer {method} {path} completely "
+                                  f"within the {self.deadline_s:g} s deadline (attempt {attempt + 1}); check your "
+                                  "connection or try again later", None) from None
             except requests.Timeout:
                 last = f"no answer within {self.timeout_s:g} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
@@ -234,24 +387,37 @@ class FDCClient:
             except requests.RequestException as exc:
                 raise FDCError(self._redact(f"the request to FoodData Central failed ({type(exc).__name__}); "
                                             f"check FDC_BASE_URL ({self.base_url})")) from None
-            if response is not None:
-                status = response.status_code
+            if reply is not None:
+                status = reply.status
                 log.debug("FDC %s %s -> HTTP %s (attempt %d)", method, path, status, attempt + 1)
                 if status == 200:
                     try:
-                        data = response.json()
-                    except ValueError:
+                        data = json.loads(reply.data)
+                    except (ValueError, RecursionError):
                         raise self._error(f"FoodData Central sent a reply to {method} {path} that is not valid "
-                                          "JSON; try again later", status) from None
+                                          "JSON (or nested too deeply); try again later", status) from None
+                    problem = check(data) if check is not None else None
+                    if problem:
+                        raise self._error(f"FoodData Central sent {problem} ({method} {path}); nothing was "
+                                          "kept; try again later", status)
                     if use_cache:
                         self._cache_put(key, data)
                     return data
+                response = requests.Response()
+                response.status_code = status
+                response.headers.update(reply.headers)
+                response._content = reply.data
                 if status not in _RETRY_STATUSES:
                     raise self._status_error(status, response, what or f"{method} {path}")
                 last = ("rate limit reached (HTTP 429)" if status == 429
                         else f"server error (HTTP {status})")
             if attempt + 1 < attempts:
                 wait = self._wait_s(attempt, response)
+                left = deadline_at - time.monotonic()
+                if wait >= left:
+                    last += f"; no time left for another attempt within the {self.deadline_s:g} s deadline"
+                    attempts = attempt + 1
+                    break
                 log.debug("FDC retry in %.2f s after: %s", wait, last)
                 self._sleep(wait)
         hint = ("wait a while and try again" + ("; DEMO_KEY allows very few requests, set FDC_API_KEY to your own "
@@ -259,6 +425,31 @@ class FDCClient:
                 if "429" in last else "check your connection or try again later")
         raise self._error(f"FoodData Central at {self.base_url} did not answer {method} {path}: {last} "
                           f"after {attempts} attempt(s); {hint}", None)
+
+    def _follow(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any,
+                deadline_at: float) -> _Reply:
+        """Send one request and follow redirects only within the base URL's origin (the key goes nowhere else)."""
+        url: str = self.base_url + path
+        for _hop in range(MAX_REDIRECTS + 1):
+            reply = self._exchange(method, url, params, body, deadline_at)
+            if reply.status not in _REDIRECT_STATUSES:
+                return reply
+            location = reply.headers.get("Location")
+            if not location:
+                return reply  # a redirect without a target: reported as that HTTP status
+            target = urljoin(reply.url, location)
+            if not same_origin(target, self.base_url):
+                scheme, host, port = _origin(target)
+                raise self._error(
+                    f"FoodData Central at {self.base_url} redirected {method} {path} to {scheme}://{host}"
+                    f"{'' if port in (None, 80, 443) else f':{port}'}, another address; it was not followed because "
+                    "the API key is sent only to the configured address (set FDC_BASE_URL to the new one if "
+                    "FoodData Central moved)", reply.status)
+            url, params = target, None  # the Location carries its own query
+            if reply.status == 303 or (reply.status in (301, 302) and method == "POST"):
+                method, body = "GET", None
+        raise self._error(f"FoodData Central at {self.base_url} redirected {method} {path} more than "
+                          f"{MAX_REDIRECTS} times; check FDC_BASE_URL", None)
 
     def _error(self, message: str, status: int | None) -> FDCError:
         err = FDCError(self._redact(message))
@@ -310,10 +501,26 @@ def _none_if_nan(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
+# What a reply of an unexpected shape raises while it is read (a list where an object belongs, ...).
+_SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError, OverflowError)
+
+
+def _plausible(value: float, unit: str) -> float | None:
+    """A search hit's value per 100 g, or None when unknown or impossible (more than 100 g / 1000 kcal)."""
+    column = "energy_kcal" if unit == "kcal" else "magnesium_mg"
+    if math.isnan(value) or schema.impossible_amount(column, value):
+        return None
+    return value
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _entries(food: Mapping[str, Any]) -> list[tuple[str | None, int | None, float, str]]:
     """(nutrient number, nutrient id, amount, unit) from the full, abridged or search-hit shape."""
     out = []
-    for fn in food.get("foodNutrients") or []:
+    for fn in _list(food.get("foodNutrients")):
         if not isinstance(fn, dict):
             continue
         nut = fn.get("nutrient")
@@ -401,7 +608,7 @@ def _serving(food: Mapping[str, Any], energy_kcal: float) -> tuple[str, float]:
             label = f"{household} ({_fmt(size)} g{approx})" if household else f"{_fmt(size)} g{approx}"
             return label, size
         return "100 g", 100.0
-    portions = [p for p in (food.get("foodPortions") or []) if isinstance(p, dict)]
+    portions = [p for p in _list(food.get("foodPortions")) if isinstance(p, dict)]
     portions.sort(key=lambda p: (_num(p.get("sequenceNumber")) if not math.isnan(_num(p.get("sequenceNumber")))
                                  else 1e9))
     usable = []
@@ -621,13 +828,32 @@ def _friendly_name(description: str, data_type: str, brand: str | None) -> str:
 def food_to_row(food_json: Mapping[str, Any]) -> dict[str, Any]:
     """A user food-table row (``food_id`` + the columns of ``schema.COLUMNS`` + ``guessed``) for one FDC food.
 
-    Nutrients per 100 g by FDC nutrient number or id (never by name); NaN when FDC does not report one.
-    Branded foods: foodNutrients are per 100 g; a nutrient only on the label (per serving) is scaled to
-    100 g. Category, form, slots, aisle, diet tags and allergens are guesses listed in ``guessed``.
+    Nutrients per 100 g by FDC nutrient number or id (never by name), converted to the column's unit;
+    NaN when FDC does not report one. Branded foods: foodNutrients are per 100 g; a nutrient only on the
+    label (per serving) is scaled to 100 g. Category, form, slots, aisle, diet tags and allergens are
+    guesses listed in ``guessed``. A physically impossible value (more than 100 g of anything per 100 g)
+    raises FDCError naming the food and the nutrient, as does a reply of a shape that cannot be read.
     """
     if not isinstance(food_json, Mapping) or "fdcId" not in food_json:
         raise FDCError("not an FDC food: the reply has no fdcId")
     fdc_id = _parse_id(food_json["fdcId"])
+    try:
+        row = _food_row(food_json, fdc_id)
+    except FDCError:
+        raise
+    except _SHAPE_ERRORS as exc:
+        raise FDCError(f"FoodData Central sent fdcId {fdc_id} in a shape magplan cannot read "
+                       f"({type(exc).__name__}); nothing was imported") from None
+    for column in schema.NUTRIENT_COLUMNS:
+        why = schema.impossible_amount(column, row[column])
+        if why:
+            name = row["usda_description"] or "no description"
+            raise FDCError(f"FoodData Central reports {column} for fdcId {fdc_id} ({name}) as {why}; the food "
+                           "was not imported (its unit is probably wrong)")
+    return row
+
+
+def _food_row(food_json: Mapping[str, Any], fdc_id: int) -> dict[str, Any]:
     data_type = str(food_json.get("dataType") or "")
     description = re.sub(r"\s+", " ", str(food_json.get("description") or "")).strip()
     brand = food_json.get("brandOwner") or food_json.get("brandName") or None
@@ -691,7 +917,9 @@ def import_foods(ids: Iterable[int | str], *, client: FDCClient | None = None, p
         for start in range(0, len(wanted), MAX_BATCH):
             batch = wanted[start:start + MAX_BATCH]
             for f in client.foods(batch):
-                fetched[int(f["fdcId"])] = f
+                fid = _try_id(f.get("fdcId"))
+                if fid is not None:
+                    fetched[fid] = f
             for done, fid in enumerate(batch, start=start + 1):
                 if progress:
                     progress(done, len(wanted), fid)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from foods import schema
 from foods.errors import FoodTableError
+from foods.files import MIB, read_limited, size_text
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CURATED_CSV = DATA_DIR / "curated_foods.csv"
@@ -27,7 +28,10 @@ ERS_CSV = DATA_DIR / "prices_ers_fruit_veg.csv"
 BLS_SUMMARY_CSV = DATA_DIR / "prices_bls_average_summary.csv"
 FNDDS_CSV = DATA_DIR / "fndds_survey_foods.csv"
 
-MAX_USER_TABLE_BYTES = 20 * 1024 * 1024
+# What one user food table (a file, an upload, the person's own table) may cost: bytes and rows.
+# 20,000 foods is more than any person types or imports; a table of them loads in a few seconds.
+MAX_USER_TABLE_BYTES = 10 * MIB
+MAX_USER_TABLE_ROWS = 20_000
 
 # Curation columns of curated_foods.csv (and of a user table that gives fdc_id instead of nutrients).
 CURATION_COLUMNS: tuple[str, ...] = (
@@ -116,17 +120,19 @@ def load_fndds(path: Path | None = None) -> pd.DataFrame:
 
 
 # --- curated and user tables ----------------------------------------------------------------------
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, *, capped: bool = True) -> pd.DataFrame:
+    """A food table CSV as text columns; a person's table (``capped``) is held to the byte and row caps."""
     path = Path(path)
     if not path.is_file():
         raise FoodTableError("file not found; give the path of a CSV file", path=str(path))
     size = path.stat().st_size
     if size == 0:
         raise FoodTableError("the file is empty; it needs a header row and at least one food", path=str(path))
-    if size > MAX_USER_TABLE_BYTES:
-        raise FoodTableError(f"the file is {size // (1024 * 1024)} MiB; food tables up to "
-                             f"{MAX_USER_TABLE_BYTES // (1024 * 1024)} MiB are accepted", path=str(path))
-    raw = path.read_bytes()
+    if capped:
+        raw = read_limited(path, MAX_USER_TABLE_BYTES, what="a food table",
+                           error=lambda m: FoodTableError(m[len(str(path)) + 2:], path=str(path)))
+    else:
+        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -138,7 +144,17 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise FoodTableError(f"not a readable CSV ({str(exc).strip()}); use comma-separated values "
                              "with one header row", path=str(path)) from None
     df.columns = [str(c).strip() for c in df.columns]
+    if capped:
+        check_row_count(len(df), str(path))
     return df
+
+
+def check_row_count(rows: int, path: str) -> None:
+    """FoodTableError if a person's food table has more than ``MAX_USER_TABLE_ROWS`` foods."""
+    if rows > MAX_USER_TABLE_ROWS:
+        raise FoodTableError(f"the table has {rows:,} foods; a food table of your own may have up to "
+                             f"{MAX_USER_TABLE_ROWS:,} foods (and {size_text(MAX_USER_TABLE_BYTES)}); split it or "
+                             "keep the foods you plan with", path=path)
 
 
 def _check_numeric(df: pd.DataFrame, column: str, path: str, example: str) -> None:
@@ -310,7 +326,7 @@ def load_foods(path: Path | str | None = None) -> pd.DataFrame:
     Returns a DataFrame indexed by food_id with the columns of ``foods.schema.COLUMNS``.
     """
     csv = Path(path) if path is not None else CURATED_CSV
-    cur = _read_csv(csv)
+    cur = _read_csv(csv, capped=path is not None)
     if "food_id" in cur.columns:
         cur["food_id"] = cur["food_id"].astype("string").str.strip()
     df = _resolve_curated(cur, str(csv), _usda_foods_cached(str(USDA_FOODS_CSV)))

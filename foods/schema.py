@@ -57,6 +57,24 @@ NUTRIENTS: dict[str, tuple[str, int, int]] = {
 }
 NUTRIENT_COLUMNS: tuple[str, ...] = tuple(NUTRIENTS)
 
+# What 100 g of food can hold at most, per nutrient in its own unit: 100 g of any substance (100 g = 100,000 mg
+# = 100,000,000 ug), and 1000 kcal (pure fat has about 900). A larger value is a unit or typing error.
+_UNIT_PER_G: dict[str, float] = {"g": 1.0, "mg": 1e3, "ug": 1e6}
+MAX_PER_100G: dict[str, float] = {
+    n: (1000.0 if unit == "kcal" else 100.0 * _UNIT_PER_G[unit]) for n, (unit, _num, _id) in NUTRIENTS.items()}
+
+
+def impossible_amount(column: str, value: float) -> str | None:
+    """Why ``value`` (per 100 g, in ``column``'s unit) cannot be true, or None if it can."""
+    limit = MAX_PER_100G.get(column)
+    if limit is None or not value > limit:
+        return None
+    unit = NUTRIENTS[column][0]
+    if unit == "kcal":
+        return f"{value:g} kcal per 100 g is impossible (pure fat has about 900 kcal per 100 g)"
+    grams = value / _UNIT_PER_G[unit]
+    return f"{value:g} {unit} per 100 g is {grams:g} g per 100 g, which is impossible (at most 100 g per 100 g)"
+
 # Nutrients a plan item and a day's totals carry (a subset of NUTRIENT_COLUMNS).
 PLAN_NUTRIENTS: tuple[str, ...] = (
     "magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg", "caffeine_mg",
@@ -167,6 +185,13 @@ def validate(df: pd.DataFrame, *, path: str = "food table") -> pd.DataFrame:
             what = "a number above 0" if must_be_positive else "0 or more (empty if unknown)"
             raise FoodTableError(f"food '{df.index[pos]}' has {column} = {df[column].iloc[pos]}; it must be {what}",
                                  path=path, row=pos + 2, column=column)
+        if column in MAX_PER_100G:
+            bad = values > MAX_PER_100G[column]
+            if bad.any():
+                pos = int(bad.to_numpy().nonzero()[0][0])
+                raise FoodTableError(f"food '{df.index[pos]}' has {column} = {df[column].iloc[pos]}: "
+                                     f"{impossible_amount(column, float(values.iloc[pos]))}; check the unit "
+                                     "(values are per 100 g)", path=path, row=pos + 2, column=column)
     # An empty slots cell is allowed: an ingredient used only in dishes, never planned on its own.
     _check_tags(df, "slots", SLOTS, path, single=False)
     _check_tags(df, "diet_tags", DIET_TAGS, path, single=False)

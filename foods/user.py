@@ -8,8 +8,6 @@ the person's edits to other rows and any extra columns they added are kept as wr
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -17,7 +15,8 @@ import pandas as pd
 
 from foods import schema
 from foods.errors import FoodTableError
-from foods.load import combine, load_foods, load_user_foods
+from foods.files import atomic_write
+from foods.load import check_row_count, combine, load_foods, load_user_foods
 from foods.paths import user_foods_path
 
 # Column order of the file: food_id, the schema columns, then what was guessed on import.
@@ -106,29 +105,27 @@ def _rows_as_text(rows: Iterable[Mapping[str, Any]] | pd.DataFrame) -> list[dict
 
 
 def _write_checked(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Write ``raw`` next to ``path``, validate it (alone and with the curated table), then replace ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".user_foods-", suffix=".csv")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            raw.to_csv(fh, index=False)
-            fh.flush()
-            os.fsync(fh.fileno())
+    """Write ``raw`` next to ``path``, validate it (alone and with the curated table), then replace ``path``.
+
+    Written through ``foods.files.atomic_write``: a symlinked table is updated where it lives and keeps
+    its permissions.
+    """
+    result: dict[str, pd.DataFrame] = {}
+
+    def check(tmp: Path) -> None:
         if raw.empty:
-            table = _empty_table()
-        else:
-            try:
-                table = load_user_foods(tmp)
-            except FoodTableError as exc:
-                raise FoodTableError(f"the change would make the user food table invalid ({exc.reason}); "
-                                     "nothing was changed", path=str(path), row=exc.row, column=exc.column) from None
-            combine(load_foods(), table)  # a food_id that repeats a curated one is refused here
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return table
+            result["table"] = _empty_table()
+            return
+        try:
+            table = load_user_foods(tmp)
+        except FoodTableError as exc:
+            raise FoodTableError(f"the change would make the user food table invalid ({exc.reason}); "
+                                 "nothing was changed", path=str(path), row=exc.row, column=exc.column) from None
+        combine(load_foods(), table)  # a food_id that repeats a curated one is refused here
+        result["table"] = table
+
+    atomic_write(path, raw.to_csv(index=False), before_replace=check)
+    return result["table"]
 
 
 def add_user_foods(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, path: Path | str | None = None, *,
@@ -138,29 +135,50 @@ def add_user_foods(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, path: Path 
     A row with a food_id already in the table replaces it; other foods are kept as written. With
     ``refresh`` (an FDC re-import), a row that matches a food by food_id, or by fdc_id for a food imported
     from FDC ('fdc_<id>...'), updates only ``REFRESHED_ON_REIMPORT`` and keeps the person's corrections.
-    Nothing is written if the result would be invalid.
+    Nothing is written if the result would be invalid or larger than ``MAX_USER_TABLE_ROWS`` foods.
+    Vectorised: the cost grows with the table's size, not with its square.
     """
     csv = _path(path)
     new = _rows_as_text(rows)
     raw = _read_raw(csv) if _has_rows(csv) else pd.DataFrame(columns=list(FILE_COLUMNS), dtype=str)
     columns = list(raw.columns) + [c for c in FILE_COLUMNS if c not in raw.columns]
+    seen = set(columns)
     for rec in new:
-        columns += [c for c in rec if c not in columns]
-    raw = raw.reindex(columns=columns, fill_value="")
-    for rec in new:
-        same_id = raw.index[raw["food_id"].str.strip() == rec["food_id"]]
-        fdc = rec.get("fdc_id", "")
-        imported = raw.index[(raw["fdc_id"] == fdc) & raw["food_id"].str.startswith(f"fdc_{fdc}")] if fdc else []
-        target = same_id if len(same_id) else imported
-        if refresh and len(target):
-            for column in REFRESHED_ON_REIMPORT:
-                if column in rec:
-                    raw.loc[target[0], column] = rec[column]
-        elif len(same_id):
-            raw.loc[same_id[0], :] = [rec.get(c, "") for c in columns]
+        for c in rec:
+            if c not in seen:
+                columns.append(c)
+                seen.add(c)
+    raw = raw.reindex(columns=columns, fill_value="").reset_index(drop=True)
+    if not new:
+        return _write_checked(raw, csv)
+    incoming = pd.DataFrame.from_records(new).reindex(columns=columns, fill_value="").astype(object)
+    incoming = incoming.where(incoming.notna(), "").astype(str)
+    incoming = incoming.drop_duplicates("food_id", keep="last").reset_index(drop=True)
+    # Where each incoming row lands: the first row with the same food_id, else (refresh only) the first food
+    # imported from the same fdc_id ('fdc_<id>' or 'fdc_<id>_...').
+    ids = raw["food_id"].str.strip()
+    first_by_id = pd.Series(ids.index, index=ids).groupby(level=0).first()
+    target = incoming["food_id"].map(first_by_id)
+    if refresh:
+        fdc = raw["fdc_id"].astype(str)
+        imported = pd.Series([f != "" and (i == f"fdc_{f}" or i.startswith(f"fdc_{f}_"))
+                              for i, f in zip(raw["food_id"], fdc)], index=raw.index, dtype=bool)
+        first_by_fdc = pd.Series(raw.index[imported], index=fdc[imported]).groupby(level=0).first()
+        by_fdc = incoming["fdc_id"].map(first_by_fdc)
+        target = target.where(target.notna(), by_fdc.where(incoming["fdc_id"] != ""))
+    hit = target.notna()
+    if hit.any():
+        at = target[hit].astype(int).to_numpy()
+        if refresh:
+            cols = [c for c in REFRESHED_ON_REIMPORT if c in incoming.columns]
+            update = incoming.loc[hit, cols]
+            present = update.columns[[any(c in rec for rec in new) for c in cols]]
+            raw.loc[at, list(present)] = update[list(present)].to_numpy()
         else:
-            raw.loc[len(raw.index) + 10**6] = [rec.get(c, "") for c in columns]
-    raw = raw.reset_index(drop=True)
+            raw.loc[at, columns] = incoming.loc[hit, columns].to_numpy()
+    added = incoming.loc[~hit, columns]
+    check_row_count(len(raw) + len(added), str(csv))
+    raw = pd.concat([raw, added], ignore_index=True)
     return _write_checked(raw, csv)
 
 

@@ -14,11 +14,10 @@ import pandas as pd
 from foods.dishes import DishTables
 from planner import menu, week
 from planner.errors import PlanError, ProfileError
-from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.model import DISH_PLAN_VERSION, MAX_DAYS, DayPlan, Meal, PlanDish, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.nutrition import make_day, make_ingredient
 from planner.targets import check_profile, targets_for
 
-MAX_DAYS = 28
 # (Targets field, label, unit, what to do when the food falls short); the plan says it once, plainly.
 CO_NUTRIENT_ADVICE: tuple[tuple[str, str, str, str], ...] = (
     ("iron_mg", "Iron", "mg",

@@ -4,6 +4,12 @@ from __future__ import annotations
 from foods.errors import FDCError, FoodTableError, MagplanError
 
 
+def shell_quote(value: object) -> str:
+    """``value`` as one shell word, always in single quotes: a command printed for pasting never runs what a
+    name holds (``wk'; touch /tmp/x; echo '``, ``$(...)``, backquotes, newlines)."""
+    return "'" + str(value).replace("'", "'\\''") + "'"
+
+
 class ProfileError(MagplanError, ValueError):
     """A profile or target value is out of range (names the field and a valid example)."""
 
@@ -42,5 +48,5 @@ class PantryError(ShoppingError):
 
 __all__ = [
     "ChangeError", "FDCError", "FoodTableError", "MagplanError", "PantryError", "PlanError", "PlanFormatError",
-    "ProfileError", "ShoppingError", "SolverError", "StoreError",
+    "ProfileError", "ShoppingError", "SolverError", "StoreError", "shell_quote",
 ]

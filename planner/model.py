@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
+from foods.files import MIB, atomic_write, read_limited, size_text
 from foods.schema import ALLERGENS, DIETS, PLAN_NUTRIENTS, SLOTS
 from planner.errors import PlanFormatError
 
@@ -28,6 +27,7 @@ READABLE_VERSIONS: tuple[int, ...] = (1, 2)
 PLAN_SLOTS: tuple[str, ...] = (*SLOTS, "evening")
 DISH_ROLES: tuple[str, ...] = ("main", "side", "snack")  # a dish's role in its meal
 DISH_VALUES: tuple[str, ...] = (*PLAN_NUTRIENTS, "cost_usd")
+MAX_DAYS = 28  # a plan covers 1 to 28 days
 SEXES: tuple[str, ...] = ("female", "male")
 STATUSES: tuple[str, ...] = ("none", "pregnancy", "lactation")
 ACTIVITIES: tuple[str, ...] = ("sedentary", "low_active", "active", "very_active")
@@ -254,6 +254,106 @@ class WeekPlan:
         return any(lock.covers(day, slot, food_id) for lock in self.locks)
 
 
+# --- the one table of number ranges ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Range:
+    """The sensible values of one number a person can give: a finite number from ``low`` to ``high``.
+
+    ``low_open``: ``low`` itself is not allowed (e.g. a budget must be above 0). Values outside are typos
+    or nonsense (a magnesium target of 1e20 mg), and a solver given them answers wrongly or crashes.
+    """
+
+    low: float
+    high: float
+    what: str
+    example: str
+    integer: bool = False
+    low_open: bool = False
+
+    def text(self) -> str:
+        lo = f"above {self.low:g} and at most" if self.low_open else f"from {self.low:g} to"
+        return f"{self.what} {lo} {self.high:g}"
+
+    def holds(self, value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        try:
+            v = float(value)
+        except OverflowError:  # an int too large for a float
+            return False
+        if not math.isfinite(v) or (self.integer and v != int(v)):
+            return False
+        return (v > self.low if self.low_open else v >= self.low) and v <= self.high
+
+
+# Every number that enters from a person (options, the app's widgets, profile fields, plan and backup JSON,
+# changes) is checked against this table, by field name. One rule, one place.
+NUMBER_RANGES: dict[str, Range] = {
+    # Profile
+    "age": Range(1, 120, "a whole number of years", "45", integer=True),
+    "weight_kg": Range(10, 400, "a weight in kg", "70"),
+    "height_cm": Range(50, 250, "a height in cm", "170"),
+    "budget_usd_per_day": Range(0, 1000, "a budget in USD per day", "4.50", low_open=True),
+    # Targets (and the profile's overrides of them): a day's amounts
+    "magnesium_mg": Range(0, 3000, "a magnesium amount in mg per day", "400"),
+    "energy_kcal_min": Range(0, 10000, "an energy in kcal per day", "1800"),
+    "energy_kcal_max": Range(0, 10000, "an energy in kcal per day", "2200"),
+    "protein_g_min": Range(0, 500, "a protein amount in g per day", "50"),
+    "fiber_g_min": Range(0, 150, "a fiber amount in g per day", "25"),
+    "sodium_mg_max": Range(0, 20000, "a sodium amount in mg per day", "2300"),
+    "iron_mg": Range(0, 100, "an iron amount in mg per day", "18"),
+    "vitamin_d_ug": Range(0, 250, "a vitamin D amount in ug per day", "15"),
+    "vitamin_b12_ug": Range(0, 1000, "a vitamin B12 amount in ug per day", "2.4"),
+    "calcium_mg": Range(0, 5000, "a calcium amount in mg per day", "1000"),
+    "potassium_mg": Range(0, 10000, "a potassium amount in mg per day", "2600"),
+    "magnesium_ul_supplemental_mg": Range(0, 3000, "a magnesium amount in mg per day", "350"),
+    # Rules
+    "days": Range(1, MAX_DAYS, "a whole number of days", "7", integer=True),
+    "servings_step": Range(0, 10, "a step in servings", "0.5", low_open=True),
+    "max_foods_per_meal": Range(1, 20, "a whole number of foods", "4", integer=True),
+    "max_days_per_food": Range(1, 366, "a whole number of days", "3", integer=True),
+    "evening_share_min": Range(0, 1, "a share", "0.5"),
+    "caffeine_after_lunch_max_mg": Range(0, 2000, "a caffeine amount in mg", "50"),
+    "produce_servings_min": Range(0, 20, "a number of servings", "3"),
+    "time_limit_s": Range(0, 3600, "a time in seconds", "20", low_open=True),
+    "gap_rel": Range(0, 0.5, "a relative gap", "0.01"),
+    # One plan item, one shopping list
+    "servings": Range(0, 100, "a number of servings", "1.5"),
+    "portions": Range(0.5, 2, "a number of portions (in quarters)", "1.25"),
+    "max_main_per_week": Range(1, MAX_DAYS, "a whole number of days", "2", integer=True),
+    "max_breakfast_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
+    "max_snack_side_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
+    "fish_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
+    "people": Range(1, 1000, "a whole number of people", "2", integer=True),
+}
+
+
+def check_number(value: Any, name: str, where: str, error: type[Exception] = ValueError) -> Any:
+    """``value`` if it is within ``NUMBER_RANGES[name]``; else ``error`` saying the valid range.
+
+    ``where`` names the value for the person (``--target-mg``, ``profile field 'age':``, ``plan.rules.days``).
+    """
+    rng = NUMBER_RANGES[name]
+    if rng.holds(value):
+        return value
+    raise error(f"{where} {_show(value)} is not {rng.text()}, e.g. {rng.example}")
+
+
+def check_numbers(obj: Any, where: Callable[[str], str], error: type[Exception]) -> None:
+    """Check every field of a Profile, Targets or Rules (and a profile's overrides) that has a range.
+
+    ``where(field_name)`` names the field for the person, e.g. ``lambda n: f"plan.rules.{n}"``.
+    """
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.name in NUMBER_RANGES and value is not None:
+            check_number(value, f.name, where(f.name), error)
+    if isinstance(obj, Profile) and isinstance(obj.overrides, Mapping):
+        for key, value in obj.overrides.items():
+            if key in NUMBER_RANGES:
+                check_number(value, key, where(f"overrides.{key}"), error)
+
+
 # --- JSON -----------------------------------------------------------------------------------------
 def _clean(value: Any) -> Any:
     if isinstance(value, float):
@@ -311,6 +411,9 @@ _TYPE_WORDS: dict[str, tuple[str, str]] = {
     "Mapping[str, float]": ("an object of numbers", '{"magnesium_mg": 400}'),
 }
 MAX_DAY = 366
+# A plan file of 14 days is about 0.1 MB; 5 MB leaves room for notes and history, and keeps a hostile
+# file from taking minutes and gigabytes to read.
+MAX_PLAN_BYTES = 5 * MIB
 
 
 def _show(value: Any) -> str:
@@ -474,6 +577,7 @@ def _items_from(items_d: list, where: str) -> tuple[PlanItem, ...]:
         servings = _need(item_d, "servings", iwhere, float, "1.0")
         if not round(servings, 6) > 0:  # the JSON keeps 6 decimals: 1e-9 would be written as 0
             raise PlanFormatError(f"{iwhere}.servings is {servings}; it must be above 0, e.g. 1.0")
+        check_number(servings, "servings", f"{iwhere}.servings", PlanFormatError)
         items.append(_dc_from(PlanItem, item_d, iwhere))
     return tuple(items)
 
@@ -484,9 +588,8 @@ def _dish_from(d: Any, where: str) -> PlanDish:
     role = _need(d, "role", where, str, '"main"')
     if role not in DISH_ROLES:
         raise PlanFormatError(f"{where}.role is {_show(role)}; it must be one of {', '.join(DISH_ROLES)}, e.g. \"main\"")
-    portions = _need(d, "portions", where, float, "1.0")
-    if not 0 < portions <= 10:
-        raise PlanFormatError(f"{where}.portions is {portions}; it must be above 0 and at most 10, e.g. 1.0")
+    portions = check_number(_need(d, "portions", where, float, "1.0"), "portions", f"{where}.portions",
+                            PlanFormatError)
     ingredients = _items_from(_need(d, "ingredients", where, list, '[{"food_id": "olive_oil", ...}]'),
                               f"{where}.ingredients")
     if not ingredients:
@@ -517,6 +620,8 @@ def plan_from_dict(d: Any) -> WeekPlan:
     profile = _dc_from(Profile, profile_d, "plan.profile")
     targets = _dc_from(Targets, _need(d, "targets", "plan", dict, '{"magnesium_mg": 320, ...}'), "plan.targets")
     rules = _dc_from(Rules, d.get("rules") or {}, "plan.rules")
+    for obj, part in ((profile, "profile"), (targets, "targets"), (rules, "rules")):
+        check_numbers(obj, lambda name, part=part: f"plan.{part}.{name}", PlanFormatError)
     days = []
     seen_days: set[int] = set()
     for i, day_d in enumerate(_need(d, "days", "plan", list, '[{"day": 1, "meals": [...]}]')):
@@ -530,6 +635,9 @@ def plan_from_dict(d: Any) -> WeekPlan:
         for j, meal_d in enumerate(_need(day_d, "meals", where, list, '[{"slot": "breakfast", "items": []}]')):
             mwhere = f"{where}.meals[{j}]"
             slot = _slot(_need(meal_d, "slot", mwhere, str, '"breakfast"'), f"{mwhere}.slot")
+            if any(m.slot == slot for m in meals):
+                raise PlanFormatError(f"{mwhere}.slot is {slot!r}, but day {day_no} already has a {slot} meal; "
+                                      "each slot appears once a day (put all its items in one meal)")
             if version >= DISH_PLAN_VERSION:
                 dishes = _need(meal_d, "dishes", mwhere, list, '[{"dish_id": "...", "ingredients": [...]}]')
                 meals.append(Meal(slot=slot, dishes=tuple(_dish_from(x, f"{mwhere}.dishes[{k}]")
@@ -539,6 +647,9 @@ def plan_from_dict(d: Any) -> WeekPlan:
             meals.append(Meal(slot=slot, items=items))
         days.append(DayPlan(day=day_no, meals=tuple(meals), totals=_number_map(day_d.get("totals"), f"{where}.totals"),
                             measured=_number_map(day_d.get("measured"), f"{where}.measured")))
+    if not days:
+        raise PlanFormatError("plan.days is an empty list; a plan has at least one day, e.g. "
+                              '[{"day": 1, "meals": [...]}]')
     locks_d = d.get("locks") or []
     if not isinstance(locks_d, list):
         raise _bad("plan.locks", locks_d, "a list of locks", '[{"day": 1, "slot": "dinner", "food_id": null}]')
@@ -554,6 +665,10 @@ def plan_from_dict(d: Any) -> WeekPlan:
 
 
 def plan_from_json(text: str) -> WeekPlan:
+    """Read a plan from JSON text (at most ``MAX_PLAN_BYTES``); raises PlanFormatError naming the bad field."""
+    if len(text) > MAX_PLAN_BYTES:  # characters: at least as many bytes
+        raise PlanFormatError(f"the plan is larger than {size_text(MAX_PLAN_BYTES)}; plans up to "
+                              f"{size_text(MAX_PLAN_BYTES)} are accepted (a 14-day plan is about 0.1 MB)")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -569,7 +684,7 @@ def read_plan(path: str | Path) -> WeekPlan:
     """Read a plan JSON file; raises PlanFormatError with the file name on any problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_PLAN_BYTES, what="a plan file", error=PlanFormatError).decode("utf-8")
     except FileNotFoundError:
         raise PlanFormatError(f"{path}: file not found; give the path of a plan written by 'magplan plan'") from None
     except (UnicodeDecodeError, OSError) as exc:
@@ -581,24 +696,21 @@ def read_plan(path: str | Path) -> WeekPlan:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write a file so that a crash leaves either the old or the new content, never a mix."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write a file so that a crash leaves either the old or the new content, never a mix.
+
+    A symlink is written through and the file keeps its permissions (``foods.files.atomic_write``).
+    """
+    atomic_write(path, text)
 
 
 def write_plan(plan: WeekPlan, path: str | Path) -> None:
-    atomic_write_text(path, plan_to_json(plan))
+    """Write a plan JSON file; a plan that would not read back (e.g. a non-finite number) is refused."""
+    text = plan_to_json(plan)
+    try:
+        plan_from_json(text)
+    except PlanFormatError as exc:
+        raise PlanFormatError(f"the plan would not read back ({exc}); {path} was not written") from None
+    atomic_write_text(path, text)
 
 
 __all__ = [

@@ -13,12 +13,11 @@ from planner import milp
 from planner.columns import DayInfeasible
 from planner.columns import one_day, week_by_columns
 from planner.errors import PlanError, ProfileError, SolverError
-from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.model import (NUMBER_RANGES, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan,
+                           check_numbers)
 from planner.nutrition import make_day, make_item
 from planner.solve import DAY_MAX_NODES, WEEK_MAX_NODES, run
 from planner.targets import check_profile, targets_for
-
-MAX_DAYS = 14
 
 
 def check_rules(rules: Rules) -> Rules:
@@ -26,27 +25,12 @@ def check_rules(rules: Rules) -> Rules:
     def bad(name: str, msg: str) -> ProfileError:
         return ProfileError(f"rules field '{name}': {msg}")
 
-    if not isinstance(rules.days, int) or not 1 <= rules.days <= MAX_DAYS:
-        raise bad("days", f"{rules.days!r} must be a whole number from 1 to {MAX_DAYS}, e.g. 7")
+    check_numbers(rules, lambda name: f"rules field '{name}':", ProfileError)
+    for name in ("days", "max_foods_per_meal", "max_days_per_food"):
+        if not isinstance(getattr(rules, name), int):
+            raise bad(name, f"{getattr(rules, name)!r} must be a whole number, e.g. {NUMBER_RANGES[name].example}")
     if not rules.slots or any(s not in SLOTS for s in rules.slots) or len(set(rules.slots)) != len(rules.slots):
         raise bad("slots", f"{rules.slots!r}: use distinct slots from {', '.join(SLOTS)}")
-    if not rules.servings_step > 0:
-        raise bad("servings_step", f"{rules.servings_step!r} must be above 0, e.g. 0.5")
-    if not isinstance(rules.max_foods_per_meal, int) or rules.max_foods_per_meal < 1:
-        raise bad("max_foods_per_meal", f"{rules.max_foods_per_meal!r} must be 1 or more, e.g. 4")
-    if not isinstance(rules.max_days_per_food, int) or rules.max_days_per_food < 1:
-        raise bad("max_days_per_food", f"{rules.max_days_per_food!r} must be 1 or more, e.g. 3")
-    if rules.evening_share_min is not None and not 0 <= rules.evening_share_min <= 1:
-        raise bad("evening_share_min", f"{rules.evening_share_min!r} must be a share from 0 to 1, e.g. 0.5")
-    if rules.caffeine_after_lunch_max_mg is not None and rules.caffeine_after_lunch_max_mg < 0:
-        raise bad("caffeine_after_lunch_max_mg", "must be 0 or more, e.g. 50")
-    produce = rules.produce_servings_min
-    if isinstance(produce, bool) or not isinstance(produce, (int, float)) or not 0 <= produce <= 20:
-        raise bad("produce_servings_min", f"{produce!r} must be a number of servings from 0 to 20, e.g. 3")
-    if not rules.time_limit_s > 0:
-        raise bad("time_limit_s", f"{rules.time_limit_s!r} must be above 0 seconds, e.g. 20")
-    if not 0 <= rules.gap_rel < 1:
-        raise bad("gap_rel", f"{rules.gap_rel!r} must be from 0 to 1, e.g. 0.01")
     if rules.solver not in ("highs", "cbc"):
         raise bad("solver", f"unknown solver {rules.solver!r}; use 'highs' or 'cbc'")
     return rules

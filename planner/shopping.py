@@ -19,6 +19,7 @@ source's year (PP-NAP 2017/18, ERS 2022, BLS 2024): an estimate, not a quote.
 """
 from __future__ import annotations
 
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -28,10 +29,11 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from foods.files import MIB, read_limited
 from foods.schema import AISLES
 from planner.errors import PantryError, ShoppingError
 from planner.export import fmt_qty
-from planner.model import WeekPlan
+from planner.model import WeekPlan, check_number
 
 STATUS_BUY = "buy"
 STATUS_HAVE = "already have"
@@ -375,6 +377,9 @@ def _check_pantry(df: pd.DataFrame, where: str, first_row: int) -> pd.DataFrame:
                          "unit": pd.Series(units, dtype="string")})
 
 
+MAX_PANTRY_BYTES = 1 * MIB  # thousands of pantry rows
+
+
 def read_pantry_csv(path: str | Path) -> pd.DataFrame:
     """Read a pantry CSV (columns food_or_product, amount, unit); PantryError names the row and column.
 
@@ -385,7 +390,11 @@ def read_pantry_csv(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise PantryError(f"{path}: file not found; give a CSV with the header food_or_product,amount,unit")
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=False)
+        data = read_limited(path, MAX_PANTRY_BYTES, what="a pantry table", error=PantryError)
+        df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                         skip_blank_lines=False)
+    except OSError as exc:
+        raise PantryError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     except pd.errors.EmptyDataError:
         raise PantryError(f"{path}: the file is empty; it needs the header food_or_product,amount,unit") from None
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
@@ -502,7 +511,7 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
     """
     if isinstance(people, bool) or not isinstance(people, (int, np.integer)) or people < 1:
         raise ShoppingError(f"people is {people!r}; give a whole number of people, 1 or more, e.g. 2")
-    people = int(people)
+    people = int(check_number(int(people), "people", "people is", ShoppingError))
     chosen = _select_days(plan, days)
     eaten = _gather(plan, foods, chosen)
     notes: list[str] = []

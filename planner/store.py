@@ -25,8 +25,10 @@ from typing import Any, Iterator, Mapping
 
 import pandas as pd
 
+from foods.files import MIB, read_limited
 from planner.errors import PlanFormatError, StoreError
-from planner.model import (Meal, Profile, WeekPlan, _dc_from, atomic_write_text, plan_from_dict,
+from planner.errors import shell_quote as q
+from planner.model import (Meal, Profile, WeekPlan, _dc_from, atomic_write_text, check_numbers, plan_from_dict,
                            plan_from_json, plan_to_dict, plan_to_json)
 
 SCHEMA_VERSION = 2
@@ -35,6 +37,7 @@ HISTORY_VERSIONS = 20
 BUSY_TIMEOUT_S = 5.0
 MAX_NAME_CHARS = 80
 BACKUP_FORMAT = 1
+MAX_BACKUP_BYTES = 64 * MIB  # every plan with 20 versions each: a few MB for a person's plans
 PANTRY_COLUMNS: tuple[str, ...] = ("food_or_product", "amount", "unit")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -163,10 +166,12 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
 
 
 def profile_from_dict(d: Any, *, where: str = "profile") -> Profile:
-    """A Profile from its dict; raises PlanFormatError naming the bad field (types only, not ranges)."""
+    """A Profile from its dict; raises PlanFormatError naming the bad field (types, and number ranges)."""
     if isinstance(d, Mapping) and d.get("overrides") is None:
         d = {**d, "overrides": {}}
-    return _dc_from(Profile, d, where)
+    profile = _dc_from(Profile, d, where)
+    check_numbers(profile, lambda name: f"{where}.{name}", PlanFormatError)
+    return profile
 
 
 def _plan_meta(plan: WeekPlan) -> tuple[int, float | None]:
@@ -214,8 +219,13 @@ class Store:
     # -- opening -----------------------------------------------------------------------------------
     def _fresh_advice(self) -> str:
         aside = _aside(self.path, "broken")
-        return (f"it was not changed. Copy it aside and start fresh: mv '{self.path}' '{aside}' "
+        return (f"it was not changed. Copy it aside and start fresh: mv {q(self.path)} {q(aside)} "
                 f"(or use a different --db PATH)")
+
+    def _chmod_hint(self) -> str:
+        """The command that makes the database writable: the file and its -wal/-shm companions that exist."""
+        files = [str(self.path)] + [str(p) for p in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")) if p.exists()]
+        return "chmod u+w " + " ".join(q(f) for f in files)
 
     def _corrupt(self, detail: str) -> StoreError:
         return StoreError(f"the plans database {self.path} is damaged or not a magplan database ({detail}); "
@@ -238,6 +248,8 @@ class Store:
             mode = self.path.stat().st_mode
             no_write_bits = not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
             self.read_only = no_write_bits or not os.access(self.path, os.W_OK)
+            if not self.read_only:
+                self._companions_writable(stat.S_IMODE(mode))
         else:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -245,9 +257,33 @@ class Store:
                 raise StoreError(f"cannot create the folder {self.path.parent} for the plans database "
                                  f"({exc.strerror}); use a different --db PATH") from None
 
+    def _companions(self) -> list[Path]:
+        return [Path(f"{self.path}-wal"), Path(f"{self.path}-shm")]
+
+    def _companions_writable(self, mode: int) -> None:
+        """Give a writable database's -wal/-shm files its permissions when they lack write bits.
+
+        SQLite creates them with the database's mode; a session on a read-only (0444) database left them
+        0444, and then 'chmod u+w' on the database alone was not enough to write again.
+        """
+        for companion in self._companions():
+            try:
+                cmode = stat.S_IMODE(companion.stat().st_mode)
+            except OSError:
+                continue
+            if not cmode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(companion, os.W_OK):
+                try:
+                    os.chmod(companion, mode)
+                except OSError:  # not ours: the write fails later and the message names all three files
+                    pass
+
     def _connect(self) -> sqlite3.Connection:
         if self.read_only:
-            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            wal = self._companions()[0]
+            # A read-only database with nothing in its -wal: read it as immutable, so SQLite creates no
+            # -wal/-shm files (they would be left read-only next to it). With a -wal, read it as it is.
+            quiet = not wal.exists() or wal.stat().st_size == 0
+            uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if quiet else "")
             conn = sqlite3.connect(uri, uri=True, timeout=self.timeout_s, isolation_level=None,
                                    check_same_thread=False)
         else:
@@ -287,8 +323,8 @@ class Store:
                 if self.read_only:
                     raise StoreError(f"the plans database {self.path} is read-only and needs an upgrade "
                                      f"(schema {version} -> {SCHEMA_VERSION}); make it writable "
-                                     f"(chmod u+w '{self.path}') or copy it to a writable place and use that "
-                                     f"copy: cp '{self.path}' '{_aside(self.path, 'copy')}'; the file was not "
+                                     f"({self._chmod_hint()}) or copy it to a writable place and use that "
+                                     f"copy: cp {q(self.path)} {q(_aside(self.path, 'copy'))}; the file was not "
                                      "changed.")
                 self._migrate(conn)
         except StoreError:
@@ -320,12 +356,12 @@ class Store:
         if "locked" in low or "busy" in low:
             return StoreError(f"the plans database {self.path} is busy: another magplan or app session is "
                               f"saving to it (waited {self.timeout_s:g} s to {action}); close the other one and "
-                              f"try again, or work on a copy: cp '{self.path}' '{_aside(self.path, 'copy')}' "
+                              f"try again, or work on a copy: cp {q(self.path)} {q(_aside(self.path, 'copy'))} "
                               "and use --db with that copy")
         if "readonly" in low or "read-only" in low or "read only" in low:
             return StoreError(f"cannot {action}: the plans database {self.path} is read-only; make it writable "
-                              f"(chmod u+w '{self.path}') or copy it to a writable place and use that copy: "
-                              f"cp '{self.path}' '{_aside(self.path, 'copy')}' and --db with that copy. "
+                              f"({self._chmod_hint()}) or copy it to a writable place and use that copy: "
+                              f"cp {q(self.path)} {q(_aside(self.path, 'copy'))} and --db with that copy. "
                               "The file was not changed.")
         if "malformed" in low or "not a database" in low or "corrupt" in low or "disk image" in low:
             return self._corrupt(text)
@@ -552,7 +588,7 @@ class Store:
                                  f"{', '.join(repr(n) for n in names) or 'none'}")
             if conn.execute("SELECT 1 FROM plans WHERE name = ?", (target,)).fetchone():
                 raise StoreError(f"a plan named {target!r} already exists; bring the deleted one back under another "
-                                 f"name, e.g. magplan plans undelete {name!r} --as {target + ' (restored)'!r}")
+                                 f"name, e.g. magplan plans undelete {q(name)} --as {q(target + ' (restored)')}")
             try:
                 versions = json.loads(row[1])
                 entries = [(str(v["saved_at"]), str(v["plan_json"])) for v in versions]
@@ -792,7 +828,7 @@ class Store:
     @staticmethod
     def _read_backup(path: Path) -> dict[str, Any]:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_limited(path, MAX_BACKUP_BYTES, what="a backup", error=StoreError).decode("utf-8")
         except FileNotFoundError:
             raise StoreError(f"{path}: file not found; give a backup written by 'magplan plans backup'") from None
         except (OSError, UnicodeDecodeError) as exc:

@@ -20,8 +20,8 @@ from typing import Collection, Mapping
 import pandas as pd
 
 from foods.schema import food_allowed, split_tags
-from planner.errors import ChangeError, PlanError, SolverError
-from planner.model import DayPlan, Lock, Meal, PlanItem, WeekPlan
+from planner.errors import ChangeError, PlanError, SolverError, shell_quote
+from planner.model import DayPlan, Lock, Meal, PlanItem, WeekPlan, check_number
 from planner.nutrition import make_day, make_item
 
 # Categories that play a similar role in a meal (a nut for a seed, a grain for a grain, ...).
@@ -545,7 +545,7 @@ def _result(old: WeekPlan, new: WeekPlan) -> ChangeResult:
 def _check_unlocked(plan: WeekPlan, day: int, slot: str, food_id: str, verb: str) -> None:
     if plan.is_locked(day, slot, food_id):
         raise ChangeError(f"'{food_id}' in day {day} {slot} is locked; unlock it before you {verb} it "
-                          f"(magplan unlock PLAN.json --day {day} --slot {slot})")
+                          f"(magplan unlock PLAN.json --day {day} --slot {shell_quote(slot)})")
 
 
 def swap(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_id: str,
@@ -628,6 +628,8 @@ def set_servings(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
     _check_known_foods(plan, foods, days=(day,))
     if isinstance(servings, bool) or not isinstance(servings, (int, float)) or not math.isfinite(servings):
         raise ChangeError(f"servings must be a number, e.g. 1.5, not {servings!r}")
+    if servings > 0:  # a negative number gets the step message below
+        check_number(servings, "servings", "servings", ChangeError)
     step = float(plan.rules.servings_step)
     cap = float(foods.at[food_id, "max_servings_per_meal"])
     if servings < 0 or not _on_step(float(servings), step):

@@ -8,7 +8,6 @@ The magnesium UL (350 mg for adults) is for supplements only and never caps food
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
@@ -17,7 +16,7 @@ import pandas as pd
 
 from foods.schema import ALLERGENS, DIETS, FOOD_ID_RE
 from planner.errors import ProfileError
-from planner.model import ACTIVITIES, SEXES, STATUSES, Profile, Targets
+from planner.model import ACTIVITIES, SEXES, STATUSES, Profile, Targets, check_number
 
 # IOM 2005 EER physical-activity coefficients (adults 19+).
 _PA = {
@@ -56,9 +55,7 @@ def check_profile(profile: Profile) -> Profile:
     if not isinstance(p.overrides, Mapping):
         raise _err("overrides", f"{p.overrides!r} is not a mapping of target names to numbers; "
                                 "e.g. {'magnesium_mg': 400}")
-    if isinstance(p.age, bool) or not isinstance(p.age, (int, float)) or not 1 <= p.age <= 120 \
-            or int(p.age) != p.age:
-        raise _err("age", f"{p.age!r} is not a whole number of years from 1 to 120, e.g. 45")
+    check_number(p.age, "age", "profile field 'age':", ProfileError)
     if p.sex not in SEXES:
         raise _err("sex", f"unknown sex {p.sex!r}; use one of {', '.join(SEXES)}")
     if p.status not in STATUSES:
@@ -68,11 +65,9 @@ def check_profile(profile: Profile) -> Profile:
             raise _err("status", f"{p.status} needs sex 'female'; use status 'none' for sex {p.sex!r}")
         if not 14 <= p.age <= 50:
             raise _err("status", f"{p.status} reference values exist for ages 14-50, not {p.age}")
-    for name, lo, hi, ex in (("weight_kg", 10, 400, 70), ("height_cm", 50, 250, 170)):
-        v = getattr(p, name)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v)
-                              or not lo <= v <= hi):
-            raise _err(name, f"{v!r} is out of range; give a number from {lo} to {hi}, e.g. {ex}")
+    for name in ("weight_kg", "height_cm"):
+        if getattr(p, name) is not None:
+            check_number(getattr(p, name), name, f"profile field '{name}':", ProfileError)
     if p.activity is not None and p.activity not in ACTIVITIES:
         raise _err("activity", f"unknown activity {p.activity!r}; use one of {', '.join(ACTIVITIES)}")
     if p.diet not in DIETS:
@@ -84,15 +79,13 @@ def check_profile(profile: Profile) -> Profile:
         for f in getattr(p, name):
             if not isinstance(f, str) or not FOOD_ID_RE.match(f):
                 raise _err(name, f"{f!r} is not a food id; food ids look like 'pumpkin_seeds'")
-    b = p.budget_usd_per_day
-    if b is not None and (isinstance(b, bool) or not isinstance(b, (int, float)) or math.isnan(b) or b <= 0):
-        raise _err("budget_usd_per_day", f"{b!r} must be a number above 0, e.g. 4.50 (or None for no budget)")
+    if p.budget_usd_per_day is not None:
+        check_number(p.budget_usd_per_day, "budget_usd_per_day", "profile field 'budget_usd_per_day':",
+                     ProfileError)
     for key, value in dict(p.overrides).items():
         if key not in _NUMERIC_TARGETS:
             raise _err("overrides", f"unknown target {key!r}; use any of {', '.join(_NUMERIC_TARGETS)}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0 \
-                or math.isinf(value):
-            raise _err("overrides", f"{key} = {value!r} must be a number of 0 or more, e.g. {key}=400")
+        check_number(value, key, f"profile field 'overrides': {key} =", ProfileError)
     o = dict(p.overrides)
     if "energy_kcal_min" in o and "energy_kcal_max" in o and o["energy_kcal_min"] > o["energy_kcal_max"]:
         raise _err("overrides", f"energy_kcal_min {o['energy_kcal_min']} is above energy_kcal_max "

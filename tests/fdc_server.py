@@ -138,7 +138,9 @@ class FDCStandIn:
     """State of the stand-in: recorded requests and scripted faults (per path, consumed in order).
 
     Fault modes: ``"429"`` (Retry-After: ``retry_after``), ``"500"``, ``"503"``, ``"stall"`` (no answer for
-    ``stall_s``), ``"malformed"`` (200 with broken JSON), ``"404"``, ``"403"``, ``"400"``.
+    ``stall_s``), ``"malformed"`` (200 with broken JSON), ``"404"``, ``"403"``, ``"400"``,
+    ``"redirect:<status>:<location>"``, ``"raw:<body>"`` (200 with that body), ``"trickle"`` (200 whose body
+    comes one byte every ``trickle_s``) and ``"trickle-headers"`` (the status line and headers that way).
     """
 
     base_url: str = ""
@@ -146,6 +148,7 @@ class FDCStandIn:
     faults: dict[str, deque] = field(default_factory=dict)
     retry_after: str = "1"
     stall_s: float = 2.0
+    trickle_s: float = 0.2
     stop: threading.Event = field(default_factory=threading.Event)
 
     def script(self, path: str, *modes: str) -> None:
@@ -194,6 +197,25 @@ def _make_handler(state: FDCStandIn) -> type[BaseHTTPRequestHandler]:
                     self._send(200, {"late": True})
                 except OSError:
                     pass
+                return
+            if mode and mode.startswith("redirect:"):
+                _, status, location = mode.split(":", 2)
+                return self._send(int(status), {"moved": location}, headers={"Location": location})
+            if mode and mode.startswith("raw:"):
+                return self._send(200, None, raw=mode[len("raw:"):].encode())
+            if mode in ("trickle", "trickle-headers"):
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+                data = (head if mode == "trickle-headers" else b"") + b" " * 100000
+                if mode == "trickle":
+                    self.wfile.write(head)
+                try:
+                    for i in range(len(data)):  # one byte per trickle_s, until the client gives up
+                        if state.stop.wait(state.trickle_s):
+                            return
+                        self.wfile.write(data[i:i + 1])
+                        self.wfile.flush()
+                except OSError:
+                    return
                 return
             if mode == "429":
                 return self._send(429, {"error": {"code": "OVER_RATE_LIMIT", "message": "You have exceeded your "

@@ -6,6 +6,7 @@ flows of dish plans (swap, lock, exclude, regenerate, portions) call planner.edi
 """
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def app(plan: WeekPlan | None = None) -> AppTest:
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
-    return [str(e.value) for e in getattr(at, kind)]
+    """The messages of a kind as a person reads them (user text in them is shown through character references)."""
+    return [html.unescape(str(e.value)) for e in getattr(at, kind)]
 
 
 def grid(at: AppTest) -> str:
@@ -693,3 +695,119 @@ def test_a_saved_version_1_plan_opens_shows_and_edits(v1_plan):
     ok(at)
     assert Lock(day=1, slot=slot, food_id=item.food_id) in at.session_state.plan.locks
     assert at.session_state.plan.version == 1
+
+
+# --- hostile names and plans (the probe's classes) ---------------------------------------------------
+MARKUP_NAMES = ["[x](http://evil.example/a)", "![p](http://evil.example/p.png)", ":red[Loud]", "$x^2$ and $y$",
+                "**bold** _it_ ~~gone~~", "<b>x</b>\n\n[y](http://evil.example)", "www.evil.example", "# Heading"]
+
+
+def _live_markup(source: str) -> bool:
+    """Markdown syntax that would make a link, an image, a directive, a formula or HTML of user text."""
+    return any(s in source for s in ("](", "![", ":red[", "$x", "**bold", "<b>", "~~", "www.evil", "# Heading"))
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_saved_plan_names_with_markup_are_shown_as_text(solved_plan, name):
+    from planner.store import Store
+
+    with Store() as s:
+        s.save_plan(" ".join(name.split()), solved_plan)
+    at = app(solved_plan)
+    ok(at)
+    shown = [m.value for m in at.markdown if "evil" in html.unescape(m.value) or "Loud" in html.unescape(m.value)
+             or "bold" in html.unescape(m.value) or "$x" in html.unescape(m.value)
+             or "Heading" in html.unescape(m.value)]
+    assert shown and not any(_live_markup(v) for v in shown), shown
+    assert any(" ".join(name.split()) in html.unescape(v) for v in shown)  # still readable as typed
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_upload_messages_show_file_and_food_names_as_text(name):
+    at = app()
+    filename = name.replace("\n", " ").replace("/", "_") + ".csv"
+    at.file_uploader(key="food_upload").set_value((filename, b"not,a\nfood,table\n", "text/csv")).run()
+    ok(at)
+    errors = [str(e.value) for e in at.error]
+    assert errors and not any(_live_markup(e) for e in errors), errors
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(monkeypatch):
+    import ui.foods_view
+
+    monkeypatch.setattr(ui.foods_view, "MAX_USER_TABLE_BYTES", 100)
+    at = app()
+    at.file_uploader(key="food_upload").set_value(("big.csv", b"food_id,name\n" + b"x,y\n" * 100, "text/csv")).run()
+    ok(at)
+    assert any("big.csv was not added: it is 413 bytes; food tables up to 100 bytes are accepted" in e
+               for e in texts(at, "error")), texts(at, "error")
+
+
+def _plan_dict(plan: WeekPlan) -> dict:
+    import json
+
+    return json.loads(plan_to_json(plan))
+
+
+def _dup_breakfast(d: dict) -> None:
+    d["days"][0]["meals"].append(dict(d["days"][0]["meals"][0]))
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda d: d.update(days=[]),
+    _dup_breakfast,
+    lambda d: d["days"][0]["meals"][0]["items"][0].update(servings=1e308),
+    lambda d: d["targets"].update(magnesium_mg=1e300),
+    lambda d: d["rules"].update(servings_step=0),
+], ids=["no days", "two breakfasts", "servings 1e308", "target 1e300", "step 0"])
+def test_an_opened_plan_the_app_cannot_use_is_an_error_box_and_the_previous_plan_stays(solved_plan, mutate):
+    import json
+
+    d = _plan_dict(solved_plan)
+    mutate(d)
+    at = app(solved_plan)
+    at.file_uploader(key="plan_upload").set_value(("bad.json", json.dumps(d).encode(), "application/json")).run()
+    ok(at)
+    assert same_plan(at.session_state.plan, solved_plan)
+    assert any("bad.json is not a valid plan" in e and "Your plan was not changed" in e for e in texts(at, "error"))
+
+
+def test_a_plan_the_views_cannot_draw_falls_back_to_the_previous_one(solved_plan):
+    """Whatever makes a plan undrawable (here: no days, set without the reader), the page never breaks."""
+    unusable = replace(solved_plan, days=())
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["plan"] = unusable
+    at.session_state["undo_stack"] = [solved_plan]
+    at.run()
+    ok(at)
+    assert same_plan(at.session_state.plan, solved_plan)
+    assert any("This plan cannot be shown" in e and "the previous plan is shown again" in e
+               for e in texts(at, "error")), texts(at, "error")
+
+
+# --- serving the app: this machine by default, others only on purpose -------------------------------
+def _make_dry(*args: str) -> str:
+    import subprocess
+
+    root = Path(APP).parent
+    return subprocess.run(["make", "-n", "-C", str(root), *args], capture_output=True, text=True, timeout=60).stdout
+
+
+@pytest.mark.parametrize("args, address, details", [
+    (("run",), "127.0.0.1", "full"),
+    (("run-public",), "0.0.0.0", "none"),
+    (("run", "HOST=0.0.0.0"), "0.0.0.0", "none"),
+    (("run", "HOST=192.168.1.5"), "192.168.1.5", "none"),
+    (("run", "HOST=localhost"), "localhost", "full"),
+])
+def test_make_run_binds_this_machine_and_serving_others_hides_error_details(args, address, details):
+    cmd = next(line for line in _make_dry(*args).replace("\\\n", " ").splitlines() if "streamlit run" in line)
+    assert f"--server.address {address}" in cmd and f"--client.showErrorDetails {details}" in cmd
+
+
+def test_the_config_file_binds_this_machine_and_hides_error_details():
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["address"] == "127.0.0.1"
+    assert config["client"]["showErrorDetails"] == "none"

@@ -157,7 +157,7 @@ def test_formats_and_notes(recorder, capsys, fmt, check):
 
 # --- errors: one line, exit 2 -----------------------------------------------------------------------
 @pytest.mark.parametrize("args, words", [
-    (["--age", "0"], ["'age'", "1 to 120"]),
+    (["--age", "0"], ["--age 0", "1 to 120"]),
     (["--kcal-min", "3000", "--kcal-max", "2000"], ["--kcal-min 3000", "--kcal-max"]),
     (["--exclude", "no_such_food"], ["--exclude no_such_food", "unknown food id 'no_such_food'", "magplan foods list"]),
     (["--favorite", "almond"], ["unknown dish or food id 'almond'", "did you mean almonds"]),
@@ -166,7 +166,7 @@ def test_formats_and_notes(recorder, capsys, fmt, check):
     (["--exclude-dish", "zzz_nothing"], ["'magplan dishes list' shows the ids"]),
     (["--status", "pregnancy", "--sex", "male"], ["'status'", "female"]),
     (["--evening-share", "2"], ["--evening-share"]),
-    (["--caffeine-after-lunch-mg", "-1"], ["--caffeine-after-lunch-mg", "0 or more"]),
+    (["--caffeine-after-lunch-mg", "-1"], ["--caffeine-after-lunch-mg", "from 0 to 2000"]),
     (["--days", "29"], ["--days 29", "1 to 28"]),
     (["--days", "0"], ["--days 0", "1 to 28"]),
     (["--time-limit", "0"], ["--time-limit"]),

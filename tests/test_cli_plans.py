@@ -81,7 +81,7 @@ def test_rename_delete_export_import(capsys, db, plan_file, tmp_path, tiny_foods
     code, out, _ = run(capsys, "plans", "import", str(out_file), "--name", "c", "--db", str(db))
     assert out == f"Imported {out_file} as plan 'c'.\n"
     assert run(capsys, "plans", "delete", "b", "--db", str(db))[1] == \
-        "Deleted plan 'b' (2 versions); bring it back with: magplan plans undelete 'b'\n"
+        f"Deleted plan 'b' (2 versions); bring it back with: magplan plans undelete 'b' --db '{db}'\n"
     with Store(db) as s:
         assert [i.name for i in s.list_plans()] == ["c"]
 

@@ -103,7 +103,8 @@ def test_user_foods_table_with_foods_option(tmp_path, make_foods, capsys):
 @pytest.mark.parametrize("extra, message", [
     (["--days", "9"], "day 9 is outside the plan (days 1-7)"),
     (["--days", "3-1"], "runs backwards"),
-    (["--people", "0"], "--people 0: give 1 or more people"),
+    (["--people", "0"], "--people 0 is not a whole number of people from 1 to 1000"),
+    (["--people", str(10**30)], "--people 1000000000000000000000000000000 is not a whole number of people"),
     (["--people", "two"], "--people 'two' is not a whole number"),
 ])
 def test_bad_options_are_one_line_errors(plan_path, capsys, extra, message):

@@ -102,7 +102,7 @@ def test_swapping_a_locked_item_is_refused_in_one_line(plan_file, tmp_path, caps
     assert not out.exists() and locked.read_bytes() == before
     # listing alternatives still works, and says the item is locked
     assert main(["swap", str(locked), "--day", "2", "--slot", "snack", "--food", "almonds"]) == 0
-    assert "It is locked: unlock it first (magplan unlock PLAN.json --day 2 --slot snack)." in capsys.readouterr().out
+    assert "It is locked: unlock it first (magplan unlock PLAN.json --day 2 --slot 'snack')." in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -1,6 +1,7 @@
 """The app's Dishes tab through AppTest: filter the library, open a recipe, survive a broken user dish file."""
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_filter_vegan_soy_free_breakfasts_and_open_one(library):
     picker.set_value(second).run()
     ok(at)
     rec = dish_record(library, second)
-    assert any(h.value == rec["name"] for h in at.subheader)
+    assert any(html.unescape(h.value) == rec["name"] for h in at.subheader)
     ingredients = next(d.value for d in at.dataframe if "USDA fdcId" in d.value.columns)
     assert list(ingredients["USDA fdcId"]) == [i["fdc_id"] for i in rec["ingredients"]]
     nutrients = next(d.value for d in at.dataframe if "Nutrient" in d.value.columns)
@@ -71,6 +72,6 @@ def test_a_broken_user_dish_file_is_an_error_box_not_a_crash(_isolated_user_data
     (Path(_isolated_user_data) / "user_dishes.toml").write_text('[[dish]]\nid = "x"\nname = "X"\n', encoding="utf-8")
     at = AppTest.from_file(APP, default_timeout=90).run()
     ok(at)
-    errors = [e.value for e in at.error]
+    errors = [html.unescape(e.value) for e in at.error]
     assert any("dish library could not be loaded" in e and "user_dishes.toml" in e and "missing 'roles'" in e
                for e in errors), errors

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import math
 
@@ -315,3 +316,194 @@ def test_wait_honours_retry_after_as_an_http_date(tmp_path):
     response = requests.Response()
     response.headers["Retry-After"] = email.utils.formatdate(time.time() + 30, usegmt=True)
     assert 25 <= c._wait_s(0, response) <= 30
+
+
+# --- the key goes only to the configured address (two servers) -------------------------------------
+@pytest.fixture(scope="module")
+def other_server():
+    srv = RunningServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def other(other_server):
+    other_server.state.requests.clear()
+    other_server.state.faults.clear()
+    return other_server.state
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("call", ["food", "search", "batch"])
+def test_a_redirect_to_another_host_is_refused_and_the_key_never_leaves(client, stand_in, other, status, call,
+                                                                          caplog):
+    caplog.set_level(logging.DEBUG)
+    paths = {"food": "/fdc/v1/food/170556", "search": "/fdc/v1/foods/search", "batch": "/fdc/v1/foods"}
+    elsewhere = other.base_url.replace("127.0.0.1", "localhost") + paths[call][len("/fdc"):]
+    stand_in.script(paths[call], f"redirect:{status}:{elsewhere}")
+    run = {"food": lambda: client.food(170556), "search": lambda: client.search("pumpkin seeds"),
+           "batch": lambda: client.foods([170556, 170567])}[call]
+    with pytest.raises(FDCError, match=r"redirected .* to http://localhost:\d+, another address; it was not "
+                                       r"followed because the API key is sent only to the configured address"):
+        run()
+    assert other.requests == []  # the other host got nothing at all, so never the key
+    assert KEY not in caplog.text
+    assert list((client.cache_dir).glob("*.json")) == []  # nothing was cached either
+
+
+def test_a_redirect_within_the_configured_address_is_followed(client, stand_in, other):
+    stand_in.script("/fdc/v1/food/170556", "redirect:302:/fdc/v1/food/170556?format=full")
+    assert client.food(170556)["fdcId"] == 170556
+    assert [r.api_key for r in stand_in.requests] == [KEY, KEY] and other.requests == []
+
+
+def test_a_redirect_loop_ends_with_a_clear_error(client, stand_in):
+    stand_in.script("/fdc/v1/food/170556", *["redirect:302:/fdc/v1/food/170556"] * 10)
+    with pytest.raises(FDCError, match="redirected GET /v1/food/170556 more than 5 times"):
+        client.food(170556)
+
+
+@pytest.mark.parametrize("url, base, same", [
+    ("https://api.nal.usda.gov/fdc/v1/food/1", "https://api.nal.usda.gov/fdc", True),
+    ("https://API.NAL.usda.gov:443/x", "https://api.nal.usda.gov/fdc", True),  # case and default port
+    ("http://api.nal.usda.gov/fdc/v1/food/1", "https://api.nal.usda.gov/fdc", False),  # https -> http
+    ("https://api.nal.usda.gov:8443/fdc", "https://api.nal.usda.gov/fdc", False),  # another port
+    ("https://evil.example/fdc", "https://api.nal.usda.gov/fdc", False),
+    ("https://api.nal.usda.gov.evil.example/fdc", "https://api.nal.usda.gov/fdc", False),
+    ("https://api.nal.usda.gov@evil.example/fdc", "https://api.nal.usda.gov/fdc", False),  # userinfo trick
+    ("ftp://api.nal.usda.gov/fdc", "https://api.nal.usda.gov/fdc", False),
+    ("http://127.0.0.1:8080/fdc", "http://127.0.0.1:8080/fdc", True),
+    ("http://localhost:8080/fdc", "http://127.0.0.1:8080/fdc", False),  # another name is another host
+])
+def test_same_origin_decides_where_the_key_may_go(url, base, same):
+    from foods.fdc import same_origin
+
+    assert same_origin(url, base) is same
+
+
+# --- a total deadline per call (a trickling server) ---------------------------------------------------
+@pytest.mark.timeout(60)  # without a deadline the trickle would run for hours
+@pytest.mark.parametrize("mode", ["trickle", "trickle-headers"])
+def test_a_trickling_reply_is_cut_at_the_total_deadline(stand_in, tmp_path, mode):
+    stand_in.trickle_s = 0.05  # each byte well within the per-read timeout
+    stand_in.script("/fdc/v1/food/170556", mode)
+    c = FDCClient(KEY, stand_in.base_url, timeout_s=5, retries=2, deadline_s=1.0, cache_dir=tmp_path,
+                  sleep=lambda s: None)
+    with pytest.raises(FDCError, match=r"did not answer GET /v1/food/170556 completely within the 1 s deadline") \
+            as info:
+        c.food(170556)
+    assert KEY not in str(info.value)
+    assert stand_in.count() == 1  # the deadline covers the retries too
+
+
+def test_retries_stop_when_the_deadline_leaves_no_time_for_another(stand_in, tmp_path, waits):
+    stand_in.retry_after = "30"
+    stand_in.script("/fdc/v1/food/170556", "429", "429")
+    c = FDCClient(KEY, stand_in.base_url, retries=3, deadline_s=5, max_wait_s=60, cache_dir=tmp_path,
+                  sleep=waits.append)
+    with pytest.raises(FDCError, match=r"no time left for another attempt within the 5 s deadline"):
+        c.food(170556)
+    assert waits == [] and stand_in.count() == 1
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("inf"), float("nan")])
+def test_the_deadline_must_be_a_positive_number_of_seconds(bad, tmp_path):
+    with pytest.raises(FDCError, match="deadline must be a number of seconds above 0"):
+        FDCClient(KEY, "http://127.0.0.1:9/fdc", deadline_s=bad, cache_dir=tmp_path)
+
+
+# --- replies FDC should never send: one clear error, nothing cached ---------------------------------
+@pytest.mark.parametrize("body, message", [
+    ("[" * 100_000 + "]" * 100_000, r"not valid JSON \(or nested too deeply\)"),
+    ('{"fdcId": "abc", "description": "x"}', r"a reply for fdcId 170556 that is not that food"),
+    ('{"fdcId": 999, "description": "x"}', r"a reply for fdcId 170556 that is not that food"),
+    ('["not", "a", "food"]', r"a reply for fdcId 170556 that is not that food"),
+    ('{"fdcId": 170556, "foodNutrients": 5, "foodPortions": "x", "description": {"a": 1}}', None),
+])
+def test_odd_food_replies_are_errors_and_are_not_cached(client, stand_in, tmp_path, body, message):
+    stand_in.script("/fdc/v1/food/170556", f"raw:{body}")
+    if message is None:  # an odd shape that still names the food: read as far as it goes, never a crash
+        try:
+            row = food_to_row(client.food(170556))
+        except FDCError as exc:
+            assert "170556" in str(exc)
+        else:
+            assert math.isnan(row["magnesium_mg"])
+        return
+    with pytest.raises(FDCError, match=message):
+        client.food(170556)
+    assert list(client.cache_dir.glob("*.json")) == []
+    assert client.food(170556)["fdcId"] == 170556  # the next call asks again and gets the real food
+
+
+@pytest.mark.parametrize("body", [
+    '[{"fdcId": "abc"}, {"fdcId": null}, {"fdcId": true}, 7, {"fdcId": 170556, "description": "ok"}]',
+    '[{"fdcId": 424242, "description": "not asked for"}]',
+])
+def test_batch_and_search_skip_foods_without_a_usable_id(client, stand_in, body):
+    stand_in.script("/fdc/v1/foods", f"raw:{body}")
+    got = client.foods([170556, 170567])
+    assert all(f["fdcId"] in (170556, 170567) for f in got)
+    stand_in.script("/fdc/v1/foods/search", 'raw:{"foods": [{"fdcId": "abc"}, {"fdcId": 170556, '
+                    '"description": "Seeds", "foodNutrients": "x"}]}')
+    assert [h.fdc_id for h in client.search("seeds")] == [170556]
+
+
+def test_the_cache_is_keyed_by_the_whole_request_and_expires(client, stand_in, other, tmp_path):
+    cache = client.cache_dir
+    client.food(170556)
+    elsewhere = FDCClient(KEY, other.base_url, cache_dir=cache)
+    elsewhere.food(170556)
+    assert len(other.requests) == 1  # another base URL is another request, not a cache hit
+    n = len(stand_in.requests)
+    client.food(170556)
+    assert len(stand_in.requests) == n  # cached
+    for path in cache.glob("*.json"):  # make every entry 8 days old
+        entry = json.loads(path.read_text())
+        entry["saved_at"] -= 8 * 24 * 3600
+        path.write_text(json.dumps(entry))
+    client.food(170556)
+    assert len(stand_in.requests) == n + 1  # expired: asked again
+
+
+# --- units and impossible values ------------------------------------------------------------------------
+def _food_with(number: str, nid: int, amount: float, unit: str) -> dict:
+    return {"fdcId": 42, "description": "Test food", "dataType": "Foundation", "foodNutrients": [
+        {"nutrient": {"id": nid, "number": number, "unitName": unit}, "amount": amount}]}
+
+
+@pytest.mark.parametrize("number, nid, amount, unit, column, expected", [
+    ("304", 1090, 0.27, "G", "magnesium_mg", 270.0),
+    ("304", 1090, 270_000, "UG", "magnesium_mg", 270.0),
+    ("304", 1090, 270_000, "\u00b5g", "magnesium_mg", 270.0),  # micro sign
+    ("304", 1090, 270_000, "\u03bcg", "magnesium_mg", 270.0),  # Greek mu
+    ("304", 1090, 270, "MG", "magnesium_mg", 270.0),
+    ("304", 1090, 270, "IU", "magnesium_mg", math.nan),  # no conversion known: unknown, never a guess
+    ("328", 1114, 0.005, "MG", "vitamin_d_ug", 5.0),
+    ("208", 1008, 2092, "kJ", "energy_kcal", 500.0),
+])
+def test_units_are_converted_to_the_columns_unit(number, nid, amount, unit, column, expected):
+    assert _same(food_to_row(_food_with(number, nid, amount, unit))[column], expected)
+
+
+@pytest.mark.parametrize("number, nid, amount, unit, column", [
+    ("304", 1090, 270, "G", "magnesium_mg"),  # the probe's case: 270 g of magnesium per 100 g
+    ("304", 1090, 100_001, "MG", "magnesium_mg"),
+    ("203", 1003, 101, "G", "protein_g"),
+    ("418", 1178, 1, "KG", "vitamin_b12_ug"),  # an unknown unit stays unknown, so this one is fine
+    ("208", 1008, 5000, "KCAL", "energy_kcal"),
+])
+def test_physically_impossible_values_are_refused_naming_food_and_nutrient(number, nid, amount, unit, column):
+    food = _food_with(number, nid, amount, unit)
+    if unit == "KG":
+        assert math.isnan(food_to_row(food)[column])
+        return
+    with pytest.raises(FDCError, match=rf"reports {column} for fdcId 42 \(Test food\) as .*impossible.*"
+                                       r"not imported"):
+        food_to_row(food)
+
+
+def test_an_impossible_value_in_a_search_hit_is_shown_as_unknown(client, stand_in):
+    stand_in.script("/fdc/v1/foods/search", 'raw:{"foods": [{"fdcId": 1, "description": "x", "foodNutrients": '
+                    '[{"nutrientNumber": "304", "unitName": "G", "value": 270}]}]}')
+    assert client.search("x")[0].magnesium_mg_per_100g is None

@@ -96,3 +96,69 @@ def test_a_validated_table_can_be_added_and_same_fdc_id_foods_stay_separate(pump
     assert table.loc["pepitas_handful", "magnesium_mg"] == 592.0 and table.loc[PUMPKIN, "serving_g"] == 28.35
     assert table.loc["almond_snack", "main_item"] == True  # noqa: E712 (a numpy bool)
     assert add_user_foods([{**pumpkin_row, "magnesium_mg": 1.0}]).loc[PUMPKIN, "magnesium_mg"] == 1.0  # replaced
+
+
+# --- a large upload: vectorised add, and a cap on what one table may cost ---------------------------
+def _rows(n: int, start: int = 0, **over) -> list[dict]:
+    """``n`` valid user rows (full nutrients, from the USDA pumpkin-seed row) with ids bulk_<i>."""
+    base = food_to_row(sr_legacy_food(170556))
+    out = []
+    for i in range(start, start + n):
+        row = {**base, "food_id": f"bulk_{i:05d}", "name": f"Food {i}", "fdc_id": "", **over}
+        out.append(row)
+    return out
+
+
+def test_a_large_add_keeps_order_replaces_same_ids_and_appends_new_ones():
+    add_user_foods(_rows(2000))
+    table = add_user_foods(_rows(1000, start=1500, serving_g=10.0))  # 500 replaced, 500 new
+    assert list(table.index) == [f"bulk_{i:05d}" for i in range(2500)]
+    assert (table.loc["bulk_01499", "serving_g"], table.loc["bulk_01500", "serving_g"]) == (28.35, 10.0)
+    assert table.loc["bulk_02499", "serving_g"] == 10.0
+    raw = pd.read_csv(user_foods_path(), dtype=str, keep_default_na=False)
+    assert raw["food_id"].is_unique and len(raw) == 2500
+
+
+def test_a_row_repeated_in_one_upload_counts_once_and_the_last_wins():
+    table = add_user_foods([*_rows(1), *_rows(1, serving_g=12.0)])
+    assert list(table.index) == ["bulk_00000"] and table.loc["bulk_00000", "serving_g"] == 12.0
+
+
+@pytest.mark.parametrize("existing, adding", [(0, 6), (4, 2), (5, 1)])
+def test_a_table_above_the_row_cap_is_refused_and_nothing_is_written(monkeypatch, existing, adding):
+    import foods.load
+
+    monkeypatch.setattr(foods.load, "MAX_USER_TABLE_ROWS", 5)
+    if existing:
+        add_user_foods(_rows(existing))
+    before = user_foods_path().read_bytes() if existing else None
+    with pytest.raises(FoodTableError, match=rf"the table has {existing + adding} foods; a food table of your own "
+                                             r"may have up to 5 foods \(and 10.0 MB\)"):
+        add_user_foods(_rows(adding, start=100))
+    assert (user_foods_path().read_bytes() if existing else None) == before
+
+
+@pytest.mark.parametrize("cap, rows, message", [
+    ("MAX_USER_TABLE_ROWS", 3, r"the table has 4 foods; a food table of your own may have up to 3 foods"),
+    ("MAX_USER_TABLE_BYTES", 1024, r"the file is \d+ kB; a food table up to 1 kB is accepted"),
+])
+def test_an_uploaded_file_above_a_cap_is_refused_before_it_is_checked_row_by_row(monkeypatch, tmp_path, cap,
+                                                                               rows, message):
+    import foods.load
+    from foods.load import load_user_foods
+
+    monkeypatch.setattr(foods.load, cap, rows)
+    path = tmp_path / "upload.csv"
+    pd.DataFrame(_rows(4)).to_csv(path, index=False)
+    with pytest.raises(FoodTableError, match=message):
+        load_user_foods(path)
+
+
+def test_an_impossible_amount_in_a_user_table_names_the_food_and_nutrient(tmp_path):
+    from foods.load import load_user_foods
+
+    path = tmp_path / "upload.csv"
+    pd.DataFrame(_rows(2, magnesium_mg=270000.0)).to_csv(path, index=False)
+    with pytest.raises(FoodTableError, match=r"row 2, column 'magnesium_mg': food 'bulk_00000' has magnesium_mg = "
+                                             r"270000.0: 270000 mg per 100 g is 270 g per 100 g, which is impossible"):
+        load_user_foods(path)

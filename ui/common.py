@@ -1,7 +1,9 @@
 """Shared helpers of the app's views: optional capabilities, cached food and dish tables, plan flattening."""
 from __future__ import annotations
 
+import html
 import importlib
+import re
 from types import ModuleType
 from typing import Any
 
@@ -52,6 +54,34 @@ def food_table() -> pd.DataFrame:
 
 def clear_food_cache() -> None:
     _food_table.clear()
+
+
+# Characters that Streamlit's Markdown (CommonMark + GFM + directives + math) or HTML would read as markup.
+_MARKUP = frozenset("\\`*_[]{}!:$~|#<>&\"'\n\r")
+_LEADING = frozenset("-+=")
+
+
+def safe_md(text: object) -> str:
+    """User text (a plan or food name, a file name, an error that quotes them) shown as text, never markup.
+
+    Every character Markdown or HTML could read as syntax becomes a character reference, which Markdown
+    decodes after parsing: ``[x](http://..)`` stays text (no live link), ``![p](..)`` no remote image,
+    ``:red[..]`` no styling, ``$..$`` no formula, ``<img ..>`` no HTML, a newline no break-out of an HTML
+    block. Safe inside ``unsafe_allow_html`` blocks too (it HTML-escapes). Bare web addresses are not
+    auto-linked either.
+    """
+    s = str(text)
+    out = []
+    for i, ch in enumerate(s):
+        if ch in "<>&\"'":
+            out.append(html.escape(ch))
+        elif ch in _MARKUP or (i == 0 and ch in _LEADING):
+            out.append(f"&#{ord(ch)};")
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    escaped = re.sub(r"^(\d+)([.)])", lambda m: f"{m.group(1)}&#{ord(m.group(2))};", escaped)  # '1. ' lists
+    return re.sub(r"(?i)\b(www)\.", r"\1&#46;", escaped)  # GFM links bare www. addresses
 
 
 def slot_label(slot: str) -> str:

@@ -8,6 +8,7 @@ from foods.dishes import ROLES, DishTables, dish_record, filter_dishes, load_all
 from foods.errors import MagplanError
 from foods.paths import user_dishes_path
 from foods.schema import ALLERGENS, DIETS
+from ui.common import safe_md
 
 ROLE_LABELS = {"breakfast": "Breakfast", "main": "Main (lunch or dinner)", "snack": "Snack or dessert",
                "side": "Side"}
@@ -92,8 +93,8 @@ def _value(rec: dict, key: str, unit: str, digits: int) -> str:
 def render_dish(tables: DishTables, dish_id: str) -> None:
     """One dish: what it is, its ingredients per serving, its steps and its nutrients per serving."""
     rec = dish_record(tables, dish_id)
-    st.subheader(rec["name"], anchor=False)
-    st.caption(f"{', '.join(ROLE_LABELS[r] for r in rec['roles'])} · {rec['cuisine']} · "
+    st.subheader(safe_md(rec["name"]), anchor=False)
+    st.caption(f"{', '.join(ROLE_LABELS[r] for r in rec['roles'])} · {safe_md(rec['cuisine'])} · "
                f"{rec['minutes_active']} min active, {rec['minutes_total']} min in all · "
                f"the recipe makes {rec['servings']} serving(s) · diet: {', '.join(rec['diet_tags']) or 'omnivore'} · "
                f"allergens: {', '.join(a.replace('_', ' ') for a in rec['allergens']) or 'none of the nine listed'}")
@@ -107,21 +108,21 @@ def render_dish(tables: DishTables, dish_id: str) -> None:
             st.markdown("**Steps**")
             st.text("\n".join(f"{n}. {s}" for n, s in enumerate(rec["steps"], start=1)))
         if rec["notes"]:
-            st.caption(f"Notes: {rec['notes']}")
+            st.caption(f"Notes: {safe_md(rec['notes'])}")
     with right:
         st.markdown("**Per serving**")
         st.dataframe(pd.DataFrame([{"Nutrient": label, "Amount": _value(rec, key, unit, digits)}
                                    for key, label, unit, digits in NUTRIENT_ROWS]),
                      hide_index=True, width="stretch", key="dish_nutrients")
         if rec["reference"]:
-            st.caption(f"USDA reference (as eaten): {rec['reference']}")
+            st.caption(f"USDA reference (as eaten): {safe_md(rec['reference'])}")
 
 
 def render(foods: pd.DataFrame) -> None:
     try:
         tables = dish_library(foods)
     except MagplanError as exc:
-        st.error(f"The dish library could not be loaded: {exc}")
+        st.error(f"The dish library could not be loaded: {safe_md(exc)}")
         return
     f = _filters(tables.dishes)
     chosen = filtered(tables, f)

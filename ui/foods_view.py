@@ -1,7 +1,6 @@
 """The Foods tab: the food table (search, category filter, sort), user food upload, FDC find-a-food."""
 from __future__ import annotations
 
-import html
 import tempfile
 from pathlib import Path
 
@@ -10,7 +9,9 @@ import streamlit as st
 
 from foods.errors import MagplanError
 from foods.schema import CATEGORIES
-from ui.common import capability, clear_food_cache
+from foods.files import size_text
+from foods.load import MAX_USER_TABLE_BYTES
+from ui.common import capability, clear_food_cache, safe_md
 
 SORTS = {
     "Magnesium per serving": "Mg per serving (mg)",
@@ -75,6 +76,10 @@ def render_table(foods: pd.DataFrame) -> None:
 def _upload(foods_mod, uploaded) -> None:
     """Validate an uploaded user food table; on success add it to the person's foods."""
     ss = st.session_state
+    if uploaded.size > MAX_USER_TABLE_BYTES:  # refused before anything is read or parsed
+        ss.upload_result = ("error", f"{uploaded.name} was not added: it is {size_text(uploaded.size)}; food tables "
+                                     f"up to {size_text(MAX_USER_TABLE_BYTES)} are accepted.")
+        return
     data = uploaded.getvalue()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(uploaded.name).name
@@ -117,7 +122,7 @@ def render_upload() -> None:
         _upload(foods_mod, uploaded)
     result = ss.get("upload_result")
     if result:
-        getattr(st, result[0])(result[1])
+        getattr(st, result[0])(safe_md(result[1]))
 
 
 def _on_fdc_add(fdc_id: int, description: str) -> None:
@@ -165,15 +170,15 @@ def render_fdc() -> None:
             desc = str(r.get("description") or r.get("name") or fid)
             mg = r.get("magnesium_mg_per_100g", r.get("magnesium_mg"))
             cc = st.columns([5, 2, 1])
-            kind = html.escape(str(r.get("data_type") or r.get("dataType") or ""))
+            kind = safe_md(r.get("data_type") or r.get("dataType") or "")
             brand = r.get("brand")
-            cc[0].markdown(f"{html.escape(desc)}  \n<span style='color:gray;font-size:0.85em'>FDC {fid} · {kind}"
-                           + (f" · {html.escape(str(brand))}" if brand else "") + "</span>", unsafe_allow_html=True)
+            cc[0].markdown(f"{safe_md(desc)}  \n<span style='color:gray;font-size:0.85em'>FDC {fid} · {kind}"
+                           + (f" · {safe_md(brand)}" if brand else "") + "</span>", unsafe_allow_html=True)
             cc[1].caption(f"{mg:.0f} mg Mg / 100 g" if isinstance(mg, (int, float)) and mg == mg else "")
             cc[2].button("Add", key=f"fdc_add_{fid}", on_click=_on_fdc_add, args=(fid, desc))
     result = ss.get("fdc_result")
     if result:
-        getattr(st, result[0])(result[1])
+        getattr(st, result[0])(safe_md(result[1]))
 
 
 def render(foods: pd.DataFrame) -> None:

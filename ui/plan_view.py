@@ -5,7 +5,6 @@ one-ingredient dish (``Meal.dishes``); only the editor behind the buttons differ
 """
 from __future__ import annotations
 
-import html
 import inspect
 
 import pandas as pd
@@ -14,7 +13,7 @@ import streamlit as st
 from planner.errors import MagplanError
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from ui import actions, charts
-from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, plan_slots, slot_label
+from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, plan_slots, safe_md, slot_label
 
 SERVING_STEPS = 0.5
 
@@ -27,21 +26,21 @@ def render_notice() -> None:
         ss.toasted = notice
         icon = {"success": ":material/check_circle:", "error": ":material/error:"}.get(notice.kind,
                                                                                       ":material/info:")
-        text = notice.text if len(notice.text) < 160 else notice.text[:157] + "…"
+        text = safe_md(notice.text if len(notice.text) < 160 else notice.text[:157] + "…")
         lines = [line for line in notice.changes if not line.startswith("Nothing else")][:3]
         if lines and notice.kind == "success":
             more = len(notice.changes) - len(lines)
-            text += "\n\n" + "\n".join(f"- {line}" for line in lines) + (f"\n- … {more} more" if more > 0 else "")
+            text += "\n\n" + "\n".join(f"- {safe_md(line)}" for line in lines) + (f"\n- … {more} more" if more > 0 else "")
         st.toast(text, icon=icon)
     problem = ss.get("problem")
     if problem is not None and ss.get("toasted") is not problem:
         ss.toasted = problem
-        st.toast(f"{problem.title}. See the explanation at the top of the plan.", icon=":material/error:")
+        st.toast(f"{safe_md(problem.title)}. See the explanation at the top of the plan.", icon=":material/error:")
     if notice is None:
         return
-    body = notice.text
+    body = safe_md(notice.text)
     if notice.changes:
-        body += "\n\n" + "\n".join(f"- {line}" for line in notice.changes)
+        body += "\n\n" + "\n".join(f"- {safe_md(line)}" for line in notice.changes)
     getattr(st, notice.kind, st.info)(body)
 
 
@@ -50,7 +49,7 @@ def render_problem(foods: pd.DataFrame) -> None:
     if problem is None:
         return
     with st.container(border=True, key="problem_box"):
-        text = f"**{problem.title}.** {problem.message}"
+        text = f"**{safe_md(problem.title)}.** {safe_md(problem.message)}"
         if st.session_state.get("plan") is not None:
             text += ("\n\nYour plan was not changed." if st.session_state.get("feedback_at") == "editor"
                      else "\n\nYour previous plan is still shown below.")
@@ -60,7 +59,7 @@ def render_problem(foods: pd.DataFrame) -> None:
             cols = st.columns(min(3, len(problem.suggestions)))
             for i, s in enumerate(problem.suggestions):
                 label = str(getattr(s, "text", s))
-                cols[i % len(cols)].button(label[:1].upper() + label[1:], key=f"suggestion_{i}",
+                cols[i % len(cols)].button(safe_md(label[:1].upper() + label[1:]), key=f"suggestion_{i}",
                                            on_click=actions.on_apply_suggestion, args=(i, foods),
                                            width="stretch")
         st.button("Dismiss", key="problem_dismiss", on_click=lambda: st.session_state.update(problem=None))
@@ -112,8 +111,8 @@ def week_grid_html(plan: WeekPlan) -> str:
                 lock = LOCK_BADGE if plan.is_locked(d.day, slot, x.dish_id) else ""
                 side = "<span class='mp-sub'>+ </span>" if dishes and x.role == "side" else ""
                 lines.append(
-                    f"<div class='mp-item'>{side}<b>{html.escape(x.name)}</b>{lock}<br>"
-                    f"<span class='mp-sub'>{html.escape(_amount_text(plan, x))} · "
+                    f"<div class='mp-item'>{side}<b>{safe_md(x.name)}</b>{lock}<br>"
+                    f"<span class='mp-sub'>{safe_md(_amount_text(plan, x))} · "
                     f"{fmt(x.value('magnesium_mg'))} mg Mg · {fmt(x.value('energy_kcal'))} kcal</span></div>")
             if dishes and len(meal_dishes) > 1:  # a meal of one dish: the dish's magnesium is the meal's
                 mg = sum(x.value("magnesium_mg") or 0.0 for x in meal_dishes)
@@ -220,19 +219,19 @@ def _swap_panel(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, slot
     alts, why = ss.swap_alts, ss.get("swap_why")
     with st.container(border=True, key="swap_panel"):
         top = st.columns([5, 1])
-        top[0].markdown(f"**Swap {html.escape(str(name))}** — ranked alternatives; one click applies and "
+        top[0].markdown(f"**Swap {safe_md(name)}** — ranked alternatives; one click applies and "
                         "re-balances the rest of the day.")
         top[1].button("Close", key="swap_close", on_click=actions.on_swap_close)
         if why:
-            st.error(f"No alternatives could be listed: {why}")
+            st.error(f"No alternatives could be listed: {safe_md(why)}")
             return
         if not alts:
             st.caption("No alternative fits this meal with your diet, allergens and variety rules.")
             return
         for pos, alt in enumerate(alts):
             c = st.columns([4, 4, 1.3])
-            c[0].markdown(f"**{html.escape(str(alt['name']))}**"
-                          + (f"  \n:gray[{html.escape(str(alt['sub']))}]" if alt["sub"] else ""))
+            c[0].markdown(f"**{safe_md(str(alt['name']))}**"
+                          + (f"  \n:gray[{safe_md(str(alt['sub']))}]" if alt["sub"] else ""))
             c[1].caption(alt["effect"])
             c[2].button("Use", key=f"use_{alt['id']}", type="primary" if pos == 0 else "secondary",
                         on_click=actions.on_change, args=("swap",),
@@ -281,7 +280,7 @@ def render_recipe(plan: WeekPlan, tables, day: int, slot: str, dish) -> None:
     lib = tables.dishes if tables is not None else None
     with st.container(border=True, key="recipe_panel"):
         top = st.columns([5, 1])
-        top[0].markdown(f"#### {html.escape(dish.name)}")
+        top[0].markdown(f"#### {safe_md(dish.name)}")
         top[1].button("Close", key="recipe_close", on_click=actions.on_recipe, args=(day, slot, dish.dish_id))
         facts = [f"{dish.portions:g} portion{'s' if dish.portions != 1 else ''} ({dish.grams:.0f} g)",
                  f"{fmt(dish.value('magnesium_mg'))} mg magnesium", f"{fmt(dish.value('energy_kcal'))} kcal",
@@ -368,8 +367,8 @@ def _dish_row(plan: WeekPlan, tables, mod, day: int, slot: str, dish) -> None:
     own_lock = any(l.day == day and l.slot == slot and l.food_id == did for l in plan.locks)
     c = st.columns([3.4, 1.1, 1.1, 1, 1, 1, 1])
     role = " · side" if dishes and dish.role == "side" else ""
-    c[0].markdown(f"{html.escape(dish.name)}{' :material/lock:' if locked else ''}  \n"
-                  f"<span style='color:gray;font-size:0.85em'>{html.escape(_amount_text(plan, dish))}{role}"
+    c[0].markdown(f"{safe_md(dish.name)}{' :material/lock:' if locked else ''}  \n"
+                  f"<span style='color:gray;font-size:0.85em'>{safe_md(_amount_text(plan, dish))}{role}"
                   f" ({dish.grams:.0f} g)</span>", unsafe_allow_html=True)
     c[1].markdown(f"**{fmt(dish.value('magnesium_mg'))}** mg Mg")
     c[2].markdown(f"{fmt(dish.value('energy_kcal'))} kcal")

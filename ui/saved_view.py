@@ -1,14 +1,13 @@
 """The Saved plans tab: save, load, rename and delete plans (SQLite store), and plan JSON files."""
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from foods.errors import MagplanError
-from planner.model import plan_from_json
+from foods.files import size_text
+from planner.model import MAX_PLAN_BYTES, plan_from_json
 from ui import sidebar, state
-from ui.common import capability, food_table, is_dish_plan
+from ui.common import capability, food_table, is_dish_plan, safe_md
 
 
 def _store():
@@ -18,7 +17,7 @@ def _store():
     try:
         return mod.Store()
     except MagplanError as exc:
-        st.error(f"Saved plans are unavailable: {exc}")
+        st.error(f"Saved plans are unavailable: {safe_md(exc)}")
         return None
 
 
@@ -32,6 +31,11 @@ def _on_upload_plan() -> None:
     up = ss.get("plan_upload")
     if up is None:
         return
+    if up.size > MAX_PLAN_BYTES:
+        ss.feedback_at = "top"
+        ss.notice = state.Notice("error", f"{up.name} is {size_text(up.size)}; plan files up to "
+                                          f"{size_text(MAX_PLAN_BYTES)} are accepted. Your plan was not changed.")
+        return
     try:
         plan = plan_from_json(up.getvalue().decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -40,7 +44,7 @@ def _on_upload_plan() -> None:
         return
     except MagplanError as exc:
         ss.feedback_at = "top"
-        ss.notice = state.Notice("error", f"{up.name} is not a valid plan: {exc}")
+        ss.notice = state.Notice("error", f"{up.name} is not a valid plan: {exc}. Your plan was not changed.")
         return
     state.set_plan(plan)
     sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
@@ -142,11 +146,11 @@ def _render_store(store) -> None:
                 type="primary", width="stretch")
     result = ss.get("saved_result")
     if result:
-        getattr(st, result[0])(result[1])
+        getattr(st, result[0])(safe_md(result[1]))
     try:
         entries = _entries(store)
     except MagplanError as exc:
-        st.error(f"Saved plans cannot be listed: {exc}")
+        st.error(f"Saved plans cannot be listed: {safe_md(exc)}")
         return
     st.markdown("**Saved plans**")
     if not entries:
@@ -154,8 +158,8 @@ def _render_store(store) -> None:
     for key, name, when in entries:
         with st.container(border=True):
             cc = st.columns([3, 1, 2.4, 1])
-            cc[0].markdown(f"**{html.escape(str(name))}**"
-                           + (f"  \n<span style='color:gray;font-size:0.85em'>{html.escape(when)}</span>"
+            cc[0].markdown(f"**{safe_md(name)}**"
+                           + (f"  \n<span style='color:gray;font-size:0.85em'>{safe_md(when)}</span>"
                               if when else ""), unsafe_allow_html=True)
             cc[1].button("Open", key=f"load_{key}", on_click=_on_load, args=(store, key), width="stretch")
             with cc[2].popover("Rename", width="stretch"):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from foods.errors import MagplanError
 from planner.model import WeekPlan
-from ui.common import capability
+from ui.common import capability, safe_md
 
 AISLE_LABELS = {
     "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
@@ -53,12 +53,12 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
     try:
         pantry = shopping.check_pantry_frame(edited)
     except MagplanError as exc:
-        st.error(f"The pantry table has a problem: {exc}")
+        st.error(f"The pantry table has a problem: {safe_md(exc)}")
         pantry = None
     try:
         sl = shopping.shopping_list(plan, foods, days=sorted(chosen), pantry=pantry, people=int(people))
     except MagplanError as exc:
-        st.error(f"No shopping list: {exc}")
+        st.error(f"No shopping list: {safe_md(exc)}")
         return
     rows = sl.rows
     st.markdown(f"### {sl.total_text()}")
@@ -123,4 +123,4 @@ def _save_pantry_button(edited: pd.DataFrame) -> None:
             store_cls().save_pantry(shopping.check_pantry_frame(edited))
             st.success("Pantry saved.")
         except MagplanError as exc:
-            st.error(f"Pantry not saved: {exc}")
+            st.error(f"Pantry not saved: {safe_md(exc)}")

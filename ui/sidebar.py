@@ -10,7 +10,7 @@ import streamlit as st
 from foods.schema import ALLERGENS, DIETS
 from planner.errors import MagplanError
 from planner.model import ACTIVITIES, Profile, Rules
-from ui.common import capability, dish_library
+from ui.common import capability, dish_library, safe_md
 
 # Solve time limit of the app (seconds): long enough for a good week, short enough to wait for.
 TIME_LIMIT_S = 15.0
@@ -246,5 +246,5 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     if ss.extra_rules:
         rules = Rules(**{**vars(rules), **ss.extra_rules})
     if problem:
-        sb.error(problem)
+        sb.error(safe_md(problem))
     return profile, rules, problem

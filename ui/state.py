@@ -64,6 +64,32 @@ def set_plan(plan: WeekPlan, *, undoable: bool = True) -> None:
     ss.problem = None
 
 
+def drop_unusable_plan(exc: Exception) -> None:
+    """The open plan could not be shown: go back to the previous plan (or none), say why, draw again.
+
+    Whatever the reason (a plan file that reads but that the views cannot draw, a bug), the person sees an
+    error box and the plan they had before, never a traceback.
+    """
+    ss = st.session_state
+    traceback.print_exc()
+    bad = ss.get("plan")
+    if bad is None:  # the failure is not about a plan: nothing to take back, but still no traceback
+        from ui.common import safe_md
+
+        st.error(safe_md(f"Part of the page could not be drawn ({type(exc).__name__}: {exc}). Please report this."))
+        return
+    previous = ss.undo_stack[-1] if ss.get("undo_stack") else None
+    ss.undo_stack = list(ss.get("undo_stack") or [])[:-1]
+    ss.plan = previous
+    ss.plan_rev = ss.get("plan_rev", 0) + 1
+    ss.swap_for = None
+    ss.problem = None
+    ss.feedback_at = "top"
+    kept = "the previous plan is shown again" if previous is not None else "no plan is open now"
+    ss.notice = Notice("error", f"This plan cannot be shown ({type(exc).__name__}: {exc}); {kept}.")
+    st.rerun()
+
+
 def undo() -> None:
     ss = st.session_state
     if not ss.undo_stack:

@@ -1,19 +1,35 @@
 """The ``magplan`` command line: a thin front end; every command calls a library function.
 
 Each command group lives in its own module with a ``register(subparsers)`` function. Errors the
-project raises on purpose (MagplanError) print one line and exit 2; nothing prints a traceback
-unless MAGPLAN_DEBUG=1.
+project raises on purpose (MagplanError) and files that cannot be read or written (OSError) print one
+line and exit 2; nothing prints a traceback unless MAGPLAN_DEBUG=1. Numeric options are checked against
+``planner.model.NUMBER_RANGES`` (``check_options``) before any work starts.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from planner.errors import MagplanError
+from planner.errors import MagplanError, ProfileError
 
 COMMAND_MODULES = ("plan", "swaps", "shopping", "foods", "dishes", "plans")
+
+
+def check_options(args: argparse.Namespace, options: Iterable[tuple[str, str]],
+                  error: type[Exception] = ProfileError) -> None:
+    """Each given option (``(dest, range name)``) must be within ``planner.model.NUMBER_RANGES``.
+
+    The message names the option as typed and the valid range, e.g. ``--target-mg 1e+20 is not a magnesium
+    amount in mg per day from 0 to 3000, e.g. 400``.
+    """
+    from planner.model import check_number
+
+    for dest, name in options:
+        value = getattr(args, dest, None)
+        if value is not None:
+            check_number(value, name, "--" + dest.replace("_", "-"), error)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path that cannot be read or written: a folder, a missing folder, a full disk
+        from foods.files import os_error_text
+
+        print(f"magplan: error: {os_error_text(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug: say so in one line, keep the traceback for MAGPLAN_DEBUG=1
         if os.environ.get("MAGPLAN_DEBUG"):
             raise

@@ -13,10 +13,10 @@ from typing import Iterable, Sequence
 
 from foods.errors import FoodTableError
 from foods.schema import ALLERGENS, DIETS
+from planner.cli import check_options
 from planner.errors import ProfileError
-from planner.model import ACTIVITIES, SEXES, Profile, Rules, atomic_write_text, plan_to_json
+from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, atomic_write_text, plan_to_json
 
-MAX_DAYS = 28  # = planner.dishplan.MAX_DAYS (not imported here: the parser must load without pulp and pandas)
 # Options of the food-level planner that dish plans no longer have: option -> (dest, why, what to do instead).
 RETIRED_OPTIONS: dict[str, tuple[str, str]] = {
     "--all-usda": ("all_usda", "plans are made of dishes now, so they cannot be planned from the whole USDA "
@@ -120,8 +120,18 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
+# Option -> the range it must be in (planner.model.NUMBER_RANGES): checked before anything is planned.
+PLAN_OPTION_RANGES: tuple[tuple[str, str], ...] = (
+    ("days", "days"), ("age", "age"), ("weight_kg", "weight_kg"), ("height_cm", "height_cm"),
+    ("target_mg", "magnesium_mg"), ("kcal_min", "energy_kcal_min"), ("kcal_max", "energy_kcal_max"),
+    ("budget_usd_per_day", "budget_usd_per_day"), ("evening_share", "evening_share_min"),
+    ("caffeine_after_lunch_mg", "caffeine_after_lunch_max_mg"), ("time_limit", "time_limit_s"),
+)
+
+
 def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
     """Profile and Rules from the parsed ``magplan plan`` options (favourites: dish or food ids)."""
+    check_options(args, PLAN_OPTION_RANGES)
     overrides: dict[str, float] = {}
     if args.target_mg is not None:
         overrides["magnesium_mg"] = args.target_mg
@@ -132,15 +142,6 @@ def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
     if args.kcal_min is not None and args.kcal_max is not None and args.kcal_min > args.kcal_max:
         raise ProfileError(f"--kcal-min {args.kcal_min:g} is above --kcal-max {args.kcal_max:g}; "
                            "e.g. --kcal-min 1800 --kcal-max 2200")
-    if not 1 <= args.days <= MAX_DAYS:
-        raise ProfileError(f"--days {args.days} is out of range; plan from 1 to {MAX_DAYS} days, e.g. --days 7")
-    if args.evening_share is not None and not 0 <= args.evening_share <= 1:
-        raise ProfileError(f"--evening-share {args.evening_share:g} must be a share from 0 to 1, e.g. 0.5")
-    if args.caffeine_after_lunch_mg is not None and not args.caffeine_after_lunch_mg >= 0:
-        raise ProfileError(f"--caffeine-after-lunch-mg {args.caffeine_after_lunch_mg:g} must be 0 or more, "
-                           "e.g. 50")
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise ProfileError(f"--time-limit {args.time_limit:g} must be above 0 seconds, e.g. 20")
     profile = Profile(age=args.age, sex=args.sex, status=args.status, weight_kg=args.weight_kg,
                       height_cm=args.height_cm, activity=args.activity, diet=args.diet,
                       avoid_allergens=_unique(args.avoid), exclude_foods=_unique(args.exclude),
@@ -233,11 +234,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def _read_table(path: str, what: str):
     import pandas as pd
 
+    import io
+
+    from foods.files import read_limited
+    from foods.load import MAX_USER_TABLE_BYTES
+
     p = Path(path)
     if not p.is_file():
         raise FoodTableError("file not found; give the path of a CSV file", path=path)
+    data = read_limited(p, MAX_USER_TABLE_BYTES, what=f"a {what} table", error=FoodTableError)
     try:
-        return pd.read_csv(p, dtype=str, keep_default_na=False)
+        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise FoodTableError(f"cannot read the {what} CSV ({str(exc).splitlines()[0]})", path=path) from None
 
@@ -245,10 +252,9 @@ def _read_table(path: str, what: str):
 def cmd_optimize(args: argparse.Namespace) -> int:
     from planner.diet import optimize_table
 
+    check_options(args, (("time_limit", "time_limit_s"),))
     foods_df = _read_table(args.foods, "foods")
     limits_df = _read_table(args.limits, "limits")
-    if not args.time_limit > 0:
-        raise ProfileError(f"--time-limit {args.time_limit:g} must be above 0 seconds")
     res = optimize_table(foods_df, limits_df, id_column=args.id_column, cost_column=args.cost_column,
                          continuous=args.continuous, time_limit_s=args.time_limit)
     if args.format == "json":

@@ -15,6 +15,14 @@ def _db_parent() -> argparse.ArgumentParser:
     return parent
 
 
+def _command(action: str, name: str, extra: str = "", *, db: Path | None = None) -> str:
+    """A magplan command to paste into a shell, every value quoted (a name may hold quotes, ';' or '$(...)')."""
+    from planner.errors import shell_quote
+
+    return (f"magplan {action} {shell_quote(name)}" + (f" {extra}" if extra else "")
+            + (f" --db {shell_quote(db)}" if db is not None else ""))
+
+
 def _store(args: argparse.Namespace):
     from planner.store import Store
 
@@ -94,8 +102,8 @@ def cmd_save(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     with _store(args) as store:
         count = store.delete_plan(args.name)
-    print(f"Deleted plan '{args.name}' ({count} version{'s' if count != 1 else ''}); "
-          f"bring it back with: magplan plans undelete '{args.name}'")
+    print(f"Deleted plan {args.name!r} ({count} version{'s' if count != 1 else ''}); "
+          f"bring it back with: {_command('plans undelete', args.name, db=args.db)}")
     return 0
 
 
@@ -185,7 +193,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"Plan '{args.name}' uses foods that are no longer in the food table: {', '.join(gone)}.")
         if not args.drop:
             print(f"Drop them (a new version; the current one stays in the history) with: "
-                  f"magplan plans check '{args.name}' --drop")
+                  f"{_command('plans check', args.name, '--drop', db=args.db)}")
             return 1
         version = store.save_plan(args.name, drop_missing_foods(plan, table))
     print(f"Dropped them and saved version {version} of '{args.name}' (day totals recomputed).")

@@ -38,9 +38,9 @@ def _people(text: str) -> int:
         n = int(str(text).strip())
     except ValueError:
         raise ShoppingError(f"--people '{text}' is not a whole number; write e.g. --people 2") from None
-    if n < 1:
-        raise ShoppingError(f"--people {n}: give 1 or more people, e.g. --people 2")
-    return n
+    from planner.model import check_number
+
+    return int(check_number(n, "people", "--people", ShoppingError))
 
 
 def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.DataFrame:

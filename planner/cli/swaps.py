@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from planner import swaps
-from planner.errors import ChangeError, PlanError
+from planner.cli import check_options
+from planner.errors import ChangeError, PlanError, shell_quote
 from planner.model import DISH_PLAN_VERSION, WeekPlan, plan_to_json, read_plan, write_plan
 
 
@@ -158,7 +159,7 @@ def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, 
             f"{plan.targets.magnesium_mg:.0f} mg), {totals.get('energy_kcal', 0):.0f} kcal, "
             f"${totals.get('cost_usd', 0):.2f}.")
     if plan.is_locked(day, slot, food_id):
-        head += f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {slot})."
+        head += f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {shell_quote(slot)})."
     if alt.empty:
         return head + "\nNo food can replace it: none is eaten at this meal and allowed by the diet, " \
                       "allergens, exclusions and the weekly variety cap.\n"
@@ -182,8 +183,8 @@ def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, 
         for r in unfit:
             lines.append(f"  {r.food_id}: {r.problems}")
     lines.append("")
-    lines.append(f"Apply one with: magplan swap PLAN.json --day {day} --slot {slot} --food {food_id} "
-                 "--to FOOD_ID --out NEW.json")
+    lines.append(f"Apply one with: magplan swap PLAN.json --day {day} --slot {shell_quote(slot)} --food "
+                 f"{shell_quote(food_id)} --to FOOD_ID --out NEW.json")
     return "\n".join(lines) + "\n"
 
 
@@ -217,8 +218,8 @@ def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, di
             f"{plan.targets.magnesium_mg:.0f} mg), {totals.get('energy_kcal', 0):.0f} kcal, "
             f"${totals.get('cost_usd', 0):.2f}.")
     if plan.is_locked(day, slot, dish_id):
-        head += (f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {slot} "
-                 f"--dish {dish_id}).")
+        head += (f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {shell_quote(slot)} "
+                 f"--dish {shell_quote(dish_id)}).")
     if not alts:
         return head + "\nNo dish can replace it: none of this role is allowed by the diet, allergens, " \
                       "exclusions and the week's variety rules.\n"
@@ -237,7 +238,7 @@ def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, di
         lines += ["", "'fits: no' means the day breaks a rule unless other dishes change "
                       "(a swap re-balances the rest of the day):"]
         lines += [f"  {a.dish_id}: {'; '.join(a.problems)}" for a in unfit]
-    lines += ["", f"Apply one with: magplan swap PLAN.json --day {day} --slot {slot} --dish {dish_id} "
+    lines += ["", f"Apply one with: magplan swap PLAN.json --day {day} --slot {shell_quote(slot)} --dish {shell_quote(dish_id)} "
                   "--to DISH_ID --out NEW.json"]
     return "\n".join(lines) + "\n"
 
@@ -329,6 +330,7 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
 
 
 def _cmd_set_servings(args: argparse.Namespace) -> int:
+    check_options(args, (("servings", "servings"),), ChangeError)
     plan = read_plan(args.plan)
     if _is_dish_plan(plan):
         raise ChangeError("this plan is made of dishes: use 'magplan set-portions --day D --slot S --dish DISH_ID "
