@@ -319,7 +319,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "gap_rel": Range(0, 0.5, "a relative gap", "0.01"),
     # One plan item, one shopping list
     "servings": Range(0, 100, "a number of servings", "1.5"),
-    "portions": Range(0.5, 2, "a number of portions (in quarters)", "1.25"),
+    "portions": Range(0.5, 2, "a number of portions in quarters", "1.25"),
     "max_main_per_week": Range(1, MAX_DAYS, "a whole number of days", "2", integer=True),
     "max_breakfast_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
     "max_snack_side_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),

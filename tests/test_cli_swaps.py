@@ -282,7 +282,7 @@ def test_dish_swap_lists_ranked_alternatives_as_a_table_and_as_csv(dish_file, di
                           "at day 3 dinner")
     rows = [ln for ln in out.splitlines() if ln[:1].isdigit()]
     assert [ln.split()[1] for ln in rows] == [a.dish_id for a in expected]
-    assert f"--dish {dinner} --to DISH_ID" in out
+    assert f"--dish '{dinner}' --to DISH_ID" in out
     assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--limit", "5",
                  "--format", "csv"]) == 0
     got = pd.read_csv(StringIO(capsys.readouterr().out))
