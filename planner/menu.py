@@ -355,11 +355,10 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
     for i in data.candidates("breakfast"):
         model.prob += pulp.lpSum(model.y[(d, "breakfast", "breakfast", int(i))] for d in days) \
             <= rules.max_breakfast_per_week, f"max_breakfasts_{data.ids[i]}"
-    for role in ("snack", "side"):
-        for i in data.candidates(role):
-            used = [pulp.lpSum(y for (dd, _s, r, j), y in model.y.items() if dd == d and r == role and j == i)
-                    for d in days]
-            model.prob += pulp.lpSum(used) <= rules.max_snack_side_per_week, f"max_days_{role}_{data.ids[i]}"
+    for i in np.flatnonzero(data.roles["snack"] | data.roles["side"]):  # one count for both roles
+        used = [pulp.lpSum(y for (dd, _s, r, j), y in model.y.items() if dd == d and r in ("snack", "side") and j == i)
+                for d in days]
+        model.prob += pulp.lpSum(used) <= rules.max_snack_side_per_week, f"max_days_snack_side_{data.ids[i]}"
     fish = [model.y[(d, s, "main", int(i))] for d in days for s in ("lunch", "dinner") for i in data.candidates("main")
             if data.fish[i]]
     if rules.fish_per_week_min and fish:

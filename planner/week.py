@@ -91,13 +91,16 @@ def _menu_of(model: MenuModel) -> Menu:
 
 def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, prices: Mapping[str, float],
              fish_needed: bool) -> DayContext:
+    # Snacks and sides share one count: a cup of kefir is the same dish as a side or as a snack.
+    group = {"main": "main", "breakfast": "breakfast", "snack": "snack_side", "side": "snack_side"}
     days_used: dict[tuple[str, int], set[int]] = {}
     for d, m in menus.items():
         for _slot, role, i, _p in m:
-            days_used.setdefault((role, i), set()).add(d)
+            days_used.setdefault((group[role], i), set()).add(d)
     cap = {"main": rules.max_main_per_week, "breakfast": rules.max_breakfast_per_week,
-           "snack": rules.max_snack_side_per_week, "side": rules.max_snack_side_per_week}
-    banned = {key for key, used in days_used.items() if len(used) >= cap[key[0]]}
+           "snack_side": rules.max_snack_side_per_week}
+    banned = {(role, i) for (g, i), used in days_used.items() if len(used) >= cap[g]
+              for role, g2 in group.items() if g2 == g}
     for neighbour in (day - 1, day + 1):
         banned |= {("main", i) for _s, role, i, _p in menus.get(neighbour, ()) if role == "main"}
     others = tuple(frozenset((s, r, i) for s, r, i, _p in m) for d, m in sorted(menus.items()) if d != day)
