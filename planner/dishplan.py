@@ -65,6 +65,14 @@ def co_nutrient_met(average: float, target: float) -> bool:
     return average >= target * (1 - 1e-6)
 
 
+def _short_of(average: float, target: float) -> str:
+    """The average with enough decimals to show it is below the target (14.99, not 15.0)."""
+    for digits in (1, 2, 3):
+        if round(average, digits) < target:
+            return f"{average:.{digits}f}"
+    return f"{average:.4f}"
+
+
 def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
     """One sentence per co-nutrient whose average over the plan's days is below the target, with what to do."""
     notes = []
@@ -72,7 +80,8 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, .
         target = float(getattr(targets, field_name))
         average = co_nutrient_average(days, field_name)
         if target > 0 and not co_nutrient_met(average, target):
-            notes.append(f"{label} averages {average:.1f} {unit} a day, below your {target:g} {unit}. {advice}")
+            notes.append(f"{label} averages {_short_of(average, target)} {unit} a day, below your {target:g} {unit}. "
+                         f"{advice}")
     return tuple(notes)
 
 
