@@ -19,19 +19,41 @@ from planner.nutrition import make_day, make_ingredient
 from planner.targets import check_profile, targets_for
 
 # (Targets field, label, unit, what to do when the food falls short); the plan says it once, plainly.
+# "{foods}" is filled with the foods of FOOD_SOURCES the person's diet and allergens allow.
 CO_NUTRIENT_ADVICE: tuple[tuple[str, str, str, str], ...] = (
     ("iron_mg", "Iron", "mg",
-     "In RLS, ask your doctor for a ferritin test before taking iron; lentils, beans, greens and meat with "
-     "vitamin C at the same meal help."),
-    ("calcium_mg", "Calcium", "mg",
-     "Add milk, yogurt or calcium-fortified soy milk, calcium-set tofu or greens."),
+     "In RLS, ask your doctor for a ferritin test before taking iron; {foods}, with vitamin C at the same "
+     "meal, help."),
+    ("calcium_mg", "Calcium", "mg", "Add {foods}."),
     ("potassium_mg", "Potassium", "mg", "Add beans, potatoes, leafy greens and fruit."),
     ("vitamin_d_ug", "Vitamin D", "µg",
      "Few foods have much vitamin D: most people need sunlight or a supplement; ask about a 25(OH)D blood test."),
     ("vitamin_b12_ug", "Vitamin B12", "µg",
-     "Plants have no B12: take a B12 supplement or fortified foods (fortified soy milk, cereals), and ask for "
-     "a B12 blood test."),
+     "Plants have no B12: take a B12 supplement or foods fortified with it ({foods}), and ask for a B12 "
+     "blood test."),
 )
+# Food suggestions per co-nutrient: (text, the diets that eat it, allergens it has).
+_ALL = ("omnivore", "pescatarian", "vegetarian", "vegan")
+FOOD_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]] = {
+    "iron_mg": (("lentils, beans and greens", _ALL, ()), ("red meat", ("omnivore",), ())),
+    "calcium_mg": (("milk or yogurt", ("omnivore", "pescatarian", "vegetarian"), ("dairy",)),
+                   ("calcium-fortified soy milk or calcium-set tofu", _ALL, ("soy",)),
+                   ("calcium-fortified rice or oat milk", _ALL, ()), ("kale, bok choy or collard greens", _ALL, ())),
+    "vitamin_b12_ug": (("fortified soy milk", _ALL, ("soy",)), ("fortified rice or oat milk", _ALL, ()),
+                       ("fortified breakfast cereals", _ALL, ("gluten",))),
+}
+PREGNANCY_FISH_DAYS_MAX = 3  # FDA/EPA: 8-12 oz of low-mercury fish a week, about three servings
+MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the 350 mg upper limit is for supplements "
+                  "only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
+PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid and iodine, eat fish low in "
+                  "mercury (the plan's are) at most 8-12 oz a week, and ask for a ferritin test (low iron "
+                  "makes RLS worse).")
+
+
+def _sources(field_name: str, profile: Profile) -> str:
+    allowed = [text for text, diets, allergens in FOOD_SOURCES.get(field_name, ())
+               if profile.diet in diets and not set(allergens) & set(profile.avoid_allergens)]
+    return ", ".join(allowed) or "fortified foods"
 
 
 def make_dish(tables: DishTables, foods: pd.DataFrame, dish_id: str, role: str, portions: float) -> PlanDish:
@@ -73,15 +95,23 @@ def _short_of(average: float, target: float) -> str:
     return f"{average:.4f}"
 
 
-def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets) -> tuple[str, ...]:
-    """One sentence per co-nutrient whose average over the plan's days is below the target, with what to do."""
+def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profile | None = None
+                      ) -> tuple[str, ...]:
+    """The plan's notes: one sentence per co-nutrient whose average is below the target, with what to do
+    (foods the person's diet and allergens allow), then the magnesium and pregnancy notes."""
+    profile = profile or Profile()
     notes = []
     for field_name, label, unit, advice in CO_NUTRIENT_ADVICE:
         target = float(getattr(targets, field_name))
         average = co_nutrient_average(days, field_name)
         if target > 0 and not co_nutrient_met(average, target):
             notes.append(f"{label} averages {_short_of(average, target)} {unit} a day, below your {target:g} {unit}. "
-                         f"{advice}")
+                         + advice.format(foods=_sources(field_name, profile)))
+    notes.append(MAGNESIUM_NOTE)
+    if profile.status in ("pregnancy", "lactation"):
+        notes.append(PREGNANCY_NOTE if profile.status == "pregnancy" else PREGNANCY_NOTE.replace(
+            "In pregnancy: keep taking a prenatal supplement with folic acid and iodine", "While breastfeeding: "
+            "keep taking the supplement your midwife or doctor advised"))
     return tuple(notes)
 
 
@@ -98,6 +128,8 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
     t0 = time.perf_counter()
     rules = rules or Rules()
     check_profile(profile)
+    if profile.status in ("pregnancy", "lactation") and rules.fish_per_week_max is None:
+        rules = replace(rules, fish_per_week_max=PREGNANCY_FISH_DAYS_MAX)
     days = list(range(1, check_days(rules.days) + 1))
     targets = targets or targets_for(profile)
     data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=favorites, dislikes=dislikes)
@@ -121,7 +153,7 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
                       best_bound=None if solution.bound is None else round(solution.bound, 6),
                       gap=None if gap is None else round(gap, 6), seconds=round(time.perf_counter() - t0, 4))
     return WeekPlan(profile=profile, targets=targets, rules=rules, days=plan_days, solver=info,
-                    excluded=tuple(exclude_dishes), notes=co_nutrient_notes(plan_days, targets),
+                    excluded=tuple(exclude_dishes), notes=co_nutrient_notes(plan_days, targets, profile),
                     version=DISH_PLAN_VERSION)
 
 

@@ -252,9 +252,9 @@ def _replace_dish(day_plan: DayPlan, slot: str, dish_id: str, new: PlanDish) -> 
 def _with_day(plan: WeekPlan, new_day: DayPlan, **changes: object) -> WeekPlan:
     """``plan`` with one day replaced and its co-nutrient notes brought up to date (other notes kept)."""
     days = tuple(new_day if d.day == new_day.day else d for d in plan.days)
-    old_notes = set(co_nutrient_notes(plan.days, plan.targets))
+    old_notes = set(co_nutrient_notes(plan.days, plan.targets, plan.profile))
     kept = tuple(n for n in plan.notes if n not in old_notes)
-    return replace(plan, days=days, notes=kept + co_nutrient_notes(days, plan.targets), **changes)
+    return replace(plan, days=days, notes=kept + co_nutrient_notes(days, plan.targets, plan.profile), **changes)
 
 
 # --- what a day must meet -------------------------------------------------------------------------

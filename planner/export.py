@@ -346,12 +346,35 @@ def _co_nutrient_lines(plan: WeekPlan) -> list[str]:
     return lines
 
 
+STATUS_WORDS = {"pregnancy": "pregnant", "lactation": "breastfeeding"}
+
+
+def profile_summary(plan: WeekPlan) -> str:
+    """'28-year-old female, omnivore, pregnant, avoiding tree nuts and peanuts, ...': everything the plan
+    was made for, so a reader can check it (plain text)."""
+    p, r = plan.profile, plan.rules
+    parts = [f"{p.age}-year-old {p.sex}", p.diet]
+    if p.status in STATUS_WORDS:
+        parts.append(STATUS_WORDS[p.status])
+    if p.avoid_allergens:
+        names = [a.replace("_", " ") for a in p.avoid_allergens]
+        parts.append("avoiding " + (" and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]))
+    if p.exclude_foods:
+        parts.append("without " + ", ".join(p.exclude_foods))
+    if p.budget_usd_per_day is not None:
+        parts.append(f"budget ${p.budget_usd_per_day:,.2f} a day")
+    if r.evening_share_min is not None:
+        parts.append(f"at least {r.evening_share_min:.0%} of the magnesium at dinner and in the evening")
+    if r.caffeine_after_lunch_max_mg is not None:
+        parts.append(f"at most {r.caffeine_after_lunch_max_mg:g} mg caffeine after lunch")
+    return ", ".join(parts)
+
+
 def plan_to_markdown(plan: WeekPlan) -> str:
     """A readable week: a heading per day, the items per meal, the day's totals vs targets, notes."""
     t = plan.targets
     lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
-    who = f"{plan.profile.age}-year-old {plan.profile.sex}, {plan.profile.diet}"
-    lines.append(f"For: {md_text(who)}. Daily magnesium target: {_num(t.magnesium_mg)} mg"
+    lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {_num(t.magnesium_mg)} mg"
                  + (f" ({md_text(t.magnesium_source)})" if t.magnesium_source else "") + ".")
     lines.append("")
     for day in plan.days:
@@ -531,7 +554,7 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
     t = plan.targets
     by_dish = plan.version >= DISH_PLAN_VERSION
     parts = [f"<h1>Magnesium meal plan ({len(plan.days)} days)</h1>",
-             f"<p class=\"muted\">Daily magnesium target: {h(_num(t.magnesium_mg))} mg"
+             f"<p class=\"muted\">For: {h(profile_summary(plan))}. Daily magnesium target: {h(_num(t.magnesium_mg))} mg"
              + (f" ({h(t.magnesium_source)})" if t.magnesium_source else "") + "</p>"]
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")

@@ -50,7 +50,10 @@ PLACES: tuple[tuple[str, str, int, int], ...] = (
 )
 MEAL_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack", "evening")
 EVENING_SLOTS: tuple[str, ...] = ("dinner", "evening")  # what the evening magnesium share counts
-QUARTERS_MIN, QUARTERS_MAX = 2, 8  # portions 0.5 .. 2 servings
+QUARTERS_MIN, QUARTERS_MAX = 2, 8  # portions 0.5 .. 2 servings (what a person may set)
+# What the planner itself serves at most: a dietitian found 1.75 bowls of porridge and 900 kcal dinners
+# too much; a person can still set up to 2 portions by hand (a fixed dish keeps QUARTERS_MAX).
+PLANNED_QUARTERS_MAX: dict[str, int] = {"breakfast": 5, "main": 6, "side": 6, "snack": 5}
 # Share of the day's energy by slot (lo, hi): a realistic day, not a snack-only one.
 ENERGY_SHARE: dict[str, tuple[float, float]] = {
     "breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner": (0.25, 0.45), "snack": (0.0, 0.25),
@@ -83,6 +86,8 @@ class DishData:
     values: Mapping[str, np.ndarray]  # nutrient -> per serving
     cost_usd: np.ndarray  # per serving (unknown: UNKNOWN_COST_USD)
     fish: np.ndarray  # bool: a fish or seafood main
+    meat: np.ndarray  # bool: a meat or poultry main
+    fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
     preference: np.ndarray  # objective term per serving (negative: favourite)
 
     @property
@@ -91,6 +96,14 @@ class DishData:
 
     def candidates(self, role: str) -> np.ndarray:
         return np.flatnonzero(self.roles[role])
+
+
+def _kind(d: pd.DataFrame, kind: str) -> np.ndarray:
+    return d["protein_kinds"].map(lambda v: kind in split_tags(v)).to_numpy(dtype=bool)
+
+
+def _role(d: pd.DataFrame, role: str) -> np.ndarray:
+    return d["roles"].map(lambda v: role in split_tags(v)).to_numpy(dtype=bool)
 
 
 def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collection[str] = (),
@@ -115,8 +128,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
                for r in ("breakfast", "main", "snack", "side")},
         values={n: np.nan_to_num(d[n].to_numpy(dtype=float)) for n in DAILY_NUTRIENTS},
         cost_usd=np.where(np.isnan(cost), UNKNOWN_COST_USD, cost),
-        fish=(d["protein_kinds"].map(lambda v: "fish_seafood" in split_tags(v)).to_numpy(dtype=bool)
-              & d["roles"].map(lambda v: "main" in split_tags(v)).to_numpy(dtype=bool)),
+        fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
+        fish_any=_kind(d, "fish_seafood"),
         preference=pref,
     )
 
@@ -130,6 +143,7 @@ class MenuModel:
     k: dict[tuple[int, str, str, int], pulp.LpVariable] = field(default_factory=dict)
     dev: dict[tuple[int, str, str, int], pulp.LpVariable] = field(default_factory=dict)
     shortfall: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    fish_day: dict[int, pulp.LpVariable] = field(default_factory=dict)
     days: tuple[int, ...] = ()
 
     def keys(self, day: int, slot: str | None = None) -> list[tuple[int, str, str, int]]:
@@ -152,6 +166,7 @@ class DayContext:
     fixed: tuple[tuple[str, str, int, float | None], ...] = ()
     other_days: tuple[frozenset[tuple[str, str, int]], ...] = ()
     need_fish: bool = False
+    need_meat: bool = False
     prices: Mapping[str, float] = field(default_factory=dict)
     # nutrient -> (today's share of what the week still needs, objective per unit short): soft rows
     co_targets: Mapping[str, tuple[float, float]] = field(default_factory=dict)
@@ -176,7 +191,8 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     or one day in a ``context`` (the week method's day: co-nutrients priced, the rest of the week as rules)."""
     model = MenuModel(pulp.LpProblem(name, pulp.LpMinimize), days=tuple(days))
     banned = context.banned if context else frozenset()
-    _add_choices(model, data, banned)
+    fixed = {(s, r, i) for s, r, i, _p in context.fixed} if context else set()
+    _add_choices(model, data, banned, fixed)
     _add_structure(model, data)
     _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
     _add_energy_shares(model, data)
@@ -193,19 +209,21 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     return model
 
 
-def _add_choices(model: MenuModel, data: DishData, banned: Collection[tuple[str, int]] = ()) -> None:
+def _add_choices(model: MenuModel, data: DishData, banned: Collection[tuple[str, int]] = (),
+                 fixed: Collection[tuple[str, str, int]] = ()) -> None:
     for d in model.days:
         for slot, role, _lo, _hi in PLACES:
             for i in data.candidates(role):
                 if (role, int(i)) in banned:
                     continue
                 key = (d, slot, role, int(i))
+                most = QUARTERS_MAX if (slot, role, int(i)) in fixed else PLANNED_QUARTERS_MAX[role]
                 tag = f"{d}_{slot}_{role}_{data.ids[i]}"
                 y = model.y[key] = pulp.LpVariable(f"y_{tag}", cat=pulp.LpBinary)
-                k = model.k[key] = pulp.LpVariable(f"k_{tag}", lowBound=0, upBound=QUARTERS_MAX, cat=pulp.LpInteger)
+                k = model.k[key] = pulp.LpVariable(f"k_{tag}", lowBound=0, upBound=most, cat=pulp.LpInteger)
                 dev = model.dev[key] = pulp.LpVariable(f"dev_{tag}", lowBound=0)
                 model.prob += k >= QUARTERS_MIN * y, f"portion_min_{tag}"
-                model.prob += k <= QUARTERS_MAX * y, f"portion_max_{tag}"
+                model.prob += k <= most * y, f"portion_max_{tag}"
                 model.prob += dev >= 0.25 * k - y, f"portion_over_{tag}"
                 model.prob += dev >= y - 0.25 * k, f"portion_under_{tag}"
 
@@ -326,9 +344,10 @@ def _add_context(model: MenuModel, data: DishData, context: DayContext) -> None:
         if len(mains) > 1:
             model.prob += pulp.lpSum(y for (_d, s, r, i), y in model.y.items() if r == "main" and i in mains) <= 1, \
                 f"not_same_mains_as_{n + 1}"
-    if context.need_fish:
-        fish = [y for (dd, s, r, i), y in model.y.items() if r == "main" and data.fish[i]]
-        model.prob += pulp.lpSum(fish) >= 1, f"fish_{d}"
+    for need, kind, name in ((context.need_fish, data.fish, "fish"), (context.need_meat, data.meat, "meat")):
+        if need:
+            model.prob += pulp.lpSum(y for (_d, s, r, i), y in model.y.items() if r == "main" and kind[i]) >= 1, \
+                f"{name}_{d}"
 
 
 def _objective(model: MenuModel, data: DishData, rules: Rules) -> pulp.LpAffineExpression:
@@ -355,6 +374,12 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
     for i in data.candidates("breakfast"):
         model.prob += pulp.lpSum(model.y[(d, "breakfast", "breakfast", int(i))] for d in days) \
             <= rules.max_breakfast_per_week, f"max_breakfasts_{data.ids[i]}"
+    spaced = [("breakfast", ("breakfast",))] if rules.max_breakfast_per_week < rules.days else []
+    for role, slots in (*spaced, ("snack", ("snack", "evening"))):  # the week method's rule, as rows
+        for i in data.candidates(role):
+            used = {d: pulp.lpSum(model.y[(d, s, role, int(i))] for s in slots) for d in days}
+            for d in days[:-1]:
+                model.prob += used[d] + used[d + 1] <= 1, f"not_consecutive_{role}_{d}_{data.ids[i]}"
     for i in np.flatnonzero(data.roles["snack"] | data.roles["side"]):  # one count for both roles
         used = [pulp.lpSum(y for (dd, _s, r, j), y in model.y.items() if dd == d and r in ("snack", "side") and j == i)
                 for d in days]
@@ -364,6 +389,16 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
     if rules.fish_per_week_min and fish:
         need = min(rules.fish_per_week_min, len(days))
         model.prob += pulp.lpSum(fish) >= need, "fish_week"
+    meat = [y for (d, s, r, i), y in model.y.items() if r == "main" and data.meat[i]]
+    if rules.meat_per_week_min and meat:
+        model.prob += pulp.lpSum(meat) >= min(rules.meat_per_week_min, len(days)), "meat_week"
+    if rules.fish_per_week_max is not None:
+        for d in days:  # a day with fish: at least one fish dish that day
+            has = model.fish_day[d] = pulp.LpVariable(f"fish_day_{d}", cat=pulp.LpBinary)
+            for (dd, s, r, i), y in model.y.items():
+                if dd == d and data.fish_any[i]:
+                    model.prob += y <= has, f"fish_day_{d}_{s}_{data.ids[i]}"
+        model.prob += pulp.lpSum(model.fish_day.values()) <= rules.fish_per_week_max, "fish_week_max"
 
 
 def solution(model: MenuModel, data: DishData) -> dict[tuple[int, str], list[tuple[str, str, float]]]:

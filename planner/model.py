@@ -100,6 +100,8 @@ class Rules:
     max_breakfast_per_week: int = 3
     max_snack_side_per_week: int = 3  # a snack or side dish on at most this many days (a week is varied)
     fish_per_week_min: int = 2
+    meat_per_week_min: int = 2  # meat or poultry mains, when the diet has them (an omnivore's week)
+    fish_per_week_max: int | None = None  # days with fish at most (pregnancy: 3, about 12 oz a week)
     cheapest: bool = False
     time_limit_s: float = 20.0
     gap_rel: float = 0.01
@@ -324,6 +326,8 @@ NUMBER_RANGES: dict[str, Range] = {
     "max_breakfast_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
     "max_snack_side_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
     "fish_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
+    "meat_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
+    "fish_per_week_max": Range(0, MAX_DAYS, "a whole number of days", "3", integer=True),
     "people": Range(1, 1000, "a whole number of people", "2", integer=True),
 }
 

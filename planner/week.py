@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Collection, Mapping, Sequence
 
+import numpy as np
+
 from planner import menu
 from planner.errors import MagplanError, PlanError
 from planner.menu import CO_NUTRIENTS, DayContext, DishData, MenuModel
@@ -101,8 +103,15 @@ def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, 
            "snack_side": rules.max_snack_side_per_week}
     banned = {(role, i) for (g, i), used in days_used.items() if len(used) >= cap[g]
               for role, g2 in group.items() if g2 == g}
+    # Not on consecutive days: a main, a snack, and a breakfast unless the person wants the same every day.
+    spaced = {"main", "snack"} | ({"breakfast"} if rules.max_breakfast_per_week < rules.days else set())
     for neighbour in (day - 1, day + 1):
-        banned |= {("main", i) for _s, role, i, _p in menus.get(neighbour, ()) if role == "main"}
+        banned |= {(role, i) for _s, role, i, _p in menus.get(neighbour, ()) if role in spaced}
+    if rules.fish_per_week_max is not None:  # e.g. pregnancy: fish on at most so many days
+        fish_days_so_far = sum(1 for d, m in menus.items() if d != day and any(data.fish_any[i] for *_x, i, _p in m))
+        if fish_days_so_far >= rules.fish_per_week_max:
+            banned |= {(role, int(i)) for role in ("breakfast", "main", "side", "snack")
+                       for i in np.flatnonzero(data.fish_any & data.roles[role])}
     others = tuple(frozenset((s, r, i) for s, r, i, _p in m) for d, m in sorted(menus.items()) if d != day)
     # A day with the same dishes as another is the same day, whichever main is lunch and which is dinner.
     others = tuple(o | {(s2, r, i) for s, r, i in o if r == "main" for s2 in ("lunch", "dinner")} for o in others)
@@ -201,6 +210,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
     fish_on = fish_days(all_days, rules.fish_per_week_min) if data.fish.any() else frozenset()
+    meat_on = fish_days([d for d in all_days if d not in fish_on] or all_days, rules.meat_per_week_min) \
+        if data.meat.any() else frozenset()
     search = None if fixed_menus else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
     if search is not None:
         search.start()
@@ -208,20 +219,22 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     for day in days:
         fish_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.fish[i])
         need_fish = day in fish_on and fish_so_far < len(fish_on)
+        meat_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.meat[i])
+        need_meat = day in meat_on and meat_so_far < len(meat_on)
         prices = day_prices(targets, menus, data, len(all_days))
         left = len([d for d in all_days if d not in menus])
         co_targets = {c: (max(0.0, (float(getattr(targets, f)) * len(all_days) - _have(data, menus, c)) / left), p)
                       for (c, f) in CO_NUTRIENTS if (p := prices.get(c))}
-        context = replace(_context(data, rules, menus, day, {}, need_fish), co_targets=co_targets,
+        context = replace(_context(data, rules, menus, day, {}, need_fish), co_targets=co_targets, need_meat=need_meat,
                           fixed=tuple((fixed or {}).get(day, ())),
                           closed=frozenset((closed or {}).get(day, ())))
         try:
             model, day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
         except PlanError:
-            if not need_fish:
+            if not (need_fish or need_meat):
                 raise
-            model, day_bound = _solve_day(data, targets, rules, budget, day, replace(context, need_fish=False),
-                                          solver_rules)
+            model, day_bound = _solve_day(data, targets, rules, budget, day,
+                                          replace(context, need_fish=False, need_meat=False), solver_rules)
             status = "feasible"
         menus[day] = _menu_of(model)
     objective = week_objective(data, targets, rules, menus)
