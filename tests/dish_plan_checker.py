@@ -44,6 +44,7 @@ AFTER_LUNCH_SLOTS: tuple[str, ...] = ("dinner", "snack", "evening")
 PORTIONS_MIN, PORTIONS_MAX, PORTION_STEP = 0.5, 2.0, 0.25
 FISH_CATEGORY = "fish_seafood"
 FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
+MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
 VALUE_TOL = 0.002  # an ingredient's value is written with 4 decimals
 TOTAL_TOL = 0.02  # a day total adds ~40 rounded values
@@ -113,6 +114,23 @@ def is_fish_main(ref: Reference, dish_id: str) -> bool:
     return grams >= FISH_MIN_G_PER_SERVING
 
 
+def _grams_of(ref: Reference, dish_id: str, wanted) -> float:
+    return sum(g for food_id, _f, g in ref.recipes.get(dish_id, ()) if food_id in ref.curated.index and wanted(food_id))
+
+
+def has_fish(ref: Reference, dish_id: str) -> bool:
+    """Any library dish (breakfast, snack ...) with at least a fish main's amount of fish or seafood."""
+    return is_fish_main(ref, dish_id)
+
+
+def is_meat_main(ref: Reference, dish_id: str) -> bool:
+    """A library dish built around meat or poultry."""
+    def meat(food_id: str) -> bool:
+        row = ref.curated.loc[food_id]
+        return str(row["category"]) == MEAT_CATEGORY and "vegetarian" not in split_tags(row["diet_tags"])
+    return _grams_of(ref, dish_id, meat) >= FISH_MIN_G_PER_SERVING
+
+
 def _roles(ref: Reference, dish_id: str) -> tuple[str, ...]:
     return split_tags(ref.dishes.at[dish_id, "roles"]) if dish_id in ref.dishes.index else ()
 
@@ -123,11 +141,12 @@ def _food_ok(ref: Reference, food_id: str, profile: Profile) -> bool:
         and food_id not in set(profile.exclude_foods)
 
 
-def fish_allowed(ref: Reference, profile: Profile, excluded_dishes: Iterable[str] = ()) -> bool:
-    """True when some library main built around fish fits the diet, the allergens and the exclusions."""
+def fish_allowed(ref: Reference, profile: Profile, excluded_dishes: Iterable[str] = (), *, kind=None) -> bool:
+    """True when some library main built around fish (or ``kind``) fits the diet, allergens and exclusions."""
+    kind = kind or is_fish_main
     out = set(excluded_dishes)
     for dish_id, recipe in ref.recipes.items():
-        if dish_id in out or "main" not in _roles(ref, dish_id) or not is_fish_main(ref, dish_id):
+        if dish_id in out or "main" not in _roles(ref, dish_id) or not kind(ref, dish_id):
             continue
         if all(f in ref.curated.index and _food_ok(ref, f, profile) for f, _fdc, _g in recipe):
             return True
@@ -328,6 +347,15 @@ def _check_variety(plan: WeekPlan) -> list[str]:
     for dish_id, days in sorted(breakfasts.items()):
         if len(days) > r.max_breakfast_per_week:
             out.append(f"breakfast '{dish_id}' {len(days)} times, days {days} (max {r.max_breakfast_per_week})")
+        if r.max_breakfast_per_week < r.days:  # unless the same breakfast every day was asked for
+            out += [f"breakfast '{dish_id}' on consecutive days {a} and {b}" for a, b in zip(days, days[1:])
+                    if b == a + 1]
+    snack_days: dict[str, list[int]] = {}
+    for day in plan.days:
+        for dish_id in sorted({x.dish_id for m in day.meals for x in m.dishes if x.role == "snack"}):
+            snack_days.setdefault(dish_id, []).append(day.day)
+    for dish_id, days in sorted(snack_days.items()):
+        out += [f"snack '{dish_id}' on consecutive days {a} and {b}" for a, b in zip(days, days[1:]) if b == a + 1]
     cap = getattr(r, "max_snack_side_per_week", None)  # a later rule: a snack or side dish on at most cap days
     if cap is not None:
         extras: dict[str, set[int]] = {}
@@ -361,6 +389,25 @@ def _check_fish(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
     if len(fish_days) < need:
         return [f"fish main on {len(fish_days)} days {fish_days} (min {need}; fish is allowed)"]
     return []
+
+
+def _check_meat(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
+    need = min(getattr(plan.rules, "meat_per_week_min", 0), len(plan.days))
+    if need <= 0 or not fish_allowed(ref, profile, plan.excluded, kind=is_meat_main):
+        return []
+    days = [d.day for d in plan.days if any(is_meat_main(ref, dish_id) for _s, dish_id in _mains(d))]
+    return [] if len(days) >= need else [f"meat or poultry main on {len(days)} days {days} (min {need})"]
+
+
+def _check_fish_max(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
+    """In pregnancy and lactation fish is on at most 3 days (8-12 oz a week), whatever the rules say."""
+    most = getattr(plan.rules, "fish_per_week_max", None)
+    if profile.status in ("pregnancy", "lactation"):
+        most = 3 if most is None else min(most, 3)
+    if most is None:
+        return []
+    days = [d.day for d in plan.days if any(has_fish(ref, x.dish_id) for m in d.meals for x in m.dishes)]
+    return [] if len(days) <= most else [f"fish on {len(days)} days {days} (max {most})"]
 
 
 def week_averages(ref: Reference, plan: WeekPlan) -> dict[str, float]:
@@ -397,6 +444,8 @@ def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None =
         out += _check_day(ref, plan, day, profile)
     out += _check_variety(plan)
     out += _check_fish(ref, plan, profile)
+    out += _check_meat(ref, plan, profile)
+    out += _check_fish_max(ref, plan, profile)
     out += _check_co_nutrients(ref, plan)
     return out
 
