@@ -756,10 +756,11 @@ def _dup_breakfast(d: dict) -> None:
 @pytest.mark.parametrize("mutate", [
     lambda d: d.update(days=[]),
     _dup_breakfast,
-    lambda d: d["days"][0]["meals"][0]["items"][0].update(servings=1e308),
+    lambda d: d["days"][0]["meals"][0]["dishes"][0]["ingredients"][0].update(servings=1e308),
+    lambda d: d["days"][0]["meals"][0]["dishes"][0].update(portions=1e308),
     lambda d: d["targets"].update(magnesium_mg=1e300),
     lambda d: d["rules"].update(servings_step=0),
-], ids=["no days", "two breakfasts", "servings 1e308", "target 1e300", "step 0"])
+], ids=["no days", "two breakfasts", "servings 1e308", "portions 1e308", "target 1e300", "step 0"])
 def test_an_opened_plan_the_app_cannot_use_is_an_error_box_and_the_previous_plan_stays(solved_plan, mutate):
     import json
 
