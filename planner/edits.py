@@ -345,20 +345,19 @@ def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Seque
 
 def _week_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: int,
                  others: Mapping[int, week.Menu]) -> str | None:
-    """Why dish ``i`` cannot be a ``role`` on ``day`` under the week's caps and neighbours (None: it can)."""
-    dish_id, rules = data.ids[i], plan.rules
-    snack_side = getattr(rules, "max_snack_side_per_week", len(plan.days))
-    cap = {"main": rules.max_main_per_week, "breakfast": rules.max_breakfast_per_week,
-           "snack": snack_side, "side": snack_side}[role]
-    used = sorted(d for d, m in others.items() if any(r == role and j == i for _s, r, j, _p in m))
-    if len(used) >= cap:
-        return (f"'{dish_id}' is already a {role} on {len(used)} other days ({', '.join(map(str, used))}); "
-                f"the week allows {cap}")
-    if role == "main":
-        near = [d for d in (day - 1, day + 1) if any(r == "main" and j == i for _s, r, j, _p in others.get(d, ()))]
-        if near:
-            return f"'{dish_id}' is a main on day {near[0]}; a main never comes on consecutive days"
-    return None
+    """Why dish ``i`` cannot be a ``role`` on ``day`` under the week's rules (None: it can). The rules
+    themselves live in ``planner.week`` (the day's banned dishes); this only words them."""
+    rules = replace(plan.rules, days=len(plan.days))
+    if (role, i) not in week.day_context(data, rules, others, day).banned:
+        return None
+    dish_id = data.ids[i]
+    near = [d for d in (day - 1, day + 1) if any(r == role and j == i for _s, r, j, _p in others.get(d, ()))]
+    if near:
+        return f"'{dish_id}' is a {role} on day {near[0]}; a {role} never comes on consecutive days"
+    used = sorted(d for d, m in others.items() if any(j == i for _s, _r, j, _p in m))
+    if used:
+        return f"'{dish_id}' is already on {len(used)} other days ({', '.join(map(str, used))}); the week allows no more"
+    return f"the week's rules do not allow '{dish_id}' on day {day} (e.g. fish on at most so many days)"
 
 
 def _rule_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: int, replacing: str,

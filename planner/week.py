@@ -118,6 +118,11 @@ def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, 
     return DayContext(banned=frozenset(banned), other_days=others, need_fish=fish_needed, prices=dict(prices))
 
 
+def day_context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int) -> DayContext:
+    """What the other days' ``menus`` ask of ``day`` (banned dishes, days to differ from): the week's rules."""
+    return _context(data, rules, menus, day, {}, False)
+
+
 def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu]) -> float:
     """The compact model's objective of a week: the per-dish terms plus the co-nutrient shortfall penalty."""
     cost_w = menu.CHEAPEST_COST_WEIGHT if rules.cheapest else menu.COST_WEIGHT
