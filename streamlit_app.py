@@ -14,6 +14,10 @@ def main() -> None:
     st.set_page_config(page_title="Magnesium meal planner", page_icon=":material/eco:", layout="wide",
                        initial_sidebar_state="expanded")
     state.init()
+    # The title first: the page says what it is while the food table and the dish library load.
+    st.title("Magnesium meal planner")
+    st.caption("Weekly menus of real dishes, every number from USDA food data, that reach your magnesium "
+               "target every day, within your energy range, diet, allergies and budget.")
     try:
         foods = food_table()
     except Exception as exc:  # a broken user food table must not take the app down
@@ -31,9 +35,6 @@ def _page(foods) -> None:
                       on_click=actions.on_generate)
     profile, rules, profile_problem = sidebar.render(foods)
 
-    st.title("Magnesium meal planner")
-    st.caption("Weekly menus from USDA food data that reach your magnesium target every day, "
-               "within your energy range, diet, allergies and budget.")
     about.render()
 
     # Stateful tabs (key) so that Generate can bring the Plan tab forward; every tab is still drawn.
@@ -44,7 +45,7 @@ def _page(foods) -> None:
         if profile_problem and (st.session_state.get("pending") or (None,))[0] == "generate":
             state.take_pending()
             st.session_state.notice = state.Notice("error", f"Check your profile first: {profile_problem}")
-        actions.run(foods, profile, rules)
+        actions.run(foods, profile, rules, sidebar.choices())
         plan_view.render(foods, profile, rules)
     with tab_shop:
         shopping_view.render(st.session_state.get("plan"), foods)

@@ -275,4 +275,23 @@ def check_plan(plan: WeekPlan, foods: pd.DataFrame) -> list[str]:
     return bad
 
 
-__all__ = ["Row", "TOL_ABS", "TOL_REL", "check_plan", "check_rows", "day_totals", "rows_from_plan"]
+def check_dish_magnesium(plan: WeekPlan, usda: pd.DataFrame) -> list[str]:
+    """The minimal check of a dish plan (used when tests/dish_plan_checker.py is absent): every day's magnesium,
+    recomputed from the ingredients' USDA rows alone (``usda`` indexed by fdc_id, per 100 g; a missing row or
+    value counts 0), is at least the plan's target."""
+    bad = []
+    target = float(plan.targets.magnesium_mg)
+    for d in plan.days:
+        total = 0.0
+        for m in d.meals:
+            for dish in m.dishes:
+                for i in dish.ingredients:
+                    if i.fdc_id is not None and i.fdc_id in usda.index:
+                        total += _num(usda.at[i.fdc_id, "magnesium_mg"]) * float(i.grams) / 100.0
+        if total < target - _tol(target):
+            bad.append(f"day {d.day}: magnesium {total:.1f} mg from the USDA rows, below the target {target:g} mg")
+    return bad
+
+
+__all__ = ["Row", "TOL_ABS", "TOL_REL", "check_dish_magnesium", "check_plan", "check_rows", "day_totals",
+           "rows_from_plan"]

@@ -239,6 +239,274 @@ def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str,
     return {"runs": runs}
 
 
+# --- dish planner workers (issue 14) ----------------------------------------------------------------
+DISH_CHECKER = Path("tests") / "dish_plan_checker.py"
+CO_NUTRIENT_FIELDS = ("iron_mg", "calcium_mg", "potassium_mg", "vitamin_d_ug", "vitamin_b12_ug")
+
+
+def dish_checker(foods: Any, tables: Any, root: Path = ROOT) -> tuple[str, Any]:
+    """(name, check) where check(plan) -> problems: tests/dish_plan_checker.py when it is there and loads (it
+    recomputes every rule from USDA rows), else bench/check.py's minimal check (daily magnesium from USDA rows)."""
+    import importlib.util
+
+    from foods.load import usda_foods
+
+    usda = usda_foods()
+    path = root / DISH_CHECKER
+    if path.exists():
+        try:
+            spec = importlib.util.spec_from_file_location("bench_dish_plan_checker", path)
+            mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+            sys.modules[spec.name] = mod  # type: ignore[union-attr]  (its dataclasses look their module up)
+            spec.loader.exec_module(mod)  # type: ignore[union-attr]
+            ref = mod.reference(usda, foods, tables.dishes, tables.ingredients)
+            return "dish_plan_checker", lambda plan: list(mod.check_dish_plan(plan, ref))
+        except Exception as exc:  # being written by another engineer: fall back, and say so
+            from bench.check import check_dish_magnesium
+
+            note = f"minimal (dish_plan_checker failed: {type(exc).__name__})"
+            return note, lambda plan: check_dish_magnesium(plan, usda)
+    from bench.check import check_dish_magnesium
+
+    return "minimal (Mg >= target)", lambda plan: check_dish_magnesium(plan, usda)
+
+
+def _co_nutrients_short(plan: Any, targets: Any) -> list[str]:
+    """Co-nutrients whose average over the plan's days is below the (real) target."""
+    n = max(len(plan.days), 1)
+    out = []
+    for f in CO_NUTRIENT_FIELDS:
+        target = float(getattr(targets, f))
+        avg = sum(float(d.totals.get(f) or 0.0) for d in plan.days) / n
+        if target > 0 and avg < 0.995 * target:
+            out.append(f)
+    return out
+
+
+def _dish_tables(foods: Any) -> Any:
+    from foods.dishes import load_dishes
+
+    return load_dishes(foods)
+
+
+def _missing_arguments(kwargs: dict[str, Any]) -> list[str]:
+    import inspect
+
+    from planner.dishplan import plan_dish_week
+
+    params = inspect.signature(plan_dish_week).parameters
+    return [k for k in kwargs if k not in params]
+
+
+def _worker_dish_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+    """plan_dish_week for a profile, timed in-process; the week method's own seconds as *solve*."""
+    from dataclasses import replace as dc_replace
+
+    import planner.week as week_mod
+    from bench.scenarios import side_only_dishes
+    from planner.dishplan import plan_dish_week
+    from planner.targets import targets_for
+
+    missing = _missing_arguments(sc.dish_kwargs)
+    if missing:
+        return {"runs": [], "error": "not measured: planner.dishplan.plan_dish_week has no "
+                + ", ".join(f"`{m}=`" for m in missing) + " argument (the lever is a module constant)"}
+    t0 = time.perf_counter()
+    tables = _dish_tables(foods)
+    check_name, check = dish_checker(foods, tables)
+    extra_load_s = time.perf_counter() - t0
+    exclude = side_only_dishes(tables) if sc.no_sides else ()
+    captured: dict[str, float] = {}
+    original = week_mod.plan_days
+
+    def plan_days_timed(*args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        out = original(*args, **kwargs)
+        captured["solve_s"] = time.perf_counter() - t
+        return out
+
+    week_mod.plan_days = plan_days_timed
+    runs, keys = [], []
+    try:
+        for _ in range(repeats):
+            captured.clear()
+            t0 = time.perf_counter()
+            try:
+                real = targets_for(sc.profile)
+                targets = dc_replace(real, **{f: 0.0 for f in CO_NUTRIENT_FIELDS}) if sc.no_co_nutrients else real
+                plan = plan_dish_week(tables, foods, sc.profile, rules=rules, targets=targets,
+                                      exclude_dishes=exclude, **sc.dish_kwargs)
+            except Exception as exc:
+                runs.append({"total_s": time.perf_counter() - t0, "error": f"{type(exc).__name__}: {exc}"[:500]})
+                continue
+            total = time.perf_counter() - t0
+            violations = check(plan)
+            keys.append(_plan_key(plan))
+            stats = {"solve_s": captured.get("solve_s"), "method": "dish week",
+                     "n_dishes": len(tables.dishes) - len(exclude)}
+            runs.append({"total_s": total, "stats": stats, **_solver_fields(plan),
+                         "violations": violations[:20], "n_violations": len(violations),
+                         "co_nutrients_short": _co_nutrients_short(plan, real)})
+    finally:
+        week_mod.plan_days = original
+    return {"runs": runs, "deterministic": (len(set(keys)) <= 1) if len(keys) >= 2 else None,
+            "checker": check_name, "dish_load_s": extra_load_s}
+
+
+def _worker_dish_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+    """The compact weekly MILP over dishes (planner.menu.build_menu_model for all days, what ``magplan plan
+    --write-model`` writes) solved directly by HiGHS with ``sc.compact_time_limit_s``: why it is not used."""
+    from planner import menu
+    from planner.dishplan import make_dish
+    from planner.model import DISH_PLAN_VERSION, Meal, SolverInfo, WeekPlan
+    from planner.nutrition import make_day
+    from planner.solve import run
+    from planner.targets import targets_for
+
+    tables = _dish_tables(foods)
+    check_name, check = dish_checker(foods, tables)
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        targets = targets_for(sc.profile)
+        data = menu.dish_data(tables, sc.profile)
+        mm = menu.build_menu_model(data, targets, rules, days=tuple(range(1, sc.days + 1)),
+                                   budget_usd_per_day=sc.profile.budget_usd_per_day, name="magplan_bench_compact")
+        t1 = time.perf_counter()
+        out = run(mm.prob, rules, time_limit_s=sc.compact_time_limit_s)
+        t2 = time.perf_counter()
+        info = out.info
+        violations: list[str] = []
+        if out.feasible:
+            days = []
+            for d in range(1, sc.days + 1):
+                meals = []
+                sol = menu.solution(mm, data)
+                for slot in menu.MEAL_SLOTS:
+                    chosen = sol.get((d, slot), [])
+                    if chosen:
+                        meals.append(Meal(slot=slot, dishes=tuple(
+                            make_dish(tables, foods, i, "main" if r in ("breakfast", "main") else r, p)
+                            for i, r, p in sorted(chosen, key=lambda c: (c[1] == "side", c[0])))))
+                days.append(make_day(d, meals))
+            plan = WeekPlan(profile=sc.profile, targets=targets, rules=rules, days=tuple(days),
+                            solver=SolverInfo(name="highs", status=info.status), version=DISH_PLAN_VERSION)
+            violations = check(plan)
+        runs.append({"total_s": time.perf_counter() - t0,
+                     "stats": {"build_s": t1 - t0, "solve_s": t2 - t1, "extract_s": time.perf_counter() - t2,
+                               "n_variables": len(mm.prob.variables()), "n_constraints": len(mm.prob.constraints),
+                               "method": "compact"},
+                     "status": info.status, "solver": info.name, "objective": info.objective,
+                     "best_bound": info.best_bound, "gap": info.gap, "violations": violations[:20],
+                     "n_violations": len(violations)})
+    return {"runs": runs, "checker": check_name}
+
+
+def _worker_dish_edit(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+    """planner.edits.swap / regenerate on one 7-day dish plan; other days must stay byte-identical."""
+    import importlib.util
+
+    if importlib.util.find_spec("planner.edits") is None:
+        return {"runs": [], "error": "not measured: planner.edits missing"}
+    from bench.scenarios import REGENERATE_DAY, pick_dish_swap
+    from planner import edits
+    from planner.dishplan import plan_dish_week
+    from planner.model import plan_to_dict
+
+    tables = _dish_tables(foods)
+    check_name, check = dish_checker(foods, tables)
+    t0 = time.perf_counter()
+    base = plan_dish_week(tables, foods, sc.profile, rules=rules)
+    base_s = time.perf_counter() - t0
+    if sc.kind == "dish_swap":
+        pick = pick_dish_swap(base, tables, foods)
+        if pick is None:
+            return {"runs": [], "error": "no alternative for day 1's mains", "base_plan_s": base_s}
+        day, slot, old, new = pick
+        op = lambda: edits.swap(base, tables, foods, day=day, slot=slot, dish_id=old, to=new)  # noqa: E731
+        what = f"swap day {day} {slot}: {old} -> {new}"
+    else:
+        day = REGENERATE_DAY
+        op = lambda: edits.regenerate(base, tables, foods, day=day)  # noqa: E731
+        what = f"regenerate day {day}"
+    before = {d["day"]: json.dumps(d, sort_keys=True) for d in plan_to_dict(base)["days"] if d["day"] != day}
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        try:
+            result = op()
+        except Exception as exc:
+            runs.append({"total_s": time.perf_counter() - t0, "error": f"{type(exc).__name__}: {exc}"[:500]})
+            continue
+        total = time.perf_counter() - t0
+        new_plan = result.plan
+        violations = check(new_plan)
+        after = {d["day"]: json.dumps(d, sort_keys=True) for d in plan_to_dict(new_plan)["days"] if d["day"] != day}
+        if before != after:
+            violations.append("days outside the change were modified")
+        if sc.kind == "dish_swap":
+            here = {d.dish_id for dd in new_plan.days if dd.day == day for m in dd.meals if m.slot == slot
+                    for d in m.dishes}
+            if new not in here:
+                violations.append(f"swap not applied: day {day} {slot} has {sorted(here)}")
+        runs.append({"total_s": total, "stats": {}, **_solver_fields(new_plan), "violations": violations[:20],
+                     "n_violations": len(violations)})
+    return {"runs": runs, "what": what, "base_plan_s": base_s, "checker": check_name}
+
+
+def _worker_cli(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
+    """``magplan plan ... --days N --format json --out F`` as a fresh process each run, timed from outside
+    (process start, imports, table loading, planning, writing); then, once, ``--write-model``."""
+    from bench.scenarios import CLI_ARGS
+    from planner.model import plan_from_json
+
+    exe = Path(sys.executable).with_name("magplan")
+    cmd0 = [str(exe)] if exe.exists() else [sys.executable, "-m", "planner"]
+    runs, keys = [], []
+    tables = None
+    check_name = "-"
+    with tempfile.TemporaryDirectory(prefix="magplan_bench_cli_") as tmp:
+        # PYTHONPATH: the run's snapshot of the sources (the installed entry point would import the worktree).
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "MAGPLAN_HOME": tmp}
+        env.pop("MAGPLAN_DB", None)
+        for n in range(repeats):
+            out = Path(tmp) / f"plan_{n}.json"
+            cmd = cmd0 + list(CLI_ARGS) + ["--days", str(sc.days), "--format", "json", "--out", str(out)]
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=WORKER_TIMEOUT_S)
+            total = time.perf_counter() - t0
+            if proc.returncode != 0 or not out.exists():
+                runs.append({"total_s": total, "error": f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"})
+                continue
+            plan = plan_from_json(out.read_text())
+            if plan.version == 2:
+                if tables is None:
+                    tables = _dish_tables(foods)
+                    check_name, check = dish_checker(foods, tables)
+                violations = check(plan)
+            else:
+                from bench.check import check_plan
+
+                check_name = "bench/check.py (food-level plan)"
+                violations = check_plan(plan, foods)
+            keys.append(_plan_key(plan))
+            runs.append({"total_s": total, "stats": {"solve_s": plan.solver.seconds, "method": f"plan v{plan.version}"},
+                         **_solver_fields(plan), "plan_version": plan.version, "violations": violations[:20],
+                         "n_violations": len(violations)})
+        write_model = None
+        if sc.days == 7:
+            mps = Path(tmp) / "week.mps"
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd0 + list(CLI_ARGS) + ["--days", "7", "--write-model", str(mps)],
+                                  capture_output=True, text=True, env=env, timeout=WORKER_TIMEOUT_S)
+            write_model = {"seconds": time.perf_counter() - t0, "exit": proc.returncode,
+                           "bytes": mps.stat().st_size if mps.exists() else None,
+                           "message": (proc.stderr.strip().splitlines() or [""])[-1][:200]}
+    return {"runs": runs, "deterministic": (len(set(keys)) <= 1) if len(keys) >= 2 else None,
+            "checker": check_name, "write_model": write_model,
+            "command": " ".join(["magplan", *CLI_ARGS, "--days", str(sc.days), "--format", "json", "--out", "F"])}
+
+
 def worker(name: str, mode: str, repeats: int, out: Path, quick: bool, base_plan: Path | None = None) -> None:
     from bench.scenarios import by_name, load_table
 
@@ -251,6 +519,7 @@ def worker(name: str, mode: str, repeats: int, out: Path, quick: bool, base_plan
     rules = sc.rules()
     if quick:
         rules = replace(rules, time_limit_s=min(rules.time_limit_s, QUICK_TIME_LIMIT_S))
+        sc = replace(sc, compact_time_limit_s=min(sc.compact_time_limit_s, QUICK_TIME_LIMIT_S))
     t0 = time.perf_counter()
     foods = load_table(sc.table)
     load_s = time.perf_counter() - t0
@@ -269,6 +538,14 @@ def worker(name: str, mode: str, repeats: int, out: Path, quick: bool, base_plan
             result.update(_worker_baseline(sc, foods, repeats, rules))
         elif sc.kind == "plan":
             result.update(_worker_plan(sc, foods, repeats, rules))
+        elif sc.kind == "dish_plan":
+            result.update(_worker_dish_plan(sc, foods, repeats, rules))
+        elif sc.kind == "dish_compact":
+            result.update(_worker_dish_compact(sc, foods, repeats, rules))
+        elif sc.kind in ("dish_swap", "dish_regenerate"):
+            result.update(_worker_dish_edit(sc, foods, repeats, rules))
+        elif sc.kind == "cli":
+            result.update(_worker_cli(sc, foods, repeats, rules))
         elif sc.kind == "compact":
             result.update(_worker_compact(sc, foods, repeats, rules))
         else:
@@ -288,6 +565,10 @@ def snapshot_sources(dest: Path) -> str:
         shutil.copytree(ROOT / pkg, dest / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         for f in sorted((dest / pkg).rglob("*.py")):
             digest.update(str(f.relative_to(dest)).encode() + b"\0" + f.read_bytes())
+    if (ROOT / DISH_CHECKER).exists():  # the independent dish checker, measured on the same snapshot
+        (dest / DISH_CHECKER).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / DISH_CHECKER, dest / DISH_CHECKER)
+        digest.update(str(DISH_CHECKER).encode() + b"\0" + (dest / DISH_CHECKER).read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -348,8 +629,10 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
         out["statuses"] = sorted({str(r.get("status")) for r in ok})
         out["n_violations_max"] = max(r.get("n_violations", 0) for r in ok)
         out["violations_example"] = next((r["violations"] for r in ok if r.get("violations")), [])
-        for k in ("n_variables", "n_constraints", "n_foods", "method", "iterations", "menus"):
+        for k in ("n_variables", "n_constraints", "n_foods", "method", "iterations", "menus", "n_dishes"):
             out[k] = first.get("stats", {}).get(k)
+        out["co_nutrients_short"] = first.get("co_nutrients_short")
+        out["plan_versions"] = sorted({r["plan_version"] for r in ok if "plan_version" in r})
     return out
 
 
@@ -363,11 +646,21 @@ def _verdict(sc: Any, ours: dict[str, Any] | None, peak_mb: float | None) -> tup
     parts, met = [], True
     med = ours["total_s"]["median"]
     if t.time_s is not None:
-        if med < t.time_s:
+        if med <= t.time_s:
             parts.append(f"time met ({med:.2f} s)")
         else:
             met = False
             parts.append(f"time missed by {med - t.time_s:.2f} s ({med / t.time_s:.1f}x)")
+    if t.solve_s is not None:
+        solve = (ours.get("solve_s") or {}).get("median")
+        if solve is None:
+            met = False
+            parts.append("solve time unknown")
+        elif solve <= t.solve_s:
+            parts.append(f"solve met ({solve:.2f} s)")
+        else:
+            met = False
+            parts.append(f"solve missed by {solve - t.solve_s:.2f} s ({solve / t.solve_s:.1f}x)")
     if t.gap is not None:
         g = ours.get("gap_worst")
         if g is None:
@@ -496,7 +789,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         "*same plan each run*: the plan JSON without its solver block (timings, bound, gap) is identical across "
         "the runs: the menus are deterministic, the time-boxed bound search is not.",
         "",
+        *dish_tables(report),
         "## The optimizer against the targets",
+        "",
+        "The food-level planner of issue 9 (`planner.plan.plan_week`), which the dish planner replaces for users, "
+        "measured in the same run.",
         "",
         "| scenario | foods (table / eligible) | vars / rows | runs | total s | build s | solve s | extract s | status | objective | bound | gap "
         "| peak MB | check | same plan each run | target | verdict |",
@@ -575,6 +872,85 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _dish_check(r: dict[str, Any], o: dict[str, Any]) -> str:
+    if not o.get("n_ok"):
+        return "-"
+    name = (r.get("ours_raw") or {}).get("checker") or "-"
+    return (f"ok ({name})" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad ({name})")
+
+
+def _dish_status(o: dict[str, Any], r: dict[str, Any]) -> str:
+    if "status" not in o:
+        return ("; ".join(o.get("errors", [])) or r.get("ours_error") or "-")[:160]
+    versions = o.get("plan_versions") or []
+    return o["status"] + (f" (plan v{'/'.join(map(str, versions))})" if versions else "")
+
+
+def _dish_extra(r: dict[str, Any], o: dict[str, Any]) -> str:
+    """Co-nutrients short on average, and --write-model's outcome for the 7-day CLI row."""
+    parts = []
+    obj, bound = o.get("objective"), o.get("best_bound")
+    if obj is not None and bound is not None and bound > obj + 1e-6 * max(1.0, abs(obj)):
+        parts.append("INVALID BOUND: above the objective (the reported gap is clipped to 0)")
+    short = o.get("co_nutrients_short")
+    if short is not None:
+        parts.append("co-nutrients short: " + (", ".join(s.replace("_mg", "").replace("_ug", "") for s in short)
+                                               or "none"))
+    wm = (r.get("ours_raw") or {}).get("write_model")
+    if wm:
+        parts.append(f"--write-model: exit {wm['exit']}, {_fmt((wm.get('bytes') or 0) / 1024, '.0f')} KB MPS in "
+                     f"{wm['seconds']:.2f} s")
+    return "; ".join(parts) or "-"
+
+
+def dish_tables(report: dict[str, Any]) -> list[str]:
+    """The dish planner's tables (issue 14): its scenarios against the targets, then its levers."""
+    dish = [r for r in report["scenarios"] if r["group"] == "dish"]
+    levers = [r for r in report["scenarios"] if r["group"] == "dish_lever"]
+    if not dish and not levers:
+        return []
+    header = ("| scenario | what | runs | total s | solve s | status | objective | bound | gap | peak MB | check "
+              "| same plan each run | notes |")
+    lines = ["## The dish planner against the targets (issue 14)", "",
+             "`cli_*`: `magplan plan` as a fresh process per run, timed from outside (process start, imports, tables, "
+             "planning, writing the JSON); *solve* is the plan's own `solver.seconds`; the plan version shows which "
+             "planner the command ran. `dish_*`: `planner.dishplan.plan_dish_week` in-process (tables loaded once, "
+             "excluded); *solve* is `planner.week.plan_days`. Gap = (objective - best bound) / objective from the plan's "
+             "solver block (the week method's Lagrangian bound). *check*: tests/dish_plan_checker.py when present "
+             "(every rule from USDA rows), else bench/check.py's minimal check (magnesium >= target each day from USDA "
+             "rows). *co-nutrients short*: iron, calcium, potassium, vitamin D, B12 whose week average is below the "
+             "person's target.", "",
+             header[:-len(" notes |")] + " target | verdict | notes |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in dish:
+        o = r.get("ours") or {}
+        lines.append(
+            f"| {r['name']} | {r['note']} | {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
+            f"| {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} | {_dish_status(o, r)} "
+            f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
+            f"| {_fmt(max(r.get('ours_peak_mb') or 0, r.get('ours_children_peak_mb') or 0) or None, '.0f')} "
+            f"| {_dish_check(r, o)} | {_same(r)} | {r['target']} | {r['verdict']} | {_dish_extra(r, o)} |")
+    if levers:
+        by_name = {r["name"]: r for r in report["scenarios"]}
+        lines += ["", "## Dish planner levers (one run each, woman 45 omnivore, 7 days)", "",
+                  "Reference: `dish_7d_woman45` from this same run. Each lever is an argument (Rules, plan_dish_week's "
+                  "arguments or the dishes it may use), never a patched module constant; a lever the planner has no "
+                  "argument for is reported as not measured.", "",
+                  "| variant | what | total s | solve s | status | objective | bound | gap | peak MB | check | notes "
+                  "| reference total s | reference gap |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in levers:
+            o = r.get("ours") or {}
+            ref = (by_name.get(r.get("reference") or "", {}).get("ours")) or {}
+            lines.append(
+                f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
+                f"| {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} | {_dish_status(o, r)} "
+                f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
+                f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {_dish_check(r, o)} | {_dish_extra(r, o)} "
+                f"| {_fmt((ref.get('total_s') or {}).get('median'), '.3f')} | {_fmt_gap(ref.get('gap_worst'))} |")
+    return lines + [""]
+
+
 def browser_line(path: Path | None = None) -> str:
     """The browser target's sentence from bench/browser.json (written by ``python -m bench.browser``), or ""."""
     from bench.browser import RESULTS
@@ -615,16 +991,18 @@ def update_top_readme(md: str, path: Path = ROOT / "README.md") -> None:
     """Put the run line and the table of the optimizer against its targets into the top-level README."""
     lines = md.splitlines()
     run_line = next((line for line in lines if line.startswith("Run ")), "")
-    try:
-        first = lines.index("## The optimizer against the targets")
-    except ValueError:
+    body: list[str] = [run_line]
+    for title in ("## The dish planner against the targets (issue 14)", "## The optimizer against the targets"):
+        if title not in lines:
+            continue
+        body += ["", "#### " + title[3:]]
+        for line in lines[lines.index(title) + 1:]:
+            if line.startswith("## "):
+                break
+            body.append(line)
+    if len(body) == 1:
         return
-    table: list[str] = []
-    for line in lines[first + 1:]:
-        if line.startswith("## "):
-            break
-        table.append(line)
-    _replace_between(path, "<!-- bench:start -->", "<!-- bench:end -->", "\n".join([run_line, "", *table]))
+    _replace_between(path, "<!-- bench:start -->", "<!-- bench:end -->", "\n".join(body))
 
 
 def _ratio(a: float | None, b: float | None, spec: str = ".2f") -> str:
@@ -643,6 +1021,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default=None, help="run scenarios whose name matches this glob or substring")
     ap.add_argument("--no-levers", action="store_true", help="skip the lever experiments")
     ap.add_argument("--no-baseline", action="store_true", help="skip the textbook baseline")
+    ap.add_argument("--food-all", action="store_true", help="also the food-level planner's full-USDA scenarios and "
+                    "its levers (about 10 more minutes)")
     ap.add_argument("--write", action="store_true", help="write bench/results.md and .json even for a partial run")
     ap.add_argument("--merge", action="store_true", help="add this run's scenarios to the existing results.json "
                     "(replacing rows of the same name) and rewrite results.md from it")
@@ -656,9 +1036,16 @@ def main(argv: list[str] | None = None) -> int:
                Path(args.base_plan) if args.base_plan else None)
         return 0
 
-    from bench.scenarios import lever_scenarios, main_scenarios, select
+    from bench.scenarios import (all_scenarios, dish_lever_scenarios, dish_scenarios, lever_scenarios, main_scenarios,
+                                 select)
 
-    scenarios = main_scenarios() + ([] if (args.no_levers or args.quick) else lever_scenarios())
+    no_levers = args.no_levers or args.quick
+    if args.only:
+        scenarios = [s for s in all_scenarios() if not (no_levers and s.group in ("lever", "dish_lever"))]
+    else:
+        scenarios = (dish_scenarios() + ([] if no_levers else dish_lever_scenarios())
+                     + main_scenarios(full=args.food_all)
+                     + ([] if (no_levers or not args.food_all) else lever_scenarios()))
     scenarios = select(scenarios, args.only)
     if not scenarios:
         print(f"no scenario matches {args.only!r}", file=sys.stderr)
@@ -698,6 +1085,8 @@ def main(argv: list[str] | None = None) -> int:
         o, b = row.get("ours") or {}, row.get("baseline") or {}
         peak = None if row.get("ours_peak_mb") is None else max(row["ours_peak_mb"], row.get("ours_children_peak_mb") or 0)
         row["verdict"], row["met"] = _verdict(sc, o, peak) if sc.kind != "baseline_only" else ("-", None)
+        if str(row.get("ours_error") or "").startswith("not measured"):
+            row["verdict"], row["met"] = row["ours_error"], None
         if b and (row.get("baseline_raw") or {}).get("killed"):
             wall_b = row["baseline_raw"]["process_wall_s"]
             ours_med = o.get("total_s", {}).get("median")
@@ -718,13 +1107,17 @@ def main(argv: list[str] | None = None) -> int:
               + f" | {row['verdict']}", flush=True)
     shutil.rmtree(session, ignore_errors=True)
     full = not (args.quick or args.only or args.repeats or args.no_baseline or args.no_levers)
+    what = ("dish planner (5 profiles, magplan plan 7 and 28 days end to end, swap, regenerate, levers) and the "
+            "food-level planner's curated scenarios" + (", full-USDA scenarios and levers" if args.food_all else
+                                                        " (full USDA and its levers: --food-all)") + ". ")
     cmd = "python -m bench.run" + ("" if not argv else " " + " ".join(argv or []))
     if argv is None and len(sys.argv) > 1:
         cmd = "python -m bench.run " + " ".join(sys.argv[1:])
     report = {
         "machine": machine, "command": cmd, "elapsed_s": time.perf_counter() - started,
         "loadavg_at_end": list(os.getloadavg()),
-        "note": ("Default repeats: 5 runs for curated 1-day, 3 for curated 7-day and the changes, 2 for full-USDA "
+        "note": (what + "Default repeats: dish planner 3 runs per profile, 5 for `magplan plan` 7 days, 1 for 28 days, "
+                 "3 for swap and regenerate; food-level planner 5 runs for curated 1-day, 3 for curated 7-day and the changes, 2 for full-USDA "
                  "1-day, 1 for full-USDA 7-day (its median is that one run); baseline 3 runs for curated 1-day, "
                  "1 run otherwise (each baseline run can take the whole time limit, and one still running after "
                  f"{BASELINE_KILL_FACTOR:g}x its limit (at least {BASELINE_KILL_MIN_S:g} s) is killed); levers 1 run." if full else

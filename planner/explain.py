@@ -32,11 +32,16 @@ PROBE_TIME_S = 10.0
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One change that makes a plan possible: apply with dataclasses.replace(profile/rules, **changes)."""
+    """One change that makes a plan possible: apply with dataclasses.replace(profile/rules, **changes).
+
+    ``include_dishes``: dish ids to take off the plan's dish exclusions (dish plans; see
+    ``planner.explain_dishes.apply_suggestion``).
+    """
 
     text: str
     profile_changes: Mapping[str, Any]
     rules_changes: Mapping[str, Any]
+    include_dishes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from planner.model import DayPlan, PlanItem, WeekPlan
+from foods.schema import PLAN_NUTRIENTS
+from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, PlanItem, WeekPlan
 
 if TYPE_CHECKING:  # pragma: no cover
+    from foods.dishes import DishTables
     from planner.shopping import ShoppingList
 
 # Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV Injection"), plus LF.
@@ -26,6 +28,11 @@ FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
 PLAN_CSV_COLUMNS: tuple[str, ...] = (
     "day", "slot", "food_id", "name", "servings", "serving_label", "grams", "magnesium_mg", "energy_kcal",
     "protein_g", "cost_usd",
+)
+# A plan made of dishes (version 2): one row per ingredient of each dish, amounts for the dish's portions.
+DISH_PLAN_CSV_COLUMNS: tuple[str, ...] = (
+    "day", "slot", "dish_id", "dish", "role", "portions", "food_id", "fdc_id", "ingredient", "measure", "grams",
+    *PLAN_NUTRIENTS, "cost_usd",
 )
 
 CHECK = "✓"
@@ -153,22 +160,33 @@ def _parse_qty(text: str) -> float:
     return total
 
 
+_QUALIFIER = re.compile(r"^(about|scant|generous|heaped|heaping)\s+(?=\d)", re.I)
+# Recipe measures too small or vague to scale ('a pinch', 'a few drops', 'for the pan'): shown as written.
+_VAGUE = re.compile(r"^(a|an|for|to)\s", re.I)
+
+
 def scaled_serving(servings: float, serving_label: str) -> str:
     """'1/2 cup cooked' x 1.5 -> '3/4 cup cooked'; labels without a leading amount -> '1.5 x 1 medium'.
 
-    A parenthesised count in the label ("1 oz (about 23 almonds)") is kept only at 1 serving.
+    A parenthesised count in the label ("1 oz (about 23 almonds)") is kept only at 1 serving. A qualifier
+    before the amount is kept ('about 5 oz raw' x 2 -> 'about 10 oz raw'); a vague recipe measure ('a pinch',
+    'a few drops', 'for the pan') is shown as written, the grams beside it say how much.
     """
     label = " ".join(str(serving_label).split())
     if abs(servings - 1.0) < 1e-9:
         return label
-    m = _LEADING_QTY.match(label)
+    qualifier = _QUALIFIER.match(label)
+    body = label[qualifier.end():] if qualifier else label
+    m = _LEADING_QTY.match(body)
     if m:
         qty = _parse_qty(m.group(1)) * servings
         rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", m.group(2)).strip()
         first, _, more = rest.partition(" ")
         if qty > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
             rest = f"{_MEASURE_PLURALS[first.lower()]} {more}".strip()
-        return f"{fmt_qty(qty)} {rest}".strip()
+        return f"{qualifier.group(1) + ' ' if qualifier else ''}{fmt_qty(qty)} {rest}".strip()
+    if _VAGUE.match(label):
+        return label
     return f"{fmt_qty(servings)} × {label}"
 
 
@@ -260,12 +278,103 @@ def supplement_line(plan: WeekPlan) -> str | None:
             f"{sup.form}. {sup.note}").strip()
 
 
+def portions_text(portions: float) -> str:
+    """'3/4 portion', '1 portion', '1 1/2 portions'."""
+    return f"{fmt_qty(portions)} portion{'s' if portions > 1 + 1e-9 else ''}"
+
+
+def dish_line(dish: PlanDish) -> str:
+    """'Red lentil dal with kale (1.25 portions) — 190 mg Mg, 658 kcal' (plain text, not escaped)."""
+    portions = "" if abs(dish.portions - 1) < 1e-9 else f" ({portions_text(dish.portions)})"
+    side = " (side)" if dish.role == "side" else ""
+    return (f"{dish.name}{portions}{side} — {_num(dish.value('magnesium_mg'))} mg Mg, "
+            f"{_num(dish.value('energy_kcal'))} kcal")
+
+
+def _grams(grams: float) -> str:
+    return _num(grams) if grams >= 10 else f"{grams:.1f}".rstrip("0").rstrip(".")
+
+
+def ingredient_line(item: PlanItem) -> str:
+    """'1 cup cooked: Lentils (cooked), 200 g' — the recipe's measure scaled to the portions (plain text)."""
+    return f"{scaled_serving(item.servings, item.serving_label)}: {item.name}, {_grams(item.grams)} g"
+
+
+def _single_amount(dish: PlanDish) -> str:
+    """'2 oz, 56 g' for a one-ingredient dish (a banana, a glass of milk): how much, as the list shows none."""
+    (item,) = dish.ingredients
+    return f"{scaled_serving(item.servings, item.serving_label)}, {_grams(item.grams)} g"
+
+
+def _meal_lines(meal: Meal, *, dishes: bool) -> list[str]:
+    if not meal.items:
+        return ["- (nothing)"]
+    if not dishes:
+        return [f"- {md_text(item_line(item))}" for item in meal.items]
+    out = []
+    for dish in meal.dishes:
+        if len(dish.ingredients) == 1:
+            out.append(f"- **{md_text(dish_line(dish))}** ({md_text(_single_amount(dish))})")
+            continue
+        out.append(f"- **{md_text(dish_line(dish))}**")
+        out += [f"  - {md_text(ingredient_line(i))}" for i in dish.ingredients]
+    return out
+
+
+CO_NUTRIENT_ROWS = (("iron_mg", "Iron", "mg"), ("calcium_mg", "Calcium", "mg"), ("potassium_mg", "Potassium", "mg"),
+                    ("vitamin_d_ug", "Vitamin D", "µg"), ("vitamin_b12_ug", "Vitamin B12", "µg"))
+
+
+def co_nutrient_checks(plan: WeekPlan) -> list[tuple[str, str, bool]]:
+    """(label, '12.3 mg of 18 mg', met?) per co-nutrient: the plan's daily average against its target
+    (an RDA is a long-term average), judged as the plan's notes judge it."""
+    from planner.dishplan import co_nutrient_average, co_nutrient_met
+
+    out = []
+    for field_name, label, unit in CO_NUTRIENT_ROWS:
+        target = float(getattr(plan.targets, field_name))
+        avg = co_nutrient_average(plan.days, field_name)
+        out.append((label, f"{avg:,.1f} {unit} of {target:g} {unit}", co_nutrient_met(avg, target)))
+    return out
+
+
+def _co_nutrient_lines(plan: WeekPlan) -> list[str]:
+    """The week's average of each co-nutrient against its target, as Markdown."""
+    lines = ["## Co-nutrients (average a day over the plan)", ""]
+    lines += [f"- {label}: {text} {CHECK if ok else CROSS}" for label, text, ok in co_nutrient_checks(plan)]
+    lines.append("")
+    return lines
+
+
+STATUS_WORDS = {"pregnancy": "pregnant", "lactation": "breastfeeding"}
+
+
+def profile_summary(plan: WeekPlan) -> str:
+    """'28-year-old female, omnivore, pregnant, avoiding tree nuts and peanuts, ...': everything the plan
+    was made for, so a reader can check it (plain text)."""
+    p, r = plan.profile, plan.rules
+    parts = [f"{p.age}-year-old {p.sex}", p.diet]
+    if p.status in STATUS_WORDS:
+        parts.append(STATUS_WORDS[p.status])
+    if p.avoid_allergens:
+        names = [a.replace("_", " ") for a in p.avoid_allergens]
+        parts.append("avoiding " + (" and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]))
+    if p.exclude_foods:
+        parts.append("without " + ", ".join(p.exclude_foods))
+    if p.budget_usd_per_day is not None:
+        parts.append(f"budget ${p.budget_usd_per_day:,.2f} a day")
+    if r.evening_share_min is not None:
+        parts.append(f"at least {r.evening_share_min:.0%} of the magnesium at dinner and in the evening")
+    if r.caffeine_after_lunch_max_mg is not None:
+        parts.append(f"at most {r.caffeine_after_lunch_max_mg:g} mg caffeine after lunch")
+    return ", ".join(parts)
+
+
 def plan_to_markdown(plan: WeekPlan) -> str:
     """A readable week: a heading per day, the items per meal, the day's totals vs targets, notes."""
     t = plan.targets
     lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
-    who = f"{plan.profile.age}-year-old {plan.profile.sex}, {plan.profile.diet}"
-    lines.append(f"For: {md_text(who)}. Daily magnesium target: {_num(t.magnesium_mg)} mg"
+    lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {_num(t.magnesium_mg)} mg"
                  + (f" ({md_text(t.magnesium_source)})" if t.magnesium_source else "") + ".")
     lines.append("")
     for day in plan.days:
@@ -276,10 +385,7 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         for meal in day.meals:
             lines.append(f"### {md_text(meal.slot.capitalize())}")
             lines.append("")
-            if not meal.items:
-                lines.append("- (nothing)")
-            for item in meal.items:
-                lines.append(f"- {md_text(item_line(item))}")
+            lines += _meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
             lines.append("")
         lines.append("**Totals**")
         lines.append("")
@@ -291,6 +397,8 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         if note:
             lines.append(f"- Note: {md_text(note)}")
         lines.append("")
+    if plan.version >= DISH_PLAN_VERSION:
+        lines += _co_nutrient_lines(plan)
     lines.append("---")
     lines.append("")
     lines.append(md_text(solver_line(plan)))
@@ -307,6 +415,19 @@ def plan_to_markdown(plan: WeekPlan) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def dish_plan_rows(plan: WeekPlan) -> list[list[Any]]:
+    """One list per ingredient of each dish, in DISH_PLAN_CSV_COLUMNS order (amounts for the portions)."""
+    rows: list[list[Any]] = []
+    for day in plan.days:
+        for meal in day.meals:
+            for dish in meal.dishes:
+                for it in dish.ingredients:
+                    rows.append([day.day, meal.slot, dish.dish_id, dish.name, dish.role, dish.portions, it.food_id,
+                                 it.fdc_id, it.name, scaled_serving(it.servings, it.serving_label), it.grams,
+                                 *(getattr(it, n) for n in PLAN_NUTRIENTS), it.cost_usd])
+    return rows
+
+
 def plan_rows(plan: WeekPlan) -> list[list[Any]]:
     """One list per item in PLAN_CSV_COLUMNS order."""
     rows: list[list[Any]] = []
@@ -319,8 +440,15 @@ def plan_rows(plan: WeekPlan) -> list[list[Any]]:
 
 
 def plan_to_csv(plan: WeekPlan) -> str:
-    """One row per item: day, slot, food_id, name, servings, serving_label, grams, magnesium_mg,
-    energy_kcal, protein_g, cost_usd (spreadsheet-safe; empty cell = unknown)."""
+    """A spreadsheet-safe CSV of the plan (empty cell = unknown).
+
+    A plan made of dishes: one row per ingredient (DISH_PLAN_CSV_COLUMNS: day, slot, dish_id, dish, role,
+    portions, food_id, fdc_id, ingredient, measure, grams, the nutrients, cost_usd). A version-1 plan: one
+    row per item (PLAN_CSV_COLUMNS: day, slot, food_id, name, servings, serving_label, grams, magnesium_mg,
+    energy_kcal, protein_g, cost_usd).
+    """
+    if plan.version >= DISH_PLAN_VERSION:
+        return rows_to_csv(DISH_PLAN_CSV_COLUMNS, dish_plan_rows(plan))
     return rows_to_csv(PLAN_CSV_COLUMNS, plan_rows(plan))
 
 
@@ -335,6 +463,9 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#060}.bad{color:#a00}.muted{color:#555;font-size:.9rem}
 .box{display:inline-block;width:.9em;height:.9em;border:1px solid #333;margin-right:.4em;vertical-align:-.1em}
 section{break-inside:avoid;page-break-inside:avoid}
+section.day{break-inside:auto;page-break-inside:auto}
+h4{font-size:1rem;margin:.5rem 0 0}.dish{break-inside:avoid;page-break-inside:avoid;margin:0 0 .5rem}
+.dish p{margin:.1rem 0}.dish ul,.dish ol{margin:.2rem 0 .4rem}
 @media print{body{margin:0;max-width:none;font-size:11pt}a{color:inherit;text-decoration:none}
 .noprint{display:none}h2{break-after:avoid;page-break-after:avoid}}
 """
@@ -347,29 +478,90 @@ def html_page(title: str, body: str) -> str:
             f"<title>{h(title)}</title>\n<style>{_HTML_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
-def plan_to_html(plan: WeekPlan) -> str:
-    """A printable standalone page of the week (one section per day; everything HTML-escaped)."""
+def _html_item_table(day: DayPlan) -> list[str]:
+    """A version-1 day: one table row per food."""
+    parts = ["<table><thead><tr><th>Meal</th><th>Food</th><th>Amount</th><th class=\"num\">g</th>"
+             "<th class=\"num\">Mg (mg)</th><th class=\"num\">kcal</th><th class=\"num\">Cost</th>"
+             "</tr></thead><tbody>"]
+    for meal in day.meals:
+        for it in meal.items:
+            parts.append(
+                f"<tr><td>{h(meal.slot.capitalize())}</td><td>{h(it.name)}</td>"
+                f"<td>{h(scaled_serving(it.servings, it.serving_label))}</td>"
+                f"<td class=\"num\">{h(_num(it.grams))}</td><td class=\"num\">{h(_num(it.magnesium_mg))}</td>"
+                f"<td class=\"num\">{h(_num(it.energy_kcal))}</td><td class=\"num\">{h(_money(it.cost_usd))}</td>"
+                "</tr>")
+    parts.append("</tbody></table>")
+    return parts
+
+
+def _dish_steps(dishes: "DishTables | None", dish_id: str) -> tuple[list[str], str]:
+    """(steps, 'Ready in 25 min') of a library dish; nothing for a dish the library does not hold."""
+    if dishes is None or dish_id not in dishes.dishes.index:
+        return [], ""
+    row = dishes.dishes.loc[dish_id]
+    steps = [] if _is_missing(row["steps"]) else [x.strip() for x in str(row["steps"]).split("\n") if x.strip()]
+    minutes = row["minutes_total"] if "minutes_total" in row.index else None
+    ready = "" if _is_missing(minutes) or not float(minutes) > 0 else f"Ready in {float(minutes):.0f} min"
+    return steps, ready
+
+
+def _html_dish(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
+    """One dish with its recipe: the ingredients for these portions, then the library's steps."""
+    role = " · side" if dish.role == "side" else ""
+    steps, ready = _dish_steps(dishes, dish.dish_id)
+    facts = [portions_text(dish.portions) + role, f"{_num(dish.value('magnesium_mg'))} mg Mg", f"{_num(dish.value('energy_kcal'))} kcal",
+             _money(dish.value("cost_usd")), *([ready] if ready else [])]
+    parts = ["<div class=\"dish\">", f"<h4>{h(dish.name)}</h4>", f"<p class=\"muted\">{h(' · '.join(facts))}</p>",
+             "<ul class=\"ingredients\">"]
+    for it in dish.ingredients:
+        parts.append(f"<li>{h(scaled_serving(it.servings, it.serving_label))}: {h(it.name)} "
+                     f"<span class=\"muted\">({h(_grams(it.grams))} g)</span></li>")
+    parts.append("</ul>")
+    if steps:
+        parts.append("<ol class=\"steps\">" + "".join(f"<li>{h(x)}</li>" for x in steps) + "</ol>")
+    parts.append("</div>")
+    return parts
+
+
+def _html_dish_day(day: DayPlan, dishes: "DishTables | None") -> list[str]:
+    """A day of a dish plan: each meal's dishes, each with its recipe."""
+    parts: list[str] = []
+    for meal in day.meals:
+        parts.append(f"<h3>{h(meal.slot.capitalize())}</h3>")
+        if not meal.dishes:
+            parts.append("<p class=\"muted\">(nothing)</p>")
+        for dish in meal.dishes:
+            parts += _html_dish(dish, dishes)
+    return parts
+
+
+def _html_co_nutrients(plan: WeekPlan) -> list[str]:
+    parts = ["<section><h2>Co-nutrients (average a day over the plan)</h2><ul>"]
+    for label, text, ok in co_nutrient_checks(plan):
+        mark = f"<span class=\"ok\">{CHECK}</span>" if ok else f"<span class=\"bad\">{CROSS}</span>"
+        parts.append(f"<li>{h(label)}: {h(text)} {mark}</li>")
+    parts.append("</ul></section>")
+    return parts
+
+
+def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
+    """A printable standalone page of the week (one section per day; everything HTML-escaped).
+
+    A plan made of dishes shows every dish with its recipe: the ingredients scaled to the portions and, when
+    ``dishes`` (the dish library, ``tables.dishes`` with ``steps`` and ``minutes_total``) is given, the steps.
+    """
     t = plan.targets
+    by_dish = plan.version >= DISH_PLAN_VERSION
     parts = [f"<h1>Magnesium meal plan ({len(plan.days)} days)</h1>",
-             f"<p class=\"muted\">Daily magnesium target: {h(_num(t.magnesium_mg))} mg"
+             f"<p class=\"muted\">For: {h(profile_summary(plan))}. Daily magnesium target: {h(_num(t.magnesium_mg))} mg"
              + (f" ({h(t.magnesium_source)})" if t.magnesium_source else "") + "</p>"]
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")
         met = mg is not None and not _is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
-        parts.append("<section>")
+        parts.append("<section class=\"day\">" if by_dish else "<section>")
         parts.append(f"<h2>Day {h(day.day)}" + (f" <span class=\"ok\">{CHECK}</span>" if met else "") + "</h2>")
-        parts.append("<table><thead><tr><th>Meal</th><th>Food</th><th>Amount</th><th class=\"num\">g</th>"
-                     "<th class=\"num\">Mg (mg)</th><th class=\"num\">kcal</th><th class=\"num\">Cost</th>"
-                     "</tr></thead><tbody>")
-        for meal in day.meals:
-            for it in meal.items:
-                parts.append(
-                    f"<tr><td>{h(meal.slot.capitalize())}</td><td>{h(it.name)}</td>"
-                    f"<td>{h(scaled_serving(it.servings, it.serving_label))}</td>"
-                    f"<td class=\"num\">{h(_num(it.grams))}</td><td class=\"num\">{h(_num(it.magnesium_mg))}</td>"
-                    f"<td class=\"num\">{h(_num(it.energy_kcal))}</td><td class=\"num\">{h(_money(it.cost_usd))}</td>"
-                    "</tr>")
-        parts.append("</tbody></table>")
+        parts += _html_dish_day(day, dishes) if by_dish else _html_item_table(day)
         parts.append("<ul>")
         for label, text, ok in _day_checks(plan, day):
             mark = "" if ok is None else (f" <span class=\"ok\">{CHECK}</span>" if ok
@@ -380,6 +572,8 @@ def plan_to_html(plan: WeekPlan) -> str:
         if note:
             parts.append(f"<li>Note: {h(note)}</li>")
         parts.append("</ul></section>")
+    if by_dish:
+        parts += _html_co_nutrients(plan)
     parts.append(f"<p class=\"muted\">{h(solver_line(plan))}</p>")
     sup = supplement_line(plan)
     if sup:
@@ -506,7 +700,7 @@ def shopping_to_html(sl: "ShoppingList") -> str:
 
 
 __all__ = [
-    "AISLE_LABELS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "fmt_qty", "frame_to_csv", "h",
-    "html_page", "item_line", "md_text", "plan_rows", "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv",
+    "AISLE_LABELS", "DISH_PLAN_CSV_COLUMNS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "co_nutrient_checks", "fmt_qty", "frame_to_csv", "h",
+    "dish_line", "dish_plan_rows", "html_page", "ingredient_line", "item_line", "md_text", "plan_rows", "portions_text", "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv",
     "safe_cell", "scaled_serving", "shopping_to_csv", "shopping_to_html", "shopping_to_markdown",
 ]

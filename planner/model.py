@@ -1,6 +1,12 @@
-"""Frozen dataclasses of the planner, and the JSON plan format (version 1) that every step exchanges.
+"""Frozen dataclasses of the planner, and the JSON plan format that every step exchanges.
 
 A plan is immutable: every operation (swap, lock, regenerate, ...) returns a new ``WeekPlan``.
+
+Format version 2 (plans made of dishes): every meal lists ``dishes``; each dish has its portions, its
+nutrients and cost for those portions, and its ``ingredients`` ({food_id, fdc_id, name, grams, ...}).
+Version 1 (the food-level planner's format) lists ``items`` per meal. Both are read: a version-1 item
+becomes a one-ingredient dish (``Meal.dishes``), and a version-2 meal's ingredients are its ``items``,
+so code that adds up foods (day totals, the shopping list) reads either version the same way.
 """
 from __future__ import annotations
 
@@ -14,8 +20,14 @@ from foods.files import MIB, atomic_write, read_limited, size_text
 from foods.schema import ALLERGENS, DIETS, PLAN_NUTRIENTS, SLOTS
 from planner.errors import PlanFormatError
 
-PLAN_VERSION = 1
-MAX_DAYS = 14
+PLAN_VERSION = 1  # what the food-level planner writes
+DISH_PLAN_VERSION = 2  # plans made of dishes
+READABLE_VERSIONS: tuple[int, ...] = (1, 2)
+# Meal slots of a plan: the food-level planner's four, and the optional evening snack of dish plans.
+PLAN_SLOTS: tuple[str, ...] = (*SLOTS, "evening")
+DISH_ROLES: tuple[str, ...] = ("main", "side", "snack")  # a dish's role in its meal
+DISH_VALUES: tuple[str, ...] = (*PLAN_NUTRIENTS, "cost_usd")
+MAX_DAYS = 28  # a plan covers 1 to 28 days
 SEXES: tuple[str, ...] = ("female", "male")
 STATUSES: tuple[str, ...] = ("none", "pregnancy", "lactation")
 ACTIVITIES: tuple[str, ...] = ("sedentary", "low_active", "active", "very_active")
@@ -82,6 +94,15 @@ class Rules:
     require_vitamin_d: bool = False
     require_vitamin_b12: bool = False
     allow_supplement: bool = False
+    # Plans made of dishes: a main dish on at most this many days (never on consecutive days), a breakfast
+    # at most this many times, fish on at least this many days when fish is allowed, the cheapest week.
+    max_main_per_week: int = 2
+    max_breakfast_per_week: int = 3
+    max_snack_side_per_week: int = 3  # a snack or side dish on at most this many days (a week is varied)
+    fish_per_week_min: int = 2
+    meat_per_week_min: int = 2  # meat or poultry mains, when the diet has them (an omnivore's week)
+    fish_per_week_max: int | None = None  # days with fish at most (pregnancy: 3, about 12 oz a week)
+    cheapest: bool = False
     time_limit_s: float = 20.0
     gap_rel: float = 0.01
     solver: str = "highs"  # "highs" or "cbc"
@@ -111,10 +132,56 @@ class PlanItem:
     cost_usd: float | None = None
 
 
+def _sum_known(items: tuple[PlanItem, ...], name: str) -> float | None:
+    known = [getattr(i, name) for i in items if getattr(i, name) is not None]
+    return round(sum(known), 4) if known else None
+
+
+@dataclass(frozen=True)
+class PlanDish:
+    """One dish in one meal: how many portions, and its ingredients for those portions (as PlanItems).
+
+    ``role`` is "main" for the one main dish of a breakfast, lunch or dinner, "side" or "snack".
+    Its nutrients and cost are the sums over its ingredients (``value``); never stored apart from them.
+    """
+
+    dish_id: str
+    name: str
+    role: str
+    portions: float
+    ingredients: tuple[PlanItem, ...] = ()
+
+    @property
+    def grams(self) -> float:
+        return round(sum(i.grams for i in self.ingredients), 4)
+
+    def value(self, name: str) -> float | None:
+        """Sum of a nutrient (or cost_usd) over the ingredients with a known value; None if none is known."""
+        return _sum_known(self.ingredients, name)
+
+
+def dish_of_item(item: PlanItem, role: str) -> PlanDish:
+    """A version-1 item as a one-ingredient dish (its dish_id is the food_id, its portions the servings)."""
+    return PlanDish(dish_id=item.food_id, name=item.name, role=role, portions=item.servings, ingredients=(item,))
+
+
 @dataclass(frozen=True)
 class Meal:
+    """One meal of a day. Give ``items`` (a food-level meal) or ``dishes``; the other is filled in:
+    items become one-ingredient dishes, and dishes' ingredients become the items."""
+
     slot: str
     items: tuple[PlanItem, ...] = ()
+    dishes: tuple[PlanDish, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.dishes and not self.items:
+            object.__setattr__(self, "items", tuple(i for d in self.dishes for i in d.ingredients))
+        elif self.items and not self.dishes:
+            first = "snack" if self.slot in ("snack", "evening") else "main"
+            rest = "snack" if first == "snack" else "side"
+            object.__setattr__(self, "dishes", tuple(dish_of_item(item, first if n == 0 else rest)
+                                                     for n, item in enumerate(self.items)))
 
 
 @dataclass(frozen=True)
@@ -254,6 +321,13 @@ NUMBER_RANGES: dict[str, Range] = {
     "gap_rel": Range(0, 0.5, "a relative gap", "0.01"),
     # One plan item, one shopping list
     "servings": Range(0, 100, "a number of servings", "1.5"),
+    "portions": Range(0.5, 2, "a number of portions in quarters", "1.25"),
+    "max_main_per_week": Range(1, MAX_DAYS, "a whole number of days", "2", integer=True),
+    "max_breakfast_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
+    "max_snack_side_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
+    "fish_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
+    "meat_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
+    "fish_per_week_max": Range(0, MAX_DAYS, "a whole number of days", "3", integer=True),
     "people": Range(1, 1000, "a whole number of people", "2", integer=True),
 }
 
@@ -297,15 +371,27 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def dish_dict(dish: PlanDish) -> dict[str, Any]:
+    """A dish as written in a version-2 plan: its portions, its values for those portions, its ingredients."""
+    return {"dish_id": dish.dish_id, "name": dish.name, "role": dish.role, "portions": dish.portions,
+            "grams": dish.grams, **{n: dish.value(n) for n in DISH_VALUES},
+            "ingredients": [asdict(i) for i in dish.ingredients]}
+
+
+def _meal_dict(meal: Meal, version: int) -> dict[str, Any]:
+    if version >= DISH_PLAN_VERSION:
+        return {"slot": meal.slot, "dishes": [dish_dict(x) for x in meal.dishes]}
+    return {"slot": meal.slot, "items": [asdict(i) for i in meal.items]}
+
+
 def plan_to_dict(plan: WeekPlan) -> dict[str, Any]:
-    """The JSON-ready dict of a plan (format version 1)."""
+    """The JSON-ready dict of a plan (format version 1, or 2 for a plan made of dishes)."""
     return _clean({
         "version": plan.version,
         "profile": {**asdict(plan.profile), "overrides": dict(plan.profile.overrides)},
         "targets": asdict(plan.targets),
         "rules": asdict(plan.rules),
-        "days": [{"day": d.day,
-                  "meals": [{"slot": m.slot, "items": [asdict(i) for i in m.items]} for m in d.meals],
+        "days": [{"day": d.day, "meals": [_meal_dict(m, plan.version) for m in d.meals],
                   "totals": dict(d.totals), "measured": dict(d.measured)} for d in plan.days],
         "locks": [asdict(lock) for lock in plan.locks],
         "excluded": list(plan.excluded),
@@ -481,9 +567,39 @@ def _day_number(value: int, where: str) -> int:
 
 
 def _slot(value: str, where: str) -> str:
-    if value not in SLOTS:
-        raise PlanFormatError(f"{where} is {_show(value)}; it must be one of {', '.join(SLOTS)}, e.g. \"dinner\"")
+    if value not in PLAN_SLOTS:
+        raise PlanFormatError(f"{where} is {_show(value)}; it must be one of {', '.join(PLAN_SLOTS)}, "
+                              "e.g. \"dinner\"")
     return value
+
+
+def _items_from(items_d: list, where: str) -> tuple[PlanItem, ...]:
+    items = []
+    for k, item_d in enumerate(items_d):
+        iwhere = f"{where}[{k}]"
+        _need(item_d, "food_id", iwhere, str, '"almonds"')
+        servings = _need(item_d, "servings", iwhere, float, "1.0")
+        if not round(servings, 6) > 0:  # the JSON keeps 6 decimals: 1e-9 would be written as 0
+            raise PlanFormatError(f"{iwhere}.servings is {servings}; it must be above 0, e.g. 1.0")
+        check_number(servings, "servings", f"{iwhere}.servings", PlanFormatError)
+        items.append(_dc_from(PlanItem, item_d, iwhere))
+    return tuple(items)
+
+
+def _dish_from(d: Any, where: str) -> PlanDish:
+    """A version-2 dish: its values are recomputed from its ingredients, never taken from the file."""
+    dish_id = _need(d, "dish_id", where, str, '"red_lentil_dal_kale_chapati"')
+    role = _need(d, "role", where, str, '"main"')
+    if role not in DISH_ROLES:
+        raise PlanFormatError(f"{where}.role is {_show(role)}; it must be one of {', '.join(DISH_ROLES)}, e.g. \"main\"")
+    portions = check_number(_need(d, "portions", where, float, "1.0"), "portions", f"{where}.portions",
+                            PlanFormatError)
+    ingredients = _items_from(_need(d, "ingredients", where, list, '[{"food_id": "olive_oil", ...}]'),
+                              f"{where}.ingredients")
+    if not ingredients:
+        raise PlanFormatError(f"{where}.ingredients is empty; a dish has at least one ingredient")
+    return PlanDish(dish_id=dish_id, name=_need(d, "name", where, str, '"Lentil soup"'), role=role,
+                    portions=float(portions), ingredients=ingredients)
 
 
 def _lock_from(d: Any, where: str) -> Lock:
@@ -499,9 +615,9 @@ def plan_from_dict(d: Any) -> WeekPlan:
     if not isinstance(d, Mapping):
         raise PlanFormatError("a plan must be a JSON object with version, profile, targets and days")
     version = _need(d, "version", "plan", int, "1")
-    if version != PLAN_VERSION:
-        raise PlanFormatError(f"plan.version is {_show(version)}; this magplan reads version {PLAN_VERSION} "
-                              "(a newer magplan wrote it; upgrade magplan)")
+    if version not in READABLE_VERSIONS:
+        raise PlanFormatError(f"plan.version is {_show(version)}; this magplan reads versions "
+                              f"{', '.join(map(str, READABLE_VERSIONS))} (a newer magplan wrote it; upgrade magplan)")
     profile_d = dict(_need(d, "profile", "plan", dict, '{"age": 45, "sex": "female"}'))
     if profile_d.get("overrides") is None:
         profile_d["overrides"] = {}
@@ -523,19 +639,16 @@ def plan_from_dict(d: Any) -> WeekPlan:
         for j, meal_d in enumerate(_need(day_d, "meals", where, list, '[{"slot": "breakfast", "items": []}]')):
             mwhere = f"{where}.meals[{j}]"
             slot = _slot(_need(meal_d, "slot", mwhere, str, '"breakfast"'), f"{mwhere}.slot")
-            items = []
-            for k, item_d in enumerate(_need(meal_d, "items", mwhere, list, "[]")):
-                iwhere = f"{mwhere}.items[{k}]"
-                _need(item_d, "food_id", iwhere, str, '"almonds"')
-                servings = _need(item_d, "servings", iwhere, float, "1.0")
-                if not round(servings, 6) > 0:  # the JSON keeps 6 decimals: 1e-9 would be written as 0
-                    raise PlanFormatError(f"{iwhere}.servings is {servings}; it must be above 0, e.g. 1.0")
-                check_number(servings, "servings", f"{iwhere}.servings", PlanFormatError)
-                items.append(_dc_from(PlanItem, item_d, iwhere))
             if any(m.slot == slot for m in meals):
                 raise PlanFormatError(f"{mwhere}.slot is {slot!r}, but day {day_no} already has a {slot} meal; "
                                       "each slot appears once a day (put all its items in one meal)")
-            meals.append(Meal(slot=slot, items=tuple(items)))
+            if version >= DISH_PLAN_VERSION:
+                dishes = _need(meal_d, "dishes", mwhere, list, '[{"dish_id": "...", "ingredients": [...]}]')
+                meals.append(Meal(slot=slot, dishes=tuple(_dish_from(x, f"{mwhere}.dishes[{k}]")
+                                                          for k, x in enumerate(dishes))))
+                continue
+            items = _items_from(_need(meal_d, "items", mwhere, list, "[]"), f"{mwhere}.items")
+            meals.append(Meal(slot=slot, items=items))
         days.append(DayPlan(day=day_no, meals=tuple(meals), totals=_number_map(day_d.get("totals"), f"{where}.totals"),
                             measured=_number_map(day_d.get("measured"), f"{where}.measured")))
     if not days:
@@ -606,7 +719,7 @@ def write_plan(plan: WeekPlan, path: str | Path) -> None:
 
 __all__ = [
     "ACTIVITIES", "ALLERGENS", "DIETS", "PLAN_NUTRIENTS", "PLAN_VERSION", "SEXES", "SLOTS", "STATUSES",
-    "DayPlan", "Lock", "Meal", "PlanItem", "Profile", "Rules", "SolverInfo", "Supplement", "Targets", "WeekPlan",
+    "DISH_PLAN_VERSION", "PLAN_SLOTS", "DayPlan", "Lock", "Meal", "PlanDish", "PlanItem", "Profile", "Rules", "SolverInfo", "Supplement", "Targets", "WeekPlan",
     "atomic_write_text", "plan_from_dict", "plan_from_json", "plan_to_dict", "plan_to_json", "read_plan",
     "replace", "write_plan",
 ]

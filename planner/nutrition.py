@@ -21,7 +21,18 @@ def make_item(foods: pd.DataFrame, food_id: str, servings: float) -> PlanItem:
     """A PlanItem for ``servings`` of ``food_id``. Needs: name, fdc_id, serving_label, serving_g,
     price_usd_per_100g and the PLAN_NUTRIENTS columns."""
     row = foods.loc[food_id]
-    grams = float(servings) * float(row["serving_g"])
+    return _item(row, food_id, float(servings) * float(row["serving_g"]), float(servings), str(row["serving_label"]))
+
+
+def make_ingredient(foods: pd.DataFrame, food_id: str, grams_per_serving: float, household: str,
+                    portions: float) -> PlanItem:
+    """A dish ingredient as a PlanItem: ``portions`` times the recipe's grams, labelled with its household
+    measure (so '1/2 tsp' at 1 portion reads '1 tsp' at 2). Needs the columns ``make_item`` needs."""
+    label = household or f"{grams_per_serving:g} g"
+    return _item(foods.loc[food_id], food_id, float(grams_per_serving) * float(portions), float(portions), label)
+
+
+def _item(row: pd.Series, food_id: str, grams: float, servings: float, label: str) -> PlanItem:
     values = {}
     for n in PLAN_NUTRIENTS:
         per100 = _num(row[n])
@@ -30,7 +41,7 @@ def make_item(foods: pd.DataFrame, food_id: str, servings: float) -> PlanItem:
     fdc = row["fdc_id"]
     return PlanItem(
         food_id=food_id, name=str(row["name"]), fdc_id=None if pd.isna(fdc) else int(fdc),
-        servings=float(servings), serving_label=str(row["serving_label"]), grams=round(grams, 4),
+        servings=servings, serving_label=label, grams=round(grams, 4),
         cost_usd=None if price is None else round(price * grams / 100.0, 4), **values,
     )
 

@@ -1,5 +1,8 @@
 """Aggregate a plan into what to buy: one row per product, in whole purchase units, grouped by aisle.
 
+The items of a plan are its foods: for a plan made of dishes (format 2), each dish's ingredients for its
+portions (``Meal.items`` flattens ``Meal.dishes``), so a dish eaten once is bought once.
+
 How a plan item becomes a purchase:
 
 1. grams eaten x ``buy_g_per_g`` = grams of the product bought (cooked brown rice -> dry rice, cooked

@@ -4,6 +4,7 @@ Energy: the IOM (2005) Estimated Energy Requirement equations for adults when we
 are given (range EER -10 % .. +10 %), otherwise a default range by age and sex (Dietary Guidelines for
 Americans 2020-2025 estimated calorie needs). Pregnancy adds 340 kcal (second trimester), lactation 330 kcal.
 Protein: 0.8 g/kg (1.1 g/kg in pregnancy and lactation) when weight is given, else the RDA in grams.
+Iron: the RDA, times 1.8 for vegetarians and vegans (IOM 2001: non-haem iron is absorbed less well).
 The magnesium UL (350 mg for adults) is for supplements only and never caps food magnesium.
 """
 from __future__ import annotations
@@ -93,6 +94,14 @@ def check_profile(profile: Profile) -> Profile:
     return profile
 
 
+# IOM (2001): the iron requirement of vegetarians is 1.8 times higher (non-haem iron is absorbed less well).
+VEGETARIAN_IRON_FACTOR = 1.8
+
+
+def _iron_factor(p: Profile) -> float:
+    return VEGETARIAN_IRON_FACTOR if p.diet in ("vegetarian", "vegan") else 1.0
+
+
 def _by_age(table: tuple, sex: str, age: float) -> tuple:
     for row in table:
         if row[0] in (sex, "both") and row[1] <= age <= row[2]:
@@ -149,7 +158,7 @@ def targets_for(profile: Profile, dri: pd.DataFrame | None = None) -> Targets:
     t = Targets(
         magnesium_mg=float(row["magnesium_rda_mg"]), energy_kcal_min=kmin, energy_kcal_max=kmax,
         protein_g_min=float(protein), fiber_g_min=float(row["fiber_ai_g"]),
-        sodium_mg_max=float(row["sodium_cdrr_mg"]), iron_mg=float(row["iron_rda_mg"]),
+        sodium_mg_max=float(row["sodium_cdrr_mg"]), iron_mg=round(float(row["iron_rda_mg"]) * _iron_factor(p), 1),
         vitamin_d_ug=float(row["vitamin_d_rda_ug"]), vitamin_b12_ug=float(row["vitamin_b12_rda_ug"]),
         calcium_mg=float(row["calcium_rda_mg"]), potassium_mg=float(row["potassium_ai_mg"]),
         magnesium_ul_supplemental_mg=float(row["magnesium_ul_supplemental_mg"]),

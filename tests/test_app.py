@@ -1,7 +1,8 @@
 """The Streamlit app driven through streamlit.testing.v1.AppTest: every flow a person uses.
 
-Most tests start from a plan solved once per session (preset in st.session_state, as a person who has
-just pressed Generate would have); the Generate and infeasible-profile flows run the real solve.
+Most tests start from a dish plan solved once per session (preset in st.session_state, as a person who has
+just pressed Generate would have); the Generate and infeasible-profile flows run the real solve. The edit
+flows of dish plans (swap, lock, exclude, regenerate, portions) call planner.edits.
 """
 from __future__ import annotations
 
@@ -14,18 +15,44 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import foods
-from planner.model import Lock, Profile, Rules, WeekPlan, plan_to_json
+from planner.model import DISH_PLAN_VERSION, Lock, Profile, Rules, WeekPlan, plan_to_json
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TIMEOUT = 90
 
 
 @pytest.fixture(scope="session")
-def solved_plan() -> WeekPlan:
-    """A 3-day plan for the app's default profile (what one click on Generate gives, shorter)."""
+def food_table():
+    return foods.load_foods()
+
+
+@pytest.fixture(scope="session")
+def dish_tables(food_table):
+    from foods.dishes import load_all_dishes
+
+    return load_all_dishes(food_table)
+
+
+@pytest.fixture(scope="session")
+def solved_plan(food_table, dish_tables) -> WeekPlan:
+    """A 3-day dish plan for the app's default profile (what one click on Generate gives, shorter)."""
+    from planner.dishplan import plan_dish_week
+
+    return plan_dish_week(dish_tables, food_table, Profile(), rules=Rules(days=3))
+
+
+@pytest.fixture(scope="session")
+def v1_plan(food_table) -> WeekPlan:
+    """A food-level plan (format version 1) as the previous release wrote it."""
     from planner.plan import plan_week
 
-    return plan_week(foods.load_foods(), Profile(), rules=Rules(days=3, time_limit_s=15))
+    return plan_week(food_table, Profile(), rules=Rules(days=2, time_limit_s=15))
+
+
+@pytest.fixture
+def edits():
+    """planner.edits (the dish-plan editor); the edit flows of dish plans need it."""
+    return pytest.importorskip("planner.edits")
 
 
 def app(plan: WeekPlan | None = None) -> AppTest:
@@ -47,6 +74,25 @@ def grid(at: AppTest) -> str:
 def first_item(plan: WeekPlan, day: int = 1):
     meal = next(m for m in plan.day(day).meals if m.items)
     return meal.slot, meal.items[0]
+
+
+def main_dish(plan: WeekPlan, day: int = 1, slot: str = "lunch"):
+    """(slot, the main dish) of a meal of the plan."""
+    meal = next(m for m in plan.day(day).meals if m.slot == slot)
+    return slot, next(x for x in meal.dishes if x.role == "main")
+
+
+def meal_ids(plan: WeekPlan, day: int, slot: str) -> list[str]:
+    return [x.dish_id for m in plan.day(day).meals if m.slot == slot for x in m.dishes]
+
+
+def days_json(plan: WeekPlan) -> list[str]:
+    """Each day of the plan as JSON (other days must stay byte-identical after a change)."""
+    import json
+
+    from planner.model import plan_to_dict
+
+    return [json.dumps(d, sort_keys=True) for d in plan_to_dict(plan)["days"]]
 
 
 def food_rows(at: AppTest):
@@ -89,6 +135,8 @@ def test_first_page_has_defaults_and_the_rls_note():
     assert at.button(key="generate").label == "Generate plan"
     assert at.number_input(key="p_age").value == 40
     assert at.slider(key="p_days").value == 7
+    assert at.checkbox(key="p_fish").value is True  # fish twice a week, on by default
+    assert at.checkbox(key="p_same_breakfast").value is False and at.checkbox(key="p_cheapest").value is False
     assert any("320 mg a day, the RDA for females 31–50" in c.value for c in at.sidebar.caption)
     note = " ".join(m.value for m in at.markdown)
     assert "not a proven treatment" in note and "350 mg" in note and "kidney disease" in note
@@ -96,58 +144,165 @@ def test_first_page_has_defaults_and_the_rls_note():
     assert at.button(key="generate_main").label.startswith("Generate plan")  # also on a phone (no sidebar)
 
 
-def test_generate_gives_a_plan_that_meets_the_target():
+def test_favourites_and_dislikes_list_dishes_and_ingredients(dish_tables, food_table):
+    at = app()
+    options = at.multiselect(key="p_favorites").options
+    lentil = next(i for i in dish_tables.dishes.index if "lentil" in i)
+    assert f"{dish_tables.dishes.at[lentil, 'name']} (dish)" in options
+    assert f"{food_table.at['almonds', 'name']} (food)" in options
+    assert at.multiselect(key="p_dislikes").options == options
+
+
+def test_generate_makes_a_dish_plan_that_meets_the_target(dish_tables):
     at = app()
     at.slider(key="p_days").set_value(2)
     at.button(key="generate").click().run()
     ok(at)
     plan = at.session_state.plan
-    assert plan is not None and len(plan.days) == 2
+    assert plan is not None and plan.version == DISH_PLAN_VERSION and len(plan.days) == 2
     assert all(d.totals["magnesium_mg"] >= plan.targets.magnesium_mg - 0.5 for d in plan.days)
     assert any(s.startswith("New 2-day plan") for s in texts(at, "success"))
     html = grid(at)
     assert "Day total" in html and "Day 2" in html
-    item = plan.days[0].meals[0].items[0]
-    assert item.name.replace("&", "&amp;") in html
+    slot, dish = main_dish(plan)
+    assert dish.dish_id in dish_tables.dishes.index
+    assert dish.name.replace("&", "&amp;") in html and "portion" in html
     assert at.session_state.plan_rev == 1
     assert not any("settings changed" in c.value for c in at.caption)
     at.selectbox(key="p_diet").set_value("vegan").run()
     assert any("settings changed since this plan was made" in c.value for c in at.caption)
 
 
-# --- per-item changes -----------------------------------------------------------------------------
-def test_swap_applies_the_top_alternative_and_undo_restores(solved_plan):
+def test_sidebar_choices_reach_the_dish_planner(solved_plan, monkeypatch, food_table, dish_tables):
+    """Favourites, dislikes, avoided dishes and ingredients, fish, breakfast and cheapest go to plan_dish_week."""
+    import planner.dishplan
+
+    calls = []
+
+    def spy(tables, foods_, profile, *, rules=None, exclude_dishes=(), favorites=(), dislikes=(), **kw):
+        calls.append(dict(profile=profile, rules=rules, exclude_dishes=exclude_dishes, favorites=favorites,
+                          dislikes=dislikes, dishes=len(tables.dishes)))
+        return solved_plan
+
+    monkeypatch.setattr(planner.dishplan, "plan_dish_week", spy)
+    dish = next(iter(dish_tables.dishes.index))
+    at = app()
+    at.multiselect(key="p_favorites").set_value([dish, "almonds"])
+    at.multiselect(key="p_dislikes").set_value(["spinach_raw"] if "spinach_raw" in food_table.index else ["almonds"])
+    at.multiselect(key="p_exclude_dishes").set_value([dish])
+    at.multiselect(key="p_exclude").set_value(["almonds"])
+    at.checkbox(key="p_fish").uncheck()
+    at.checkbox(key="p_same_breakfast").check()
+    at.checkbox(key="p_cheapest").check()
+    at.slider(key="p_days").set_value(5)
+    at.button(key="generate").click().run()
+    ok(at)
+    (call,) = calls
+    assert call["favorites"] == (dish, "almonds") and call["exclude_dishes"] == (dish,)
+    assert len(call["dislikes"]) == 1 and call["profile"].exclude_foods == ("almonds",)
+    assert call["rules"].fish_per_week_min == 0 and call["rules"].cheapest
+    assert call["rules"].max_breakfast_per_week >= 5 and call["rules"].days == 5
+    assert call["dishes"] == len(dish_tables.dishes)
+
+
+# --- the week and its recipes ------------------------------------------------------------------------
+def test_grid_shows_every_dish_with_portions_and_meal_magnesium(solved_plan):
     at = app(solved_plan)
-    slot, item = first_item(solved_plan)
-    at.button(key=f"swap_1_{slot}_{item.food_id}").click().run()
+    ok(at)
+    html = grid(at)
+    for d in solved_plan.days:
+        for m in d.meals:
+            for x in m.dishes:
+                assert x.name.replace("&", "&amp;") in html
+                assert f"{x.portions:g} portion" in html
+            if len(m.dishes) > 1:  # a main with sides, or two snacks: the meal's magnesium too
+                assert f"Meal: {sum(x.value('magnesium_mg') or 0 for x in m.dishes):.0f} mg Mg" in html
+    assert html.count("Meal:") == sum(1 for d in solved_plan.days for m in d.meals if len(m.dishes) > 1)
+
+
+def test_a_meal_with_sides_shows_each_dish_and_the_meal_magnesium(solved_plan, food_table, dish_tables):
+    from planner.dishplan import make_dish
+
+    side_id = next(i for i, roles in dish_tables.dishes["roles"].items() if "side" in str(roles).split("|"))
+    side = make_dish(dish_tables, food_table, side_id, "side", 1.0)
+    slot, dish = main_dish(solved_plan)
+    day = solved_plan.day(1)
+    meals = tuple(replace(m, dishes=(*m.dishes, side), items=()) if m.slot == slot else m for m in day.meals)
+    plan = replace(solved_plan, days=(replace(day, meals=meals), *solved_plan.days[1:]))
+    at = app(plan)
+    ok(at)
+    html = grid(at)
+    total = (dish.value("magnesium_mg") or 0) + (side.value("magnesium_mg") or 0)
+    assert f"+ </span><b>{side.name.replace('&', '&amp;')}</b>" in html and f"Meal: {total:.0f} mg Mg" in html
+    assert at.button(key=f"recipe_1_{slot}_{side_id}") is not None
+
+
+def test_a_dish_opens_its_recipe_scaled_to_the_portions(solved_plan, dish_tables):
+    at = app(solved_plan)
+    slot, dish = main_dish(solved_plan)
+    key = f"recipe_1_{slot}_{dish.dish_id}"
+    at.button(key=key).click().run()
+    ok(at)
+    assert any(m.value == f"#### {dish.name}" for m in at.markdown)
+    table = next(d.value for d in at.dataframe if list(d.value.columns) == ["Ingredient", "Amount", "Grams", "Mg (mg)"])
+    assert list(table["Ingredient"]) == [i.name for i in dish.ingredients]
+    assert list(table["Grams"]) == [round(i.grams) for i in dish.ingredients]
+    steps = [s for s in str(dish_tables.dishes.at[dish.dish_id, "steps"]).splitlines() if s.strip()]
+    assert any(t.value.startswith(f"1. {steps[0].strip()}") for t in at.text)
+    at.button(key=key).click().run()  # a second click closes it
+    assert not any(m.value == f"#### {dish.name}" for m in at.markdown)
+
+
+def test_recipe_of_a_larger_portion_scales_the_ingredients(solved_plan, food_table, dish_tables):
+    from planner.dishplan import make_dish
+
+    slot, dish = main_dish(solved_plan)
+    bigger = make_dish(dish_tables, food_table, dish.dish_id, "main", 1.5)
+    day = solved_plan.day(1)
+    meals = tuple(replace(m, dishes=tuple(bigger if x is dish else x for x in m.dishes), items=())
+                  if m.slot == slot else m for m in day.meals)
+    plan = replace(solved_plan, days=(replace(day, meals=meals), *solved_plan.days[1:]))
+    at = app(plan)
+    at.button(key=f"recipe_1_{slot}_{dish.dish_id}").click().run()
+    ok(at)
+    assert any("Ingredients for 1.5 portions" in m.value for m in at.markdown)
+    table = next(d.value for d in at.dataframe if "Ingredient" in d.value.columns and "Grams" in d.value.columns)
+    assert list(table["Grams"]) == [round(1.5 * i.grams) for i in dish.ingredients]
+
+
+# --- per-dish changes (planner.edits) -------------------------------------------------------------
+def test_swap_to_an_alternative_dish_leaves_other_days_and_undo_restores(solved_plan, edits):
+    at = app(solved_plan)
+    slot, dish = main_dish(solved_plan)
+    at.button(key=f"swap_1_{slot}_{dish.dish_id}").click().run()
     ok(at)
     use = [b for b in at.button if (b.key or "").startswith("use_")]
     assert use, "the swap panel lists ranked alternatives"
+    assert any("day Mg" in c.value and "kcal" in c.value for c in at.caption)  # what each does to the day
     new_id = use[0].key.removeprefix("use_")
     use[0].click().run()
     ok(at)
     plan = at.session_state.plan
-    meal_ids = [i.food_id for m in plan.day(1).meals if m.slot == slot for i in m.items]
-    assert new_id in meal_ids and item.food_id not in meal_ids
-    assert plan.days[1:] == solved_plan.days[1:]  # other days untouched
+    assert new_id in meal_ids(plan, 1, slot) and dish.dish_id not in meal_ids(plan, 1, slot)
+    assert days_json(plan)[1:] == days_json(solved_plan)[1:]  # other days byte-identical
+    assert plan.day(1).totals["magnesium_mg"] >= plan.targets.magnesium_mg - 0.5
     notice = texts(at, "success")[0]
-    assert notice.startswith(f"Swapped {item.name} for")
-    assert "Day 1" in notice  # the change list says what moved
+    assert notice.startswith(f"Swapped {dish.name} for")
     at.button(key="undo").click().run()
     ok(at)
     assert at.session_state.plan == solved_plan
     assert "Undid the last change." in texts(at, "info")
 
 
-def test_lock_and_unlock_an_item(solved_plan):
+def test_lock_and_unlock_a_dish(solved_plan, edits):
     at = app(solved_plan)
-    slot, item = first_item(solved_plan)
-    key = f"lock_1_{slot}_{item.food_id}"
+    slot, dish = main_dish(solved_plan)
+    key = f"lock_1_{slot}_{dish.dish_id}"
     at.button(key=key).click().run()
     ok(at)
-    assert Lock(day=1, slot=slot, food_id=item.food_id) in at.session_state.plan.locks
+    assert Lock(day=1, slot=slot, food_id=dish.dish_id) in at.session_state.plan.locks
     assert at.button(key=key).label == "Unlock"
-    assert at.button(key=f"swap_1_{slot}_{item.food_id}").disabled
+    assert at.button(key=f"swap_1_{slot}_{dish.dish_id}").disabled
     assert "mp-lock" in grid(at)
     at.button(key=key).click().run()
     ok(at)
@@ -155,7 +310,21 @@ def test_lock_and_unlock_an_item(solved_plan):
     assert at.button(key=key).label == "Lock"
 
 
-def test_lock_a_day(solved_plan):
+def test_lock_a_dish_then_regenerate_the_day_keeps_it(solved_plan, edits):
+    at = app(solved_plan)
+    slot, dish = main_dish(solved_plan)
+    at.button(key=f"lock_1_{slot}_{dish.dish_id}").click().run()
+    at.button(key="regenday_1").click().run()
+    ok(at)
+    plan = at.session_state.plan
+    assert not texts(at, "error"), texts(at, "error")
+    kept = next(x for m in plan.day(1).meals if m.slot == slot for x in m.dishes if x.dish_id == dish.dish_id)
+    assert kept == dish  # the locked dish stayed, with its portions
+    assert days_json(plan)[1:] == days_json(solved_plan)[1:]
+    assert any(s.startswith("Regenerated day 1.") for s in texts(at, "success"))
+
+
+def test_lock_a_day(solved_plan, edits):
     at = app(solved_plan)
     at.button(key="lockday_1").click().run()
     ok(at)
@@ -164,46 +333,81 @@ def test_lock_a_day(solved_plan):
     assert any(s.startswith("Locked the whole of day 1") for s in texts(at, "success"))
 
 
-def test_regenerate_a_meal_keeps_the_rest_of_the_week(solved_plan):
+def test_regenerate_a_meal_keeps_the_rest_of_the_week(solved_plan, edits):
     at = app(solved_plan)
-    slot, _item = first_item(solved_plan)
-    before = [m for m in solved_plan.day(1).meals if m.slot == slot][0]
+    slot = "dinner"
+    before = meal_ids(solved_plan, 1, slot)
     at.button(key=f"regen_1_{slot}").click().run()
     ok(at)
     plan = at.session_state.plan
-    after = [m for m in plan.day(1).meals if m.slot == slot][0]
-    assert after != before
-    assert plan.days[1:] == solved_plan.days[1:]
+    assert not texts(at, "error"), texts(at, "error")
+    assert meal_ids(plan, 1, slot) != before
+    assert days_json(plan)[1:] == days_json(solved_plan)[1:]
     assert any(s.startswith(f"Regenerated day 1 {slot}") for s in texts(at, "success"))
 
 
-def test_exclude_removes_the_food_and_remembers_it(solved_plan):
+def test_exclude_a_dish_removes_it_and_remembers_it(solved_plan, edits):
     at = app(solved_plan)
-    slot, item = first_item(solved_plan)
-    at.button(key=f"exclude_{item.food_id}_1_{slot}").click().run()
+    slot, dish = main_dish(solved_plan)
+    at.button(key=f"exclude_{dish.dish_id}_1_{slot}").click().run()
     ok(at)
     plan = at.session_state.plan
-    used = {i.food_id for d in plan.days for m in d.meals for i in m.items}
-    assert item.food_id not in used
-    assert item.food_id in at.session_state.p_exclude  # the next Generate keeps the ban
+    assert not texts(at, "error"), texts(at, "error")
+    assert dish.dish_id not in {x.dish_id for d in plan.days for m in d.meals for x in m.dishes}
+    assert dish.dish_id in at.session_state.p_exclude_dishes  # the next Generate keeps the ban
     assert any("will not be suggested again" in s for s in texts(at, "success"))
 
 
-def test_change_servings_rebalances_the_day(solved_plan):
+def test_exclude_an_ingredient_removes_every_dish_with_it(solved_plan, edits):
     at = app(solved_plan)
-    slot, item = first_item(solved_plan)
-    new = item.servings + 0.5
-    at.number_input(key=f"servings_1_{slot}_{item.food_id}").set_value(new)
-    at.button(key=f"setserv_1_{slot}_{item.food_id}").click().run()
+    slot, dish = main_dish(solved_plan)
+    food_id = dish.ingredients[0].food_id
+    at.selectbox(key=f"exclude_ing_1_{slot}_{dish.dish_id}").set_value(food_id)
+    at.button(key=f"exclude_ing_go_1_{slot}_{dish.dish_id}").click().run()
     ok(at)
     plan = at.session_state.plan
-    got = [i.servings for m in plan.day(1).meals if m.slot == slot for i in m.items if i.food_id == item.food_id]
+    assert not texts(at, "error"), texts(at, "error")
+    assert food_id not in {i.food_id for d in plan.days for m in d.meals for i in m.items}
+    assert food_id in at.session_state.p_exclude
+    assert any(s.startswith("No dish with") for s in texts(at, "success"))
+
+
+def test_portions_in_quarters_rebalance_the_day(solved_plan, edits):
+    at = app(solved_plan)
+    slot, dish = main_dish(solved_plan)
+    key = f"portions_1_{slot}_{dish.dish_id}"
+    assert at.selectbox(key=key).options == ["0.5", "0.75", "1", "1.25", "1.5", "1.75", "2"]
+    new = 1.5 if dish.portions != 1.5 else 1.25
+    at.selectbox(key=key).set_value(new)
+    at.button(key=f"setportions_1_{slot}_{dish.dish_id}").click().run()
+    ok(at)
+    plan = at.session_state.plan
     errors = texts(at, "error")
     if errors:  # a change the planner cannot satisfy is explained and the plan is kept
         assert plan == solved_plan
     else:
+        got = [x.portions for m in plan.day(1).meals if m.slot == slot for x in m.dishes if x.dish_id == dish.dish_id]
         assert got == [new]
-        assert plan.days[1:] == solved_plan.days[1:]
+        assert days_json(plan)[1:] == days_json(solved_plan)[1:]
+        assert any("portion" in s for s in texts(at, "success"))
+
+
+# --- co-nutrients ------------------------------------------------------------------------------------
+def test_co_nutrient_shortfalls_come_with_advice_said_once(solved_plan):
+    from planner.dishplan import co_nutrient_notes
+
+    poor = replace(solved_plan.targets, vitamin_b12_ug=500.0, calcium_mg=9000.0)
+    plan = replace(solved_plan, targets=poor, notes=co_nutrient_notes(solved_plan.days, poor))
+    at = app(plan)
+    ok(at)
+    table = next(d.value for d in at.dataframe if "Nutrient" in d.value.columns and "Status" in d.value.columns)
+    status = dict(zip(table["Nutrient"], table["Status"]))
+    assert status["Vitamin B12"] == "below" and status["Calcium"] == "below"
+    advice = [m.value for m in at.markdown if "Below the reference, and what to do" in m.value]
+    assert len(advice) == 1
+    assert "B12 supplement or fortified foods" in advice[0] and "calcium-fortified soy milk" in advice[0]
+    page = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
+    assert page.count("Plants have no B12") == 1  # said once, no nagging
 
 
 # --- infeasible ------------------------------------------------------------------------------------
@@ -216,19 +420,21 @@ def test_infeasible_profile_explains_keeps_the_plan_and_a_way_out_works(solved_p
     ok(at)
     assert at.session_state.plan is solved_plan or at.session_state.plan == solved_plan
     box = " ".join(texts(at, "error"))
-    assert "No plan is possible with these settings" in box and "1500 mg" in box
+    assert "No plan is possible with these settings" in box
     assert "previous plan is still shown" in box
     assert "Day total" in grid(at)  # the previous plan is still on the page
     ways = [b for b in at.button if (b.key or "").startswith("suggestion_")]
-    assert ways, "the explanation offers buttons"
-    lower = next(b for b in ways if "target" in b.label.lower())
-    lower.click().run()
+    assert ways, "the explanation offers a way out"
+    suggestion = at.session_state.problem.suggestions[0]
+    ways[0].click().run()  # one click moves the setting and plans again
     ok(at)
     plan = at.session_state.plan
+    assert at.session_state.problem is None, texts(at, "error")
     assert plan is not solved_plan and len(plan.days) == 1
-    assert plan.targets.magnesium_mg < 1500
-    assert at.number_input(key="p_target_mg").value == pytest.approx(plan.targets.magnesium_mg)
-    assert at.session_state.problem is None
+    for name, value in suggestion.profile_changes.items():
+        if name == "budget_usd_per_day":
+            assert at.number_input(key="p_budget").value == pytest.approx(value)
+            assert plan.profile.budget_usd_per_day == pytest.approx(value)
 
 
 # --- shopping --------------------------------------------------------------------------------------
@@ -336,6 +542,13 @@ def test_plan_json_download_and_open(solved_plan, downloads):
     at = app(solved_plan)
     text = download(at, downloads, "dl_plan_json")
     assert text == plan_to_json(solved_plan)
+    assert '"version": 2' in text and '"dishes"' in text
+    _slot, dish = main_dish(solved_plan)
+    assert dish.name in download(at, downloads, "dl_plan_md")
+    csv = download(at, downloads, "dl_plan_csv")
+    assert dish.ingredients[0].food_id in csv and len(csv.splitlines()) > sum(len(d.meals) for d in solved_plan.days)
+    page = download(at, downloads, "dl_plan_html")
+    assert "<html" in page.lower() and dish.name.replace("&", "&amp;") in page
     fresh = app()
     fresh.file_uploader(key="plan_upload").set_value(("week.json", text.encode(), "application/json")).run()
     ok(fresh)
@@ -387,22 +600,6 @@ def test_find_a_food_in_fooddata_central_and_add_it(monkeypatch):
         server.close()
 
 
-def test_supplement_suggested_when_food_falls_short_and_allowed():
-    at = app()
-    at.number_input(key="p_target_mg").set_value(1500.0)
-    at.number_input(key="p_budget").set_value(1.5)
-    at.slider(key="p_days").set_value(1)
-    at.checkbox(key="p_supplement").check()
-    at.button(key="generate").click().run()
-    ok(at)
-    plan = at.session_state.plan
-    assert plan is not None and plan.rules.allow_supplement and plan.supplement is not None
-    assert plan.supplement.dose_mg <= 350
-    assert any(f"{plan.supplement.dose_mg:.0f} mg" in m.value and "Food falls short" in m.value for m in at.markdown)
-    warn = " ".join(texts(at, "warning"))
-    assert warn.lower().count("kidney") == 1  # the safety note once, not twice
-
-
 def test_pantry_covers_a_product_and_is_remembered(solved_plan):
     import pandas as pd
 
@@ -426,10 +623,10 @@ def test_pantry_covers_a_product_and_is_remembered(solved_plan):
     assert list(saved["food_or_product"]) == [product] and float(saved["amount"].iloc[0]) == 5.0
 
 
-def test_lock_a_meal_then_regenerate_the_day_keeps_it(solved_plan):
+def test_lock_a_meal_then_regenerate_the_day_keeps_it(solved_plan, edits):
     at = app(solved_plan)
-    slot, _item = first_item(solved_plan)
-    kept = [m for m in solved_plan.day(1).meals if m.slot == slot][0]
+    slot = "lunch"
+    kept = next(m for m in solved_plan.day(1).meals if m.slot == slot)
     at.button(key=f"lockmeal_1_{slot}").click().run()
     ok(at)
     assert Lock(day=1, slot=slot) in at.session_state.plan.locks
@@ -437,37 +634,36 @@ def test_lock_a_meal_then_regenerate_the_day_keeps_it(solved_plan):
     at.button(key="regenday_1").click().run()
     ok(at)
     plan = at.session_state.plan
-    assert [m for m in plan.day(1).meals if m.slot == slot][0] == kept  # the locked meal stayed
-    assert plan.day(1) != solved_plan.day(1)  # the rest of the day is new
-    assert plan.days[1:] == solved_plan.days[1:]
-    assert any(s.startswith("Regenerated day 1.") for s in texts(at, "success"))
+    assert not texts(at, "error"), texts(at, "error")
+    assert next(m for m in plan.day(1).meals if m.slot == slot) == kept  # the locked meal stayed
+    assert days_json(plan)[1:] == days_json(solved_plan)[1:]
     at.button(key="undo").click().run()
     assert Lock(day=1, slot=slot) in at.session_state.plan.locks and at.session_state.plan.day(1) == solved_plan.day(1)
 
 
 def test_an_unexpected_planner_failure_is_a_message_not_a_traceback(solved_plan, monkeypatch):
-    import planner.swaps
+    import planner.dishplan
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(planner.swaps, "regenerate", broken)
+    monkeypatch.setattr(planner.dishplan, "plan_dish_week", broken)
     at = app(solved_plan)
-    slot, _item = first_item(solved_plan)
-    at.button(key=f"regen_1_{slot}").click().run()
+    at.button(key="generate").click().run()
     ok(at)
     err = " ".join(texts(at, "error"))
-    assert "This change could not be made" in err and "disk on fire" in err and "Traceback" not in err
+    assert "The plan could not be made" in err and "disk on fire" in err and "Traceback" not in err
     assert at.session_state.plan is solved_plan
 
 
-def test_food_names_are_shown_as_text_not_html(solved_plan):
-    """Names can come from user tables and FoodData Central: never markup."""
+def test_dish_names_are_shown_as_text_not_html(solved_plan):
+    """Names can come from user dish and food tables: never markup."""
     evil = "<img src=x onerror=alert(1)>"
-    day = solved_plan.days[0]
-    meal = next(m for m in day.meals if m.items)
-    item = replace(meal.items[0], name=evil)
-    meals = tuple(replace(m, items=(item, *m.items[1:])) if m is meal else m for m in day.meals)
+    slot, dish = main_dish(solved_plan)
+    day = solved_plan.day(1)
+    bad = replace(dish, name=evil)
+    meals = tuple(replace(m, dishes=tuple(bad if x is dish else x for x in m.dishes), items=())
+                  if m.slot == slot else m for m in day.meals)
     plan = replace(solved_plan, days=(replace(day, meals=meals), *solved_plan.days[1:]))
     at = app(plan)
     ok(at)
@@ -475,6 +671,30 @@ def test_food_names_are_shown_as_text_not_html(solved_plan):
     assert evil not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     rows = [m.value for m in at.markdown if "<span" in m.value and "onerror" in m.value]  # the day editor's row
     assert rows and all(evil not in r for r in rows)
+    at.button(key=f"recipe_1_{slot}_{dish.dish_id}").click().run()
+    ok(at)
+    assert not any(evil in m.value for m in at.markdown)
+
+
+# --- version-1 plans --------------------------------------------------------------------------------
+def test_a_saved_version_1_plan_opens_shows_and_edits(v1_plan):
+    from planner.store import Store
+
+    Store().save_plan("Old week", v1_plan)
+    at = app()
+    at.button(key="load_Old week").click().run()
+    ok(at)
+    plan = at.session_state.plan
+    assert plan.version == 1 and same_plan(plan, v1_plan)
+    html = grid(at)
+    slot, item = first_item(v1_plan)
+    assert item.name.replace("&", "&amp;") in html and "Day total" in html
+    assert f"{item.servings:g} × " in html  # foods keep their servings, as before
+    key = f"lock_1_{slot}_{item.food_id}"
+    at.button(key=key).click().run()  # a v1 plan is still edited by planner.swaps
+    ok(at)
+    assert Lock(day=1, slot=slot, food_id=item.food_id) in at.session_state.plan.locks
+    assert at.session_state.plan.version == 1
 
 
 # --- hostile names and plans (the probe's classes) ---------------------------------------------------
@@ -536,10 +756,11 @@ def _dup_breakfast(d: dict) -> None:
 @pytest.mark.parametrize("mutate", [
     lambda d: d.update(days=[]),
     _dup_breakfast,
-    lambda d: d["days"][0]["meals"][0]["items"][0].update(servings=1e308),
+    lambda d: d["days"][0]["meals"][0]["dishes"][0]["ingredients"][0].update(servings=1e308),
+    lambda d: d["days"][0]["meals"][0]["dishes"][0].update(portions=1e308),
     lambda d: d["targets"].update(magnesium_mg=1e300),
     lambda d: d["rules"].update(servings_step=0),
-], ids=["no days", "two breakfasts", "servings 1e308", "target 1e300", "step 0"])
+], ids=["no days", "two breakfasts", "servings 1e308", "portions 1e308", "target 1e300", "step 0"])
 def test_an_opened_plan_the_app_cannot_use_is_an_error_box_and_the_previous_plan_stays(solved_plan, mutate):
     import json
 

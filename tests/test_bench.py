@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bench.baseline import build_baseline, eligible_foods, parse_cbc_log, run_baseline
-from bench.check import Row, check_plan, check_rows
-from bench.run import _verdict, render_markdown, summarize
-from bench.scenarios import Scenario, Target, lever_scenarios, main_scenarios
+from dataclasses import replace
+
+from bench.check import Row, check_dish_magnesium, check_plan, check_rows
+from bench.run import _verdict, dish_tables, render_markdown, summarize
+from bench.scenarios import (DISH_PROFILES, Scenario, Target, all_scenarios, dish_lever_scenarios, dish_scenarios,
+                             lever_scenarios, main_scenarios, side_only_dishes)
 from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
 
@@ -108,11 +111,72 @@ def test_parse_cbc_log_reads_bound_of_a_stopped_run():
 
 
 def test_scenarios_cover_the_issue():
-    names = {s.name for s in main_scenarios()}
+    names = {s.name for s in main_scenarios(full=True)}
     assert len(names) == 4 * 2 * 2 + 3
     assert {"plan_curated_7d_woman_vegan", "plan_usda_1d_man_vegetarian_gf", "swap_curated_7d_woman_vegan",
             "regenerate_curated_7d_woman_vegan", "exclude_curated_7d_woman_vegan"} <= names
+    assert not any("usda" in s.name for s in main_scenarios())  # make bench: curated only, --food-all adds USDA
     assert all(s.group == "lever" for s in lever_scenarios())
+
+
+def test_dish_scenarios_cover_issue_14():
+    dish = {s.name: s for s in dish_scenarios()}
+    assert {"cli_plan_7d_woman45", "cli_plan_28d_woman45", "dish_swap_7d_woman45", "dish_regenerate_7d_woman45"} <= set(dish)
+    assert {s.profile_key for s in dish.values() if s.kind == "dish_plan"} == set(DISH_PROFILES) and len(DISH_PROFILES) == 5
+    assert dish["cli_plan_7d_woman45"].target == Target(time_s=1.5, gap=0.01)
+    assert dish["cli_plan_28d_woman45"].target.time_s == 5.0 and dish["dish_swap_7d_woman45"].target.time_s == 0.2
+    assert dish["dish_7d_pescatarian67_evening"].rules().evening_share_min == 0.4
+    assert dish["dish_7d_man60_budget7"].profile.budget_usd_per_day == 7.0
+    levers = dish_lever_scenarios()
+    assert all(s.group == "dish_lever" and s.reference == "dish_7d_woman45" for s in levers)
+    assert not any(s.patches for s in levers)  # levers are arguments, never patched module constants
+    assert {s.kind for s in levers} == {"dish_plan", "dish_compact"}
+    assert len({s.name for s in all_scenarios()}) == len(all_scenarios())
+
+
+def test_side_only_dishes_keeps_dishes_with_another_role():
+    import pandas as pd
+
+    tables = type("T", (), {"dishes": pd.DataFrame({"roles": ["side", "snack|side", "main", "side"]},
+                                                   index=["b", "c", "a", "d"])})()
+    assert side_only_dishes(tables) == ("b", "d")
+
+
+def test_check_dish_magnesium_uses_the_usda_rows(tiny_foods):
+    import pandas as pd
+
+    from planner.model import PlanDish, PlanItem
+
+    def item(fdc_id, grams):  # the plan says 999 mg: the check must not trust it
+        return PlanItem(food_id="x", name="x", fdc_id=fdc_id, servings=1.0, serving_label="", grams=grams,
+                        magnesium_mg=999.0, energy_kcal=0.0, protein_g=0.0)
+
+    usda = pd.DataFrame({"magnesium_mg": [100.0, float("nan")]}, index=pd.Index([1, 2], name="fdc_id"))
+    dish = PlanDish(dish_id="d", name="d", role="main", portions=1.0, ingredients=(item(1, 150.0), item(2, 500.0)))
+    day = make_day(1, (Meal("lunch", dishes=(dish,)),))
+    plan = WeekPlan(profile=Profile(), targets=_targets(mg=150), rules=Rules(days=1), days=(day,),
+                    solver=SolverInfo("highs", "optimal"))
+    assert check_dish_magnesium(plan, usda) == []
+    bad = check_dish_magnesium(replace(plan, targets=_targets(mg=151)), usda)
+    assert bad == ["day 1: magnesium 150.0 mg from the USDA rows, below the target 151 mg"]
+
+
+def test_verdict_checks_the_solve_target_and_not_measured_rows_render():
+    sc = Scenario(name="dish_7d_x", kind="dish_plan", profile_key="woman45", table="dishes", days=7,
+                  target=Target(solve_s=0.5, gap=0.01), repeats=1, baseline_repeats=0, group="dish")
+    s = summarize([{"total_s": 2.0, "stats": {"solve_s": 1.5}, "status": "optimal", "gap": 0.004,
+                    "objective": 5.0, "best_bound": 4.98, "n_violations": 0, "violations": [],
+                    "co_nutrients_short": ["vitamin_d_ug"]}])
+    text, met = _verdict(sc, s, None)
+    assert met is False and "solve missed by 1.00 s" in text and "gap met (0.40%)" in text
+    rows = [{"name": "dish_7d_x", "group": "dish", "note": "n", "ours": s, "ours_raw": {"checker": "c"},
+             "target": sc.target.label(), "verdict": text, "ours_peak_mb": 10.0},
+            {"name": "dish_swap_7d_x", "group": "dish", "note": "n", "ours": summarize([]),
+             "ours_error": "not measured: planner.edits missing", "target": "<= 0.2 s",
+             "verdict": "not measured: planner.edits missing"}]
+    md = "\n".join(dish_tables({"scenarios": rows}))
+    assert "| dish_7d_x |" in md and "co-nutrients short: vitamin_d" in md and "ok (c)" in md
+    assert "not measured: planner.edits missing" in md
 
 
 def test_verdict_says_by_how_much_a_target_is_missed():
@@ -145,6 +209,19 @@ def test_harness_runs_a_tiny_scenario_end_to_end(capsys):
     out = capsys.readouterr().out
     assert "| plan_curated_1d_man_vegetarian_gf |" in out
     assert "Partial run" in out
+
+
+def test_update_top_readme_takes_both_target_tables(tmp_path):
+    from bench.run import update_top_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text("a\n<!-- bench:start -->\nold\n<!-- bench:end -->\nb\n")
+    md = ("# Benchmark results\n\nRun today.\n\n## The dish planner against the targets (issue 14)\n\n| dish |\n\n"
+          "## The optimizer against the targets\n\n| food |\n\n## Against the textbook baseline\n\n| base |\n")
+    update_top_readme(md, readme)
+    text = readme.read_text()
+    assert "Run today." in text and "| dish |" in text and "| food |" in text and "| base |" not in text
+    assert "old" not in text and text.endswith("<!-- bench:end -->\nb\n")
 
 
 def test_update_readme_replaces_only_the_results_section(tmp_path):

@@ -1,6 +1,7 @@
 """End to end in a real browser: `streamlit run` on a free port, Debian's Chromium driven by Playwright.
 
-A person generates a plan, swaps a food, downloads the shopping list; the test checks the download and
+A person generates a plan of dishes, opens a dish's recipe, swaps a dish for an alternative and downloads
+the shopping list; the test checks the download and
 saves screenshots to tests/artifacts/ (and to docs/screenshot.png, shown in the README, with
 MAGPLAN_UPDATE_SCREENSHOT=1: `make screenshot`), so a test run leaves the checkout clean.
 In CI (the CI environment variable set) this test must run: a missing Chromium is a failure, not a skip.
@@ -48,7 +49,7 @@ def app_url(tmp_path_factory):
             shutil.copy(home / "streamlit.log", ARTIFACTS / "streamlit.log")
 
 
-def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
+def test_generate_open_a_recipe_swap_a_dish_and_download_the_shopping_list(app_url, tmp_path):
     _need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
     try:
         from playwright.sync_api import expect, sync_playwright
@@ -63,6 +64,9 @@ def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
             page.set_default_timeout(60_000)
             page.goto(app_url)
             expect(page.get_by_role("heading", name="Magnesium meal planner")).to_be_visible()
+            # The sidebar's lists of dishes and foods are there once the tables have loaded.
+            expect(page.locator(".st-key-generate button")).to_be_enabled(timeout=PLAN_S * 1000)
+            expect(page.locator(".st-key-p_favorites")).to_be_visible(timeout=PLAN_S * 1000)
 
             # One click gives a plan.
             page.locator(".st-key-generate button").click()
@@ -81,24 +85,41 @@ def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
                 SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(ARTIFACTS / "plan.png", SCREENSHOT)
 
-            # Swap a food the person dislikes: the first item of day 1.
-            swap = page.locator("[class*='st-key-swap_1_']").first
-            swap_key = next(c for c in (swap.get_attribute("class") or "").split() if c.startswith("st-key-swap_1_"))
-            swap.locator("button").click()
-            panel = page.locator(".st-key-swap_panel")
+            # Open the recipe of day 1's lunch: ingredients for its portions and the steps.
+            recipe = page.locator("[class*='st-key-recipe_1_lunch_']").first
+            recipe_key = next(c for c in (recipe.get_attribute("class") or "").split()
+                              if c.startswith("st-key-recipe_1_lunch_"))
+            dish_id = recipe_key.removeprefix("st-key-recipe_1_lunch_")
+            recipe.locator("button").click()
+            panel = page.locator(".st-key-recipe_panel")
             expect(panel).to_be_visible()
-            use = panel.locator("[class*='st-key-use_'] button").first
+            expect(panel).to_contain_text("Ingredients for")
+            expect(panel).to_contain_text("Steps")
+            expect(panel.locator("h4")).to_be_visible()
+            old_name = panel.locator("h4").inner_text().strip()
+            page.screenshot(path=str(ARTIFACTS / "recipe.png"))
+            panel.locator(".st-key-recipe_close button").click()
+            expect(panel).to_have_count(0)
+
+            # Swap that dish: the panel lists ranked alternative dishes; Use applies the first.
+            page.locator(f".st-key-swap_1_lunch_{dish_id} button").click()
+            swap_panel = page.locator(".st-key-swap_panel")
+            expect(swap_panel).to_be_visible()
+            expect(swap_panel).to_contain_text("day Mg")  # what each alternative does to the day
+            use = swap_panel.locator("[class*='st-key-use_'] button").first
             expect(use).to_be_visible()
             use.click()
             notice = page.locator("[data-testid='stAlertContentSuccess'], [data-testid='stAlertContentError']").first
             expect(notice).to_contain_text("Swap", timeout=PLAN_S * 1000)
             text = notice.inner_text()
             page.screenshot(path=str(ARTIFACTS / "after_swap.png"))
-            assert text.startswith("Swapped"), f"the swap did not apply ({swap_key}): {text}"
+            assert text.startswith("Swapped"), f"the swap did not apply ({dish_id}): {text}"
             assert page.locator("[data-testid='stException']").count() == 0
-            swapped = re.match(r"Swapped (.+) for (.+) \(day 1 ", text)
+            swapped = re.match(r"Swapped (.+) for (.+) \(day 1 lunch\)", text)
             assert swapped, text
+            assert swapped.group(1) == old_name
             new_name = swapped.group(2)
+            expect(page.locator("table.mp-grid")).to_contain_text(new_name)
 
             # The shopping list, downloaded as CSV.
             page.get_by_role("tab", name="Shopping list").click()
@@ -117,10 +138,22 @@ def test_generate_swap_and_download_the_shopping_list(app_url, tmp_path):
             assert lines[0].startswith("aisle,product")
             assert len(lines) >= 5, csv
             assert any(line.startswith(("Produce,", "Bulk", "Grains", "Pantry")) for line in lines[1:]), csv
-            assert new_name in csv, f"the swapped-in food {new_name!r} is on the list"
+            main = _main_ingredient(new_name)
+            assert main in csv, f"the swapped-in dish {new_name!r} is bought for: its {main!r} is on the list"
             (ARTIFACTS / "shopping_list.csv").write_text(csv, encoding="utf-8")
         finally:
             browser.close()
+
+
+def _main_ingredient(dish_name: str) -> str:
+    """The name of the heaviest ingredient of a library dish (what its shopping list must hold)."""
+    from foods.dishes import load_all_dishes
+    from foods.load import load_foods
+
+    tables = load_all_dishes(load_foods())
+    dish_id = tables.dishes.index[tables.dishes["name"] == dish_name][0]
+    rows = tables.ingredients[tables.ingredients["dish_id"] == dish_id]
+    return str(rows.sort_values("grams", ascending=False)["name"].iloc[0])
 
 
 def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):

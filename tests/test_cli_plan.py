@@ -1,64 +1,225 @@
-"""magplan plan / magplan optimize, in-process and one real subprocess."""
+"""magplan plan (plans made of dishes) and magplan optimize, in-process and one real subprocess.
+
+Real solves: one 3-day vegan week in a subprocess (session-scoped) and one in-process day. Every other test
+replaces the planner with a recorder (the options reach it as they should) or stops before solving.
+"""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pulp
 import pytest
 
 from planner.cli import main
-from planner.model import read_plan
+from planner.cli import plan as cli_plan
+from planner.model import DISH_PLAN_VERSION, Meal, SolverInfo, WeekPlan, plan_from_json
 
 ROOT = Path(__file__).resolve().parent.parent
-ONE_DAY = ["plan", "--days", "1", "--age", "45", "--sex", "female", "--diet", "vegan", "--time-limit", "10"]
+EXCLUDED_DISH = "tofu_scramble_kale_toast"
+EXCLUDED_FOOD = "mushrooms_white"
+REAL_WEEK = ["plan", "--days", "3", "--age", "45", "--sex", "female", "--diet", "vegan", "--time-limit", "20",
+             "--exclude-dish", EXCLUDED_DISH, "--exclude", EXCLUDED_FOOD, "--dislike", "tofu_firm",
+             "--favorite", "almonds_handful", "--format", "json"]
 
 
-def test_plan_json_to_file(tmp_path, capsys):
-    out = tmp_path / "plan.json"
-    assert main([*ONE_DAY, "--format", "json", "--out", str(out)]) == 0
-    plan = read_plan(out)
-    assert len(plan.days) == 1 and plan.profile.diet == "vegan"
-    assert plan.days[0].totals["magnesium_mg"] >= 320
-    assert "wrote" in capsys.readouterr().err
+@pytest.fixture(scope="session")
+def library():
+    """(foods, dish tables) loaded once: the shipped curated foods and dish library."""
+    from foods.dishes import load_dishes
+    from foods.load import load_foods
+
+    foods = load_foods()
+    return foods, load_dishes(foods)
 
 
-@pytest.mark.parametrize("fmt, needle", [("markdown", "Day 1"), ("csv", "magnesium")])
-def test_plan_markdown_and_csv(capsys, fmt, needle):
-    assert main([*ONE_DAY, "--format", fmt, "--favorite", "pumpkin_seeds", "--evening-share", "0.3",
-                 "--caffeine-after-lunch-mg", "50"]) == 0
-    text = capsys.readouterr().out
-    assert needle.lower() in text.lower()
-    assert "Running HiGHS" not in text
+@pytest.fixture
+def shipped(library, monkeypatch):
+    """magplan plan reads the session's library instead of loading it again (nothing else changes)."""
+    table, tables = library
+    monkeypatch.setattr(cli_plan, "_load_foods", lambda args: table)
+    monkeypatch.setattr("foods.dishes.load_all_dishes", lambda foods: tables)
+    return library
 
 
+@pytest.fixture
+def recorder(shipped, monkeypatch):
+    """Replace plan_dish_week by a recorder returning a one-day plan of real dishes."""
+    from planner.dishplan import make_dish
+    from planner.nutrition import make_day
+    from planner.targets import targets_for
+
+    foods, tables = shipped
+    calls: list[dict] = []
+
+    def fake(tables_, foods_, profile, **kwargs):
+        calls.append({"profile": profile, **kwargs})
+        day = make_day(1, (Meal("breakfast", dishes=(make_dish(tables, foods, "banana_snack", "main", 1.0),)),))
+        return WeekPlan(profile=profile, targets=targets_for(profile), rules=kwargs["rules"], days=(day,),
+                        solver=SolverInfo("highs", "optimal"), notes=("Vitamin D is low. Ask for a test.",),
+                        version=DISH_PLAN_VERSION)
+
+    monkeypatch.setattr("planner.dishplan.plan_dish_week", fake)
+    return calls
+
+
+@pytest.fixture(scope="session")
+def real_week(tmp_path_factory):
+    """A real 3-day vegan week from `python -m planner plan` (stdout, stderr)."""
+    env = {**os.environ, "MAGPLAN_HOME": str(tmp_path_factory.mktemp("home"))}
+    env.pop("MAGPLAN_DB", None)
+    proc = subprocess.run([sys.executable, "-m", "planner", *REAL_WEEK], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout, proc.stderr
+
+
+# --- a real week ------------------------------------------------------------------------------------
+def test_real_week_is_a_clean_version_2_plan_on_stdout(real_week):
+    stdout, _err = real_week
+    data = json.loads(stdout)  # nothing but the plan on stdout
+    assert data["version"] == DISH_PLAN_VERSION and len(data["days"]) == 3
+    plan = plan_from_json(stdout)
+    for day in plan.days:
+        assert day.totals["magnesium_mg"] >= plan.targets.magnesium_mg - 1e-6
+        assert {m.slot for m in day.meals} >= {"breakfast", "lunch", "dinner", "snack"}
+    dishes = [d for day in plan.days for m in day.meals for d in m.dishes]
+    assert EXCLUDED_DISH not in {d.dish_id for d in dishes}
+    assert EXCLUDED_FOOD not in {i.food_id for d in dishes for i in d.ingredients}
+    assert plan.profile.favorite_foods == ("almonds_handful",) and plan.profile.exclude_foods == (EXCLUDED_FOOD,)
+    assert EXCLUDED_DISH in plan.excluded
+
+
+def test_real_week_notes_go_to_stderr(real_week):
+    stdout, err = real_week
+    notes = json.loads(stdout)["notes"]
+    assert notes, "a vegan week is short of vitamin D at least"
+    for note in notes:
+        assert f"note: {note}" in err
+    assert "Running HiGHS" not in stdout + err
+
+
+def test_real_day_markdown_to_file(shipped, tmp_path, capsys):
+    out = tmp_path / "day.md"
+    assert main(["plan", "--days", "1", "--age", "60", "--sex", "male", "--no-fish-rule", "--out", str(out),
+                 "--format", "markdown"]) == 0
+    text = out.read_text()
+    assert "## Day 1" in text and "## Co-nutrients" in text and " mg Mg, " in text
+    err = capsys.readouterr().err
+    assert "wrote" in err and "note:" not in err  # the Markdown carries the notes itself
+
+
+# --- options reach the planner ----------------------------------------------------------------------
+BASE = ["plan", "--days", "2"]
+
+
+@pytest.mark.parametrize("args, expect", [
+    ([], {"rules.cheapest": False, "rules.max_breakfast_per_week": 3, "rules.fish_per_week_min": 2,
+          "exclude_dishes": (), "favorites": (), "dislikes": ()}),
+    (["--cheapest"], {"rules.cheapest": True}),
+    (["--same-breakfast", "--days", "5"], {"rules.max_breakfast_per_week": 5, "rules.days": 5}),
+    (["--no-fish-rule"], {"rules.fish_per_week_min": 0}),
+    (["--days", "28"], {"rules.days": 28}),
+    (["--favorite", "salmon_kedgeree", "--favorite", "almonds", "--favorite", "salmon_kedgeree"],
+     {"favorites": ("salmon_kedgeree", "almonds"), "profile.favorite_foods": ("salmon_kedgeree", "almonds")}),
+    (["--dislike", "tofu_firm", "--dislike", "miso_salmon_soba"], {"dislikes": ("tofu_firm", "miso_salmon_soba")}),
+    (["--exclude-dish", "salmon_kedgeree", "--exclude", "mushrooms_white"],
+     {"exclude_dishes": ("salmon_kedgeree",), "profile.exclude_foods": ("mushrooms_white",)}),
+    (["--budget-usd-per-day", "7", "--evening-share", "0.4", "--caffeine-after-lunch-mg", "50", "--time-limit", "5",
+      "--diet", "pescatarian", "--avoid", "peanuts", "--target-mg", "400"],
+     {"profile.budget_usd_per_day": 7.0, "rules.evening_share_min": 0.4, "rules.caffeine_after_lunch_max_mg": 50.0,
+      "rules.time_limit_s": 5.0, "profile.diet": "pescatarian", "profile.avoid_allergens": ("peanuts",),
+      "profile.overrides": {"magnesium_mg": 400.0}}),
+])
+def test_options_reach_the_planner(recorder, capsys, args, expect):
+    assert main([*BASE, *args]) == 0
+    (call,) = recorder
+    for key, value in expect.items():
+        obj, _, attr = key.rpartition(".")
+        got = getattr(call[obj], attr) if obj else call[key]
+        assert got == value, key
+
+
+@pytest.mark.parametrize("fmt, check", [
+    ("json", lambda text: json.loads(text)["version"] == DISH_PLAN_VERSION),
+    ("markdown", lambda text: "**A banana — " in text),
+    ("csv", lambda text: text.startswith("day,slot,dish_id,dish,role,portions,food_id,fdc_id,ingredient")),
+])
+def test_formats_and_notes(recorder, capsys, fmt, check):
+    assert main([*BASE, "--format", fmt]) == 0
+    out, err = capsys.readouterr()
+    assert check(out)
+    assert ("note: Vitamin D is low. Ask for a test." in err) == (fmt != "markdown")
+
+
+# --- errors: one line, exit 2 -----------------------------------------------------------------------
 @pytest.mark.parametrize("args, words", [
     (["--age", "0"], ["--age 0", "1 to 120"]),
     (["--kcal-min", "3000", "--kcal-max", "2000"], ["--kcal-min 3000", "--kcal-max"]),
-    (["--exclude", "no_such_food"], ["unknown food id 'no_such_food'"]),
+    (["--exclude", "no_such_food"], ["--exclude no_such_food", "unknown food id 'no_such_food'", "magplan foods list"]),
+    (["--favorite", "almond"], ["unknown dish or food id 'almond'", "did you mean almonds"]),
+    (["--dislike", "salmon_kedgere"], ["--dislike", "did you mean salmon_kedgeree"]),
+    (["--exclude-dish", "almonds"], ["unknown dish id 'almonds'", "did you mean almonds_handful"]),
+    (["--exclude-dish", "zzz_nothing"], ["'magplan dishes list' shows the ids"]),
     (["--status", "pregnancy", "--sex", "male"], ["'status'", "female"]),
-    (["--foods", "/nonexistent/foods.csv"], ["file not found"]),
     (["--evening-share", "2"], ["--evening-share"]),
-    (["--target-mg", "2500", "--kcal-max", "1200", "--kcal-min", "1000"], ["at most", "mg of magnesium"]),
+    (["--caffeine-after-lunch-mg", "-1"], ["--caffeine-after-lunch-mg", "from 0 to 2000"]),
+    (["--days", "29"], ["--days 29", "1 to 28"]),
+    (["--days", "0"], ["--days 0", "1 to 28"]),
+    (["--time-limit", "0"], ["--time-limit"]),
+    (["--all-usda"], ["--all-usda", "plans are made of dishes", "magplan optimize"]),
+    (["--allow-supplement"], ["--allow-supplement", "no longer an option"]),
+    (["--max-days-per-food", "2"], ["--max-days-per-food", "twice a week", "--same-breakfast"]),
+    (["--produce-servings", "3"], ["--produce-servings", "dishes"]),
+    (["--no-vegetables-at-meals"], ["--no-vegetables-at-meals", "dishes"]),
 ])
-def test_bad_arguments_one_line_exit_2(capsys, args, words):
-    assert main(["plan", "--days", "1", "--time-limit", "10", *args]) == 2
+def test_bad_arguments_one_line_exit_2(recorder, capsys, args, words):
+    assert main(["plan", "--days", "1", *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("magplan: error: ")
-    assert "Traceback" not in err
     for w in words:
         assert w in err
+    assert recorder == []  # refused before planning
 
 
-def test_write_model(tmp_path, capsys):
+def test_missing_foods_file_is_one_line(capsys):
+    assert main(["plan", "--days", "1", "--foods", "/nonexistent/foods.csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "file not found" in err
+
+
+def test_infeasible_plan_is_one_line(shipped, capsys):
+    assert main(["plan", "--days", "1", "--target-mg", "5000", "--kcal-min", "1000", "--kcal-max", "1200"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("magplan: error: ") and "Traceback" not in err
+
+
+def test_parser_days_limit_matches_the_planner():
+    from planner.dishplan import MAX_DAYS
+
+    assert cli_plan.MAX_DAYS == MAX_DAYS
+
+
+# --- the compact weekly model -----------------------------------------------------------------------
+def test_write_model_writes_mps_that_reads_back(shipped, tmp_path, capsys):
     path = tmp_path / "week.mps"
-    assert main(["plan", "--days", "2", "--write-model", str(path)]) == 0
-    text = path.read_text()
-    assert "magnesium_min_day_2" in text and "ENDATA" in text
-    assert "constraints" in capsys.readouterr().err
+    assert main(["plan", "--days", "2", "--exclude-dish", "salmon_kedgeree", "--budget-usd-per-day", "9",
+                 "--write-model", str(path)]) == 0
+    _variables, prob = pulp.LpProblem.fromMPS(str(path))
+    names = set(prob.constraints)
+    assert {"magnesium_min_1", "magnesium_min_2", "budget_2", "fish_week", "calcium_mg_week",
+            "one_main_dinner_2"} <= names
+    assert any(n.startswith("max_days_") for n in names) and any(n.startswith("not_consecutive_1_") for n in names)
+    assert not any("salmon_kedgeree" in v.name for v in prob.variables())
+    assert prob.sense == pulp.LpMinimize
+    err = capsys.readouterr().err
+    assert "wrote" in err and "constraints" in err
 
 
+# --- magplan optimize (unchanged) -------------------------------------------------------------------
 def _write(path: Path, text: str) -> str:
     path.write_text(text)
     return str(path)
@@ -86,12 +247,3 @@ def test_optimize_infeasible_and_bad_tables(tmp_path, capsys):
     bad = _write(tmp_path / "b.csv", "nutrient,min,max\nzinc_mg,1,\n")
     assert main(["optimize", "--foods", foods, "--limits", bad]) == 2
     assert "'zinc_mg' is not a column" in capsys.readouterr().err
-
-
-def test_subprocess_plan_prints_clean_json():
-    proc = subprocess.run([sys.executable, "-m", "planner", *ONE_DAY, "--format", "json"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads(proc.stdout)  # nothing but the plan on stdout
-    assert data["version"] == 1 and data["days"][0]["totals"]["magnesium_mg"] >= 320
-    assert data["solver"]["name"] == "HiGHS"

@@ -130,3 +130,52 @@ def test_plan_food_missing_from_the_table_is_named(curated, tmp_path, capsys):
     assert main(["shopping-list", str(path)]) == 2
     line = _error_line(capsys)
     assert "food 'mystery_stew'" in line and "--foods" in line
+
+
+@pytest.fixture(scope="session")
+def dish_plan_and_grams(curated, tmp_path_factory):
+    """A saved version-2 plan of three library dishes (two days) and its product grams, added up by hand
+    from the dishes' ingredient grams x portions x buy_g_per_g."""
+    from foods.dishes import load_dishes
+    from planner.dishplan import make_dish
+
+    tables = load_dishes(curated)
+    picks = [("breakfast", "millet_porridge_apricots_almonds", 1.5), ("dinner", "salmon_kedgeree", 1.0),
+             ("snack", "almonds_handful", 2.0)]
+    days = tuple(make_day(d, tuple(Meal(slot, dishes=(make_dish(tables, curated, dish_id,
+                                                                "snack" if slot == "snack" else "main", p),))
+                                   for slot, dish_id, p in picks)) for d in (1, 2))
+    plan = WeekPlan(profile=Profile(), targets=TARGETS, rules=Rules(days=2), days=days,
+                    solver=SolverInfo("highs", "optimal"), version=2)
+    path = tmp_path_factory.mktemp("dish_plan") / "plan.json"
+    write_plan(plan, path)
+    grams: dict[str, float] = {}
+    ing = tables.ingredients
+    for _slot, dish_id, portions in picks:
+        for row in ing[ing["dish_id"] == dish_id].itertuples():
+            food = curated.loc[row.food_id]
+            key = " ".join(str(food["buy_as"]).split()).casefold()
+            grams[key] = grams.get(key, 0.0) + 2 * row.grams * portions * float(food["buy_g_per_g"])
+    return path, grams
+
+
+def test_dish_plan_list_adds_up_ingredients_for_people(dish_plan_and_grams, tmp_path, capsys):
+    path, grams = dish_plan_and_grams
+    out = tmp_path / "list.csv"
+    assert main(["shopping-list", str(path), "--people", "3", "--out", str(out)]) == 0
+    frame = pd.read_csv(out, keep_default_na=False)
+    got = {p.casefold(): g for p, g in zip(frame["product"], frame["needed_g"])}
+    assert got.keys() == grams.keys()
+    for key, g in grams.items():
+        assert got[key] == pytest.approx(3 * g, abs=0.06), key  # the CSV rounds to 0.1 g
+    assert (frame["purchase_quantity"] >= 1).all()
+
+
+def test_dish_plan_list_subtracts_the_pantry(dish_plan_and_grams, tmp_path, capsys):
+    path, grams = dish_plan_and_grams
+    pantry = tmp_path / "pantry.csv"
+    pantry.write_text("food_or_product,amount,unit\nAlmonds,1,kg\n")
+    assert main(["shopping-list", str(path), "--pantry", str(pantry), "--format", "csv"]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    almonds = frame[frame["product"].str.casefold() == "almonds"].iloc[0]
+    assert almonds["status"] == "already have" and almonds["needed_g"] == 0

@@ -246,3 +246,136 @@ def test_unlock_without_a_lock_says_so_and_keeps_the_plan(plan_file, tmp_path, c
     assert main(["unlock", str(plan_file), "--day", "2", "--out", str(out)]) == 0
     assert "nothing to unlock: day 2 had no lock" in capsys.readouterr().out
     assert read_plan(out) == read_plan(plan_file)
+
+
+# --- plans made of dishes (format version 2): the session's 7-day dish plan, solved once in test_edits ------
+@pytest.fixture(scope="session")
+def dish_week():
+    from test_edits import solved_dish_week
+
+    return solved_dish_week()
+
+
+@pytest.fixture
+def dish_file(tmp_path, dish_week):
+    path = tmp_path / "dishes.json"
+    write_plan(dish_week[1], path)
+    return path
+
+
+def _dishes(plan: WeekPlan, day: int, slot: str) -> dict[str, float]:
+    return {x.dish_id: x.portions for m in plan.day(day).meals if m.slot == slot for x in m.dishes}
+
+
+def test_dish_swap_lists_ranked_alternatives_as_a_table_and_as_csv(dish_file, dish_week, curated, capsys):
+    from io import StringIO
+
+    from planner import edits
+    from planner.cli.swaps import ALTERNATIVE_FIELDS
+
+    tables, plan = dish_week
+    dinner = next(iter(_dishes(plan, 3, "dinner")))
+    expected = edits.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner, limit=5)
+    assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--limit", "5"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Alternatives for {plan.day(3).meals[2].dishes[0].name} ({dinner}, 1 portion) "
+                          "at day 3 dinner")
+    rows = [ln for ln in out.splitlines() if ln[:1].isdigit()]
+    assert [ln.split()[1] for ln in rows] == [a.dish_id for a in expected]
+    assert f"--dish '{dinner}' --to DISH_ID" in out
+    assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--limit", "5",
+                 "--format", "csv"]) == 0
+    got = pd.read_csv(StringIO(capsys.readouterr().out))
+    assert list(got.columns) == list(ALTERNATIVE_FIELDS)
+    assert list(got["dish_id"]) == [a.dish_id for a in expected]
+    assert list(got["delta_magnesium_mg"]) == pytest.approx([a.delta_magnesium_mg for a in expected])
+
+
+def test_dish_swap_to_writes_the_new_plan_and_prints_the_exact_changes(dish_file, dish_week, curated, tmp_path,
+                                                                       capsys):
+    from planner import edits
+
+    tables, plan = dish_week
+    dinner = next(iter(_dishes(plan, 3, "dinner")))
+    to = edits.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner)[0].dish_id
+    out, before = tmp_path / "new.json", dish_file.read_bytes()
+    assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--to", to,
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    new = read_plan(out)
+    changes = edits.diff_dish_plans(plan, new)
+    assert printed == [f"{len(changes)} dish(es) changed:", *("  " + c.describe() for c in changes), f"wrote {out}"]
+    assert to in _dishes(new, 3, "dinner") and dinner not in _dishes(new, 3, "dinner")
+    assert _days_json(out, {3}) == _days_json(dish_file, {3})
+    assert dish_file.read_bytes() == before and new.version == 2
+
+
+def test_dish_lock_then_regenerate_keeps_the_locked_dish(dish_file, dish_week, capsys):
+    _tables, plan = dish_week
+    lunch = next(iter(_dishes(plan, 5, "lunch")))
+    assert main(["lock", str(dish_file), "--day", "5", "--slot", "lunch", "--dish", lunch, "--in-place"]) == 0
+    assert f"locked day 5 lunch {lunch}" in capsys.readouterr().out
+    assert read_plan(dish_file).locks == (Lock(5, "lunch", lunch),)
+    assert main(["regenerate", str(dish_file), "--day", "5", "--in-place"]) == 0
+    assert "dish(es) changed:" in capsys.readouterr().out
+    new = read_plan(dish_file)
+    assert _dishes(new, 5, "lunch")[lunch] == _dishes(plan, 5, "lunch")[lunch]
+    assert not set(_dishes(new, 5, "dinner")) & set(_dishes(plan, 5, "dinner"))
+    assert [d for d in new.days if d.day != 5] == [d for d in plan.days if d.day != 5]
+    assert main(["unlock", str(dish_file), "--day", "5", "--in-place"]) == 0
+    assert read_plan(dish_file).locks == ()
+
+
+def test_dish_set_portions_and_exclude_in_place(dish_file, dish_week, capsys):
+    _tables, plan = dish_week
+    snack = next(iter(_dishes(plan, 2, "snack")))
+    assert main(["set-portions", str(dish_file), "--day", "2", "--slot", "snack", "--dish", snack,
+                 "--portions", "1.25", "--in-place"]) == 0
+    assert _dishes(read_plan(dish_file), 2, "snack")[snack] == 1.25
+    assert main(["exclude", str(dish_file), "--dish", snack, "--in-place"]) == 0
+    after = read_plan(dish_file)
+    assert snack in after.excluded
+    assert all(snack not in _dishes(after, d.day, s) for d in after.days for s in ("snack", "evening"))
+    assert f"wrote {dish_file}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["swap", "{plan}", "--day", "3", "--slot", "dinner", "--food", "almonds"], "name the dish with --dish"),
+    (["swap", "{plan}", "--day", "3", "--slot", "dinner"], "name the dish with --dish DISH_ID"),
+    (["swap", "{plan}", "--day", "3", "--slot", "dinner", "--dish", "{dinner}", "--to", "no_such_dish"],
+     "unknown dish 'no_such_dish'"),
+    (["swap", "{plan}", "--day", "3", "--slot", "dinner", "--dish", "{dinner}", "--all-usda"],
+     "--all-usda is for version-1 plans"),
+    (["set-portions", "{plan}", "--day", "3", "--slot", "dinner", "--dish", "{dinner}", "--portions", "0.3"],
+     "portions 0.3 is not allowed; use 0.5 to 2 in steps of 0.25"),
+    (["set-servings", "{plan}", "--day", "3", "--slot", "dinner", "--food", "x", "--servings", "1"],
+     "use 'magplan set-portions"),
+    (["exclude", "{plan}", "--dish", "{dinner}", "--food", "salt"], "exclude one thing"),
+    (["lock", "{plan}", "--day", "3", "--dish", "{dinner}"], "also name its meal slot"),
+    (["set-portions", "{v1}", "--day", "2", "--slot", "snack", "--dish", "almonds", "--portions", "1"],
+     "use 'magplan set-servings"),
+    (["swap", "{v1}", "--day", "2", "--slot", "snack", "--dish", "almonds"], "name the food with --food FOOD_ID"),
+])
+def test_dish_plan_bad_requests_exit_2_with_one_line(dish_file, dish_week, plan_file, capsys, argv, message):
+    dinner = next(iter(_dishes(dish_week[1], 3, "dinner")))
+    argv = [a.format(plan=dish_file, dinner=dinner, v1=plan_file) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert message in err
+
+
+def test_unsatisfiable_dish_change_exits_2_with_one_line(dish_week, tmp_path, capsys):
+    from dataclasses import replace
+
+    _tables, plan = dish_week
+    impossible = replace(plan, targets=replace(plan.targets, magnesium_mg=3000.0))
+    dinner = next(iter(_dishes(plan, 4, "dinner")))
+    path, out = tmp_path / "impossible.json", tmp_path / "new.json"
+    write_plan(impossible, path)
+    assert main(["set-portions", str(path), "--day", "4", "--slot", "dinner", "--dish", dinner, "--portions", "0.5",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"magplan: error: cannot set '{dinner}' in day 4 dinner to 0.5 portions: ")
+    assert not out.exists()

@@ -259,3 +259,123 @@ def test_html_pages_are_well_nested(plan, make_foods):
     foods = _shop_foods(make_foods)
     assert _unbalanced_tags(plan_to_html(plan)) == []
     assert _unbalanced_tags(shopping_to_html(shopping_list(_shop_plan(foods), foods))) == []
+
+
+# --- plans made of dishes (format version 2) ---------------------------------------------------------
+DISH_EVILS = ["<b>Bold</b> stew", "=cmd|' /C calc'!A0"]
+
+
+def _dish_tables(dishes: dict[str, tuple[str, str, int]]):
+    """A DishTables holding only what the plan writers read: name, steps and minutes_total per dish."""
+    from foods.dishes import DishTables
+
+    frame = pd.DataFrame([{"dish_id": k, "name": n, "steps": s, "minutes_total": m} for k, (n, s, m) in dishes.items()])
+    return DishTables(frame.set_index("dish_id"), pd.DataFrame(columns=["dish_id", "position", "food_id"]))
+
+
+def _dish(foods, dish_id: str, name: str, role: str, portions: float, parts: list[tuple[str, float, str]]):
+    from planner.model import PlanDish
+    from planner.nutrition import make_ingredient
+
+    return PlanDish(dish_id=dish_id, name=name, role=role, portions=portions,
+                    ingredients=tuple(make_ingredient(foods, f, g, hh, portions) for f, g, hh in parts))
+
+
+def _dish_plan(foods, dinner_name: str = DISH_EVILS[0]) -> WeekPlan:
+    """Day 1: porridge (rice 98 g + seeds 14 g a serving) x 1.5; dinner (evil 50 g + rice 98 g) x 1;
+    a one-ingredient snack of seeds (28.35 g) x 2. Day 2: the porridge x 1."""
+    porridge = [("rice", 98.0, "1/2 cup cooked"), ("seeds", 14.0, "1 tbsp")]
+    d1 = make_day(1, (
+        Meal("breakfast", dishes=(_dish(foods, "porridge", "Rice porridge", "main", 1.5, porridge),)),
+        Meal("dinner", dishes=(_dish(foods, "evil_stew", dinner_name, "main", 1.0,
+                                     [("evil", 50.0, "a few pieces"), ("rice", 98.0, "1/2 cup cooked")]),)),
+        Meal("snack", dishes=(_dish(foods, "seeds_handful", "A handful of seeds", "snack", 2.0,
+                                    [("seeds", 28.35, "1 oz (about 85 seeds)")]),)),
+    ))
+    d2 = make_day(2, (Meal("breakfast", dishes=(_dish(foods, "porridge", "Rice porridge", "main", 1.0, porridge),)),))
+    return WeekPlan(profile=Profile(age=45), targets=TARGETS, rules=Rules(days=2), days=(d1, d2),
+                    solver=SolverInfo("highs", "optimal", 1.0, 1.0, 0.0, 0.42), version=2,
+                    notes=("Vitamin D averages 0.0 µg a day, below your 15 µg. Ask about a blood test.",))
+
+
+def test_dish_plan_markdown_shows_dishes_portions_ingredients_and_co_nutrients(foods):
+    md = plan_to_markdown(_dish_plan(foods))
+    lines = md.splitlines()
+    # 147 g rice x 0.43 + 21 g seeds x 5.92 = 63.2 + 124.3 mg; 161.7 + 117.4 kcal
+    assert "- **Rice porridge (1 1/2 portions) — 188 mg Mg, 279 kcal**" in lines
+    assert "  - 3/4 cup cooked: Brown rice (cooked), 147 g" in lines  # the measure scaled to the portions
+    assert "  - 1 1/2 tbsp: Pumpkin \\<seeds\\> & co, 21 g" in lines
+    assert "- **A handful of seeds (2 portions) — 336 mg Mg, 317 kcal** (2 oz, 57 g)" in lines  # one ingredient
+    assert "- **\\<b\\>Bold\\</b\\> stew — 47 mg Mg, 158 kcal**" in lines  # escaped; 5 + 42.1 mg
+    assert "## Co-nutrients (average a day over the plan)" in lines
+    assert any(line.startswith("- Vitamin D: 0.0 µg of 15 µg ✗") for line in lines)
+    assert "- Vitamin D averages 0.0 µg a day, below your 15 µg. Ask about a blood test." in lines
+
+
+def test_dish_plan_csv_one_row_per_ingredient(foods):
+    from planner.export import DISH_PLAN_CSV_COLUMNS
+
+    plan = _dish_plan(foods)
+    text = plan_to_csv(plan)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert tuple(rows[0]) == DISH_PLAN_CSV_COLUMNS
+    assert len(rows) == 2 + 2 + 1 + 2  # ingredients of day 1's three dishes and day 2's porridge
+    first = rows[0]
+    assert (first["day"], first["slot"], first["dish_id"], first["dish"], first["role"], first["portions"],
+            first["food_id"], first["ingredient"], first["measure"], first["grams"]) == \
+        ("1", "breakfast", "porridge", "Rice porridge", "main", "1.5", "rice", "Brown rice (cooked)",
+         "3/4 cup cooked", "147")
+    assert float(first["magnesium_mg"]) == pytest.approx(1.47 * 43.0)
+    assert float(first["cost_usd"]) == pytest.approx(1.47 * 0.25)
+    frame = pd.read_csv(io.StringIO(text))
+    assert frame["grams"].sum() == pytest.approx(sum(i.grams for d in plan.days for m in d.meals for i in m.items))
+    assert frame.loc[frame["food_id"] == "evil", "cost_usd"].isna().all()  # no price: an empty cell
+
+
+@pytest.mark.parametrize("evil", DISH_EVILS)
+def test_dish_plan_csv_and_html_neutralise_dish_names(foods, evil):
+    plan = _dish_plan(foods, dinner_name=evil)
+    rows = list(csv.DictReader(io.StringIO(plan_to_csv(plan))))
+    dinner = [r for r in rows if r["dish_id"] == "evil_stew"]
+    assert {r["dish"] for r in dinner} == {safe_cell(evil)}
+    assert all(not r["dish"].startswith(("=", "+", "-", "@")) for r in rows)
+    page = plan_to_html(plan)
+    assert evil not in page and f"<h4>{__import__('html').escape(evil)}</h4>" in page
+
+
+def test_dish_plan_html_adds_each_recipe_scaled_with_steps(foods):
+    plan = _dish_plan(foods)
+    tables = _dish_tables({
+        "porridge": ("Rice porridge", "Warm the rice.\nStir in the <seeds> & serve.", 15),
+        "evil_stew": (DISH_EVILS[0], "", 0),
+    })
+    page = plan_to_html(plan, tables)
+    assert _unbalanced_tags(page) == []
+    assert page.count('<div class="dish">') == 4
+    assert "<h4>Rice porridge</h4>" in page and "1 1/2 portions · 188 mg Mg · 279 kcal" in page
+    assert "<li>3/4 cup cooked: Brown rice (cooked) <span class=\"muted\">(147 g)</span></li>" in page
+    assert "Ready in 15 min" in page
+    assert page.count('<ol class="steps"><li>Warm the rice.</li><li>Stir in the &lt;seeds&gt; &amp; serve.</li></ol>') == 2
+    assert "<seeds>" not in page and "<b>Bold" not in page
+    assert "Co-nutrients (average a day over the plan)" in page
+    without = plan_to_html(plan)  # no library: the ingredients still, no steps
+    assert '<ol class="steps">' not in without and "3/4 cup cooked: Brown rice (cooked)" in without
+
+
+def test_dish_plan_writers_read_the_same_plan_back_from_json(foods):
+    from planner.model import plan_from_json, plan_to_json
+
+    plan = _dish_plan(foods)
+    again = plan_from_json(plan_to_json(plan))
+    assert plan_to_csv(again) == plan_to_csv(plan)
+    assert plan_to_markdown(again) == plan_to_markdown(plan)
+
+
+@pytest.mark.parametrize("servings, label, text", [
+    (2.0, "about 5 oz raw boneless thigh", "about 10 oz raw boneless thigh"),
+    (1.5, "scant 1/2 cup", "scant 3/4 cup"),
+    (0.5, "a pinch", "a pinch"),
+    (2.0, "for the pan", "for the pan"),
+])
+def test_scaled_serving_of_recipe_measures(servings, label, text):
+    assert scaled_serving(servings, label) == text

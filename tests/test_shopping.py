@@ -320,3 +320,69 @@ def test_tap_water_is_listed_but_not_bought(make_foods):
     assert (water["status"], water["units"], water["cost_usd"]) == ("nothing to buy", 0, 0.0)
     assert water["purchase_text"] == "nothing to buy (tap)"
     assert sl.rows_without_price == 0 and sl.total_cost_usd == pytest.approx(9.07)  # 453.6 g x $2/100 g
+
+
+# --- plans made of dishes (format version 2) ---------------------------------------------------------
+def dish_week(foods: pd.DataFrame) -> WeekPlan:
+    """Day 1: rice bowl (rice_cooked 150 g + egg 50 g a serving) x 1.5 and bean salad (beans 120 g, spinach
+    40 g, rice_salad 100 g) x 1; day 2: rice bowl x 1 and a one-ingredient snack of bananas (118 g) x 2."""
+    from planner.model import PlanDish
+    from planner.nutrition import make_ingredient
+
+    def dish(dish_id: str, role: str, portions: float, parts: list[tuple[str, float]]) -> PlanDish:
+        return PlanDish(dish_id=dish_id, name=dish_id.replace("_", " "), role=role, portions=portions,
+                        ingredients=tuple(make_ingredient(foods, f, g, "", portions) for f, g in parts))
+
+    bowl = [("rice_cooked", 150.0), ("egg", 50.0)]
+    d1 = make_day(1, (Meal("breakfast", dishes=(dish("rice_bowl", "main", 1.5, bowl),)),
+                      Meal("lunch", dishes=(dish("bean_salad", "main", 1.0, [("beans", 120.0), ("spinach", 40.0),
+                                                                             ("rice_salad", 100.0)]),))))
+    d2 = make_day(2, (Meal("breakfast", dishes=(dish("rice_bowl", "main", 1.0, bowl),)),
+                      Meal("snack", dishes=(dish("banana_snack", "snack", 2.0, [("banana", 118.0)]),))))
+    return WeekPlan(profile=Profile(), targets=TARGETS, rules=Rules(days=2), days=(d1, d2),
+                    solver=SolverInfo("highs", "optimal"), version=2)
+
+
+# Product grams by hand: dry rice (150 x 1.5 + 150 + 100) x 0.4 = 190; eggs 50 x 1.5 + 50 = 125;
+# canned beans 120 x 1.5 = 180; spinach 40; bananas 118 x 2 = 236.
+DISH_WEEK_GRAMS = {"Brown rice, dry": 190.0, "Eggs": 125.0, "Black beans, canned": 180.0, "Spinach": 40.0,
+                   "Bananas": 236.0}
+
+
+def test_dish_plan_needs_the_sum_of_ingredient_grams_once(foods):
+    from planner.model import plan_from_json, plan_to_json
+
+    plan = dish_week(foods)
+    for p in (plan, plan_from_json(plan_to_json(plan))):  # in memory and as saved: each dish bought once
+        r = shopping_list(p, foods).rows.set_index("product")
+        assert r["needed_g"].to_dict() == pytest.approx(DISH_WEEK_GRAMS)
+        assert r["units"].to_dict() == {"Brown rice, dry": 1, "Eggs": 1, "Black beans, canned": 1, "Spinach": 1,
+                                        "Bananas": 2}
+        assert r.loc["Brown rice, dry", "aisle"] == "grains_and_bakery" and r.loc["Bananas", "aisle"] == "produce"
+        assert r.loc["Eggs", "purchase_text"] == "6 eggs" and r.loc["Bananas", "purchase_text"] == "2 bananas"
+
+
+@pytest.mark.parametrize("days, people, want", [
+    ("1", 1, {"Brown rice, dry": 130.0, "Eggs": 75.0, "Black beans, canned": 180.0, "Spinach": 40.0}),
+    ("2", 3, {"Brown rice, dry": 180.0, "Eggs": 150.0, "Bananas": 708.0}),
+    (None, 2, {k: 2 * v for k, v in DISH_WEEK_GRAMS.items()}),
+])
+def test_dish_plan_days_and_people(foods, days, people, want):
+    sl = shopping_list(dish_week(foods), foods, days=days, people=people)
+    assert sl.rows.set_index("product")["needed_g"].to_dict() == pytest.approx(want)
+
+
+def test_dish_plan_pantry_and_costs(foods):
+    pantry = pd.DataFrame({"food_or_product": ["Brown rice (cooked)", "Eggs", "Bananas"],
+                           "amount": [100, 2, 2], "unit": ["g", "eggs", "banana"]})
+    sl = shopping_list(dish_week(foods), foods, pantry=pantry)
+    r = sl.rows.set_index("product")
+    assert r.loc["Brown rice, dry", "needed_g"] == pytest.approx(190 - 40)  # 100 g cooked = 40 g dry
+    assert r.loc["Eggs", "needed_g"] == pytest.approx(125 - 100)
+    assert r.loc["Bananas", "status"] == STATUS_HAVE and r.loc["Bananas", "cost_usd"] == 0.0
+    # rice: 1 bag of 907.2 g at the grams-weighted dry price; eggs 300 g x $0.5; beans 425 g x $0.42 / 1.5
+    rice_usd_per_100g = (0.4 * 375 * 0.25 + 0.4 * 100 * 0.30) / (0.4 * 475) / 0.4
+    assert r.loc["Brown rice, dry", "cost_usd"] == pytest.approx(9.072 * rice_usd_per_100g, abs=1e-3)
+    assert r.loc["Eggs", "cost_usd"] == pytest.approx(1.5)
+    assert r.loc["Black beans, canned", "cost_usd"] == pytest.approx(4.25 * 0.42 / 1.5)
+    assert sl.rows_without_price == 1  # spinach has no price

@@ -1,4 +1,8 @@
-"""What each button does: one planner call per action, run with visible progress and kept undoable."""
+"""What each button does: one planner call per action, run with visible progress and kept undoable.
+
+Dish plans (format version 2) are made by planner.dishplan and edited by planner.edits; an old food-level
+plan (version 1, e.g. a saved one) is still edited by planner.swaps.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -6,19 +10,34 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from planner.errors import MagplanError
 from planner.model import Profile, Rules, WeekPlan
 from ui import state
-from ui.common import capability, slot_label
+from ui.common import capability, dish_library, is_dish_plan, slot_label
 
 SWAPS_NAMES = ("alternatives", "swap", "lock", "unlock", "exclude", "regenerate", "set_servings")
+EDITS_NAMES = ("alternatives", "swap", "lock", "unlock", "exclude", "regenerate", "set_portions")
 
 
 def swaps_module():
+    """The food-level editor (planner.swaps): edits of version-1 plans."""
     return capability("planner.swaps", *SWAPS_NAMES)
 
 
-def plan_module():
-    return capability("planner.plan", "plan_week")
+def edits_module():
+    """The dish-plan editor (planner.edits): edits of version-2 plans."""
+    return capability("planner.edits", *EDITS_NAMES)
+
+
+def editor_for(plan: WeekPlan | None):
+    """The module that edits this plan (None while it has not landed yet)."""
+    if plan is None:
+        return None
+    return edits_module() if is_dish_plan(plan) else swaps_module()
+
+
+def dishplan_module():
+    return capability("planner.dishplan", "plan_dish_week")
 
 
 def _where(day: int, slot: str | None = None) -> str:
@@ -29,18 +48,44 @@ def _food(foods: pd.DataFrame, food_id: str) -> str:
     return str(foods.at[food_id, "name"]) if food_id in foods.index else food_id
 
 
-def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
-    mod = plan_module()
+def _dish(plan: WeekPlan, tables: Any, foods: pd.DataFrame, dish_id: str) -> str:
+    """A dish's name: from the library, else from the plan (a v1 'dish' is a food), else the id."""
+    if tables is not None and dish_id in tables.dishes.index:
+        return str(tables.dishes.at[dish_id, "name"])
+    for d in plan.days:
+        for m in d.meals:
+            for x in m.dishes:
+                if x.dish_id == dish_id:
+                    return x.name
+    return _food(foods, dish_id)
+
+
+def _tables(foods: pd.DataFrame) -> Any:
+    try:
+        return dish_library(foods)
+    except MagplanError as exc:
+        st.session_state.notice = state.Notice("error", f"The dish library could not be loaded: {exc}")
+        return None
+
+
+def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any) -> None:
+    mod = dishplan_module()
     if mod is None:
         st.session_state.notice = state.Notice("error", "The optimizer is not available yet.")
         return
+    tables = _tables(foods)
+    if tables is None:
+        return
     progress = st.empty()  # the progress box goes away once the result (or the explanation) is shown
     with progress.status("Planning your week…", expanded=False) as status:
-        status.write(f"Choosing from {len(foods)} foods for {rules.days} day(s); "
-                     f"the solver stops after {rules.time_limit_s:.0f} s at most.")
-        plan = state.run_guarded("No plan is possible with these settings",
-                                 lambda: mod.plan_week(foods, profile, rules=rules),
-                                 failed="The plan could not be made")
+        status.write(f"Choosing from {len(tables.dishes)} dishes for {rules.days} day(s).")
+        plan = state.run_guarded(
+            "No plan is possible with these settings",
+            lambda: mod.plan_dish_week(tables, foods, profile, rules=rules,
+                                       exclude_dishes=tuple(getattr(choices, "exclude_dishes", ())),
+                                       favorites=tuple(getattr(choices, "favorites", ())),
+                                       dislikes=tuple(getattr(choices, "dislikes", ()))),
+            failed="The plan could not be made")
     progress.empty()
     if plan is None:
         return
@@ -52,7 +97,7 @@ def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
                    f"(target {plan.targets.magnesium_mg:.0f} mg).")
 
 
-def run(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
+def run(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any = None) -> None:
     """Run the pending action (if any) with progress; on failure the previous plan stays."""
     pending = state.take_pending()
     if pending is None:
@@ -60,13 +105,19 @@ def run(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
     name, kw = pending
     ss = st.session_state
     if name == "generate":
-        _generate(foods, profile, rules)
+        _generate(foods, profile, rules, choices)
         return
     plan: WeekPlan | None = ss.plan
-    mod = swaps_module()
+    mod = editor_for(plan)
     if plan is None or mod is None:
         return
-    title, fn, describe = _change(mod, plan, foods, name, kw)
+    if is_dish_plan(plan):
+        tables = _tables(foods)
+        if tables is None:
+            return
+        title, fn, describe = _dish_change(mod, plan, tables, foods, name, kw)
+    else:
+        title, fn, describe = _food_change(mod, plan, foods, name, kw)
     if fn is None:
         return
     with st.spinner(f"{title}…"):
@@ -74,21 +125,66 @@ def run(foods: pd.DataFrame, profile: Profile, rules: Rules) -> None:
     if result is None:
         return
     new_plan = getattr(result, "plan", result)
-    lines = state.change_lines(getattr(result, "changes", ()))
+    lines = state.change_lines(getattr(result, "changes", ()), dishes=is_dish_plan(plan))
     state.set_plan(new_plan)
     if not lines and name in ("swap", "regenerate", "exclude", "servings"):
         lines = ["Nothing else had to move."]
     ss.notice = state.Notice("success", describe, lines)
-    if name == "exclude" and kw["food_id"] not in ss.get("p_exclude", []):
-        # A later "Generate" keeps the ban: move the sidebar widget (only possible before it is drawn).
-        ss.widget_updates = {"p_exclude": [*ss.get("p_exclude", []), kw["food_id"]]}
+    _remember_exclusion(name, kw)
+
+
+def _remember_exclusion(name: str, kw: dict[str, Any]) -> None:
+    """A later "Generate" keeps an exclusion: move the sidebar widget (only possible before it is drawn)."""
+    if name != "exclude":
+        return
+    ss = st.session_state
+    key, value = ("p_exclude", kw.get("food_id")) if kw.get("food_id") else ("p_exclude_dishes", kw.get("dish_id"))
+    if value and value not in ss.get(key, []):
+        ss.widget_updates = {key: [*ss.get(key, []), value]}
         st.rerun()
 
 
-def _change(mod: Any, plan: WeekPlan, foods: pd.DataFrame, name: str, kw: dict[str, Any]):
-    day, slot, food_id = kw.get("day"), kw.get("slot"), kw.get("food_id")
+def _dish_change(mod: Any, plan: WeekPlan, tables: Any, foods: pd.DataFrame, name: str, kw: dict[str, Any]):
+    """(progress title, the planner.edits call, what the notice says) for a change of a dish plan."""
+    day, slot, dish_id = kw.get("day"), kw.get("slot"), kw.get("dish_id")
+    label = _dish(plan, tables, foods, dish_id) if dish_id else ""
     if name == "swap":
-        new = kw["new_food_id"]
+        new = kw["to"]
+        return ("Swapping", lambda: mod.swap(plan, tables, foods, day=day, slot=slot, dish_id=dish_id, to=new),
+                f"Swapped {label} for {_dish(plan, tables, foods, new)} ({_where(day, slot)}).")
+    if name in ("lock", "unlock"):
+        what = (f"{label} ({_where(day, slot)})" if dish_id
+                else (_where(day, slot) if slot else f"the whole of day {day}"))
+        if name == "lock":
+            return ("Locking", lambda: mod.lock(plan, day=day, slot=slot, dish_id=dish_id),
+                    f"Locked {what}: re-planning will not change it.")
+        return ("Unlocking", lambda: mod.unlock(plan, day=day, slot=slot, dish_id=dish_id), f"Unlocked {what}.")
+    if name == "exclude":
+        food_id = kw.get("food_id")
+        if food_id:
+            return ("Removing the ingredient from the plan",
+                    lambda: mod.exclude(plan, tables, foods, food_id=food_id),
+                    f"No dish with {_food(foods, food_id)} will be suggested again; the days that had one were "
+                    "re-planned.")
+        return ("Removing the dish from the plan", lambda: mod.exclude(plan, tables, foods, dish_id=dish_id),
+                f"{label} will not be suggested again; the days that had it were re-planned.")
+    if name == "regenerate":
+        return ("Finding a fresh alternative", lambda: mod.regenerate(plan, tables, foods, day=day, slot=slot),
+                f"Regenerated {_where(day, slot)}.")
+    if name == "servings":
+        portions = float(kw["servings"])
+        return ("Changing portions",
+                lambda: mod.set_portions(plan, tables, foods, day=day, slot=slot, dish_id=dish_id, portions=portions),
+                f"{label} set to {portions:g} portion(s) ({_where(day, slot)}); the rest of the day was re-balanced.")
+    return "", None, ""
+
+
+def _food_change(mod: Any, plan: WeekPlan, foods: pd.DataFrame, name: str, kw: dict[str, Any]):
+    """The same for a version-1 plan (planner.swaps; a v1 'dish' is one food, its dish_id the food_id)."""
+    day, slot = kw.get("day"), kw.get("slot")
+    food_id = kw.get("food_id") or kw.get("dish_id")
+    if name == "swap":
+        new = kw["to"]
         return ("Swapping", lambda: mod.swap(plan, foods, day, slot, food_id, new),
                 f"Swapped {_food(foods, food_id)} for {_food(foods, new)} ({_where(day, slot)}).")
     if name in ("lock", "unlock"):
@@ -99,6 +195,7 @@ def _change(mod: Any, plan: WeekPlan, foods: pd.DataFrame, name: str, kw: dict[s
                     f"Locked {what}: re-planning will not change it.")
         return ("Unlocking", lambda: mod.unlock(plan, day, slot=slot, food_id=food_id), f"Unlocked {what}.")
     if name == "exclude":
+        kw["food_id"] = food_id  # remembered among the ingredients to avoid
         return ("Removing the food from the plan", lambda: mod.exclude(plan, foods, food_id),
                 f"{_food(foods, food_id)} will not be suggested again; the days that used it were re-planned.")
     if name == "regenerate":
@@ -126,8 +223,8 @@ def on_change(name: str, **kw: Any) -> None:
     state.request(name, **kw)
 
 
-def on_servings(day: int, slot: str, food_id: str, key: str) -> None:
-    state.request("servings", day=day, slot=slot, food_id=food_id, servings=st.session_state[key])
+def on_servings(day: int, slot: str, dish_id: str, key: str) -> None:
+    state.request("servings", day=day, slot=slot, dish_id=dish_id, servings=st.session_state[key])
 
 
 def on_apply_suggestion(index: int, foods: pd.DataFrame) -> None:
@@ -139,6 +236,9 @@ def on_apply_suggestion(index: int, foods: pd.DataFrame) -> None:
     s = problem.suggestions[index]
     sidebar.apply_changes_to_widgets(foods, dict(getattr(s, "profile_changes", {}) or {}),
                                      dict(getattr(s, "rules_changes", {}) or {}))
+    again = set(getattr(s, "include_dishes", ()) or ())  # dishes the way out takes off the exclusions
+    if again:
+        st.session_state.p_exclude_dishes = [d for d in st.session_state.get("p_exclude_dishes", []) if d not in again]
     on_generate()
 
 
@@ -146,8 +246,20 @@ def on_undo() -> None:
     state.undo()
 
 
-def on_swap_open(day: int, slot: str, food_id: str) -> None:
-    st.session_state.swap_for = (day, slot, food_id)
+def on_swap_open(day: int, slot: str, dish_id: str) -> None:
+    st.session_state.swap_for = (day, slot, dish_id)
+
+
+def on_recipe(day: int, slot: str, dish_id: str) -> None:
+    """Open a dish's recipe below the day editor (a second click closes it)."""
+    ss = st.session_state
+    ss.recipe_for = None if ss.get("recipe_for") == (day, slot, dish_id) else (day, slot, dish_id)
+
+
+def on_exclude_ingredient(key: str) -> None:
+    food_id = st.session_state.get(key)
+    if food_id:
+        state.request("exclude", food_id=food_id)
 
 
 def on_swap_close() -> None:

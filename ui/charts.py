@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from planner.model import WeekPlan
-from ui.common import fmt, plan_items_frame, slot_label
+from ui.common import fmt, is_dish_plan, plan_dishes_frame, plan_items_frame, plan_slots, slot_label
 
-SLOT_COLORS = {"Breakfast": "#f2b134", "Lunch": "#4daf7c", "Dinner": "#2e6f9e", "Snack": "#8e5ea2"}
+SLOT_COLORS = {"Breakfast": "#f2b134", "Lunch": "#4daf7c", "Dinner": "#2e6f9e", "Snack": "#8e5ea2",
+               "Evening snack": "#5b4a8b"}
 
 
 def magnesium_per_day(plan: WeekPlan) -> alt.LayerChart:
@@ -35,7 +36,7 @@ def magnesium_by_meal(plan: WeekPlan) -> alt.Chart:
     by["Day"] = "Day " + by["day"].astype(str)
     by["Meal"] = by["slot"].map(slot_label)
     by["Magnesium (mg)"] = by["magnesium_mg"].round(1)
-    order = [slot_label(s) for s in plan.rules.slots]
+    order = [slot_label(s) for s in plan_slots(plan)]
     return alt.Chart(by).mark_bar().encode(
         x=alt.X("Day:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("Magnesium (mg):Q", stack="zero"),
@@ -49,16 +50,19 @@ def magnesium_by_meal(plan: WeekPlan) -> alt.Chart:
 
 
 def top_sources(plan: WeekPlan, n: int = 10) -> alt.Chart:
-    items = plan_items_frame(plan)
-    top = (items.groupby("name", as_index=False)["magnesium_mg"].sum()
+    """The dishes (or, in a version-1 plan, the foods) that bring the most magnesium over the plan."""
+    dishes = is_dish_plan(plan)
+    frame = plan_dishes_frame(plan) if dishes else plan_items_frame(plan)
+    label = "Dish" if dishes else "Food"
+    top = (frame.groupby("name", as_index=False)["magnesium_mg"].sum()
            .sort_values("magnesium_mg", ascending=False).head(n))
     top["Magnesium over the plan (mg)"] = top["magnesium_mg"].round(0)
-    top = top.rename(columns={"name": "Food"})
+    top = top.rename(columns={"name": label})
     return alt.Chart(top).mark_bar(color="#2e8b57").encode(
         x=alt.X("Magnesium over the plan (mg):Q"),
-        y=alt.Y("Food:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
-        tooltip=["Food", "Magnesium over the plan (mg)"],
-    ).properties(height=alt.Step(24), title="Top magnesium sources of the plan")
+        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
+        tooltip=[label, "Magnesium over the plan (mg)"],
+    ).properties(height=alt.Step(24), title=f"Top magnesium {'dishes' if dishes else 'sources'} of the plan")
 
 
 CO_NUTRIENTS = [
@@ -95,6 +99,19 @@ def co_nutrient_table(plan: WeekPlan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def advice_label(note: str) -> str | None:
+    """The co-nutrient a plan note gives advice on ('Vitamin D averages ...' -> 'Vitamin D'), else None."""
+    for _key, label, _unit, _attr, _kind in CO_NUTRIENTS:
+        if note.startswith(f"{label} averages "):
+            return label
+    return None
+
+
+def co_nutrient_advice(plan: WeekPlan) -> list[str]:
+    """The plan's shortfall sentences, each with what to do (planner.dishplan.co_nutrient_notes)."""
+    return [n for n in plan.notes if advice_label(n) is not None]
+
+
 def render(plan: WeekPlan) -> None:
     c1, c2 = st.columns(2)
     c1.altair_chart(magnesium_per_day(plan), width="stretch")
@@ -104,6 +121,10 @@ def render(plan: WeekPlan) -> None:
     with c4:
         st.markdown("**Co-nutrients** (daily average)")
         st.dataframe(co_nutrient_table(plan), hide_index=True, width="stretch", key="conutrients")
+        advice = co_nutrient_advice(plan)
+        if advice:  # said once, here, plainly
+            with st.container(key="conutrient_advice"):
+                st.markdown("**Below the reference, and what to do**\n\n" + "\n".join(f"- {n}" for n in advice))
         st.caption("“Measured” is the share of the food (by weight) whose value USDA reports; the rest is "
                    "unknown, not zero. Iron, vitamin D and B12 matter in RLS: a doctor can check them "
                    "with a blood test.")

@@ -1,4 +1,4 @@
-"""Shared helpers of the app's views: optional capabilities, cached food table, plan flattening."""
+"""Shared helpers of the app's views: optional capabilities, cached food and dish tables, plan flattening."""
 from __future__ import annotations
 
 import html
@@ -13,7 +13,9 @@ import streamlit as st
 import foods
 from foods.paths import user_foods_path
 
-SLOT_LABELS = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack"}
+SLOT_LABELS = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack",
+               "evening": "Evening snack"}
+PORTION_CHOICES: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)  # a dish's portions, in quarters
 
 
 def capability(module: str, *names: str) -> ModuleType | None:
@@ -101,3 +103,42 @@ def plan_items_frame(plan: Any) -> pd.DataFrame:
             for i in m.items:
                 rows.append({"day": d.day, "slot": m.slot, **vars(i)})
     return pd.DataFrame(rows)
+
+
+def dish_library(foods_table: pd.DataFrame):
+    """The dish library (shipped plus the person's own dishes) for this food table, cached."""
+    from ui.dishes_view import dish_library as cached
+
+    return cached(foods_table)
+
+
+def is_dish_plan(plan: Any) -> bool:
+    """True for a plan made of dishes (format version 2); False for an old food-level plan."""
+    from planner.model import DISH_PLAN_VERSION
+
+    return getattr(plan, "version", 1) >= DISH_PLAN_VERSION
+
+
+def plan_slots(plan: Any) -> list[str]:
+    """The plan's meal slots in the order of a day (the evening snack of dish plans last)."""
+    from planner.model import PLAN_SLOTS
+
+    used = {m.slot for d in plan.days for m in d.meals}
+    order = [*PLAN_SLOTS, *plan.rules.slots]
+    return [s for s in dict.fromkeys(order) if s in used]
+
+
+def plan_dishes_frame(plan: Any) -> pd.DataFrame:
+    """One row per dish of the plan: day, slot, dish_id, name, role, portions and what it brings.
+
+    A version-1 plan's items are one-ingredient dishes (``Meal.dishes``), so this reads both versions.
+    """
+    rows: list[dict[str, Any]] = []
+    for d in plan.days:
+        for m in d.meals:
+            for x in m.dishes:
+                rows.append({"day": d.day, "slot": m.slot, "dish_id": x.dish_id, "name": x.name, "role": x.role,
+                             "portions": x.portions, "grams": x.grams,
+                             **{n: x.value(n) for n in ("magnesium_mg", "energy_kcal", "protein_g", "cost_usd")}})
+    return pd.DataFrame(rows, columns=["day", "slot", "dish_id", "name", "role", "portions", "grams",
+                                       "magnesium_mg", "energy_kcal", "protein_g", "cost_usd"])

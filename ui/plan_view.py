@@ -1,12 +1,19 @@
-"""The Plan tab: notices, the explanation box, the week grid, the day editor (swap, lock, ...) and charts."""
+"""The Plan tab: notices, the explanation box, the week grid, the day editor (recipe, swap, lock, ...), charts.
+
+A plan of dishes (version 2) and an old food-level plan (version 1) show the same way: a version-1 item is a
+one-ingredient dish (``Meal.dishes``); only the editor behind the buttons differs (see ``ui.actions``).
+"""
 from __future__ import annotations
+
+import inspect
 
 import pandas as pd
 import streamlit as st
 
+from planner.errors import MagplanError
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from ui import actions, charts
-from ui.common import capability, fmt, safe_md, slot_label
+from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, plan_slots, safe_md, slot_label
 
 SERVING_STEPS = 0.5
 
@@ -68,6 +75,7 @@ GRID_CSS = """
 .mp-grid td.mp-slot {font-weight: 600; width: 88px; background: rgba(128,128,128,0.06);}
 .mp-item {margin-bottom: 5px; line-height: 1.25;}
 .mp-sub {color: rgba(110,110,110,1); font-size: 0.78rem;}
+.mp-meal {font-size: 0.76rem; font-weight: 600; color: #2e6f9e; margin-top: 2px;}
 .mp-ok {color: #2e8b57; font-weight: 600;} .mp-low {color: #c0392b; font-weight: 600;}
 .mp-total td {background: rgba(46,139,87,0.05);}
 .mp-lock {font-size: 0.68rem; font-weight: 600; color: #8a5a00; background: #fff1cc; border-radius: 4px;
@@ -76,23 +84,39 @@ GRID_CSS = """
 """
 
 
+def _amount_text(plan: WeekPlan, dish) -> str:
+    """'1.25 portions' for a dish; '2 × 1 oz' for a version-1 item (a one-ingredient dish)."""
+    if is_dish_plan(plan):
+        return f"{dish.portions:g} portion{'s' if dish.portions != 1 else ''}"
+    item = dish.ingredients[0]
+    return f"{item.servings:g} × {item.serving_label}"
+
+
 def week_grid_html(plan: WeekPlan) -> str:
-    """The week as an HTML table: meals as rows, days as columns, totals against targets at the bottom."""
-    slots = [s for s in plan.rules.slots if any(m.slot == s for d in plan.days for m in d.meals)]
+    """The week as an HTML table: meals as rows, days as columns, totals against targets at the bottom.
+
+    Each cell lists the meal's dishes (a main and its sides, or snacks) with portions and magnesium, and the
+    meal's magnesium; every name is escaped (names can come from user tables).
+    """
+    dishes = is_dish_plan(plan)
     head = "".join(f"<th>Day {d.day}{LOCK_BADGE if any(lk.day == d.day and lk.slot is None for lk in plan.locks) else ''}</th>"
                    for d in plan.days)
     rows = []
-    for slot in slots:
+    for slot in plan_slots(plan):
         cells = []
         for d in plan.days:
-            items = [i for m in d.meals if m.slot == slot for i in m.items]
+            meal_dishes = [x for m in d.meals if m.slot == slot for x in m.dishes]
             lines = []
-            for i in items:
-                lock = LOCK_BADGE if plan.is_locked(d.day, slot, i.food_id) else ""
+            for x in meal_dishes:
+                lock = LOCK_BADGE if plan.is_locked(d.day, slot, x.dish_id) else ""
+                side = "<span class='mp-sub'>+ </span>" if dishes and x.role == "side" else ""
                 lines.append(
-                    f"<div class='mp-item'><b>{safe_md(i.name)}</b>{lock}<br>"
-                    f"<span class='mp-sub'>{safe_md(f'{i.servings:g} × {i.serving_label}')}<br>"
-                    f"{fmt(i.magnesium_mg)} mg Mg · {fmt(i.energy_kcal)} kcal</span></div>")
+                    f"<div class='mp-item'>{side}<b>{safe_md(x.name)}</b>{lock}<br>"
+                    f"<span class='mp-sub'>{safe_md(_amount_text(plan, x))} · "
+                    f"{fmt(x.value('magnesium_mg'))} mg Mg · {fmt(x.value('energy_kcal'))} kcal</span></div>")
+            if dishes and len(meal_dishes) > 1:  # a meal of one dish: the dish's magnesium is the meal's
+                mg = sum(x.value("magnesium_mg") or 0.0 for x in meal_dishes)
+                lines.append(f"<div class='mp-meal'>Meal: {mg:.0f} mg Mg</div>")
             cells.append("<td>" + ("".join(lines) or "<span class='mp-sub'>—</span>") + "</td>")
         rows.append(f"<tr><td class='mp-slot'>{slot_label(slot)}</td>{''.join(cells)}</tr>")
     t = plan.targets
@@ -132,7 +156,8 @@ def render_summary(plan: WeekPlan) -> None:
     secs = f" in {info.seconds:.1f} s" if info.seconds is not None else ""
     st.caption(f"Solver: {info.name}, {info.status}{extra}{secs}.")
     for note in plan.notes:
-        st.caption(note)
+        if charts.advice_label(note) is None:  # co-nutrient advice is said once, by the co-nutrient table
+            st.caption(note)
 
 
 def render_supplement(plan: WeekPlan) -> None:
@@ -151,17 +176,47 @@ def render_supplement(plan: WeekPlan) -> None:
         st.warning(note, icon=":material/warning:")
 
 
-def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, food_id: str) -> None:
+def _alternatives(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, slot: str,
+                  dish_id: str) -> list[dict]:
+    """Ranked alternatives as rows {id, name, sub, effect}: planner.edits for dishes, planner.swaps for foods."""
+    if is_dish_plan(plan):
+        alts = mod.alternatives(plan, tables, foods, day=day, slot=slot, dish_id=dish_id)
+        return [{"id": a.dish_id, "name": a.name, "sub": f"{a.portions:g} portion{'s' if a.portions != 1 else ''}, "
+                                                           f"{fmt(a.magnesium_mg)} mg Mg",
+                 "effect": _alt_effect(a)} for a in list(alts)[:6]]
+    alts = mod.alternatives(plan, foods, day, slot, dish_id)
+    if alts is None:
+        return []
+    return [{"id": str(row["food_id"]), "name": row.get("name", row["food_id"]),
+             "sub": row.get("role") if isinstance(row.get("role"), str) else "", "effect": _effect_text(row)}
+            for _i, row in alts.head(6).iterrows()]
+
+
+def _alt_effect(a) -> str:
+    """What a dish alternative does to the day (planner.edits.Alternative)."""
+    parts = [f"day Mg {a.delta_magnesium_mg:+.0f} → {fmt(a.day_magnesium_mg)} mg",
+             f"{a.delta_energy_kcal:+.0f} kcal → {fmt(a.day_energy_kcal)} kcal"]
+    if a.delta_cost_usd is not None:
+        parts.append(f"{'+' if a.delta_cost_usd >= 0 else '−'}${abs(a.delta_cost_usd):.2f} a day")
+    if a.fits:
+        parts.append("✓ the day stays on target")
+    else:
+        why = "; ".join(a.problems)
+        parts.append("the rest of the day is re-balanced" + (f" ({why})" if why else ""))
+    return " · ".join(parts)
+
+
+def _swap_panel(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, slot: str, dish_id: str,
+                name: str) -> None:
     ss = st.session_state
-    cache_key = (ss.plan_rev, day, slot, food_id)
+    cache_key = (ss.plan_rev, day, slot, dish_id)
     if ss.get("swap_alts_key") != cache_key:
         try:
-            alts, why = mod.alternatives(plan, foods, day, slot, food_id), None
+            alts, why = _alternatives(plan, tables, foods, mod, day, slot, dish_id), None
         except Exception as exc:  # a planner error becomes a message, never a traceback
             alts, why = None, str(exc)
         ss.swap_alts_key, ss.swap_alts, ss.swap_why = cache_key, alts, why
     alts, why = ss.swap_alts, ss.get("swap_why")
-    name = foods.at[food_id, "name"] if food_id in foods.index else food_id
     with st.container(border=True, key="swap_panel"):
         top = st.columns([5, 1])
         top[0].markdown(f"**Swap {safe_md(name)}** — ranked alternatives; one click applies and "
@@ -170,25 +225,21 @@ def _swap_panel(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, f
         if why:
             st.error(f"No alternatives could be listed: {safe_md(why)}")
             return
-        if alts is None or len(alts) == 0:
+        if not alts:
             st.caption("No alternative fits this meal with your diet, allergens and variety rules.")
             return
-        for pos, (_i, row) in enumerate(alts.head(6).iterrows()):
-            new_id = str(row["food_id"])
-            new_name = row.get("name", new_id)
-            effect = _effect_text(row)
+        for pos, alt in enumerate(alts):
             c = st.columns([4, 4, 1.3])
-            role = row.get("role")
-            c[0].markdown(f"**{safe_md(new_name)}**"
-                          + (f"  \n:gray[{safe_md(role)}]" if isinstance(role, str) and role else ""))
-            c[1].caption(effect)
-            c[2].button("Use", key=f"use_{new_id}", type="primary" if pos == 0 else "secondary",
+            c[0].markdown(f"**{safe_md(str(alt['name']))}**"
+                          + (f"  \n:gray[{safe_md(str(alt['sub']))}]" if alt["sub"] else ""))
+            c[1].caption(alt["effect"])
+            c[2].button("Use", key=f"use_{alt['id']}", type="primary" if pos == 0 else "secondary",
                         on_click=actions.on_change, args=("swap",),
-                        kwargs=dict(day=day, slot=slot, food_id=food_id, new_food_id=new_id))
+                        kwargs=dict(day=day, slot=slot, dish_id=dish_id, to=alt["id"]))
 
 
 def _effect_text(row: pd.Series) -> str:
-    """What an alternative does to the day, from planner.swaps.alternatives' columns."""
+    """What an alternative does to the day, from planner.swaps.alternatives' columns (version-1 plans)."""
     def num(col: str) -> float | None:
         v = row.get(col)
         return None if v is None or pd.isna(v) else float(v)
@@ -212,8 +263,56 @@ def _effect_text(row: pd.Series) -> str:
     return " · ".join(parts)
 
 
+def recipe_frame(dish) -> pd.DataFrame:
+    """A plan dish's ingredients for its portions: name, household amount scaled, grams, magnesium."""
+    export = capability("planner.export", "scaled_serving")
+    rows = []
+    for i in dish.ingredients:
+        amount = (export.scaled_serving(i.servings, i.serving_label) if export is not None
+                  else f"{i.servings:g} × {i.serving_label}")
+        rows.append({"Ingredient": i.name, "Amount": amount, "Grams": round(i.grams),
+                     "Mg (mg)": None if i.magnesium_mg is None else round(i.magnesium_mg, 1)})
+    return pd.DataFrame(rows, columns=["Ingredient", "Amount", "Grams", "Mg (mg)"])
+
+
+def render_recipe(plan: WeekPlan, tables, day: int, slot: str, dish) -> None:
+    """A dish of the plan as a recipe for its portions: ingredients scaled, steps from the dish library."""
+    lib = tables.dishes if tables is not None else None
+    with st.container(border=True, key="recipe_panel"):
+        top = st.columns([5, 1])
+        top[0].markdown(f"#### {safe_md(dish.name)}")
+        top[1].button("Close", key="recipe_close", on_click=actions.on_recipe, args=(day, slot, dish.dish_id))
+        facts = [f"{dish.portions:g} portion{'s' if dish.portions != 1 else ''} ({dish.grams:.0f} g)",
+                 f"{fmt(dish.value('magnesium_mg'))} mg magnesium", f"{fmt(dish.value('energy_kcal'))} kcal",
+                 f"{fmt(dish.value('protein_g'))} g protein"]
+        cost = dish.value("cost_usd")
+        if cost:
+            facts.append(f"about ${cost:.2f}")
+        if lib is not None and dish.dish_id in lib.index:
+            facts.append(f"{int(lib.at[dish.dish_id, 'minutes_total'])} min in all")
+        st.caption(" · ".join(facts))
+        st.markdown(f"**Ingredients for {dish.portions:g} portion{'s' if dish.portions != 1 else ''}**")
+        table = recipe_frame(dish)
+        st.dataframe(table, hide_index=True, width="stretch", key="recipe_ingredients",
+                     height=38 + 35 * len(table))  # every ingredient in view, no inner scrolling
+        steps = str(lib.at[dish.dish_id, "steps"]) if lib is not None and dish.dish_id in lib.index else ""
+        steps = [line.strip() for line in steps.splitlines() if line.strip()]
+        if steps:
+            st.markdown("**Steps**")
+            st.text("\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1)))
+        elif is_dish_plan(plan):
+            st.caption("No steps: serve as it is.")
+
+
 def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
-    mod = actions.swaps_module()
+    mod = actions.editor_for(plan)
+    tables = None
+    if is_dish_plan(plan):
+        try:
+            tables = dish_library(foods)
+        except MagplanError as exc:
+            st.error(f"The dish library could not be loaded: {exc}")
+            mod = None
     ss = st.session_state
     days = [d.day for d in plan.days]
     if ss.get("edit_day") not in days:
@@ -234,7 +333,8 @@ def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
     head[3].button("Undo", key="undo", disabled=not ss.undo_stack, on_click=actions.on_undo, icon=":material/undo:",
                    width="stretch")
     dp = plan.day(day)
-    for meal in dp.meals:
+    order = {s: n for n, s in enumerate(plan_slots(plan))}
+    for meal in sorted(dp.meals, key=lambda m: order.get(m.slot, 99)):
         slot = meal.slot
         meal_locked = plan.is_locked(day, slot) and any(
             l.day == day and l.slot in (None, slot) and l.food_id is None for l in plan.locks)
@@ -242,7 +342,8 @@ def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
             mg = sum(i.magnesium_mg or 0.0 for i in meal.items)
             kcal = sum(i.energy_kcal or 0.0 for i in meal.items)
             h = st.columns([4, 1.2, 1.2])
-            h[0].markdown(f"**{slot_label(slot)}** · {mg:.0f} mg Mg · {kcal:.0f} kcal" + (" :material/lock:" if meal_locked else ""))
+            h[0].markdown(f"**{slot_label(slot)}** · {mg:.0f} mg Mg · {kcal:.0f} kcal"
+                          + (" :material/lock:" if meal_locked else ""))
             h[1].button("Unlock meal" if meal_locked else "Lock meal", key=f"lockmeal_{day}_{slot}",
                         disabled=mod is None or day_locked, width="stretch",
                         on_click=actions.on_change, args=("unlock" if meal_locked else "lock",),
@@ -250,50 +351,85 @@ def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
             h[2].button("New meal", key=f"regen_{day}_{slot}", disabled=mod is None or meal_locked,
                         on_click=actions.on_change, args=("regenerate",), kwargs=dict(day=day, slot=slot),
                         width="stretch", help="A different meal here; the rest of the week stays.")
-            for item in meal.items:
-                _item_row(plan, foods, mod, day, slot, item)
-                if ss.swap_for == (day, slot, item.food_id) and mod is not None:
-                    _swap_panel(plan, foods, mod, day, slot, item.food_id)
+            for dish in meal.dishes:
+                _dish_row(plan, tables, mod, day, slot, dish)
+                if ss.get("recipe_for") == (day, slot, dish.dish_id):
+                    render_recipe(plan, tables, day, slot, dish)
+                if ss.swap_for == (day, slot, dish.dish_id) and mod is not None:
+                    _swap_panel(plan, tables, foods, mod, day, slot, dish.dish_id, dish.name)
 
 
-def _item_row(plan: WeekPlan, foods: pd.DataFrame, mod, day: int, slot: str, item) -> None:
-    fid = item.food_id
-    locked = plan.is_locked(day, slot, fid)
-    item_locked = any(l.day == day and l.slot == slot and l.food_id == fid for l in plan.locks)
-    c = st.columns([3.6, 1.1, 1.1, 1, 1, 1])
-    c[0].markdown(f"{safe_md(item.name)}{' :material/lock:' if locked else ''}  \n"
-                  f"<span style='color:gray;font-size:0.85em'>{safe_md(f'{item.servings:g} × {item.serving_label}')}"
-                  f" ({item.grams:.0f} g)</span>", unsafe_allow_html=True)
-    c[1].markdown(f"**{fmt(item.magnesium_mg)}** mg Mg")
-    c[2].markdown(f"{fmt(item.energy_kcal)} kcal")
+def _dish_row(plan: WeekPlan, tables, mod, day: int, slot: str, dish) -> None:
+    """One dish of a meal (or one food of a version-1 plan): what it brings and what can be done with it."""
+    did = dish.dish_id
+    dishes = is_dish_plan(plan)
+    locked = plan.is_locked(day, slot, did)
+    own_lock = any(l.day == day and l.slot == slot and l.food_id == did for l in plan.locks)
+    c = st.columns([3.4, 1.1, 1.1, 1, 1, 1, 1])
+    role = " · side" if dishes and dish.role == "side" else ""
+    c[0].markdown(f"{safe_md(dish.name)}{' :material/lock:' if locked else ''}  \n"
+                  f"<span style='color:gray;font-size:0.85em'>{safe_md(_amount_text(plan, dish))}{role}"
+                  f" ({dish.grams:.0f} g)</span>", unsafe_allow_html=True)
+    c[1].markdown(f"**{fmt(dish.value('magnesium_mg'))}** mg Mg")
+    c[2].markdown(f"{fmt(dish.value('energy_kcal'))} kcal")
+    c[3].button("Recipe", key=f"recipe_{day}_{slot}_{did}", icon=":material/menu_book:", width="stretch",
+                on_click=actions.on_recipe, args=(day, slot, did),
+                type="primary" if st.session_state.get("recipe_for") == (day, slot, did) else "secondary")
     disabled = mod is None
-    c[3].button("Swap", key=f"swap_{day}_{slot}_{fid}", disabled=disabled or locked, icon=":material/swap_horiz:",
-                on_click=actions.on_swap_open, args=(day, slot, fid), width="stretch")
-    c[4].button("Unlock" if item_locked else "Lock", key=f"lock_{day}_{slot}_{fid}",
-                disabled=disabled or (locked and not item_locked), width="stretch",
-                on_click=actions.on_change, args=("unlock" if item_locked else "lock",),
-                kwargs=dict(day=day, slot=slot, food_id=fid))
-    with c[5].popover("More", width="stretch", disabled=disabled):
-        key = f"servings_{day}_{slot}_{fid}"
-        st.number_input("Servings", min_value=SERVING_STEPS, max_value=10.0, step=SERVING_STEPS,
-                        value=float(item.servings), key=key)
-        st.button("Set servings", key=f"setserv_{day}_{slot}_{fid}", disabled=locked,
-                  on_click=actions.on_servings, args=(day, slot, fid, key))
+    c[4].button("Swap", key=f"swap_{day}_{slot}_{did}", disabled=disabled or locked, icon=":material/swap_horiz:",
+                on_click=actions.on_swap_open, args=(day, slot, did), width="stretch")
+    c[5].button("Unlock" if own_lock else "Lock", key=f"lock_{day}_{slot}_{did}",
+                disabled=disabled or (locked and not own_lock), width="stretch",
+                on_click=actions.on_change, args=("unlock" if own_lock else "lock",),
+                kwargs=dict(day=day, slot=slot, dish_id=did))
+    with c[6].popover("More", width="stretch", disabled=disabled):
+        key = f"portions_{day}_{slot}_{did}"
+        if dishes:
+            current = float(dish.portions)
+            choices = sorted({*PORTION_CHOICES, current})
+            st.selectbox("Portions", choices, index=choices.index(current), key=key, format_func=lambda v: f"{v:g}")
+        else:
+            item = dish.ingredients[0]
+            st.number_input("Servings", min_value=SERVING_STEPS, max_value=10.0, step=SERVING_STEPS,
+                            value=float(item.servings), key=key)
+        st.button("Set portions" if dishes else "Set servings", key=f"setportions_{day}_{slot}_{did}",
+                  disabled=locked, on_click=actions.on_servings, args=(day, slot, did, key))
         st.divider()
-        st.button("Never suggest this food", key=f"exclude_{fid}_{day}_{slot}", icon=":material/block:",
-                  on_click=actions.on_change, args=("exclude",), kwargs=dict(food_id=fid))
+        st.button("Never suggest this dish" if dishes else "Never suggest this food", key=f"exclude_{did}_{day}_{slot}",
+                  icon=":material/block:", on_click=actions.on_change, args=("exclude",), kwargs=dict(dish_id=did))
+        if dishes and dish.ingredients:
+            ing_key = f"exclude_ing_{day}_{slot}_{did}"
+            names = {i.food_id: i.name for i in dish.ingredients}
+            st.selectbox("Or never an ingredient of it (every dish with it is left out)", list(names), key=ing_key,
+                         format_func=lambda f: names.get(f, f))
+            st.button("Never suggest this ingredient", key=f"exclude_ing_go_{day}_{slot}_{did}",
+                      icon=":material/block:", on_click=actions.on_exclude_ingredient, args=(ing_key,))
 
 
-def render_plan_files(plan: WeekPlan) -> None:
-    export = capability("planner.export", "plan_to_markdown", "plan_to_html")
-    c = st.columns(3)
+def render_plan_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> None:
+    export = capability("planner.export", "plan_to_markdown", "plan_to_html", "plan_to_csv")
+    c = st.columns(4)
     c[0].download_button("Plan (JSON, to open later)", plan_to_json(plan), file_name="magnesium_plan.json",
                          mime="application/json", key="dl_plan_json", icon=":material/download:", width="stretch")
-    if export is not None:
-        c[1].download_button("Plan (Markdown)", export.plan_to_markdown(plan), file_name="magnesium_plan.md",
-                             mime="text/markdown", key="dl_plan_md", icon=":material/download:", width="stretch")
-        c[2].download_button("Printable plan (HTML)", export.plan_to_html(plan), file_name="magnesium_plan.html",
-                             mime="text/html", key="dl_plan_html", icon=":material/download:", width="stretch")
+    if export is None:
+        return
+    c[1].download_button("Plan (Markdown)", export.plan_to_markdown(plan), file_name="magnesium_plan.md",
+                         mime="text/markdown", key="dl_plan_md", icon=":material/download:", width="stretch")
+    c[2].download_button("Plan (CSV)", export.plan_to_csv(plan), file_name="magnesium_plan.csv",
+                         mime="text/csv", key="dl_plan_csv", icon=":material/download:", width="stretch")
+    c[3].download_button("Printable plan with recipes (HTML)", _plan_html(export, plan, foods),
+                         file_name="magnesium_plan.html", mime="text/html", key="dl_plan_html",
+                         icon=":material/download:", width="stretch")
+
+
+def _plan_html(export, plan: WeekPlan, foods: pd.DataFrame | None) -> str:
+    """The printable plan; with the dish library (for the recipes' steps) when the writer takes it."""
+    if foods is not None and is_dish_plan(plan) and "dishes" in inspect.signature(export.plan_to_html).parameters:
+        try:
+            return export.plan_to_html(plan, dishes=dish_library(foods))
+        except MagplanError:
+            pass
+    return export.plan_to_html(plan)
 
 
 def _settings(profile: Profile, rules: Rules) -> tuple:
@@ -301,8 +437,8 @@ def _settings(profile: Profile, rules: Rules) -> tuple:
     return (profile.age, profile.sex, profile.status, profile.weight_kg, profile.height_cm, profile.activity,
             profile.diet, tuple(sorted(profile.avoid_allergens)), tuple(sorted(profile.favorite_foods)),
             profile.budget_usd_per_day, tuple(sorted(dict(profile.overrides).items())), rules.days,
-            rules.evening_share_min, rules.caffeine_after_lunch_max_mg, rules.allow_supplement,
-            rules.require_iron, rules.require_vitamin_d, rules.require_vitamin_b12)
+            rules.evening_share_min, rules.caffeine_after_lunch_max_mg, rules.fish_per_week_min > 0,
+            rules.max_breakfast_per_week >= rules.days, rules.cheapest)
 
 
 def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | None = None) -> None:
@@ -318,8 +454,9 @@ def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | N
     if plan is None:
         if st.session_state.get("problem") is None:
             st.info("Set your profile in the sidebar (the defaults work) and press **Generate plan**. "
-                    "The planner picks real foods from USDA data so that every day meets your magnesium "
-                    "target within your energy range, diet and budget.", icon=":material/arrow_back:")
+                    "The planner picks dishes from its recipe library (every number from USDA data) so that "
+                    "every day meets your magnesium target within your energy range, diet and budget.",
+                    icon=":material/arrow_back:")
             st.button("Generate plan with these settings", key="generate_main", type="primary",
                       icon=":material/auto_awesome:", on_click=actions.on_generate)
         return
@@ -335,4 +472,4 @@ def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | N
     render_day_editor(plan, foods)
     st.subheader("At a glance")
     charts.render(plan)
-    render_plan_files(plan)
+    render_plan_files(plan, foods)

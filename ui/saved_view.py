@@ -7,7 +7,7 @@ from foods.errors import MagplanError
 from foods.files import size_text
 from planner.model import MAX_PLAN_BYTES, plan_from_json
 from ui import sidebar, state
-from ui.common import capability, food_table, safe_md
+from ui.common import capability, food_table, is_dish_plan, safe_md
 
 
 def _store():
@@ -19,6 +19,11 @@ def _store():
     except MagplanError as exc:
         st.error(f"Saved plans are unavailable: {safe_md(exc)}")
         return None
+
+
+def _dishes_excluded(plan) -> tuple[str, ...]:
+    """The dishes a dish plan left out (a version-1 plan's ``excluded`` are foods: none)."""
+    return tuple(plan.excluded) if is_dish_plan(plan) else ()
 
 
 def _on_upload_plan() -> None:
@@ -42,7 +47,7 @@ def _on_upload_plan() -> None:
         ss.notice = state.Notice("error", f"{up.name} is not a valid plan: {exc}. Your plan was not changed.")
         return
     state.set_plan(plan)
-    sidebar.adopt_settings(food_table(), plan.profile, plan.rules)
+    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
     ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Opened the plan from {up.name}; the sidebar shows its settings.")
 
@@ -115,7 +120,7 @@ def _on_load(store, name: str) -> None:
         ss.saved_result = ("error", str(exc))
         return
     state.set_plan(plan)
-    sidebar.adopt_settings(food_table(), plan.profile, plan.rules)
+    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
     ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Loaded the saved plan '{name}'.")
     ss.saved_result = ("success", f"Loaded '{name}'; see the Plan tab.")

@@ -1,6 +1,7 @@
 """The profile sidebar: widgets -> Profile and Rules (with defaults so one click gives a plan)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -9,7 +10,7 @@ import streamlit as st
 from foods.schema import ALLERGENS, DIETS
 from planner.errors import MagplanError
 from planner.model import ACTIVITIES, Profile, Rules
-from ui.common import capability, safe_md
+from ui.common import capability, dish_library, safe_md
 
 # Solve time limit of the app (seconds): long enough for a good week, short enough to wait for.
 TIME_LIMIT_S = 15.0
@@ -20,16 +21,31 @@ PROFILE_WIDGETS = {
     "activity": "p_activity", "diet": "p_diet", "avoid_allergens": "p_avoid", "exclude_foods": "p_exclude",
     "favorite_foods": "p_favorites", "budget_usd_per_day": "p_budget",
 }
-RULES_WIDGETS = {
-    "days": "p_days", "caffeine_after_lunch_max_mg": "p_caffeine", "allow_supplement": "p_supplement",
-    "require_iron": "p_req_iron", "require_vitamin_d": "p_req_vitd", "require_vitamin_b12": "p_req_b12",
-}
+RULES_WIDGETS = {"days": "p_days", "caffeine_after_lunch_max_mg": "p_caffeine", "cheapest": "p_cheapest"}
 DEFAULTS: dict[str, Any] = {
     "p_age": 40, "p_sex": "female", "p_status": "none", "p_weight": None, "p_height": None, "p_activity": None,
     "p_diet": "omnivore", "p_avoid": [], "p_exclude": [], "p_favorites": [], "p_budget": None,
-    "p_target_mg": None, "p_evening": 0, "p_caffeine": None, "p_days": 7, "p_supplement": False,
-    "p_req_iron": False, "p_req_vitd": False, "p_req_b12": False,
+    "p_target_mg": None, "p_evening": 0, "p_caffeine": None, "p_days": 7,
+    "p_exclude_dishes": [], "p_dislikes": [], "p_same_breakfast": False, "p_fish": True, "p_cheapest": False,
 }
+FISH_PER_WEEK = Rules().fish_per_week_min  # "fish twice a week"
+BREAKFAST_PER_WEEK = Rules().max_breakfast_per_week
+
+
+@dataclass(frozen=True)
+class DishChoices:
+    """What the dish planner takes besides Profile and Rules: dishes to leave out, liked and disliked ids."""
+
+    exclude_dishes: tuple[str, ...] = ()
+    favorites: tuple[str, ...] = ()  # dish ids or food ids
+    dislikes: tuple[str, ...] = ()  # dish ids or food ids
+
+
+def choices() -> DishChoices:
+    """The sidebar's dish choices (after ``render``)."""
+    ss = st.session_state
+    return DishChoices(exclude_dishes=tuple(ss.get("p_exclude_dishes") or ()),
+                       favorites=tuple(ss.get("p_favorites") or ()), dislikes=tuple(ss.get("p_dislikes") or ()))
 ACTIVITY_LABELS = {None: "not given", "sedentary": "sedentary", "low_active": "low active", "active": "active",
                    "very_active": "very active"}
 STATUS_LABELS = {"none": "neither", "pregnancy": "pregnant", "lactation": "breastfeeding"}
@@ -69,28 +85,51 @@ def apply_changes_to_widgets(foods_table: pd.DataFrame, profile_changes: dict[st
                 k: v for k, v in ss.extra_profile.items() if k != "overrides"}
         elif name in PROFILE_WIDGETS:
             if isinstance(value, tuple):
-                value = [v for v in value if name not in ("exclude_foods", "favorite_foods") or v in foods_table.index]
+                value = list(value)
             ss[PROFILE_WIDGETS[name]] = value
         else:
             ss.extra_profile = {**ss.extra_profile, name: value}
     for name, value in (rules_changes or {}).items():
         if name == "evening_share_min":
             ss.p_evening = int(round(100 * (value or 0)))
+        elif name == "fish_per_week_min":
+            ss.p_fish = bool(value)
+        elif name == "max_breakfast_per_week":
+            ss.p_same_breakfast = value is not None and value > BREAKFAST_PER_WEEK
         elif name in RULES_WIDGETS:
             ss[RULES_WIDGETS[name]] = value
         else:
             ss.extra_rules = {**ss.extra_rules, name: value}
 
 
-def adopt_settings(foods_table: pd.DataFrame, profile: Profile, rules: Rules) -> None:
+def adopt_settings(foods_table: pd.DataFrame, profile: Profile, rules: Rules,
+                   excluded_dishes: tuple[str, ...] = ()) -> None:
     """Move the sidebar to an opened plan's profile and rules (so Generate plans with the same settings)."""
     st.session_state.extra_profile = {}
+    st.session_state.extra_rules = {}
     profile_changes = {name: getattr(profile, name) for name in PROFILE_WIDGETS}
     overrides = dict(profile.overrides)
     st.session_state.p_target_mg = None if "magnesium_mg" not in overrides else float(overrides["magnesium_mg"])
     profile_changes["overrides"] = overrides
-    rules_changes = {name: getattr(rules, name) for name in (*RULES_WIDGETS, "evening_share_min")}
+    rules_changes = {name: getattr(rules, name) for name in
+                     (*RULES_WIDGETS, "evening_share_min", "fish_per_week_min", "max_breakfast_per_week")}
     apply_changes_to_widgets(foods_table, profile_changes, rules_changes)
+    st.session_state.p_exclude_dishes = list(excluded_dishes)
+
+
+def _choice_names(foods_table: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """Dish ids then food ids, by name, and the label of each ("Lentil soup (dish)", "Almonds (food)")."""
+    labels: dict[str, str] = {}
+    try:
+        dishes = dish_library(foods_table).dishes
+    except MagplanError:
+        dishes = None
+    if dishes is not None:
+        for i in sorted(dishes.index, key=lambda i: str(dishes.at[i, "name"]).lower()):
+            labels[str(i)] = f"{dishes.at[i, 'name']} (dish)"
+    for i in sorted(foods_table.index, key=lambda i: str(foods_table.at[i, "name"]).lower()):
+        labels.setdefault(str(i), f"{foods_table.at[i, 'name']} (food)")
+    return list(labels), labels
 
 
 def _food_name(foods_table: pd.DataFrame):
@@ -126,13 +165,23 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     sb.multiselect("Allergens to avoid", list(ALLERGENS), default=[], key="p_avoid",
                    format_func=lambda a: ALLERGEN_LABELS.get(a, a))
     ids = sorted(foods_table.index, key=lambda i: str(foods_table.at[i, "name"]).lower())
-    for key in ("p_exclude", "p_favorites"):  # a food that disappeared from the table is dropped quietly
-        if key in ss and any(i not in foods_table.index for i in ss[key]):
-            ss[key] = [i for i in ss[key] if i in foods_table.index]
+    both, labels = _choice_names(foods_table)
+    dish_ids = [i for i in both if i not in foods_table.index]
+    known = {"p_exclude": set(ids), "p_exclude_dishes": set(dish_ids), "p_favorites": set(both),
+             "p_dislikes": set(both)}
+    for key, allowed in known.items():  # an id that disappeared from the tables is dropped quietly
+        if key in ss and any(i not in allowed for i in ss[key]):
+            ss[key] = [i for i in ss[key] if i in allowed]
     name = _food_name(foods_table)
-    sb.multiselect("Foods to avoid", ids, default=[], key="p_exclude", format_func=name, placeholder="none")
-    sb.multiselect("Favourite foods", ids, default=[], key="p_favorites", format_func=name, placeholder="none",
-                   help="Preferred when they fit; never forced.")
+    sb.multiselect("Ingredients to avoid", ids, default=[], key="p_exclude", format_func=name, placeholder="none",
+                   help="Every dish that contains one of them is left out (e.g. no mushrooms).")
+    sb.multiselect("Dishes to avoid", dish_ids, default=[], key="p_exclude_dishes", format_func=labels.get,
+                   placeholder="none")
+    sb.multiselect("Favourite dishes or ingredients", both, default=[], key="p_favorites", format_func=labels.get,
+                   placeholder="none", help="Preferred when they fit; never forced.")
+    sb.multiselect("Disliked dishes or ingredients", both, default=[], key="p_dislikes", format_func=labels.get,
+                   placeholder="none", help="Avoided when something else fits; use the lists above to rule "
+                                            "them out completely.")
     sb.number_input("Budget per day (USD)", min_value=0.5, max_value=100.0, step=0.5, value=None, key="p_budget",
                     placeholder="no limit", format="%.2f")
 
@@ -174,19 +223,25 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     sb.number_input("Caffeine after lunch (at most, mg)", min_value=0.0, max_value=500.0, step=10.0,
                     value=None, key="p_caffeine", placeholder="no limit", format="%.0f",
                     help="Dark chocolate, coffee and tea carry caffeine; caffeine can worsen RLS at night.")
-    with sb.expander("Co-nutrients and supplements"):
-        st.checkbox("Meet the iron RDA from food", value=False, key="p_req_iron")
-        st.checkbox("Meet the vitamin D RDA from food", value=False, key="p_req_vitd")
-        st.checkbox("Meet the vitamin B12 RDA from food", value=False, key="p_req_b12")
-        st.checkbox("Suggest a supplement when food falls short", value=False, key="p_supplement")
 
     sb.subheader("Plan")
     sb.slider("Number of days", 1, 7, value=DEFAULTS["p_days"], key="p_days")
+    sb.checkbox("Fish twice a week", value=True, key="p_fish",
+                help="For an omnivore or pescatarian: a fish or seafood main on at least two days.")
+    sb.checkbox("The same breakfast every day", value=False, key="p_same_breakfast",
+                help="Allows one breakfast on every day; otherwise a breakfast comes at most "
+                     f"{BREAKFAST_PER_WEEK} times a week.")
+    sb.checkbox("Cheapest week", value=False, key="p_cheapest",
+                help="Cost first, after the targets; by default taste and variety come before cost.")
+    sb.caption("Iron, calcium, potassium, vitamin D and B12 are planned too: at or above your RDA on the "
+               "week's average where the dishes allow it; a shortfall is reported with what to do.")
+    days = int(ss.p_days)
     rules = Rules(
-        days=int(ss.p_days), evening_share_min=(ss.p_evening / 100.0) or None,
-        caffeine_after_lunch_max_mg=ss.p_caffeine, allow_supplement=bool(ss.p_supplement),
-        require_iron=bool(ss.p_req_iron), require_vitamin_d=bool(ss.p_req_vitd),
-        require_vitamin_b12=bool(ss.p_req_b12), time_limit_s=TIME_LIMIT_S,
+        days=days, evening_share_min=(ss.p_evening / 100.0) or None,
+        caffeine_after_lunch_max_mg=ss.p_caffeine, time_limit_s=TIME_LIMIT_S,
+        fish_per_week_min=FISH_PER_WEEK if ss.p_fish else 0,
+        max_breakfast_per_week=max(days, BREAKFAST_PER_WEEK) if ss.p_same_breakfast else BREAKFAST_PER_WEEK,
+        cheapest=bool(ss.p_cheapest),
     )
     if ss.extra_rules:
         rules = Rules(**{**vars(rules), **ss.extra_rules})

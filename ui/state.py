@@ -43,6 +43,7 @@ def init() -> None:
     ss.setdefault("pending", None)
     ss.setdefault("plan_rev", 0)
     ss.setdefault("swap_for", None)
+    ss.setdefault("recipe_for", None)
     ss.setdefault("extra_profile", {})
     ss.setdefault("extra_rules", {})
     ss.setdefault("feedback_at", "top")
@@ -116,21 +117,23 @@ def take_pending() -> tuple[str, dict[str, Any]] | None:
     return pending
 
 
-def change_lines(changes: Any) -> list[str]:
-    """The planner's list of changes as lines a person reads."""
+def change_lines(changes: Any, *, dishes: bool = False) -> list[str]:
+    """The planner's list of changes as lines a person reads (portions of dishes, or servings of foods)."""
     from ui.common import slot_label
 
+    unit = "portion" if dishes else "serving"
     lines = []
     for c in changes or ():
-        if all(hasattr(c, a) for a in ("day", "slot", "name", "servings_before", "servings_after")):
+        before = getattr(c, "portions_before", getattr(c, "servings_before", None))
+        after = getattr(c, "portions_after", getattr(c, "servings_after", None))
+        if all(hasattr(c, a) for a in ("day", "slot", "name")) and before is not None and after is not None:
             where = f"Day {c.day} {slot_label(c.slot).lower()}"
-            before, after = c.servings_before, c.servings_after
             if before == 0:
-                lines.append(f"{where}: added {c.name} ({after:g} serving{'s' if after != 1 else ''})")
+                lines.append(f"{where}: added {c.name} ({after:g} {unit}{'s' if after != 1 else ''})")
             elif after == 0:
-                lines.append(f"{where}: removed {c.name} ({before:g} serving{'s' if before != 1 else ''})")
+                lines.append(f"{where}: removed {c.name} ({before:g} {unit}{'s' if before != 1 else ''})")
             else:
-                lines.append(f"{where}: {c.name} {before:g} → {after:g} servings")
+                lines.append(f"{where}: {c.name} {before:g} → {after:g} {unit}s")
         elif hasattr(c, "describe"):
             lines.append(str(c.describe()))
         else:

@@ -1,26 +1,42 @@
-"""magplan plan (a weekly magnesium plan) and magplan optimize (the diet problem on any table).
+"""magplan plan (a weekly plan made of dishes) and magplan optimize (the diet problem on any table).
 
-Thin layer: ``planner.plan.plan_week`` / ``planner.diet.optimize_table`` do the work.
+Thin layer: ``planner.dishplan.plan_dish_week`` / ``planner.diet.optimize_table`` do the work.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from pathlib import Path
+from typing import Iterable, Sequence
 
 from foods.errors import FoodTableError
 from foods.schema import ALLERGENS, DIETS
 from planner.cli import check_options
 from planner.errors import ProfileError
-from planner.model import ACTIVITIES, SEXES, Profile, Rules, atomic_write_text, plan_to_json
+from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, atomic_write_text, plan_to_json
+
+# Options of the food-level planner that dish plans no longer have: option -> (dest, why, what to do instead).
+RETIRED_OPTIONS: dict[str, tuple[str, str]] = {
+    "--all-usda": ("all_usda", "plans are made of dishes now, so they cannot be planned from the whole USDA "
+                               "table; 'magplan optimize' solves the diet problem on any table"),
+    "--allow-supplement": ("allow_supplement", "dish plans always reach the magnesium target from food; the "
+                                               "plan's notes say when a co-nutrient needs a supplement"),
+    "--max-days-per-food": ("max_days_per_food", "dish plans limit a main dish to twice a week and a "
+                                                 "breakfast to 3 times (--same-breakfast allows every day)"),
+    "--produce-servings": ("produce_servings", "dish plans take their vegetables and fruit from the dishes"),
+    "--no-vegetables-at-meals": ("no_vegetables_at_meals",
+                                 "dish plans take their vegetables and fruit from the dishes"),
+}
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add this group's commands to the magplan parser."""
-    p = sub.add_parser("plan", help="make a magnesium-rich meal plan (7 days by default)",
-                       description="Make a meal plan that meets your magnesium target every day, from USDA data.")
-    p.add_argument("--days", type=int, default=7, help="number of days (1-14, default 7)")
+    p = sub.add_parser("plan", help="make a magnesium-rich meal plan of dishes (7 days by default)",
+                       description="Make a meal plan of dishes that meets your magnesium target every day, "
+                                   "with every number from the ingredients' USDA rows.")
+    p.add_argument("--days", type=int, default=7, help=f"number of days (1-{MAX_DAYS}, default 7)")
     p.add_argument("--age", type=int, default=40, help="age in years (default 40)")
     p.add_argument("--sex", choices=SEXES, default="female")
     p.add_argument("--status", choices=("none", "pregnancy", "lactation"), default="none")
@@ -30,29 +46,42 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--diet", choices=DIETS, default="omnivore")
     p.add_argument("--avoid", action="append", default=[], choices=ALLERGENS, metavar="ALLERGEN",
                    help=f"allergen to avoid (repeatable): {', '.join(ALLERGENS)}")
-    p.add_argument("--exclude", action="append", default=[], metavar="FOOD_ID", help="never use this food")
-    p.add_argument("--favorite", action="append", default=[], metavar="FOOD_ID", help="prefer this food")
+    p.add_argument("--exclude", action="append", default=[], metavar="FOOD_ID",
+                   help="leave out every dish that contains this food (repeatable), e.g. mushrooms_white")
+    p.add_argument("--exclude-dish", action="append", default=[], metavar="DISH_ID",
+                   help="never plan this dish (repeatable)")
+    p.add_argument("--favorite", action="append", default=[], metavar="ID",
+                   help="prefer this dish, or dishes with this food (a dish id or a food id; repeatable)")
+    p.add_argument("--dislike", action="append", default=[], metavar="ID",
+                   help="avoid this dish, or dishes with this food, where possible (a dish id or a food id; "
+                        "repeatable)")
     p.add_argument("--target-mg", type=float, help="magnesium target per day (default: the RDA)")
     p.add_argument("--kcal-min", type=float, help="minimum energy per day")
     p.add_argument("--kcal-max", type=float, help="maximum energy per day")
     p.add_argument("--budget-usd-per-day", type=float, help="food budget per day in USD")
-    p.add_argument("--evening-share", type=float, help="minimum share (0-1) of magnesium at dinner and snack")
+    p.add_argument("--evening-share", type=float,
+                   help="minimum share (0-1) of the day's magnesium at dinner and the evening snack")
     p.add_argument("--caffeine-after-lunch-mg", type=float, help="cap on caffeine after lunch (mg)")
-    p.add_argument("--allow-supplement", action="store_true",
-                   help="if food cannot reach the target, plan the most food allows and suggest a supplement")
-    p.add_argument("--max-days-per-food", type=int, default=3, help="a main food on at most this many days")
-    p.add_argument("--produce-servings", type=float, default=3.0, metavar="N",
-                   help="servings of vegetables, leafy greens and fruit a day (default 3; 0: no minimum)")
-    p.add_argument("--no-vegetables-at-meals", action="store_true",
-                   help="do not require a vegetable or leafy green at lunch and at dinner")
+    p.add_argument("--cheapest", action="store_true",
+                   help="the cheapest week that meets the targets (default: cost counts after variety and "
+                        "co-nutrients)")
+    p.add_argument("--same-breakfast", action="store_true",
+                   help="allow the same breakfast every day (default: a breakfast at most 3 times a week)")
+    p.add_argument("--no-fish-rule", action="store_true",
+                   help="do not require fish twice a week (default for diets that allow fish)")
     p.add_argument("--foods", metavar="CSV", help="your own food table, used together with the curated foods")
-    p.add_argument("--all-usda", action="store_true", help="plan from every USDA SR Legacy food (tags approximate)")
-    p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS", help="solver time limit (default 20)")
+    p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS",
+                   help="solver time limit per solve, a safety net (default 20)")
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     p.add_argument("--format", choices=("json", "markdown", "csv"), default="json")
     p.add_argument("--out", metavar="PATH", help="write here instead of standard output")
     p.add_argument("--write-model", metavar="PATH",
-                   help="write the compact weekly model as an MPS file and exit without solving")
+                   help="write the compact weekly model (all days in one MILP) as an MPS file and exit "
+                        "without solving, so the bound can be checked with another solver")
+    for option, (dest, _why) in RETIRED_OPTIONS.items():
+        takes_value = option in ("--max-days-per-food", "--produce-servings")
+        p.add_argument(option, dest=dest, help=argparse.SUPPRESS,
+                       **({"default": None} if takes_value else {"action": "store_true"}))
     p.set_defaults(func=cmd_plan)
 
     o = sub.add_parser("optimize", help="solve the classic diet problem on any food table",
@@ -68,23 +97,27 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     o.set_defaults(func=cmd_optimize)
 
 
+def check_retired(args: argparse.Namespace) -> None:
+    """A one-line ProfileError for an option of the food-level planner that dish plans no longer have."""
+    for option, (dest, why) in RETIRED_OPTIONS.items():
+        value = getattr(args, dest, None)
+        if value not in (None, False):
+            raise ProfileError(f"{option} is no longer an option of 'magplan plan': {why}")
+
+
 def _load_foods(args: argparse.Namespace):
-    import foods as foods_pkg
+    """The curated and the person's foods, plus ``--foods`` CSV if given (what the dishes are built from)."""
     from foods.load import combine, load_user_foods
+    from foods.user import load_all_foods
 
-    if args.all_usda and args.foods:
-        raise ProfileError("use either --all-usda or --foods, not both")
-    if args.all_usda:
-        return foods_pkg.load_usda_foods()
-    try:
-        from foods.user import load_all_foods
-
-        base = load_all_foods()
-    except ImportError:  # pragma: no cover - older checkouts without user tables
-        base = foods_pkg.load_foods()
+    base = load_all_foods()
     if args.foods:
         return combine(base, load_user_foods(Path(args.foods)))
     return base
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
 
 
 # Option -> the range it must be in (planner.model.NUMBER_RANGES): checked before anything is planned.
@@ -92,13 +125,12 @@ PLAN_OPTION_RANGES: tuple[tuple[str, str], ...] = (
     ("days", "days"), ("age", "age"), ("weight_kg", "weight_kg"), ("height_cm", "height_cm"),
     ("target_mg", "magnesium_mg"), ("kcal_min", "energy_kcal_min"), ("kcal_max", "energy_kcal_max"),
     ("budget_usd_per_day", "budget_usd_per_day"), ("evening_share", "evening_share_min"),
-    ("caffeine_after_lunch_mg", "caffeine_after_lunch_max_mg"), ("max_days_per_food", "max_days_per_food"),
-    ("produce_servings", "produce_servings_min"), ("time_limit", "time_limit_s"),
+    ("caffeine_after_lunch_mg", "caffeine_after_lunch_max_mg"), ("time_limit", "time_limit_s"),
 )
 
 
 def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
-    """Profile and Rules from the parsed ``magplan plan`` options."""
+    """Profile and Rules from the parsed ``magplan plan`` options (favourites: dish or food ids)."""
     check_options(args, PLAN_OPTION_RANGES)
     overrides: dict[str, float] = {}
     if args.target_mg is not None:
@@ -112,16 +144,34 @@ def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
                            "e.g. --kcal-min 1800 --kcal-max 2200")
     profile = Profile(age=args.age, sex=args.sex, status=args.status, weight_kg=args.weight_kg,
                       height_cm=args.height_cm, activity=args.activity, diet=args.diet,
-                      avoid_allergens=tuple(dict.fromkeys(args.avoid)),
-                      exclude_foods=tuple(dict.fromkeys(args.exclude)),
-                      favorite_foods=tuple(dict.fromkeys(args.favorite)), budget_usd_per_day=args.budget_usd_per_day,
+                      avoid_allergens=_unique(args.avoid), exclude_foods=_unique(args.exclude),
+                      favorite_foods=_unique(args.favorite), budget_usd_per_day=args.budget_usd_per_day,
                       overrides=overrides)
+    defaults = Rules()
     rules = Rules(days=args.days, evening_share_min=args.evening_share,
-                  caffeine_after_lunch_max_mg=args.caffeine_after_lunch_mg, allow_supplement=args.allow_supplement,
-                  time_limit_s=args.time_limit, solver=args.solver, max_days_per_food=args.max_days_per_food,
-                  produce_servings_min=args.produce_servings,
-                  vegetables_at_main_meals=not args.no_vegetables_at_meals)
+                  caffeine_after_lunch_max_mg=args.caffeine_after_lunch_mg, time_limit_s=args.time_limit,
+                  solver=args.solver, cheapest=args.cheapest,
+                  max_breakfast_per_week=args.days if args.same_breakfast else defaults.max_breakfast_per_week,
+                  fish_per_week_min=0 if args.no_fish_rule else defaults.fish_per_week_min)
     return profile, rules
+
+
+def check_ids(option: str, ids: Sequence[str], *, dish_ids: Iterable[str] = (), food_ids: Iterable[str] = ()
+              ) -> None:
+    """ProfileError naming the first id that is neither a known dish nor a known food, with close ids."""
+    dishes, foods = [str(i) for i in dish_ids], [str(i) for i in food_ids]
+    known = set(dishes) | set(foods)
+    kinds = " or ".join(k for k, v in (("dish", dishes), ("food", foods)) if v)
+    for value in ids:
+        if value in known:
+            continue
+        close = difflib.get_close_matches(value, [*dishes, *foods], n=3, cutoff=0.75)
+        head = value.split("_")[0]
+        if not close and len(head) >= 3:
+            close = sorted(i for i in known if i.startswith(head))[:3]
+        listing = " or ".join(f"'magplan {c} list'" for c, v in (("dishes", dishes), ("foods", foods)) if v)
+        hint = f"did you mean {', '.join(close)}?" if close else f"{listing} shows the ids"
+        raise ProfileError(f"{option} {value}: unknown {kinds} id '{value}'; {hint}")
 
 
 def _emit(text: str, out: str | None) -> None:
@@ -131,22 +181,41 @@ def _emit(text: str, out: str | None) -> None:
         sys.stdout.write(text)
 
 
+def _write_model(path: str, tables, profile: Profile, rules: Rules, exclude_dishes: Sequence[str],
+                 favorites: Sequence[str], dislikes: Sequence[str]) -> None:
+    from planner import menu
+    from planner.targets import targets_for
+
+    data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=favorites, dislikes=dislikes)
+    model = menu.build_menu_model(data, targets_for(profile), rules, days=range(1, rules.days + 1),
+                                  budget_usd_per_day=profile.budget_usd_per_day, name="magplan_week")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    model.prob.writeMPS(path)
+    print(f"wrote {path} ({len(model.prob.variables())} variables, {len(model.prob.constraints)} constraints, "
+          f"{len(data.ids)} dishes)", file=sys.stderr)
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
-    from planner.plan import build_model, check_rules, plan_week
+    from foods.dishes import load_all_dishes
+    from planner.dishplan import plan_dish_week
     from planner.targets import check_profile
 
+    check_retired(args)
     profile, rules = profile_from_args(args)
     check_profile(profile)
-    check_rules(rules)
-    table = _load_foods(args)
+    foods = _load_foods(args)
+    tables = load_all_dishes(foods)
+    dish_ids, food_ids = list(tables.dishes.index), list(foods.index)
+    check_ids("--exclude", profile.exclude_foods, food_ids=food_ids)
+    check_ids("--exclude-dish", args.exclude_dish, dish_ids=dish_ids)
+    check_ids("--favorite", args.favorite, dish_ids=dish_ids, food_ids=food_ids)
+    check_ids("--dislike", args.dislike, dish_ids=dish_ids, food_ids=food_ids)
+    exclude_dishes, favorites, dislikes = _unique(args.exclude_dish), _unique(args.favorite), _unique(args.dislike)
     if args.write_model:
-        mm = build_model(table, profile, rules=rules)
-        Path(args.write_model).parent.mkdir(parents=True, exist_ok=True)
-        mm.prob.writeMPS(args.write_model)
-        print(f"wrote {args.write_model} ({len(mm.prob.variables())} variables, {len(mm.prob.constraints)} "
-              "constraints)", file=sys.stderr)
+        _write_model(args.write_model, tables, profile, rules, exclude_dishes, favorites, dislikes)
         return 0
-    plan = plan_week(table, profile, rules=rules)
+    plan = plan_dish_week(tables, foods, profile, rules=rules, exclude_dishes=exclude_dishes, favorites=favorites,
+                          dislikes=dislikes)
     if args.format == "json":
         text = plan_to_json(plan)
     else:
@@ -156,6 +225,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     _emit(text, args.out)
     if args.out:
         print(f"wrote {args.out} ({rules.days} days, solver {plan.solver.status})", file=sys.stderr)
+    if args.format != "markdown":  # the Markdown shows the notes itself
+        for note in plan.notes:
+            print(f"note: {note}", file=sys.stderr)
     return 0
 
 

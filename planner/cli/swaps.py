@@ -1,14 +1,16 @@
-"""magplan swap / lock / unlock / exclude / regenerate / set-servings: change a saved JSON plan.
+"""magplan swap / lock / unlock / exclude / regenerate / set-portions / set-servings: change a saved JSON plan.
 
-Every command reads PLAN.json and calls one function of ``planner.swaps``. Commands that change the plan
-write the new plan to ``--out PATH`` (or back to PLAN.json with ``--in-place``) and print the list of items
-that moved; with neither option the new plan's JSON goes to stdout and the change list to stderr, so
-``magplan swap ... --to cashews > new.json`` works in a pipe. PLAN.json itself is never overwritten
+Every command reads PLAN.json and calls one library function: ``planner.edits`` for plans made of dishes
+(format version 2, what 'magplan plan' writes), ``planner.swaps`` for the old food-level plans (version 1,
+named with ``--food`` and changed with set-servings). Commands that change the plan write the new plan to
+``--out PATH`` (or back to PLAN.json with ``--in-place``) and print the list of dishes (or items) that moved;
+with neither option the new plan's JSON goes to stdout and the change list to stderr, so
+``magplan swap ... --to OTHER_DISH > new.json`` works in a pipe. PLAN.json itself is never overwritten
 unless ``--in-place`` is given. Locks are stored in the plan's JSON, so later commands keep them.
 
-The food table is the curated table (plus the user's own foods when ``foods.user.load_all_foods`` is
-available), ``--all-usda`` for the full USDA table, and ``--foods CSV`` adds a user table (as ``magplan
-plan``). Use the same table the plan was made from.
+The food table is the curated table plus the user's own foods, and ``--foods CSV`` adds a user table (as
+``magplan plan``); the dish library is the shipped one plus the user's dishes, built from that table.
+``--all-usda`` is for version-1 plans made with it. Use the same tables the plan was made from.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import pandas as pd
 from planner import swaps
 from planner.cli import check_options
 from planner.errors import ChangeError, PlanError, shell_quote
-from planner.model import WeekPlan, plan_to_json, read_plan, write_plan
+from planner.model import DISH_PLAN_VERSION, WeekPlan, plan_to_json, read_plan, write_plan
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -76,10 +78,42 @@ def _emit(args: argparse.Namespace, plan: WeekPlan, lines: list[str]) -> int:
     return 0
 
 
-def _change_lines(result: swaps.ChangeResult) -> list[str]:
+def _change_lines(result: swaps.ChangeResult, what: str = "item(s)") -> list[str]:
     if not result.changes:
-        return ["no item changed"]
-    return [f"{len(result.changes)} item(s) changed:"] + ["  " + c.describe() for c in result.changes]
+        return [f"no {what.split('(')[0]} changed"]
+    return [f"{len(result.changes)} {what} changed:"] + ["  " + c.describe() for c in result.changes]
+
+
+def _is_dish_plan(plan: WeekPlan) -> bool:
+    return plan.version >= DISH_PLAN_VERSION
+
+
+def _dish_tables(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """(dish tables, food table) for a dish plan: the library built from the same foods as 'magplan plan'."""
+    from foods.dishes import load_all_dishes
+
+    if getattr(args, "all_usda", False):
+        raise ChangeError("--all-usda is for version-1 plans; a plan made of dishes uses the dish library "
+                          "(drop --all-usda)")
+    foods = load_food_table(args)
+    return load_all_dishes(foods), foods
+
+
+def _target(args: argparse.Namespace, plan: WeekPlan, *, required: bool = True) -> str | None:
+    """The dish (version 2: --dish) or food (version 1: --food) a command names."""
+    dish, food = getattr(args, "dish", None), getattr(args, "food", None)
+    if _is_dish_plan(plan):
+        if food is not None and dish is None:
+            raise ChangeError("this plan is made of dishes: name the dish with --dish DISH_ID, not --food "
+                              "(see the plan's dish_id values)")
+        if required and dish is None:
+            raise ChangeError("name the dish with --dish DISH_ID")
+        return dish
+    if dish is not None:
+        raise ChangeError("this plan is a version-1 plan of foods: name the food with --food FOOD_ID, not --dish")
+    if required and food is None:
+        raise ChangeError("name the food with --food FOOD_ID")
+    return food
 
 
 def _plan_error_line(exc: PlanError) -> PlanError:
@@ -93,14 +127,25 @@ def _plan_error_line(exc: PlanError) -> PlanError:
     return PlanError(" ".join(message.split()), explanation=exc.explanation)
 
 
-def _run_change(args: argparse.Namespace, call) -> int:  # type: ignore[no-untyped-def]
-    plan = read_plan(args.plan)
+def _run_change(args: argparse.Namespace, call, plan: WeekPlan | None = None) -> int:  # type: ignore[no-untyped-def]
+    """A version-1 change: ``call(plan, foods)`` through planner.swaps."""
+    plan = plan or read_plan(args.plan)
     table = load_food_table(args)
     try:
         result = call(plan, table)
     except PlanError as exc:
         raise _plan_error_line(exc) from None
     return _emit(args, result.plan, _change_lines(result))
+
+
+def _run_dish_change(args: argparse.Namespace, plan: WeekPlan, call) -> int:  # type: ignore[no-untyped-def]
+    """A version-2 change: ``call(plan, tables, foods)`` through planner.edits."""
+    tables, foods = _dish_tables(args)
+    try:
+        result = call(plan, tables, foods)
+    except PlanError as exc:
+        raise _plan_error_line(exc) from None
+    return _emit(args, result.plan, _change_lines(result, "dish(es)"))
 
 
 # --- alternatives table ---------------------------------------------------------------------------
@@ -143,26 +188,106 @@ def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, 
     return "\n".join(lines) + "\n"
 
 
+ALTERNATIVE_FIELDS: tuple[str, ...] = (
+    "rank", "dish_id", "name", "portions", "magnesium_mg", "energy_kcal", "cost_usd", "day_magnesium_mg",
+    "day_energy_kcal", "day_cost_usd", "delta_magnesium_mg", "delta_energy_kcal", "delta_cost_usd", "fits",
+    "problems",
+)
+
+
+def alternatives_frame(alts: list) -> pd.DataFrame:
+    """``planner.edits.alternatives`` as a table (``ALTERNATIVE_FIELDS``; problems joined by '; ')."""
+    rows = [{"rank": n, **{f: getattr(a, f) for f in ALTERNATIVE_FIELDS[1:]}, "problems": "; ".join(a.problems)}
+            for n, a in enumerate(alts, start=1)]
+    return pd.DataFrame.from_records(rows, columns=list(ALTERNATIVE_FIELDS))
+
+
+def _money(x: float | None, signed: bool = False) -> str:
+    if x is None:
+        return "?"
+    return f"{x:+.2f}" if signed else f"${x:.2f}"
+
+
+def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, dish_id: str) -> str:
+    """A plain-text table of ``planner.edits.alternatives`` output."""
+    totals = plan.day(day).totals
+    dish = next(x for m in plan.day(day).meals if m.slot == slot for x in m.dishes if x.dish_id == dish_id)
+    portions = f"{dish.portions:g} portion" + ("" if dish.portions == 1 else "s")
+    head = (f"Alternatives for {dish.name} ({dish_id}, {portions}) at day {day} {slot}; "
+            f"the day now has {totals.get('magnesium_mg', 0):.0f} mg magnesium (target "
+            f"{plan.targets.magnesium_mg:.0f} mg), {totals.get('energy_kcal', 0):.0f} kcal, "
+            f"${totals.get('cost_usd', 0):.2f}.")
+    if plan.is_locked(day, slot, dish_id):
+        head += (f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {shell_quote(slot)} "
+                 f"--dish {shell_quote(dish_id)}).")
+    if not alts:
+        return head + "\nNo dish can replace it: none of this role is allowed by the diet, allergens, " \
+                      "exclusions and the week's variety rules.\n"
+    rows = [("#", "dish_id", "portions", "day Mg mg (change)", "day kcal (change)", "day cost (change)", "fits",
+             "name")]
+    for n, a in enumerate(alts, start=1):
+        rows.append((str(n), a.dish_id, f"{a.portions:g}", f"{a.day_magnesium_mg:.0f} ({a.delta_magnesium_mg:+.0f})",
+                     f"{a.day_energy_kcal:.0f} ({a.delta_energy_kcal:+.0f})",
+                     f"{_money(a.day_cost_usd)} ({_money(a.delta_cost_usd, signed=True)})",
+                     "yes" if a.fits else "no", a.name))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [head, ""]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    unfit = [a for a in alts if not a.fits]
+    if unfit:
+        lines += ["", "'fits: no' means the day breaks a rule unless other dishes change "
+                      "(a swap re-balances the rest of the day):"]
+        lines += [f"  {a.dish_id}: {'; '.join(a.problems)}" for a in unfit]
+    lines += ["", f"Apply one with: magplan swap PLAN.json --day {day} --slot {shell_quote(slot)} --dish {shell_quote(dish_id)} "
+                  "--to DISH_ID --out NEW.json"]
+    return "\n".join(lines) + "\n"
+
+
 # --- commands -------------------------------------------------------------------------------------
 def _cmd_swap(args: argparse.Namespace) -> int:
+    plan = read_plan(args.plan)
+    if _is_dish_plan(plan):
+        return _dish_swap(args, plan)
+    if args.to is None and (args.out or args.in_place):
+        raise ChangeError("--out/--in-place need --to NEW_FOOD_ID (without --to, swap lists alternatives)")
+    food = _target(args, plan)
     if args.to is None:
-        if args.out or args.in_place:
-            raise ChangeError("--out/--in-place need --to NEW_FOOD_ID (without --to, swap lists alternatives)")
-        plan = read_plan(args.plan)
         table = load_food_table(args)
-        alt = swaps.alternatives(plan, table, args.day, args.slot, args.food, limit=args.limit)
+        alt = swaps.alternatives(plan, table, args.day, args.slot, food, limit=args.limit)
         if args.format == "csv":
             from planner.export import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
 
             sys.stdout.write(frame_to_csv(alt))
         else:
-            sys.stdout.write(format_alternatives(plan, alt, args.day, args.slot, args.food))
+            sys.stdout.write(format_alternatives(plan, alt, args.day, args.slot, food))
         return 0
-    return _run_change(args, lambda p, f: swaps.swap(p, f, args.day, args.slot, args.food, args.to))
+    return _run_change(args, lambda p, f: swaps.swap(p, f, args.day, args.slot, food, args.to), plan)
+
+
+def _dish_swap(args: argparse.Namespace, plan: WeekPlan) -> int:
+    from planner import edits
+
+    dish_id = _target(args, plan)
+    if args.to is None:
+        if args.out or args.in_place:
+            raise ChangeError("--out/--in-place need --to OTHER_DISH_ID (without --to, swap lists alternatives)")
+        tables, foods = _dish_tables(args)
+        alts = edits.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
+                                  limit=args.limit)
+        if args.format == "csv":
+            from planner.export import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
+
+            sys.stdout.write(frame_to_csv(alternatives_frame(alts)))
+        else:
+            sys.stdout.write(format_dish_alternatives(plan, alts, args.day, args.slot, dish_id))
+        return 0
+    return _run_dish_change(args, plan, lambda p, t, f: edits.swap(p, t, f, day=args.day, slot=args.slot,
+                                                                   dish_id=dish_id, to=args.to))
 
 
 def _lock_lines(verb: str, args: argparse.Namespace, before: WeekPlan, after: WeekPlan) -> list[str]:
-    what = f"day {args.day}" + (f" {args.slot}" if args.slot else "") + (f" {args.food}" if args.food else "")
+    part = args.dish or args.food
+    what = f"day {args.day}" + (f" {args.slot}" if args.slot else "") + (f" {part}" if part else "")
     if before.locks == after.locks:
         return [f"nothing to {verb}: {what} " + ("was already locked" if verb == "lock" else "had no lock")]
     return [f"{verb}ed {what}", f"locks now: {len(after.locks)}"]
@@ -170,23 +295,59 @@ def _lock_lines(verb: str, args: argparse.Namespace, before: WeekPlan, after: We
 
 def _cmd_lock(args: argparse.Namespace) -> int:
     plan = read_plan(args.plan)
-    fn = swaps.lock if args.command == "lock" else swaps.unlock
-    new = fn(plan, args.day, args.slot, args.food)
+    part = _target(args, plan, required=False)
+    if _is_dish_plan(plan):
+        from planner import edits
+
+        fn = edits.lock if args.command == "lock" else edits.unlock
+        new = fn(plan, day=args.day, slot=args.slot, dish_id=part)
+    else:
+        fn = swaps.lock if args.command == "lock" else swaps.unlock
+        new = fn(plan, args.day, args.slot, part)
     return _emit(args, new, _lock_lines(args.command, args, plan, new))
 
 
 def _cmd_exclude(args: argparse.Namespace) -> int:
-    return _run_change(args, lambda p, f: swaps.exclude(p, f, args.food))
+    plan = read_plan(args.plan)
+    if _is_dish_plan(plan):
+        from planner import edits
+
+        if (args.dish is None) == (args.food is None):
+            raise ChangeError("exclude one thing: a dish (--dish DISH_ID) or every dish with a food (--food FOOD_ID)")
+        return _run_dish_change(args, plan, lambda p, t, f: edits.exclude(p, t, f, dish_id=args.dish,
+                                                                          food_id=args.food))
+    food = _target(args, plan)
+    return _run_change(args, lambda p, f: swaps.exclude(p, f, food), plan)
 
 
 def _cmd_regenerate(args: argparse.Namespace) -> int:
-    return _run_change(args, lambda p, f: swaps.regenerate(p, f, day=args.day, slot=args.slot))
+    plan = read_plan(args.plan)
+    if _is_dish_plan(plan):
+        from planner import edits
+
+        return _run_dish_change(args, plan, lambda p, t, f: edits.regenerate(p, t, f, day=args.day, slot=args.slot))
+    return _run_change(args, lambda p, f: swaps.regenerate(p, f, day=args.day, slot=args.slot), plan)
 
 
 def _cmd_set_servings(args: argparse.Namespace) -> int:
     check_options(args, (("servings", "servings"),), ChangeError)
+    plan = read_plan(args.plan)
+    if _is_dish_plan(plan):
+        raise ChangeError("this plan is made of dishes: use 'magplan set-portions --day D --slot S --dish DISH_ID "
+                          "--portions 1.25'")
     return _run_change(args, lambda p, f: swaps.set_servings(p, f, args.day, args.slot, args.food,
-                                                              args.servings))
+                                                              args.servings), plan)
+
+
+def _cmd_set_portions(args: argparse.Namespace) -> int:
+    from planner import edits
+
+    plan = read_plan(args.plan)
+    if not _is_dish_plan(plan):
+        raise ChangeError("this is a version-1 plan of foods: use 'magplan set-servings --day D --slot S "
+                          "--food FOOD_ID --servings 1.5'")
+    return _run_dish_change(args, plan, lambda p, t, f: edits.set_portions(
+        p, t, f, day=args.day, slot=args.slot, dish_id=args.dish, portions=args.portions))
 
 
 def _positive_int(text: str) -> int:
@@ -201,40 +362,46 @@ def _positive_int(text: str) -> int:
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add swap, lock, unlock, exclude, regenerate and set-servings to the magplan parser."""
-    p = sub.add_parser("swap", help="list alternatives for a food of a plan, or swap it (--to)",
-                       description="Without --to: print ranked alternatives for one item. With --to: replace "
-                                   "it and re-balance the unlocked rest of that day; other days stay as they are.")
+    p = sub.add_parser("swap", help="list alternatives for a dish of a plan, or swap it (--to)",
+                       description="Without --to: print ranked alternative dishes for one dish of a meal, each "
+                                   "with what it does to the day's magnesium, energy and cost. With --to: put "
+                                   "that dish in its place and re-balance the unlocked rest of that day only if "
+                                   "needed; other days stay as they are.")
     _add_plan(p)
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
-    p.add_argument("--slot", required=True, help="meal slot: breakfast, lunch, dinner or snack")
-    p.add_argument("--food", required=True, metavar="FOOD_ID", help="the food to replace")
-    p.add_argument("--to", metavar="NEW_FOOD_ID", help="the food to put in its place")
+    p.add_argument("--slot", required=True, help="meal slot: breakfast, lunch, dinner, snack or evening")
+    p.add_argument("--dish", metavar="DISH_ID", help="the dish to replace")
+    p.add_argument("--food", metavar="FOOD_ID", help="the food to replace (version-1 plans of foods)")
+    p.add_argument("--to", metavar="OTHER_ID", help="the dish (or, in a version-1 plan, food) to put in its place")
     p.add_argument("--limit", type=_positive_int, default=10, help="how many alternatives to list (default 10)")
     p.add_argument("--format", choices=("table", "csv"), default="table", help="alternatives as a table or CSV")
     _add_output_options(p)
     _add_table_options(p)
     p.set_defaults(func=_cmd_swap)
 
-    for name, text in (("lock", "lock a day, a meal or one food so re-planning never changes it"),
-                       ("unlock", "remove the locks inside a day, a meal or on one food")):
+    for name, text in (("lock", "lock a day, a meal or one dish so re-planning never changes it"),
+                       ("unlock", "remove the locks inside a day, a meal or on one dish")):
         p = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         _add_plan(p)
         p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
         p.add_argument("--slot", help="meal slot (omit for the whole day)")
-        p.add_argument("--food", metavar="FOOD_ID", help="one food of that meal (needs --slot)")
+        p.add_argument("--dish", metavar="DISH_ID", help="one dish of that meal (needs --slot)")
+        p.add_argument("--food", metavar="FOOD_ID", help="one food of that meal (version-1 plans; needs --slot)")
         _add_output_options(p)
         p.set_defaults(func=_cmd_lock)
 
-    p = sub.add_parser("exclude", help="never suggest a food again; re-plans the days that used it",
-                       description="Ban a food from the plan and re-plan the days that used it.")
+    p = sub.add_parser("exclude", help="never plan a dish (or any dish with a food) again; re-plans those days",
+                       description="Ban a dish (--dish), or every dish containing a food (--food), from the plan "
+                                   "and re-plan only the days that had one.")
     _add_plan(p)
-    p.add_argument("--food", required=True, metavar="FOOD_ID", help="the food to exclude")
+    p.add_argument("--dish", metavar="DISH_ID", help="the dish to exclude")
+    p.add_argument("--food", metavar="FOOD_ID", help="the food to exclude (every dish that contains it)")
     _add_output_options(p)
     _add_table_options(p)
     p.set_defaults(func=_cmd_exclude)
 
     p = sub.add_parser("regenerate", help="a different meal or day (unlocked parts only)",
-                       description="Replace the unlocked foods of one meal (--slot) or one whole day with "
+                       description="Replace the unlocked dishes of one meal (--slot) or one whole day with "
                                    "different ones; everything else stays.")
     _add_plan(p)
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
@@ -243,7 +410,20 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     _add_table_options(p)
     p.set_defaults(func=_cmd_regenerate)
 
-    p = sub.add_parser("set-servings", help="set a food's servings by hand, then re-balance that day",
+    p = sub.add_parser("set-portions", help="set a dish's portions by hand, then re-balance that day if needed",
+                       description="Set one dish's portions (0.5 to 2 in steps of 0.25) and re-balance the "
+                                   "unlocked rest of that day only if the day no longer meets its targets.")
+    _add_plan(p)
+    p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
+    p.add_argument("--slot", required=True, help="meal slot")
+    p.add_argument("--dish", required=True, metavar="DISH_ID", help="the dish to change")
+    p.add_argument("--portions", type=float, required=True, help="new portions: 0.5 to 2 in quarters, e.g. 1.25")
+    _add_output_options(p)
+    _add_table_options(p)
+    p.set_defaults(func=_cmd_set_portions)
+
+    p = sub.add_parser("set-servings", help="set a food's servings by hand, then re-balance that day (version-1 "
+                                            "plans of foods)",
                        description="Set one item's servings (0 removes it) and re-balance the unlocked rest "
                                    "of that day.")
     _add_plan(p)

@@ -1,0 +1,160 @@
+"""Plan a week of dishes: profile -> targets -> the dish week method -> a version-2 WeekPlan.
+
+Every number in the plan comes from the ingredients' rows of the food table: a dish's ingredients are
+PlanItems (grams = grams per serving x portions), and day totals add them up like any other items.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from foods.dishes import DishTables
+from planner import menu, week
+from planner.errors import PlanError, ProfileError
+from planner.model import DISH_PLAN_VERSION, MAX_DAYS, DayPlan, Meal, PlanDish, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.nutrition import make_day, make_ingredient
+from planner.targets import check_profile, targets_for
+
+# (Targets field, label, unit, what to do when the food falls short); the plan says it once, plainly.
+# "{foods}" is filled with the foods of FOOD_SOURCES the person's diet and allergens allow.
+CO_NUTRIENT_ADVICE: tuple[tuple[str, str, str, str], ...] = (
+    ("iron_mg", "Iron", "mg",
+     "In RLS, ask your doctor for a ferritin test before taking iron; {foods}, with vitamin C at the same "
+     "meal, help."),
+    ("calcium_mg", "Calcium", "mg", "Add {foods}."),
+    ("potassium_mg", "Potassium", "mg", "Add beans, potatoes, leafy greens and fruit."),
+    ("vitamin_d_ug", "Vitamin D", "µg",
+     "Few foods have much vitamin D: most people need sunlight or a supplement; ask about a 25(OH)D blood test."),
+    ("vitamin_b12_ug", "Vitamin B12", "µg",
+     "Plants have no B12: take a B12 supplement or foods fortified with it ({foods}), and ask for a B12 "
+     "blood test."),
+)
+# Food suggestions per co-nutrient: (text, the diets that eat it, allergens it has).
+_ALL = ("omnivore", "pescatarian", "vegetarian", "vegan")
+FOOD_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]] = {
+    "iron_mg": (("lentils, beans and greens", _ALL, ()), ("red meat", ("omnivore",), ())),
+    "calcium_mg": (("milk or yogurt", ("omnivore", "pescatarian", "vegetarian"), ("dairy",)),
+                   ("calcium-fortified soy milk or calcium-set tofu", _ALL, ("soy",)),
+                   ("calcium-fortified rice or oat milk", _ALL, ()), ("kale, bok choy or collard greens", _ALL, ())),
+    "vitamin_b12_ug": (("fortified soy milk", _ALL, ("soy",)), ("fortified rice or oat milk", _ALL, ()),
+                       ("fortified breakfast cereals", _ALL, ("gluten",))),
+}
+PREGNANCY_FISH_DAYS_MAX = 3  # FDA/EPA: 8-12 oz of low-mercury fish a week, about three servings
+MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the 350 mg upper limit is for supplements "
+                  "only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
+PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid and iodine, eat fish low in "
+                  "mercury (the plan's are) at most 8-12 oz a week, and ask for a ferritin test (low iron "
+                  "makes RLS worse).")
+
+
+def _sources(field_name: str, profile: Profile) -> str:
+    allowed = [text for text, diets, allergens in FOOD_SOURCES.get(field_name, ())
+               if profile.diet in diets and not set(allergens) & set(profile.avoid_allergens)]
+    return ", ".join(allowed) or "fortified foods"
+
+
+def make_dish(tables: DishTables, foods: pd.DataFrame, dish_id: str, role: str, portions: float) -> PlanDish:
+    """A PlanDish for ``portions`` servings of a library dish, its ingredients from the food table."""
+    rows = tables.ingredients[tables.ingredients["dish_id"] == dish_id].sort_values("position")
+    items = tuple(make_ingredient(foods, str(r.food_id), float(r.grams), str(r.household), portions)
+                  for r in rows.itertuples(index=False))
+    return PlanDish(dish_id=dish_id, name=str(tables.dishes.at[dish_id, "name"]), role=role,
+                    portions=float(portions), ingredients=items)
+
+
+def _day(tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day: int, day_menu: week.Menu) -> DayPlan:
+    meals = []
+    for slot in menu.MEAL_SLOTS:
+        chosen = sorted((m for m in day_menu if m[0] == slot), key=lambda m: (m[1] == "side", data.ids[m[2]]))
+        if not chosen:
+            continue
+        dishes = tuple(make_dish(tables, foods, data.ids[i], "main" if role in ("breakfast", "main") else role, p)
+                       for _s, role, i, p in chosen)
+        meals.append(Meal(slot=slot, dishes=dishes))
+    return make_day(day, meals)
+
+
+def co_nutrient_average(days: Sequence[DayPlan], field_name: str) -> float:
+    """The plan's daily average of a co-nutrient (an RDA is a long-term average)."""
+    return sum(float(d.totals.get(field_name) or 0.0) for d in days) / max(len(days), 1)
+
+
+def co_nutrient_met(average: float, target: float) -> bool:
+    """At or above the target; the only slack is float rounding (the plan and every writer use this)."""
+    return average >= target * (1 - 1e-6)
+
+
+def _short_of(average: float, target: float) -> str:
+    """The average with enough decimals to show it is below the target (14.99, not 15.0)."""
+    for digits in (1, 2, 3):
+        if round(average, digits) < target:
+            return f"{average:.{digits}f}"
+    return f"{average:.4f}"
+
+
+def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profile | None = None
+                      ) -> tuple[str, ...]:
+    """The plan's notes: one sentence per co-nutrient whose average is below the target, with what to do
+    (foods the person's diet and allergens allow), then the magnesium and pregnancy notes."""
+    profile = profile or Profile()
+    notes = []
+    for field_name, label, unit, advice in CO_NUTRIENT_ADVICE:
+        target = float(getattr(targets, field_name))
+        average = co_nutrient_average(days, field_name)
+        if target > 0 and not co_nutrient_met(average, target):
+            notes.append(f"{label} averages {_short_of(average, target)} {unit} a day, below your {target:g} {unit}. "
+                         + advice.format(foods=_sources(field_name, profile)))
+    notes.append(MAGNESIUM_NOTE)
+    if profile.status in ("pregnancy", "lactation"):
+        notes.append(PREGNANCY_NOTE if profile.status == "pregnancy" else PREGNANCY_NOTE.replace(
+            "In pregnancy: keep taking a prenatal supplement with folic acid and iodine", "While breastfeeding: "
+            "keep taking the supplement your midwife or doctor advised"))
+    return tuple(notes)
+
+
+def check_days(days: int) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ProfileError(f"days = {days!r}; plan from 1 to {MAX_DAYS} days, e.g. 7")
+    return days
+
+
+def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None,
+                   targets: Targets | None = None, exclude_dishes: Sequence[str] = (),
+                   favorites: Sequence[str] = (), dislikes: Sequence[str] = ()) -> WeekPlan:
+    """A plan of ``rules.days`` days made of dishes (format version 2); raises PlanError when none exists."""
+    t0 = time.perf_counter()
+    rules = rules or Rules()
+    check_profile(profile)
+    if profile.status in ("pregnancy", "lactation") and rules.fish_per_week_max is None:
+        rules = replace(rules, fish_per_week_max=PREGNANCY_FISH_DAYS_MAX)
+    days = list(range(1, check_days(rules.days) + 1))
+    targets = targets or targets_for(profile)
+    data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=favorites, dislikes=dislikes)
+    try:
+        for role in ("breakfast", "main", "snack"):
+            if not data.roles[role].any():
+                raise PlanError(f"no {role} dish fits the diet {profile.diet!r}, the allergens avoided and the "
+                                "exclusions; allow more dishes")
+        solution = week.plan_days(data, targets, rules, days, budget=profile.budget_usd_per_day, solver_rules=rules)
+    except PlanError as exc:  # why, with dishes and numbers, and what to change (planner.explain_dishes)
+        from planner.explain_dishes import explain_dish_plan
+
+        exp = explain_dish_plan(tables, profile, rules=rules, targets=targets, exclude_dishes=exclude_dishes,
+                                week_error=str(exc))
+        raise PlanError(exp.message, explanation=exp) from None
+    plan_days = tuple(_day(tables, foods, data, d, solution.menus[d]) for d in days)
+    gap = None
+    if solution.bound is not None and solution.objective:
+        gap = max(0.0, (solution.objective - solution.bound) / abs(solution.objective))
+    info = SolverInfo(name="highs", status=solution.status, objective=round(solution.objective, 6),
+                      best_bound=None if solution.bound is None else round(solution.bound, 6),
+                      gap=None if gap is None else round(gap, 6), seconds=round(time.perf_counter() - t0, 4))
+    return WeekPlan(profile=profile, targets=targets, rules=rules, days=plan_days, solver=info,
+                    excluded=tuple(exclude_dishes), notes=co_nutrient_notes(plan_days, targets, profile),
+                    version=DISH_PLAN_VERSION)
+
+
+__all__ = ["CO_NUTRIENT_ADVICE", "co_nutrient_notes", "make_dish", "plan_dish_week"]

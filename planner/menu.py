@@ -1,0 +1,412 @@
+"""The dish menu model: which dish, in which meal, in what portion, for each day; every constraint named.
+
+A day is breakfast (one breakfast dish), lunch and dinner (one main dish each), each with 0-2 sides, a
+snack (1-2 snack dishes) and an optional evening snack. A dish's portion is 0.5 to 2 servings in quarter
+steps: an integer count of quarters ``k`` with ``2 y <= k <= 8 y`` for the dish's 0/1 choice ``y``.
+
+Constraint families (the builder calls one ``_add_<family>`` each, so the model reads like a table of
+contents; names are what an explanation quotes):
+
+* structure: ``one_<role>_<slot>_<d>``, ``sides_<slot>_<d>``, ``snacks_<slot>_<d>``, a dish at most once a
+  day (``once_a_day_<d>_<dish>``; so lunch is never dinner);
+* nutrients, every day: ``magnesium_min_<d>`` (measured values only), ``energy_min/max_<d>``,
+  ``protein_min_<d>``, ``fiber_min_<d>``, ``sodium_max_<d>``, ``budget_<d>``, ``evening_magnesium_share_<d>``,
+  ``caffeine_after_lunch_<d>``, and each meal's share of the day's energy (``energy_share_<slot>_<d>``);
+* co-nutrients (iron, calcium, potassium, vitamin D, B12) on the week's average: ``<nutrient>_week`` with a
+  shortfall variable, penalised in the objective (soft: a vegan week stays possible);
+* variety over the week: a main dish on at most ``max_main_per_week`` days (``max_days_<dish>``) and never
+  on consecutive days (``not_consecutive_<d>_<dish>``), a breakfast at most ``max_breakfast_per_week`` times,
+  fish on at least ``fish_per_week_min`` days when fish is allowed (``fish_week``).
+
+"No two identical days" is kept by the week method (planner.week), which never gives one menu to two days.
+
+Objective (documented blend, minimised): co-nutrient shortfalls first (``SHORTFALL_WEIGHT`` per 100 % of a
+weekly target missed), then preferences (``FAVORITE_BONUS`` per serving of a favourite dish or a dish with a
+favourite ingredient, ``DISLIKE_PENALTY`` for a disliked one), portion closeness (``PORTION_WEIGHT`` per
+serving away from 1), a small price on each side and snack (``EXTRA_DISH_WEIGHT``: meals stay simple) and
+cost (``COST_WEIGHT`` per dollar; ``CHEAPEST_COST_WEIGHT`` with ``cheapest``). A tie-break by dish order
+makes the optimum unique.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Collection, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from foods.dishes import DishTables, filter_dishes
+from foods.schema import split_tags
+from planner.model import Profile, Rules, Targets
+
+# Meal slots and the places (slot, role) a dish can fill in them: (slot, role, lo, hi) dishes.
+PLACES: tuple[tuple[str, str, int, int], ...] = (
+    ("breakfast", "breakfast", 1, 1), ("breakfast", "side", 0, 2),
+    ("lunch", "main", 1, 1), ("lunch", "side", 0, 2),
+    ("dinner", "main", 1, 1), ("dinner", "side", 0, 2),
+    ("snack", "snack", 1, 2),
+    ("evening", "snack", 0, 1),
+)
+MEAL_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack", "evening")
+EVENING_SLOTS: tuple[str, ...] = ("dinner", "evening")  # what the evening magnesium share counts
+QUARTERS_MIN, QUARTERS_MAX = 2, 8  # portions 0.5 .. 2 servings (what a person may set)
+# What the planner itself serves at most: a dietitian found 1.75 bowls of porridge and 900 kcal dinners
+# too much; a person can still set up to 2 portions by hand (a fixed dish keeps QUARTERS_MAX).
+PLANNED_QUARTERS_MAX: dict[str, int] = {"breakfast": 5, "main": 6, "side": 6, "snack": 5}
+# Share of the day's energy by slot (lo, hi): a realistic day, not a snack-only one.
+ENERGY_SHARE: dict[str, tuple[float, float]] = {
+    "breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner": (0.25, 0.45), "snack": (0.0, 0.25),
+    "evening": (0.0, 0.15),
+}
+CO_NUTRIENTS: tuple[tuple[str, str], ...] = (  # (dish column, Targets field)
+    ("iron_mg", "iron_mg"), ("calcium_mg", "calcium_mg"), ("potassium_mg", "potassium_mg"),
+    ("vitamin_d_ug", "vitamin_d_ug"), ("vitamin_b12_ug", "vitamin_b12_ug"),
+)
+DAILY_NUTRIENTS: tuple[str, ...] = ("magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg",
+                                    "caffeine_mg", *(c for c, _t in CO_NUTRIENTS))
+SHORTFALL_WEIGHT = 10.0
+FAVORITE_BONUS = 0.6
+DISLIKE_PENALTY = 3.0
+PORTION_WEIGHT = 0.4
+EXTRA_DISH_WEIGHT = 0.15
+COST_WEIGHT = 0.1
+CHEAPEST_COST_WEIGHT = 1.0
+TIE_BREAK = 1e-5
+UNKNOWN_COST_USD = 1.5  # per serving, for a dish with no priced ingredient (reported as unknown)
+
+
+@dataclass(frozen=True)
+class DishData:
+    """Arrays of the dishes one profile may eat (NaN nutrients count as 0; ``measured`` says how much is known)."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    roles: Mapping[str, np.ndarray]  # role -> bool per dish
+    values: Mapping[str, np.ndarray]  # nutrient -> per serving
+    cost_usd: np.ndarray  # per serving (unknown: UNKNOWN_COST_USD)
+    fish: np.ndarray  # bool: a fish or seafood main
+    meat: np.ndarray  # bool: a meat or poultry main
+    fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
+    preference: np.ndarray  # objective term per serving (negative: favourite)
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {d: i for i, d in enumerate(self.ids)}
+
+    def candidates(self, role: str) -> np.ndarray:
+        return np.flatnonzero(self.roles[role])
+
+
+def _kind(d: pd.DataFrame, kind: str) -> np.ndarray:
+    return d["protein_kinds"].map(lambda v: kind in split_tags(v)).to_numpy(dtype=bool)
+
+
+def _role(d: pd.DataFrame, role: str) -> np.ndarray:
+    return d["roles"].map(lambda v: role in split_tags(v)).to_numpy(dtype=bool)
+
+
+def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collection[str] = (),
+              favorites: Collection[str] = (), dislikes: Collection[str] = ()) -> DishData:
+    """The dishes the profile's diet, allergens and exclusions allow (dish ids or food ids excluded)."""
+    d = filter_dishes(tables.dishes, tables.ingredients, diet=profile.diet, avoid=profile.avoid_allergens,
+                      exclude_foods=profile.exclude_foods)
+    d = d[~d.index.isin(list(exclude_dishes))]
+    ing = tables.ingredients
+    contains = ing.groupby("dish_id")["food_id"].agg(frozenset)
+    pref = np.zeros(len(d))
+    for n, dish_id in enumerate(d.index):
+        foods = contains.get(dish_id, frozenset())
+        if dish_id in favorites or foods & set(favorites):
+            pref[n] -= FAVORITE_BONUS
+        if dish_id in dislikes or foods & set(dislikes):
+            pref[n] += DISLIKE_PENALTY
+    cost = d["cost_usd"].to_numpy(dtype=float)
+    return DishData(
+        ids=tuple(str(i) for i in d.index), names=tuple(str(n) for n in d["name"]),
+        roles={r: d["roles"].map(lambda v, r=r: r in split_tags(v)).to_numpy(dtype=bool)
+               for r in ("breakfast", "main", "snack", "side")},
+        values={n: np.nan_to_num(d[n].to_numpy(dtype=float)) for n in DAILY_NUTRIENTS},
+        cost_usd=np.where(np.isnan(cost), UNKNOWN_COST_USD, cost),
+        fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
+        fish_any=_kind(d, "fish_seafood"),
+        preference=pref,
+    )
+
+
+@dataclass
+class MenuModel:
+    """The PuLP problem and its variables: y (chosen) and k (quarter portions) by (day, slot, role, dish index)."""
+
+    prob: pulp.LpProblem
+    y: dict[tuple[int, str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    k: dict[tuple[int, str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    dev: dict[tuple[int, str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    shortfall: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    fish_day: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    days: tuple[int, ...] = ()
+
+    def keys(self, day: int, slot: str | None = None) -> list[tuple[int, str, str, int]]:
+        return [key for key in self.y if key[0] == day and (slot is None or key[1] == slot)]
+
+
+@dataclass(frozen=True)
+class DayContext:
+    """What the rest of the week asks of one day when it is planned on its own (the week method's view).
+
+    ``banned``: (role, dish index) pairs not allowed today (weekly caps reached, a main of a neighbouring day);
+    ``fixed``: (slot, role, dish index, portions or None) that must be in today's menu (locks);
+    ``other_days``: the other days' menus as sets of (slot, role, dish index): today must differ from each;
+    ``need_fish``: today needs a fish main; ``prices``: nutrient -> reward per unit (the week's co-nutrient
+    prices; the day model then has no co-nutrient rows);
+    ``closed``: meal slots that hold exactly their ``fixed`` dishes, nothing added (a locked meal).
+    """
+
+    banned: frozenset[tuple[str, int]] = frozenset()
+    fixed: tuple[tuple[str, str, int, float | None], ...] = ()
+    other_days: tuple[frozenset[tuple[str, str, int]], ...] = ()
+    need_fish: bool = False
+    need_meat: bool = False
+    prices: Mapping[str, float] = field(default_factory=dict)
+    # nutrient -> (today's share of what the week still needs, objective per unit short): soft rows
+    co_targets: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    closed: frozenset[str] = frozenset()
+
+
+def quarters(model: MenuModel, key: tuple[int, str, str, int]) -> pulp.LpVariable:
+    return model.k[key]
+
+
+def _amount(model: MenuModel, data: DishData, nutrient: str, day: int, slots: Sequence[str] | None = None
+            ) -> pulp.LpAffineExpression:
+    v = data.values[nutrient]
+    return pulp.LpAffineExpression([(model.k[key], 0.25 * float(v[key[3]])) for key in model.keys(day)
+                                    if slots is None or key[1] in slots])
+
+
+def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Sequence[int],
+                     budget_usd_per_day: float | None = None, context: DayContext | None = None,
+                     name: str = "magplan_menu") -> MenuModel:
+    """The menu model for ``days``: all days of a week (the compact model, co-nutrients on the week's average),
+    or one day in a ``context`` (the week method's day: co-nutrients priced, the rest of the week as rules)."""
+    model = MenuModel(pulp.LpProblem(name, pulp.LpMinimize), days=tuple(days))
+    banned = context.banned if context else frozenset()
+    fixed = {(s, r, i) for s, r, i, _p in context.fixed} if context else set()
+    _add_choices(model, data, banned, fixed)
+    _add_structure(model, data)
+    _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
+    _add_energy_shares(model, data)
+    objective = _objective(model, data, rules)
+    if context is None:
+        objective += _add_co_nutrients(model, data, targets)
+        if len(model.days) > 1:
+            _add_variety(model, data, rules)
+    else:
+        objective += _priced_co_nutrients(model, data, context.prices)
+        objective += _add_day_co_targets(model, data, context.co_targets)
+        _add_context(model, data, context)
+    model.prob += objective
+    return model
+
+
+def _add_choices(model: MenuModel, data: DishData, banned: Collection[tuple[str, int]] = (),
+                 fixed: Collection[tuple[str, str, int]] = ()) -> None:
+    for d in model.days:
+        for slot, role, _lo, _hi in PLACES:
+            for i in data.candidates(role):
+                if (role, int(i)) in banned:
+                    continue
+                key = (d, slot, role, int(i))
+                most = QUARTERS_MAX if (slot, role, int(i)) in fixed else PLANNED_QUARTERS_MAX[role]
+                tag = f"{d}_{slot}_{role}_{data.ids[i]}"
+                y = model.y[key] = pulp.LpVariable(f"y_{tag}", cat=pulp.LpBinary)
+                k = model.k[key] = pulp.LpVariable(f"k_{tag}", lowBound=0, upBound=most, cat=pulp.LpInteger)
+                dev = model.dev[key] = pulp.LpVariable(f"dev_{tag}", lowBound=0)
+                model.prob += k >= QUARTERS_MIN * y, f"portion_min_{tag}"
+                model.prob += k <= most * y, f"portion_max_{tag}"
+                model.prob += dev >= 0.25 * k - y, f"portion_over_{tag}"
+                model.prob += dev >= y - 0.25 * k, f"portion_under_{tag}"
+
+
+def _add_structure(model: MenuModel, data: DishData) -> None:
+    for d in model.days:
+        for slot, role, lo, hi in PLACES:
+            ys = [model.y[key] for i in data.candidates(role) if (key := (d, slot, role, int(i))) in model.y]
+            label = f"{role}s_{slot}_{d}" if hi > 1 or lo == 0 else f"one_{role}_{slot}_{d}"
+            if lo == hi:
+                model.prob += pulp.lpSum(ys) == lo, label
+            else:
+                model.prob += pulp.lpSum(ys) <= hi, label
+                if lo > 0:
+                    model.prob += pulp.lpSum(ys) >= lo, label + "_min"
+        by_dish: dict[int, list[pulp.LpVariable]] = {}
+        for (dd, _s, _r, i), y in model.y.items():
+            if dd == d:
+                by_dish.setdefault(i, []).append(y)
+        for i, ys in by_dish.items():
+            if len(ys) > 1:
+                model.prob += pulp.lpSum(ys) <= 1, f"once_a_day_{d}_{data.ids[i]}"
+
+
+def _add_daily_nutrients(model: MenuModel, data: DishData, targets: Targets, rules: Rules,
+                         budget_usd_per_day: float | None) -> None:
+    p = model.prob
+    for d in model.days:
+        p += _amount(model, data, "magnesium_mg", d) >= targets.magnesium_mg, f"magnesium_min_{d}"
+        p += _amount(model, data, "energy_kcal", d) >= targets.energy_kcal_min, f"energy_min_{d}"
+        p += _amount(model, data, "energy_kcal", d) <= targets.energy_kcal_max, f"energy_max_{d}"
+        p += _amount(model, data, "protein_g", d) >= targets.protein_g_min, f"protein_min_{d}"
+        p += _amount(model, data, "fiber_g", d) >= targets.fiber_g_min, f"fiber_min_{d}"
+        p += _amount(model, data, "sodium_mg", d) <= targets.sodium_mg_max, f"sodium_max_{d}"
+        if budget_usd_per_day is not None:
+            cost = pulp.LpAffineExpression([(k, 0.25 * float(data.cost_usd[key[3]]))
+                                            for key, k in model.k.items() if key[0] == d])
+            p += cost <= budget_usd_per_day, f"budget_{d}"
+        if rules.evening_share_min is not None:
+            evening = _amount(model, data, "magnesium_mg", d, EVENING_SLOTS)
+            p += evening >= rules.evening_share_min * _amount(model, data, "magnesium_mg", d), \
+                f"evening_magnesium_share_{d}"
+        if rules.caffeine_after_lunch_max_mg is not None:
+            after = MEAL_SLOTS[MEAL_SLOTS.index("lunch") + 1:]
+            p += _amount(model, data, "caffeine_mg", d, after) <= rules.caffeine_after_lunch_max_mg, \
+                f"caffeine_after_lunch_{d}"
+
+
+def _add_energy_shares(model: MenuModel, data: DishData) -> None:
+    for d in model.days:
+        day = _amount(model, data, "energy_kcal", d)
+        for slot, (lo, hi) in ENERGY_SHARE.items():
+            meal = _amount(model, data, "energy_kcal", d, (slot,))
+            if lo > 0:
+                model.prob += meal >= lo * day, f"energy_share_min_{slot}_{d}"
+            model.prob += meal <= hi * day, f"energy_share_max_{slot}_{d}"
+
+
+def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets) -> pulp.LpAffineExpression:
+    """Week average >= target, softly: shortfall_<n> (in units of the weekly target) costs SHORTFALL_WEIGHT."""
+    terms = pulp.LpAffineExpression()
+    n_days = len(model.days)
+    for column, target_field in CO_NUTRIENTS:
+        target = float(getattr(targets, target_field))
+        if target <= 0:
+            continue
+        s = model.shortfall[column] = pulp.LpVariable(f"shortfall_{column}", lowBound=0, upBound=1)
+        total = pulp.lpSum(_amount(model, data, column, d) for d in model.days)
+        model.prob += total + s * target * n_days >= target * n_days, f"{column}_week"
+        terms += SHORTFALL_WEIGHT * s
+    return terms
+
+
+def _priced_co_nutrients(model: MenuModel, data: DishData, prices: Mapping[str, float]
+                         ) -> pulp.LpAffineExpression:
+    """Reward per unit of each priced co-nutrient (the week's prices), linear: no shortfall rows in a day."""
+    return pulp.LpAffineExpression([(k, -0.25 * sum(float(p) * float(data.values[n][key[3]]) for n, p in prices.items()))
+                                    for key, k in model.k.items() if prices])
+
+
+def _add_day_co_targets(model: MenuModel, data: DishData, co_targets: Mapping[str, tuple[float, float]]
+                        ) -> pulp.LpAffineExpression:
+    """Today's share of the week's co-nutrient need, softly: a unit short costs what it costs the week."""
+    (d,) = model.days
+    terms = pulp.LpAffineExpression()
+    for column, (target, per_unit) in co_targets.items():
+        if target <= 0:
+            continue
+        s = model.shortfall[column] = pulp.LpVariable(f"short_{column}_{d}", lowBound=0, upBound=target)
+        model.prob += _amount(model, data, column, d) + s >= target, f"{column}_day_{d}"
+        terms += per_unit * s
+    return terms
+
+
+def _add_context(model: MenuModel, data: DishData, context: DayContext) -> None:
+    (d,) = model.days
+    for slot, role, i, portions in context.fixed:
+        key = (d, slot, role, i)
+        if key not in model.y:
+            continue  # a fixed dish the diet no longer allows is dropped by the caller's checks
+        model.prob += model.y[key] == 1, f"locked_{slot}_{data.ids[i]}"
+        if portions is not None:
+            model.prob += model.k[key] == round(portions * 4), f"locked_portions_{slot}_{data.ids[i]}"
+    pinned = {(slot, role, i) for slot, role, i, _p in context.fixed}
+    for slot in sorted(context.closed):
+        extra = [y for (_d, s, r, i), y in model.y.items() if s == slot and (s, r, i) not in pinned]
+        if extra:
+            model.prob += pulp.lpSum(extra) == 0, f"locked_meal_{slot}"
+    for n, other in enumerate(context.other_days):
+        # ``other`` holds a main under both lunch and dinner (a day is the same whichever way round), so
+        # it counts dishes: today's dishes all in ``other`` and as many of them as that day had.
+        same = [y for (_d, s, r, i), y in model.y.items() if (s, r, i) in other]
+        extra = [y for (_d, s, r, i), y in model.y.items() if (s, r, i) not in other]
+        size = len({(r, i) if r == "main" else (s, r, i) for s, r, i in other})
+        model.prob += pulp.lpSum(same) - pulp.lpSum(extra) <= size - 1, f"not_same_day_as_{n + 1}"
+        # and never the same pair of mains as another day (lunch and dinner swapped is no new day either)
+        mains = {i for s, r, i in other if r == "main"}
+        if len(mains) > 1:
+            model.prob += pulp.lpSum(y for (_d, s, r, i), y in model.y.items() if r == "main" and i in mains) <= 1, \
+                f"not_same_mains_as_{n + 1}"
+    for need, kind, name in ((context.need_fish, data.fish, "fish"), (context.need_meat, data.meat, "meat")):
+        if need:
+            model.prob += pulp.lpSum(y for (_d, s, r, i), y in model.y.items() if r == "main" and kind[i]) >= 1, \
+                f"{name}_{d}"
+
+
+def _objective(model: MenuModel, data: DishData, rules: Rules) -> pulp.LpAffineExpression:
+    cost_w = CHEAPEST_COST_WEIGHT if rules.cheapest else COST_WEIGHT
+    pairs = []
+    for key, k in model.k.items():
+        i = key[3]
+        per_quarter = 0.25 * (cost_w * float(data.cost_usd[i]) + float(data.preference[i]))
+        pairs.append((k, per_quarter + TIE_BREAK * (i + 1)))
+        extra = EXTRA_DISH_WEIGHT if key[2] in ("side", "snack") else 0.0
+        if extra:
+            pairs.append((model.y[key], extra))
+        pairs.append((model.dev[key], PORTION_WEIGHT))
+    return pulp.LpAffineExpression(pairs)
+
+
+def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
+    days = model.days
+    for i in data.candidates("main"):
+        used = {d: pulp.lpSum(model.y[(d, s, "main", int(i))] for s in ("lunch", "dinner")) for d in days}
+        model.prob += pulp.lpSum(used.values()) <= rules.max_main_per_week, f"max_days_{data.ids[i]}"
+        for d in days[:-1]:
+            model.prob += used[d] + used[d + 1] <= 1, f"not_consecutive_{d}_{data.ids[i]}"
+    for i in data.candidates("breakfast"):
+        model.prob += pulp.lpSum(model.y[(d, "breakfast", "breakfast", int(i))] for d in days) \
+            <= rules.max_breakfast_per_week, f"max_breakfasts_{data.ids[i]}"
+    spaced = [("breakfast", ("breakfast",))] if rules.max_breakfast_per_week < rules.days else []
+    for role, slots in (*spaced, ("snack", ("snack", "evening"))):  # the week method's rule, as rows
+        for i in data.candidates(role):
+            used = {d: pulp.lpSum(model.y[(d, s, role, int(i))] for s in slots) for d in days}
+            for d in days[:-1]:
+                model.prob += used[d] + used[d + 1] <= 1, f"not_consecutive_{role}_{d}_{data.ids[i]}"
+    for i in np.flatnonzero(data.roles["snack"] | data.roles["side"]):  # one count for both roles
+        used = [pulp.lpSum(y for (dd, _s, r, j), y in model.y.items() if dd == d and r in ("snack", "side") and j == i)
+                for d in days]
+        model.prob += pulp.lpSum(used) <= rules.max_snack_side_per_week, f"max_days_snack_side_{data.ids[i]}"
+    fish = [model.y[(d, s, "main", int(i))] for d in days for s in ("lunch", "dinner") for i in data.candidates("main")
+            if data.fish[i]]
+    if rules.fish_per_week_min and fish:
+        need = min(rules.fish_per_week_min, len(days))
+        model.prob += pulp.lpSum(fish) >= need, "fish_week"
+    meat = [y for (d, s, r, i), y in model.y.items() if r == "main" and data.meat[i]]
+    if rules.meat_per_week_min and meat:
+        model.prob += pulp.lpSum(meat) >= min(rules.meat_per_week_min, len(days)), "meat_week"
+    if rules.fish_per_week_max is not None:
+        for d in days:  # a day with fish: at least one fish dish that day
+            has = model.fish_day[d] = pulp.LpVariable(f"fish_day_{d}", cat=pulp.LpBinary)
+            for (dd, s, r, i), y in model.y.items():
+                if dd == d and data.fish_any[i]:
+                    model.prob += y <= has, f"fish_day_{d}_{s}_{data.ids[i]}"
+        model.prob += pulp.lpSum(model.fish_day.values()) <= rules.fish_per_week_max, "fish_week_max"
+
+
+def solution(model: MenuModel, data: DishData) -> dict[tuple[int, str], list[tuple[str, str, float]]]:
+    """{(day, slot): [(dish_id, role, portions)]} from a solved model (read only after checking the status)."""
+    out: dict[tuple[int, str], list[tuple[str, str, float]]] = {(d, s): [] for d in model.days for s in MEAL_SLOTS}
+    for key, k in model.k.items():
+        q = int(round(k.value() or 0))
+        if q > 0:
+            d, slot, role, i = key
+            out[(d, slot)].append((data.ids[i], role, q / 4))
+    return out

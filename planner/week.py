@@ -1,0 +1,250 @@
+"""A week of dishes: each day planned under the week's rules, with co-nutrients priced, and a proven bound.
+
+The compact week model (``planner.menu``, all days in one MILP) is too slow to solve directly (HiGHS did not
+prove 1 % in 60 s on 246 dishes), and a single day with the co-nutrients as soft rows takes seconds. So:
+
+1. **Prices.** A unit of iron, calcium, potassium, vitamin D or B12 is worth what the week's shortfall
+   penalty charges for it (``SHORTFALL_WEIGHT / (target x days)``) as long as the week still needs it, and
+   nothing once the days planned so far cover the week's target (``day_prices``). (The LP duals of the
+   average day were tried first: the LP meets calcium for free, so calcium got no price and omnivore weeks
+   fell short of it.)
+2. **Bound.** With prices the week's co-nutrient rows are relaxed (Lagrange): every day is then the same
+   priced day MIP, whose dual bound times the days, plus the price terms, bounds the week from below
+   (``lagrangian_bound``; valid for any prices, reported as the gap).
+3. **Days in order.** Day d is the priced day MIP under the rules the earlier days set: a main dish used on
+   the day before or already on ``max_main_per_week`` days is banned, a breakfast, snack or side at its cap
+   too, the day must differ from every earlier day (and not repeat another day's pair of mains), and the
+   designated fish days need a fish main (``fish_days``).
+4. **The week's objective** is then computed as the compact model would (shortfalls on the week's average),
+   so objective and bound compare like with like; the gap is reported, not assumed.
+
+Deterministic: node limits, one thread and a fixed seed (``planner.solve``); time limits are a safety net.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Collection, Mapping, Sequence
+
+import numpy as np
+
+from planner import menu
+from planner.errors import MagplanError, PlanError
+from planner.menu import CO_NUTRIENTS, DayContext, DishData, MenuModel
+from planner.model import Rules, Targets
+from planner.solve import DAY_MAX_NODES, run
+
+# A day's menu: (slot, role, dish index, portions).
+Menu = tuple[tuple[str, str, int, float], ...]
+
+
+@dataclass(frozen=True)
+class WeekSolution:
+    menus: Mapping[int, Menu]
+    objective: float
+    bound: float | None
+    status: str
+    seconds: float
+
+
+def fish_days(days: Sequence[int], need: int) -> frozenset[int]:
+    """Days spread over the week that need a fish main (e.g. days 2 and 5 of 7 for twice a week)."""
+    n = len(days)
+    need = min(need, n)
+    return frozenset(days[min(n - 1, int(n * (k + 0.5) / need))] for k in range(need)) if need else frozenset()
+
+
+def _have(data: DishData, menus: Mapping[int, Menu], column: str) -> float:
+    return sum(p * float(data.values[column][i]) for m in menus.values() for _s, _r, i, p in m)
+
+
+def day_prices(targets: Targets, menus: Mapping[int, Menu], data: DishData, n_days: int) -> dict[str, float]:
+    """Objective value of a unit of each co-nutrient for the next day: the shortfall penalty's slope while
+    the days planned so far leave the week short of the target, else nothing."""
+    prices = {}
+    for column, field_name in CO_NUTRIENTS:
+        need = float(getattr(targets, field_name)) * n_days
+        have = _have(data, menus, column)
+        if need > 0 and have < need:
+            prices[column] = menu.SHORTFALL_WEIGHT / need
+    return prices
+
+
+def _solve_day(data: DishData, targets: Targets, rules: Rules, budget: float | None, day: int,
+               context: DayContext, solver_rules: Rules) -> tuple[MenuModel, float | None]:
+    model = menu.build_menu_model(data, targets, rules, days=(day,), budget_usd_per_day=budget, context=context,
+                                  name=f"magplan_day_{day}")
+    outcome = run(model.prob, solver_rules, max_nodes=DAY_MAX_NODES)
+    if not outcome.feasible:
+        raise PlanError(f"day {day}: no menu meets the targets under the week's rules "
+                        f"({outcome.info.status})")
+    return model, outcome.info.best_bound
+
+
+def _menu_of(model: MenuModel) -> Menu:
+    out = []
+    for (d, slot, role, i), k in model.k.items():
+        q = int(round(k.value() or 0))
+        if q > 0:
+            out.append((slot, role, i, q / 4))
+    return tuple(sorted(out))
+
+
+def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, prices: Mapping[str, float],
+             fish_needed: bool) -> DayContext:
+    # Snacks and sides share one count: a cup of kefir is the same dish as a side or as a snack.
+    group = {"main": "main", "breakfast": "breakfast", "snack": "snack_side", "side": "snack_side"}
+    days_used: dict[tuple[str, int], set[int]] = {}
+    for d, m in menus.items():
+        for _slot, role, i, _p in m:
+            days_used.setdefault((group[role], i), set()).add(d)
+    cap = {"main": rules.max_main_per_week, "breakfast": rules.max_breakfast_per_week,
+           "snack_side": rules.max_snack_side_per_week}
+    banned = {(role, i) for (g, i), used in days_used.items() if len(used) >= cap[g]
+              for role, g2 in group.items() if g2 == g}
+    # Not on consecutive days: a main, a snack, and a breakfast unless the person wants the same every day.
+    spaced = {"main", "snack"} | ({"breakfast"} if rules.max_breakfast_per_week < rules.days else set())
+    for neighbour in (day - 1, day + 1):
+        banned |= {(role, i) for _s, role, i, _p in menus.get(neighbour, ()) if role in spaced}
+    if rules.fish_per_week_max is not None:  # e.g. pregnancy: fish on at most so many days
+        fish_days_so_far = sum(1 for d, m in menus.items() if d != day and any(data.fish_any[i] for *_x, i, _p in m))
+        if fish_days_so_far >= rules.fish_per_week_max:
+            banned |= {(role, int(i)) for role in ("breakfast", "main", "side", "snack")
+                       for i in np.flatnonzero(data.fish_any & data.roles[role])}
+    others = tuple(frozenset((s, r, i) for s, r, i, _p in m) for d, m in sorted(menus.items()) if d != day)
+    # A day with the same dishes as another is the same day, whichever main is lunch and which is dinner.
+    others = tuple(o | {(s2, r, i) for s, r, i in o if r == "main" for s2 in ("lunch", "dinner")} for o in others)
+    return DayContext(banned=frozenset(banned), other_days=others, need_fish=fish_needed, prices=dict(prices))
+
+
+def day_context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int) -> DayContext:
+    """What the other days' ``menus`` ask of ``day`` (banned dishes, days to differ from): the week's rules."""
+    return _context(data, rules, menus, day, {}, False)
+
+
+def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu]) -> float:
+    """The compact model's objective of a week: the per-dish terms plus the co-nutrient shortfall penalty."""
+    cost_w = menu.CHEAPEST_COST_WEIGHT if rules.cheapest else menu.COST_WEIGHT
+    total = 0.0
+    amounts = {c: 0.0 for c, _t in CO_NUTRIENTS}
+    for m in menus.values():
+        for _slot, role, i, portions in m:
+            total += portions * (cost_w * float(data.cost_usd[i]) + float(data.preference[i]))
+            total += menu.TIE_BREAK * (i + 1) * portions * 4 + menu.PORTION_WEIGHT * abs(portions - 1)
+            total += menu.EXTRA_DISH_WEIGHT if role in ("side", "snack") else 0.0
+            for c in amounts:
+                amounts[c] += portions * float(data.values[c][i])
+    n = len(menus)
+    for column, field_name in CO_NUTRIENTS:
+        need = float(getattr(targets, field_name)) * n
+        if need > 0:
+            total += menu.SHORTFALL_WEIGHT * max(0.0, 1.0 - amounts[column] / need)
+    return total
+
+
+def lagrangian_bound(day_bound: float | None, prices: Mapping[str, float], targets: Targets, n_days: int
+                     ) -> float | None:
+    """A valid lower bound of the week from the priced day's dual bound (every day is the same relaxed day)."""
+    if day_bound is None:
+        return None
+    bound = n_days * day_bound
+    for column, field_name in CO_NUTRIENTS:
+        need = float(getattr(targets, field_name)) * n_days
+        value = prices.get(column, 0.0) * need
+        bound += value + min(0.0, menu.SHORTFALL_WEIGHT - value)
+    return bound
+
+
+BOUND_NODES = 200  # node limit of the bound's day MIP: its dual bound is valid whenever it stops
+BOUND_SECONDS = 3.0
+
+
+def lp_prices(data: DishData, targets: Targets, rules: Rules, budget: float | None, solver_rules: Rules,
+              n_days: int) -> dict[str, float]:
+    """Multipliers for the bound: the duals of the average day's LP co-nutrient rows, shared by the days."""
+    model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget, name="magplan_lp")
+    for v in model.prob.variables():
+        v.cat = "Continuous"
+    outcome = run(model.prob, solver_rules, time_limit_s=min(5.0, solver_rules.time_limit_s))
+    if not outcome.feasible:
+        return {}
+    rows = {c: model.prob.constraints.get(f"{c}_week") for c, _f in CO_NUTRIENTS}
+    return {c: float(r.pi) / n_days for c, r in rows.items() if r is not None and r.pi and r.pi > 1e-9}
+
+
+class _BoundSearch(threading.Thread):
+    """The Lagrangian bound of the week on the second core: the day MIP with the co-nutrients priced by the
+    average day's LP duals, no history; its dual bound is valid however early HiGHS stops."""
+
+    def __init__(self, data: DishData, targets: Targets, rules: Rules, budget: float | None, n_days: int,
+                 solver_rules: Rules) -> None:
+        super().__init__(daemon=True)
+        self.args = (data, targets, rules, budget, n_days, solver_rules)
+        self.bound: float | None = None
+
+    def run(self) -> None:
+        try:
+            self._search()
+        except MagplanError:  # no bound is an honest answer (the plan reports no gap), never a crash
+            self.bound = None
+
+    def _search(self) -> None:
+        data, targets, rules, budget, n_days, solver_rules = self.args
+        prices = lp_prices(data, targets, rules, budget, solver_rules, n_days)
+        model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget,
+                                      context=DayContext(prices=prices), name="magplan_bound")
+        outcome = run(model.prob, solver_rules, max_nodes=BOUND_NODES,
+                      time_limit_s=min(BOUND_SECONDS, solver_rules.time_limit_s))
+        self.bound = lagrangian_bound(outcome.info.best_bound, prices, targets, n_days)
+
+
+def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int], *,
+              budget: float | None = None, solver_rules: Rules | None = None,
+              fixed_menus: Mapping[int, Menu] | None = None,
+              fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None,
+              closed: Mapping[int, Collection[str]] | None = None) -> WeekSolution:
+    """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
+
+    ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
+    (locked dishes, a swapped-in dish); None portions leave the portions to the model. ``closed``: per day,
+    the meal slots that hold only their fixed dishes (a locked meal: no side or snack is added).
+    """
+    t0 = time.perf_counter()
+    solver_rules = solver_rules or Rules()
+    menus: dict[int, Menu] = dict(fixed_menus or {})
+    all_days = sorted(set(days) | set(menus))
+    fish_on = fish_days(all_days, rules.fish_per_week_min) if data.fish.any() else frozenset()
+    meat_on = fish_days([d for d in all_days if d not in fish_on] or all_days, rules.meat_per_week_min) \
+        if data.meat.any() else frozenset()
+    search = None if fixed_menus else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
+    if search is not None:
+        search.start()
+    status = "optimal"
+    for day in days:
+        fish_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.fish[i])
+        need_fish = day in fish_on and fish_so_far < len(fish_on)
+        meat_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.meat[i])
+        need_meat = day in meat_on and meat_so_far < len(meat_on)
+        prices = day_prices(targets, menus, data, len(all_days))
+        left = len([d for d in all_days if d not in menus])
+        co_targets = {c: (max(0.0, (float(getattr(targets, f)) * len(all_days) - _have(data, menus, c)) / left), p)
+                      for (c, f) in CO_NUTRIENTS if (p := prices.get(c))}
+        context = replace(_context(data, rules, menus, day, {}, need_fish), co_targets=co_targets, need_meat=need_meat,
+                          fixed=tuple((fixed or {}).get(day, ())),
+                          closed=frozenset((closed or {}).get(day, ())))
+        try:
+            model, day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
+        except PlanError:
+            if not (need_fish or need_meat):
+                raise
+            model, day_bound = _solve_day(data, targets, rules, budget, day,
+                                          replace(context, need_fish=False, need_meat=False), solver_rules)
+            status = "feasible"
+        menus[day] = _menu_of(model)
+    objective = week_objective(data, targets, rules, menus)
+    if search is not None:
+        search.join()
+    bound = search.bound if search is not None else None
+    return WeekSolution(menus=menus, objective=objective, bound=bound, status=status,
+                        seconds=time.perf_counter() - t0)

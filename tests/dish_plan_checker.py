@@ -1,0 +1,454 @@
+"""An independent checker of a plan made of dishes (format version 2): every rule, recomputed from USDA rows.
+
+``check_dish_plan(plan, ref) -> list[str]`` returns one sentence per problem (empty: the plan is fine).
+
+It does not reuse the planner's arithmetic or the dish table's derived numbers: an ingredient's nutrients
+are its grams x the per-100 g value of its USDA SR Legacy row (``foods.load.usda_foods()`` by fdc_id; a
+missing value is unknown and counts as 0 toward a minimum), a dish's are the sums over its ingredients, a
+day's the sums over its dishes. A dish's ingredients must be the library recipe (``foods.dishes``) times
+its portions. Diet and allergens are checked on the curated rows of every ingredient. The rules (meal
+structure, portions, variety, fish, co-nutrients) are written out here from the issue, not imported from
+``planner.menu`` or ``planner.week``: only the plan dataclasses come from the planner.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from foods.schema import food_allowed, split_tags
+from planner.model import DayPlan, Meal, PlanDish, Profile, WeekPlan
+
+NUTRIENTS: tuple[str, ...] = (
+    "magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg", "caffeine_mg",
+    "iron_mg", "calcium_mg", "potassium_mg", "vitamin_d_ug", "vitamin_b12_ug",
+)
+# (Targets field, words a note must use to name it)
+CO_NUTRIENTS: tuple[tuple[str, str], ...] = (
+    ("iron_mg", "iron"), ("calcium_mg", "calcium"), ("potassium_mg", "potassium"),
+    ("vitamin_d_ug", "vitamin d"), ("vitamin_b12_ug", "b12"),
+)
+ADVICE_WORDS: tuple[str, ...] = ("supplement", "fortified", "blood test", "ferritin", "add ", "ask ")
+# slot -> (library role of its one main dish or None, main dishes, max sides, min snacks, max snacks)
+MEAL_SHAPES: dict[str, tuple[str | None, int, int, int, int]] = {
+    "breakfast": ("breakfast", 1, 2, 0, 0),
+    "lunch": ("main", 1, 2, 0, 0),
+    "dinner": ("main", 1, 2, 0, 0),
+    "snack": (None, 0, 0, 1, 2),
+    "evening": (None, 0, 0, 0, 1),
+}
+REQUIRED_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
+EVENING_SHARE_SLOTS: tuple[str, ...] = ("dinner", "evening")
+AFTER_LUNCH_SLOTS: tuple[str, ...] = ("dinner", "snack", "evening")
+PORTIONS_MIN, PORTIONS_MAX, PORTION_STEP = 0.5, 2.0, 0.25
+FISH_CATEGORY = "fish_seafood"
+FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
+MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
+GRAMS_TOL = 0.01  # grams are written with 4 decimals
+VALUE_TOL = 0.002  # an ingredient's value is written with 4 decimals
+TOTAL_TOL = 0.02  # a day total adds ~40 rounded values
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the checker trusts: USDA rows by fdc_id, the curated rows (tags, category, price) by food_id,
+    and the dish library (recipes per serving, names and roles)."""
+
+    usda: pd.DataFrame  # indexed by fdc_id: the NUTRIENTS columns per 100 g
+    curated: pd.DataFrame  # indexed by food_id: diet_tags, allergens, category, price_usd_per_100g
+    dishes: pd.DataFrame  # indexed by dish_id: name, roles
+    recipes: Mapping[str, tuple[tuple[str, int, float], ...]]  # dish_id -> ((food_id, fdc_id, grams), ...)
+
+
+def reference(usda: pd.DataFrame, curated: pd.DataFrame, dishes: pd.DataFrame, ingredients: pd.DataFrame
+              ) -> Reference:
+    """A Reference from ``foods.load.usda_foods()``, ``foods.load.load_foods()`` and ``foods.dishes.load_dishes``."""
+    recipes: dict[str, tuple[tuple[str, int, float], ...]] = {}
+    for dish_id, rows in ingredients.sort_values(["dish_id", "position"]).groupby("dish_id", sort=False):
+        recipes[str(dish_id)] = tuple((str(r.food_id), int(r.fdc_id), float(r.grams))
+                                      for r in rows.itertuples(index=False))
+    return Reference(usda=usda, curated=curated, dishes=dishes, recipes=recipes)
+
+
+def _tol(bound: float) -> float:
+    return 1e-3 + 1e-6 * abs(bound)
+
+
+# --- numbers from USDA rows -----------------------------------------------------------------------
+def usda_value(ref: Reference, fdc_id: int | None, grams: float, nutrient: str) -> float | None:
+    """grams x the USDA per-100 g value; None when USDA has no value (or the row is unknown)."""
+    if fdc_id is None or fdc_id not in ref.usda.index:
+        return None
+    per100 = ref.usda.at[fdc_id, nutrient]
+    if per100 is None or pd.isna(per100):
+        return None
+    return float(per100) * float(grams) / 100.0
+
+
+def dish_amount(ref: Reference, dish: PlanDish, nutrient: str) -> float:
+    """The measured amount of ``nutrient`` in a dish (unknown values count 0)."""
+    return sum(usda_value(ref, i.fdc_id, i.grams, nutrient) or 0.0 for i in dish.ingredients)
+
+
+def dish_cost(ref: Reference, dish: PlanDish) -> float:
+    """The priced cost of a dish (grams x the curated price per 100 g; unpriced ingredients count 0)."""
+    total = 0.0
+    for i in dish.ingredients:
+        price = ref.curated.at[i.food_id, "price_usd_per_100g"] if i.food_id in ref.curated.index else None
+        if price is not None and not pd.isna(price):
+            total += float(price) * i.grams / 100.0
+    return total
+
+
+def day_amount(ref: Reference, day: DayPlan, nutrient: str, slots: Iterable[str] | None = None) -> float:
+    wanted = None if slots is None else set(slots)
+    return sum(dish_amount(ref, x, nutrient) for m in day.meals if wanted is None or m.slot in wanted
+               for x in m.dishes)
+
+
+def is_fish_main(ref: Reference, dish_id: str) -> bool:
+    """A library dish built around fish or seafood (by the curated category of its ingredients)."""
+    grams = sum(g for food_id, _f, g in ref.recipes.get(dish_id, ())
+                if food_id in ref.curated.index and str(ref.curated.at[food_id, "category"]) == FISH_CATEGORY)
+    return grams >= FISH_MIN_G_PER_SERVING
+
+
+def _grams_of(ref: Reference, dish_id: str, wanted) -> float:
+    return sum(g for food_id, _f, g in ref.recipes.get(dish_id, ()) if food_id in ref.curated.index and wanted(food_id))
+
+
+def has_fish(ref: Reference, dish_id: str) -> bool:
+    """Any library dish (breakfast, snack ...) with at least a fish main's amount of fish or seafood."""
+    return is_fish_main(ref, dish_id)
+
+
+def is_meat_main(ref: Reference, dish_id: str) -> bool:
+    """A library dish built around meat or poultry."""
+    def meat(food_id: str) -> bool:
+        row = ref.curated.loc[food_id]
+        return str(row["category"]) == MEAT_CATEGORY and "vegetarian" not in split_tags(row["diet_tags"])
+    return _grams_of(ref, dish_id, meat) >= FISH_MIN_G_PER_SERVING
+
+
+def _roles(ref: Reference, dish_id: str) -> tuple[str, ...]:
+    return split_tags(ref.dishes.at[dish_id, "roles"]) if dish_id in ref.dishes.index else ()
+
+
+def _food_ok(ref: Reference, food_id: str, profile: Profile) -> bool:
+    row = ref.curated.loc[food_id]
+    return food_allowed(row["diet_tags"], row["allergens"], diet=profile.diet, avoid=profile.avoid_allergens) \
+        and food_id not in set(profile.exclude_foods)
+
+
+def fish_allowed(ref: Reference, profile: Profile, excluded_dishes: Iterable[str] = (), *, kind=None) -> bool:
+    """True when some library main built around fish (or ``kind``) fits the diet, allergens and exclusions."""
+    kind = kind or is_fish_main
+    out = set(excluded_dishes)
+    for dish_id, recipe in ref.recipes.items():
+        if dish_id in out or "main" not in _roles(ref, dish_id) or not kind(ref, dish_id):
+            continue
+        if all(f in ref.curated.index and _food_ok(ref, f, profile) for f, _fdc, _g in recipe):
+            return True
+    return False
+
+
+# --- one dish -------------------------------------------------------------------------------------
+def _check_values(ref: Reference, dish: PlanDish, where: str) -> list[str]:
+    out = []
+    for item in dish.ingredients:
+        for n in NUTRIENTS:
+            expected = usda_value(ref, item.fdc_id, item.grams, n)
+            written = getattr(item, n)
+            if (expected is None) != (written is None):
+                out.append(f"{where}: '{item.food_id}' {n} is {written} but USDA row {item.fdc_id} gives "
+                           f"{'no value' if expected is None else f'{expected:.4f}'}")
+            elif expected is not None and abs(expected - float(written)) > VALUE_TOL + 1e-6 * abs(expected):
+                out.append(f"{where}: '{item.food_id}' {n} is {written} but {expected:.4f} from USDA row {item.fdc_id}")
+        price = ref.curated.at[item.food_id, "price_usd_per_100g"] if item.food_id in ref.curated.index else None
+        cost = None if price is None or pd.isna(price) else float(price) * item.grams / 100.0
+        if (cost is None) != (item.cost_usd is None) or (
+                cost is not None and abs(cost - float(item.cost_usd)) > VALUE_TOL):
+            out.append(f"{where}: '{item.food_id}' costs {item.cost_usd} but the price gives {cost}")
+    return out
+
+
+def _check_recipe(ref: Reference, dish: PlanDish, where: str) -> list[str]:
+    recipe = ref.recipes.get(dish.dish_id)
+    if recipe is None:
+        return [f"{where}: '{dish.dish_id}' is not a dish of the library"]
+    out = []
+    if dish.name != str(ref.dishes.at[dish.dish_id, "name"]):
+        out.append(f"{where}: '{dish.dish_id}' is named {dish.name!r}, the library says "
+                   f"{ref.dishes.at[dish.dish_id, 'name']!r}")
+    got = [i.food_id for i in dish.ingredients]
+    want = [f for f, _fdc, _g in recipe]
+    if got != want:
+        return [*out, f"{where}: '{dish.dish_id}' ingredients {got} differ from the recipe {want}"]
+    for item, (food_id, fdc_id, grams) in zip(dish.ingredients, recipe):
+        if item.fdc_id != fdc_id:
+            out.append(f"{where}: '{dish.dish_id}' {food_id} has fdc_id {item.fdc_id}, the recipe {fdc_id}")
+        if abs(item.grams - grams * dish.portions) > GRAMS_TOL:
+            out.append(f"{where}: '{dish.dish_id}' {food_id} is {item.grams} g, the recipe says "
+                       f"{grams:g} g x {dish.portions:g} portions = {grams * dish.portions:.2f} g")
+    return out
+
+
+def _check_diet(ref: Reference, dish: PlanDish, profile: Profile, excluded_dishes: set[str], where: str) -> list[str]:
+    out = []
+    if dish.dish_id in excluded_dishes:
+        out.append(f"{where}: '{dish.dish_id}' was excluded")
+    for item in dish.ingredients:
+        if item.food_id not in ref.curated.index:
+            out.append(f"{where}: '{dish.dish_id}' uses '{item.food_id}', not a curated food")
+            continue
+        row = ref.curated.loc[item.food_id]
+        if not food_allowed(row["diet_tags"], row["allergens"], diet=profile.diet, avoid=profile.avoid_allergens):
+            out.append(f"{where}: '{dish.dish_id}' has '{item.food_id}' (diet tags '{row['diet_tags']}', "
+                       f"allergens '{row['allergens']}'), not allowed for {profile.diet} avoiding "
+                       f"{list(profile.avoid_allergens)}")
+        if item.food_id in set(profile.exclude_foods):
+            out.append(f"{where}: '{dish.dish_id}' has excluded food '{item.food_id}'")
+    return out
+
+
+def _check_portions(dish: PlanDish, where: str) -> list[str]:
+    quarters = dish.portions / PORTION_STEP
+    if not PORTIONS_MIN - 1e-9 <= dish.portions <= PORTIONS_MAX + 1e-9 or abs(quarters - round(quarters)) > 1e-9:
+        return [f"{where}: '{dish.dish_id}' {dish.portions:g} portions (allowed {PORTIONS_MIN:g}..{PORTIONS_MAX:g} "
+                f"in steps of {PORTION_STEP:g})"]
+    return []
+
+
+# --- one meal and one day -------------------------------------------------------------------------
+def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
+    if meal.slot not in MEAL_SHAPES:
+        return [f"{where}: unknown slot '{meal.slot}'"]
+    main_role, n_main, max_sides, min_snacks, max_snacks = MEAL_SHAPES[meal.slot]
+    out = []
+    mains = [x for x in meal.dishes if x.role == "main"]
+    sides = [x for x in meal.dishes if x.role == "side"]
+    snacks = [x for x in meal.dishes if x.role == "snack"]
+    others = [x.role for x in meal.dishes if x.role not in ("main", "side", "snack")]
+    if others:
+        out.append(f"{where}: unknown dish roles {others}")
+    if len(mains) != n_main:
+        out.append(f"{where}: {len(mains)} main dishes (must be {n_main})")
+    if len(sides) > max_sides:
+        out.append(f"{where}: {len(sides)} sides (allowed 0..{max_sides})")
+    if not min_snacks <= len(snacks) <= max_snacks:
+        out.append(f"{where}: {len(snacks)} snack dishes (allowed {min_snacks}..{max_snacks})")
+    for x in mains:
+        if main_role not in _roles(ref, x.dish_id):
+            out.append(f"{where}: main '{x.dish_id}' is not a {main_role} dish of the library")
+    for x, role in [(x, "side") for x in sides] + [(x, "snack") for x in snacks]:
+        if x.dish_id in ref.dishes.index and role not in _roles(ref, x.dish_id):
+            out.append(f"{where}: '{x.dish_id}' is not a {role} dish of the library")
+    return out
+
+
+def _check_day_totals(ref: Reference, day: DayPlan, w: str) -> list[str]:
+    out = []
+    for n in NUTRIENTS:
+        written = day.totals.get(n)
+        if written is None:
+            out.append(f"{w}: totals has no {n}")
+            continue
+        value = day_amount(ref, day, n)
+        if abs(value - float(written)) > TOTAL_TOL + 1e-6 * abs(value):
+            out.append(f"{w}: totals[{n}] = {written} but {value:.3f} recomputed from USDA rows")
+    return out
+
+
+def _check_day_targets(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Profile) -> list[str]:
+    t, r, w = plan.targets, plan.rules, f"day {day.day}"
+    g = {n: day_amount(ref, day, n) for n in NUTRIENTS}
+    out = []
+    if g["magnesium_mg"] < t.magnesium_mg - _tol(t.magnesium_mg):
+        out.append(f"{w}: magnesium {g['magnesium_mg']:.1f} mg (measured) below target {t.magnesium_mg:g}")
+    if not t.energy_kcal_min - _tol(t.energy_kcal_min) <= g["energy_kcal"] <= t.energy_kcal_max + _tol(t.energy_kcal_max):
+        out.append(f"{w}: energy {g['energy_kcal']:.0f} kcal outside {t.energy_kcal_min:g}..{t.energy_kcal_max:g}")
+    if g["protein_g"] < t.protein_g_min - _tol(t.protein_g_min):
+        out.append(f"{w}: protein {g['protein_g']:.1f} g below {t.protein_g_min:g}")
+    if g["fiber_g"] < t.fiber_g_min - _tol(t.fiber_g_min):
+        out.append(f"{w}: fiber {g['fiber_g']:.1f} g below {t.fiber_g_min:g}")
+    if g["sodium_mg"] > t.sodium_mg_max + _tol(t.sodium_mg_max):
+        out.append(f"{w}: sodium {g['sodium_mg']:.0f} mg above {t.sodium_mg_max:g}")
+    budget = profile.budget_usd_per_day
+    cost = sum(dish_cost(ref, x) for m in day.meals for x in m.dishes)
+    if budget is not None and cost > budget + _tol(budget):
+        out.append(f"{w}: priced cost ${cost:.2f} above the budget ${budget:.2f}")
+    if r.evening_share_min is not None:
+        evening = day_amount(ref, day, "magnesium_mg", EVENING_SHARE_SLOTS)
+        if evening < r.evening_share_min * g["magnesium_mg"] - _tol(g["magnesium_mg"]):
+            out.append(f"{w}: evening magnesium {evening:.1f} mg is {evening / max(g['magnesium_mg'], 1e-9):.1%} "
+                       f"of the day's {g['magnesium_mg']:.1f} mg (min {r.evening_share_min:.0%})")
+    if r.caffeine_after_lunch_max_mg is not None:
+        caffeine = day_amount(ref, day, "caffeine_mg", AFTER_LUNCH_SLOTS)
+        if caffeine > r.caffeine_after_lunch_max_mg + _tol(r.caffeine_after_lunch_max_mg):
+            out.append(f"{w}: caffeine after lunch {caffeine:.0f} mg above {r.caffeine_after_lunch_max_mg:g}")
+    return out
+
+
+def _check_day(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Profile) -> list[str]:
+    out = []
+    slots = [m.slot for m in day.meals]
+    for slot in REQUIRED_SLOTS:
+        if slot not in slots:
+            out.append(f"day {day.day}: meal '{slot}' is missing")
+    for slot in sorted({s for s in slots if slots.count(s) > 1}):
+        out.append(f"day {day.day}: meal '{slot}' appears {slots.count(slot)} times")
+    excluded = set(plan.excluded)
+    for m in day.meals:
+        where = f"day {day.day} {m.slot}"
+        out += _check_meal(ref, m, where)
+        for x in m.dishes:
+            out += _check_recipe(ref, x, where)
+            out += _check_values(ref, x, where)
+            out += _check_diet(ref, x, profile, excluded, where)
+            out += _check_portions(x, where)
+    out += _check_day_totals(ref, day, f"day {day.day}")
+    out += _check_day_targets(ref, plan, day, profile)
+    return out
+
+
+# --- the week -------------------------------------------------------------------------------------
+def _mains(day: DayPlan) -> list[tuple[str, str]]:
+    """(slot, dish_id) of the main dishes of lunch and dinner."""
+    return [(m.slot, x.dish_id) for m in day.meals if m.slot in ("lunch", "dinner") for x in m.dishes
+            if x.role == "main"]
+
+
+def _check_variety(plan: WeekPlan) -> list[str]:
+    r = plan.rules
+    out = []
+    main_days: dict[str, list[int]] = {}
+    breakfasts: dict[str, list[int]] = {}
+    for day in plan.days:
+        mains = [dish_id for _s, dish_id in _mains(day)]
+        for dish_id in sorted(set(mains)):
+            main_days.setdefault(dish_id, []).append(day.day)
+            if mains.count(dish_id) > 1:
+                out.append(f"day {day.day}: main '{dish_id}' twice in one day")
+        meals = {m.slot: frozenset(x.dish_id for x in m.dishes) for m in day.meals}
+        if meals.get("lunch") is not None and meals.get("lunch") == meals.get("dinner"):
+            out.append(f"day {day.day}: lunch equals dinner {sorted(meals['lunch'])}")
+        for m in day.meals:
+            if m.slot == "breakfast":
+                for x in m.dishes:
+                    if x.role == "main":
+                        breakfasts.setdefault(x.dish_id, []).append(day.day)
+    for dish_id, days in sorted(main_days.items()):
+        if len(days) > r.max_main_per_week:
+            out.append(f"main '{dish_id}' on {len(days)} days {days} (max {r.max_main_per_week})")
+        for a, b in zip(days, days[1:]):
+            if b == a + 1:
+                out.append(f"main '{dish_id}' on consecutive days {a} and {b}")
+    for dish_id, days in sorted(breakfasts.items()):
+        if len(days) > r.max_breakfast_per_week:
+            out.append(f"breakfast '{dish_id}' {len(days)} times, days {days} (max {r.max_breakfast_per_week})")
+        if r.max_breakfast_per_week < r.days:  # unless the same breakfast every day was asked for
+            out += [f"breakfast '{dish_id}' on consecutive days {a} and {b}" for a, b in zip(days, days[1:])
+                    if b == a + 1]
+    snack_days: dict[str, list[int]] = {}
+    for day in plan.days:
+        for dish_id in sorted({x.dish_id for m in day.meals for x in m.dishes if x.role == "snack"}):
+            snack_days.setdefault(dish_id, []).append(day.day)
+    for dish_id, days in sorted(snack_days.items()):
+        out += [f"snack '{dish_id}' on consecutive days {a} and {b}" for a, b in zip(days, days[1:]) if b == a + 1]
+    cap = getattr(r, "max_snack_side_per_week", None)  # a later rule: a snack or side dish on at most cap days
+    if cap is not None:
+        extras: dict[str, set[int]] = {}
+        for day in plan.days:
+            for m in day.meals:
+                for x in m.dishes:
+                    if x.role in ("side", "snack"):
+                        extras.setdefault(x.dish_id, set()).add(day.day)
+        for dish_id, used in sorted(extras.items()):
+            if len(used) > cap:
+                out.append(f"side or snack '{dish_id}' on {len(used)} days {sorted(used)} (max {cap})")
+    out += _check_identical_days(plan.days)
+    return out
+
+
+def _check_identical_days(days: Sequence[DayPlan]) -> list[str]:
+    out = []
+    menus = [(d.day, frozenset(x.dish_id for m in d.meals for x in m.dishes)) for d in days]
+    for n, (a, menu_a) in enumerate(menus):
+        for b, menu_b in menus[n + 1:]:
+            if menu_a == menu_b:
+                out.append(f"days {a} and {b} are the same dishes {sorted(menu_a)}")
+    return out
+
+
+def _check_fish(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
+    need = min(plan.rules.fish_per_week_min, len(plan.days))
+    if need <= 0 or not fish_allowed(ref, profile, plan.excluded):
+        return []
+    fish_days = [d.day for d in plan.days if any(is_fish_main(ref, dish_id) for _s, dish_id in _mains(d))]
+    if len(fish_days) < need:
+        return [f"fish main on {len(fish_days)} days {fish_days} (min {need}; fish is allowed)"]
+    return []
+
+
+def _check_meat(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
+    need = min(getattr(plan.rules, "meat_per_week_min", 0), len(plan.days))
+    if need <= 0 or not fish_allowed(ref, profile, plan.excluded, kind=is_meat_main):
+        return []
+    days = [d.day for d in plan.days if any(is_meat_main(ref, dish_id) for _s, dish_id in _mains(d))]
+    return [] if len(days) >= need else [f"meat or poultry main on {len(days)} days {days} (min {need})"]
+
+
+def _check_fish_max(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
+    """In pregnancy and lactation fish is on at most 3 days (8-12 oz a week), whatever the rules say."""
+    most = getattr(plan.rules, "fish_per_week_max", None)
+    if profile.status in ("pregnancy", "lactation"):
+        most = 3 if most is None else min(most, 3)
+    if most is None:
+        return []
+    days = [d.day for d in plan.days if any(has_fish(ref, x.dish_id) for m in d.meals for x in m.dishes)]
+    return [] if len(days) <= most else [f"fish on {len(days)} days {days} (max {most})"]
+
+
+def week_averages(ref: Reference, plan: WeekPlan) -> dict[str, float]:
+    """The week's average per day of each co-nutrient, recomputed from USDA rows."""
+    n = max(len(plan.days), 1)
+    return {field: sum(day_amount(ref, d, field) for d in plan.days) / n for field, _w in CO_NUTRIENTS}
+
+
+def _check_co_nutrients(ref: Reference, plan: WeekPlan) -> list[str]:
+    out = []
+    averages = week_averages(ref, plan)
+    for field, word in CO_NUTRIENTS:
+        target = float(getattr(plan.targets, field))
+        if averages[field] >= target - _tol(target):
+            continue
+        named = [note for note in plan.notes if word in note.lower()]
+        advised = [note for note in named if any(a in note.lower() for a in ADVICE_WORDS)]
+        if not advised:
+            out.append(f"{field} averages {averages[field]:.2f} a day, below the target {target:g}, and no note "
+                       f"names it with what to do")
+    return out
+
+
+def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None = None) -> list[str]:
+    """Every broken rule of a version-2 plan, recomputed from USDA rows and the dish library; [] when fine."""
+    profile = profile or plan.profile
+    out: list[str] = []
+    if plan.version != 2:
+        out.append(f"plan version {plan.version}, expected 2 (a plan made of dishes)")
+    numbers = [d.day for d in plan.days]
+    if numbers != list(range(1, plan.rules.days + 1)):
+        out.append(f"days {numbers}, expected 1..{plan.rules.days}")
+    for day in plan.days:
+        out += _check_day(ref, plan, day, profile)
+    out += _check_variety(plan)
+    out += _check_fish(ref, plan, profile)
+    out += _check_meat(ref, plan, profile)
+    out += _check_fish_max(ref, plan, profile)
+    out += _check_co_nutrients(ref, plan)
+    return out
+
+
+__all__ = ["Reference", "check_dish_plan", "day_amount", "dish_amount", "fish_allowed", "is_fish_main",
+           "reference", "usda_value", "week_averages"]

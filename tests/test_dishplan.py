@@ -1,0 +1,224 @@
+"""Plans made of dishes for six profiles, each checked by the independent checker (tests/dish_plan_checker.py).
+
+A week takes seconds to plan, so each profile is planned once per module (``plans`` solves on first use).
+The checker is tested too: a broken copy of a real plan must be caught, one rule at a time.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Callable
+
+import pytest
+
+from dish_plan_checker import Reference, check_dish_plan, is_fish_main, reference, week_averages
+from foods.dishes import DishTables, load_dishes
+from foods.load import load_foods, usda_foods
+from planner.dishplan import plan_dish_week
+from planner.errors import PlanError
+from planner.model import DayPlan, Meal, PlanDish, PlanItem, Profile, Rules, WeekPlan, plan_from_json, plan_to_json
+
+# name -> (profile, rules): the issue's profiles (the brief leaves some sexes open; chosen here and named)
+PROFILES: dict[str, tuple[Profile, Rules]] = {
+    "woman_45_omnivore": (Profile(age=45, sex="female"), Rules()),
+    "vegan_30_soy_free": (Profile(age=30, sex="female", diet="vegan", avoid_allergens=("soy",)), Rules()),
+    "pescatarian_67_evening_40": (Profile(age=67, sex="male", diet="pescatarian"), Rules(evening_share_min=0.4)),
+    "pregnant_28_nut_free": (Profile(age=28, sex="female", status="pregnancy",
+                                     avoid_allergens=("tree_nuts", "peanuts")), Rules()),
+    "man_60_omnivore_7_usd": (Profile(age=60, sex="male", budget_usd_per_day=7.0), Rules()),
+    "vegetarian_man_25_gluten_free": (Profile(age=25, sex="male", diet="vegetarian", avoid_allergens=("gluten",)),
+                                      Rules()),
+}
+
+
+@pytest.fixture(scope="module")
+def foods_table():
+    return load_foods()
+
+
+@pytest.fixture(scope="module")
+def tables(foods_table) -> DishTables:
+    return load_dishes(foods_table)
+
+
+@pytest.fixture(scope="module")
+def ref(foods_table, tables) -> Reference:
+    return reference(usda_foods(), foods_table, tables.dishes, tables.ingredients)
+
+
+@pytest.fixture(scope="module")
+def plans(foods_table, tables) -> Callable[[str], WeekPlan]:
+    """plans(name) -> the profile's week, planned once per module (a PlanError is kept and re-raised)."""
+    solved: dict[str, WeekPlan | PlanError] = {}
+
+    def get(name: str) -> WeekPlan:
+        if name not in solved:
+            profile, rules = PROFILES[name]
+            try:
+                solved[name] = plan_dish_week(tables, foods_table, profile, rules=rules)
+            except PlanError as exc:
+                solved[name] = exc
+        found = solved[name]
+        if isinstance(found, PlanError):
+            pytest.fail(f"{name}: no plan ({found})")
+        return found
+
+    return get
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_every_rule_holds_for_the_profile(plans, ref, name):
+    plan = plans(name)
+    assert plan.version == 2
+    assert len(plan.days) == PROFILES[name][1].days
+    assert check_dish_plan(plan, ref) == []
+
+
+def test_woman_45_fish_twice_b12_and_calcium_met_no_repeated_day(plans, ref):
+    plan = plans("woman_45_omnivore")
+    fish_days = [d.day for d in plan.days if any(is_fish_main(ref, x.dish_id) for m in d.meals
+                                                 if m.slot in ("lunch", "dinner") for x in m.dishes if x.role == "main")]
+    assert len(fish_days) >= 2, fish_days
+    averages = week_averages(ref, plan)
+    assert averages["vitamin_b12_ug"] >= plan.targets.vitamin_b12_ug
+    assert averages["calcium_mg"] >= plan.targets.calcium_mg
+    menus = [frozenset(x.dish_id for m in d.meals for x in m.dishes) for d in plan.days]
+    assert len(set(menus)) == len(menus)
+
+
+def _without_solver(plan: WeekPlan) -> str:
+    d = json.loads(plan_to_json(plan))
+    d.pop("solver")
+    return json.dumps(d, indent=2, ensure_ascii=False)
+
+
+def test_same_inputs_give_the_same_plan(plans, foods_table, tables):
+    profile, rules = PROFILES["woman_45_omnivore"]
+    again = plan_dish_week(tables, foods_table, profile, rules=rules)
+    assert _without_solver(again) == _without_solver(plans("woman_45_omnivore"))
+
+
+def test_format_2_json_round_trip_is_exact(plans, ref):
+    plan = plans("vegan_30_soy_free")
+    text = plan_to_json(plan)
+    assert json.loads(text)["version"] == 2
+    again = plan_from_json(text)
+    assert again == plan
+    assert plan_to_json(again) == text
+    assert check_dish_plan(again, ref) == []
+
+
+# --- the checker catches a broken plan, one rule at a time -----------------------------------------
+def _day_map(plan: WeekPlan, day: int, change: Callable[[DayPlan], DayPlan]) -> WeekPlan:
+    return replace(plan, days=tuple(change(d) if d.day == day else d for d in plan.days))
+
+
+def _meal_map(plan: WeekPlan, day: int, slot: str, change: Callable[[Meal], Meal]) -> WeekPlan:
+    return _day_map(plan, day, lambda d: replace(d, meals=tuple(change(m) if m.slot == slot else m for m in d.meals)))
+
+
+def _first_dish(change: Callable[[PlanDish], PlanDish]) -> Callable[[Meal], Meal]:
+    return lambda m: Meal(m.slot, dishes=(change(m.dishes[0]), *m.dishes[1:]))
+
+
+def _scale_item(item: PlanItem, factor: float) -> PlanItem:
+    values = {n: None if getattr(item, n) is None else getattr(item, n) * factor
+              for n in ("magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg", "caffeine_mg", "iron_mg",
+                        "calcium_mg", "potassium_mg", "vitamin_d_ug", "vitamin_b12_ug", "cost_usd")}
+    return replace(item, grams=item.grams * factor, **values)
+
+
+def _slot_dishes(plan: WeekPlan, day: int, slot: str) -> tuple[PlanDish, ...]:
+    return next(m.dishes for m in plan.day(day).meals if m.slot == slot)
+
+
+BREAKS: dict[str, tuple[Callable[[WeekPlan], WeekPlan], str]] = {
+    "portions without grams": (
+        lambda p: _meal_map(p, 1, "lunch", _first_dish(lambda x: replace(x, portions=x.portions + 0.25))),
+        "the recipe says"),
+    "portions out of range": (
+        lambda p: _meal_map(p, 1, "lunch", _first_dish(
+            lambda x: replace(x, portions=2.5, ingredients=tuple(_scale_item(i, 2.5 / x.portions)
+                                                                 for i in x.ingredients)))),
+        "2.5 portions"),
+    "a nutrient not from USDA": (
+        lambda p: _meal_map(p, 1, "dinner", _first_dish(lambda x: replace(x, ingredients=(
+            replace(x.ingredients[0], magnesium_mg=(x.ingredients[0].magnesium_mg or 0) + 50), *x.ingredients[1:])))),
+        "USDA row"),
+    "day totals not recomputed": (
+        lambda p: _day_map(p, 2, lambda d: replace(d, totals={**d.totals, "magnesium_mg": d.totals["magnesium_mg"] + 9})),
+        "totals[magnesium_mg]"),
+    "lunch equals dinner": (
+        lambda p: _meal_map(p, 3, "dinner", lambda m: Meal("dinner", dishes=_slot_dishes(p, 3, "lunch"))),
+        "lunch equals dinner"),
+    "a repeated day": (
+        lambda p: _day_map(p, 4, lambda d: replace(p.day(2), day=4)),
+        "days 2 and 4 are the same dishes"),
+    "a main on consecutive days": (
+        lambda p: _day_map(p, 3, lambda d: replace(p.day(2), day=3)),
+        "consecutive days 2 and 3"),
+    "a missing snack": (
+        lambda p: _day_map(p, 5, lambda d: replace(d, meals=tuple(m for m in d.meals if m.slot != "snack"))),
+        "meal 'snack' is missing"),
+    "three sides": (
+        lambda p: _meal_map(p, 1, "lunch", lambda m: Meal("lunch", dishes=(
+            m.dishes[0], *[replace(_slot_dishes(p, 2, "snack")[0], role="side")] * 3))),
+        "3 sides"),
+    "a snack as the main": (
+        lambda p: _meal_map(p, 6, "lunch", lambda m: Meal("lunch", dishes=(
+            replace(_slot_dishes(p, 6, "snack")[0], role="main"),))),
+        "is not a main dish of the library"),
+    "the co-nutrient advice left out": (
+        lambda p: replace(p, targets=replace(p.targets, vitamin_d_ug=100.0), notes=()), "no note names it"),
+    "a note without advice": (
+        lambda p: replace(p, targets=replace(p.targets, vitamin_d_ug=100.0), notes=("Vitamin D is low.",)),
+        "no note names it"),
+}
+
+
+@pytest.mark.parametrize("name", list(BREAKS))
+def test_the_checker_catches_a_broken_plan(plans, ref, name):
+    plan = plans("woman_45_omnivore")
+    break_it, message = BREAKS[name]
+    problems = check_dish_plan(break_it(plan), ref)
+    assert any(message in p for p in problems), problems
+
+
+def test_a_shortfall_named_with_advice_is_fine(plans, ref):
+    plan = plans("woman_45_omnivore")
+    short = replace(plan, targets=replace(plan.targets, vitamin_d_ug=100.0),
+                    notes=("Vitamin D averages 12 µg a day, below your 100 µg. Take a supplement.",))
+    assert not [p for p in check_dish_plan(short, ref) if "vitamin_d" in p]
+    assert [p for p in check_dish_plan(replace(short, notes=()), ref) if "vitamin_d" in p]
+
+
+def _an_allergen(plan: WeekPlan, ref: Reference) -> str:
+    """An allergen of some ingredient of the plan (by its curated row)."""
+    return next(tag for d in plan.days for m in d.meals for i in m.items
+                for tag in str(ref.curated.at[i.food_id, "allergens"]).split("|") if tag)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda p, ref: replace(p, targets=replace(p.targets, magnesium_mg=5000.0)), "below target 5000"),
+    (lambda p, ref: replace(p, targets=replace(p.targets, energy_kcal_max=1000.0)), "outside"),
+    (lambda p, ref: replace(p, targets=replace(p.targets, protein_g_min=500.0)), "protein"),
+    (lambda p, ref: replace(p, targets=replace(p.targets, fiber_g_min=500.0)), "fiber"),
+    (lambda p, ref: replace(p, targets=replace(p.targets, sodium_mg_max=100.0)), "sodium"),
+    (lambda p, ref: replace(p, profile=replace(p.profile, budget_usd_per_day=1.0)), "above the budget $1.00"),
+    (lambda p, ref: replace(p, rules=replace(p.rules, evening_share_min=0.95)), "(min 95%)"),
+    (lambda p, ref: replace(p, rules=replace(p.rules, caffeine_after_lunch_max_mg=-1.0)), "caffeine after lunch"),
+    (lambda p, ref: replace(p, rules=replace(p.rules, max_main_per_week=0)), "(max 0)"),
+    (lambda p, ref: replace(p, rules=replace(p.rules, max_breakfast_per_week=0)), "times, days"),
+    (lambda p, ref: replace(p, rules=replace(p.rules, max_snack_side_per_week=0)), "side or snack"),
+    (lambda p, ref: replace(p, rules=replace(p.rules, fish_per_week_min=7)), "fish main on"),
+    (lambda p, ref: replace(p, profile=replace(p.profile, diet="vegan")), "not allowed for vegan"),
+    (lambda p, ref: replace(p, profile=replace(p.profile, avoid_allergens=(_an_allergen(p, ref),))), "avoiding ['"),
+    (lambda p, ref: replace(p, excluded=(p.days[0].meals[1].dishes[0].dish_id,)), "was excluded"),
+    (lambda p, ref: replace(p, profile=replace(p.profile, exclude_foods=(p.days[0].meals[1].dishes[0].ingredients[0].food_id,))),
+     "has excluded food"),
+    (lambda p, ref: replace(p, version=1), "plan version 1"),
+], ids=["magnesium", "energy", "protein", "fiber", "sodium", "budget", "evening share", "caffeine",
+        "main cap", "breakfast cap", "snack and side cap", "fish", "diet", "allergen", "excluded dish", "excluded food", "version"])
+def test_the_checker_holds_the_plan_to_its_targets_and_rules(plans, ref, change, message):
+    problems = check_dish_plan(change(plans("woman_45_omnivore"), ref), ref)
+    assert any(message in p for p in problems), problems
