@@ -32,7 +32,7 @@ from planner.dishplan import co_nutrient_notes, make_dish
 from planner.errors import ChangeError, PlanError, SolverError
 from planner.model import DISH_PLAN_VERSION, DayPlan, Lock, Meal, PlanDish, WeekPlan
 from planner.nutrition import make_day
-from planner.swaps import Change, ChangeResult
+from planner.swaps import Change, ChangeResult, amount_changes
 
 PORTION_STEP = 0.25
 PORTION_LEVELS: tuple[float, ...] = tuple(q / 4 for q in range(menu.QUARTERS_MIN, menu.QUARTERS_MAX + 1))
@@ -97,17 +97,7 @@ def _portions_by_key(plan: WeekPlan) -> dict[tuple[int, str, str], tuple[float, 
 
 def diff_dish_plans(a: WeekPlan, b: WeekPlan) -> tuple[DishChange, ...]:
     """Dishes whose portions differ between plan ``a`` and plan ``b``, ordered by day, meal and dish_id."""
-    pa, pb = _portions_by_key(a), _portions_by_key(b)
-    order = {s: n for n, s in enumerate(menu.MEAL_SLOTS)}
-    keys = sorted(set(pa) | set(pb), key=lambda k: (k[0], order.get(k[1], len(order)), k[1], k[2]))
-    changes = []
-    for key in keys:
-        before, name_a = pa.get(key, (0.0, ""))
-        after, name_b = pb.get(key, (0.0, ""))
-        if abs(before - after) > 1e-9:
-            changes.append(DishChange(day=key[0], slot=key[1], food_id=key[2], name=name_b or name_a,
-                                      servings_before=before, servings_after=after))
-    return tuple(changes)
+    return amount_changes(_portions_by_key(a), _portions_by_key(b), menu.MEAL_SLOTS, DishChange)
 
 
 # --- validation -----------------------------------------------------------------------------------

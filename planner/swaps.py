@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Collection, Mapping
+from typing import Collection, Mapping, Sequence
 
 import pandas as pd
 
@@ -98,15 +98,23 @@ def diff_plans(a: WeekPlan, b: WeekPlan) -> tuple[Change, ...]:
 
     Slots are ordered as in ``b.rules.slots`` (unknown slots after, alphabetically).
     """
-    sa, sb = _servings_by_key(a), _servings_by_key(b)
-    slot_order = {s: i for i, s in enumerate(b.rules.slots)}
-    keys = sorted(set(sa) | set(sb), key=lambda k: (k[0], slot_order.get(k[1], len(slot_order)), k[1], k[2]))
+    return amount_changes(_servings_by_key(a), _servings_by_key(b), b.rules.slots, Change)
+
+
+def amount_changes(before_by_key: Mapping[tuple[int, str, str], tuple[float, str]],
+                   after_by_key: Mapping[tuple[int, str, str], tuple[float, str]], slots: Sequence[str],
+                   change: type[Change]) -> tuple[Change, ...]:
+    """The ``change`` records of every (day, slot, id) whose amount differs, ordered by day, ``slots``, id
+    (unknown slots after, alphabetically). Shared by food plans (servings) and dish plans (portions)."""
+    slot_order = {s: i for i, s in enumerate(slots)}
+    keys = sorted(set(before_by_key) | set(after_by_key),
+                  key=lambda k: (k[0], slot_order.get(k[1], len(slot_order)), k[1], k[2]))
     changes = []
     for key in keys:
-        before, name_a = sa.get(key, (0.0, ""))
-        after, name_b = sb.get(key, (0.0, ""))
+        before, name_a = before_by_key.get(key, (0.0, ""))
+        after, name_b = after_by_key.get(key, (0.0, ""))
         if abs(before - after) > 1e-9:
-            changes.append(Change(day=key[0], slot=key[1], food_id=key[2], name=name_b or name_a,
+            changes.append(change(day=key[0], slot=key[1], food_id=key[2], name=name_b or name_a,
                                   servings_before=before, servings_after=after))
     return tuple(changes)
 
