@@ -32,7 +32,7 @@ from planner.dishplan import co_nutrient_notes, make_dish
 from planner.errors import ChangeError, PlanError, SolverError
 from planner.model import DISH_PLAN_VERSION, DayPlan, Lock, Meal, PlanDish, WeekPlan
 from planner.nutrition import make_day
-from planner.swaps import Change, ChangeResult, amount_changes
+from planner.swaps import _day, Change, ChangeResult, amount_changes  # _day: one day-number check for both formats
 
 PORTION_STEP = 0.25
 PORTION_LEVELS: tuple[float, ...] = tuple(q / 4 for q in range(menu.QUARTERS_MIN, menu.QUARTERS_MAX + 1))
@@ -106,16 +106,6 @@ def _check_dish_plan(plan: WeekPlan) -> None:
         raise ChangeError(f"this plan is format version {plan.version} (foods, not dishes); dish edits need a "
                           f"version-{DISH_PLAN_VERSION} plan made by 'magplan plan' (planner.swaps edits the old "
                           "format)")
-
-
-def _day(plan: WeekPlan, day: object) -> DayPlan:
-    if isinstance(day, bool) or not isinstance(day, int):
-        raise ChangeError(f"day must be a whole number, e.g. 2, not {day!r}")
-    for d in plan.days:
-        if d.day == day:
-            return d
-    raise ChangeError(f"day {day} is not in the plan; use one of its days: "
-                      f"{', '.join(str(d.day) for d in plan.days)}")
 
 
 def _slot(slot: object) -> str:
