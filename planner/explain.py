@@ -53,16 +53,18 @@ class Explanation:
     food_only_limit: bool = False
 
 
-def context(profile: Profile) -> str:
-    """'vegan, nut-free and $2.50/day' style description of the restrictions."""
+def context(profile: Profile, exclude_dishes: Collection[str] = (), *, nothing: str = "the foods in the table"
+            ) -> str:
+    """'vegan, nut-free, 2 excluded dishes and $2.50/day' style description of the restrictions."""
     parts = [] if profile.diet == "omnivore" else [profile.diet]
     parts += [ALLERGEN_WORDS.get(a, (f"{a}-free",))[0] for a in profile.avoid_allergens]
-    if profile.exclude_foods:
-        parts.append(f"{len(profile.exclude_foods)} excluded food{'s' if len(profile.exclude_foods) > 1 else ''}")
+    for n, what in ((len(profile.exclude_foods), "excluded food"), (len(exclude_dishes), "excluded dish")):
+        if n:
+            parts.append(f"{n} {what}{'es' if what.endswith('sh') and n > 1 else 's' if n > 1 else ''}")
     if profile.budget_usd_per_day is not None:
         parts.append(f"${profile.budget_usd_per_day:.2f}/day")
     if not parts:
-        return "the foods in the table"
+        return nothing
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 

@@ -25,7 +25,7 @@ import pulp
 
 from foods.dishes import DishTables
 from planner import menu
-from planner.explain import ALLERGEN_WORDS, NEXT_DIET, Explanation, Suggestion, _join_or
+from planner.explain import ALLERGEN_WORDS, NEXT_DIET, Explanation, Suggestion, _join_or, context
 from planner.menu import DishData, MenuModel
 from planner.model import Profile, Rules, Targets
 from planner.solve import run
@@ -202,16 +202,7 @@ def clashing_rows(data: DishData, limits: Limits) -> dict[str, float] | None:
 
 def dish_context(profile: Profile, exclude_dishes: Collection[str] = ()) -> str:
     """'vegan, soy-free, 3 excluded dishes and $2.00/day' style description of the restrictions."""
-    parts = [] if profile.diet == "omnivore" else [profile.diet]
-    parts += [ALLERGEN_WORDS.get(a, (f"{a}-free",))[0] for a in profile.avoid_allergens]
-    for n, what in ((len(profile.exclude_foods), "excluded food"), (len(exclude_dishes), "excluded dish")):
-        if n:
-            parts.append(f"{n} {what}{'es' if what.endswith('sh') and n > 1 else 's' if n > 1 else ''}")
-    if profile.budget_usd_per_day is not None:
-        parts.append(f"${profile.budget_usd_per_day:.2f}/day")
-    if not parts:
-        return "the dish library"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return context(profile, exclude_dishes, nothing="the dish library")
 
 
 def menu_text(data: DishData, day_menu: Menu) -> str:
