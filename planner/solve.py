@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -34,9 +35,21 @@ class Outcome:
     info: SolverInfo
 
 
-@lru_cache(maxsize=1)
+_BANNER_LOCK = threading.Lock()
+
+
 def _silence_highs_banner() -> bool:
-    """HiGHS prints a banner on stdout when the first solver object is made; swallow it (stdout is data)."""
+    """HiGHS prints a banner on stdout when the first solver object is made; swallow it (stdout is data).
+
+    Locked: the week method solves in two threads, and two threads swapping file descriptor 1 at once
+    can leave stdout pointing at /dev/null (the plan JSON was lost that way on CI).
+    """
+    with _BANNER_LOCK:
+        return _swallow_banner_once()
+
+
+@lru_cache(maxsize=1)
+def _swallow_banner_once() -> bool:
     try:
         import highspy
     except ImportError:  # pragma: no cover

@@ -68,13 +68,19 @@ def recorder(shipped, monkeypatch):
 
 @pytest.fixture(scope="session")
 def real_week(tmp_path_factory):
-    """A real 3-day vegan week from `python -m planner plan` (stdout, stderr)."""
-    env = {**os.environ, "MAGPLAN_HOME": str(tmp_path_factory.mktemp("home"))}
+    """A real 3-day vegan week from `python -m planner plan > plan.json` (stdout, stderr).
+
+    Stdout goes to a real file, as a user's redirect does: the solver threads once swapped file
+    descriptor 1 and the plan was lost.
+    """
+    home = tmp_path_factory.mktemp("home")
+    env = {**os.environ, "MAGPLAN_HOME": str(home)}
     env.pop("MAGPLAN_DB", None)
-    proc = subprocess.run([sys.executable, "-m", "planner", *REAL_WEEK], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    with open(home / "plan.json", "w+") as out:
+        proc = subprocess.run([sys.executable, "-m", "planner", *REAL_WEEK], cwd=ROOT, env=env, stdout=out,
+                              stderr=subprocess.PIPE, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    return proc.stdout, proc.stderr
+    return (home / "plan.json").read_text(), proc.stderr
 
 
 # --- a real week ------------------------------------------------------------------------------------

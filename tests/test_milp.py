@@ -180,8 +180,11 @@ def test_determinism_byte_identical_json(make_foods):
     rules = Rules(days=4, slots=("lunch", "dinner"), max_days_per_food=2)
     a = plan_week(foods, Profile(), rules=rules, targets=targets(300, 800, 1400))
     b = plan_week(foods, Profile(), rules=rules, targets=targets(300, 800, 1400))
-    strip = lambda p: re.sub(r'"seconds": [0-9.e-]+', "", plan_to_json(p))  # noqa: E731
+    # The menus are deterministic; the bound search on the second core is time-boxed (plan_week's
+    # docstring), so the proven bound and gap may differ on a loaded machine, like the seconds.
+    strip = lambda p: re.sub(r'"(seconds|best_bound|gap)": [0-9.e-]+', "", plan_to_json(p))  # noqa: E731
     assert strip(a) == strip(b)
+    assert a.days == b.days and a.solver.objective == b.solver.objective
     assert check_plan(a, foods) == []
     assert not math.isnan(a.solver.objective)
     _ = pd
