@@ -12,6 +12,7 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
@@ -73,7 +74,15 @@ class _Source:
     text: str
 
     def lines(self) -> list[str]:
+        return self._lines
+
+    @cached_property
+    def _lines(self) -> list[str]:  # split once: every ingredient line of a file looks its number up here
         return self.text.splitlines()
+
+    @cached_property
+    def _block_lines(self) -> list[int]:
+        return [no for no, line in enumerate(self.lines(), start=1) if line.strip().startswith("[[dish]]")]
 
     def dish_line(self, dish_id: str) -> int | None:
         pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(dish_id) + r'["\']')
@@ -84,7 +93,7 @@ class _Source:
 
     def block_line(self, index: int) -> int | None:
         """Line of the ``index``-th ``[[dish]]`` header (0-based)."""
-        hits = [no for no, line in enumerate(self.lines(), start=1) if line.strip().startswith("[[dish]]")]
+        hits = self._block_lines
         return hits[index] if index < len(hits) else None
 
     def line_in_block(self, index: int, predicate) -> int | None:
@@ -294,48 +303,61 @@ class _Checker:
 
 
 # --- deriving ------------------------------------------------------------------------------------
-def _derive(dish: _Dish, foods: pd.DataFrame) -> dict[str, Any]:
-    """Every derived field of one dish (per serving), from its ingredients' rows in ``foods``."""
-    ids = [i.food_id for i in dish.ingredients]
+_NUMBER_COLUMNS = (*NUTRIENT_COLUMNS, "price_usd_per_100g")
+
+
+class _FoodRows:
+    """The food table read once for deriving: numbers as one float matrix, tags as sets (by food_id)."""
+
+    def __init__(self, foods: pd.DataFrame) -> None:
+        self.position = {str(f): n for n, f in enumerate(foods.index)}
+        self.numbers = np.column_stack([pd.to_numeric(foods[c], errors="coerce").to_numpy(dtype="float64")
+                                        for c in _NUMBER_COLUMNS])
+        self.diet_tags = [set(split_tags(v)) for v in foods["diet_tags"]]
+        self.allergens = [set(split_tags(v)) for v in foods["allergens"]]
+        self.category = foods["category"].astype(str).to_numpy()
+
+
+def _derive(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
+    """Every derived field of one dish (per serving), from its ingredients' rows of the food table."""
+    at = [rows.position[i.food_id] for i in dish.ingredients]
     grams = np.array([i.grams for i in dish.ingredients], dtype="float64")
-    rows = foods.loc[ids]
     total_g = float(grams.sum())
     out: dict[str, Any] = {"grams": round(total_g, 2)}
-    for column in (*NUTRIENT_COLUMNS, "price_usd_per_100g"):
-        per100 = pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype="float64")
+    for c, column in enumerate(_NUMBER_COLUMNS):
+        per100 = rows.numbers[at, c]
         known = ~np.isnan(per100)
         name = "cost_usd" if column == "price_usd_per_100g" else column
         out[name] = round(float((per100[known] * grams[known]).sum() / 100.0), 4) if known.any() else float("nan")
         out[MEASURED_PREFIX + name] = round(float(grams[known].sum() / total_g), 4)
-    tag_sets = [set(split_tags(v)) for v in rows["diet_tags"]]
+    tag_sets = [rows.diet_tags[n] for n in at]
     out["diet_tags"] = "|".join(t for t in DIET_TAGS if all(t in s for s in tag_sets))
-    found = set().union(*(set(split_tags(v)) for v in rows["allergens"]))
+    found = set().union(*(rows.allergens[n] for n in at))
     out["allergens"] = "|".join(a for a in ALLERGENS if a in found)
-    cats = rows["category"].astype(str).to_numpy()
+    cats = rows.category[at]
     out["groups"] = "|".join(g for g, members in MAGNESIUM_GROUPS.items()
                              if any(c in members and g_ >= GROUP_MIN_G for c, g_ in zip(cats, grams)))
-    out["protein_kinds"] = "|".join(_protein_kinds(rows, grams))
+    veg = np.array(["vegetarian" in s for s in tag_sets])
+    out["protein_kinds"] = "|".join(_protein_kinds(cats, veg, grams))
     return out
 
 
-def _protein_kinds(rows: pd.DataFrame, grams: np.ndarray) -> list[str]:
+def _protein_kinds(cats: np.ndarray, vegetarian: np.ndarray, grams: np.ndarray) -> list[str]:
     kinds = []
-    cats = rows["category"].astype(str).to_numpy()
-    veg = np.array(["vegetarian" in split_tags(v) for v in rows["diet_tags"]])
     if grams[(cats == "fish_seafood")].sum() >= MIN_PROTEIN_KIND_G:
         kinds.append("fish_seafood")
-    if grams[(cats == "eggs_poultry_meat") & ~veg].sum() >= MIN_PROTEIN_KIND_G:
+    if grams[(cats == "eggs_poultry_meat") & ~vegetarian].sum() >= MIN_PROTEIN_KIND_G:
         kinds.append("meat_poultry")
     return kinds
 
 
-def _dish_row(dish: _Dish, foods: pd.DataFrame) -> dict[str, Any]:
+def _dish_row(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
     return {
         "dish_id": dish.dish_id, "name": dish.name, "roles": "|".join(dish.roles), "servings": dish.servings,
         "cuisine": dish.cuisine, "minutes_active": dish.minutes_active, "minutes_total": dish.minutes_total,
         "steps": "\n".join(dish.steps), "notes": dish.notes, "reference": dish.reference,
         "reference_note": dish.reference_note, "source_path": dish.path, "source_line": dish.line,
-        **_derive(dish, foods),
+        **_derive(dish, rows),
     }
 
 
@@ -376,15 +398,16 @@ def load_dishes(foods: pd.DataFrame, paths: Iterable[Path | str] | None = None, 
 
 
 def _tables(dishes: Sequence[_Dish], foods: pd.DataFrame) -> DishTables:
-    table = pd.DataFrame([_dish_row(d, foods) for d in dishes]).set_index("dish_id")
+    rows = _FoodRows(foods)
+    table = pd.DataFrame([_dish_row(d, rows) for d in dishes]).set_index("dish_id")
     for col in ("name", "roles", "cuisine", "steps", "notes", "reference", "reference_note", "diet_tags",
                 "allergens", "groups", "protein_kinds", "source_path"):
         table[col] = table[col].astype("string")
-    rows = [{"dish_id": d.dish_id, "position": n, "food_id": i.food_id,
-             "fdc_id": foods.at[i.food_id, "fdc_id"], "name": str(foods.at[i.food_id, "name"]),
-             "grams": i.grams, "household": i.household}
-            for d in dishes for n, i in enumerate(d.ingredients, start=1)]
-    ingredients = pd.DataFrame(rows)
+    fdc_ids, names = foods["fdc_id"].to_numpy(), foods["name"].astype(str).to_numpy()
+    ingredients = pd.DataFrame([
+        {"dish_id": d.dish_id, "position": n, "food_id": i.food_id, "fdc_id": fdc_ids[rows.position[i.food_id]],
+         "name": names[rows.position[i.food_id]], "grams": i.grams, "household": i.household}
+        for d in dishes for n, i in enumerate(d.ingredients, start=1)])
     ingredients["fdc_id"] = ingredients["fdc_id"].astype("Int64")
     return DishTables(table, ingredients)
 

@@ -108,9 +108,9 @@ def _day_model(data: DishData, limits: Limits) -> MenuModel:
 
 def _quantity(model: MenuModel, data: DishData, row: DailyRow) -> pulp.LpAffineExpression:
     if row.row == "budget":
-        return pulp.LpAffineExpression([(k, 0.25 * float(data.cost_usd[key[3]])) for key, k in model.k.items()])
+        return menu.per_serving(model, data.cost_usd, 1)
     slots = AFTER_LUNCH if row.row == "caffeine_after_lunch" else None
-    return menu._amount(model, data, str(row.nutrient), 1, slots)
+    return menu.per_serving(model, data.values[str(row.nutrient)], 1, slots)
 
 
 def _solve(model: MenuModel, rules: Rules) -> bool:
@@ -158,12 +158,12 @@ def best_day(data: DishData, limits: Limits, row: DailyRow) -> DayProbe | None:
 def _best_evening_share(data: DishData, free: Limits) -> DayProbe | None:
     share, best = 0.0, None
     for _ in range(DINKELBACH_STEPS):
-        model = _optimise(data, free, lambda m, s=share: s * menu._amount(m, data, "magnesium_mg", 1)
-                          - menu._amount(m, data, "magnesium_mg", 1, menu.EVENING_SLOTS), free.rules)
+        model = _optimise(data, free, lambda m, s=share: s * menu.amount(m, data, "magnesium_mg", 1)
+                          - menu.amount(m, data, "magnesium_mg", 1, menu.EVENING_SLOTS), free.rules)
         if model is None:
             return best
-        evening = float(pulp.value(menu._amount(model, data, "magnesium_mg", 1, menu.EVENING_SLOTS)) or 0.0)
-        total = float(pulp.value(menu._amount(model, data, "magnesium_mg", 1)) or 0.0)
+        evening = float(pulp.value(menu.amount(model, data, "magnesium_mg", 1, menu.EVENING_SLOTS)) or 0.0)
+        total = float(pulp.value(menu.amount(model, data, "magnesium_mg", 1)) or 0.0)
         if total <= 0 or evening / total <= share + 1e-6:
             return best if best is not None else DayProbe(share, _menu(model))
         share, best = evening / total, DayProbe(evening / total, _menu(model))

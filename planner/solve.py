@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Mapping
 
 import pulp
 
@@ -24,6 +25,9 @@ THREADS = 1
 # speed, as long as the time limit (a safety net) is not reached first.
 DAY_MAX_NODES = 3000
 WEEK_MAX_NODES = 400
+# A day of dishes (about 2,400 binaries, 220 rows): HiGHS's RINS and RENS sub-MIPs nest 16 deep there and
+# took most of a day's time; without them the same menus come about twice as fast (bench/, dish levers).
+DISH_DAY_OPTIONS: dict[str, object] = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False}
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,14 @@ class _HiGHS(pulp.HiGHS):
 
 
 def make_solver(rules: Rules, *, time_limit_s: float | None = None, gap_rel: float | None = None,
-                msg: bool = False, start: dict[str, float] | None = None, max_nodes: int | None = None
-                ) -> pulp.LpSolver:
-    """A configured PuLP solver object for ``rules.solver`` ("highs" or "cbc")."""
+                msg: bool = False, start: dict[str, float] | None = None, max_nodes: int | None = None,
+                options: Mapping[str, object] | None = None) -> pulp.LpSolver:
+    """A configured PuLP solver object for ``rules.solver`` ("highs" or "cbc"); ``options``: more HiGHS options."""
     limit = float(rules.time_limit_s if time_limit_s is None else time_limit_s)
     gap = float(rules.gap_rel if gap_rel is None else gap_rel)
     if rules.solver == "highs":
         _silence_highs_banner()
-        extra = {} if max_nodes is None else {"mip_max_nodes": int(max_nodes)}
+        extra = {**(options or {}), **({} if max_nodes is None else {"mip_max_nodes": int(max_nodes)})}
         return _HiGHS(start=start, msg=msg, **extra, timeLimit=limit, gapRel=gap, **_options())
     if rules.solver == "cbc":
         if not hasattr(pulp, "PULP_CBC_CMD"):
@@ -149,13 +153,14 @@ def highs_model(prob: pulp.LpProblem, rules: Rules, *, gap_rel: float | None = N
 
 def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None,
         gap_rel: float | None = None, start: dict[str, float] | None = None,
-        max_nodes: int | None = None) -> Outcome:
+        max_nodes: int | None = None, options: Mapping[str, object] | None = None) -> Outcome:
     """Solve ``prob``; return whether a solution exists and the SolverInfo (never reads values itself).
 
     ``start``: a known solution {variable name: value} given to HiGHS as its first incumbent.
     ``max_nodes``: a branch-and-bound node limit (deterministic, unlike the time limit, which is the safety net).
     """
-    solver = make_solver(rules, time_limit_s=time_limit_s, gap_rel=gap_rel, start=start, max_nodes=max_nodes)
+    solver = make_solver(rules, time_limit_s=time_limit_s, gap_rel=gap_rel, start=start, max_nodes=max_nodes,
+                         options=options)
     t0 = time.perf_counter()
     try:
         prob.solve(solver)

@@ -33,7 +33,7 @@ from planner import menu
 from planner.errors import MagplanError, PlanError
 from planner.menu import CO_NUTRIENTS, DayContext, DishData, MenuModel
 from planner.model import Rules, Targets
-from planner.solve import DAY_MAX_NODES, run
+from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, run
 
 # A day's menu: (slot, role, dish index, portions).
 Menu = tuple[tuple[str, str, int, float], ...]
@@ -75,7 +75,7 @@ def _solve_day(data: DishData, targets: Targets, rules: Rules, budget: float | N
                context: DayContext, solver_rules: Rules) -> tuple[MenuModel, float | None]:
     model = menu.build_menu_model(data, targets, rules, days=(day,), budget_usd_per_day=budget, context=context,
                                   name=f"magplan_day_{day}")
-    outcome = run(model.prob, solver_rules, max_nodes=DAY_MAX_NODES)
+    outcome = run(model.prob, solver_rules, max_nodes=DAY_MAX_NODES, options=DISH_DAY_OPTIONS)
     if not outcome.feasible:
         raise PlanError(f"day {day}: no menu meets the targets under the week's rules "
                         f"({outcome.info.status})")
@@ -195,7 +195,7 @@ class _BoundSearch(threading.Thread):
         model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget,
                                       context=DayContext(prices=prices), name="magplan_bound")
         outcome = run(model.prob, solver_rules, max_nodes=BOUND_NODES,
-                      time_limit_s=min(BOUND_SECONDS, solver_rules.time_limit_s))
+                      time_limit_s=min(BOUND_SECONDS, solver_rules.time_limit_s), options=DISH_DAY_OPTIONS)
         self.bound = lagrangian_bound(outcome.info.best_bound, prices, targets, n_days)
 
 

@@ -181,19 +181,29 @@ def test_swap_to_the_best_alternative_changes_only_that_dish(dish_week, dish_tab
     assert plan_from_json(plan_to_json(result.plan)) == result.plan
 
 
+def _richest_dinner_day(plan) -> int:
+    """The day whose dinner main has the most magnesium: swapping it for a poorer main breaks the target."""
+    return max((d.day for d in plan.days),
+               key=lambda day: max(x.value("magnesium_mg") or 0 for m in plan.day(day).meals if m.slot == "dinner"
+                                   for x in m.dishes))
+
+
 def test_swap_that_breaks_a_limit_rebalances_the_day(dish_week, dish_tables, curated):
+    day = _richest_dinner_day(dish_week)
     # the day just meets its magnesium target, and the new dish has less magnesium than the old one
     tight = replace(dish_week, targets=replace(dish_week.targets,
-                                               magnesium_mg=round(dish_week.day(3).totals["magnesium_mg"], 2) - 0.5))
-    dish_id = first_dish(tight, 3, "dinner")
-    alts = edits.alternatives(tight, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id, limit=None)
+                                               magnesium_mg=round(dish_week.day(day).totals["magnesium_mg"], 2) - 0.5))
+    dish_id = max(dishes(tight, day, "dinner"), key=lambda i: next(
+        x.value("magnesium_mg") or 0 for m in tight.day(day).meals if m.slot == "dinner" for x in m.dishes
+        if x.dish_id == i))
+    alts = edits.alternatives(tight, dish_tables, curated, day=day, slot="dinner", dish_id=dish_id, limit=None)
     unfit = [a for a in alts if not a.fits and a.delta_magnesium_mg < -20]
     assert unfit and any("magnesium" in p for p in unfit[0].problems)
     to = unfit[0].dish_id
-    result = edits.swap(tight, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id, to=to)
-    assert to in dishes(result.plan, 3, "dinner") and dish_id not in dishes(result.plan, 3, "dinner")
+    result = edits.swap(tight, dish_tables, curated, day=day, slot="dinner", dish_id=dish_id, to=to)
+    assert to in dishes(result.plan, day, "dinner") and dish_id not in dishes(result.plan, day, "dinner")
     assert len(result.changes) >= 3  # the swap and what makes up for the magnesium
-    assert_only_day_changed(tight, result, {3})
+    assert_only_day_changed(tight, result, {day})
 
 
 # --- set portions ---------------------------------------------------------------------------------
