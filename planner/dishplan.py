@@ -124,7 +124,10 @@ def check_days(days: int) -> int:
 def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None,
                    targets: Targets | None = None, exclude_dishes: Sequence[str] = (),
                    favorites: Sequence[str] = (), dislikes: Sequence[str] = ()) -> WeekPlan:
-    """A plan of ``rules.days`` days made of dishes (format version 2); raises PlanError when none exists."""
+    """A plan of ``rules.days`` days made of dishes (format version 2); raises PlanError when none exists.
+
+    ``favorites`` and ``dislikes`` add to the profile's ``favorite_foods`` and ``disliked_foods`` (dish or
+    food ids); the plan keeps them all in its profile, so later edits honour them too."""
     t0 = time.perf_counter()
     rules = rules or Rules()
     check_profile(profile)
@@ -132,7 +135,10 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
         rules = replace(rules, fish_per_week_max=PREGNANCY_FISH_DAYS_MAX)
     days = list(range(1, check_days(rules.days) + 1))
     targets = targets or targets_for(profile)
-    data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=favorites, dislikes=dislikes)
+    profile = replace(profile, favorite_foods=tuple(dict.fromkeys((*profile.favorite_foods, *favorites))),
+                      disliked_foods=tuple(dict.fromkeys((*profile.disliked_foods, *dislikes))))
+    data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=profile.favorite_foods,
+                          dislikes=profile.disliked_foods)
     try:
         for role in ("breakfast", "main", "snack"):
             if not data.roles[role].any():

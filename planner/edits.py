@@ -157,7 +157,7 @@ def _plan_role(model_role: str) -> str:
 def _data(plan: WeekPlan, tables: DishTables, *, extra_dishes: Collection[str] = ()) -> menu.DishData:
     """The dishes this plan's profile, exclusions (plus ``extra_dishes``) and favourites allow."""
     return menu.dish_data(tables, plan.profile, exclude_dishes=(*plan.excluded, *extra_dishes),
-                          favorites=plan.profile.favorite_foods)
+                          favorites=plan.profile.favorite_foods, dislikes=plan.profile.disliked_foods)
 
 
 def _entries(data: menu.DishData, day_plan: DayPlan, *, strict: bool) -> list[Entry]:
@@ -437,7 +437,8 @@ def alternatives(plan: WeekPlan, tables: DishTables, foods: pd.DataFrame, *, day
     Candidates: dishes of the same role (a breakfast for the breakfast main, a main for lunch or dinner, a side,
     a snack) that the plan's diet, allergens and exclusions allow and the week's rules admit (not already in
     the day; a main not on a neighbouring day; within the weekly caps). Portions: nearest one serving that
-    keeps the day within its limits. Order: the day fits first, then closeness in energy to the current dish
+    keeps the day within its limits. Order: the day fits first, then the person's favourites, then neutral
+    dishes, then disliked ones (the plan's profile keeps both), then closeness in energy to the current dish
     (in ``ENERGY_BIN_KCAL`` steps), then the most magnesium, then dish_id. ``foods`` is not needed for the
     numbers (they come from the dish table) but keeps the signature of the other operations.
     """
@@ -450,12 +451,14 @@ def alternatives(plan: WeekPlan, tables: DishTables, foods: pd.DataFrame, *, day
     others = _other_menus(plan, data, day)
     energy_now = current.value("energy_kcal") or 0.0
     out = []
+    liking: dict[str, int] = {}  # -1 favourite, 0 neutral, 1 disliked
     for i in data.candidates(role):
         new_id = data.ids[int(i)]
         if new_id == dish_id or _rule_reason(plan, data, day, role, int(i), dish_id, others):
             continue
+        liking[new_id] = int(np.sign(data.preference[int(i)]))
         out.append(_alternative(plan, tables, data, day, slot, current, new_id, others))
-    out.sort(key=lambda a: (not a.fits, round(abs(a.energy_kcal - energy_now) / ENERGY_BIN_KCAL),
+    out.sort(key=lambda a: (not a.fits, liking[a.dish_id], round(abs(a.energy_kcal - energy_now) / ENERGY_BIN_KCAL),
                             -a.magnesium_mg, a.dish_id))
     return out if limit is None else out[:limit]
 

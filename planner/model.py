@@ -46,7 +46,8 @@ class Profile:
     diet: str = "omnivore"
     avoid_allergens: tuple[str, ...] = ()
     exclude_foods: tuple[str, ...] = ()
-    favorite_foods: tuple[str, ...] = ()
+    favorite_foods: tuple[str, ...] = ()  # dish ids or food ids the planner prefers
+    disliked_foods: tuple[str, ...] = ()  # dish ids or food ids it avoids (kept in the plan, so edits do too)
     budget_usd_per_day: float | None = None
     # Overrides of any field of Targets by name, e.g. {"magnesium_mg": 400, "energy_kcal_min": 1600}.
     overrides: Mapping[str, float] = field(default_factory=dict)

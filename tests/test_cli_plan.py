@@ -96,6 +96,7 @@ def test_real_week_is_a_clean_version_2_plan_on_stdout(real_week):
     assert EXCLUDED_DISH not in {d.dish_id for d in dishes}
     assert EXCLUDED_FOOD not in {i.food_id for d in dishes for i in d.ingredients}
     assert plan.profile.favorite_foods == ("almonds_handful",) and plan.profile.exclude_foods == (EXCLUDED_FOOD,)
+    assert plan.profile.disliked_foods == ("tofu_firm",)  # kept, so later edits avoid it too
     assert EXCLUDED_DISH in plan.excluded
 
 

@@ -247,6 +247,15 @@ def test_regenerate_a_day_keeps_its_locked_dish_and_locked_meal(dish_week, dish_
     assert_only_day_changed(locked, result, {4})
 
 
+def test_edits_honour_the_dislikes_kept_in_the_plan(dish_week, dish_tables, curated):
+    dish_id = first_dish(dish_week, 3, "dinner")
+    top = edits.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id)[0].dish_id
+    disliking = replace(dish_week, profile=replace(dish_week.profile, disliked_foods=(top,)))
+    ranked = [a.dish_id for a in edits.alternatives(disliking, dish_tables, curated, day=3, slot="dinner",
+                                                    dish_id=dish_id, limit=None)]
+    assert ranked[0] != top
+
+
 def test_regenerate_one_meal_replaces_its_dishes(dish_week, dish_tables, curated):
     result = edits.regenerate(dish_week, dish_tables, curated, day=6, slot="lunch")
     assert not set(dishes(result.plan, 6, "lunch")) & set(dishes(dish_week, 6, "lunch"))

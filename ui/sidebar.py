@@ -19,7 +19,7 @@ TIME_LIMIT_S = 15.0
 PROFILE_WIDGETS = {
     "age": "p_age", "sex": "p_sex", "status": "p_status", "weight_kg": "p_weight", "height_cm": "p_height",
     "activity": "p_activity", "diet": "p_diet", "avoid_allergens": "p_avoid", "exclude_foods": "p_exclude",
-    "favorite_foods": "p_favorites", "budget_usd_per_day": "p_budget",
+    "favorite_foods": "p_favorites", "disliked_foods": "p_dislikes", "budget_usd_per_day": "p_budget",
 }
 RULES_WIDGETS = {"days": "p_days", "caffeine_after_lunch_max_mg": "p_caffeine", "cheapest": "p_cheapest"}
 DEFAULTS: dict[str, Any] = {
@@ -189,7 +189,8 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
         age=int(ss.p_age), sex=ss.p_sex, status=status,
         weight_kg=ss.p_weight, height_cm=ss.p_height, activity=ss.p_activity, diet=ss.p_diet,
         avoid_allergens=tuple(ss.p_avoid), exclude_foods=tuple(ss.p_exclude),
-        favorite_foods=tuple(ss.p_favorites), budget_usd_per_day=ss.p_budget,
+        favorite_foods=tuple(ss.p_favorites), disliked_foods=tuple(ss.get("p_dislikes") or ()),
+        budget_usd_per_day=ss.p_budget,
     )
     extra = dict(ss.extra_profile)
     overrides = dict(extra.pop("overrides", {}) or {})

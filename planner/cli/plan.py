@@ -145,7 +145,8 @@ def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
     profile = Profile(age=args.age, sex=args.sex, status=args.status, weight_kg=args.weight_kg,
                       height_cm=args.height_cm, activity=args.activity, diet=args.diet,
                       avoid_allergens=_unique(args.avoid), exclude_foods=_unique(args.exclude),
-                      favorite_foods=_unique(args.favorite), budget_usd_per_day=args.budget_usd_per_day,
+                      favorite_foods=_unique(args.favorite),
+                      disliked_foods=_unique(args.dislike), budget_usd_per_day=args.budget_usd_per_day,
                       overrides=overrides)
     defaults = Rules()
     rules = Rules(days=args.days, evening_share_min=args.evening_share,
