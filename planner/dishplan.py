@@ -155,7 +155,10 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
     gap = None
     if solution.bound is not None and solution.objective:
         gap = max(0.0, (solution.objective - solution.bound) / abs(solution.objective))
-    info = SolverInfo(name="highs", status=solution.status, objective=round(solution.objective, 6),
+    # "optimal" only when proven within the rules' gap; a week planned day by day is usually "feasible"
+    status = "optimal" if solution.status == "optimal" and gap is not None and gap <= rules.gap_rel + 1e-9 \
+        else "feasible"
+    info = SolverInfo(name="highs", status=status, objective=round(solution.objective, 6),
                       best_bound=None if solution.bound is None else round(solution.bound, 6),
                       gap=None if gap is None else round(gap, 6), seconds=round(time.perf_counter() - t0, 4))
     return WeekPlan(profile=profile, targets=targets, rules=rules, days=plan_days, solver=info,
