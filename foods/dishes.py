@@ -337,6 +337,7 @@ def _derive(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
     cats = rows.category[at]
     out["groups"] = "|".join(g for g, members in MAGNESIUM_GROUPS.items()
                              if any(c in members and g_ >= GROUP_MIN_G for c, g_ in zip(cats, grams)))
+    out["fruit_g"] = round(float(grams[cats == "fruit"].sum()), 2)  # the planner's fruit-a-day rule reads it
     veg = np.array(["vegetarian" in s for s in tag_sets])
     out["protein_kinds"] = "|".join(_protein_kinds(cats, veg, grams))
     return out

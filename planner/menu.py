@@ -15,6 +15,8 @@ contents; names are what an explanation quotes):
 * nutrients, every day: ``magnesium_min_<d>`` (measured values only), ``energy_min/max_<d>``,
   ``protein_min_<d>``, ``fiber_min_<d>``, ``sodium_max_<d>``, ``budget_<d>``, ``evening_magnesium_share_<d>``,
   ``caffeine_after_lunch_<d>``, and each meal's share of the day's energy (``energy_share_<slot>_<d>``);
+* food groups, every day: a portion of fruit (``fruit_min_<d>``, soft: ``fruit_short_<d>``) and at most one
+  legume dish in a breakfast, lunch or dinner (``one_legume_dish_<slot>_<d>``);
 * co-nutrients (iron, calcium, potassium, vitamin D, B12) on the week's average: ``<nutrient>_week`` with a
   shortfall variable, penalised in the objective (soft: a vegan week stays possible);
 * variety over the week: a main dish on at most ``max_main_per_week`` days (``max_days_<dish>``) and never
@@ -24,7 +26,7 @@ contents; names are what an explanation quotes):
 "No two identical days" is kept by the week method (planner.week), which never gives one menu to two days.
 
 Objective (documented blend, minimised): co-nutrient shortfalls first (``SHORTFALL_WEIGHT`` per 100 % of a
-weekly target missed), then preferences (``FAVORITE_BONUS`` per serving of a favourite dish or a dish with a
+weekly target missed), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``), then preferences (``FAVORITE_BONUS`` per serving of a favourite dish or a dish with a
 favourite ingredient, ``DISLIKE_PENALTY`` for a disliked one), portion closeness (``PORTION_WEIGHT`` per
 serving away from 1), a small price on each side and snack (``EXTRA_DISH_WEIGHT``: meals stay simple) and
 cost (``COST_WEIGHT`` per dollar; ``CHEAPEST_COST_WEIGHT`` with ``cheapest``). A tie-break by dish order
@@ -72,6 +74,13 @@ CO_NUTRIENTS: tuple[tuple[str, str], ...] = (  # (dish column, Targets field)
 DAILY_NUTRIENTS: tuple[str, ...] = ("magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg",
                                     "caffeine_mg", *(c for c, _t in CO_NUTRIENTS))
 SHORTFALL_WEIGHT = 10.0
+# Fruit every day (a dietitian's first remark on weeks without it): at least one portion of fruit (80 g, the
+# WHO portion) a day, softly: each portion missing costs FRUIT_SHORT_WEIGHT, so a day without fruit stays
+# possible but is rarely chosen.
+FRUIT_G_MIN = 80.0
+FRUIT_SHORT_WEIGHT = 0.5
+# Meals that hold at most one legume dish (no bean chili with a side of edamame: "beans on beans").
+ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 FAVORITE_BONUS = 0.6
 DISLIKE_PENALTY = 3.0
 PORTION_WEIGHT = 0.4
@@ -94,6 +103,8 @@ class DishData:
     fish: np.ndarray  # bool: a fish or seafood main
     meat: np.ndarray  # bool: a meat or poultry main
     fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
+    fruit_g: np.ndarray  # grams of fruit per serving
+    legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
     preference: np.ndarray  # objective term per serving (negative: favourite)
 
     @property
@@ -136,6 +147,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         cost_usd=np.where(np.isnan(cost), UNKNOWN_COST_USD, cost),
         fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
         fish_any=_kind(d, "fish_seafood"),
+        fruit_g=d["fruit_g"].to_numpy(dtype=float),
+        legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         preference=pref,
     )
 
@@ -211,7 +224,7 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     _add_structure(model, data)
     _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
     _add_energy_shares(model, data)
-    objective = _objective(model, data, rules)
+    objective = _objective(model, data, rules) + _add_food_groups(model, data, context)
     if context is None:
         objective += _add_co_nutrients(model, data, targets)
         if len(model.days) > 1:
@@ -293,6 +306,22 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
             if lo > 0:
                 model.prob += meal >= lo * day, f"energy_share_min_{slot}_{d}"
             model.prob += meal <= hi * day, f"energy_share_max_{slot}_{d}"
+
+
+def _add_food_groups(model: MenuModel, data: DishData, context: DayContext | None) -> pulp.LpAffineExpression:
+    """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN) and one legume dish a meal."""
+    fixed = {(s, i) for s, _r, i, _p in context.fixed} if context else set()
+    terms = pulp.LpAffineExpression()
+    for d in model.days:
+        short = pulp.LpVariable(f"fruit_short_{d}", lowBound=0, upBound=1)
+        model.prob += per_serving(model, data.fruit_g, d) + FRUIT_G_MIN * short >= FRUIT_G_MIN, f"fruit_min_{d}"
+        terms += FRUIT_SHORT_WEIGHT * short
+        for slot in ONE_LEGUME_SLOTS:
+            keys = [key for key in model.keys(d, slot) if data.legumes[key[3]]]
+            most = max(1, sum(1 for key in keys if (slot, key[3]) in fixed))  # a person's own choice stands
+            if len(keys) > most:
+                model.prob += pulp.lpSum(model.y[key] for key in keys) <= most, f"one_legume_dish_{slot}_{d}"
+    return terms
 
 
 def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets) -> pulp.LpAffineExpression:

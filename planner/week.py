@@ -135,6 +135,9 @@ def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mappin
             total += menu.EXTRA_DISH_WEIGHT if role in ("side", "snack") else 0.0
             for c in amounts:
                 amounts[c] += portions * float(data.values[c][i])
+    for m in menus.values():
+        fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in m)
+        total += menu.FRUIT_SHORT_WEIGHT * max(0.0, 1.0 - fruit_g / menu.FRUIT_G_MIN)
     n = len(menus)
     for column, field_name in CO_NUTRIENTS:
         need = float(getattr(targets, field_name)) * n

@@ -44,6 +44,8 @@ AFTER_LUNCH_SLOTS: tuple[str, ...] = ("dinner", "snack", "evening")
 PORTIONS_MIN, PORTIONS_MAX, PORTION_STEP = 0.5, 2.0, 0.25
 FISH_CATEGORY = "fish_seafood"
 FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
+FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion)
+LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
 VALUE_TOL = 0.002  # an ingredient's value is written with 4 decimals
@@ -221,6 +223,11 @@ def _check_portions(dish: PlanDish, where: str) -> list[str]:
 
 
 # --- one meal and one day -------------------------------------------------------------------------
+def _category_grams(ref: Reference, dish: PlanDish, category: str) -> float:
+    return sum(i.grams for i in dish.ingredients
+               if i.food_id in ref.curated.index and str(ref.curated.at[i.food_id, "category"]) == category)
+
+
 def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
     if meal.slot not in MEAL_SHAPES:
         return [f"{where}: unknown slot '{meal.slot}'"]
@@ -238,6 +245,10 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
         out.append(f"{where}: {len(sides)} sides (allowed 0..{max_sides})")
     if not min_snacks <= len(snacks) <= max_snacks:
         out.append(f"{where}: {len(snacks)} snack dishes (allowed {min_snacks}..{max_snacks})")
+    legume_dishes = [x.dish_id for x in meal.dishes if x.portions > 0 and
+                     _category_grams(ref, x, LEGUME_CATEGORY) / x.portions >= LEGUME_G_PER_SERVING]
+    if meal.slot in ("breakfast", "lunch", "dinner") and len(legume_dishes) > 1:
+        out.append(f"{where}: {len(legume_dishes)} legume dishes in one meal ({', '.join(legume_dishes)})")
     for x in mains:
         if main_role not in _roles(ref, x.dish_id):
             out.append(f"{where}: main '{x.dish_id}' is not a {main_role} dish of the library")
@@ -309,6 +320,9 @@ def _check_day(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Profile) -
             out += _check_portions(x, where)
     out += _check_day_totals(ref, day, f"day {day.day}")
     out += _check_day_targets(ref, plan, day, profile)
+    fruit_g = sum(_category_grams(ref, x, FRUIT_CATEGORY) for m in day.meals for x in m.dishes)
+    if fruit_g < FRUIT_G_PER_DAY - 0.5:
+        out.append(f"day {day.day}: {fruit_g:.0f} g of fruit (a portion is {FRUIT_G_PER_DAY:.0f} g a day)")
     return out
 
 
