@@ -730,6 +730,7 @@ def shopping_to_html(sl: "ShoppingList") -> str:
 
 
 __all__ = [
+    "SLOT_LABELS", "day_magnesium", "dish_html", "dish_steps", "magnesium_check", "plan_slots", "slot_label",
     "AISLE_LABELS", "DISH_PLAN_CSV_COLUMNS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "co_nutrient_checks", "fmt_qty", "frame_to_csv", "h",
     "dish_line", "dish_plan_rows", "html_page", "ingredient_line", "item_line", "md_text", "plan_rows", "portions_text", "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv",
     "safe_cell", "scaled_serving", "shopping_to_csv", "shopping_to_html", "shopping_to_markdown",
