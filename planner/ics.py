@@ -80,6 +80,11 @@ def parse_times(text: str | None) -> dict[str, time]:
     return times
 
 
+def next_monday(today: date) -> date:
+    """The first Monday after ``today`` (a week planned ahead starts then)."""
+    return today + timedelta(days=7 - today.weekday())
+
+
 def day_date(start: date, day: int) -> date:
     """The calendar date of the plan's day ``day`` (day 1 is ``start``)."""
     try:
@@ -165,5 +170,5 @@ def plan_to_ics(plan: WeekPlan, start: date, *, times: Mapping[str, time] | None
 
 __all__ = [
     "DEFAULT_MEAL_TIMES", "MEAL_MINUTES", "PRODID", "calendar_meals", "day_date", "event_uid", "meal_description", "meal_summary",
-    "parse_start", "parse_times", "plan_to_ics",
+    "next_monday", "parse_start", "parse_times", "plan_to_ics",
 ]

@@ -206,3 +206,14 @@ def test_the_command_loads_the_real_dish_library(two_day_plan, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert len(events(text)) == len(meals(two_day_plan))
     assert all("\nSteps:\n1. " in str(e["description"]) for e in events(text))
+
+
+@pytest.mark.parametrize("today, monday", [
+    (date(2026, 12, 7), date(2026, 12, 14)),  # a Monday: the week after
+    (date(2026, 12, 6), date(2026, 12, 7)),  # a Sunday: tomorrow
+    (date(2026, 12, 31), date(2027, 1, 4)),
+])
+def test_next_monday(today, monday):
+    from planner.ics import next_monday
+
+    assert next_monday(today) == monday
