@@ -12,7 +12,6 @@ import streamlit as st
 
 import foods
 from foods.paths import user_foods_path
-from planner.export import SLOT_LABELS, plan_slots, slot_label  # noqa: F401 (the views import them from here)
 
 PORTION_CHOICES: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)  # a dish's portions, in quarters
 

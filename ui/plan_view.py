@@ -12,9 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import MagplanError
+from planner.export import plan_slots, slot_label
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from ui import actions, charts
-from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, plan_slots, safe_md, slot_label
+from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, safe_md
 
 SERVING_STEPS = 0.5
 
