@@ -42,11 +42,15 @@ class ShoppingError(MagplanError, ValueError):
     """A shopping-list request is not valid (days, people, a plan food missing from the food table)."""
 
 
+class ExportError(MagplanError, ValueError):
+    """An export request is not valid (a start date that is not a date, meal times like 25:00, an unknown slot)."""
+
+
 class PantryError(ShoppingError):
     """A pantry table is not valid: names the file, row, column and a valid value."""
 
 
 __all__ = [
-    "ChangeError", "FDCError", "FoodTableError", "MagplanError", "PantryError", "PlanError", "PlanFormatError",
+    "ChangeError", "ExportError", "FDCError", "FoodTableError", "MagplanError", "PantryError", "PlanError", "PlanFormatError",
     "ProfileError", "ShoppingError", "SolverError", "StoreError", "shell_quote",
 ]

@@ -37,6 +37,22 @@ DISH_PLAN_CSV_COLUMNS: tuple[str, ...] = (
 
 CHECK = "✓"
 CROSS = "✗"
+SLOT_LABELS: dict[str, str] = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack",
+                               "evening": "Evening snack"}
+
+
+def slot_label(slot: str) -> str:
+    """'Evening snack' for 'evening'; any other slot capitalised."""
+    return SLOT_LABELS.get(slot, slot.replace("_", " ").capitalize())
+
+
+def plan_slots(plan: WeekPlan) -> list[str]:
+    """The plan's meal slots in the order of a day (the evening snack of dish plans last)."""
+    from planner.model import PLAN_SLOTS
+
+    used = {m.slot for d in plan.days for m in d.meals}
+    order = [*PLAN_SLOTS, *plan.rules.slots]
+    return [s for s in dict.fromkeys(order) if s in used]
 
 
 # --- cells ----------------------------------------------------------------------------------------
@@ -210,22 +226,35 @@ def item_line(item: PlanItem) -> str:
             f"({_num(item.grams)} g)")
 
 
+def _measured_total(day: DayPlan, name: str) -> float | None:
+    """The day's total of a nutrient; None when none of it is measured (unknown, not zero)."""
+    value = day.totals.get(name)
+    share = day.measured.get(name)
+    if value is None or _is_missing(value) or (share is not None and float(share) == 0.0):
+        return None
+    return float(value)
+
+
+def day_magnesium(plan: WeekPlan, day: DayPlan) -> tuple[float | None, bool | None]:
+    """(the day's magnesium in mg, target met?); both None when the day's magnesium is not measured."""
+    mg = _measured_total(day, "magnesium_mg")
+    return mg, None if mg is None else mg >= plan.targets.magnesium_mg - 1e-6
+
+
+def magnesium_check(plan: WeekPlan, day: DayPlan) -> tuple[str, bool | None]:
+    """('410 mg of 320 mg target', met?) for a day's magnesium (met None: not measured)."""
+    mg, met = day_magnesium(plan, day)
+    return f"{_num(mg)} mg of {_num(plan.targets.magnesium_mg)} mg target", met
+
+
 def _day_checks(plan: WeekPlan, day: DayPlan) -> list[tuple[str, str, bool | None]]:
     """(label, 'value vs target', met?) for the day's headline totals."""
     t = plan.targets
-    tot = day.totals
-    out: list[tuple[str, str, bool | None]] = []
+    out: list[tuple[str, str, bool | None]] = [("Magnesium", *magnesium_check(plan, day))]
 
     def get(name: str) -> float | None:
-        v = tot.get(name)
-        share = day.measured.get(name)
-        if v is None or _is_missing(v) or (share is not None and float(share) == 0.0):
-            return None  # nothing measured: unknown, not zero
-        return float(v)
+        return _measured_total(day, name)
 
-    mg = get("magnesium_mg")
-    out.append(("Magnesium", f"{_num(mg)} mg of {_num(t.magnesium_mg)} mg target",
-                None if mg is None else mg >= t.magnesium_mg - 1e-6))
     kcal = get("energy_kcal")
     out.append(("Energy", f"{_num(kcal)} kcal (range {_num(t.energy_kcal_min)}–{_num(t.energy_kcal_max)})",
                 None if kcal is None else t.energy_kcal_min - 1e-6 <= kcal <= t.energy_kcal_max + 1e-6))
@@ -471,11 +500,12 @@ h4{font-size:1rem;margin:.5rem 0 0}.dish{break-inside:avoid;page-break-inside:av
 """
 
 
-def html_page(title: str, body: str) -> str:
-    """A standalone HTML5 page with inline, print-friendly CSS; ``body`` must already be escaped."""
+def html_page(title: str, body: str, *, extra_css: str = "") -> str:
+    """A standalone HTML5 page with inline, print-friendly CSS (plus ``extra_css``); ``body`` must already be
+    escaped."""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{h(title)}</title>\n<style>{_HTML_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{h(title)}</title>\n<style>{_HTML_CSS}{extra_css}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
 def _html_item_table(day: DayPlan) -> list[str]:
@@ -495,7 +525,7 @@ def _html_item_table(day: DayPlan) -> list[str]:
     return parts
 
 
-def _dish_steps(dishes: "DishTables | None", dish_id: str) -> tuple[list[str], str]:
+def dish_steps(dishes: "DishTables | None", dish_id: str) -> tuple[list[str], str]:
     """(steps, 'Ready in 25 min') of a library dish; nothing for a dish the library does not hold."""
     if dishes is None or dish_id not in dishes.dishes.index:
         return [], ""
@@ -506,10 +536,10 @@ def _dish_steps(dishes: "DishTables | None", dish_id: str) -> tuple[list[str], s
     return steps, ready
 
 
-def _html_dish(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
+def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
     """One dish with its recipe: the ingredients for these portions, then the library's steps."""
     role = " · side" if dish.role == "side" else ""
-    steps, ready = _dish_steps(dishes, dish.dish_id)
+    steps, ready = dish_steps(dishes, dish.dish_id)
     facts = [portions_text(dish.portions) + role, f"{_num(dish.value('magnesium_mg'))} mg Mg", f"{_num(dish.value('energy_kcal'))} kcal",
              _money(dish.value("cost_usd")), *([ready] if ready else [])]
     parts = ["<div class=\"dish\">", f"<h4>{h(dish.name)}</h4>", f"<p class=\"muted\">{h(' · '.join(facts))}</p>",
@@ -532,7 +562,7 @@ def _html_dish_day(day: DayPlan, dishes: "DishTables | None") -> list[str]:
         if not meal.dishes:
             parts.append("<p class=\"muted\">(nothing)</p>")
         for dish in meal.dishes:
-            parts += _html_dish(dish, dishes)
+            parts += dish_html(dish, dishes)
     return parts
 
 
@@ -700,6 +730,7 @@ def shopping_to_html(sl: "ShoppingList") -> str:
 
 
 __all__ = [
+    "SLOT_LABELS", "day_magnesium", "dish_html", "dish_steps", "magnesium_check", "plan_slots", "slot_label",
     "AISLE_LABELS", "DISH_PLAN_CSV_COLUMNS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "co_nutrient_checks", "fmt_qty", "frame_to_csv", "h",
     "dish_line", "dish_plan_rows", "html_page", "ingredient_line", "item_line", "md_text", "plan_rows", "portions_text", "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv",
     "safe_cell", "scaled_serving", "shopping_to_csv", "shopping_to_html", "shopping_to_markdown",

@@ -47,6 +47,29 @@ def make_food_table(rows: dict[str, dict[str, Any]]) -> pd.DataFrame:
     return schema.validate(df[list(schema.COLUMNS)], path="synthetic")
 
 
+def unbalanced_tags(page: str) -> list[str]:
+    """Problems with how an HTML page's tags nest (a tag closed out of order, or never closed); [] if none."""
+    from html.parser import HTMLParser
+
+    void = {"meta", "br", "hr", "img", "input", "link", "col"}
+    stack: list[str] = []
+    problems: list[str] = []
+
+    class P(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag not in void:
+                stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if not stack or stack[-1] != tag:
+                problems.append(f"</{tag}> closes {stack[-1] if stack else 'nothing'}")
+            else:
+                stack.pop()
+
+    P().feed(page)
+    return problems + [f"<{t}> never closed" for t in stack]
+
+
 @pytest.fixture
 def make_foods() -> Callable[[dict[str, dict[str, Any]]], pd.DataFrame]:
     return make_food_table
@@ -76,6 +99,23 @@ def tiny_foods() -> pd.DataFrame:
 def curated() -> pd.DataFrame:
     """The shipped curated food table (loaded once per test session)."""
     return foods.load_foods()
+
+
+@pytest.fixture(scope="session")
+def shipped_dishes(curated):
+    """The shipped dish library on the curated foods (loaded once)."""
+    from foods.dishes import load_dishes
+
+    return load_dishes(curated)
+
+
+@pytest.fixture(scope="session")
+def two_day_plan(curated, shipped_dishes):
+    """A real 2-day dish plan for the default profile (solved once per session, about 10 s)."""
+    from planner.dishplan import plan_dish_week
+    from planner.model import Profile, Rules
+
+    return plan_dish_week(shipped_dishes, curated, Profile(), rules=Rules(days=2))
 
 
 @pytest.fixture(scope="session")

@@ -562,6 +562,31 @@ def test_plan_json_download_and_open(solved_plan, downloads):
     assert broken.session_state.plan is None
 
 
+def test_calendar_and_printable_week_downloads_follow_the_start_date(solved_plan, downloads):
+    from datetime import date, datetime, timedelta
+
+    from icalendar import Calendar
+
+    from planner.ics import DEFAULT_MEAL_TIMES, next_monday
+
+    at = app(solved_plan)
+    ok(at)
+    monday = next_monday(date.today())
+    assert at.date_input(key="ics_start").value == monday and monday.weekday() == 0 and monday > date.today()
+    events = list(Calendar.from_ical(download(at, downloads, "dl_plan_ics")).walk("VEVENT"))
+    assert len(events) == sum(1 for d in solved_plan.days for m in d.meals if m.dishes)
+    assert events[0].decoded("dtstart") == datetime.combine(monday, DEFAULT_MEAL_TIMES[solved_plan.days[0].meals[0].slot])
+    assert "\nSteps:\n1. " in str(events[0]["description"])  # the library's steps reach the app's file too
+    page = download(at, downloads, "dl_plan_print")
+    assert "size:landscape" in page and '<div class="card">' in page
+    at.date_input(key="ics_start").set_value(date(2027, 3, 1)).run()
+    ok(at)
+    moved = list(Calendar.from_ical(download(at, downloads, "dl_plan_ics")).walk("VEVENT"))
+    assert moved[-1].decoded("dtstart").date() == date(2027, 3, 1) + timedelta(days=len(solved_plan.days) - 1)
+    assert [str(e["uid"]) for e in moved] != [str(e["uid"]) for e in events]
+    assert "Mon 1 Mar" in download(at, downloads, "dl_plan_print")
+
+
 def test_supplement_panel_shows_the_safety_note(solved_plan):
     from planner.model import Supplement
 

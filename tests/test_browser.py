@@ -4,6 +4,7 @@ A person generates a plan of dishes, opens a dish's recipe, swaps a dish for an 
 the shopping list; the test checks the download and
 saves screenshots to tests/artifacts/ (and to docs/screenshot.png, shown in the README, with
 MAGPLAN_UPDATE_SCREENSHOT=1: `make screenshot`), so a test run leaves the checkout clean.
+Chromium also prints the printable week to PDF (read back with pypdf): the week grid must be one page.
 In CI (the CI environment variable set) this test must run: a missing Chromium is a failure, not a skip.
 """
 from __future__ import annotations
@@ -143,6 +144,44 @@ def test_generate_open_a_recipe_swap_a_dish_and_download_the_shopping_list(app_u
             (ARTIFACTS / "shopping_list.csv").write_text(csv, encoding="utf-8")
         finally:
             browser.close()
+
+
+def test_the_printed_week_has_its_grid_on_one_landscape_page(two_day_plan, shipped_dishes, tmp_path):
+    """Chromium prints the printable week to PDF: page 1 holds the whole 7-day grid, the recipe cards follow."""
+    import subprocess
+    from dataclasses import replace
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from planner.print_week import distinct_dishes, plan_to_print_html
+
+    _need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    week = replace(two_day_plan, days=tuple(replace(two_day_plan.days[n % 2], day=n + 1) for n in range(7)))
+    page = tmp_path / "week.html"
+    page.write_text(plan_to_print_html(week, shipped_dishes, start=date(2026, 12, 7)), encoding="utf-8")
+    pdf = tmp_path / "week.pdf"
+    proc = subprocess.run([CHROMIUM, *CHROMIUM_ARGS, "--headless", f"--user-data-dir={tmp_path / 'profile'}",
+                           "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert pdf.exists(), proc.stderr
+    reader = PdfReader(pdf)
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    box = reader.pages[0].mediabox
+    assert box.width > box.height  # landscape
+    assert len(pages) >= 2
+    first = pages[0]
+    for n, day in enumerate(("Mon 7 Dec", "Tue 8 Dec", "Wed 9 Dec", "Thu 10 Dec", "Fri 11 Dec", "Sat 12 Dec",
+                             "Sun 13 Dec"), start=1):
+        assert f"Day {n} {day}" in first
+    mg_row = first[first.rindex("Magnesium "):]
+    assert mg_row.count(" mg") == 7, mg_row  # the last row of the grid, every day's magnesium, on page 1
+    dish, where = distinct_dishes(week)[0]
+    card_line = f"For day {where[0][0]} "
+    assert card_line not in first and card_line in pages[1]  # the first recipe card starts on page 2
+    assert " ".join(dish.name.split()) in pages[1]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / "week.pdf")
 
 
 def _main_ingredient(dish_name: str) -> str:

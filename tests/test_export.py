@@ -7,6 +7,7 @@ import io
 import pandas as pd
 import pytest
 
+from conftest import unbalanced_tags
 from planner.export import (fmt_qty, frame_to_csv, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, scaled_serving,
                              shopping_to_csv, shopping_to_html, shopping_to_markdown)
 from planner.model import Meal, Profile, Rules, SolverInfo, Supplement, Targets, WeekPlan
@@ -233,32 +234,10 @@ def test_shopping_html_is_printable_and_escaped(make_foods):
     assert "Estimated total: $5.01 (plus 1 item with no price)" in page
 
 
-def _unbalanced_tags(page: str) -> list[str]:
-    from html.parser import HTMLParser
-
-    void = {"meta", "br", "hr", "img", "input", "link", "col"}
-    stack: list[str] = []
-    problems: list[str] = []
-
-    class P(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            if tag not in void:
-                stack.append(tag)
-
-        def handle_endtag(self, tag):
-            if not stack or stack[-1] != tag:
-                problems.append(f"</{tag}> closes {stack[-1] if stack else 'nothing'}")
-            else:
-                stack.pop()
-
-    P().feed(page)
-    return problems + [f"<{t}> never closed" for t in stack]
-
-
 def test_html_pages_are_well_nested(plan, make_foods):
     foods = _shop_foods(make_foods)
-    assert _unbalanced_tags(plan_to_html(plan)) == []
-    assert _unbalanced_tags(shopping_to_html(shopping_list(_shop_plan(foods), foods))) == []
+    assert unbalanced_tags(plan_to_html(plan)) == []
+    assert unbalanced_tags(shopping_to_html(shopping_list(_shop_plan(foods), foods))) == []
 
 
 # --- plans made of dishes (format version 2) ---------------------------------------------------------
@@ -350,7 +329,7 @@ def test_dish_plan_html_adds_each_recipe_scaled_with_steps(foods):
         "evil_stew": (DISH_EVILS[0], "", 0),
     })
     page = plan_to_html(plan, tables)
-    assert _unbalanced_tags(page) == []
+    assert unbalanced_tags(page) == []
     assert page.count('<div class="dish">') == 4
     assert "<h4>Rice porridge</h4>" in page and "1 1/2 portions · 188 mg Mg · 279 kcal" in page
     assert "<li>3/4 cup cooked: Brown rice (cooked) <span class=\"muted\">(147 g)</span></li>" in page

@@ -11,9 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import MagplanError
+from planner.export import slot_label
 from planner.model import Profile, Rules, WeekPlan
 from ui import state
-from ui.common import capability, dish_library, is_dish_plan, slot_label
+from ui.common import capability, dish_library, is_dish_plan
 
 SWAPS_NAMES = ("alternatives", "swap", "lock", "unlock", "exclude", "regenerate", "set_servings")
 EDITS_NAMES = ("alternatives", "swap", "lock", "unlock", "exclude", "regenerate", "set_portions")

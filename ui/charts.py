@@ -5,8 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from planner.export import plan_slots, slot_label
 from planner.model import WeekPlan
-from ui.common import fmt, is_dish_plan, plan_dishes_frame, plan_items_frame, plan_slots, slot_label
+from ui.common import fmt, is_dish_plan, plan_dishes_frame, plan_items_frame
 
 SLOT_COLORS = {"Breakfast": "#f2b134", "Lunch": "#4daf7c", "Dinner": "#2e6f9e", "Snack": "#8e5ea2",
                "Evening snack": "#5b4a8b"}

@@ -13,8 +13,6 @@ import streamlit as st
 import foods
 from foods.paths import user_foods_path
 
-SLOT_LABELS = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack",
-               "evening": "Evening snack"}
 PORTION_CHOICES: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)  # a dish's portions, in quarters
 
 
@@ -84,10 +82,6 @@ def safe_md(text: object) -> str:
     return re.sub(r"(?i)\b(www)\.", r"\1&#46;", escaped)  # GFM links bare www. addresses
 
 
-def slot_label(slot: str) -> str:
-    return SLOT_LABELS.get(slot, slot.replace("_", " ").capitalize())
-
-
 def fmt(value: float | None, digits: int = 0, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"
@@ -117,15 +111,6 @@ def is_dish_plan(plan: Any) -> bool:
     from planner.model import DISH_PLAN_VERSION
 
     return getattr(plan, "version", 1) >= DISH_PLAN_VERSION
-
-
-def plan_slots(plan: Any) -> list[str]:
-    """The plan's meal slots in the order of a day (the evening snack of dish plans last)."""
-    from planner.model import PLAN_SLOTS
-
-    used = {m.slot for d in plan.days for m in d.meals}
-    order = [*PLAN_SLOTS, *plan.rules.slots]
-    return [s for s in dict.fromkeys(order) if s in used]
 
 
 def plan_dishes_frame(plan: Any) -> pd.DataFrame:

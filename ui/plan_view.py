@@ -6,14 +6,16 @@ one-ingredient dish (``Meal.dishes``); only the editor behind the buttons differ
 from __future__ import annotations
 
 import inspect
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from planner.errors import MagplanError
+from planner.export import plan_slots, slot_label
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from ui import actions, charts
-from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, plan_slots, safe_md, slot_label
+from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, safe_md
 
 SERVING_STEPS = 0.5
 
@@ -422,14 +424,43 @@ def render_plan_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> None
                          icon=":material/download:", width="stretch")
 
 
+def _recipe_library(plan: WeekPlan, foods: pd.DataFrame | None):
+    """The dish library, for the recipes' steps; None for a food-level plan or when it cannot be loaded."""
+    if foods is None or not is_dish_plan(plan):
+        return None
+    try:
+        return dish_library(foods)
+    except MagplanError:
+        return None
+
+
 def _plan_html(export, plan: WeekPlan, foods: pd.DataFrame | None) -> str:
     """The printable plan; with the dish library (for the recipes' steps) when the writer takes it."""
-    if foods is not None and is_dish_plan(plan) and "dishes" in inspect.signature(export.plan_to_html).parameters:
-        try:
-            return export.plan_to_html(plan, dishes=dish_library(foods))
-        except MagplanError:
-            pass
+    if "dishes" in inspect.signature(export.plan_to_html).parameters:
+        return export.plan_to_html(plan, dishes=_recipe_library(plan, foods))
     return export.plan_to_html(plan)
+
+
+def render_calendar_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> None:
+    """The plan as a calendar file (.ics) from a chosen start date, and the week to print on paper."""
+    from planner.ics import next_monday, plan_to_ics
+    from planner.print_week import plan_to_print_html
+
+    c = st.columns([1, 1.5, 1.5])
+    start = c[0].date_input("Day 1 of the plan is on", value=next_monday(date.today()), key="ics_start",
+                            format="YYYY-MM-DD", help="The calendar and the printout put day 1 on this date.")
+    dishes = _recipe_library(plan, foods)
+    try:
+        calendar = plan_to_ics(plan, start, dishes=dishes)
+        printout = plan_to_print_html(plan, dishes, start=start)
+    except MagplanError as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    c[1].download_button("Calendar, one event per meal (.ics)", calendar, file_name=f"magnesium_plan_{start}.ics",
+                         mime="text/calendar", key="dl_plan_ics", icon=":material/calendar_month:", width="stretch")
+    c[2].download_button("Week to print: grid and recipe cards (HTML)", printout,
+                         file_name=f"magnesium_week_{start}.html", mime="text/html", key="dl_plan_print",
+                         icon=":material/print:", width="stretch")
 
 
 def _settings(profile: Profile, rules: Rules) -> tuple:
@@ -473,3 +504,4 @@ def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | N
     st.subheader("At a glance")
     charts.render(plan)
     render_plan_files(plan, foods)
+    render_calendar_files(plan, foods)

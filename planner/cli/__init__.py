@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 from planner.errors import MagplanError, ProfileError
 
-COMMAND_MODULES = ("plan", "swaps", "shopping", "foods", "dishes", "plans")
+COMMAND_MODULES = ("plan", "swaps", "shopping", "export", "foods", "dishes", "plans")
 
 
 def check_options(args: argparse.Namespace, options: Iterable[tuple[str, str]],
