@@ -321,6 +321,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "gap_rel": Range(0, 0.5, "a relative gap", "0.01"),
     # One plan item, one shopping list
     "servings": Range(0, 100, "a number of servings", "1.5"),
+    "grams": Range(0, 200_000, "an amount in grams", "150"),  # 100 servings of the largest USDA portion
     "portions": Range(0.5, 2, "a number of portions in quarters", "1.25"),
     "max_main_per_week": Range(1, MAX_DAYS, "a whole number of days", "2", integer=True),
     "max_breakfast_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
@@ -415,6 +416,8 @@ _TYPE_WORDS: dict[str, tuple[str, str]] = {
     "Mapping[str, float]": ("an object of numbers", '{"magnesium_mg": 400}'),
 }
 MAX_DAY = 366
+# The profile fields a plan's targets derive from: every magplan writes them, so a file without one was edited.
+PROFILE_REQUIRED: dict[str, str] = {"age": "45", "sex": '"female"', "status": '"none"'}
 # A plan file of 14 days is about 0.1 MB; 5 MB leaves room for notes and history, and keeps a hostile
 # file from taking minutes and gigabytes to read.
 MAX_PLAN_BYTES = 5 * MIB
@@ -582,6 +585,7 @@ def _items_from(items_d: list, where: str) -> tuple[PlanItem, ...]:
         if not round(servings, 6) > 0:  # the JSON keeps 6 decimals: 1e-9 would be written as 0
             raise PlanFormatError(f"{iwhere}.servings is {servings}; it must be above 0, e.g. 1.0")
         check_number(servings, "servings", f"{iwhere}.servings", PlanFormatError)
+        check_number(_need(item_d, "grams", iwhere, float, "150"), "grams", f"{iwhere}.grams", PlanFormatError)
         items.append(_dc_from(PlanItem, item_d, iwhere))
     return tuple(items)
 
@@ -619,6 +623,8 @@ def plan_from_dict(d: Any) -> WeekPlan:
         raise PlanFormatError(f"plan.version is {_show(version)}; this magplan reads versions "
                               f"{', '.join(map(str, READABLE_VERSIONS))} (a newer magplan wrote it; upgrade magplan)")
     profile_d = dict(_need(d, "profile", "plan", dict, '{"age": 45, "sex": "female"}'))
+    for name, example in PROFILE_REQUIRED.items():  # what the targets are for: never a silent default
+        _need(profile_d, name, "plan.profile", object, example)
     if profile_d.get("overrides") is None:
         profile_d["overrides"] = {}
     profile = _dc_from(Profile, profile_d, "plan.profile")
@@ -664,8 +670,67 @@ def plan_from_dict(d: Any) -> WeekPlan:
         profile=profile, targets=targets, rules=rules, days=tuple(days), solver=solver, locks=locks,
         excluded=_texts(d.get("excluded"), "plan.excluded", '["almonds"]'),
         supplement=_dc_from(Supplement, supplement, "plan.supplement") if supplement else None,
-        notes=_texts(d.get("notes"), "plan.notes", '["a note"]'), version=version,
+        notes=_dish_notes(d, tuple(days), _texts(d.get("notes"), "plan.notes", '["a note"]'), version),
+        version=version,
     )
+
+
+def _dish_notes(d: Mapping[str, Any], days: tuple[DayPlan, ...], notes: tuple[str, ...], version: int
+                ) -> tuple[str, ...]:
+    """``notes``, and a note when the file's dish values disagree with its ingredients (which the plan uses)."""
+    if version < DISH_PLAN_VERSION:
+        return notes
+    said: list[str] = []
+    for day_d, day in zip(d["days"], days):
+        for meal_d, meal in zip(day_d["meals"], day.meals):
+            for dish_d, dish in zip(meal_d["dishes"], meal.dishes):
+                true = {"grams": dish.grams, **{n: dish.value(n) for n in DISH_VALUES}}
+                said += value_differences(f"day {day.day} {meal.slot}, {dish.dish_id}", dish_d, true,
+                                          "its ingredients give")
+    return with_recomputed_note(notes, DISH_NOTE_START, said)
+
+
+# --- numbers a file states that can be derived ------------------------------------------------------
+ROUNDING = 1e-3  # values are stored to 4 decimals: anything further apart was edited, not rounded
+SHOWN_DIFFERENCES = 3  # a note quotes this many of the file's numbers, then counts the rest
+DISH_NOTE_START = "Dish values recomputed from their ingredients (the file's numbers did not match them): "
+
+
+def _confirms(true: Any, said: Any) -> bool:
+    if said is None or true is None:
+        return said is None and true is None
+    if isinstance(said, bool) or not isinstance(said, (int, float)):
+        return False
+    try:
+        return abs(float(said) - float(true)) <= ROUNDING + 1e-6 * abs(float(true))
+    except OverflowError:
+        return False
+
+
+def _number_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    try:
+        return f"{float(value):g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else _show(value)
+    except OverflowError:
+        return _show(value)
+
+
+def value_differences(where: str, said: Mapping[str, Any], true: Mapping[str, Any], source: str) -> list[str]:
+    """One text per value of ``said`` that ``true`` does not confirm beyond rounding (names ``true`` lacks are
+    not compared), e.g. ``day 1 total magnesium_mg 9999 (its foods give 412.3)``."""
+    return [f"{where} {name} {_number_text(value)} ({source} {_number_text(true[name])})"
+            for name, value in said.items() if name in true and not _confirms(true[name], value)]
+
+
+def with_recomputed_note(notes: tuple[str, ...], start: str, said: list[str]) -> tuple[str, ...]:
+    """``notes`` with one note (beginning ``start``) quoting what the file ``said`` (an earlier one replaced)."""
+    if not said:
+        return notes
+    more = len(said) - SHOWN_DIFFERENCES
+    note = start + "the file said " + "; ".join(said[:SHOWN_DIFFERENCES]) + \
+        (f"; and {more} more value{'s' if more != 1 else ''}" if more > 0 else "") + "."
+    return (*(n for n in notes if not n.startswith(start)), note)
 
 
 def plan_from_json(text: str) -> WeekPlan:
