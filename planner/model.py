@@ -150,6 +150,9 @@ class PlanDish:
     role: str
     portions: float
     ingredients: tuple[PlanItem, ...] = ()
+    # What a plan file stated for this dish (grams and DISH_VALUES): only for planner.verify to compare with the
+    # ingredients' sums; never used as the dish's values and never written.
+    file_values: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def grams(self) -> float:
@@ -341,7 +344,7 @@ def check_number(value: Any, name: str, where: str, error: type[Exception] = Val
     rng = NUMBER_RANGES[name]
     if rng.holds(value):
         return value
-    raise error(f"{where} {_show(value)} is not {rng.text()}, e.g. {rng.example}")
+    raise error(f"{where} {show_value(value)} is not {rng.text()}, e.g. {rng.example}")
 
 
 def check_numbers(obj: Any, where: Callable[[str], str], error: type[Exception]) -> None:
@@ -423,7 +426,8 @@ PROFILE_REQUIRED: dict[str, str] = {"age": "45", "sex": '"female"', "status": '"
 MAX_PLAN_BYTES = 5 * MIB
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """``value`` as a person reads it in a message: its repr, cut to 60 characters."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -434,7 +438,7 @@ def _kind(value: Any) -> str:
 
 
 def _bad(where: str, value: Any, what: str, example: str) -> PlanFormatError:
-    return PlanFormatError(f"{where} is {_kind(value)} {_show(value)}; it must be {what}, e.g. {example}")
+    return PlanFormatError(f"{where} is {_kind(value)} {show_value(value)}; it must be {what}, e.g. {example}")
 
 
 def _finite_number(value: Any, where: str, example: str) -> Any:
@@ -511,7 +515,7 @@ def _example(f: Any) -> str:
 
 def _need(d: Any, key: str, where: str, kind: type | tuple[type, ...], example: str) -> Any:
     if not isinstance(d, Mapping):
-        raise PlanFormatError(f"{where} is {_kind(d)} {_show(d)}; it must be an object like {{...}}")
+        raise PlanFormatError(f"{where} is {_kind(d)} {show_value(d)}; it must be an object like {{...}}")
     if key not in d:
         raise PlanFormatError(f"{where}.{key} is missing; expected e.g. {example}")
     value = d[key]
@@ -522,14 +526,14 @@ def _need(d: Any, key: str, where: str, kind: type | tuple[type, ...], example: 
     if kind is str:
         return _text(value, f"{where}.{key}", example)
     if not isinstance(value, kind):
-        raise PlanFormatError(f"{where}.{key} is {_kind(value)} {_show(value)}; expected e.g. {example}")
+        raise PlanFormatError(f"{where}.{key} is {_kind(value)} {show_value(value)}; expected e.g. {example}")
     return value
 
 
 def _dc_from(cls: type, d: Any, where: str) -> Any:
     """Build a flat dataclass from a dict: known fields only, each checked against its type."""
     if not isinstance(d, Mapping):
-        raise PlanFormatError(f"{where} is {_kind(d)} {_show(d)}; it must be an object like {{...}}")
+        raise PlanFormatError(f"{where} is {_kind(d)} {show_value(d)}; it must be an object like {{...}}")
     kwargs = {}
     for f in fields(cls):
         if f.name in d:
@@ -565,13 +569,13 @@ def _texts(value: Any, where: str, example: str) -> tuple[str, ...]:
 
 def _day_number(value: int, where: str) -> int:
     if not 1 <= value <= MAX_DAY:
-        raise PlanFormatError(f"{where} is {_show(value)}; days are numbered from 1 (up to {MAX_DAY}), e.g. 1")
+        raise PlanFormatError(f"{where} is {show_value(value)}; days are numbered from 1 (up to {MAX_DAY}), e.g. 1")
     return value
 
 
 def _slot(value: str, where: str) -> str:
     if value not in PLAN_SLOTS:
-        raise PlanFormatError(f"{where} is {_show(value)}; it must be one of {', '.join(PLAN_SLOTS)}, "
+        raise PlanFormatError(f"{where} is {show_value(value)}; it must be one of {', '.join(PLAN_SLOTS)}, "
                               "e.g. \"dinner\"")
     return value
 
@@ -595,7 +599,7 @@ def _dish_from(d: Any, where: str) -> PlanDish:
     dish_id = _need(d, "dish_id", where, str, '"red_lentil_dal_kale_chapati"')
     role = _need(d, "role", where, str, '"main"')
     if role not in DISH_ROLES:
-        raise PlanFormatError(f"{where}.role is {_show(role)}; it must be one of {', '.join(DISH_ROLES)}, e.g. \"main\"")
+        raise PlanFormatError(f"{where}.role is {show_value(role)}; it must be one of {', '.join(DISH_ROLES)}, e.g. \"main\"")
     portions = check_number(_need(d, "portions", where, float, "1.0"), "portions", f"{where}.portions",
                             PlanFormatError)
     ingredients = _items_from(_need(d, "ingredients", where, list, '[{"food_id": "olive_oil", ...}]'),
@@ -603,7 +607,8 @@ def _dish_from(d: Any, where: str) -> PlanDish:
     if not ingredients:
         raise PlanFormatError(f"{where}.ingredients is empty; a dish has at least one ingredient")
     return PlanDish(dish_id=dish_id, name=_need(d, "name", where, str, '"Lentil soup"'), role=role,
-                    portions=float(portions), ingredients=ingredients)
+                    portions=float(portions), ingredients=ingredients,
+                    file_values={n: d[n] for n in ("grams", *DISH_VALUES) if n in d})
 
 
 def _lock_from(d: Any, where: str) -> Lock:
@@ -620,7 +625,7 @@ def plan_from_dict(d: Any) -> WeekPlan:
         raise PlanFormatError("a plan must be a JSON object with version, profile, targets and days")
     version = _need(d, "version", "plan", int, "1")
     if version not in READABLE_VERSIONS:
-        raise PlanFormatError(f"plan.version is {_show(version)}; this magplan reads versions "
+        raise PlanFormatError(f"plan.version is {show_value(version)}; this magplan reads versions "
                               f"{', '.join(map(str, READABLE_VERSIONS))} (a newer magplan wrote it; upgrade magplan)")
     profile_d = dict(_need(d, "profile", "plan", dict, '{"age": 45, "sex": "female"}'))
     for name, example in PROFILE_REQUIRED.items():  # what the targets are for: never a silent default
@@ -670,67 +675,8 @@ def plan_from_dict(d: Any) -> WeekPlan:
         profile=profile, targets=targets, rules=rules, days=tuple(days), solver=solver, locks=locks,
         excluded=_texts(d.get("excluded"), "plan.excluded", '["almonds"]'),
         supplement=_dc_from(Supplement, supplement, "plan.supplement") if supplement else None,
-        notes=_dish_notes(d, tuple(days), _texts(d.get("notes"), "plan.notes", '["a note"]'), version),
-        version=version,
+        notes=_texts(d.get("notes"), "plan.notes", '["a note"]'), version=version,
     )
-
-
-def _dish_notes(d: Mapping[str, Any], days: tuple[DayPlan, ...], notes: tuple[str, ...], version: int
-                ) -> tuple[str, ...]:
-    """``notes``, and a note when the file's dish values disagree with its ingredients (which the plan uses)."""
-    if version < DISH_PLAN_VERSION:
-        return notes
-    said: list[str] = []
-    for day_d, day in zip(d["days"], days):
-        for meal_d, meal in zip(day_d["meals"], day.meals):
-            for dish_d, dish in zip(meal_d["dishes"], meal.dishes):
-                true = {"grams": dish.grams, **{n: dish.value(n) for n in DISH_VALUES}}
-                said += value_differences(f"day {day.day} {meal.slot}, {dish.dish_id}", dish_d, true,
-                                          "its ingredients give")
-    return with_recomputed_note(notes, DISH_NOTE_START, said)
-
-
-# --- numbers a file states that can be derived ------------------------------------------------------
-ROUNDING = 1e-3  # values are stored to 4 decimals: anything further apart was edited, not rounded
-SHOWN_DIFFERENCES = 3  # a note quotes this many of the file's numbers, then counts the rest
-DISH_NOTE_START = "Dish values recomputed from their ingredients (the file's numbers did not match them): "
-
-
-def _confirms(true: Any, said: Any) -> bool:
-    if said is None or true is None:
-        return said is None and true is None
-    if isinstance(said, bool) or not isinstance(said, (int, float)):
-        return False
-    try:
-        return abs(float(said) - float(true)) <= ROUNDING + 1e-6 * abs(float(true))
-    except OverflowError:
-        return False
-
-
-def _number_text(value: Any) -> str:
-    if value is None:
-        return "null"
-    try:
-        return f"{float(value):g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else _show(value)
-    except OverflowError:
-        return _show(value)
-
-
-def value_differences(where: str, said: Mapping[str, Any], true: Mapping[str, Any], source: str) -> list[str]:
-    """One text per value of ``said`` that ``true`` does not confirm beyond rounding (names ``true`` lacks are
-    not compared), e.g. ``day 1 total magnesium_mg 9999 (its foods give 412.3)``."""
-    return [f"{where} {name} {_number_text(value)} ({source} {_number_text(true[name])})"
-            for name, value in said.items() if name in true and not _confirms(true[name], value)]
-
-
-def with_recomputed_note(notes: tuple[str, ...], start: str, said: list[str]) -> tuple[str, ...]:
-    """``notes`` with one note (beginning ``start``) quoting what the file ``said`` (an earlier one replaced)."""
-    if not said:
-        return notes
-    more = len(said) - SHOWN_DIFFERENCES
-    note = start + "the file said " + "; ".join(said[:SHOWN_DIFFERENCES]) + \
-        (f"; and {more} more value{'s' if more != 1 else ''}" if more > 0 else "") + "."
-    return (*(n for n in notes if not n.startswith(start)), note)
 
 
 def plan_from_json(text: str) -> WeekPlan:
