@@ -168,7 +168,9 @@ def _corrupt_version(path, name: str, version: int, text: str) -> None:
 
 @pytest.mark.parametrize("text, detail", [
     ("{not json", "not valid JSON"),
-    ('{"version": 1, "profile": {}, "targets": {}, "days": []}', r"plan.targets.magnesium_mg is missing"),
+    ('{"version": 1, "profile": {}, "targets": {}, "days": []}', r"plan.profile.age is missing"),
+    ('{"version": 1, "profile": {"age": 45, "sex": "male", "status": "none"}, "targets": {}, "days": []}',
+     r"plan.targets.magnesium_mg is missing"),
     ('{"version": 9}', "plan.version is 9"),
 ])
 def test_a_hand_edited_plan_names_plan_and_version_and_others_still_work(tmp_path, tiny_foods, text, detail):
