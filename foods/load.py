@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -476,3 +477,14 @@ def load_usda_foods(*, require_magnesium: bool = True) -> pd.DataFrame:
     for n in schema.NUTRIENT_COLUMNS:
         df[n] = usda[n].to_numpy()
     return _finish(df, "usda_sr_legacy_foods.csv")
+
+
+def with_usda_rows(table: pd.DataFrame, food_ids: Iterable[str]) -> pd.DataFrame:
+    """``table`` plus the full-USDA rows ('usda_<fdc_id>', as ``load_usda_foods`` names them) that ``food_ids``
+    (e.g. a plan's foods) name and ``table`` lacks; ``table`` itself when there are none."""
+    wanted = [f for f in dict.fromkeys(food_ids) if f not in table.index and str(f).startswith("usda_")]
+    if not wanted:
+        return table
+    usda = load_usda_foods(require_magnesium=False)
+    found = [f for f in wanted if f in usda.index]
+    return pd.concat([table, usda.loc[found]]) if found else table

@@ -28,10 +28,11 @@ import pandas as pd
 from foods.dishes import DishTables
 from foods.schema import split_tags
 from planner import menu, week
-from planner.dishplan import co_nutrient_notes, make_dish
+from planner.dishplan import make_dish
 from planner.errors import ChangeError, PlanError, SolverError
 from planner.model import DISH_PLAN_VERSION, DayPlan, Lock, Meal, PlanDish, WeekPlan
 from planner.nutrition import make_day
+from planner.verify import notes_for_days
 from planner.swaps import _day, Change, ChangeResult, amount_changes  # _day: one day-number check for both formats
 
 PORTION_STEP = 0.25
@@ -232,9 +233,7 @@ def _replace_dish(day_plan: DayPlan, slot: str, dish_id: str, new: PlanDish) -> 
 def _with_day(plan: WeekPlan, new_day: DayPlan, **changes: object) -> WeekPlan:
     """``plan`` with one day replaced and its co-nutrient notes brought up to date (other notes kept)."""
     days = tuple(new_day if d.day == new_day.day else d for d in plan.days)
-    old_notes = set(co_nutrient_notes(plan.days, plan.targets, plan.profile))
-    kept = tuple(n for n in plan.notes if n not in old_notes)
-    return replace(plan, days=days, notes=kept + co_nutrient_notes(days, plan.targets, plan.profile), **changes)
+    return replace(plan, days=days, notes=notes_for_days(plan, days), **changes)
 
 
 # --- what a day must meet -------------------------------------------------------------------------

@@ -151,6 +151,9 @@ class PlanDish:
     role: str
     portions: float
     ingredients: tuple[PlanItem, ...] = ()
+    # What a plan file stated for this dish (grams and DISH_VALUES): only for planner.verify to compare with the
+    # ingredients' sums; never used as the dish's values and never written.
+    file_values: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def grams(self) -> float:
@@ -322,6 +325,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "gap_rel": Range(0, 0.5, "a relative gap", "0.01"),
     # One plan item, one shopping list
     "servings": Range(0, 100, "a number of servings", "1.5"),
+    "grams": Range(0, 200_000, "an amount in grams", "150"),  # 100 servings of the largest USDA portion
     "portions": Range(0.5, 2, "a number of portions in quarters", "1.25"),
     "max_main_per_week": Range(1, MAX_DAYS, "a whole number of days", "2", integer=True),
     "max_breakfast_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
@@ -341,7 +345,7 @@ def check_number(value: Any, name: str, where: str, error: type[Exception] = Val
     rng = NUMBER_RANGES[name]
     if rng.holds(value):
         return value
-    raise error(f"{where} {_show(value)} is not {rng.text()}, e.g. {rng.example}")
+    raise error(f"{where} {show_value(value)} is not {rng.text()}, e.g. {rng.example}")
 
 
 def check_numbers(obj: Any, where: Callable[[str], str], error: type[Exception]) -> None:
@@ -416,12 +420,15 @@ _TYPE_WORDS: dict[str, tuple[str, str]] = {
     "Mapping[str, float]": ("an object of numbers", '{"magnesium_mg": 400}'),
 }
 MAX_DAY = 366
+# The profile fields a plan's targets derive from: every magplan writes them, so a file without one was edited.
+PROFILE_REQUIRED: dict[str, str] = {"age": "45", "sex": '"female"', "status": '"none"'}
 # A plan file of 14 days is about 0.1 MB; 5 MB leaves room for notes and history, and keeps a hostile
 # file from taking minutes and gigabytes to read.
 MAX_PLAN_BYTES = 5 * MIB
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """``value`` as a person reads it in a message: its repr, cut to 60 characters."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -432,7 +439,7 @@ def _kind(value: Any) -> str:
 
 
 def _bad(where: str, value: Any, what: str, example: str) -> PlanFormatError:
-    return PlanFormatError(f"{where} is {_kind(value)} {_show(value)}; it must be {what}, e.g. {example}")
+    return PlanFormatError(f"{where} is {_kind(value)} {show_value(value)}; it must be {what}, e.g. {example}")
 
 
 def _finite_number(value: Any, where: str, example: str) -> Any:
@@ -509,7 +516,7 @@ def _example(f: Any) -> str:
 
 def _need(d: Any, key: str, where: str, kind: type | tuple[type, ...], example: str) -> Any:
     if not isinstance(d, Mapping):
-        raise PlanFormatError(f"{where} is {_kind(d)} {_show(d)}; it must be an object like {{...}}")
+        raise PlanFormatError(f"{where} is {_kind(d)} {show_value(d)}; it must be an object like {{...}}")
     if key not in d:
         raise PlanFormatError(f"{where}.{key} is missing; expected e.g. {example}")
     value = d[key]
@@ -520,14 +527,14 @@ def _need(d: Any, key: str, where: str, kind: type | tuple[type, ...], example: 
     if kind is str:
         return _text(value, f"{where}.{key}", example)
     if not isinstance(value, kind):
-        raise PlanFormatError(f"{where}.{key} is {_kind(value)} {_show(value)}; expected e.g. {example}")
+        raise PlanFormatError(f"{where}.{key} is {_kind(value)} {show_value(value)}; expected e.g. {example}")
     return value
 
 
 def _dc_from(cls: type, d: Any, where: str) -> Any:
     """Build a flat dataclass from a dict: known fields only, each checked against its type."""
     if not isinstance(d, Mapping):
-        raise PlanFormatError(f"{where} is {_kind(d)} {_show(d)}; it must be an object like {{...}}")
+        raise PlanFormatError(f"{where} is {_kind(d)} {show_value(d)}; it must be an object like {{...}}")
     kwargs = {}
     for f in fields(cls):
         if f.name in d:
@@ -563,13 +570,13 @@ def _texts(value: Any, where: str, example: str) -> tuple[str, ...]:
 
 def _day_number(value: int, where: str) -> int:
     if not 1 <= value <= MAX_DAY:
-        raise PlanFormatError(f"{where} is {_show(value)}; days are numbered from 1 (up to {MAX_DAY}), e.g. 1")
+        raise PlanFormatError(f"{where} is {show_value(value)}; days are numbered from 1 (up to {MAX_DAY}), e.g. 1")
     return value
 
 
 def _slot(value: str, where: str) -> str:
     if value not in PLAN_SLOTS:
-        raise PlanFormatError(f"{where} is {_show(value)}; it must be one of {', '.join(PLAN_SLOTS)}, "
+        raise PlanFormatError(f"{where} is {show_value(value)}; it must be one of {', '.join(PLAN_SLOTS)}, "
                               "e.g. \"dinner\"")
     return value
 
@@ -583,6 +590,7 @@ def _items_from(items_d: list, where: str) -> tuple[PlanItem, ...]:
         if not round(servings, 6) > 0:  # the JSON keeps 6 decimals: 1e-9 would be written as 0
             raise PlanFormatError(f"{iwhere}.servings is {servings}; it must be above 0, e.g. 1.0")
         check_number(servings, "servings", f"{iwhere}.servings", PlanFormatError)
+        check_number(_need(item_d, "grams", iwhere, float, "150"), "grams", f"{iwhere}.grams", PlanFormatError)
         items.append(_dc_from(PlanItem, item_d, iwhere))
     return tuple(items)
 
@@ -592,7 +600,7 @@ def _dish_from(d: Any, where: str) -> PlanDish:
     dish_id = _need(d, "dish_id", where, str, '"red_lentil_dal_kale_chapati"')
     role = _need(d, "role", where, str, '"main"')
     if role not in DISH_ROLES:
-        raise PlanFormatError(f"{where}.role is {_show(role)}; it must be one of {', '.join(DISH_ROLES)}, e.g. \"main\"")
+        raise PlanFormatError(f"{where}.role is {show_value(role)}; it must be one of {', '.join(DISH_ROLES)}, e.g. \"main\"")
     portions = check_number(_need(d, "portions", where, float, "1.0"), "portions", f"{where}.portions",
                             PlanFormatError)
     ingredients = _items_from(_need(d, "ingredients", where, list, '[{"food_id": "olive_oil", ...}]'),
@@ -600,7 +608,8 @@ def _dish_from(d: Any, where: str) -> PlanDish:
     if not ingredients:
         raise PlanFormatError(f"{where}.ingredients is empty; a dish has at least one ingredient")
     return PlanDish(dish_id=dish_id, name=_need(d, "name", where, str, '"Lentil soup"'), role=role,
-                    portions=float(portions), ingredients=ingredients)
+                    portions=float(portions), ingredients=ingredients,
+                    file_values={n: d[n] for n in ("grams", *DISH_VALUES) if n in d})
 
 
 def _lock_from(d: Any, where: str) -> Lock:
@@ -617,9 +626,11 @@ def plan_from_dict(d: Any) -> WeekPlan:
         raise PlanFormatError("a plan must be a JSON object with version, profile, targets and days")
     version = _need(d, "version", "plan", int, "1")
     if version not in READABLE_VERSIONS:
-        raise PlanFormatError(f"plan.version is {_show(version)}; this magplan reads versions "
+        raise PlanFormatError(f"plan.version is {show_value(version)}; this magplan reads versions "
                               f"{', '.join(map(str, READABLE_VERSIONS))} (a newer magplan wrote it; upgrade magplan)")
     profile_d = dict(_need(d, "profile", "plan", dict, '{"age": 45, "sex": "female"}'))
+    for name, example in PROFILE_REQUIRED.items():  # what the targets are for: never a silent default
+        _need(profile_d, name, "plan.profile", object, example)
     if profile_d.get("overrides") is None:
         profile_d["overrides"] = {}
     profile = _dc_from(Profile, profile_d, "plan.profile")

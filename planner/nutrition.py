@@ -29,7 +29,13 @@ def make_ingredient(foods: pd.DataFrame, food_id: str, grams_per_serving: float,
     """A dish ingredient as a PlanItem: ``portions`` times the recipe's grams, labelled with its household
     measure (so '1/2 tsp' at 1 portion reads '1 tsp' at 2). Needs the columns ``make_item`` needs."""
     label = household or f"{grams_per_serving:g} g"
-    return _item(foods.loc[food_id], food_id, float(grams_per_serving) * float(portions), float(portions), label)
+    return item_of_grams(foods, food_id, float(grams_per_serving) * float(portions), float(portions), label)
+
+
+def item_of_grams(foods: pd.DataFrame, food_id: str, grams: float, servings: float, label: str) -> PlanItem:
+    """A PlanItem for ``grams`` of ``food_id`` (its values from the food's row), keeping ``servings`` and
+    ``label`` as given. Needs the columns ``make_item`` needs."""
+    return _item(foods.loc[food_id], food_id, float(grams), float(servings), label)
 
 
 def _item(row: pd.Series, food_id: str, grams: float, servings: float, label: str) -> PlanItem:

@@ -786,7 +786,12 @@ def _dup_breakfast(d: dict) -> None:
     lambda d: d["days"][0]["meals"][0]["dishes"][0].update(portions=1e308),
     lambda d: d["targets"].update(magnesium_mg=1e300),
     lambda d: d["rules"].update(servings_step=0),
-], ids=["no days", "two breakfasts", "servings 1e308", "portions 1e308", "target 1e300", "step 0"])
+    lambda d: d["targets"].update(magnesium_mg=-1),
+    lambda d: d["targets"].update(iron_mg=float("nan")),
+    lambda d: d["profile"].pop("age"),
+    lambda d: d["days"][0]["meals"][0]["dishes"][0]["ingredients"][0].update(food_id="mystery_root"),
+], ids=["no days", "two breakfasts", "servings 1e308", "portions 1e308", "target 1e300", "step 0", "target -1",
+        "iron NaN", "no age", "unknown food"])
 def test_an_opened_plan_the_app_cannot_use_is_an_error_box_and_the_previous_plan_stays(solved_plan, mutate):
     import json
 
@@ -797,6 +802,40 @@ def test_an_opened_plan_the_app_cannot_use_is_an_error_box_and_the_previous_plan
     ok(at)
     assert same_plan(at.session_state.plan, solved_plan)
     assert any("bad.json is not a valid plan" in e and "Your plan was not changed" in e for e in texts(at, "error"))
+
+
+def test_an_opened_plan_with_edited_numbers_shows_the_recomputed_ones_and_says_so(solved_plan):
+    import json
+
+    from planner.verify import NOTE_START
+
+    d = _plan_dict(solved_plan)
+    d["days"][0]["totals"]["magnesium_mg"] = 9999
+    d["days"][0]["meals"][0]["dishes"][0]["ingredients"][0]["energy_kcal"] = 0
+    at = app()
+    at.file_uploader(key="plan_upload").set_value(("edited.json", json.dumps(d).encode(), "application/json")).run()
+    ok(at)
+    plan = at.session_state.plan
+    assert plan.days == solved_plan.days  # the USDA rows' numbers, not the file's
+    note = plan.notes[-1]
+    assert note.startswith(NOTE_START) and "day 1 total magnesium_mg 9999" in note and "energy_kcal 0" in note
+    assert any(note in html.unescape(c.value) for c in at.caption)  # said on the page, as text
+    assert "9999" not in grid(at)
+
+
+def test_a_saved_plan_with_a_food_the_table_lacks_is_an_error_and_the_open_plan_stays(solved_plan):
+    from planner.model import plan_from_dict
+    from planner.store import Store
+
+    d = _plan_dict(solved_plan)
+    d["days"][0]["meals"][0]["dishes"][0]["ingredients"][0]["food_id"] = "mystery_root"
+    Store().save_plan("Foreign week", plan_from_dict(d))
+    at = app(solved_plan)
+    at.button(key="load_Foreign week").click().run()
+    ok(at)
+    assert same_plan(at.session_state.plan, solved_plan)
+    assert any("food 'mystery_root'" in e and "import it" in e and "The open plan was not changed" in e
+               for e in texts(at, "error")), texts(at, "error")
 
 
 def test_a_plan_the_views_cannot_draw_falls_back_to_the_previous_one(solved_plan):

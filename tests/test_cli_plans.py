@@ -21,9 +21,10 @@ def db(tmp_path):
 
 
 @pytest.fixture
-def plan_file(tmp_path, tiny_foods):
+def plan_file(tmp_path, curated):
+    """make_plan's plan of real foods: 'plans show' checks a plan's numbers against the food table."""
     path = tmp_path / "p.json"
-    write_plan(make_plan(tiny_foods), path)
+    write_plan(make_plan(curated, ids=("pumpkin_seeds", "spinach_raw")), path)
     return path
 
 
@@ -33,7 +34,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_save_list_show_history(capsys, db, plan_file, tiny_foods):
+def test_save_list_show_history(capsys, db, plan_file):
     code, out, _ = run(capsys, "plans", "list", "--db", str(db))
     assert code == 0 and "No saved plans yet. Save one with: magplan plans save NAME PLAN.json" in out
     assert run(capsys, "plans", "save", "week 1", str(plan_file), "--db", str(db))[1] == \
@@ -70,12 +71,12 @@ def test_db_defaults_to_magplan_db(capsys, plan_file, tmp_path, monkeypatch):
         assert [i.name for i in s.list_plans()] == ["w"]
 
 
-def test_rename_delete_export_import(capsys, db, plan_file, tmp_path, tiny_foods):
+def test_rename_delete_export_import(capsys, db, plan_file, tmp_path):
     run(capsys, "plans", "save", "a", str(plan_file), "--db", str(db))
     assert run(capsys, "plans", "rename", "a", "b", "--db", str(db))[1] == "Renamed plan 'a' to 'b'.\n"
     out_file = tmp_path / "out" / "b.json"
     code, out, _ = run(capsys, "plans", "export", "b", "--out", str(out_file), "--db", str(db))
-    assert code == 0 and read_plan(out_file) == make_plan(tiny_foods)
+    assert code == 0 and read_plan(out_file) == read_plan(plan_file)
     code, out, _ = run(capsys, "plans", "import", str(out_file), "--db", str(db))
     assert out == f"Imported {out_file} as version 2 of the existing plan 'b' (version 1 kept in the history).\n"
     code, out, _ = run(capsys, "plans", "import", str(out_file), "--name", "c", "--db", str(db))
@@ -194,7 +195,7 @@ def test_a_hand_edited_saved_plan_is_one_line_naming_plan_and_version(capsys, db
     assert code == 0 and json.loads(out)["version"] == 1
 
 
-def test_deleted_and_undelete(capsys, db, plan_file, tiny_foods):
+def test_deleted_and_undelete(capsys, db, plan_file):
     assert run(capsys, "plans", "deleted", "--db", str(db))[1] == "No deleted plans to bring back.\n"
     run(capsys, "plans", "save", "a", str(plan_file), "--db", str(db))
     run(capsys, "plans", "delete", "a", "--db", str(db))
@@ -207,4 +208,4 @@ def test_deleted_and_undelete(capsys, db, plan_file, tiny_foods):
     assert code == 0 and out == "Brought back plan 'a' as 'a old'.\n"
     with Store(db) as s:
         assert [i.name for i in s.list_plans()] == ["a", "a old"]
-        assert s.load_plan("a old") == make_plan(tiny_foods)
+        assert s.load_plan("a old") == read_plan(plan_file)

@@ -21,15 +21,17 @@ TARGETS = Targets(magnesium_mg=320, energy_kcal_min=1800, energy_kcal_max=2200, 
                   potassium_mg=2600, magnesium_ul_supplemental_mg=350)
 
 
-def make_plan(foods: pd.DataFrame, *, seeds: float = 1.5, days: int = 1, mg: float = 320) -> WeekPlan:
-    """A small plan: seeds at breakfast, greens at lunch, on each day; lunch of day 1 locked."""
+def make_plan(foods: pd.DataFrame, *, seeds: float = 1.5, days: int = 1, mg: float = 320,
+              ids: tuple[str, str] = ("seeds", "greens")) -> WeekPlan:
+    """A small plan: seeds at breakfast, greens at lunch (``ids``: their food_ids), on each day; lunch of day 1
+    locked."""
     out = []
     for d in range(1, days + 1):
-        out.append(make_day(d, (Meal("breakfast", (make_item(foods, "seeds", seeds),)),
-                                Meal("lunch", (make_item(foods, "greens", 2.0),)))))
+        out.append(make_day(d, (Meal("breakfast", (make_item(foods, ids[0], seeds),)),
+                                Meal("lunch", (make_item(foods, ids[1], 2.0),)))))
     return WeekPlan(profile=Profile(age=45, overrides={"magnesium_mg": 320.0}), targets=replace(TARGETS, magnesium_mg=mg),
                     rules=Rules(), days=tuple(out), solver=SolverInfo("HiGHS", "optimal", 1.0, 1.0, 0.0, 0.1),
-                    locks=(Lock(1, "lunch"), Lock(1, "lunch", "greens")))
+                    locks=(Lock(1, "lunch"), Lock(1, "lunch", ids[1])))
 
 
 @pytest.fixture
@@ -166,7 +168,9 @@ def _corrupt_version(path, name: str, version: int, text: str) -> None:
 
 @pytest.mark.parametrize("text, detail", [
     ("{not json", "not valid JSON"),
-    ('{"version": 1, "profile": {}, "targets": {}, "days": []}', r"plan.targets.magnesium_mg is missing"),
+    ('{"version": 1, "profile": {}, "targets": {}, "days": []}', r"plan.profile.age is missing"),
+    ('{"version": 1, "profile": {"age": 45, "sex": "male", "status": "none"}, "targets": {}, "days": []}',
+     r"plan.targets.magnesium_mg is missing"),
     ('{"version": 9}', "plan.version is 9"),
 ])
 def test_a_hand_edited_plan_names_plan_and_version_and_others_still_work(tmp_path, tiny_foods, text, detail):

@@ -26,6 +26,16 @@ def _dishes_excluded(plan) -> tuple[str, ...]:
     return tuple(plan.excluded) if is_dish_plan(plan) else ()
 
 
+def _verified(plan):
+    """The plan with every derived number checked against the food table (``planner.verify``): what the app
+    opens from a file or the plans database. Raises PlanFormatError (a food the table lacks)."""
+    from foods.load import with_usda_rows
+    from planner.verify import verify_plan
+
+    ids = [i.food_id for d in plan.days for m in d.meals for i in m.items]
+    return verify_plan(plan, with_usda_rows(food_table(), ids))
+
+
 def _on_upload_plan() -> None:
     ss = st.session_state
     up = ss.get("plan_upload")
@@ -37,7 +47,7 @@ def _on_upload_plan() -> None:
                                           f"{size_text(MAX_PLAN_BYTES)} are accepted. Your plan was not changed.")
         return
     try:
-        plan = plan_from_json(up.getvalue().decode("utf-8-sig"))
+        plan = _verified(plan_from_json(up.getvalue().decode("utf-8-sig")))
     except UnicodeDecodeError:
         ss.feedback_at = "top"
         ss.notice = state.Notice("error", f"{up.name} is not a UTF-8 text file; choose a plan JSON file.")
@@ -115,9 +125,9 @@ def _on_save(store) -> None:
 def _on_load(store, name: str) -> None:
     ss = st.session_state
     try:
-        plan = store.load_plan(name)
+        plan = _verified(store.load_plan(name))
     except MagplanError as exc:
-        ss.saved_result = ("error", str(exc))
+        ss.saved_result = ("error", f"{exc}. The open plan was not changed.")
         return
     state.set_plan(plan)
     sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))

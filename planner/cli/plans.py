@@ -71,9 +71,11 @@ def _render(plan, fmt: str) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from planner.cli.swaps import verified
+
     with _store(args) as store:
         plan = store.load_plan(args.name, args.version)
-    text = _render(plan, args.format)
+    text = _render(verified(plan, args)[0], args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 

@@ -47,6 +47,7 @@ def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.Da
     """Curated + user foods (foods.user.load_all_foods when present), plus each ``extra`` table, plus the
     USDA rows ('usda_<fdc_id>') that ``food_ids`` name and the tables lack."""
     import foods as foods_pkg
+    from foods.load import with_usda_rows
 
     loader: Callable[[], pd.DataFrame]
     try:
@@ -58,27 +59,20 @@ def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.Da
     table = loader()
     for path in extra:
         table = foods_pkg.combine(table, foods_pkg.load_user_foods(path))
-    wanted = [f for f in dict.fromkeys(food_ids) if f not in table.index and str(f).startswith("usda_")]
-    if wanted:
-        usda = foods_pkg.load_usda_foods(require_magnesium=False)
-        found = [f for f in wanted if f in usda.index]
-        if found:
-            table = pd.concat([table, usda.loc[found]])
-    return table
+    return with_usda_rows(table, food_ids)
 
 
 def run_shopping_list(args: argparse.Namespace) -> int:
     from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
-    from planner.model import atomic_write_text, read_plan
+    from planner.cli.swaps import read_verified_plan
+    from planner.model import atomic_write_text
     from planner.shopping import read_pantry_csv, shopping_list
 
     people = _people(args.people)
     fmt = args.format
     if fmt is None:
         fmt = _SUFFIX_FORMAT.get(Path(args.out).suffix.lower(), "markdown") if args.out else "markdown"
-    plan = read_plan(args.plan)
-    ids = [i.food_id for d in plan.days for m in d.meals for i in m.items]
-    table = load_plan_foods(args.foods, ids)
+    plan, table = read_verified_plan(args)
     pantry = read_pantry_csv(args.pantry) if args.pantry else None
     sl = shopping_list(plan, table, days=args.days, pantry=pantry, people=people)
     writer = {"csv": shopping_to_csv, "markdown": shopping_to_markdown, "html": shopping_to_html}[fmt]

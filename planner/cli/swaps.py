@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -27,24 +27,38 @@ from planner.model import DISH_PLAN_VERSION, WeekPlan, plan_to_json, read_plan, 
 
 
 # --- shared helpers -------------------------------------------------------------------------------
-def load_food_table(args: argparse.Namespace) -> pd.DataFrame:
-    """The food table for a command: curated (+ user foods) or all USDA, plus ``--foods CSV``."""
+def load_food_table(args: argparse.Namespace, food_ids: Sequence[str] = ()) -> pd.DataFrame:
+    """The food table for a command: curated (+ user foods) or all USDA, plus ``--foods CSV``, plus the USDA
+    rows ('usda_<fdc_id>') that ``food_ids`` (a plan's foods) name and the tables lack."""
     import foods as foods_pkg
 
-    if getattr(args, "all_usda", False) and getattr(args, "foods", None):
+    from planner.cli.shopping import load_plan_foods
+
+    extra = getattr(args, "foods", None)
+    if getattr(args, "all_usda", False) and extra:
         raise ChangeError("use either --all-usda or --foods, not both (as for 'magplan plan')")
     if getattr(args, "all_usda", False):
-        table = foods_pkg.load_usda_foods()
-    else:
-        try:
-            from foods.user import load_all_foods  # type: ignore[import-not-found]
-        except ImportError:
-            load_all_foods = None
-        table = load_all_foods() if load_all_foods is not None else foods_pkg.load_foods()
-    extra = getattr(args, "foods", None)
-    if extra:
-        table = foods_pkg.combine(table, foods_pkg.load_user_foods(Path(extra)))
-    return table
+        return foods_pkg.load_usda_foods()
+    return load_plan_foods(extra if isinstance(extra, list) else [extra] if extra else [], food_ids)
+
+
+def verified(plan: WeekPlan, args: argparse.Namespace) -> tuple[WeekPlan, pd.DataFrame]:
+    """(``plan`` with every derived number checked against the command's food table, that table).
+
+    Every command that shows, changes or exports a plan it opened goes through here (planner.verify).
+    """
+    from planner.verify import verify_plan
+
+    if getattr(args, "all_usda", False) and _is_dish_plan(plan):
+        raise ChangeError("--all-usda is for version-1 plans; a plan made of dishes uses the dish library "
+                          "(drop --all-usda)")
+    table = load_food_table(args, [i.food_id for d in plan.days for m in d.meals for i in m.items])
+    return verify_plan(plan, table), table
+
+
+def read_verified_plan(args: argparse.Namespace) -> tuple[WeekPlan, pd.DataFrame]:
+    """PLAN.json (``args.plan``) read and verified, and the food table it was verified with."""
+    return verified(read_plan(args.plan), args)
 
 
 def _add_table_options(p: argparse.ArgumentParser) -> None:
@@ -88,14 +102,10 @@ def _is_dish_plan(plan: WeekPlan) -> bool:
     return plan.version >= DISH_PLAN_VERSION
 
 
-def _dish_tables(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _dish_tables(args: argparse.Namespace, foods: pd.DataFrame):  # type: ignore[no-untyped-def]
     """(dish tables, food table) for a dish plan: the library built from the same foods as 'magplan plan'."""
     from foods.dishes import load_all_dishes
 
-    if getattr(args, "all_usda", False):
-        raise ChangeError("--all-usda is for version-1 plans; a plan made of dishes uses the dish library "
-                          "(drop --all-usda)")
-    foods = load_food_table(args)
     return load_all_dishes(foods), foods
 
 
@@ -127,10 +137,8 @@ def _plan_error_line(exc: PlanError) -> PlanError:
     return PlanError(" ".join(message.split()), explanation=exc.explanation)
 
 
-def _run_change(args: argparse.Namespace, call, plan: WeekPlan | None = None) -> int:  # type: ignore[no-untyped-def]
+def _run_change(args: argparse.Namespace, call, plan: WeekPlan, table: pd.DataFrame) -> int:  # type: ignore[no-untyped-def]
     """A version-1 change: ``call(plan, foods)`` through planner.swaps."""
-    plan = plan or read_plan(args.plan)
-    table = load_food_table(args)
     try:
         result = call(plan, table)
     except PlanError as exc:
@@ -138,9 +146,9 @@ def _run_change(args: argparse.Namespace, call, plan: WeekPlan | None = None) ->
     return _emit(args, result.plan, _change_lines(result))
 
 
-def _run_dish_change(args: argparse.Namespace, plan: WeekPlan, call) -> int:  # type: ignore[no-untyped-def]
+def _run_dish_change(args: argparse.Namespace, plan: WeekPlan, foods: pd.DataFrame, call) -> int:  # type: ignore[no-untyped-def]
     """A version-2 change: ``call(plan, tables, foods)`` through planner.edits."""
-    tables, foods = _dish_tables(args)
+    tables, foods = _dish_tables(args, foods)
     try:
         result = call(plan, tables, foods)
     except PlanError as exc:
@@ -245,14 +253,13 @@ def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, di
 
 # --- commands -------------------------------------------------------------------------------------
 def _cmd_swap(args: argparse.Namespace) -> int:
-    plan = read_plan(args.plan)
+    plan, table = read_verified_plan(args)
     if _is_dish_plan(plan):
-        return _dish_swap(args, plan)
+        return _dish_swap(args, plan, table)
     if args.to is None and (args.out or args.in_place):
         raise ChangeError("--out/--in-place need --to NEW_FOOD_ID (without --to, swap lists alternatives)")
     food = _target(args, plan)
     if args.to is None:
-        table = load_food_table(args)
         alt = swaps.alternatives(plan, table, args.day, args.slot, food, limit=args.limit)
         if args.format == "csv":
             from planner.export import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
@@ -261,17 +268,17 @@ def _cmd_swap(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(format_alternatives(plan, alt, args.day, args.slot, food))
         return 0
-    return _run_change(args, lambda p, f: swaps.swap(p, f, args.day, args.slot, food, args.to), plan)
+    return _run_change(args, lambda p, f: swaps.swap(p, f, args.day, args.slot, food, args.to), plan, table)
 
 
-def _dish_swap(args: argparse.Namespace, plan: WeekPlan) -> int:
+def _dish_swap(args: argparse.Namespace, plan: WeekPlan, table: pd.DataFrame) -> int:
     from planner import edits
 
     dish_id = _target(args, plan)
     if args.to is None:
         if args.out or args.in_place:
             raise ChangeError("--out/--in-place need --to OTHER_DISH_ID (without --to, swap lists alternatives)")
-        tables, foods = _dish_tables(args)
+        tables, foods = _dish_tables(args, table)
         alts = edits.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
                                   limit=args.limit)
         if args.format == "csv":
@@ -281,7 +288,7 @@ def _dish_swap(args: argparse.Namespace, plan: WeekPlan) -> int:
         else:
             sys.stdout.write(format_dish_alternatives(plan, alts, args.day, args.slot, dish_id))
         return 0
-    return _run_dish_change(args, plan, lambda p, t, f: edits.swap(p, t, f, day=args.day, slot=args.slot,
+    return _run_dish_change(args, plan, table, lambda p, t, f: edits.swap(p, t, f, day=args.day, slot=args.slot,
                                                                    dish_id=dish_id, to=args.to))
 
 
@@ -294,7 +301,7 @@ def _lock_lines(verb: str, args: argparse.Namespace, before: WeekPlan, after: We
 
 
 def _cmd_lock(args: argparse.Namespace) -> int:
-    plan = read_plan(args.plan)
+    plan, _table = read_verified_plan(args)
     part = _target(args, plan, required=False)
     if _is_dish_plan(plan):
         from planner import edits
@@ -308,45 +315,46 @@ def _cmd_lock(args: argparse.Namespace) -> int:
 
 
 def _cmd_exclude(args: argparse.Namespace) -> int:
-    plan = read_plan(args.plan)
+    plan, table = read_verified_plan(args)
     if _is_dish_plan(plan):
         from planner import edits
 
         if (args.dish is None) == (args.food is None):
             raise ChangeError("exclude one thing: a dish (--dish DISH_ID) or every dish with a food (--food FOOD_ID)")
-        return _run_dish_change(args, plan, lambda p, t, f: edits.exclude(p, t, f, dish_id=args.dish,
+        return _run_dish_change(args, plan, table, lambda p, t, f: edits.exclude(p, t, f, dish_id=args.dish,
                                                                           food_id=args.food))
     food = _target(args, plan)
-    return _run_change(args, lambda p, f: swaps.exclude(p, f, food), plan)
+    return _run_change(args, lambda p, f: swaps.exclude(p, f, food), plan, table)
 
 
 def _cmd_regenerate(args: argparse.Namespace) -> int:
-    plan = read_plan(args.plan)
+    plan, table = read_verified_plan(args)
     if _is_dish_plan(plan):
         from planner import edits
 
-        return _run_dish_change(args, plan, lambda p, t, f: edits.regenerate(p, t, f, day=args.day, slot=args.slot))
-    return _run_change(args, lambda p, f: swaps.regenerate(p, f, day=args.day, slot=args.slot), plan)
+        return _run_dish_change(args, plan, table, lambda p, t, f: edits.regenerate(p, t, f, day=args.day,
+                                                                                    slot=args.slot))
+    return _run_change(args, lambda p, f: swaps.regenerate(p, f, day=args.day, slot=args.slot), plan, table)
 
 
 def _cmd_set_servings(args: argparse.Namespace) -> int:
     check_options(args, (("servings", "servings"),), ChangeError)
-    plan = read_plan(args.plan)
+    plan, table = read_verified_plan(args)
     if _is_dish_plan(plan):
         raise ChangeError("this plan is made of dishes: use 'magplan set-portions --day D --slot S --dish DISH_ID "
                           "--portions 1.25'")
     return _run_change(args, lambda p, f: swaps.set_servings(p, f, args.day, args.slot, args.food,
-                                                              args.servings), plan)
+                                                              args.servings), plan, table)
 
 
 def _cmd_set_portions(args: argparse.Namespace) -> int:
     from planner import edits
 
-    plan = read_plan(args.plan)
+    plan, table = read_verified_plan(args)
     if not _is_dish_plan(plan):
         raise ChangeError("this is a version-1 plan of foods: use 'magplan set-servings --day D --slot S "
                           "--food FOOD_ID --servings 1.5'")
-    return _run_dish_change(args, plan, lambda p, t, f: edits.set_portions(
+    return _run_dish_change(args, plan, table, lambda p, t, f: edits.set_portions(
         p, t, f, day=args.day, slot=args.slot, dish_id=args.dish, portions=args.portions))
 
 
@@ -388,6 +396,7 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
         p.add_argument("--dish", metavar="DISH_ID", help="one dish of that meal (needs --slot)")
         p.add_argument("--food", metavar="FOOD_ID", help="one food of that meal (version-1 plans; needs --slot)")
         _add_output_options(p)
+        _add_table_options(p)  # the plan's numbers are checked against the food table it was made with
         p.set_defaults(func=_cmd_lock)
 
     p = sub.add_parser("exclude", help="never plan a dish (or any dish with a food) again; re-plans those days",
