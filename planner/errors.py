@@ -1,7 +1,7 @@
 """The planner's typed exceptions. Every message says what is wrong and how to fix it."""
 from __future__ import annotations
 
-from foods.errors import FDCError, FoodTableError, MagplanError
+from foods.errors import FDCError, FoodTableError, MagplanError, RecipeImportError
 
 
 def shell_quote(value: object) -> str:
@@ -48,5 +48,5 @@ class PantryError(ShoppingError):
 
 __all__ = [
     "ChangeError", "FDCError", "FoodTableError", "MagplanError", "PantryError", "PlanError", "PlanFormatError",
-    "ProfileError", "ShoppingError", "SolverError", "StoreError", "shell_quote",
+    "ProfileError", "RecipeImportError", "ShoppingError", "SolverError", "StoreError", "shell_quote",
 ]
