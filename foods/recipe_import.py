@@ -27,7 +27,8 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from foods.dishes import DISH_ID_RE, MAX_INGREDIENT_G, ROLES, ROLE_KCAL, MAIN_MIN_PROTEIN_G, Unmatched, load_dishes
+from foods.dishes import (DISH_ID_RE, MAIN_MIN_PROTEIN_G, MAX_INGREDIENT_G, ROLE_KCAL, UNMATCHED_RE, Unmatched,
+                          load_dishes)
 from foods.errors import DishTableError, RecipeImportError
 from foods.recipe_sources import SourceRecipe
 
@@ -42,7 +43,7 @@ _NOISE = frozenset("""
 a an the of and or for to taste into in with about optional plus more extra virgin fresh freshly organic baby
 good quality ripe large medium small big chopped diced minced sliced rinsed drained peeled grated finely roughly
 thinly coarsely cut pieces piece inch inches halved quartered trimmed packed divided softened melted room
-temperature cubed shredded crushed beaten lightly heaping level scant whole lowsodium
+temperature cubed shredded crushed beaten lightly heaping level scant whole lowsodium from
 """.split())
 _FORMS_RAW = frozenset({"raw", "dried", "dry", "uncooked"})
 _FORMS_COOKED = frozenset({"cooked", "boiled", "roasted", "baked", "steamed", "grilled", "fried", "braised"})
@@ -205,13 +206,19 @@ def score(query: Sequence[str], candidate: Sequence[str]) -> float:
     head = 1.0 if c_core and _word_hit(c_core[0], q_words) else 0.0
     value = 0.70 * q_hit + 0.20 * c_hit + 0.10 * head
     q_forms, c_forms = set(query), set(candidate)
-    if (q_forms & _FORMS_RAW and c_forms & _FORMS_COOKED) or (q_forms & _FORMS_COOKED and c_forms & _FORMS_RAW):
+    q_form, c_form = _form(q_forms), _form(c_forms)
+    if q_form and c_form and q_form != c_form:
         value -= 0.25
-    if "canned" in q_forms and "canned" not in c_forms:
+    if ("canned" in q_forms) != ("canned" in c_forms):
         value -= 0.05
     if not (q_forms & (_FORMS_RAW | _FORMS_COOKED)) and "raw" in c_forms:
         value += 0.02  # "carrots" with no form: the fresh vegetable
     return max(0.0, min(1.0, value))
+
+
+def _form(words: set[str]) -> str:
+    """'cooked' (any cooking word: 'cooked from dry' is cooked), 'raw' (raw, dried, dry), or '' (not said)."""
+    return "cooked" if words & _FORMS_COOKED else "raw" if words & _FORMS_RAW else ""
 
 
 @dataclass(frozen=True)
@@ -491,13 +498,35 @@ def _derived_role(draft: ImportDraft, foods: pd.DataFrame) -> tuple[str, ...]:
     return ("main",) if kcal >= main_lo and protein >= MAIN_MIN_PROTEIN_G else ("snack",)
 
 
-def _toml_text(value: str) -> str:
+BLOCK_KEYS: tuple[str, ...] = ("ingredients", "unmatched", "steps")  # written as one-item-a-line text blocks
+KEY_ORDER: tuple[str, ...] = ("id", "name", "roles", "servings", "cuisine", "minutes_active", "minutes_total",
+                              "reference", "reference_note", "ingredients", "unmatched", "steps", "notes")
+
+
+def _toml_value(key: str, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, list, tuple)):
+        raise TypeError(f"cannot write {key} = {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(json.dumps(str(v), ensure_ascii=False) for v in value) + "]"
+    if key in BLOCK_KEYS:
+        body = "\n".join(ln.replace("\\", "\\\\").replace('"', '\\"') for ln in value.strip().splitlines())
+        return f'"""\n{body}\n"""'
     return json.dumps(value, ensure_ascii=False)
 
 
-def _toml_block(lines: Iterable[str]) -> str:
-    body = "\n".join(ln.replace("\\", "\\\\").replace('"', '\\"') for ln in lines)
-    return f'"""\n{body}\n"""'
+def render_block(fields: dict[str, Any]) -> str:
+    """One [[dish]] block from its fields (the dish-file keys), in the usual key order; empty keys left out."""
+    keys = [k for k in KEY_ORDER if k in fields] + [k for k in fields if k not in KEY_ORDER]
+    return "\n".join(["[[dish]]", *(f"{k} = {_toml_value(k, fields[k])}" for k in keys
+                                    if fields[k] not in ("", (), [], None))]) + "\n"
+
+
+def ingredient_lines(rows: Sequence[tuple[str, float, str]]) -> str:
+    """The ingredients text block: 'food_id grams line', aligned."""
+    width = max(len(f) for f, _g, _t in rows)
+    return "\n".join(f"{f:<{width}} {g:>7g}   {t}".rstrip() for f, g, t in rows)
 
 
 def dish_toml(draft: ImportDraft, foods: pd.DataFrame) -> str:
@@ -511,20 +540,159 @@ def dish_toml(draft: ImportDraft, foods: pd.DataFrame) -> str:
         raise RecipeImportError(f"{heavy[0][0]} comes to {heavy[0][1]:,.0f} g per serving (more than "
                                 f"{MAX_INGREDIENT_G:,.0f} g); the recipe makes more servings than "
                                 f"{draft.servings}: give --servings")
-    roles = draft.roles or _derived_role(draft, foods)
-    width = max(len(f) for f, _g, _t in rows)
-    ingredient_lines = [f"{f:<{width}} {g:>7g}   {t}" for f, g, t in rows]
     note = (f"Imported from {draft.source or 'a recipe'}. The ingredient lines are the recipe's, for all "
             f"{draft.servings} serving(s); the grams are per serving.")
-    if unmatched:
-        note += f" {len(unmatched)} line(s) are unmatched (unknown, not zero)."
-    out = ["[[dish]]", f"id = {_toml_text(draft.dish_id)}", f"name = {_toml_text(draft.name)}",
-           f"roles = [{', '.join(_toml_text(r) for r in roles)}]", f"servings = {draft.servings}",
-           f"cuisine = {_toml_text(draft.cuisine)}", f"minutes_active = {draft.minutes_active}",
-           f"minutes_total = {draft.minutes_total}", f"ingredients = {_toml_block(ingredient_lines)}"]
-    if unmatched:
-        out.append(f"unmatched = {_toml_block(f'{u.line} ? {u.text}' for u in unmatched)}")
-    if draft.steps:
-        out.append(f"steps = {_toml_block(draft.steps)}")
-    out.append(f"notes = {_toml_text(' '.join([note, *notes]))}")
-    return "\n".join(out) + "\n"
+    return render_block({
+        "id": draft.dish_id, "name": draft.name, "roles": list(draft.roles or _derived_role(draft, foods)),
+        "servings": draft.servings, "cuisine": draft.cuisine, "minutes_active": draft.minutes_active,
+        "minutes_total": draft.minutes_total, "ingredients": ingredient_lines(rows),
+        "unmatched": "\n".join(f"{u.line} ? {u.text}" for u in unmatched), "steps": "\n".join(draft.steps),
+        "notes": " ".join([note, *notes])})
+
+
+def _usda_rows(food_ids: Sequence[str]) -> pd.DataFrame:
+    """Schema-shaped rows of 'usda_<fdc_id>' foods (tags guessed from the USDA food group; see load_usda_foods)."""
+    from foods.load import load_usda_foods
+
+    table = load_usda_foods(require_magnesium=False)
+    missing = [f for f in food_ids if f not in table.index]
+    if missing:
+        raise RecipeImportError(f"{missing[0]} is not a USDA SR Legacy food with nutrients; pick another food")
+    return table.loc[list(food_ids)]
+
+
+def new_foods(draft: ImportDraft, foods: pd.DataFrame) -> pd.DataFrame:
+    """The USDA SR Legacy foods the draft uses that are not in ``foods`` yet (added to the user table on save)."""
+    wanted = sorted({ln.food_id for ln in draft.lines if ln.matched and ln.food_id not in foods.index})
+    return _usda_rows(wanted) if wanted else foods.iloc[0:0]
+
+
+def _blocks(text: str) -> list[str]:
+    """A dish file's text cut into its [[dish]] blocks (the text before the first one is block 0)."""
+    starts = [m.start() for m in re.finditer(r"(?m)^\s*\[\[dish\]\]", text)]
+    cuts = [0, *starts, len(text)]
+    return [text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b]]
+
+
+def _block_id(block: str) -> str | None:
+    found = re.search(r"""(?m)^\s*id\s*=\s*["']([^"']+)["']""", block)
+    return found.group(1) if found else None
+
+
+def _with_dish(text: str, dish_id: str, block: str, *, replace_existing: bool, path: Path) -> str:
+    blocks = _blocks(text)
+    kept = [b for b in blocks if _block_id(b) != dish_id]
+    if len(kept) != len(blocks) and not replace_existing:
+        raise RecipeImportError(f"{path}: you already have a dish '{dish_id}'; add --replace to overwrite it, or "
+                                "give another id with --id")
+    body = "".join(kept).rstrip()
+    return (body + "\n\n" if body else "") + block
+
+
+def save_draft(draft: ImportDraft, foods: pd.DataFrame, *, replace_existing: bool = False,
+               dishes_path: Path | str | None = None, foods_path: Path | str | None = None) -> Path:
+    """Write the draft as a dish into the user dish file, atomically; return the file written.
+
+    The whole file (with the new dish) is loaded as the planner will load it before it replaces the old
+    one, so a dish that does not load is never written and the person's other dishes stay as written.
+    USDA SR Legacy foods the dish needs are added to the user food table first. Raises RecipeImportError.
+    """
+    from foods.dishes import dish_files
+    from foods.load import combine
+    from foods.paths import user_dishes_path
+
+    path = Path(dishes_path) if dishes_path is not None else user_dishes_path()
+    if not DISH_ID_RE.match(draft.dish_id):
+        raise RecipeImportError(f"id {draft.dish_id!r} is not a slug; use lower-case letters, digits and '_', "
+                                "e.g. --id lentil_soup_mine")
+    shipped = {_block_id(b) for f in dish_files() for b in _blocks(f.read_text(encoding="utf-8"))}
+    if draft.dish_id in shipped:
+        raise RecipeImportError(f"'{draft.dish_id}' is a dish of the library; give your dish another id with "
+                                f"--id, e.g. --id {draft.dish_id}_mine")
+    extra = new_foods(draft, foods)
+    everything = combine(foods, extra) if len(extra) else foods
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    text = _with_dish(old, draft.dish_id, dish_toml(draft, everything), replace_existing=replace_existing,
+                      path=path)
+    return _write_dishes(path, text, everything, extra, foods_path)
+
+
+def _write_dishes(path: Path, text: str, everything: pd.DataFrame, extra: pd.DataFrame,
+                  foods_path: Path | str | None) -> Path:
+    """Replace the user dish file with ``text`` once it loads against ``everything`` (foods + ``extra``)."""
+    from foods.files import atomic_write
+    from foods.user import add_user_foods
+
+    def check(tmp: Path) -> None:
+        try:
+            load_dishes(everything, user_path=tmp)
+        except DishTableError as exc:
+            raise RecipeImportError(f"{path}: the dish would not load ({exc.reason}); nothing was written") from None
+        if len(extra):
+            # an ingredient of the person's dishes, not a food the planner serves alone (no meal slot)
+            rows = extra.reset_index().assign(slots="", guessed="category|form|diet_tags|allergens")
+            add_user_foods(rows, path=foods_path)
+
+    atomic_write(path, text, before_replace=check)
+    return path
+
+
+def match_saved_line(dish_id: str, line_no: int, food_id: str, foods: pd.DataFrame, *,
+                     grams_per_serving: float | None = None, dishes_path: Path | str | None = None,
+                     foods_path: Path | str | None = None) -> tuple[float, int]:
+    """Match an unmatched line of one of the person's dishes to a food; return (grams per serving, lines left).
+
+    Without ``grams_per_serving`` the line's amount is converted through the food's USDA portions and
+    divided by the dish's servings. The dish file is rewritten atomically (other dishes as written).
+    """
+    from foods.load import combine, usda_portions
+    from foods.paths import user_dishes_path
+
+    path = Path(dishes_path) if dishes_path is not None else user_dishes_path()
+    fields, text = _user_block(path, dish_id)
+    unmatched = [u for u in (UNMATCHED_RE.match(t.strip()) for t in str(fields.get("unmatched", "")).splitlines())
+                 if u]
+    hit = next((u for u in unmatched if int(u.group(1)) == line_no), None)
+    if hit is None:
+        left = ", ".join(u.group(1) for u in unmatched) or "none"
+        raise RecipeImportError(f"dish '{dish_id}' has no unmatched line {line_no}; its unmatched lines: {left}")
+    fdc, _desc = food_row(food_id, foods)
+    if grams_per_serving is None:
+        grams, why = grams_of(parse_line(hit.group(3)), fdc, usda_portions())
+        if grams is None:
+            raise RecipeImportError(f"the amount of line {line_no} ({hit.group(3)!r}) cannot be converted ({why}); "
+                                    "give --grams G, the grams per serving")
+        grams_per_serving = round(grams / int(fields["servings"]), 3)
+    if not 0 < grams_per_serving <= MAX_INGREDIENT_G:
+        raise RecipeImportError(f"--grams {grams_per_serving:g}: give the grams per serving, above 0 and at most "
+                                f"{MAX_INGREDIENT_G:g}")
+    rows = [tuple(ln.split(None, 2)) + ("",) * (3 - len(ln.split(None, 2)))
+            for ln in str(fields["ingredients"]).strip().splitlines() if ln.strip()]
+    rows = [(f, float(g), t) for f, g, t in rows]
+    if any(f == food_id for f, _g, _t in rows):
+        rows = [(f, round(g + grams_per_serving, 3), f"{t}; {hit.group(3)}") if f == food_id else (f, g, t)
+                for f, g, t in rows]
+    else:
+        rows.append((food_id, grams_per_serving, hit.group(3)))
+    fields["ingredients"] = ingredient_lines(rows)
+    fields["unmatched"] = "\n".join(u.group(0) for u in unmatched if u is not hit)
+    extra = _usda_rows([food_id]) if food_id not in foods.index else foods.iloc[0:0]
+    everything = combine(foods, extra) if len(extra) else foods
+    _write_dishes(path, _with_dish(text, dish_id, render_block(fields), replace_existing=True, path=path),
+                  everything, extra, foods_path)
+    return grams_per_serving, len(unmatched) - 1
+
+
+def _user_block(path: Path, dish_id: str) -> tuple[dict[str, Any], str]:
+    """(the fields of one of the person's dishes, the whole file's text); RecipeImportError if it is not there."""
+    from foods.dishes import tomllib as toml
+
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    block = next((b for b in _blocks(text) if _block_id(b) == dish_id), None)
+    if block is None:
+        raise RecipeImportError(f"'{dish_id}' is not one of your own dishes ({path}); 'magplan dishes list' shows "
+                                "the ids, and only your imported dishes can be matched")
+    try:
+        return dict(toml.loads(block)["dish"][0]), text
+    except (toml.TOMLDecodeError, KeyError, IndexError) as exc:
+        raise RecipeImportError(f"{path}: dish '{dish_id}' cannot be read ({exc}); fix the file first") from None
