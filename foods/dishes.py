@@ -12,6 +12,7 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
@@ -79,7 +80,15 @@ class _Source:
     text: str
 
     def lines(self) -> list[str]:
+        return self._lines
+
+    @cached_property
+    def _lines(self) -> list[str]:
         return self.text.splitlines()
+
+    @cached_property
+    def _block_lines(self) -> list[int]:
+        return [no for no, line in enumerate(self._lines, start=1) if line.strip().startswith("[[dish]]")]
 
     def dish_line(self, dish_id: str) -> int | None:
         pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(dish_id) + r'["\']')
@@ -90,7 +99,7 @@ class _Source:
 
     def block_line(self, index: int) -> int | None:
         """Line of the ``index``-th ``[[dish]]`` header (0-based)."""
-        hits = [no for no, line in enumerate(self.lines(), start=1) if line.strip().startswith("[[dish]]")]
+        hits = self._block_lines  # computed once: a file of 100 dishes asks for it thousands of times
         return hits[index] if index < len(hits) else None
 
     def line_in_block(self, index: int, predicate) -> int | None:

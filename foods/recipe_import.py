@@ -27,8 +27,8 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from foods.dishes import (DISH_ID_RE, MAIN_MIN_PROTEIN_G, MAX_INGREDIENT_G, ROLE_KCAL, UNMATCHED_RE, Unmatched,
-                          load_dishes)
+from foods.dishes import (DISH_ID_RE, MAIN_MIN_PROTEIN_G, MAX_INGREDIENT_G, ROLE_KCAL, UNMATCHED_RE, DishTables,
+                          Unmatched, load_dishes)
 from foods.errors import DishTableError, RecipeImportError
 from foods.recipe_sources import SourceRecipe
 
@@ -590,8 +590,8 @@ def _with_dish(text: str, dish_id: str, block: str, *, replace_existing: bool, p
 
 
 def save_draft(draft: ImportDraft, foods: pd.DataFrame, *, replace_existing: bool = False,
-               dishes_path: Path | str | None = None, foods_path: Path | str | None = None) -> Path:
-    """Write the draft as a dish into the user dish file, atomically; return the file written.
+               dishes_path: Path | str | None = None, foods_path: Path | str | None = None) -> DishTables:
+    """Write the draft as a dish into the user dish file, atomically; return the person's dishes as saved.
 
     The whole file (with the new dish) is loaded as the planner will load it before it replaces the old
     one, so a dish that does not load is never written and the person's other dishes stay as written.
@@ -618,14 +618,17 @@ def save_draft(draft: ImportDraft, foods: pd.DataFrame, *, replace_existing: boo
 
 
 def _write_dishes(path: Path, text: str, everything: pd.DataFrame, extra: pd.DataFrame,
-                  foods_path: Path | str | None) -> Path:
-    """Replace the user dish file with ``text`` once it loads against ``everything`` (foods + ``extra``)."""
+                  foods_path: Path | str | None) -> DishTables:
+    """Replace the user dish file with ``text`` once it loads against ``everything`` (foods + ``extra``);
+    return the person's dishes as loaded."""
     from foods.files import atomic_write
     from foods.user import add_user_foods
 
+    loaded: list[DishTables] = []
+
     def check(tmp: Path) -> None:
-        try:
-            load_dishes(everything, user_path=tmp)
+        try:  # the person's file alone: the shipped ids were checked against it before
+            loaded.append(load_dishes(everything, paths=[], user_path=tmp))
         except DishTableError as exc:
             raise RecipeImportError(f"{path}: the dish would not load ({exc.reason}); nothing was written") from None
         if len(extra):
@@ -634,7 +637,7 @@ def _write_dishes(path: Path, text: str, everything: pd.DataFrame, extra: pd.Dat
             add_user_foods(rows, path=foods_path)
 
     atomic_write(path, text, before_replace=check)
-    return path
+    return loaded[0]
 
 
 def match_saved_line(dish_id: str, line_no: int, food_id: str, foods: pd.DataFrame, *,

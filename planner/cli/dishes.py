@@ -239,15 +239,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not _confirm(f"Save '{draft.dish_id}' to your dishes?", args.yes):
             print("not saved")
             continue
-        path = save_draft(draft, foods, replace_existing=args.replace)
-        _report_saved(draft.dish_id, path)
+        mine = save_draft(draft, foods, replace_existing=args.replace)
+        _report_saved(mine, draft.dish_id)
     return 0
 
 
-def _report_saved(dish_id: str, path) -> None:
-    rec = dish_record(_library(), dish_id)
+def _report_saved(mine: DishTables, dish_id: str) -> None:
+    from foods.paths import user_dishes_path
+
+    rec = dish_record(mine, dish_id)
     share = rec["measured"]["magnesium_mg"]
-    print(f"saved '{dish_id}' ({', '.join(rec['roles'])}) to {path}: {rec['magnesium_mg']:.0f} mg magnesium per "
+    print(f"saved '{dish_id}' ({', '.join(rec['roles'])}) to {user_dishes_path()}: {rec['magnesium_mg']:.0f} mg magnesium per "
           f"serving (measured for {share:.0%} of the grams), {rec['energy_kcal']:.0f} kcal")
     if rec["unmatched"]:
         lines = ", ".join(str(u["line"]) for u in rec["unmatched"])
