@@ -40,7 +40,7 @@ def test_paste_review_rematch_and_save_then_it_is_in_the_dishes_view():
     row = table.set_index("Line")
     assert row.at[4, "Food id"] == "spinach_raw" and row.at[4, "Grams (recipe)"] == 200.0
     assert row.at[7, "Note"].startswith("UNMATCHED") and "handful" in row.at[7, "Note"]
-    assert at.number_input(key="imp_servings").value == 2
+    assert at.number_input(key="imp_servings").value == 2 and at.selectbox(key="imp_role").value == "auto"
     # change line 7 (a handful of parmesan) by searching foods: the amount still has no USDA measure
     at.text_input(key="imp_search").input("parmesan").run()
     pick = at.selectbox(key="imp_pick")

@@ -15,7 +15,8 @@ from ui.common import safe_md
 
 GRID_COLUMNS = ("Line", "Recipe line", "Food id", "USDA description", "fdc_id", "Grams (recipe)", "Confidence",
                 "Note")
-ROLE_CHOICES = (None, *ROLES)
+AUTO_ROLE = "auto"  # the role from the recipe's category, else from the ingredients
+ROLE_CHOICES = (AUTO_ROLE, *ROLES)
 
 
 def _fail(exc: Exception) -> None:
@@ -58,7 +59,7 @@ def _on_read(foods: pd.DataFrame) -> None:
     ss.imp_draft = draft
     ss.imp_grid_version = ss.get("imp_grid_version", 0) + 1
     ss.imp_servings = draft.servings
-    ss.imp_role = draft.roles[0] if draft.roles else None
+    ss.imp_role = draft.roles[0] if draft.roles else AUTO_ROLE
     ss.imp_id = draft.dish_id
     if len(recipes) > 1:
         ss.imp_result = ("info", f"The file holds {len(recipes)} recipes; this is the first. Import the others "
@@ -114,7 +115,7 @@ def _save(draft, edited: pd.DataFrame, foods: pd.DataFrame) -> None:
         draft = _apply_grid(draft, edited, foods)
         role = ss.get("imp_role")
         draft = replace(draft, servings=int(ss.get("imp_servings") or draft.servings),
-                        roles=(role,) if role else (), dish_id=(ss.get("imp_id") or draft.dish_id).strip())
+                        roles=(role,) if role in ROLES else (), dish_id=(ss.get("imp_id") or draft.dish_id).strip())
         mine = save_draft(draft, foods, replace_existing=bool(ss.get("imp_replace")))
     except MagplanError as exc:
         _fail(exc)
@@ -138,7 +139,7 @@ def _render_draft(draft, foods: pd.DataFrame) -> None:
         st.warning("The recipe does not say how many servings it makes: how many?")
     c[0].number_input("Servings it makes", min_value=1, max_value=100, step=1, key="imp_servings")
     c[1].selectbox("Role", ROLE_CHOICES, key="imp_role",
-                   format_func=lambda r: "from the ingredients" if r is None else r)
+                   format_func=lambda r: "from the ingredients" if r == AUTO_ROLE else r)
     c[2].text_input("Dish id", key="imp_id")
     st.caption("Change a food by typing its id (search below), clear it to leave the line unmatched, or correct the "
                "grams for the whole recipe. Unmatched lines are kept and count as unknown, never as zero.")
