@@ -48,9 +48,15 @@ MIN_PROTEIN_KIND_G = 30.0
 REQUIRED_KEYS: tuple[str, ...] = (
     "id", "name", "roles", "servings", "cuisine", "minutes_active", "minutes_total", "ingredients",
 )
-OPTIONAL_KEYS: tuple[str, ...] = ("steps", "notes", "reference", "reference_note")
+OPTIONAL_KEYS: tuple[str, ...] = ("steps", "notes", "reference", "reference_note", "unmatched")
 DISH_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 MAX_SERVINGS = 12
+# A person's own dishes (user_dishes.toml, mostly imported recipes) keep the recipe as its author wrote it:
+# any number of steps up to this many, and a yield up to this many servings (a tray of 24 cookies).
+MAX_USER_STEPS = 60
+MAX_USER_SERVINGS = 100
+# An unmatched recipe line: "LINE GRAMS TEXT", GRAMS per serving or '?' when the amount is unknown.
+UNMATCHED_RE = re.compile(r"^(\d+)\s+(\?|\d+(?:\.\d+)?)\s+(\S.*)$")
 MAX_MINUTES = 3 * 24 * 60  # soaking beans or a slow ferment, not more
 MAX_INGREDIENT_G = 1000.0  # per serving
 STEPS_RANGE = (2, 8)
@@ -82,7 +88,7 @@ class _Source:
 
     @cached_property
     def _block_lines(self) -> list[int]:
-        return [no for no, line in enumerate(self.lines(), start=1) if line.strip().startswith("[[dish]]")]
+        return [no for no, line in enumerate(self._lines, start=1) if line.strip().startswith("[[dish]]")]
 
     def dish_line(self, dish_id: str) -> int | None:
         pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(dish_id) + r'["\']')
@@ -93,7 +99,7 @@ class _Source:
 
     def block_line(self, index: int) -> int | None:
         """Line of the ``index``-th ``[[dish]]`` header (0-based)."""
-        hits = self._block_lines
+        hits = self._block_lines  # computed once: a file of 100 dishes asks for it thousands of times
         return hits[index] if index < len(hits) else None
 
     def line_in_block(self, index: int, predicate) -> int | None:
@@ -150,6 +156,19 @@ class _Ingredient:
 
 
 @dataclass(frozen=True)
+class Unmatched:
+    """A recipe line no food of the table stands for (or whose amount could not be converted).
+
+    It is kept in the dish and counts as unknown: its grams (per serving, None when unknown) lower every
+    measured share; its nutrients are never taken as zero. ``line`` is its number in the recipe's list.
+    """
+
+    line: int
+    grams: float | None
+    text: str
+
+
+@dataclass(frozen=True)
 class _Dish:
     dish_id: str
     name: str
@@ -165,13 +184,15 @@ class _Dish:
     reference_note: str
     path: str
     line: int | None
+    unmatched: tuple[Unmatched, ...] = ()
 
 
 class _Checker:
     """Turns one raw [[dish]] block into a _Dish, raising DishTableError with file, line and dish."""
 
     def __init__(self, source: _Source, index: int, block: Mapping[str, Any], foods: pd.DataFrame,
-                 references: Sequence[str]) -> None:
+                 references: Sequence[str], *, user: bool = False) -> None:
+        self.user = user
         self.source = source
         self.index = index
         self.block = block
@@ -209,11 +230,13 @@ class _Checker:
                             "includes the active time", key="minutes_active")
         return _Dish(
             dish_id=dish_id, name=self._text("name"), roles=self._roles(),
-            servings=self._int("servings", 1, MAX_SERVINGS), cuisine=self._text("cuisine"),
+            servings=self._int("servings", 1, MAX_USER_SERVINGS if self.user else MAX_SERVINGS),
+            cuisine=self._text("cuisine"),
             minutes_active=active, minutes_total=total, ingredients=ingredients, steps=steps,
             notes=self._text("notes", required=False), reference=self._reference(),
             reference_note=self._text("reference_note", required=False),
             path=self.source.path, line=self.source.dish_line(dish_id) or self.source.block_line(self.index),
+            unmatched=self._unmatched(),
         )
 
     def _text(self, key: str, *, required: bool = True) -> str:
@@ -288,11 +311,36 @@ class _Checker:
         seen.add(food_id)
         return _Ingredient(food_id, grams, parts[2].strip() if len(parts) > 2 else "", line)
 
+    def _unmatched(self) -> tuple[Unmatched, ...]:
+        raw = self.block.get("unmatched", "")
+        if not isinstance(raw, str):
+            raise self.fail('unmatched must be a text block of lines "LINE GRAMS TEXT", e.g. "12 ? Salt to taste"',
+                            key="unmatched")
+        out: list[Unmatched] = []
+        for text in (t.strip() for t in raw.strip().splitlines()):
+            if not text:
+                continue
+            found = UNMATCHED_RE.match(text)
+            line = self.source.line_in_block(self.index, lambda t, text=text: t == text)
+            if not found:
+                raise self.fail(f"unmatched line {text!r} must read LINE GRAMS TEXT, GRAMS per serving or '?', "
+                                "e.g. '12 ? Salt to taste'", line=line)
+            grams = None if found.group(2) == "?" else float(found.group(2))
+            if grams is not None and not 0 < grams <= MAX_INGREDIENT_G:
+                raise self.fail(f"unmatched line {text!r} has {grams:g} g; write grams per serving above 0 and at "
+                                f"most {MAX_INGREDIENT_G:.0f}, or '?'", line=line)
+            out.append(Unmatched(int(found.group(1)), grams, found.group(3).strip()))
+        return tuple(out)
+
     def _steps(self, n_ingredients: int) -> tuple[str, ...]:
         raw = self.block.get("steps", "")
         if not isinstance(raw, str):
             raise self.fail("steps must be a text block, one step per line", key="steps")
         steps = tuple(s.strip() for s in raw.strip().splitlines() if s.strip())
+        if self.user:  # a person's own recipe keeps its steps as written (or none)
+            if len(steps) > MAX_USER_STEPS:
+                raise self.fail(f"{len(steps)} steps; a dish of your own has at most {MAX_USER_STEPS}", key="steps")
+            return steps
         lo, hi = STEPS_RANGE
         if n_ingredients > 1 and not lo <= len(steps) <= hi:
             raise self.fail(f"{len(steps)} step(s); a dish of several ingredients has {lo} to {hi} short steps, "
@@ -322,14 +370,15 @@ def _derive(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
     """Every derived field of one dish (per serving), from its ingredients' rows of the food table."""
     at = [rows.position[i.food_id] for i in dish.ingredients]
     grams = np.array([i.grams for i in dish.ingredients], dtype="float64")
-    total_g = float(grams.sum())
-    out: dict[str, Any] = {"grams": round(total_g, 2)}
+    unmatched_g = unmatched_grams(grams, dish.unmatched)
+    total_g = float(grams.sum()) + unmatched_g
+    out: dict[str, Any] = {"grams": round(float(grams.sum()) + sum(u.grams or 0.0 for u in dish.unmatched), 2)}
     for c, column in enumerate(_NUMBER_COLUMNS):
         per100 = rows.numbers[at, c]
         known = ~np.isnan(per100)
         name = "cost_usd" if column == "price_usd_per_100g" else column
         out[name] = round(float((per100[known] * grams[known]).sum() / 100.0), 4) if known.any() else float("nan")
-        out[MEASURED_PREFIX + name] = round(float(grams[known].sum() / total_g), 4)
+        out[MEASURED_PREFIX + name] = round(float(grams[known].sum() / total_g), 4) if total_g > 0 else 0.0
     tag_sets = [rows.diet_tags[n] for n in at]
     out["diet_tags"] = "|".join(t for t in DIET_TAGS if all(t in s for s in tag_sets))
     found = set().union(*(rows.allergens[n] for n in at))
@@ -341,6 +390,20 @@ def _derive(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
     veg = np.array(["vegetarian" in s for s in tag_sets])
     out["protein_kinds"] = "|".join(_protein_kinds(cats, veg, grams))
     return out
+
+
+def unmatched_grams(grams: np.ndarray, unmatched: Sequence[Unmatched]) -> float:
+    """The grams per serving unmatched lines stand for, in the measured shares.
+
+    A line of known amount counts its grams. A line of unknown amount ("salt to taste") counts as much as the
+    dish's average line of known amount: its size is not known, but it is not nothing, so the measured shares
+    go down by about one line's worth instead of staying at 100 %.
+    """
+    known = [u.grams for u in unmatched if u.grams is not None]
+    n_unknown = sum(1 for u in unmatched if u.grams is None)
+    sizes = [*grams.tolist(), *known]
+    average = float(np.mean(sizes)) if sizes else 1.0
+    return float(sum(known)) + n_unknown * average
 
 
 def _protein_kinds(cats: np.ndarray, vegetarian: np.ndarray, grams: np.ndarray) -> list[str]:
@@ -358,6 +421,9 @@ def _dish_row(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
         "cuisine": dish.cuisine, "minutes_active": dish.minutes_active, "minutes_total": dish.minutes_total,
         "steps": "\n".join(dish.steps), "notes": dish.notes, "reference": dish.reference,
         "reference_note": dish.reference_note, "source_path": dish.path, "source_line": dish.line,
+        "unmatched": "\n".join(f"{u.line} {'?' if u.grams is None else f'{u.grams:g}'} {u.text}"
+                               for u in dish.unmatched),
+        "unmatched_lines": len(dish.unmatched),
         **_derive(dish, rows),
     }
 
@@ -374,8 +440,9 @@ def load_dishes(foods: pd.DataFrame, paths: Iterable[Path | str] | None = None, 
     nutrients. Raises DishTableError naming the file, line and dish.
     """
     files = [Path(p) for p in (dish_files() if paths is None else paths)]
-    if user_path is not None and Path(user_path).is_file():
-        files.append(Path(user_path))
+    mine = Path(user_path) if user_path is not None and Path(user_path).is_file() else None
+    if mine is not None:
+        files.append(mine)
     if references is None:
         from foods.load import load_fndds
 
@@ -386,7 +453,7 @@ def load_dishes(foods: pd.DataFrame, paths: Iterable[Path | str] | None = None, 
     for path in files:
         source, blocks = _parse_file(path)
         for index, block in enumerate(blocks):
-            dish = _Checker(source, index, block, foods, refs).check()
+            dish = _Checker(source, index, block, foods, refs, user=path == mine).check()
             if dish.dish_id in first_seen:
                 prev = first_seen[dish.dish_id]
                 raise DishTableError(f"duplicate id; it is already used at {prev.path} line {prev.line}; "
@@ -402,7 +469,7 @@ def _tables(dishes: Sequence[_Dish], foods: pd.DataFrame) -> DishTables:
     rows = _FoodRows(foods)
     table = pd.DataFrame([_dish_row(d, rows) for d in dishes]).set_index("dish_id")
     for col in ("name", "roles", "cuisine", "steps", "notes", "reference", "reference_note", "diet_tags",
-                "allergens", "groups", "protein_kinds", "source_path"):
+                "allergens", "groups", "protein_kinds", "source_path", "unmatched"):
         table[col] = table[col].astype("string")
     fdc_ids, names = foods["fdc_id"].to_numpy(), foods["name"].astype(str).to_numpy()
     ingredients = pd.DataFrame([
@@ -481,7 +548,20 @@ def dish_record(tables: DishTables, dish_id: str) -> dict[str, Any]:
                          "name": str(r.name), "grams": _clean(r.grams), "household": str(r.household)}
                         for r in ing.itertuples(index=False)],
         "notes": str(row["notes"]), "reference": str(row["reference"]) or None,
+        "unmatched": [{"line": u.line, "grams": u.grams, "text": u.text}
+                      for u in parse_unmatched(str(row.get("unmatched", "") or ""))],
     }
+
+
+def parse_unmatched(text: str) -> list[Unmatched]:
+    """The dish table's ``unmatched`` column (lines "LINE GRAMS TEXT", as written) back into Unmatched rows."""
+    out = []
+    for line in text.splitlines():
+        found = UNMATCHED_RE.match(line.strip())
+        if found:
+            grams = None if found.group(2) == "?" else float(found.group(2))
+            out.append(Unmatched(int(found.group(1)), grams, found.group(3)))
+    return out
 
 
 # --- plausibility: what a cook would serve -------------------------------------------------------

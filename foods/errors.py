@@ -47,3 +47,8 @@ class DishTableError(MagplanError, ValueError):
         self.line = line
         self.dish = dish
         self.reason = message
+
+
+class RecipeImportError(MagplanError, ValueError):
+    """A recipe cannot be imported (no recipe on the page, a broken or too large file, a zip without recipes,
+    a site that cannot be reached): says what is wrong and what to do instead."""

@@ -1,6 +1,6 @@
 """USDA FoodData Central (FDC) client: search, fetch and import foods into the user's food table.
 
-The only module of the project that uses ``requests``. Endpoints and response shapes follow the FDC API
+Uses ``requests`` (as does foods.recipe_sources for recipe pages). Endpoints and response shapes follow the FDC API
 v1 (OpenAPI spec ``fdc_api.yaml``, https://fdc.nal.usda.gov/api-guide.html):
 
 - ``GET /v1/food/{fdcId}`` (``format=full`` or ``abridged``), ``POST /v1/foods`` (at most 20 ids),

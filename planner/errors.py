@@ -1,7 +1,7 @@
 """The planner's typed exceptions. Every message says what is wrong and how to fix it."""
 from __future__ import annotations
 
-from foods.errors import FDCError, FoodTableError, MagplanError
+from foods.errors import FDCError, FoodTableError, MagplanError, RecipeImportError
 
 
 def shell_quote(value: object) -> str:
@@ -51,6 +51,7 @@ class PantryError(ShoppingError):
 
 
 __all__ = [
-    "ChangeError", "ExportError", "FDCError", "FoodTableError", "MagplanError", "PantryError", "PlanError", "PlanFormatError",
-    "ProfileError", "ShoppingError", "SolverError", "StoreError", "shell_quote",
+    "ChangeError", "ExportError", "FDCError", "FoodTableError", "MagplanError", "PantryError", "PlanError",
+    "PlanFormatError", "ProfileError", "RecipeImportError", "ShoppingError", "SolverError", "StoreError",
+    "shell_quote",
 ]

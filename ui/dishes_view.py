@@ -119,6 +119,9 @@ def render_dish(tables: DishTables, dish_id: str) -> None:
 
 
 def render(foods: pd.DataFrame) -> None:
+    from ui import import_view
+
+    import_view.render(foods)
     try:
         tables = dish_library(foods)
     except MagplanError as exc:

@@ -1,4 +1,4 @@
-"""magplan dishes: browse the dish library (list with filters, show one dish with its recipe).
+"""magplan dishes: browse the dish library (list, show) and bring your own recipes (import, match).
 
 Thin layer: every command calls ``foods.dishes``; errors are MagplanError (one line, exit 2).
 """
@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 import pandas as pd
 
@@ -47,6 +48,42 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("dish_id", help="the id shown by 'magplan dishes list'")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_show)
+
+    p = cmds.add_parser("import", help="import your own recipe: a page or URL, a Mealie or Tandoor export, text",
+                        description="Import a recipe as a dish of your own: a recipe page (URL or saved .html), a "
+                                    "JSON-LD file, a Mealie export (.json or .zip), a Tandoor export (.zip or "
+                                    "recipe.json) or a text file (a title line, one ingredient per line, then the "
+                                    "steps after a blank line). Prints a review of every line, then saves the dish "
+                                    "to your user_dishes.toml (asking first when run in a terminal).")
+    p.add_argument("source", metavar="SOURCE", help="a URL, or the path of a page, export or text file (at most 5 MB)")
+    p.add_argument("--role", choices=ROLES, help="the dish's role (default: from the recipe's category or keywords)")
+    p.add_argument("--servings", type=_servings, help="servings the recipe makes (default: its recipeYield)")
+    p.add_argument("--id", dest="dish_id", help="the dish id (default: from the recipe's name)")
+    p.add_argument("--yes", action="store_true", help="save without asking")
+    p.add_argument("--replace", action="store_true", help="overwrite your dish of the same id")
+    p.set_defaults(func=cmd_import)
+
+    p = cmds.add_parser("match", help="match an unmatched line of your imported dish to a food",
+                        description="Match an unmatched line of one of your imported dishes to a food of the table "
+                                    "(or usda_<fdc_id> for any USDA SR Legacy food).")
+    p.add_argument("dish_id", metavar="DISH_ID")
+    p.add_argument("line", metavar="LINE", type=int, help="the line number 'magplan dishes show' lists")
+    p.add_argument("food_id", metavar="FOOD_ID", help="e.g. salt_table, or usda_173468")
+    p.add_argument("--grams", type=float, help="grams per serving (default: the line's amount, converted)")
+    p.set_defaults(func=cmd_match)
+
+
+def _servings(text: str) -> int:
+    from foods.dishes import MAX_USER_SERVINGS
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_USER_SERVINGS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of servings; use a whole number from 1 to "
+                                         f"{MAX_USER_SERVINGS}")
+    return value
 
 
 def _minutes(text: str) -> int:
@@ -131,10 +168,101 @@ def _text(rec: dict) -> str:
         out += ["", f"Notes: {rec['notes']}"]
     if rec["reference"]:
         out += ["", f"USDA reference (as eaten): {rec['reference']}"]
+    if rec["unmatched"]:
+        out += ["", "Unmatched lines (not counted: their nutrients are unknown, the measured shares above say how "
+                    "much is known):"]
+        out += [f"  {u['line']:>3}. {u['text']}" + (f" ({u['grams']:g} g)" if u["grams"] else "")
+                for u in rec["unmatched"]]
+        out.append(f"  Fix one with: {match_hint(rec['dish_id'], rec['unmatched'][0]['line'])}")
     return "\n".join(out)
+
+
+def match_hint(dish_id: str, line: int) -> str:
+    """The command that matches an unmatched line (FOOD_ID from 'magplan foods list' or usda_<fdc_id>)."""
+    return f"magplan dishes match {dish_id} {line} FOOD_ID [--grams G]  (FOOD_ID: 'magplan foods list')"
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     rec = dish_record(_library(), args.dish_id)
     print(json.dumps(rec, indent=2, ensure_ascii=False) if args.format == "json" else _text(rec))
+    return 0
+
+
+REVIEW_WIDTHS = (4, 38, 50, 8, 8, 5)
+
+
+def review_table(draft) -> str:
+    """The import review: each line, the food it matched (USDA description, fdc_id), grams, confidence."""
+    w = REVIEW_WIDTHS
+    head = (f"{'LINE':>{w[0]}}  {'RECIPE LINE':<{w[1]}}  {'MATCHED FOOD (USDA description, fdc_id)':<{w[2]}}  "
+            f"{'GRAMS':>{w[3]}}  {'/SERVING':>{w[4]}}  {'CONF':>{w[5]}}")
+    out = [head]
+    for ln in draft.lines:
+        text = ln.text if len(ln.text) <= w[1] else ln.text[:w[1] - 1] + "…"
+        if ln.matched:
+            food = f"{ln.food_id}: {ln.description} ({ln.fdc_id})"
+            food = food if len(food) <= w[2] else food[:w[2] - 1] + "…"
+            out.append(f"{ln.line:>{w[0]}}  {text:<{w[1]}}  {food:<{w[2]}}  {ln.grams:>{w[3]}.1f}  "
+                       f"{ln.grams / draft.servings:>{w[4]}.1f}  {ln.confidence:>{w[5]}.2f}"
+                       + (f"  ({ln.note})" if ln.note else ""))
+        else:
+            guess = f" (food: {ln.food_id})" if ln.food_id else ""
+            out.append(f"{ln.line:>{w[0]}}  {text:<{w[1]}}  UNMATCHED: {ln.note}{guess}")
+    return "\n".join(out)
+
+
+def _confirm(question: str, assume_yes: bool) -> bool:
+    if assume_yes or not sys.stdin.isatty():
+        return True
+    try:
+        return input(f"{question} [Y/n] ").strip().lower() in ("", "y", "yes")
+    except EOFError:
+        return False
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from foods.errors import RecipeImportError
+    from foods.recipe_import import build_index, draft_recipe, save_draft
+    from foods.recipe_sources import read_recipes
+
+    recipes = read_recipes(args.source)
+    if args.dish_id and len(recipes) > 1:
+        raise RecipeImportError(f"{args.source} holds {len(recipes)} recipes; --id names one dish, so leave it out")
+    foods = load_all_foods()
+    index = build_index(foods)
+    for recipe in recipes:
+        draft = draft_recipe(recipe, foods, servings=args.servings, role=args.role, dish_id=args.dish_id, index=index)
+        print(f"{draft.name} — {draft.servings} serving(s), from {draft.source}")
+        print(review_table(draft))
+        if not draft.servings_given:
+            raise RecipeImportError(f"'{draft.name}' does not say how many servings it makes; give --servings N")
+        if not _confirm(f"Save '{draft.dish_id}' to your dishes?", args.yes):
+            print("not saved")
+            continue
+        mine = save_draft(draft, foods, replace_existing=args.replace)
+        _report_saved(mine, draft.dish_id)
+    return 0
+
+
+def _report_saved(mine: DishTables, dish_id: str) -> None:
+    from foods.paths import user_dishes_path
+
+    rec = dish_record(mine, dish_id)
+    share = rec["measured"]["magnesium_mg"]
+    print(f"saved '{dish_id}' ({', '.join(rec['roles'])}) to {user_dishes_path()}: {rec['magnesium_mg']:.0f} mg magnesium per "
+          f"serving (measured for {share:.0%} of the grams), {rec['energy_kcal']:.0f} kcal")
+    if rec["unmatched"]:
+        lines = ", ".join(str(u["line"]) for u in rec["unmatched"])
+        print(f"{len(rec['unmatched'])} line(s) unmatched ({lines}): they count as unknown, not zero. Fix one with: "
+              f"{match_hint(dish_id, rec['unmatched'][0]['line'])}")
+    print(f"plan with it: magplan plan --favorite {dish_id} ...")
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from foods.recipe_import import match_saved_line
+
+    grams, left = match_saved_line(args.dish_id, args.line, args.food_id, load_all_foods(),
+                                   grams_per_serving=args.grams)
+    print(f"line {args.line} of '{args.dish_id}' is now {args.food_id}, {grams:g} g per serving; "
+          f"{left} unmatched line(s) left")
     return 0
