@@ -310,7 +310,7 @@ def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Seque
             out.append(f"the same dishes as day {d}")
         elif len(mains) > 1 and mains == other_mains:
             out.append(f"the same lunch and dinner mains as day {d}")
-    need = min(plan.rules.fish_per_week_min, len(plan.days))
+    need = menu.days_needed(plan.rules.fish_per_week_min, len(plan.days))
     if need and data.fish.any():
         def fish_days(menus: Iterable[Sequence[Entry]]) -> int:
             return sum(1 for m in menus if any(r == "main" and data.fish[i] for _s, r, i, _p in m))

@@ -21,18 +21,22 @@ contents; names are what an explanation quotes):
   shortfall variable, penalised in the objective (soft: a vegan week stays possible);
 * variety over the week: a main dish on at most ``max_main_per_week`` days (``max_days_<dish>``) and never
   on consecutive days (``not_consecutive_<d>_<dish>``), a breakfast at most ``max_breakfast_per_week`` times,
-  fish on at least ``fish_per_week_min`` days when fish is allowed (``fish_week``).
+  fish on at least ``fish_per_week_min`` days a week when fish is allowed (``fish_week``; a shorter plan
+  needs its share, rounded up: ``days_needed``).
 
 "No two identical days" is kept by the week method (planner.week), which never gives one menu to two days.
 
 Objective (documented blend, minimised): co-nutrient shortfalls first (``SHORTFALL_WEIGHT`` per 100 % of a
-weekly target missed), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``), then preferences (``FAVORITE_BONUS`` per serving of a favourite dish or a dish with a
-favourite ingredient, ``DISLIKE_PENALTY`` for a disliked one), portion closeness (``PORTION_WEIGHT`` per
+weekly target missed), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``), then preferences
+(``FAVORITE_DISH_BONUS`` per serving of a favourite dish, ``FAVORITE_BONUS`` of a dish with a favourite
+ingredient, ``DISLIKE_PENALTY`` for a disliked one), portion closeness (``PORTION_WEIGHT`` per
 serving away from 1), a small price on each side and snack (``EXTRA_DISH_WEIGHT``: meals stay simple) and
 cost (``COST_WEIGHT`` per dollar; ``CHEAPEST_COST_WEIGHT`` with ``cheapest``). A tie-break by dish order
 makes the optimum unique.
 """
 from __future__ import annotations
+
+import math
 
 from dataclasses import dataclass, field
 from typing import Collection, Mapping, Sequence
@@ -81,7 +85,10 @@ FRUIT_G_MIN = 80.0
 FRUIT_SHORT_WEIGHT = 0.5
 # Meals that hold at most one legume dish (no bean chili with a side of edamame: "beans on beans").
 ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
-FAVORITE_BONUS = 0.6
+FAVORITE_BONUS = 0.6  # a dish with a favourite ingredient
+# A dish named as a favourite (a recipe the person imported or loves): enough to outweigh a dish's cost and
+# the usual ties, so it is in the week (within the variety rules) unless the targets cannot allow it.
+FAVORITE_DISH_BONUS = 2.0
 DISLIKE_PENALTY = 3.0
 PORTION_WEIGHT = 0.4
 EXTRA_DISH_WEIGHT = 0.15
@@ -134,7 +141,9 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
     pref = np.zeros(len(d))
     for n, dish_id in enumerate(d.index):
         foods = contains.get(dish_id, frozenset())
-        if dish_id in favorites or foods & set(favorites):
+        if dish_id in favorites:
+            pref[n] -= FAVORITE_DISH_BONUS
+        elif foods & set(favorites):
             pref[n] -= FAVORITE_BONUS
         if dish_id in dislikes or foods & set(dislikes):
             pref[n] += DISLIKE_PENALTY
@@ -406,6 +415,18 @@ def _objective(model: MenuModel, data: DishData, rules: Rules) -> pulp.LpAffineE
     return pulp.LpAffineExpression(pairs)
 
 
+def days_needed(per_week: int, n_days: int) -> int:
+    """Days a plan of ``n_days`` needs for a rule of ``per_week`` days a week (fish twice a week: one day of
+    a 2-day plan, two of a week, four of a fortnight); a 2-day plan then has room for other mains."""
+    return min(n_days, math.ceil(per_week * n_days / 7 - 1e-9)) if per_week > 0 else 0
+
+
+def days_allowed(per_week_max: int, n_days: int) -> int:
+    """Days a plan of ``n_days`` may use under a cap of ``per_week_max`` days a week (rounded down, at least
+    one day: fish on at most 3 days a week in pregnancy is 12 days in 4 weeks, 1 day in 2)."""
+    return max(1, math.floor(per_week_max * n_days / 7 + 1e-9))
+
+
 def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
     days = model.days
     for i in data.candidates("main"):
@@ -429,18 +450,19 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
     fish = [model.y[(d, s, "main", int(i))] for d in days for s in ("lunch", "dinner") for i in data.candidates("main")
             if data.fish[i]]
     if rules.fish_per_week_min and fish:
-        need = min(rules.fish_per_week_min, len(days))
+        need = days_needed(rules.fish_per_week_min, len(days))
         model.prob += pulp.lpSum(fish) >= need, "fish_week"
     meat = [y for (d, s, r, i), y in model.y.items() if r == "main" and data.meat[i]]
     if rules.meat_per_week_min and meat:
-        model.prob += pulp.lpSum(meat) >= min(rules.meat_per_week_min, len(days)), "meat_week"
+        model.prob += pulp.lpSum(meat) >= days_needed(rules.meat_per_week_min, len(days)), "meat_week"
     if rules.fish_per_week_max is not None:
         for d in days:  # a day with fish: at least one fish dish that day
             has = model.fish_day[d] = pulp.LpVariable(f"fish_day_{d}", cat=pulp.LpBinary)
             for (dd, s, r, i), y in model.y.items():
                 if dd == d and data.fish_any[i]:
                     model.prob += y <= has, f"fish_day_{d}_{s}_{data.ids[i]}"
-        model.prob += pulp.lpSum(model.fish_day.values()) <= rules.fish_per_week_max, "fish_week_max"
+        model.prob += pulp.lpSum(model.fish_day.values()) <= days_allowed(rules.fish_per_week_max, len(days)), \
+            "fish_week_max"
 
 
 def solution(model: MenuModel, data: DishData) -> dict[tuple[int, str], list[tuple[str, str, float]]]:

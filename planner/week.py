@@ -109,7 +109,7 @@ def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, 
         banned |= {(role, i) for _s, role, i, _p in menus.get(neighbour, ()) if role in spaced}
     if rules.fish_per_week_max is not None:  # e.g. pregnancy: fish on at most so many days
         fish_days_so_far = sum(1 for d, m in menus.items() if d != day and any(data.fish_any[i] for *_x, i, _p in m))
-        if fish_days_so_far >= rules.fish_per_week_max:
+        if fish_days_so_far >= menu.days_allowed(rules.fish_per_week_max, rules.days):
             banned |= {(role, int(i)) for role in ("breakfast", "main", "side", "snack")
                        for i in np.flatnonzero(data.fish_any & data.roles[role])}
     others = tuple(frozenset((s, r, i) for s, r, i, _p in m) for d, m in sorted(menus.items()) if d != day)
@@ -196,8 +196,10 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     solver_rules = solver_rules or Rules()
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
-    fish_on = fish_days(all_days, rules.fish_per_week_min) if data.fish.any() else frozenset()
-    meat_on = fish_days([d for d in all_days if d not in fish_on] or all_days, rules.meat_per_week_min) \
+    fish_on = fish_days(all_days, menu.days_needed(rules.fish_per_week_min, len(all_days))) \
+        if data.fish.any() else frozenset()
+    meat_on = fish_days([d for d in all_days if d not in fish_on] or all_days,
+                        menu.days_needed(rules.meat_per_week_min, len(all_days))) \
         if data.meat.any() else frozenset()
     search = None if fixed_menus else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
     if search is not None:

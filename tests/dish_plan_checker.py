@@ -395,8 +395,13 @@ def _check_identical_days(days: Sequence[DayPlan]) -> list[str]:
     return out
 
 
+def _per_plan(per_week: int, n_days: int) -> int:
+    """A rule of so many days a week, for a plan of ``n_days`` (rounded up: twice a week is once in 2 days)."""
+    return min(n_days, -(-per_week * n_days // 7))
+
+
 def _check_fish(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
-    need = min(plan.rules.fish_per_week_min, len(plan.days))
+    need = _per_plan(plan.rules.fish_per_week_min, len(plan.days))
     if need <= 0 or not fish_allowed(ref, profile, plan.excluded):
         return []
     fish_days = [d.day for d in plan.days if any(is_fish_main(ref, dish_id) for _s, dish_id in _mains(d))]
@@ -406,7 +411,7 @@ def _check_fish(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
 
 
 def _check_meat(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
-    need = min(getattr(plan.rules, "meat_per_week_min", 0), len(plan.days))
+    need = _per_plan(getattr(plan.rules, "meat_per_week_min", 0), len(plan.days))
     if need <= 0 or not fish_allowed(ref, profile, plan.excluded, kind=is_meat_main):
         return []
     days = [d.day for d in plan.days if any(is_meat_main(ref, dish_id) for _s, dish_id in _mains(d))]
@@ -414,12 +419,14 @@ def _check_meat(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
 
 
 def _check_fish_max(ref: Reference, plan: WeekPlan, profile: Profile) -> list[str]:
-    """In pregnancy and lactation fish is on at most 3 days (8-12 oz a week), whatever the rules say."""
+    """In pregnancy and lactation fish is on at most 3 days a week (8-12 oz), whatever the rules say; a plan
+    of other length may use that share of its days, rounded down, and at least one."""
     most = getattr(plan.rules, "fish_per_week_max", None)
     if profile.status in ("pregnancy", "lactation"):
         most = 3 if most is None else min(most, 3)
     if most is None:
         return []
+    most = max(1, most * len(plan.days) // 7)
     days = [d.day for d in plan.days if any(has_fish(ref, x.dish_id) for m in d.meals for x in m.dishes)]
     return [] if len(days) <= most else [f"fish on {len(days)} days {days} (max {most})"]
 

@@ -222,3 +222,13 @@ def _an_allergen(plan: WeekPlan, ref: Reference) -> str:
 def test_the_checker_holds_the_plan_to_its_targets_and_rules(plans, ref, change, message):
     problems = check_dish_plan(change(plans("woman_45_omnivore"), ref), ref)
     assert any(message in p for p in problems), problems
+
+
+@pytest.mark.parametrize("per_week, n_days, need, most", [
+    (2, 7, 2, 2), (2, 2, 1, 1), (2, 1, 1, 1), (2, 28, 8, 8), (0, 7, 0, 1), (3, 7, 3, 3), (3, 2, 1, 1), (3, 28, 12, 12),
+])
+def test_weekly_day_rules_scale_with_the_plan_length(per_week, n_days, need, most):
+    from planner.menu import days_allowed, days_needed
+
+    assert days_needed(per_week, n_days) == need  # fish twice a week: once in a 2-day plan, 8 times in 4 weeks
+    assert days_allowed(per_week, n_days) == most  # fish at most 3 days a week in pregnancy: 12 days in 4 weeks
