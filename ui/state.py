@@ -53,6 +53,37 @@ def current_plan() -> WeekPlan | None:
     return st.session_state.get("plan")
 
 
+def plan_key() -> str | None:
+    """The open plan's key (``planner.open_plans``), kept for a page reload; None without a plan.
+
+    The plan is written once per change of the plan (``plan_rev``); a folder that cannot be written only
+    means a reload loses the plan: the problem is said once, the app goes on.
+    """
+    from planner.open_plans import OpenPlans
+
+    ss = st.session_state
+    plan = ss.get("plan")
+    if plan is None:
+        return None
+    if ss.get("kept") is None or ss.kept[0] != ss.get("plan_rev", 0):
+        try:
+            key: str | None = OpenPlans().keep(plan)
+        except MagplanError as exc:
+            key = None
+            st.toast(f"This plan will not survive a page reload: {exc}", icon=":material/warning:")
+        ss.kept = (ss.get("plan_rev", 0), key)
+    return ss.kept[1]
+
+
+def sync_address() -> None:
+    """Put the open plan's key in the page address (``?plan=``), so that a reload opens the same plan."""
+    key = plan_key()
+    if key is None:
+        st.query_params.pop("plan", None)
+    elif st.query_params.get("plan") != key:
+        st.query_params["plan"] = key
+
+
 def set_plan(plan: WeekPlan, *, undoable: bool = True) -> None:
     ss = st.session_state
     old = ss.get("plan")
