@@ -19,18 +19,22 @@ import streamlit as st
 NARROW_PX = 768  # Streamlit's "md" breakpoint: below it the sidebar opens over the page
 TAP_PX = 44  # the smallest comfortable tap target (Apple HIG 44 pt, Material 48 dp)
 PHONE_ONLY = "mp-phone-only"  # container keys that start with this are shown on narrow screens only
-WIDE_ONLY = "mp-wide-only"
+ROW = "mp-row"  # container keys that start with this: a row of buttons, right-aligned on a wide screen only
 
 CSS = f"""
 <style>
 [class*="st-key-{PHONE_ONLY}"] {{display: none;}}
 .mp-keep-words, .mp-keep-words * {{word-break: normal; overflow-wrap: normal; hyphens: manual;}}
+.mp-tick-sub {{color: rgba(110,110,110,1); font-size: 0.85rem; margin: -0.3rem 0 0 1.75rem;}}
 @media (max-width: {NARROW_PX - 0.02}px) {{
   [class*="st-key-{PHONE_ONLY}"] {{display: flex;}}
-  [class*="st-key-{WIDE_ONLY}"], .mp-week, [data-testid="stSidebar"] .st-key-generate {{display: none;}}
+  .mp-week, [data-testid="stSidebar"] .st-key-generate {{display: none;}}
   [data-testid="stMain"] button, [data-testid="stMain"] [data-baseweb="tab"] {{min-height: {TAP_PX}px;}}
   [data-testid="stMain"] [data-testid="stCheckbox"] label {{min-height: {TAP_PX}px; align-items: center;}}
+  [data-testid="stMain"] button {{padding-left: 0.65rem; padding-right: 0.65rem;}}
+  [data-testid="stMain"] [class*="st-key-{ROW}"] {{justify-content: flex-start;}}
   [data-testid="stMain"] h1 {{font-size: 1.75rem;}}
+  [data-testid="stMain"] [data-testid="stMetricValue"] {{font-size: 1.6rem;}}
 }}
 </style>
 """
@@ -46,6 +50,6 @@ def phone_only(name: str):
     return st.container(key=f"{PHONE_ONLY}_{name}")
 
 
-def wide_only(name: str):
-    """A container shown on wide screens only."""
-    return st.container(key=f"{WIDE_ONLY}_{name}")
+def button_row(name: str, *, parent=st):
+    """A row of buttons that wraps: at the right of its column on a wide screen, at the left on a phone."""
+    return parent.container(horizontal=True, horizontal_alignment="right", gap="xsmall", key=f"{ROW}_{name}")

@@ -14,7 +14,8 @@ import streamlit as st
 from planner.errors import MagplanError
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from ui import actions, charts, layout
-from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, plan_slots, safe_md, slot_label
+from ui.common import (PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, meets_target, plan_slots,
+                       safe_md, slot_label)
 
 SERVING_STEPS = 0.5
 METRIC_PX = 160  # two summary numbers side by side on a 390 px phone
@@ -130,7 +131,7 @@ def week_grid_html(plan: WeekPlan) -> str:
     for d in plan.days:
         mg = d.totals.get("magnesium_mg", 0.0)
         kcal = d.totals.get("energy_kcal", 0.0)
-        ok = mg >= t.magnesium_mg - 0.5
+        ok = meets_target(mg, t.magnesium_mg)
         cost = d.totals.get("cost_usd")
         totals.append(
             f"<td><span class='{'mp-ok' if ok else 'mp-low'}'>{mg:.0f} / {t.magnesium_mg:.0f} mg Mg "
@@ -151,7 +152,7 @@ def render_summary(plan: WeekPlan) -> None:
     mg = [d.totals.get("magnesium_mg", 0.0) for d in plan.days]
     kcal = [d.totals.get("energy_kcal", 0.0) for d in plan.days]
     cost = [d.totals.get("cost_usd", 0.0) for d in plan.days]
-    met = sum(1 for v in mg if v >= t.magnesium_mg - 0.5)
+    met = sum(1 for v in mg if meets_target(v, t.magnesium_mg))
     # A row that wraps: four across on a desktop, two by two on a phone (columns would stack one by one).
     with st.container(horizontal=True, horizontal_alignment="distribute", key="summary"):
         st.metric("Magnesium, daily average", f"{sum(mg) / len(mg):.0f} mg",
@@ -288,7 +289,8 @@ def recipe_frame(dish) -> pd.DataFrame:
 RECIPE_CSS = """
 <style>
 .mp-recipe {font-size: 1.05rem; line-height: 1.5;}
-.mp-recipe ul {list-style: none; padding-left: 0; margin: 0 0 0.6rem 0;}
+.mp-recipe ul {list-style: none; padding-left: 0; margin: 0 0 0.6rem 0 !important;}
+.mp-recipe ul li {margin-left: 0;}
 .mp-recipe ul li {padding: 5px 0; border-bottom: 1px solid rgba(128,128,128,0.18);}
 .mp-recipe ol {padding-left: 1.6rem; margin: 0;}
 .mp-recipe ol li {margin-bottom: 0.55rem; font-size: 1.12rem;}
@@ -369,7 +371,7 @@ def day_total_text(plan: WeekPlan, day: int) -> str:
     t = plan.targets
     totals = plan.day(day).totals
     mg, kcal = totals.get("magnesium_mg", 0.0), totals.get("energy_kcal", 0.0)
-    ok = mg >= t.magnesium_mg - 0.5
+    ok = meets_target(mg, t.magnesium_mg)
     return (f"**{mg:.0f} mg magnesium** of {t.magnesium_mg:.0f} mg {'✓' if ok else '✗ below target'} · "
             f"{kcal:.0f} kcal ({t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f})")
 
@@ -377,7 +379,7 @@ def day_total_text(plan: WeekPlan, day: int) -> str:
 def _day_actions(plan: WeekPlan, mod, day: int) -> None:
     ss = st.session_state
     day_locked = any(l.day == day and l.slot is None for l in plan.locks)
-    with st.container(horizontal=True, key="day_actions"):
+    with st.container(horizontal=True, gap="xsmall", key="day_actions"):
         st.button("Unlock day" if day_locked else "Lock day", key=f"lockday_{day}", disabled=mod is None,
                   on_click=actions.on_change, args=("unlock" if day_locked else "lock",), kwargs=dict(day=day),
                   icon=":material/lock_open:" if day_locked else ":material/lock:")
@@ -428,7 +430,7 @@ def _meal_card(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, meal,
         h = st.columns([3, 2], vertical_alignment="center")
         h[0].markdown(f"**{slot_label(slot)}** · {mg:.0f} mg Mg · {kcal:.0f} kcal"
                       + (" :material/lock:" if meal_locked else ""))
-        with h[1].container(horizontal=True, horizontal_alignment="right"):
+        with layout.button_row(f"meal_{day}_{slot}", parent=h[1]):
             st.button("Unlock meal" if meal_locked else "Lock meal", key=f"lockmeal_{day}_{slot}",
                       disabled=mod is None or day_locked,
                       on_click=actions.on_change, args=("unlock" if meal_locked else "lock",),
@@ -460,7 +462,7 @@ def _dish_row(plan: WeekPlan, mod, day: int, slot: str, dish) -> None:
                   f"<b>{fmt(dish.value('magnesium_mg'))} mg Mg</b> · {fmt(dish.value('energy_kcal'))} kcal"
                   f" · {dish.grams:.0f} g</span></div>", unsafe_allow_html=True)
     disabled = mod is None
-    with c[1].container(horizontal=True, horizontal_alignment="right", key=f"dish_buttons_{day}_{slot}_{did}"):
+    with layout.button_row(f"dish_{day}_{slot}_{did}", parent=c[1]):
         st.button("Recipe", key=f"recipe_{day}_{slot}_{did}", icon=":material/menu_book:",
                   on_click=actions.on_recipe, args=(day, slot, did),
                   type="primary" if st.session_state.get("recipe_for") == (day, slot, did) else "secondary")

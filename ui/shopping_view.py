@@ -111,7 +111,7 @@ def _on_tick(plan_key: str | None, product: str, widget_key: str) -> None:
 
 
 def render_checklist(rows: pd.DataFrame, plan_key: str | None) -> None:
-    """The list as tick boxes by aisle, to tick while shopping; the ticks are kept with the plan (a reload keeps them)."""
+    """The list as tick boxes by aisle, to tick while shopping; the ticks are kept with the plan (and a reload)."""
     ss = st.session_state
     ticks = OpenPlans().ticks(plan_key) if plan_key else frozenset()
     products = [str(p) for p in rows["product"]]
@@ -126,8 +126,10 @@ def render_checklist(rows: pd.DataFrame, plan_key: str | None) -> None:
                 product = str(row["product"])
                 key = tick_widget_key(plan_key, product)
                 label, details = checklist_item(row)
-                st.checkbox(label, value=product in ticks, key=key, on_change=_on_tick, args=(plan_key, product, key))
-                st.caption(details)
+                with st.container(gap=None):  # the details right under their tick box
+                    st.checkbox(label, value=product in ticks, key=key, on_change=_on_tick,
+                                args=(plan_key, product, key))
+                    st.markdown(f"<div class='mp-tick-sub'>{details}</div>", unsafe_allow_html=True)
 
 
 def _tables(rows: pd.DataFrame) -> None:
