@@ -32,6 +32,7 @@ CSS = f"""
   [data-testid="stMain"] button, [data-testid="stMain"] [data-baseweb="tab"] {{min-height: {TAP_PX}px;}}
   [data-testid="stMain"] [data-testid="stCheckbox"] label {{min-height: {TAP_PX}px; align-items: center;}}
   [data-testid="stMain"] button {{padding-left: 0.65rem; padding-right: 0.65rem;}}
+  [data-testid="stMain"] .st-key-edit_day button {{padding-left: 0.45rem; padding-right: 0.45rem;}}
   [data-testid="stMain"] [class*="st-key-{ROW}"] {{justify-content: flex-start;}}
   [data-testid="stMain"] h1 {{font-size: 1.75rem;}}
   [data-testid="stMain"] [data-testid="stMetricValue"] {{font-size: 1.6rem;}}
