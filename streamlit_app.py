@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import about, actions, layout, dishes_view, foods_view, plan_view, saved_view, shopping_view, sidebar, state
+from ui import about, actions, dishes_view, foods_view, layout, plan_view, saved_view, shopping_view, sidebar, state
 from ui.common import food_table, safe_md
 
 

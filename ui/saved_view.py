@@ -6,6 +6,7 @@ import streamlit as st
 from foods.errors import MagplanError
 from foods.files import size_text
 from planner.model import MAX_PLAN_BYTES, plan_from_json
+from planner.open_plans import OpenPlans
 from ui import sidebar, state
 from ui.common import capability, food_table, is_dish_plan, safe_md
 
@@ -56,10 +57,8 @@ def reopen_from_address() -> None:
     """A new session (a page reload) whose address names a kept plan (``?plan=``) opens that plan again.
 
     Runs before the sidebar is drawn (the sidebar adopts the plan's settings, as when a saved plan is
-    opened). A key that is not kept (any more) or a plan that cannot be read is said in an error box.
+    opened). A key that is not kept (any more) or a plan that cannot be read is said in a notice box.
     """
-    from planner.open_plans import OpenPlans
-
     ss = st.session_state
     key = st.query_params.get("plan")
     if not key or ss.get("plan") is not None or ss.get("address_checked"):

@@ -13,6 +13,7 @@ import streamlit as st
 
 from planner.errors import MagplanError, PlanError
 from planner.model import WeekPlan
+from planner.open_plans import OpenPlans
 
 UNDO_DEPTH = 20
 
@@ -59,8 +60,6 @@ def plan_key() -> str | None:
     The plan is written once per change of the plan (``plan_rev``); a folder that cannot be written only
     means a reload loses the plan: the problem is said once, the app goes on.
     """
-    from planner.open_plans import OpenPlans
-
     ss = st.session_state
     plan = ss.get("plan")
     if plan is None:
@@ -70,7 +69,9 @@ def plan_key() -> str | None:
             key: str | None = OpenPlans().keep(plan)
         except MagplanError as exc:
             key = None
-            st.toast(f"This plan will not survive a page reload: {exc}", icon=":material/warning:")
+            from ui.common import safe_md
+
+            st.toast(f"This plan will not survive a page reload: {safe_md(exc)}", icon=":material/warning:")
         ss.kept = (ss.get("plan_rev", 0), key)
     return ss.kept[1]
 
