@@ -89,6 +89,17 @@ def _uncovered(page, locator, what: str) -> None:
     assert on_top, f"{what} is covered by something else on the page"
 
 
+def _words_kept_whole(area) -> None:
+    """The dish texts wrap between words only (never inside one), and no word sticks out of its box."""
+    boxes = area.locator(".mp-keep-words").evaluate_all(
+        "es => es.map(e => [getComputedStyle(e).overflowWrap, getComputedStyle(e).wordBreak,"
+        " e.scrollWidth - e.clientWidth, e.innerText.slice(0, 40)])")
+    assert boxes, "the day shows its dishes"
+    for wrap, breaks, overflow_px, text in boxes:
+        assert (wrap, breaks) == ("normal", "normal"), f"{text!r} may be broken inside a word ({wrap}, {breaks})"
+        assert overflow_px <= 1, f"a word of {text!r} sticks out of its box by {overflow_px} px"
+
+
 def _set_days(page, days: int) -> None:
     """Move the sidebar's 'Number of days' slider with the keyboard, as a person can."""
     slider = page.locator(".st-key-p_days input")
@@ -144,6 +155,7 @@ def _check_the_day(page, size: str) -> None:
     expect(first).to_contain_text("mg Mg")
     _uncovered(page, first.locator("[data-testid='stMarkdownContainer'] b").first, "day 1's first dish")
     _no_sideways_scroll(page, f"{size}: the plan")
+    _words_kept_whole(day)
     if DAYS[size] > 1:
         page.locator(".st-key-edit_day button", has_text="Day 2").click()  # the day picker
         expect(day.locator("[class*='st-key-meal_2_']").first).to_be_visible()
