@@ -48,7 +48,7 @@ run-public:
 test: install-test
 	$(PY) -m pytest
 
-# Refresh docs/screenshot.png (the README picture) from the browser test.
+# Refresh docs/screenshot.png and docs/screenshot_phone.png (the README pictures) from the browser test.
 screenshot: install-test
 	MAGPLAN_UPDATE_SCREENSHOT=1 $(PY) -m pytest tests/test_browser.py -q
 

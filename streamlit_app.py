@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import about, actions, dishes_view, foods_view, plan_view, saved_view, shopping_view, sidebar, state
+from ui import about, actions, dishes_view, foods_view, layout, plan_view, saved_view, shopping_view, sidebar, state
 from ui.common import food_table, safe_md
 
 
 def main() -> None:
     st.set_page_config(page_title="Magnesium meal planner", page_icon=":material/eco:", layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")
+    layout.render_css()  # a phone gets the day view and the Generate button on the page (ui/layout.py)
     state.init()
     # The title first: the page says what it is while the food table and the dish library load.
     st.title("Magnesium meal planner")
@@ -31,8 +32,11 @@ def main() -> None:
 
 
 def _page(foods) -> None:
+    saved_view.reopen_from_address()  # a reloaded page opens its plan again (before the sidebar is drawn)
     st.sidebar.button("Generate plan", key="generate", type="primary", icon=":material/auto_awesome:", width="stretch",
                       on_click=actions.on_generate)
+    with st.sidebar, layout.phone_only("sidebar_hint"):  # the sidebar's button is hidden on a phone
+        st.caption("Close this panel (« above) when your profile is set; **Generate plan** is on the page.")
     profile, rules, profile_problem = sidebar.render(foods)
 
     about.render()
@@ -55,6 +59,7 @@ def _page(foods) -> None:
         foods_view.render(foods)
     with tab_saved:
         saved_view.render()
+    state.sync_address()
 
 
 main()

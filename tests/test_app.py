@@ -7,6 +7,7 @@ flows of dish plans (swap, lock, exclude, regenerate, portions) call planner.edi
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,6 +99,15 @@ def days_json(plan: WeekPlan) -> list[str]:
 
 def food_rows(at: AppTest):
     return next(d.value for d in at.dataframe if "Mg per serving (mg)" in d.value.columns)
+
+
+def recipe_shown(at: AppTest) -> tuple[list[str], list[int], list[str]]:
+    """The open recipe as a person reads it: ingredient names, their grams, and the steps (HTML unescaped)."""
+    body = next(m.value for m in at.markdown if "class='mp-recipe" in m.value)
+    items = re.findall(r"<li><span class='mp-amt'>.*?</span> (.*?) <span class='mp-sub'>(\d+) g", body)
+    steps = re.findall(r"<ol>(.*?)</ol>", body)
+    return ([html.unescape(n) for n, _g in items], [int(g) for _n, g in items],
+            [html.unescape(x) for x in re.findall(r"<li>(.*?)</li>", steps[0])] if steps else [])
 
 
 def same_plan(a: WeekPlan, b: WeekPlan) -> bool:
@@ -245,11 +255,10 @@ def test_a_dish_opens_its_recipe_scaled_to_the_portions(solved_plan, dish_tables
     at.button(key=key).click().run()
     ok(at)
     assert any(m.value == f"#### {dish.name}" for m in at.markdown)
-    table = next(d.value for d in at.dataframe if list(d.value.columns) == ["Ingredient", "Amount", "Grams", "Mg (mg)"])
-    assert list(table["Ingredient"]) == [i.name for i in dish.ingredients]
-    assert list(table["Grams"]) == [round(i.grams) for i in dish.ingredients]
-    steps = [s for s in str(dish_tables.dishes.at[dish.dish_id, "steps"]).splitlines() if s.strip()]
-    assert any(t.value.startswith(f"1. {steps[0].strip()}") for t in at.text)
+    names, grams, steps = recipe_shown(at)
+    assert names == [i.name for i in dish.ingredients]
+    assert grams == [round(i.grams) for i in dish.ingredients]
+    assert steps == [s.strip() for s in str(dish_tables.dishes.at[dish.dish_id, "steps"]).splitlines() if s.strip()]
     at.button(key=key).click().run()  # a second click closes it
     assert not any(m.value == f"#### {dish.name}" for m in at.markdown)
 
@@ -267,8 +276,7 @@ def test_recipe_of_a_larger_portion_scales_the_ingredients(solved_plan, food_tab
     at.button(key=f"recipe_1_{slot}_{dish.dish_id}").click().run()
     ok(at)
     assert any("Ingredients for 1.5 portions" in m.value for m in at.markdown)
-    table = next(d.value for d in at.dataframe if "Ingredient" in d.value.columns and "Grams" in d.value.columns)
-    assert list(table["Grams"]) == [round(1.5 * i.grams) for i in dish.ingredients]
+    assert recipe_shown(at)[1] == [round(1.5 * i.grams) for i in dish.ingredients]
 
 
 # --- per-dish changes (planner.edits) -------------------------------------------------------------
@@ -877,3 +885,134 @@ def test_the_config_file_binds_this_machine_and_hides_error_details():
     config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"
     assert config["client"]["showErrorDetails"] == "none"
+
+
+# --- a phone in the kitchen: the day view, the checklist, a reload -----------------------------------
+def test_opening_day_is_the_first_day_or_today_in_a_dated_plan():
+    from datetime import date
+
+    from ui.plan_view import day_label, opening_day
+
+    assert opening_day([1, 2, 3]) == 1
+    assert opening_day([1, 2, 3], None, date(2026, 12, 9)) == 1  # no dates: the first day
+    monday = date(2026, 12, 7)
+    assert opening_day([1, 2, 3, 4, 5, 6, 7], monday, date(2026, 12, 10)) == 4  # a Thursday
+    assert opening_day([1, 2, 3, 4, 5, 6, 7], monday, date(2027, 1, 3)) == 7  # a Sunday, weeks later
+    assert opening_day([1, 2], monday, date(2026, 12, 11)) == 1  # Friday is not in a Mon–Tue plan
+    assert day_label(3) == "Day 3" and day_label(3, monday) == "Wed 9"
+
+
+def test_day_total_says_the_day_magnesium_against_the_target(solved_plan):
+    from ui.plan_view import day_total_text
+
+    t = solved_plan.targets
+    d = solved_plan.day(2)
+    text = day_total_text(solved_plan, 2)
+    assert text.startswith(f"**{d.totals['magnesium_mg']:.0f} mg magnesium** of {t.magnesium_mg:.0f} mg ✓")
+    low = replace(solved_plan, days=tuple(replace(x, totals={**x.totals, "magnesium_mg": 12.0})
+                                          for x in solved_plan.days))
+    assert "**12 mg magnesium**" in day_total_text(low, 2) and "✗ below target" in day_total_text(low, 2)
+
+
+def test_the_day_view_opens_on_day_1_and_the_picker_shows_another_day(solved_plan):
+    at = app(solved_plan)
+    ok(at)
+    assert at.segmented_control(key="edit_day").value == 1
+
+    def recipe_buttons(day: int) -> set[str]:
+        return {b.key.split("_", 2)[-1] for b in at.button if b.key and b.key.startswith(f"recipe_{day}_")}
+
+    def dishes(day: int) -> set[str]:
+        return {f"{m.slot}_{x.dish_id}" for m in solved_plan.day(day).meals for x in m.dishes}
+
+    assert recipe_buttons(1) == dishes(1) and not recipe_buttons(2)
+    at.segmented_control(key="edit_day").set_value(2).run()
+    ok(at)
+    assert recipe_buttons(2) == dishes(2) and not recipe_buttons(1)
+    d2 = solved_plan.day(2).totals["magnesium_mg"]
+    assert any(m.value.startswith(f"Day 2: **{d2:.0f} mg magnesium**") for m in at.markdown)
+
+
+def test_the_page_has_the_phone_rules_and_a_generate_button_in_the_page(solved_plan):
+    from ui.layout import NARROW_PX
+
+    at = app(solved_plan)
+    ok(at)
+    css = "".join(str(h.proto.body) for h in at.get("html"))
+    assert f"@media (max-width: {NARROW_PX - 0.02}px)" in css and ".mp-week" in css  # the grid hides on a phone
+    assert '[data-testid="stSidebar"] .st-key-generate {display: none;}' in css  # Generate is in the page there
+    assert "min-height: 44px" in css
+    assert "<div class='mp-week'>" in grid(at)
+    assert at.button(key="generate_here").label == "Generate plan"  # on a phone the sidebar is closed
+
+
+def test_the_plan_key_is_in_the_address_and_a_reload_opens_the_plan(solved_plan):
+    from planner.open_plans import plan_key
+
+    at = app(solved_plan)
+    ok(at)
+    key = plan_key(solved_plan)
+    assert at.query_params["plan"] == [key] or at.query_params["plan"] == key
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.query_params["plan"] = key
+    again.run()
+    ok(again)
+    assert same_plan(again.session_state.plan, solved_plan)
+    assert again.slider(key="p_days").value == len(solved_plan.days)  # the sidebar shows the plan's settings
+    assert not again.error
+
+
+@pytest.mark.parametrize("key, kind, says", [
+    ("0123456789abcdef", "info", "no longer kept"),
+    ("../../etc/passwd", "error", "is not a plan key"),
+])
+def test_a_reload_whose_plan_is_not_kept_says_so(key, kind, says):
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["plan"] = key
+    at.run()
+    ok(at)
+    assert any(says in t for t in texts(at, kind))
+    assert at.session_state.plan is None
+    assert "plan" not in at.query_params or not at.query_params["plan"]
+
+
+def test_checklist_item_says_what_to_take_and_escapes_names():
+    import math
+
+    from ui.shopping_view import checklist_item, tick_widget_key
+
+    row = {"product": "Almonds *raw*", "status": "buy", "purchase_text": "1 bag (1 lb)", "needed_text": "85 g (3.0 oz)",
+           "leftover_text": "369 g (13.0 oz)", "foods": "Almonds", "cost_usd": 7.49}
+    label, details = checklist_item(row)
+    assert label == "**Almonds &#42;raw&#42;** · 1 bag (1 lb)"
+    assert html.unescape(details) == "needed 85 g (3.0 oz) · left over 369 g (13.0 oz) · for Almonds · $7.49"
+    have = checklist_item({**row, "status": "already have", "leftover_text": "none", "cost_usd": math.nan})
+    assert have[0].endswith("· ✓ already have") and "left over" not in have[1] and "$" not in have[1]
+    assert checklist_item({**row, "cost_usd": None})[1].endswith("· no price")
+    assert tick_widget_key("0123456789abcdef", "Almonds") != tick_widget_key("0123456789abcdef", "Almond")
+    assert tick_widget_key("0123456789abcdef", "Almonds") != tick_widget_key("fedcba9876543210", "Almonds")
+
+
+def test_ticks_on_the_shopping_list_survive_a_reload(solved_plan):
+    from planner.open_plans import OpenPlans, plan_key
+    from ui.shopping_view import tick_widget_key
+
+    at = app(solved_plan)
+    ok(at)
+    key = plan_key(solved_plan)
+    boxes = [c for c in at.checkbox if c.key and c.key.startswith(f"tick_{key}_")]
+    assert len(boxes) >= 5 and not any(c.value for c in boxes)
+    products = [html.unescape(c.label.split("**")[1]) for c in boxes[:2]]
+    boxes[0].check().run()
+    at.checkbox(key=boxes[1].key).check().run()
+    ok(at)
+    assert OpenPlans().ticks(key) == set(products)
+    assert any(m.value.endswith(f"2 of {len(boxes)} ticked") for m in at.markdown)
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.query_params["plan"] = key
+    again.run()
+    ok(again)
+    ticked = {c.key for c in again.checkbox if c.key and c.key.startswith("tick_") and c.value}
+    assert ticked == {tick_widget_key(key, p) for p in products}
+    again.checkbox(key=tick_widget_key(key, products[0])).uncheck().run()
+    assert OpenPlans().ticks(key) == {products[1]}

@@ -7,7 +7,7 @@ import streamlit as st
 
 from planner.export import plan_slots, slot_label
 from planner.model import WeekPlan
-from ui.common import fmt, is_dish_plan, plan_dishes_frame, plan_items_frame
+from ui.common import fmt, is_dish_plan, meets_target, plan_dishes_frame, plan_items_frame
 
 SLOT_COLORS = {"Breakfast": "#f2b134", "Lunch": "#4daf7c", "Dinner": "#2e6f9e", "Snack": "#8e5ea2",
                "Evening snack": "#5b4a8b"}
@@ -17,7 +17,7 @@ def magnesium_per_day(plan: WeekPlan) -> alt.LayerChart:
     df = pd.DataFrame({"Day": [f"Day {d.day}" for d in plan.days],
                        "Magnesium (mg)": [round(d.totals.get("magnesium_mg", 0.0), 1) for d in plan.days]})
     target = plan.targets.magnesium_mg
-    df["Meets target"] = df["Magnesium (mg)"] >= target - 0.5
+    df["Meets target"] = meets_target(df["Magnesium (mg)"], target)
     bars = alt.Chart(df).mark_bar(cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
         x=alt.X("Day:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("Magnesium (mg):Q", title="Magnesium (mg)"),

@@ -82,6 +82,14 @@ def safe_md(text: object) -> str:
     return re.sub(r"(?i)\b(www)\.", r"\1&#46;", escaped)  # GFM links bare www. addresses
 
 
+def meets_target(magnesium_mg, target_mg: float):
+    """A day's magnesium meets its target (within the half milligram that rounding shows as the target).
+
+    Takes a number or a pandas Series of numbers.
+    """
+    return magnesium_mg >= target_mg - 0.5
+
+
 def fmt(value: float | None, digits: int = 0, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"

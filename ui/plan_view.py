@@ -6,7 +6,7 @@ one-ingredient dish (``Meal.dishes``); only the editor behind the buttons differ
 from __future__ import annotations
 
 import inspect
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -14,10 +14,11 @@ import streamlit as st
 from planner.errors import MagplanError
 from planner.export import plan_slots, slot_label
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
-from ui import actions, charts
-from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, safe_md
+from ui import actions, charts, layout
+from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, meets_target, safe_md
 
 SERVING_STEPS = 0.5
+METRIC_PX = 160  # two summary numbers side by side on a 390 px phone
 
 
 def render_notice() -> None:
@@ -68,13 +69,17 @@ def render_problem(foods: pd.DataFrame) -> None:
 
 
 LOCK_BADGE = " <span class='mp-lock'>locked</span>"
+SLOT_COLUMN_PX = 88
+DAY_MIN_PX = 118  # "Whole-wheat" in the grid's font fits
 
 GRID_CSS = """
 <style>
+.mp-week {overflow-x: auto;}
 .mp-grid {border-collapse: collapse; width: 100%; font-size: 0.86rem; table-layout: fixed;}
+.mp-grid td, .mp-grid th {word-break: normal; overflow-wrap: normal; hyphens: manual;}
 .mp-grid th, .mp-grid td {border: 1px solid rgba(128,128,128,0.25); padding: 6px 7px; vertical-align: top;}
 .mp-grid th {background: rgba(46,139,87,0.10); text-align: left;}
-.mp-grid td.mp-slot {font-weight: 600; width: 88px; background: rgba(128,128,128,0.06);}
+.mp-grid td.mp-slot {font-weight: 600; background: rgba(128,128,128,0.06);}
 .mp-item {margin-bottom: 5px; line-height: 1.25;}
 .mp-sub {color: rgba(110,110,110,1); font-size: 0.78rem;}
 .mp-meal {font-size: 0.76rem; font-weight: 600; color: #2e6f9e; margin-top: 2px;}
@@ -126,7 +131,7 @@ def week_grid_html(plan: WeekPlan) -> str:
     for d in plan.days:
         mg = d.totals.get("magnesium_mg", 0.0)
         kcal = d.totals.get("energy_kcal", 0.0)
-        ok = mg >= t.magnesium_mg - 0.5
+        ok = meets_target(mg, t.magnesium_mg)
         cost = d.totals.get("cost_usd")
         totals.append(
             f"<td><span class='{'mp-ok' if ok else 'mp-low'}'>{mg:.0f} / {t.magnesium_mg:.0f} mg Mg "
@@ -135,8 +140,11 @@ def week_grid_html(plan: WeekPlan) -> str:
             f"{fmt(d.totals.get('protein_g'))} g protein · {fmt(d.totals.get('fiber_g'))} g fiber"
             + (f"<br>${cost:.2f}" if cost else "") + "</span></td>")
     rows.append(f"<tr class='mp-total'><td class='mp-slot'>Day total</td>{''.join(totals)}</tr>")
-    return (GRID_CSS + f"<table class='mp-grid'><thead><tr><th style='width:88px'></th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    # A day's column is never narrower than DAY_MIN_PX: a narrow window scrolls the grid, never a word.
+    width = f"min-width: {SLOT_COLUMN_PX + DAY_MIN_PX * len(plan.days)}px"
+    return (GRID_CSS + f"<div class='mp-week'><table class='mp-grid' style='{width}'><thead><tr>"
+            f"<th style='width:{SLOT_COLUMN_PX}px'></th>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def render_summary(plan: WeekPlan) -> None:
@@ -144,15 +152,16 @@ def render_summary(plan: WeekPlan) -> None:
     mg = [d.totals.get("magnesium_mg", 0.0) for d in plan.days]
     kcal = [d.totals.get("energy_kcal", 0.0) for d in plan.days]
     cost = [d.totals.get("cost_usd", 0.0) for d in plan.days]
-    met = sum(1 for v in mg if v >= t.magnesium_mg - 0.5)
-    c = st.columns(4)
-    c[0].metric("Magnesium, daily average", f"{sum(mg) / len(mg):.0f} mg",
-                f"target {t.magnesium_mg:.0f} mg", delta_color="off", delta_arrow="off")
-    c[1].metric("Days on target", f"{met} of {len(mg)}")
-    c[2].metric("Energy, daily average", f"{sum(kcal) / len(kcal):.0f} kcal",
-                f"range {t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f}", delta_color="off",
-                delta_arrow="off")
-    c[3].metric("Estimated cost per day", f"${sum(cost) / len(cost):.2f}" if any(cost) else "–")
+    met = sum(1 for v in mg if meets_target(v, t.magnesium_mg))
+    # A row that wraps: four across on a desktop, two by two on a phone (columns would stack one by one).
+    with st.container(horizontal=True, horizontal_alignment="distribute", key="summary"):
+        st.metric("Magnesium, daily average", f"{sum(mg) / len(mg):.0f} mg",
+                  f"target {t.magnesium_mg:.0f} mg", delta_color="off", delta_arrow="off", width=METRIC_PX)
+        st.metric("Days on target", f"{met} of {len(mg)}", width=METRIC_PX)
+        st.metric("Energy, daily average", f"{sum(kcal) / len(kcal):.0f} kcal",
+                  f"range {t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f}", delta_color="off",
+                  delta_arrow="off", width=METRIC_PX)
+        st.metric("Estimated cost per day", f"${sum(cost) / len(cost):.2f}" if any(cost) else "–", width=METRIC_PX)
     info = plan.solver
     extra = f", gap {100 * info.gap:.1f}%" if info.gap else ""
     secs = f" in {info.seconds:.1f} s" if info.seconds is not None else ""
@@ -277,13 +286,51 @@ def recipe_frame(dish) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Ingredient", "Amount", "Grams", "Mg (mg)"])
 
 
+RECIPE_CSS = """
+<style>
+.mp-recipe {font-size: 1.05rem; line-height: 1.5;}
+.mp-recipe ul {list-style: none; padding-left: 0; margin: 0 0 0.6rem 0 !important;}
+.mp-recipe ul li {margin-left: 0;}
+.mp-recipe ul li {padding: 5px 0; border-bottom: 1px solid rgba(128,128,128,0.18);}
+.mp-recipe ol {padding-left: 1.6rem; margin: 0;}
+.mp-recipe ol li {margin-bottom: 0.55rem; font-size: 1.12rem;}
+.mp-recipe .mp-amt {font-weight: 600;}
+.mp-recipe .mp-sub {color: rgba(110,110,110,1); font-size: 0.85rem; white-space: nowrap;}
+</style>
+"""
+
+
+def recipe_html(frame: pd.DataFrame, steps: list[str], portions: float) -> str:
+    """The recipe as a person reads it at arm's length: each amount and ingredient, then numbered steps.
+
+    ``frame`` is ``recipe_frame(dish)``; every text is escaped (names can come from user tables).
+    """
+    items = "".join(
+        f"<li><span class='mp-amt'>{safe_md(r['Amount'])}</span> {safe_md(r['Ingredient'])} "
+        f"<span class='mp-sub'>{r['Grams']:.0f} g · {fmt(r['Mg (mg)'])} mg Mg</span></li>"
+        for r in frame.to_dict("records"))
+    head = f"Ingredients for {portions:g} portion{'s' if portions != 1 else ''}"
+    ordered = "".join(f"<li>{safe_md(step)}</li>" for step in steps)
+    return (RECIPE_CSS + f"<div class='mp-recipe mp-keep-words'><p><b>{head}</b></p><ul>{items}</ul>"
+            + (f"<p><b>Steps</b></p><ol>{ordered}</ol>" if ordered else "") + "</div>")
+
+
+def dish_steps(tables, dish_id: str) -> list[str]:
+    """A library dish's steps, one per line of its recipe (none for a food or an unknown dish)."""
+    lib = tables.dishes if tables is not None else None
+    if lib is None or dish_id not in lib.index:
+        return []
+    return [line.strip() for line in str(lib.at[dish_id, "steps"]).splitlines() if line.strip()]
+
+
 def render_recipe(plan: WeekPlan, tables, day: int, slot: str, dish) -> None:
     """A dish of the plan as a recipe for its portions: ingredients scaled, steps from the dish library."""
     lib = tables.dishes if tables is not None else None
     with st.container(border=True, key="recipe_panel"):
-        top = st.columns([5, 1])
-        top[0].markdown(f"#### {safe_md(dish.name)}")
-        top[1].button("Close", key="recipe_close", on_click=actions.on_recipe, args=(day, slot, dish.dish_id))
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"#### {safe_md(dish.name)}", width="stretch")
+            st.button("Close", key="recipe_close", icon=":material/close:", on_click=actions.on_recipe,
+                      args=(day, slot, dish.dish_id))
         facts = [f"{dish.portions:g} portion{'s' if dish.portions != 1 else ''} ({dish.grams:.0f} g)",
                  f"{fmt(dish.value('magnesium_mg'))} mg magnesium", f"{fmt(dish.value('energy_kcal'))} kcal",
                  f"{fmt(dish.value('protein_g'))} g protein"]
@@ -293,20 +340,57 @@ def render_recipe(plan: WeekPlan, tables, day: int, slot: str, dish) -> None:
         if lib is not None and dish.dish_id in lib.index:
             facts.append(f"{int(lib.at[dish.dish_id, 'minutes_total'])} min in all")
         st.caption(" · ".join(facts))
-        st.markdown(f"**Ingredients for {dish.portions:g} portion{'s' if dish.portions != 1 else ''}**")
-        table = recipe_frame(dish)
-        st.dataframe(table, hide_index=True, width="stretch", key="recipe_ingredients",
-                     height=38 + 35 * len(table))  # every ingredient in view, no inner scrolling
-        steps = str(lib.at[dish.dish_id, "steps"]) if lib is not None and dish.dish_id in lib.index else ""
-        steps = [line.strip() for line in steps.splitlines() if line.strip()]
-        if steps:
-            st.markdown("**Steps**")
-            st.text("\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1)))
-        elif is_dish_plan(plan):
+        steps = dish_steps(tables, dish.dish_id)
+        st.markdown(recipe_html(recipe_frame(dish), steps, dish.portions), unsafe_allow_html=True)
+        if not steps and is_dish_plan(plan):
             st.caption("No steps: serve as it is.")
 
 
+def opening_day(days: list[int], start: date | None = None, today: date | None = None) -> int:
+    """The day a day view opens on: the plan day on today's weekday when the plan has dates, else the first.
+
+    ``start`` is the date of the plan's first day (day n is ``start + n - 1`` days).
+    """
+    if start is not None and today is not None:
+        for n in days:
+            if (start + timedelta(days=n - 1)).weekday() == today.weekday():
+                return n
+    return days[0]
+
+
+def day_label(day: int, start: date | None = None) -> str:
+    """'Day 3', or 'Wed 9' when the plan has dates (``start`` is the first day's date)."""
+    if start is None:
+        return f"Day {day}"
+    when = start + timedelta(days=day - 1)
+    return f"{when:%a} {when.day}"
+
+
+def day_total_text(plan: WeekPlan, day: int) -> str:
+    """The day's magnesium against the target, its energy against the range (the week grid's bottom row)."""
+    t = plan.targets
+    totals = plan.day(day).totals
+    mg, kcal = totals.get("magnesium_mg", 0.0), totals.get("energy_kcal", 0.0)
+    ok = meets_target(mg, t.magnesium_mg)
+    return (f"**{mg:.0f} mg magnesium** of {t.magnesium_mg:.0f} mg {'✓' if ok else '✗ below target'} · "
+            f"{kcal:.0f} kcal ({t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f})")
+
+
+def _day_actions(plan: WeekPlan, mod, day: int) -> None:
+    ss = st.session_state
+    day_locked = any(l.day == day and l.slot is None for l in plan.locks)
+    with st.container(horizontal=True, gap="xsmall", key="day_actions"):
+        st.button("Unlock day" if day_locked else "Lock day", key=f"lockday_{day}", disabled=mod is None,
+                  on_click=actions.on_change, args=("unlock" if day_locked else "lock",), kwargs=dict(day=day),
+                  icon=":material/lock_open:" if day_locked else ":material/lock:")
+        st.button("New day", key=f"regenday_{day}", disabled=mod is None or day_locked,
+                  on_click=actions.on_change, args=("regenerate",), kwargs=dict(day=day), icon=":material/autorenew:",
+                  help="A fresh alternative for the unlocked parts of this day.")
+        st.button("Undo", key="undo", disabled=not ss.undo_stack, on_click=actions.on_undo, icon=":material/undo:")
+
+
 def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
+    """One day at a time (any screen width): a day picker, the day's totals, each meal stacked with its dishes."""
     mod = actions.editor_for(plan)
     tables = None
     if is_dish_plan(plan):
@@ -317,95 +401,106 @@ def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
             mod = None
     ss = st.session_state
     days = [d.day for d in plan.days]
+    start = getattr(plan, "start_date", None)  # plans have no dates yet; a dated plan opens on today
     if ss.get("edit_day") not in days:
-        ss.edit_day = days[0]
-    head = st.columns([3, 1.2, 1.2, 1])
-    head[0].segmented_control("Day to edit", days, format_func=lambda d: f"Day {d}", key="edit_day",
-                              label_visibility="collapsed")
-    day = ss.edit_day or days[0]
-    if mod is None:
-        st.caption("Swapping, locking and regenerating are not available in this version yet.")
-    day_locked = any(l.day == day and l.slot is None for l in plan.locks)
-    head[1].button("Unlock day" if day_locked else "Lock day", key=f"lockday_{day}", disabled=mod is None,
-                   on_click=actions.on_change, args=("unlock" if day_locked else "lock",), kwargs=dict(day=day),
-                   icon=":material/lock_open:" if day_locked else ":material/lock:", width="stretch")
-    head[2].button("New day", key=f"regenday_{day}", disabled=mod is None or day_locked,
-                   on_click=actions.on_change, args=("regenerate",), kwargs=dict(day=day), icon=":material/autorenew:",
-                   width="stretch", help="A fresh alternative for the unlocked parts of this day.")
-    head[3].button("Undo", key="undo", disabled=not ss.undo_stack, on_click=actions.on_undo, icon=":material/undo:",
-                   width="stretch")
-    dp = plan.day(day)
-    order = {s: n for n, s in enumerate(plan_slots(plan))}
-    for meal in sorted(dp.meals, key=lambda m: order.get(m.slot, 99)):
-        slot = meal.slot
-        meal_locked = plan.is_locked(day, slot) and any(
-            l.day == day and l.slot in (None, slot) and l.food_id is None for l in plan.locks)
-        with st.container(border=True):
-            mg = sum(i.magnesium_mg or 0.0 for i in meal.items)
-            kcal = sum(i.energy_kcal or 0.0 for i in meal.items)
-            h = st.columns([4, 1.2, 1.2])
-            h[0].markdown(f"**{slot_label(slot)}** · {mg:.0f} mg Mg · {kcal:.0f} kcal"
-                          + (" :material/lock:" if meal_locked else ""))
-            h[1].button("Unlock meal" if meal_locked else "Lock meal", key=f"lockmeal_{day}_{slot}",
-                        disabled=mod is None or day_locked, width="stretch",
-                        on_click=actions.on_change, args=("unlock" if meal_locked else "lock",),
-                        kwargs=dict(day=day, slot=slot))
-            h[2].button("New meal", key=f"regen_{day}_{slot}", disabled=mod is None or meal_locked,
-                        on_click=actions.on_change, args=("regenerate",), kwargs=dict(day=day, slot=slot),
-                        width="stretch", help="A different meal here; the rest of the week stays.")
-            for dish in meal.dishes:
-                _dish_row(plan, tables, mod, day, slot, dish)
-                if ss.get("recipe_for") == (day, slot, dish.dish_id):
-                    render_recipe(plan, tables, day, slot, dish)
-                if ss.swap_for == (day, slot, dish.dish_id) and mod is not None:
-                    _swap_panel(plan, tables, foods, mod, day, slot, dish.dish_id, dish.name)
+        ss.edit_day = opening_day(days, start, date.today())
+    with st.container(key="day_view"):
+        st.segmented_control("Day", days, format_func=lambda d: day_label(d, start), key="edit_day",
+                             label_visibility="collapsed")
+        day = ss.edit_day or days[0]
+        st.markdown(f"{day_label(day, start)}: {day_total_text(plan, day)}")
+        if mod is None:
+            st.caption("Swapping, locking and regenerating are not available in this version yet.")
+        _day_actions(plan, mod, day)
+        day_locked = any(l.day == day and l.slot is None for l in plan.locks)
+        order = {s: n for n, s in enumerate(plan_slots(plan))}
+        for meal in sorted(plan.day(day).meals, key=lambda m: order.get(m.slot, 99)):
+            _meal_card(plan, tables, foods, mod, day, meal, day_locked)
 
 
-def _dish_row(plan: WeekPlan, tables, mod, day: int, slot: str, dish) -> None:
-    """One dish of a meal (or one food of a version-1 plan): what it brings and what can be done with it."""
+def _meal_card(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, meal, day_locked: bool) -> None:
+    """A meal: its magnesium and energy, lock and regenerate, then each dish with its recipe and swap panels."""
+    ss = st.session_state
+    slot = meal.slot
+    meal_locked = plan.is_locked(day, slot) and any(
+        l.day == day and l.slot in (None, slot) and l.food_id is None for l in plan.locks)
+    with st.container(border=True, key=f"meal_{day}_{slot}"):
+        mg = sum(i.magnesium_mg or 0.0 for i in meal.items)
+        kcal = sum(i.energy_kcal or 0.0 for i in meal.items)
+        h = st.columns([3, 2], vertical_alignment="center")
+        h[0].markdown(f"**{slot_label(slot)}** · {mg:.0f} mg Mg · {kcal:.0f} kcal"
+                      + (" :material/lock:" if meal_locked else ""))
+        with layout.button_row(f"meal_{day}_{slot}", parent=h[1]):
+            st.button("Unlock meal" if meal_locked else "Lock meal", key=f"lockmeal_{day}_{slot}",
+                      disabled=mod is None or day_locked,
+                      on_click=actions.on_change, args=("unlock" if meal_locked else "lock",),
+                      kwargs=dict(day=day, slot=slot))
+            st.button("New meal", key=f"regen_{day}_{slot}", disabled=mod is None or meal_locked,
+                      on_click=actions.on_change, args=("regenerate",), kwargs=dict(day=day, slot=slot),
+                      help="A different meal here; the rest of the week stays.")
+        for dish in meal.dishes:
+            _dish_row(plan, mod, day, slot, dish)
+            if ss.get("recipe_for") == (day, slot, dish.dish_id):
+                render_recipe(plan, tables, day, slot, dish)
+            if ss.swap_for == (day, slot, dish.dish_id) and mod is not None:
+                _swap_panel(plan, tables, foods, mod, day, slot, dish.dish_id, dish.name)
+
+
+def _dish_row(plan: WeekPlan, mod, day: int, slot: str, dish) -> None:
+    """One dish of a meal (or one food of a version-1 plan): what it brings and what can be done with it.
+
+    Two columns: what the dish is, and its buttons in a row that wraps; on a phone the columns stack.
+    """
     did = dish.dish_id
     dishes = is_dish_plan(plan)
     locked = plan.is_locked(day, slot, did)
     own_lock = any(l.day == day and l.slot == slot and l.food_id == did for l in plan.locks)
-    c = st.columns([3.4, 1.1, 1.1, 1, 1, 1, 1])
+    c = st.columns([3, 2], vertical_alignment="center")
     role = " · side" if dishes and dish.role == "side" else ""
-    c[0].markdown(f"{safe_md(dish.name)}{' :material/lock:' if locked else ''}  \n"
-                  f"<span style='color:gray;font-size:0.85em'>{safe_md(_amount_text(plan, dish))}{role}"
-                  f" ({dish.grams:.0f} g)</span>", unsafe_allow_html=True)
-    c[1].markdown(f"**{fmt(dish.value('magnesium_mg'))}** mg Mg")
-    c[2].markdown(f"{fmt(dish.value('energy_kcal'))} kcal")
-    c[3].button("Recipe", key=f"recipe_{day}_{slot}_{did}", icon=":material/menu_book:", width="stretch",
-                on_click=actions.on_recipe, args=(day, slot, did),
-                type="primary" if st.session_state.get("recipe_for") == (day, slot, did) else "secondary")
+    c[0].markdown(f"<div class='mp-keep-words'><b>{safe_md(dish.name)}</b>{' :material/lock:' if locked else ''}<br>"
+                  f"<span style='color:gray;font-size:0.9em'>{safe_md(_amount_text(plan, dish))}{role} · "
+                  f"<b>{fmt(dish.value('magnesium_mg'))} mg Mg</b> · {fmt(dish.value('energy_kcal'))} kcal"
+                  f" · {dish.grams:.0f} g</span></div>", unsafe_allow_html=True)
     disabled = mod is None
-    c[4].button("Swap", key=f"swap_{day}_{slot}_{did}", disabled=disabled or locked, icon=":material/swap_horiz:",
-                on_click=actions.on_swap_open, args=(day, slot, did), width="stretch")
-    c[5].button("Unlock" if own_lock else "Lock", key=f"lock_{day}_{slot}_{did}",
-                disabled=disabled or (locked and not own_lock), width="stretch",
-                on_click=actions.on_change, args=("unlock" if own_lock else "lock",),
-                kwargs=dict(day=day, slot=slot, dish_id=did))
-    with c[6].popover("More", width="stretch", disabled=disabled):
-        key = f"portions_{day}_{slot}_{did}"
-        if dishes:
-            current = float(dish.portions)
-            choices = sorted({*PORTION_CHOICES, current})
-            st.selectbox("Portions", choices, index=choices.index(current), key=key, format_func=lambda v: f"{v:g}")
-        else:
-            item = dish.ingredients[0]
-            st.number_input("Servings", min_value=SERVING_STEPS, max_value=10.0, step=SERVING_STEPS,
-                            value=float(item.servings), key=key)
-        st.button("Set portions" if dishes else "Set servings", key=f"setportions_{day}_{slot}_{did}",
-                  disabled=locked, on_click=actions.on_servings, args=(day, slot, did, key))
-        st.divider()
-        st.button("Never suggest this dish" if dishes else "Never suggest this food", key=f"exclude_{did}_{day}_{slot}",
-                  icon=":material/block:", on_click=actions.on_change, args=("exclude",), kwargs=dict(dish_id=did))
-        if dishes and dish.ingredients:
-            ing_key = f"exclude_ing_{day}_{slot}_{did}"
-            names = {i.food_id: i.name for i in dish.ingredients}
-            st.selectbox("Or never an ingredient of it (every dish with it is left out)", list(names), key=ing_key,
-                         format_func=lambda f: names.get(f, f))
-            st.button("Never suggest this ingredient", key=f"exclude_ing_go_{day}_{slot}_{did}",
-                      icon=":material/block:", on_click=actions.on_exclude_ingredient, args=(ing_key,))
+    with layout.button_row(f"dish_{day}_{slot}_{did}", parent=c[1]):
+        st.button("Recipe", key=f"recipe_{day}_{slot}_{did}", icon=":material/menu_book:",
+                  on_click=actions.on_recipe, args=(day, slot, did),
+                  type="primary" if st.session_state.get("recipe_for") == (day, slot, did) else "secondary")
+        st.button("Swap", key=f"swap_{day}_{slot}_{did}", disabled=disabled or locked, icon=":material/swap_horiz:",
+                  on_click=actions.on_swap_open, args=(day, slot, did))
+        st.button("Unlock" if own_lock else "Lock", key=f"lock_{day}_{slot}_{did}",
+                  disabled=disabled or (locked and not own_lock),
+                  on_click=actions.on_change, args=("unlock" if own_lock else "lock",),
+                  kwargs=dict(day=day, slot=slot, dish_id=did))
+        with st.popover("More", disabled=disabled):
+            _more_menu(plan, day, slot, dish, locked)
+
+
+def _more_menu(plan: WeekPlan, day: int, slot: str, dish, locked: bool) -> None:
+    """Portions, and never suggesting the dish (or one of its ingredients) again."""
+    did = dish.dish_id
+    dishes = is_dish_plan(plan)
+    key = f"portions_{day}_{slot}_{did}"
+    if dishes:
+        current = float(dish.portions)
+        choices = sorted({*PORTION_CHOICES, current})
+        st.selectbox("Portions", choices, index=choices.index(current), key=key, format_func=lambda v: f"{v:g}")
+    else:
+        item = dish.ingredients[0]
+        st.number_input("Servings", min_value=SERVING_STEPS, max_value=10.0, step=SERVING_STEPS,
+                        value=float(item.servings), key=key)
+    st.button("Set portions" if dishes else "Set servings", key=f"setportions_{day}_{slot}_{did}",
+              disabled=locked, on_click=actions.on_servings, args=(day, slot, did, key))
+    st.divider()
+    st.button("Never suggest this dish" if dishes else "Never suggest this food", key=f"exclude_{did}_{day}_{slot}",
+              icon=":material/block:", on_click=actions.on_change, args=("exclude",), kwargs=dict(dish_id=did))
+    if dishes and dish.ingredients:
+        ing_key = f"exclude_ing_{day}_{slot}_{did}"
+        names = {i.food_id: i.name for i in dish.ingredients}
+        st.selectbox("Or never an ingredient of it (every dish with it is left out)", list(names), key=ing_key,
+                     format_func=lambda f: names.get(f, f))
+        st.button("Never suggest this ingredient", key=f"exclude_ing_go_{day}_{slot}_{did}",
+                  icon=":material/block:", on_click=actions.on_exclude_ingredient, args=(ing_key,))
 
 
 def render_plan_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> None:
@@ -484,19 +579,23 @@ def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | N
                    "to plan again with them.")
     if plan is None:
         if st.session_state.get("problem") is None:
-            st.info("Set your profile in the sidebar (the defaults work) and press **Generate plan**. "
+            st.info("Set your profile in the sidebar (» at the top left on a phone; the defaults work) and press "
+                    "**Generate plan**. "
                     "The planner picks dishes from its recipe library (every number from USDA data) so that "
                     "every day meets your magnesium target within your energy range, diet and budget.",
                     icon=":material/arrow_back:")
             st.button("Generate plan with these settings", key="generate_main", type="primary",
                       icon=":material/auto_awesome:", on_click=actions.on_generate)
         return
+    with layout.phone_only("generate"):  # on a phone the sidebar (and its button) is closed
+        st.button("Generate plan", key="generate_here", icon=":material/auto_awesome:", on_click=actions.on_generate,
+                  help="Plans again with the settings of the sidebar (open it with » at the top left).")
     render_summary(plan)
     render_supplement(plan)
-    st.markdown(week_grid_html(plan), unsafe_allow_html=True)
-    st.subheader("Change the plan")
-    st.caption("Swap, lock or regenerate; only the unlocked parts are re-planned, and each change says "
-               "what moved. Undo goes back one step.")
+    st.markdown(week_grid_html(plan), unsafe_allow_html=True)  # hidden on a phone: the day view shows it
+    st.subheader("Day by day", anchor=False)
+    st.caption("Recipe opens a dish for its portions. Swap, lock or regenerate: only the unlocked parts are "
+               "re-planned, and each change says what moved. Undo goes back one step.")
     if not at_top:
         render_notice()
         render_problem(foods)

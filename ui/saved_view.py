@@ -6,6 +6,7 @@ import streamlit as st
 from foods.errors import MagplanError
 from foods.files import size_text
 from planner.model import MAX_PLAN_BYTES, plan_from_json
+from planner.open_plans import OpenPlans
 from ui import sidebar, state
 from ui.common import capability, food_table, is_dish_plan, safe_md
 
@@ -60,6 +61,30 @@ def _on_upload_plan() -> None:
     sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
     ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Opened the plan from {up.name}; the sidebar shows its settings.")
+
+
+def reopen_from_address() -> None:
+    """A new session (a page reload) whose address names a kept plan (``?plan=``) opens that plan again.
+
+    Runs before the sidebar is drawn (the sidebar adopts the plan's settings, as when a saved plan is
+    opened). A key that is not kept (any more) or a plan that cannot be read is said in a notice box.
+    """
+    ss = st.session_state
+    key = st.query_params.get("plan")
+    if not key or ss.get("plan") is not None or ss.get("address_checked"):
+        return
+    ss.address_checked = True
+    try:
+        plan = OpenPlans().plan(key)
+    except MagplanError as exc:
+        ss.notice = state.Notice("error", f"The plan of this page's address cannot be opened: {exc}")
+        return
+    if plan is None:
+        ss.notice = state.Notice("info", "The plan of this page's address is no longer kept (the app keeps the "
+                                         "newest plans for a reload); generate a plan or open a saved one.")
+        return
+    state.set_plan(plan, undoable=False)
+    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
 
 
 def render_files() -> None:

@@ -1,11 +1,18 @@
-"""The Shopping tab: what to buy, grouped by aisle, with a pantry editor and downloads."""
+"""The Shopping tab: what to buy, grouped by aisle, as a checklist to tick while shopping; pantry, downloads.
+
+The ticks are kept with the plan (``planner.open_plans``): a page reload, on a phone in the shop, keeps them.
+"""
 from __future__ import annotations
+
+import hashlib
 
 import pandas as pd
 import streamlit as st
 
 from foods.errors import MagplanError
 from planner.model import WeekPlan
+from planner.open_plans import OpenPlans
+from ui import state
 from ui.common import capability, safe_md
 
 AISLE_LABELS = {
@@ -65,6 +72,68 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
     who = f" for {int(people)} people" if people > 1 else ""
     st.caption(f"{len(rows)} products for day(s) {', '.join(map(str, sorted(chosen)))}{who}. {sl.price_note}")
     _downloads(sl)
+    render_checklist(rows, state.plan_key())
+    with st.expander("The list as tables (left-overs, what each product is for, its cost)"):
+        _tables(rows)
+    for note in sl.notes:
+        st.caption(note)
+
+
+def tick_widget_key(plan_key: str | None, product: str) -> str:
+    """The tick box's widget key: one per plan and product (a new plan starts with no ticks)."""
+    digest = hashlib.sha256(product.encode("utf-8")).hexdigest()[:12]
+    return f"tick_{plan_key or 'unkept'}_{digest}"
+
+
+def checklist_item(row: dict) -> tuple[str, str]:
+    """(tick box label, the line under it) of a shopping row: what to take from the shelf, then the details."""
+    have = row["status"] == "already have"
+    label = f"**{safe_md(row['product'])}** · {'✓ already have' if have else safe_md(row['purchase_text'])}"
+    cost = row["cost_usd"]
+    details = [f"needed {row['needed_text']}"]
+    if row["leftover_text"] not in ("none", "", None):
+        details.append(f"left over {row['leftover_text']}")
+    details.append(f"for {row['foods']}")
+    if not have:
+        details.append("no price" if cost is None or pd.isna(cost) else f"${cost:,.2f}")
+    return label, safe_md(" · ".join(str(d) for d in details))
+
+
+def _on_tick(plan_key: str | None, product: str, widget_key: str) -> None:
+    ss = st.session_state
+    ss.tick_problem = None
+    if plan_key is None:
+        return
+    try:
+        OpenPlans().set_tick(plan_key, product, bool(ss[widget_key]))
+    except MagplanError as exc:
+        ss.tick_problem = f"The tick is not kept for a page reload: {exc}"
+
+
+def render_checklist(rows: pd.DataFrame, plan_key: str | None) -> None:
+    """The list as tick boxes by aisle, to tick while shopping; the ticks are kept with the plan (and a reload)."""
+    ss = st.session_state
+    ticks = OpenPlans().ticks(plan_key) if plan_key else frozenset()
+    products = [str(p) for p in rows["product"]]
+    done = sum(1 for p in products if ss.get(tick_widget_key(plan_key, p), p in ticks))
+    st.markdown(f"**Tick off what is in the basket** · {done} of {len(products)} ticked")
+    if ss.get("tick_problem"):
+        st.error(safe_md(ss.tick_problem))
+    with st.container(key="checklist"):
+        for aisle, group in rows.groupby("aisle", sort=False):
+            st.markdown(f"**{AISLE_LABELS.get(str(aisle), str(aisle))}**")
+            for row in group.to_dict("records"):
+                product = str(row["product"])
+                key = tick_widget_key(plan_key, product)
+                label, details = checklist_item(row)
+                with st.container(gap=None):  # the details right under their tick box
+                    st.checkbox(label, value=product in ticks, key=key, on_change=_on_tick,
+                                args=(plan_key, product, key))
+                    st.markdown(f"<div class='mp-tick-sub'>{details}</div>", unsafe_allow_html=True)
+
+
+def _tables(rows: pd.DataFrame) -> None:
+    """The list as one table per aisle, every column (on a wide screen)."""
     for aisle, group in rows.groupby("aisle", sort=False):
         st.markdown(f"**{AISLE_LABELS.get(str(aisle), str(aisle))}**")
         view = pd.DataFrame({
@@ -78,8 +147,6 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
             "Cost": ["no price" if pd.isna(c) else f"${c:,.2f}" for c in group["cost_usd"]],
         })
         st.dataframe(view, hide_index=True, width="stretch", key=f"shop_{aisle}")
-    for note in sl.notes:
-        st.caption(note)
 
 
 def _downloads(sl) -> None:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from planner.errors import MagplanError, PlanError
 from planner.model import WeekPlan
+from planner.open_plans import OpenPlans
 
 UNDO_DEPTH = 20
 
@@ -51,6 +52,37 @@ def init() -> None:
 
 def current_plan() -> WeekPlan | None:
     return st.session_state.get("plan")
+
+
+def plan_key() -> str | None:
+    """The open plan's key (``planner.open_plans``), kept for a page reload; None without a plan.
+
+    The plan is written once per change of the plan (``plan_rev``); a folder that cannot be written only
+    means a reload loses the plan: the problem is said once, the app goes on.
+    """
+    ss = st.session_state
+    plan = ss.get("plan")
+    if plan is None:
+        return None
+    if ss.get("kept") is None or ss.kept[0] != ss.get("plan_rev", 0):
+        try:
+            key: str | None = OpenPlans().keep(plan)
+        except MagplanError as exc:
+            key = None
+            from ui.common import safe_md
+
+            st.toast(f"This plan will not survive a page reload: {safe_md(exc)}", icon=":material/warning:")
+        ss.kept = (ss.get("plan_rev", 0), key)
+    return ss.kept[1]
+
+
+def sync_address() -> None:
+    """Put the open plan's key in the page address (``?plan=``), so that a reload opens the same plan."""
+    key = plan_key()
+    if key is None:
+        st.query_params.pop("plan", None)
+    elif st.query_params.get("plan") != key:
+        st.query_params["plan"] = key
 
 
 def set_plan(plan: WeekPlan, *, undoable: bool = True) -> None:
