@@ -44,6 +44,10 @@ GROUP_MIN_G = 5.0
 # is not vegetarian (eggs are).
 PROTEIN_KINDS: tuple[str, ...] = ("fish_seafood", "meat_poultry")
 MIN_PROTEIN_KIND_G = 30.0
+# A dish's staples: the grains and legumes it is built on (this many grams a serving or more). The planner
+# serves a staple at one meal a day (no brown rice at lunch and again at dinner).
+STAPLE_CATEGORIES: tuple[str, ...] = ("whole_grains", "refined_grains", "legumes_soy", "breads", "breakfast_cereals")
+STAPLE_MIN_G = 40.0
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "id", "name", "roles", "servings", "cuisine", "minutes_active", "minutes_total", "ingredients",
@@ -387,6 +391,8 @@ def _derive(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
     out["groups"] = "|".join(g for g, members in MAGNESIUM_GROUPS.items()
                              if any(c in members and g_ >= GROUP_MIN_G for c, g_ in zip(cats, grams)))
     out["fruit_g"] = round(float(grams[cats == "fruit"].sum()), 2)  # the planner's fruit-a-day rule reads it
+    out["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, cats, grams)
+                                      if c in STAPLE_CATEGORIES and g >= STAPLE_MIN_G}))
     veg = np.array(["vegetarian" in s for s in tag_sets])
     out["protein_kinds"] = "|".join(_protein_kinds(cats, veg, grams))
     return out

@@ -45,9 +45,14 @@ FOOD_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
 PREGNANCY_FISH_DAYS_MAX = 3  # FDA/EPA: 8-12 oz of low-mercury fish a week, about three servings
 MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the 350 mg upper limit is for supplements "
                   "only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
-PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid and iodine, eat fish low in "
-                  "mercury (the plan's are) at most 8-12 oz a week, and ask for a ferritin test (low iron "
+PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid and iodine, eat 8-12 oz "
+                  "(2-3 servings) a week of fish low in mercury (the plan's are), choose pasteurised milk, "
+                  "yogurt and kefir, cook eggs until the yolks are firm, and ask for a ferritin test (low iron "
                   "makes RLS worse).")
+# Adults over 50 absorb the B12 bound in food poorly (IOM): the RDA is meant to come mostly from fortified
+# foods or a supplement, whatever the plan's average says.
+OVER_50_B12_NOTE = ("Over 50, much of the B12 in food is poorly absorbed: get most of it from fortified foods or "
+                    "a B12 supplement (the usual advice for everyone over 50).")
 
 
 def _sources(field_name: str, profile: Profile) -> str:
@@ -87,12 +92,14 @@ def co_nutrient_met(average: float, target: float) -> bool:
     return average >= target * (1 - 1e-6)
 
 
-def _short_of(average: float, target: float) -> str:
-    """The average with enough decimals to show it is below the target (14.99, not 15.0)."""
+def average_text(average: float, target: float) -> str:
+    """The average to one decimal, or with enough decimals to show it is below the target (14.97, not 15.0)."""
+    if co_nutrient_met(average, target):
+        return f"{average:,.1f}"
     for digits in (1, 2, 3):
         if round(average, digits) < target:
-            return f"{average:.{digits}f}"
-    return f"{average:.4f}"
+            return f"{average:,.{digits}f}"
+    return f"{average:,.4f}"
 
 
 def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profile | None = None
@@ -105,9 +112,11 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
         target = float(getattr(targets, field_name))
         average = co_nutrient_average(days, field_name)
         if target > 0 and not co_nutrient_met(average, target):
-            notes.append(f"{label} averages {_short_of(average, target)} {unit} a day, below your {target:g} {unit}. "
+            notes.append(f"{label} averages {average_text(average, target)} {unit} a day, below your {target:g} {unit}. "
                          + advice.format(foods=_sources(field_name, profile)))
     notes.append(MAGNESIUM_NOTE)
+    if profile.age > 50 and not any(n.startswith("Vitamin B12 averages") for n in notes):
+        notes.append(OVER_50_B12_NOTE)
     if profile.status in ("pregnancy", "lactation"):
         notes.append(PREGNANCY_NOTE if profile.status == "pregnancy" else PREGNANCY_NOTE.replace(
             "In pregnancy: keep taking a prenatal supplement with folic acid and iodine", "While breastfeeding: "

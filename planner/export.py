@@ -357,13 +357,13 @@ CO_NUTRIENT_ROWS = (("iron_mg", "Iron", "mg"), ("calcium_mg", "Calcium", "mg"), 
 def co_nutrient_checks(plan: WeekPlan) -> list[tuple[str, str, bool]]:
     """(label, '12.3 mg of 18 mg', met?) per co-nutrient: the plan's daily average against its target
     (an RDA is a long-term average), judged as the plan's notes judge it."""
-    from planner.dishplan import co_nutrient_average, co_nutrient_met
+    from planner.dishplan import average_text, co_nutrient_average, co_nutrient_met
 
     out = []
     for field_name, label, unit in CO_NUTRIENT_ROWS:
         target = float(getattr(plan.targets, field_name))
         avg = co_nutrient_average(plan.days, field_name)
-        out.append((label, f"{avg:,.1f} {unit} of {target:g} {unit}", co_nutrient_met(avg, target)))
+        out.append((label, f"{average_text(avg, target)} {unit} of {target:g} {unit}", co_nutrient_met(avg, target)))
     return out
 
 

@@ -15,8 +15,9 @@ contents; names are what an explanation quotes):
 * nutrients, every day: ``magnesium_min_<d>`` (measured values only), ``energy_min/max_<d>``,
   ``protein_min_<d>``, ``fiber_min_<d>``, ``sodium_max_<d>``, ``budget_<d>``, ``evening_magnesium_share_<d>``,
   ``caffeine_after_lunch_<d>``, and each meal's share of the day's energy (``energy_share_<slot>_<d>``);
-* food groups, every day: a portion of fruit (``fruit_min_<d>``, soft: ``fruit_short_<d>``) and at most one
-  legume dish in a breakfast, lunch or dinner (``one_legume_dish_<slot>_<d>``);
+* food groups, every day: a portion of fruit (``fruit_min_<d>``, soft: ``fruit_short_<d>``), at most one
+  legume dish in a breakfast, lunch or dinner (``one_legume_dish_<slot>_<d>``), one cocoa or chocolate dish
+  (``one_cocoa_dish_<d>``) and each staple grain or legume at one meal (``staple_once_<food>_<d>``);
 * co-nutrients (iron, calcium, potassium, vitamin D, B12) on the week's average: ``<nutrient>_week`` with a
   shortfall variable, penalised in the objective (soft: a vegan week stays possible);
 * variety over the week: a main dish on at most ``max_main_per_week`` days (``max_days_<dish>``) and never
@@ -82,9 +83,11 @@ SHORTFALL_WEIGHT = 10.0
 # WHO portion) a day, softly: each portion missing costs FRUIT_SHORT_WEIGHT, so a day without fruit stays
 # possible but is rarely chosen.
 FRUIT_G_MIN = 80.0
-FRUIT_SHORT_WEIGHT = 0.5
+FRUIT_SHORT_WEIGHT = 2.0
 # Meals that hold at most one legume dish (no bean chili with a side of edamame: "beans on beans").
 ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
+# A day holds at most one cocoa or chocolate dish (not a chocolate breakfast and a hot cocoa at night), and a
+# staple (brown rice, kidney beans, oats...) at one meal only: a dietitian's "rice at lunch and dinner".
 FAVORITE_BONUS = 0.6  # a dish with a favourite ingredient
 # A dish named as a favourite (a recipe the person imported or loves): enough to outweigh a dish's cost and
 # the usual ties, so it is in the week (within the variety rules) unless the targets cannot allow it.
@@ -112,6 +115,8 @@ class DishData:
     fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
     fruit_g: np.ndarray  # grams of fruit per serving
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
+    cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
+    staples: tuple[frozenset[str], ...]  # per dish: the grains and legumes it is built on (food ids)
     preference: np.ndarray  # objective term per serving (negative: favourite)
 
     @property
@@ -158,6 +163,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         fish_any=_kind(d, "fish_seafood"),
         fruit_g=d["fruit_g"].to_numpy(dtype=float),
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
+        cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
+        staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
         preference=pref,
     )
 
@@ -326,11 +333,21 @@ def _add_food_groups(model: MenuModel, data: DishData, context: DayContext | Non
         model.prob += per_serving(model, data.fruit_g, d) + FRUIT_G_MIN * short >= FRUIT_G_MIN, f"fruit_min_{d}"
         terms += FRUIT_SHORT_WEIGHT * short
         for slot in ONE_LEGUME_SLOTS:
-            keys = [key for key in model.keys(d, slot) if data.legumes[key[3]]]
-            most = max(1, sum(1 for key in keys if (slot, key[3]) in fixed))  # a person's own choice stands
-            if len(keys) > most:
-                model.prob += pulp.lpSum(model.y[key] for key in keys) <= most, f"one_legume_dish_{slot}_{d}"
+            _at_most_one(model, [key for key in model.keys(d, slot) if data.legumes[key[3]]], fixed,
+                         f"one_legume_dish_{slot}_{d}")
+        _at_most_one(model, [key for key in model.keys(d) if data.cocoa[key[3]]], fixed, f"one_cocoa_dish_{d}")
+        for food_id in sorted(set().union(*(data.staples[key[3]] for key in model.keys(d)))):
+            _at_most_one(model, [key for key in model.keys(d) if food_id in data.staples[key[3]]], fixed,
+                         f"staple_once_{food_id}_{d}")
     return terms
+
+
+def _at_most_one(model: MenuModel, keys: Sequence[tuple[int, str, str, int]], fixed: Collection[tuple[str, int]],
+                 name: str) -> None:
+    """At most one of these dishes (or as many as the person fixed themselves: their choice stands)."""
+    most = max(1, sum(1 for key in keys if (key[1], key[3]) in fixed))
+    if len(keys) > most:
+        model.prob += pulp.lpSum(model.y[key] for key in keys) <= most, name
 
 
 def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets) -> pulp.LpAffineExpression:

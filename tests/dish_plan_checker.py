@@ -46,6 +46,10 @@ FISH_CATEGORY = "fish_seafood"
 FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
 FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion)
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
+COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or chocolate dish a day
+# a staple grain or legume (40 g a serving or more of one food) is served at one meal a day
+STAPLE_CATEGORIES, STAPLE_G_PER_SERVING = ("whole_grains", "refined_grains", "legumes_soy", "breads",
+                                           "breakfast_cereals"), 40.0
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
 VALUE_TOL = 0.002  # an ingredient's value is written with 4 decimals
@@ -228,6 +232,24 @@ def _category_grams(ref: Reference, dish: PlanDish, category: str) -> float:
                if i.food_id in ref.curated.index and str(ref.curated.at[i.food_id, "category"]) == category)
 
 
+def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
+    out = []
+    dishes = [(m.slot, x) for m in day.meals for x in m.dishes if x.portions > 0]
+    cocoa = [x.dish_id for _s, x in dishes if _category_grams(ref, x, COCOA_CATEGORY) / x.portions >= COCOA_G_PER_SERVING]
+    if len(cocoa) > 1:
+        out.append(f"day {day.day}: {len(cocoa)} cocoa or chocolate dishes ({', '.join(cocoa)})")
+    meals_by_staple: dict[str, list[str]] = {}
+    for slot, x in dishes:
+        for i in x.ingredients:
+            row = ref.curated.loc[i.food_id] if i.food_id in ref.curated.index else None
+            if row is not None and str(row["category"]) in STAPLE_CATEGORIES \
+                    and i.grams / x.portions >= STAPLE_G_PER_SERVING:
+                meals_by_staple.setdefault(i.food_id, []).append(f"{slot} {x.dish_id}")
+    out += [f"day {day.day}: '{f}' is a staple of {len(w)} dishes ({', '.join(w)})"
+            for f, w in sorted(meals_by_staple.items()) if len(w) > 1]
+    return out
+
+
 def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
     if meal.slot not in MEAL_SHAPES:
         return [f"{where}: unknown slot '{meal.slot}'"]
@@ -320,6 +342,7 @@ def _check_day(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Profile) -
             out += _check_portions(x, where)
     out += _check_day_totals(ref, day, f"day {day.day}")
     out += _check_day_targets(ref, plan, day, profile)
+    out += _check_day_monotony(ref, day)
     fruit_g = sum(_category_grams(ref, x, FRUIT_CATEGORY) for m in day.meals for x in m.dishes)
     if fruit_g < FRUIT_G_PER_DAY - 0.5:
         out.append(f"day {day.day}: {fruit_g:.0f} g of fruit (a portion is {FRUIT_G_PER_DAY:.0f} g a day)")

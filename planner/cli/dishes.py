@@ -10,7 +10,8 @@ import sys
 
 import pandas as pd
 
-from foods.dishes import ROLES, DishTables, dish_record, filter_dishes, load_all_dishes
+import foods.dishes as dish_library
+from foods.dishes import ROLES, DishTables, dish_record, filter_dishes
 from foods.schema import ALLERGENS, DIETS
 from foods.user import load_all_foods
 from planner.export import frame_to_csv
@@ -97,7 +98,9 @@ def _minutes(text: str) -> int:
 
 
 def _library() -> DishTables:
-    return load_all_dishes(load_all_foods())
+    # Through the module, not a name bound at import: a test that stands in for the library (or a later
+    # reload of the user's dishes) is seen by every command alike.
+    return dish_library.load_all_dishes(load_all_foods())
 
 
 def cmd_list(args: argparse.Namespace) -> int:
