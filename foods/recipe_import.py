@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -350,7 +350,7 @@ def _volume_grams(parsed: ParsedLine, unit: str, rows: pd.DataFrame) -> tuple[fl
     volume = [(r, _portion_volume_unit(str(r.unit))) for r in rows.itertuples(index=False)]
     volume = [(r, u) for r, u in volume if u is not None and _number(r.amount)]
     if not volume:
-        return None, f"USDA gives no cup or spoon measure for this food; give the grams"
+        return None, "USDA gives no cup or spoon measure for this food; give the grams"
     prep = {w for p in parsed.prep for w in tokens(p)}
     row, r_unit = next(((r, u) for r, u in volume if prep & set(tokens(str(r.unit)))), volume[0])
     ml_per_portion = _convert(float(row.amount), r_unit, "milliliter")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import pandas as pd
 

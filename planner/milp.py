@@ -500,7 +500,7 @@ def solution(mm: MenuModel) -> dict[tuple[int, str], dict[str, float]]:
     return out
 
 
-def start_values(mm: milp.MenuModel, sol: Mapping[tuple[int, str], Mapping[str, float]]) -> dict[str, float]:
+def start_values(mm: MenuModel, sol: Mapping[tuple[int, str], Mapping[str, float]]) -> dict[str, float]:
     """Values of every integer/binary and helper variable of ``mm`` for a known solution ``sol``."""
     step = float(mm.rules.servings_step)
     values: dict[str, float] = {}

@@ -146,8 +146,6 @@ def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mappin
     return total
 
 
-
-
 def week_lp_bound(data: DishData, targets: Targets, rules: Rules, budget: float | None, n_days: int,
                   solver_rules: Rules) -> float | None:
     """A valid lower bound of the week: the LP relaxation of the compact week model (every weekly rule but

@@ -8,7 +8,7 @@ import pytest
 
 from planner import swaps
 from planner.cli import main
-from planner.model import (Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, plan_to_json, read_plan,
+from planner.model import (Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, read_plan,
                            write_plan)
 from planner.nutrition import make_day, make_item
 
