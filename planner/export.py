@@ -156,6 +156,17 @@ def fmt_qty(value: float) -> str:
     return _fmt_number(round(value, 2))
 
 
+def kitchen_qty(value: float) -> str:
+    """A scaled amount as a cook measures it: halves, thirds, quarters and eighths as fractions; any other
+    amount as the nearest of them within 20 %, said 'about' (0.94 cup -> 'about 1', 0.31 tsp -> 'about 1/3')."""
+    exact = fmt_qty(value)
+    if value <= 0 or math.isnan(value) or "." not in exact:
+        return exact
+    near = min((Fraction(n, d) for d in (1, 2, 3, 4, 8) for n in range(1, int(value * d) + 2)),
+               key=lambda f: (abs(float(f) - value), f.denominator))
+    return f"about {fmt_qty(float(near))}" if abs(float(near) - value) <= 0.2 * value else exact
+
+
 _MEASURE_PLURALS: dict[str, str] = {
     "cup": "cups", "slice": "slices", "tablespoon": "tablespoons", "teaspoon": "teaspoons", "piece": "pieces",
     "stalk": "stalks", "egg": "eggs", "tortilla": "tortillas", "bar": "bars", "square": "squares",
@@ -194,13 +205,16 @@ def scaled_serving(servings: float, serving_label: str) -> str:
     qualifier = _QUALIFIER.match(label)
     body = label[qualifier.end():] if qualifier else label
     m = _LEADING_QTY.match(body)
+    if m and " plus " in m.group(2):  # '3/4 cup plus 1 tbsp': both parts scale, so say it as a multiple
+        return f"{fmt_qty(servings)} × ({label})"
     if m:
         qty = _parse_qty(m.group(1)) * servings
         rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", m.group(2)).strip()
         first, _, more = rest.partition(" ")
         if qty > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
             rest = f"{_MEASURE_PLURALS[first.lower()]} {more}".strip()
-        return f"{qualifier.group(1) + ' ' if qualifier else ''}{fmt_qty(qty)} {rest}".strip()
+        amount = f"{qualifier.group(1)} {fmt_qty(qty)}" if qualifier else kitchen_qty(qty)
+        return f"{amount} {rest}".strip()
     if _VAGUE.match(label):
         return label
     return f"{fmt_qty(servings)} × {label}"

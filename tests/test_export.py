@@ -91,6 +91,10 @@ def test_fmt_qty(value, text):
     (2.0, "1 oz (about 23 almonds)", "2 oz"),
     (1.0, "1 oz (about 23 almonds)", "1 oz (about 23 almonds)"),
     (0.5, "medium banana", "1/2 × medium banana"),
+    (1.25, "3/4 cup", "about 1 cup"),  # 15/16 cup: a cook measures the nearest fraction (the grams are beside)
+    (1.25, "1/4 tsp", "about 1/3 tsp"),  # 5/16 tsp
+    (1.25, "3/4 cup plus 1 tbsp", "1 1/4 × (3/4 cup plus 1 tbsp)"),  # the tablespoon scales too
+    (1.25, "0.05 oz", "0.06 oz"),  # nothing kitchen-like within 20 %: the number
 ])
 def test_scaled_serving(servings, label, text):
     assert scaled_serving(servings, label) == text
