@@ -335,10 +335,14 @@ def _add_food_groups(model: MenuModel, data: DishData, context: DayContext | Non
         for slot in ONE_LEGUME_SLOTS:
             _at_most_one(model, [key for key in model.keys(d, slot) if data.legumes[key[3]]], fixed,
                          f"one_legume_dish_{slot}_{d}")
-        _at_most_one(model, [key for key in model.keys(d) if data.cocoa[key[3]]], fixed, f"one_cocoa_dish_{d}")
-        for food_id in sorted(set().union(*(data.staples[key[3]] for key in model.keys(d)))):
-            _at_most_one(model, [key for key in model.keys(d) if food_id in data.staples[key[3]]], fixed,
-                         f"staple_once_{food_id}_{d}")
+        day_keys = model.keys(d)
+        _at_most_one(model, [key for key in day_keys if data.cocoa[key[3]]], fixed, f"one_cocoa_dish_{d}")
+        by_staple: dict[str, list[tuple[int, str, str, int]]] = {}  # one pass over the day's places
+        for key in day_keys:
+            for food_id in data.staples[key[3]]:
+                by_staple.setdefault(food_id, []).append(key)
+        for food_id, keys in sorted(by_staple.items()):
+            _at_most_one(model, keys, fixed, f"staple_once_{food_id}_{d}")
     return terms
 
 
