@@ -118,6 +118,7 @@ class DishData:
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
     staples: tuple[frozenset[str], ...]  # per dish: the grains and legumes it is built on (food ids)
     preference: np.ndarray  # objective term per serving (negative: favourite)
+    servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
 
     @property
     def index(self) -> dict[str, int]:
@@ -165,7 +166,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
-        preference=pref,
+        preference=pref, servings=d["servings"].to_numpy(dtype=float),
     )
 
 
@@ -208,6 +209,8 @@ class DayContext:
     # nutrient -> (today's share of what the week still needs, objective per unit short): soft rows
     co_targets: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     closed: frozenset[str] = frozenset()
+    # (slot, dish index) not allowed in that meal today (a household's shared meal: dishes not everyone eats)
+    slot_banned: frozenset[tuple[str, int]] = frozenset()
 
 
 def quarters(model: MenuModel, key: tuple[int, str, str, int]) -> pulp.LpAffineExpression:
@@ -236,7 +239,7 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     model = MenuModel(pulp.LpProblem(name, pulp.LpMinimize), days=tuple(days))
     banned = context.banned if context else frozenset()
     fixed = {(s, r, i) for s, r, i, _p in context.fixed} if context else set()
-    _add_choices(model, data, banned, fixed)
+    _add_choices(model, data, banned, fixed, context.slot_banned if context else frozenset())
     _add_structure(model, data)
     _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
     _add_energy_shares(model, data)
@@ -254,11 +257,14 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
 
 
 def _add_choices(model: MenuModel, data: DishData, banned: Collection[tuple[str, int]] = (),
-                 fixed: Collection[tuple[str, str, int]] = ()) -> None:
+                 fixed: Collection[tuple[str, str, int]] = (), slot_banned: Collection[tuple[str, int]] = ()
+                 ) -> None:
+    """One 0/1 variable per portion level of each allowed dish in each place; a fixed dish is always allowed
+    (a lock, or a leftover lunch: yesterday's dinner on purpose)."""
     for d in model.days:
         for slot, role, _lo, _hi in PLACES:
             for i in data.candidates(role):
-                if (role, int(i)) in banned:
+                if ((role, int(i)) in banned or (slot, int(i)) in slot_banned) and (slot, role, int(i)) not in fixed:
                     continue
                 key = (d, slot, role, int(i))
                 allowed = range(QUARTERS_MIN, QUARTERS_MAX + 1) if (slot, role, int(i)) in fixed \
