@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from planner.cli import main
+from cli import main
 from planner.errors import ExportError
 from planner.export import dish_steps, portions_text, slot_label
 from planner.ics import DEFAULT_MEAL_TIMES, MEAL_MINUTES, PRODID, parse_start, parse_times, plan_to_ics
@@ -133,7 +133,7 @@ def test_a_start_too_late_for_the_plan(two_day_plan):
 @pytest.fixture
 def plan_file(two_day_plan, tmp_path, shipped_dishes, monkeypatch) -> Path:
     """The plan as a file; the command reads the session's dish library instead of loading it again."""
-    monkeypatch.setattr("planner.cli.export._dish_library", lambda: shipped_dishes)
+    monkeypatch.setattr("cli.export._dish_library", lambda: shipped_dishes)
     path = tmp_path / "plan.json"
     write_plan(two_day_plan, path)
     return path
@@ -195,11 +195,11 @@ def test_export_a_missing_or_broken_plan_is_one_line(tmp_path, capsys, content, 
 
 
 def test_the_command_loads_the_real_dish_library(two_day_plan, tmp_path):
-    """`python -m planner export` as a person runs it: the shipped library gives the recipes' steps."""
+    """`python -m cli export` as a person runs it: the shipped library gives the recipes' steps."""
     plan = tmp_path / "plan.json"
     write_plan(two_day_plan, plan)
     out = tmp_path / "week.ics"
-    proc = subprocess.run([sys.executable, "-m", "planner", "export", str(plan), "--start", "2026-12-07",
+    proc = subprocess.run([sys.executable, "-m", "cli", "export", str(plan), "--start", "2026-12-07",
                            "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "warning" not in proc.stderr

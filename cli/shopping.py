@@ -64,7 +64,7 @@ def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.Da
 
 def run_shopping_list(args: argparse.Namespace) -> int:
     from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
-    from planner.cli.swaps import read_verified_plan
+    from cli.swaps import read_verified_plan
     from planner.model import atomic_write_text
     from planner.shopping import read_pantry_csv, shopping_list
 
