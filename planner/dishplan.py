@@ -151,8 +151,8 @@ class PersonInput:
 
 
 def prepare(tables: DishTables, profile: Profile, *, rules: Rules, targets: Targets | None = None,
-            exclude_dishes: Sequence[str] = (), favorites: Sequence[str] = (), dislikes: Sequence[str] = ()
-            ) -> PersonInput:
+            exclude_dishes: Sequence[str] = (), favorites: Sequence[str] = (), dislikes: Sequence[str] = (),
+            pantry_foods: Collection[str] = ()) -> PersonInput:
     """The checked profile (favourites and dislikes merged in), the person's rules and the dishes they eat."""
     check_profile(profile)
     if profile.status in ("pregnancy", "lactation") and rules.fish_per_week_max is None:
@@ -160,7 +160,7 @@ def prepare(tables: DishTables, profile: Profile, *, rules: Rules, targets: Targ
     profile = replace(profile, favorite_foods=tuple(dict.fromkeys((*profile.favorite_foods, *favorites))),
                       disliked_foods=tuple(dict.fromkeys((*profile.disliked_foods, *dislikes))))
     data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=profile.favorite_foods,
-                          dislikes=profile.disliked_foods)
+                          dislikes=profile.disliked_foods, pantry_foods=pantry_foods)
     return PersonInput(profile=profile, rules=rules, targets=targets or targets_for(profile), data=data)
 
 
@@ -202,16 +202,18 @@ def solver_info(solution: week.WeekSolution, rules: Rules, t0: float) -> SolverI
 
 def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None,
                    targets: Targets | None = None, exclude_dishes: Sequence[str] = (),
-                   favorites: Sequence[str] = (), dislikes: Sequence[str] = ()) -> WeekPlan:
+                   favorites: Sequence[str] = (), dislikes: Sequence[str] = (),
+                   pantry_foods: Collection[str] = ()) -> WeekPlan:
     """A plan of ``rules.days`` days made of dishes (format version 2); raises PlanError when none exists.
 
     ``favorites`` and ``dislikes`` add to the profile's ``favorite_foods`` and ``disliked_foods`` (dish or
-    food ids); the plan keeps them all in its profile, so later edits honour them too."""
+    food ids); the plan keeps them all in its profile, so later edits honour them too. ``pantry_foods``:
+    food ids already at home; dishes using them are preferred, and a note says which the week uses."""
     t0 = time.perf_counter()
     rules = rules or Rules()
     days = list(range(1, check_days(rules.days) + 1))
     person = prepare(tables, profile, rules=rules, targets=targets, exclude_dishes=exclude_dishes,
-                     favorites=favorites, dislikes=dislikes)
+                     favorites=favorites, dislikes=dislikes, pantry_foods=pantry_foods)
     try:
         check_roles(person)
         solution, lunches = plan_with_leftovers(person, days, solver_rules=rules)
@@ -222,7 +224,29 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
     plan_days = tuple(make_plan_day(tables, foods, person.data, d, solution.menus[d], lunches) for d in days)
     return WeekPlan(profile=person.profile, targets=person.targets, rules=person.rules, days=plan_days,
                     solver=solver_info(solution, rules, t0), excluded=tuple(exclude_dishes),
-                    notes=co_nutrient_notes(plan_days, person.targets, person.profile), version=DISH_PLAN_VERSION)
+                    notes=(*pantry_notes(plan_days, pantry_foods),
+                           *co_nutrient_notes(plan_days, person.targets, person.profile)), version=DISH_PLAN_VERSION)
+
+
+PANTRY_NOTE_START = "From your pantry the week uses: "
+
+
+def pantry_notes(days: Sequence[DayPlan], pantry_foods: Collection[str]) -> tuple[str, ...]:
+    """One note naming the pantry foods the plan uses and on which days (none when it uses none)."""
+    used: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for d in days:
+        for m in d.meals:
+            for item in m.items:
+                if item.food_id in pantry_foods and d.day not in used.setdefault(item.food_id, []):
+                    used[item.food_id].append(d.day)
+                    names[item.food_id] = item.name
+    if not pantry_foods:
+        return ()
+    if not used:
+        return ("No dish this week uses what is in your pantry.",)
+    parts = [f"{names[f]} (day{'s' if len(ds) > 1 else ''} {', '.join(map(str, ds))})" for f, ds in used.items()]
+    return (PANTRY_NOTE_START + "; ".join(parts) + ".",)
 
 
 __all__ = ["CO_NUTRIENT_ADVICE", "co_nutrient_notes", "make_dish", "plan_dish_week"]

@@ -16,22 +16,43 @@ so the shopping list buys it once; a personal meal names its ``person``; each da
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, replace
-from typing import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from foods.dishes import DishTables
+from foods.dishes import DishTables, tomllib
+from foods.files import MIB, read_limited
 from planner import menu, week
 from planner.dishplan import (PersonInput, check_days, check_roles, co_nutrient_notes, leftover_ref, make_dish,
-                              make_plan_day, meal_dishes, plan_dish_week, plan_with_leftovers, prepare, solver_info)
+                              make_plan_day, meal_dishes, pantry_notes, plan_dish_week, plan_with_leftovers, prepare, solver_info)
 from planner.errors import PlanError, ProfileError
-from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, Person, PlanDish, Profile, Rules, SolverInfo, WeekPlan
-from planner.nutrition import day_totals, make_day, scale_item
+from planner.model import (DISH_PLAN_VERSION, DayPlan, Meal, Person, Profile, Rules, SolverInfo, WeekPlan,
+                           check_number)
+from planner.nutrition import make_day
+from planner.people import person_plan, totals_by_person
+from planner.targets import check_profile
 
 MAX_PEOPLE = 8
 SHAREABLE_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
+MAX_HOUSEHOLD_BYTES = MIB // 4  # eight people are a few hundred bytes
+# A person's fields, spelled as the options of ``magplan plan``: key -> (Profile field, or "overrides.<target>",
+# the kind of value, whether it is a list that may repeat: avoid=peanuts,avoid=soy).
+PERSON_FIELDS: dict[str, tuple[str, type, bool]] = {
+    "age": ("age", int, False), "sex": ("sex", str, False), "status": ("status", str, False),
+    "weight-kg": ("weight_kg", float, False), "height-cm": ("height_cm", float, False),
+    "activity": ("activity", str, False), "diet": ("diet", str, False),
+    "avoid": ("avoid_allergens", str, True), "exclude": ("exclude_foods", str, True),
+    "favorite": ("favorite_foods", str, True), "dislike": ("disliked_foods", str, True),
+    "target-mg": ("overrides.magnesium_mg", float, False), "kcal-min": ("overrides.energy_kcal_min", float, False),
+    "kcal-max": ("overrides.energy_kcal_max", float, False),
+    "budget-usd-per-day": ("budget_usd_per_day", float, False),
+}
+_RANGE_OF = {"overrides.magnesium_mg": "magnesium_mg", "overrides.energy_kcal_min": "energy_kcal_min",
+             "overrides.energy_kcal_max": "energy_kcal_max"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,86 @@ def check_members(members: Sequence[Member]) -> tuple[Member, ...]:
     return tuple(members)
 
 
+def _field_value(name: str, key: str, value: Any, kind: type) -> Any:
+    where = f"person {name!r}: {key}"
+    if kind is str:
+        if not isinstance(value, str) or not value.strip():
+            raise ProfileError(f"{where}={value!r} must be text, e.g. {key}=female")
+        return value.strip()
+    try:
+        number = kind(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or (kind is int and isinstance(value, float) and value != int(value)):
+        example = "45" if kind is int else "1.5"
+        raise ProfileError(f"{where}={value!r} is not {'a whole number' if kind is int else 'a number'}, "
+                           f"e.g. {key}={example}")
+    target = PERSON_FIELDS[key][0]
+    check_number(number, _RANGE_OF.get(target, target), where, ProfileError)
+    return number
+
+
+def member_from_fields(name: str, fields: Iterable[tuple[str, Any]]) -> Member:
+    """A Member from (key, value) pairs spelled as ``magplan plan``'s options (``PERSON_FIELDS``); a list key
+    may repeat or carry a list. ProfileError names the person and the field: an unknown key, a value of the
+    wrong kind or out of range, a key given twice, or a field the person's age does not allow."""
+    name = str(name).strip()
+    values: dict[str, Any] = {}
+    overrides: dict[str, float] = {}
+    for raw_key, value in fields:
+        key = str(raw_key).strip().lower().replace("_", "-")
+        if key not in PERSON_FIELDS:
+            raise ProfileError(f"person {name!r}: unknown field {raw_key!r}; use any of {', '.join(PERSON_FIELDS)}")
+        target, kind, is_list = PERSON_FIELDS[key]
+        if is_list:
+            items = value if isinstance(value, (list, tuple)) else [value]
+            values[target] = (*values.get(target, ()), *(_field_value(name, key, v, kind) for v in items))
+        elif target in values or target.removeprefix("overrides.") in overrides:
+            raise ProfileError(f"person {name!r}: {key} is given twice; give it once")
+        elif target.startswith("overrides."):
+            overrides[target.removeprefix("overrides.")] = _field_value(name, key, value, kind)
+        else:
+            values[target] = _field_value(name, key, value, kind)
+    profile = Profile(**{k: tuple(dict.fromkeys(v)) if isinstance(v, tuple) else v for k, v in values.items()},
+                      overrides=overrides)
+    try:
+        check_profile(profile)
+    except ProfileError as exc:
+        raise ProfileError(f"person {name!r}: {exc}") from None
+    return Member(name=name, profile=profile)
+
+
+def read_household(path: str | Path) -> tuple[tuple[Member, ...], dict[str, Any]]:
+    """The people of a household file (TOML, or JSON for a .json file) and its other settings (``shared``,
+    ``leftovers``). Each person is a table with ``name`` and the fields of ``PERSON_FIELDS``::
+
+        shared = ["dinner"]
+        [[person]]
+        name = "Ann"
+        age = 45
+        sex = "female"
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ProfileError(f"{path}: household file not found; give a TOML or JSON file with [[person]] tables")
+    text = read_limited(path, MAX_HOUSEHOLD_BYTES, what="a household file", error=ProfileError).decode("utf-8-sig")
+    try:
+        doc = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'} ({exc})") from None
+    people = doc.get("person", doc.get("people")) if isinstance(doc, dict) else None
+    if not isinstance(people, list) or not all(isinstance(p, dict) for p in people):
+        raise ProfileError(f"{path}: no people; write one [[person]] table (JSON: a \"people\" list) per person, "
+                           'each with a name, e.g. name = "Ann"')
+    members = tuple(member_from_fields(str(p.get("name", "")), [(k, v) for k, v in p.items() if k != "name"])
+                    for p in people)
+    unknown = sorted(set(doc) - {"person", "people", "shared", "leftovers"})
+    if unknown:
+        raise ProfileError(f"{path}: unknown setting {unknown[0]!r}; a household file has person, shared and "
+                           "leftovers")
+    return check_members(members), {k: doc[k] for k in ("shared", "leftovers") if k in doc}
+
+
 def check_shared(shared: Collection[str]) -> tuple[str, ...]:
     bad = [s for s in shared if s not in SHAREABLE_SLOTS]
     if bad:
@@ -68,8 +169,9 @@ def check_shared(shared: Collection[str]) -> tuple[str, ...]:
 def plan_household(tables: DishTables, foods: pd.DataFrame, members: Sequence[Member], *,
                    rules: Rules | None = None, shared: Collection[str] = ("dinner",),
                    exclude_dishes: Sequence[str] = (), favorites: Sequence[str] = (),
-                   dislikes: Sequence[str] = ()) -> WeekPlan:
-    """A plan for everyone in ``members``: the ``shared`` meals one dish for all, the others per person.
+                   dislikes: Sequence[str] = (), pantry_foods: Collection[str] = ()) -> WeekPlan:
+    """A plan for everyone in ``members``: the ``shared`` meals one dish for all, the others per person
+    (favourites, dislikes, exclusions and the pantry apply to everyone).
 
     One person gets the plain one-person plan. Raises ProfileError for a bad household and PlanError when no
     week meets everyone's targets (naming the person and the day)."""
@@ -79,10 +181,10 @@ def plan_household(tables: DishTables, foods: pd.DataFrame, members: Sequence[Me
     shared = check_shared(shared)
     if len(members) == 1:
         return plan_dish_week(tables, foods, members[0].profile, rules=rules, exclude_dishes=exclude_dishes,
-                              favorites=favorites, dislikes=dislikes)
+                              favorites=favorites, dislikes=dislikes, pantry_foods=pantry_foods)
     days = list(range(1, check_days(rules.days) + 1))
     people = {m.name: prepare(tables, m.profile, rules=rules, exclude_dishes=exclude_dishes, favorites=favorites,
-                              dislikes=dislikes) for m in members}
+                              dislikes=dislikes, pantry_foods=pantry_foods) for m in members}
     for name, person in people.items():
         check_roles(person, who=f"{name}'s diet {person.profile.diet!r}")
     everyone = set.intersection(*(set(p.data.ids) for p in people.values()))
@@ -95,7 +197,8 @@ def plan_household(tables: DishTables, foods: pd.DataFrame, members: Sequence[Me
             errors.append(str(exc))
     else:
         raise PlanError(errors[0])
-    return _household_plan(tables, foods, people, menus, lunches, shared, solutions, rules, t0, exclude_dishes)
+    plan = _household_plan(tables, foods, people, menus, lunches, shared, solutions, rules, t0, exclude_dishes)
+    return replace(plan, notes=(*pantry_notes(plan.days, pantry_foods), *plan.notes))
 
 
 def _shared_bans(person: PersonInput, shared: Sequence[str], everyone: set[str]) -> frozenset[tuple[str, int]]:
@@ -208,51 +311,4 @@ def _solver_info(solutions: Mapping[str, week.WeekSolution], rules: Rules, t0: f
     return solver_info(total, rules, t0)
 
 
-# --- reading a household plan ------------------------------------------------------------------------------
-def person_names(plan: WeekPlan) -> tuple[str, ...]:
-    return tuple(p.name for p in plan.people)
-
-
-def _share(dish: PlanDish, name: str) -> PlanDish | None:
-    """One person's share of a dish: all of a personal dish, their portions of a shared one (None: not theirs)."""
-    if not dish.portions_by_person:
-        return dish
-    portions = dish.portions_by_person.get(name)
-    if portions is None:
-        return None
-    factor = portions / dish.portions
-    return replace(dish, portions=portions, portions_by_person={},
-                   ingredients=tuple(scale_item(i, factor) for i in dish.ingredients))
-
-
-def person_day(day: DayPlan, name: str) -> DayPlan:
-    """What ``name`` eats that day: their own meals and their share of the shared ones, totals recomputed."""
-    meals = []
-    for m in day.meals:
-        if m.person not in (None, name):
-            continue
-        dishes = tuple(x for d in m.dishes if (x := _share(d, name)) is not None)
-        if dishes:
-            meals.append(Meal(slot=m.slot, dishes=dishes, leftover_from=m.leftover_from))
-    return make_day(day.day, meals)
-
-
-def person_plan(plan: WeekPlan, name: str) -> WeekPlan:
-    """A one-person plan of what ``name`` eats in a household plan (for a person's view, checks and notes)."""
-    person = next((p for p in plan.people if p.name == name), None)
-    if person is None:
-        raise KeyError(f"{name!r} is not in the plan (people: {', '.join(person_names(plan)) or 'none'})")
-    days = tuple(person_day(d, name) for d in plan.days)
-    prefix = f"{name}: "
-    notes = tuple(n[len(prefix):] if n.startswith(prefix) else n for n in plan.notes
-                  if n.startswith(prefix) or not any(n.startswith(f"{p.name}: ") for p in plan.people))
-    return replace(plan, profile=person.profile, targets=person.targets, days=days, people=(), notes=notes)
-
-
-def totals_by_person(day: DayPlan, names: Sequence[str]) -> dict[str, dict[str, float]]:
-    """Each person's day totals (what ``DayPlan.totals_by_person`` holds), from the day's ingredients."""
-    return {name: day_totals(i for m in person_day(day, name).meals for i in m.items)[0] for name in names}
-
-
-__all__ = ["MAX_PEOPLE", "Member", "check_members", "person_day", "person_plan", "plan_household",
-           "totals_by_person"]
+__all__ = ["MAX_PEOPLE", "Member", "check_members", "member_from_fields", "plan_household", "read_household"]

@@ -93,6 +93,7 @@ FAVORITE_BONUS = 0.6  # a dish with a favourite ingredient
 # the usual ties, so it is in the week (within the variety rules) unless the targets cannot allow it.
 FAVORITE_DISH_BONUS = 2.0
 DISLIKE_PENALTY = 3.0
+PANTRY_BONUS = 0.3  # a dish using something already in the pantry (less than a favourite ingredient)
 PORTION_WEIGHT = 0.4
 EXTRA_DISH_WEIGHT = 0.15
 COST_WEIGHT = 0.1
@@ -137,8 +138,10 @@ def _role(d: pd.DataFrame, role: str) -> np.ndarray:
 
 
 def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collection[str] = (),
-              favorites: Collection[str] = (), dislikes: Collection[str] = ()) -> DishData:
-    """The dishes the profile's diet, allergens and exclusions allow (dish ids or food ids excluded)."""
+              favorites: Collection[str] = (), dislikes: Collection[str] = (),
+              pantry_foods: Collection[str] = ()) -> DishData:
+    """The dishes the profile's diet, allergens and exclusions allow (dish ids or food ids excluded);
+    favourites, dislikes and foods already in the pantry move a dish's preference."""
     d = filter_dishes(tables.dishes, tables.ingredients, diet=profile.diet, avoid=profile.avoid_allergens,
                       exclude_foods=profile.exclude_foods)
     d = d[~d.index.isin(list(exclude_dishes))]
@@ -153,6 +156,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
             pref[n] -= FAVORITE_BONUS
         if dish_id in dislikes or foods & set(dislikes):
             pref[n] += DISLIKE_PENALTY
+        if foods & set(pantry_foods):
+            pref[n] -= PANTRY_BONUS
     cost = d["cost_usd"].to_numpy(dtype=float)
     return DishData(
         ids=tuple(str(i) for i in d.index), names=tuple(str(n) for n in d["name"]),

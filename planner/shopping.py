@@ -440,6 +440,22 @@ def _gather(plan: WeekPlan, foods: pd.DataFrame, chosen: tuple[int, ...]) -> dic
     return eaten
 
 
+def pantry_food_ids(pantry: pd.DataFrame, foods: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the food ids a pantry holds some of, the pantry rows that name no known food or product). A row names
+    a food id, a food's name or the product it is bought as (a bag of oats holds every food bought as that
+    bag); rows with amount 0 hold nothing."""
+    keys = {_key(str(r.food_or_product)): str(r.food_or_product) for r in pantry.itertuples(index=False)
+            if float(r.amount) > 0}
+    found: dict[str, None] = {}
+    known: set[str] = set()
+    for fid, name, product in zip(foods.index, foods["name"], foods["buy_as"]):
+        hit = set(keys) & {_key(fid), _key(name), _key(product)}
+        if hit:
+            found[str(fid)] = None
+            known |= hit
+    return tuple(found), tuple(text for k, text in keys.items() if k not in known)
+
+
 def _pantry_grams(pantry: pd.DataFrame, foods: pd.DataFrame, products: Mapping[str, dict[str, Any]],
                   notes: list[str]) -> dict[str, float]:
     """product key -> grams of product in the pantry (only products on the list)."""

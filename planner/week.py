@@ -200,9 +200,18 @@ def leftover_lunches(data: DishData, menus: Mapping[int, Menu], n: int,
     candidates = []
     for d, m in sorted(menus.items()):
         mains = [i for slot, role, i, _p in m if slot == "dinner" and role == "main"]
-        if mains and d + 1 in menus and d + 1 not in keep and counts[mains[0]] == 1:
+        if mains and d + 1 in menus and d + 1 not in keep and counts[mains[0]] == 1 \
+                and _fits_beside_dinner(data, mains[0], menus[d + 1]):
             candidates.append((-float(data.servings[mains[0]]), d, mains[0]))
     return {d + 1: i for _s, d, i in sorted(candidates)[:n]}
+
+
+def _fits_beside_dinner(data: DishData, i: int, day_menu: Menu) -> bool:
+    """A leftover lunch may join a day whose dinner is kept: no staple grain or legume of that dinner again,
+    and not a second cocoa dish."""
+    dinner = [j for slot, _r, j, _p in day_menu if slot == "dinner"]
+    return not any(data.staples[i] & data.staples[j] for j in dinner) \
+        and not (data.cocoa[i] and any(data.cocoa[j] for j in dinner))
 
 
 def with_leftovers(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu],
