@@ -537,7 +537,9 @@ def _person_dish(ref: Reference, dish: PlanDish, name: str) -> PlanDish | None:
     for (food_id, fdc_id, grams), item in zip(ref.recipes[dish.dish_id], dish.ingredients):
         g = grams * portions
         values = {n: (None if (v := usda_value(ref, fdc_id, g, n)) is None else round(v, 4)) for n in NUTRIENTS}
-        items.append(replace(item, grams=round(g, 4), servings=portions, **values))
+        price = ref.curated.at[food_id, "price_usd_per_100g"] if food_id in ref.curated.index else None
+        cost = None if price is None or pd.isna(price) else round(float(price) * g / 100.0, 4)
+        items.append(replace(item, grams=round(g, 4), servings=portions, cost_usd=cost, **values))
     return PlanDish(dish_id=dish.dish_id, name=dish.name, role=dish.role, portions=portions, ingredients=tuple(items))
 
 
