@@ -104,12 +104,18 @@ def cook_text(batch: Batch) -> str:
     return f"Cook {portions_text(batch.portions)}: {parts}"
 
 
-def eaten_text(e: "Eaten") -> str:
-    """'day 2 lunch (leftovers): Ann 1, Tom 1' — where and by whom a batch's portions are eaten."""
-    where = f"day {e.day} {slot_label(e.slot).lower()}" + (" (leftovers)" if e.leftover else "")
-    if e.by_person:
-        return f"{where}: {by_person_text(e.by_person)}"
-    return f"{where}: {e.person} {fmt_qty(e.portions)}" if e.person else where
+def eaten_text(eaten: Iterable["Eaten"]) -> str:
+    """'day 1 dinner: Ann 1, Tom 1, Mia 3/4 portion; day 2 lunch (leftovers): Ann 1, Tom 1' — who eats a
+    batch's portions at which meal."""
+    meals: dict[tuple[int, str, bool], list[str]] = {}
+    for e in eaten:
+        who = meals.setdefault((e.day, e.slot, e.leftover), [])
+        if e.by_person:
+            who.append(by_person_text(e.by_person))
+        elif e.person:
+            who.append(f"{e.person} {fmt_qty(e.portions)}")
+    return "; ".join(f"day {d} {slot_label(s).lower()}{' (leftovers)' if left else ''}"
+                     + (f": {', '.join(who)}" if who else "") for (d, s, left), who in meals.items())
 
 
 # --- Markdown -----------------------------------------------------------------------------------------
