@@ -665,6 +665,9 @@ AISLE_LABELS: dict[str, str] = {
     "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen", "pantry": "Pantry",
     "drinks": "Drinks",
 }
+# The shopping list's section on batch cooking (ShoppingList.batches): Markdown and HTML only; the CSV keeps
+# one row per product.
+BATCHES_TITLE = "Cook in batches / left over"
 SHOPPING_CSV_COLUMNS: tuple[str, ...] = (
     "aisle", "product", "status", "needed_g", "needed", "purchase_quantity", "purchase_unit", "purchase",
     "leftover", "estimated_cost_usd", "price_source", "price_year", "for_foods",
@@ -692,6 +695,8 @@ def _days_text(sl: "ShoppingList") -> str:
 
 def _subtitle(sl: "ShoppingList") -> str:
     who = f"{sl.people} {'person' if sl.people == 1 else 'people'}"
+    if sl.household:
+        who = f"the household ({', '.join(sl.household)}); each dish bought once for everyone's portions"
     return f"For {_days_text(sl)} of the plan, {who}."
 
 
@@ -741,6 +746,8 @@ def shopping_to_markdown(sl: "ShoppingList") -> str:
     if sl.notes:
         lines.append("")
         lines.extend(f"- {md_text(n)}" for n in sl.notes)
+    if sl.batches:
+        lines += ["", f"## {BATCHES_TITLE}", "", *(f"- {md_text(n)}" for n in sl.batches)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -772,6 +779,9 @@ def shopping_to_html(sl: "ShoppingList") -> str:
     parts.append(f"<p class=\"muted\">{h(sl.price_note[:1].upper() + sl.price_note[1:])}</p>")
     if sl.notes:
         parts.append("<ul class=\"muted\">" + "".join(f"<li>{h(n)}</li>" for n in sl.notes) + "</ul>")
+    if sl.batches:
+        parts.append(f"<section><h2>{h(BATCHES_TITLE)}</h2><ul>" + "".join(f"<li>{h(n)}</li>" for n in sl.batches)
+                     + "</ul></section>")
     return html_page("Shopping list", "\n".join(parts))
 
 

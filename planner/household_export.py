@@ -118,6 +118,12 @@ def eaten_text(eaten: Iterable["Eaten"]) -> str:
                      + (f": {', '.join(who)}" if who else "") for (d, s, left), who in meals.items())
 
 
+def meal_times(batch: Batch) -> str:
+    """'day 1 dinner, day 2 lunch': the meals a batch is eaten at."""
+    meals = dict.fromkeys((e.day, e.slot) for e in batch.eaten)
+    return ", ".join(f"day {d} {slot_label(s).lower()}" for d, s in meals)
+
+
 # --- Markdown -----------------------------------------------------------------------------------------
 def _person_views(plan: WeekPlan) -> dict[str, WeekPlan]:
     from planner.household import person_plan
@@ -247,5 +253,5 @@ def iter_people_co_nutrients(plan: WeekPlan) -> Iterable[tuple[str, WeekPlan]]:
 
 
 __all__ = ["EVERYONE", "HOUSEHOLD_PLAN_CSV_COLUMNS", "by_person_text", "cook_text", "dish_people_html", "eaten_text",
-           "everyone_met", "household_checks_html", "household_markdown", "people_html", "people_texts", "household_rows", "leftover_csv", "leftover_text",
+           "everyone_met", "household_checks_html", "household_markdown", "people_html", "people_texts", "household_rows", "leftover_csv", "leftover_text", "meal_times",
            "meal_heading", "source_meal", "whose_leftover"]
