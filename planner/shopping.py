@@ -87,6 +87,10 @@ class ShoppingList:
     rows_without_price: int = 0
     people: int = 1
     days: tuple[int, ...] = ()
+    # A household plan: its people (the amounts are already for all of them; each dish is bought once).
+    household: tuple[str, ...] = ()
+    # 'Cook in batches / left over' lines (planner.batches.batch_notes; set by a front end that has the dishes).
+    batches: tuple[str, ...] = ()
 
     def total_text(self) -> str:
         """'Estimated total: $12.34' plus how many rows have no price."""
@@ -528,6 +532,10 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
     if isinstance(people, bool) or not isinstance(people, (int, np.integer)) or people < 1:
         raise ShoppingError(f"people is {people!r}; give a whole number of people, 1 or more, e.g. 2")
     people = int(check_number(int(people), "people", "people is", ShoppingError))
+    household = tuple(p.name for p in plan.people)
+    if household and people > 1:
+        raise ShoppingError(f"the plan is for a household ({', '.join(household)}): its amounts are already for "
+                            "everyone; leave people at 1 (drop --people)")
     chosen = _select_days(plan, days)
     eaten = _gather(plan, foods, chosen)
     notes: list[str] = []
@@ -621,7 +629,7 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
     if people > 1:
         notes.append(f"amounts are for {people} people")
     return ShoppingList(rows=rows, total_cost_usd=total, price_note=note, notes=tuple(dict.fromkeys(notes)),
-                        rows_without_price=missing, people=people, days=chosen)
+                        rows_without_price=missing, people=people, days=chosen, household=household)
 
 
 def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:

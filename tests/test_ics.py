@@ -44,7 +44,8 @@ def test_one_event_per_meal_at_its_day_and_time(two_day_plan, ics):
         assert begin == datetime.combine(START + timedelta(days=day.day - 1), DEFAULT_MEAL_TIMES[meal.slot])
         assert begin.tzinfo is None and "TZID" not in ics  # floating local time
         assert end - begin == timedelta(minutes=MEAL_MINUTES[meal.slot])
-        assert str(ev["summary"]).startswith(f"{slot_label(meal.slot)}: ")
+        left = " (leftovers)" if meal.leftover_from is not None else ""
+        assert str(ev["summary"]).startswith(f"{slot_label(meal.slot)}{left}: ")
 
 
 def test_summary_names_dishes_and_portions_and_description_has_magnesium_ingredients_and_steps(
