@@ -351,6 +351,7 @@ def _week_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: in
     """Why dish ``i`` cannot be a ``role`` on ``day`` under the week's rules (None: it can). The rules
     themselves live in ``planner.week`` (the day's banned dishes); this only words them."""
     rules = replace(plan.rules, days=len(plan.days))
+    others = _without_leftover_link(plan, data, others, day, i)
     if (role, i) not in week.day_context(data, rules, others, day).banned:
         return None
     dish_id = data.ids[i]
@@ -361,6 +362,20 @@ def _week_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: in
     if used:
         return f"'{dish_id}' is already on {len(used)} other days ({', '.join(map(str, used))}); the week allows no more"
     return f"the week's rules do not allow '{dish_id}' on day {day} (e.g. fish on at most so many days)"
+
+
+def _without_leftover_link(plan: WeekPlan, data: menu.DishData, others: Mapping[int, week.Menu], day: int,
+                           i: int) -> Mapping[int, week.Menu]:
+    """``others`` without the other half of a leftover pair of dish ``i`` (tonight's dinner and tomorrow's
+    leftover lunch are the same dish on consecutive days on purpose)."""
+    days = {d.day: d for d in plan.days}
+    linked = {}
+    for d, slot in ((day + 1, "lunch"), (day - 1, "dinner")):
+        lunch_day = d if slot == "lunch" else day
+        lunch = next((m for m in days[lunch_day].meals if m.slot == "lunch"), None) if lunch_day in days else None
+        if d in others and lunch is not None and lunch.leftover_from is not None:
+            linked[d] = tuple(e for e in others[d] if not (e[0] == slot and e[1] == "main" and e[2] == i))
+    return {**others, **linked} if linked else others
 
 
 def _rule_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: int, replacing: str,
