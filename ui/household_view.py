@@ -24,7 +24,7 @@ from planner.household import MAX_PEOPLE, SHAREABLE_SLOTS, Member, check_members
 from planner.model import ACTIVITIES, Profile, Rules, WeekPlan
 from planner.people import person_plan
 from ui import charts
-from ui.common import dish_library, fmt, meets_target, safe_md
+from ui.common import fmt, meets_target, safe_md
 
 HOW = "in the Household section of the sidebar"  # where the app gives a person (for planner messages)
 EVERYONE = "Everyone"
@@ -329,13 +329,9 @@ def _meal_box(plan: WeekPlan, tables, day: int, n: int, meal, names: Sequence[st
 
 def render_day(plan: WeekPlan, views: Mapping[str, WeekPlan], foods_table: pd.DataFrame) -> None:
     """One day at a time (a phone reads it): each person's day totals, then the meals in the order of a day."""
-    from ui.plan_view import day_label, day_total_text
+    from ui.plan_view import day_label, day_total_text, library_or_error
 
-    try:
-        tables = dish_library(foods_table)
-    except MagplanError as exc:
-        st.error(f"The dish library could not be loaded: {safe_md(exc)}")
-        tables = None
+    tables = library_or_error(foods_table)
     ss = st.session_state
     days = [d.day for d in plan.days]
     if ss.get("edit_day") not in days:

@@ -404,16 +404,21 @@ def _day_actions(plan: WeekPlan, mod, day: int) -> None:
         st.button("Undo", key="undo", disabled=not ss.undo_stack, on_click=actions.on_undo, icon=":material/undo:")
 
 
+def library_or_error(foods: pd.DataFrame):
+    """The dish library (for recipes and edits); None, said in an error box, when it cannot be loaded."""
+    try:
+        return dish_library(foods)
+    except MagplanError as exc:
+        st.error(f"The dish library could not be loaded: {safe_md(exc)}")
+        return None
+
+
 def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
     """One day at a time (any screen width): a day picker, the day's totals, each meal stacked with its dishes."""
     mod = actions.editor_for(plan)
-    tables = None
-    if is_dish_plan(plan):
-        try:
-            tables = dish_library(foods)
-        except MagplanError as exc:
-            st.error(f"The dish library could not be loaded: {exc}")
-            mod = None
+    tables = library_or_error(foods) if is_dish_plan(plan) else None
+    if is_dish_plan(plan) and tables is None:
+        mod = None
     ss = st.session_state
     days = [d.day for d in plan.days]
     start = getattr(plan, "start_date", None)  # plans have no dates yet; a dated plan opens on today
