@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import about, actions, dishes_view, foods_view, layout, plan_view, saved_view, shopping_view, sidebar, state
+from ui import about, actions, dishes_view, foods_view, household_view, layout, plan_view, saved_view, shopping_view, sidebar, state
 from ui.common import food_table, safe_md
 
 
@@ -38,6 +38,8 @@ def _page(foods) -> None:
     with st.sidebar, layout.phone_only("sidebar_hint"):  # the sidebar's button is hidden on a phone
         st.caption("Close this panel (« above) when your profile is set; **Generate plan** is on the page.")
     profile, rules, profile_problem = sidebar.render(foods)
+    home = household_view.render_editor(foods, profile, rules)  # more people, leftovers, the pantry switch
+    rules, profile_problem = home.rules, profile_problem or home.problem
 
     about.render()
 
@@ -49,7 +51,7 @@ def _page(foods) -> None:
         if profile_problem and (st.session_state.get("pending") or (None,))[0] == "generate":
             state.take_pending()
             st.session_state.notice = state.Notice("error", f"Check your profile first: {profile_problem}")
-        actions.run(foods, profile, rules, sidebar.choices())
+        actions.run(foods, profile, rules, sidebar.choices(), home)
         plan_view.render(foods, profile, rules)
     with tab_shop:
         shopping_view.render(st.session_state.get("plan"), foods)

@@ -63,15 +63,17 @@ class Member:
     profile: Profile
 
 
-def check_members(members: Sequence[Member]) -> tuple[Member, ...]:
-    """The members if there are 1 to 8 with distinct, non-empty names; else ProfileError saying what to fix."""
+def check_members(members: Sequence[Member], *, how: str = 'e.g. --person "Ann:age=45,sex=female"'
+                  ) -> tuple[Member, ...]:
+    """The members if there are 1 to 8 with distinct, non-empty names; else ProfileError saying what to fix
+    (``how``: where a front end gives a person, for the message)."""
     if not 1 <= len(members) <= MAX_PEOPLE:
         raise ProfileError(f"a household has 1 to {MAX_PEOPLE} people, not {len(members)}; give each person once, "
-                           'e.g. --person "Ann:age=45,sex=female"')
+                           f"{how}")
     seen: set[str] = set()
     for m in members:
         if not m.name.strip():
-            raise ProfileError('a person has no name; give each one, e.g. --person "Ann:age=45,sex=female"')
+            raise ProfileError(f"a person has no name; give each one a name, {how}")
         if m.name in seen:
             raise ProfileError(f"two people are called {m.name!r}; give each person a different name")
         seen.add(m.name)

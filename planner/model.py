@@ -181,6 +181,10 @@ class LeftoverRef:
     day: int
     slot: str = "dinner"
 
+    def text(self) -> str:
+        """How readers label the meal: "leftovers of day 1's dinner"."""
+        return f"leftovers of day {self.day}'s {self.slot}"
+
 
 @dataclass(frozen=True)
 class Meal:

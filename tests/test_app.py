@@ -1016,3 +1016,228 @@ def test_ticks_on_the_shopping_list_survive_a_reload(solved_plan):
     assert ticked == {tick_widget_key(key, p) for p in products}
     again.checkbox(key=tick_widget_key(key, products[0])).uncheck().run()
     assert OpenPlans().ticks(key) == {products[1]}
+
+
+# --- a household -----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def household_plan(food_table, dish_tables) -> WeekPlan:
+    """A real 2-day household plan: Ann (the app's default profile) and Mia, 8, who avoids peanuts; shared
+    dinners and (by the default rules) a leftover lunch."""
+    from planner.household import Member, member_from_fields, plan_household
+
+    return plan_household(dish_tables, food_table,
+                          [Member("Ann", Profile()), member_from_fields("Mia", [("age", 8), ("avoid", ["peanuts"])])],
+                          rules=Rules(days=2))
+
+
+def test_household_people_from_the_editors_fields_and_what_is_wrong():
+    from planner.errors import ProfileError
+    from planner.household import Member
+    from ui.household_view import household_members, person_pairs
+
+    pairs = person_pairs({"age": 8, "sex": "female", "status": "none", "weight-kg": None, "diet": "vegetarian",
+                          "avoid": ["peanuts"], "exclude": [], "target-mg": None})
+    assert pairs == [("age", 8), ("sex", "female"), ("diet", "vegetarian"), ("avoid", ["peanuts"])]
+    me = Member("Ann", Profile())
+    (ann, mia) = household_members(me, [(" Mia ", pairs)])
+    assert ann is me and mia.name == "Mia" and mia.profile.age == 8 and mia.profile.avoid_allergens == ("peanuts",)
+    wrong = {"a child who is pregnant": ([("Mia", [("age", 8), ("sex", "female"), ("status", "pregnancy")])], "'Mia'"),
+             "two people of one name": ([("Ann", [])], "two people are called 'Ann'"),
+             "no name": ([("", [])], "no name; give each one a name, in the Household section of the sidebar"),
+             "nine people": ([(f"P{n}", []) for n in range(8)], "1 to 8 people, not 9")}
+    for what, (others, says) in wrong.items():
+        with pytest.raises(ProfileError, match=re.escape(says)):
+            household_members(me, others)
+        assert what
+
+
+def test_household_grid_shows_a_shared_meal_once_and_each_persons_totals(household_plan):
+    from planner.people import person_plan
+    from ui.household_view import household_grid_html, person_views
+
+    views = person_views(household_plan)
+    page = unescape(household_grid_html(household_plan, views))
+    for d in household_plan.days:
+        dinner = next(m for m in d.meals if m.slot == "dinner")
+        assert dinner.person is None  # shared: one meal, each dish with both people's portions
+        for x in dinner.dishes:
+            shares = ", ".join(f"{n} {p:g}" for n, p in x.portions_by_person.items())
+            assert shares.startswith("Ann ") and ", Mia " in shares and f"({shares})" in page
+    assert page.count("Dinner<br><span class='mp-sub'>everyone") == 1
+    assert "Breakfast<br><span class='mp-sub'>Ann" in page and "Breakfast<br><span class='mp-sub'>Mia" in page
+    for name in ("Ann", "Mia"):
+        view = person_plan(household_plan, name)
+        assert f"Day total<br><span class='mp-sub'>{name}" in page
+        for d in view.days:  # each person against their own target (Mia's is a child's)
+            assert f"{d.totals['magnesium_mg']:.0f} / {view.targets.magnesium_mg:.0f} mg Mg" in page
+    leftovers = [m.leftover_from for d in household_plan.days for m in d.meals if m.leftover_from]
+    assert leftovers and f"Leftovers of day {leftovers[0].day}'s dinner" in page
+
+
+def test_a_household_plan_shows_everyone_one_person_and_its_files(household_plan, downloads):
+    at = app(household_plan)
+    ok(at)
+    assert at.segmented_control(key="hh_view").value == "Everyone"
+    people = next(d.value for d in at.dataframe if "Days on target" in d.value.columns)
+    assert list(people["Person"]) == ["Ann", "Mia"]
+    assert any("work on one person's plan for now" in c.value for c in at.caption)
+    assert not [b for b in at.button if (b.key or "").startswith(("swap_", "lock", "regen"))]  # edits: hidden
+    assert len(conutrient_tables(at)) == 2  # one per person
+    day1 = [m.value for m in at.markdown if m.value.startswith(("Ann, day 1:", "Mia, day 1:"))]
+    assert len(day1) == 2
+    dinner = next(m for m in household_plan.day(1).meals if m.slot == "dinner")
+    main = dinner.dishes[0]
+    at.button(key=next(b.key for b in at.button if (b.key or "").startswith("hhrecipe_1_")
+                       and b.key.endswith(main.dish_id))).click().run()
+    ok(at)
+    assert f"Ingredients for {main.portions:g} portion" in recipe_shown_head(at)  # the cook's amounts: everyone's
+    assert download(at, downloads, "dl_plan_json") == plan_to_json(household_plan)
+    assert "Mia" in download(at, downloads, "dl_plan_md")
+    assert "BEGIN:VCALENDAR" in download(at, downloads, "dl_plan_ics")
+    assert "<html" in download(at, downloads, "dl_plan_print").lower()
+    assert any(m.value.startswith("### Estimated total: $") for m in at.markdown)  # the shopping list
+    at.segmented_control(key="hh_view").set_value("Mia").run()
+    ok(at)
+    from planner.people import person_plan
+    from ui.plan_view import week_grid_html
+
+    assert grid(at).strip() == week_grid_html(person_plan(household_plan, "Mia")).strip()
+    assert len(conutrient_tables(at)) == 1  # Mia's charts and co-nutrients
+
+
+def conutrient_tables(at: AppTest) -> list:
+    return [d.value for d in at.dataframe if "Nutrient" in d.value.columns and "Status" in d.value.columns]
+
+
+def recipe_shown_head(at: AppTest) -> str:
+    return html.unescape(next(m.value for m in at.markdown if "class='mp-recipe" in m.value))
+
+
+def test_the_household_editor_reaches_the_planner(household_plan, monkeypatch):
+    """People, names, shared meals, leftover lunches and the pantry switch go to plan_household."""
+    import pandas as pd
+
+    import planner.household
+
+    calls = []
+
+    def spy(tables, foods_, members, *, rules=None, shared=(), pantry_foods=(), **kw):
+        calls.append(dict(members=members, rules=rules, shared=shared, pantry_foods=pantry_foods, **kw))
+        return household_plan
+
+    monkeypatch.setattr(planner.household, "plan_household", spy)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["pantry_df"] = pd.DataFrame({"food_or_product": ["Almonds", "moon dust"], "amount": [200.0, 1.0],
+                                                  "unit": ["g", "g"]})
+    at.run()
+    at.button(key="hh_add").click().run()
+    ok(at)
+    at.text_input(key="hh_me_name").set_value("Ann")
+    at.text_input(key="hh_name_1").set_value("Mia")
+    at.number_input(key="hh_age_1").set_value(8)
+    at.multiselect(key="hh_avoid_1").set_value(["peanuts"])
+    at.multiselect(key="hh_shared").set_value(["lunch", "dinner"])
+    at.slider(key="p_leftovers").set_value(3)
+    at.toggle(key="p_use_pantry").set_value(True)
+    at.button(key="generate").click().run()
+    ok(at)
+    (call,) = calls
+    assert [m.name for m in call["members"]] == ["Ann", "Mia"]
+    assert call["members"][1].profile.age == 8 and call["members"][1].profile.avoid_allergens == ("peanuts",)
+    assert call["shared"] == ("lunch", "dinner") and call["rules"].leftovers_per_week == 3
+    assert "almonds" in call["pantry_foods"]
+    assert at.session_state.plan is household_plan
+    notice = at.session_state.notice
+    assert notice.text.startswith("New 2-day plan for 2 people") and any("moon dust" in c for c in notice.changes)
+    at.button(key="hh_remove_1").click().run()  # back to one: the one-person planner again
+    ok(at)
+    assert [m.name for m in at.session_state.household_now.members] == ["Me"]
+
+
+@pytest.mark.parametrize("name, sex_status, says", [
+    ("Me", None, "two people are called 'Me'"),
+    ("", None, "a person has no name"),
+    ("Mia", "pregnancy", "'Mia'"),
+])
+def test_a_bad_household_is_an_error_box_and_the_plan_stays(solved_plan, name, sex_status, says):
+    at = app(solved_plan)
+    at.button(key="hh_add").click().run()
+    at.text_input(key="hh_name_1").set_value(name)
+    if sex_status:
+        at.number_input(key="hh_age_1").set_value(8)
+        at.run()
+        at.selectbox(key="hh_status_1").set_value(sex_status)
+    at.run()
+    ok(at)
+    assert any(says in e for e in texts(at, "error")), texts(at, "error")
+    at.button(key="generate").click().run()
+    ok(at)
+    assert at.session_state.plan is solved_plan
+    assert any(e.startswith("Check your profile first") and says in e for e in texts(at, "error"))
+
+
+def test_a_shared_meal_no_dish_suits_is_explained_and_the_plan_stays(solved_plan, dish_tables):
+    """A vegan and a person who leaves out what every vegan breakfast has cannot share breakfast."""
+    from collections import Counter
+
+    from planner.dishplan import prepare
+
+    vegan = set(prepare(dish_tables, Profile(diet="vegan"), rules=Rules(days=1)).data.ids)
+    ing, excluded = dish_tables.ingredients, []
+    while True:  # the fewest ingredients that leave no breakfast both can eat (from the library as it is)
+        data = prepare(dish_tables, Profile(exclude_foods=tuple(excluded)), rules=Rules(days=1)).data
+        both = [d for i, d in enumerate(data.ids) if d in vegan and data.roles["breakfast"][i]]
+        if not both:
+            break
+        excluded.append(Counter(ing[ing.dish_id.isin(both)].food_id).most_common(1)[0][0])
+    at = app(solved_plan)
+    at.selectbox(key="p_diet").set_value("vegan")
+    at.button(key="hh_add").click().run()
+    at.multiselect(key="hh_exclude_1").set_value(excluded)
+    at.multiselect(key="hh_shared").set_value(["breakfast", "dinner"])
+    at.slider(key="p_days").set_value(1)
+    at.button(key="generate").click().run()
+    ok(at)
+    assert at.session_state.plan is solved_plan
+    assert any("no breakfast dish suits everyone for a shared breakfast" in e for e in texts(at, "error"))
+    assert "previous plan is still shown" in " ".join(texts(at, "error"))
+
+
+def test_a_bad_pantry_with_the_pantry_switch_is_an_error_and_nothing_is_planned(solved_plan, monkeypatch):
+    import pandas as pd
+
+    import planner.dishplan
+
+    monkeypatch.setattr(planner.dishplan, "plan_dish_week", lambda *a, **k: pytest.fail("planned anyway"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["plan"] = solved_plan
+    at.session_state["pantry_df"] = pd.DataFrame({"food_or_product": ["Almonds"], "amount": [200.0],
+                                                  "unit": ["bushels of 3!"]})
+    at.run()
+    at.toggle(key="p_use_pantry").set_value(True)
+    at.button(key="generate").click().run()
+    ok(at)
+    assert at.session_state.plan is solved_plan
+    assert any(e.startswith("The pantry table has a problem") and "Shopping list tab" in e for e in texts(at, "error"))
+
+
+def test_one_persons_leftover_lunches_are_labelled(solved_plan):
+    lunch = next((m, d.day) for d in solved_plan.days for m in d.meals if m.leftover_from)
+    meal, day = lunch
+    at = app(solved_plan)
+    label = f"Leftovers of day {meal.leftover_from.day}'s dinner"
+    assert label in unescape(grid(at))
+    at.segmented_control(key="edit_day").set_value(day).run()
+    assert any(label in unescape(m.value) and m.value.startswith("**Lunch**") for m in at.markdown)
+
+
+def test_opening_a_household_plan_fills_the_household_editor(household_plan):
+    at = app()
+    at.file_uploader(key="plan_upload").set_value(("home.json", plan_to_json(household_plan).encode(),
+                                                   "application/json")).run()
+    ok(at)
+    assert same_plan(at.session_state.plan, household_plan)
+    assert at.text_input(key="hh_me_name").value == "Ann" and at.text_input(key="hh_name_1").value == "Mia"
+    assert at.number_input(key="hh_age_1").value == 8 and at.multiselect(key="hh_avoid_1").value == ["peanuts"]
+    assert at.multiselect(key="hh_shared").value == ["dinner"]
+    assert not any("settings changed" in c.value for c in at.caption)

@@ -69,7 +69,7 @@ def _tables(foods: pd.DataFrame) -> Any:
         return None
 
 
-def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any) -> None:
+def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any, home: Any = None) -> None:
     mod = dishplan_module()
     if mod is None:
         st.session_state.notice = state.Notice("error", "The optimizer is not available yet.")
@@ -77,40 +77,68 @@ def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any)
     tables = _tables(foods)
     if tables is None:
         return
+    make, pantry_lines = _planner_call(mod, tables, foods, profile, rules, choices, home)
+    if make is None:
+        return
     progress = st.empty()  # the progress box goes away once the result (or the explanation) is shown
     with progress.status("Planning your week…", expanded=False) as status:
-        status.write(f"Choosing from {len(tables.dishes)} dishes for {rules.days} day(s).")
-        plan = state.run_guarded(
-            "No plan is possible with these settings",
-            lambda: mod.plan_dish_week(tables, foods, profile, rules=rules,
-                                       exclude_dishes=tuple(getattr(choices, "exclude_dishes", ())),
-                                       favorites=tuple(getattr(choices, "favorites", ())),
-                                       dislikes=tuple(getattr(choices, "dislikes", ()))),
-            failed="The plan could not be made")
+        who = f" for {len(home.members)} people" if home is not None and home.together else ""
+        status.write(f"Choosing from {len(tables.dishes)} dishes for {rules.days} day(s){who}.")
+        plan = state.run_guarded("No plan is possible with these settings", make, failed="The plan could not be made")
     progress.empty()
     if plan is None:
         return
     state.set_plan(plan)
+    if plan.people:
+        from ui.household_view import generated_text
+
+        st.session_state.notice = state.Notice("success", generated_text(plan), pantry_lines)
+        return
     mg = [d.totals.get("magnesium_mg", 0.0) for d in plan.days]
     low = min(mg) if mg else 0.0
     st.session_state.notice = state.Notice(
         "success", f"New {len(plan.days)}-day plan: at least {low:.0f} mg of magnesium every day "
-                   f"(target {plan.targets.magnesium_mg:.0f} mg).")
+                   f"(target {plan.targets.magnesium_mg:.0f} mg).", pantry_lines)
 
 
-def run(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any = None) -> None:
-    """Run the pending action (if any) with progress; on failure the previous plan stays."""
+def _planner_call(mod: Any, tables: Any, foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any,
+                  home: Any) -> tuple[Any, list[str]]:
+    """(the planner call of Generate: one person's week or the household's; the pantry's notice lines), or
+    (None, []) with an error notice when the pantry table has a bad row."""
+    picks = dict(exclude_dishes=tuple(getattr(choices, "exclude_dishes", ())),
+                 favorites=tuple(getattr(choices, "favorites", ())), dislikes=tuple(getattr(choices, "dislikes", ())))
+    lines: list[str] = []
+    if home is not None and home.use_pantry:
+        from ui.household_view import pantry_foods
+
+        try:
+            picks["pantry_foods"], lines = pantry_foods(foods)
+        except MagplanError as exc:
+            st.session_state.notice = state.Notice("error", f"The pantry table has a problem: {exc}. Fix it on the "
+                                                            "Shopping list tab; your plan was not changed.")
+            return None, []
+    if home is not None and home.together:
+        from planner.household import plan_household
+
+        return (lambda: plan_household(tables, foods, home.members, rules=rules, shared=home.shared, **picks)), lines
+    return (lambda: mod.plan_dish_week(tables, foods, profile, rules=rules, **picks)), lines
+
+
+def run(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any = None, home: Any = None) -> None:
+    """Run the pending action (if any) with progress; on failure the previous plan stays.
+
+    ``home``: the sidebar's household (``ui.household_view.Household``); None plans for one person."""
     pending = state.take_pending()
     if pending is None:
         return
     name, kw = pending
     ss = st.session_state
     if name == "generate":
-        _generate(foods, profile, rules, choices)
+        _generate(foods, profile, rules, choices, home)
         return
     plan: WeekPlan | None = ss.plan
     mod = editor_for(plan)
-    if plan is None or mod is None:
+    if plan is None or mod is None or plan.people:  # a household plan is not edited (yet): nothing is offered
         return
     if is_dish_plan(plan):
         tables = _tables(foods)

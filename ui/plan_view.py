@@ -92,11 +92,62 @@ GRID_CSS = """
 
 
 def _amount_text(plan: WeekPlan, dish) -> str:
-    """'1.25 portions' for a dish; '2 × 1 oz' for a version-1 item (a one-ingredient dish)."""
+    """'1.25 portions' for a dish ('3 portions (Ann 1, Tom 2)' for a shared one); '2 × 1 oz' for a version-1
+    item (a one-ingredient dish)."""
     if is_dish_plan(plan):
-        return f"{dish.portions:g} portion{'s' if dish.portions != 1 else ''}"
+        text = f"{dish.portions:g} portion{'s' if dish.portions != 1 else ''}"
+        shares = ", ".join(f"{name} {p:g}" for name, p in dish.portions_by_person.items())
+        return f"{text} ({shares})" if shares else text
     item = dish.ingredients[0]
     return f"{item.servings:g} × {item.serving_label}"
+
+
+def leftover_text(meal) -> str:
+    """"Leftovers of day 1's dinner" for a lunch that is an earlier dinner; "" for a meal cooked that day."""
+    ref = getattr(meal, "leftover_from", None)
+    return "" if ref is None else ref.text()[:1].upper() + ref.text()[1:]
+
+
+def meal_cell_html(plan: WeekPlan, day: int, slot: str, meals) -> str:
+    """A grid cell: the meals' dishes with portions and magnesium, and the meal's magnesium (names escaped)."""
+    dishes = is_dish_plan(plan)
+    meal_dishes = [x for m in meals for x in m.dishes]
+    lines = [f"<div class='mp-meal'>{safe_md(t)}</div>" for t in dict.fromkeys(map(leftover_text, meals)) if t]
+    for x in meal_dishes:
+        lock = LOCK_BADGE if plan.is_locked(day, slot, x.dish_id) else ""
+        side = "<span class='mp-sub'>+ </span>" if dishes and x.role == "side" else ""
+        lines.append(
+            f"<div class='mp-item'>{side}<b>{safe_md(x.name)}</b>{lock}<br>"
+            f"<span class='mp-sub'>{safe_md(_amount_text(plan, x))} · "
+            f"{fmt(x.value('magnesium_mg'))} mg Mg · {fmt(x.value('energy_kcal'))} kcal</span></div>")
+    if dishes and len(meal_dishes) > 1:  # a meal of one dish: the dish's magnesium is the meal's
+        mg = sum(x.value("magnesium_mg") or 0.0 for x in meal_dishes)
+        lines.append(f"<div class='mp-meal'>Meal: {mg:.0f} mg Mg</div>")
+    return "<td>" + ("".join(lines) or "<span class='mp-sub'>—</span>") + "</td>"
+
+
+def total_cell_html(totals, t, who: str = "") -> str:
+    """A day's magnesium against the target ``t`` (Targets), energy, protein, fiber and cost."""
+    mg, kcal = totals.get("magnesium_mg", 0.0), totals.get("energy_kcal", 0.0)
+    ok = meets_target(mg, t.magnesium_mg)
+    cost = totals.get("cost_usd")
+    return (f"<td>{who}<span class='{'mp-ok' if ok else 'mp-low'}'>{mg:.0f} / {t.magnesium_mg:.0f} mg Mg "
+            f"{'✓' if ok else '✗'}</span><br><span class='mp-sub'>{kcal:.0f} kcal "
+            f"({t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f})<br>"
+            f"{fmt(totals.get('protein_g'))} g protein · {fmt(totals.get('fiber_g'))} g fiber"
+            + (f"<br>${cost:.2f}" if cost else "") + "</span></td>")
+
+
+def grid_html(plan: WeekPlan, rows: list[tuple[str, list[str], str]]) -> str:
+    """The week table: days as columns, one row per (label, cells, row class)."""
+    head = "".join(f"<th>Day {d.day}{LOCK_BADGE if any(lk.day == d.day and lk.slot is None for lk in plan.locks) else ''}</th>"
+                   for d in plan.days)
+    body = "".join(f"<tr class='{css}'><td class='mp-slot'>{label}</td>{''.join(cells)}</tr>" for label, cells, css in rows)
+    # A day's column is never narrower than DAY_MIN_PX: a narrow window scrolls the grid, never a word.
+    width = f"min-width: {SLOT_COLUMN_PX + DAY_MIN_PX * len(plan.days)}px"
+    return (GRID_CSS + f"<div class='mp-week'><table class='mp-grid' style='{width}'><thead><tr>"
+            f"<th style='width:{SLOT_COLUMN_PX}px'></th>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def week_grid_html(plan: WeekPlan) -> str:
@@ -105,46 +156,10 @@ def week_grid_html(plan: WeekPlan) -> str:
     Each cell lists the meal's dishes (a main and its sides, or snacks) with portions and magnesium, and the
     meal's magnesium; every name is escaped (names can come from user tables).
     """
-    dishes = is_dish_plan(plan)
-    head = "".join(f"<th>Day {d.day}{LOCK_BADGE if any(lk.day == d.day and lk.slot is None for lk in plan.locks) else ''}</th>"
-                   for d in plan.days)
-    rows = []
-    for slot in plan_slots(plan):
-        cells = []
-        for d in plan.days:
-            meal_dishes = [x for m in d.meals if m.slot == slot for x in m.dishes]
-            lines = []
-            for x in meal_dishes:
-                lock = LOCK_BADGE if plan.is_locked(d.day, slot, x.dish_id) else ""
-                side = "<span class='mp-sub'>+ </span>" if dishes and x.role == "side" else ""
-                lines.append(
-                    f"<div class='mp-item'>{side}<b>{safe_md(x.name)}</b>{lock}<br>"
-                    f"<span class='mp-sub'>{safe_md(_amount_text(plan, x))} · "
-                    f"{fmt(x.value('magnesium_mg'))} mg Mg · {fmt(x.value('energy_kcal'))} kcal</span></div>")
-            if dishes and len(meal_dishes) > 1:  # a meal of one dish: the dish's magnesium is the meal's
-                mg = sum(x.value("magnesium_mg") or 0.0 for x in meal_dishes)
-                lines.append(f"<div class='mp-meal'>Meal: {mg:.0f} mg Mg</div>")
-            cells.append("<td>" + ("".join(lines) or "<span class='mp-sub'>—</span>") + "</td>")
-        rows.append(f"<tr><td class='mp-slot'>{slot_label(slot)}</td>{''.join(cells)}</tr>")
-    t = plan.targets
-    totals = []
-    for d in plan.days:
-        mg = d.totals.get("magnesium_mg", 0.0)
-        kcal = d.totals.get("energy_kcal", 0.0)
-        ok = meets_target(mg, t.magnesium_mg)
-        cost = d.totals.get("cost_usd")
-        totals.append(
-            f"<td><span class='{'mp-ok' if ok else 'mp-low'}'>{mg:.0f} / {t.magnesium_mg:.0f} mg Mg "
-            f"{'✓' if ok else '✗'}</span><br><span class='mp-sub'>{kcal:.0f} kcal "
-            f"({t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f})<br>"
-            f"{fmt(d.totals.get('protein_g'))} g protein · {fmt(d.totals.get('fiber_g'))} g fiber"
-            + (f"<br>${cost:.2f}" if cost else "") + "</span></td>")
-    rows.append(f"<tr class='mp-total'><td class='mp-slot'>Day total</td>{''.join(totals)}</tr>")
-    # A day's column is never narrower than DAY_MIN_PX: a narrow window scrolls the grid, never a word.
-    width = f"min-width: {SLOT_COLUMN_PX + DAY_MIN_PX * len(plan.days)}px"
-    return (GRID_CSS + f"<div class='mp-week'><table class='mp-grid' style='{width}'><thead><tr>"
-            f"<th style='width:{SLOT_COLUMN_PX}px'></th>{head}</tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+    rows = [(slot_label(slot), [meal_cell_html(plan, d.day, slot, [m for m in d.meals if m.slot == slot])
+                                for d in plan.days], "") for slot in plan_slots(plan)]
+    rows.append(("Day total", [total_cell_html(d.totals, plan.targets) for d in plan.days], "mp-total"))
+    return grid_html(plan, rows)
 
 
 def render_summary(plan: WeekPlan) -> None:
@@ -389,16 +404,21 @@ def _day_actions(plan: WeekPlan, mod, day: int) -> None:
         st.button("Undo", key="undo", disabled=not ss.undo_stack, on_click=actions.on_undo, icon=":material/undo:")
 
 
+def library_or_error(foods: pd.DataFrame):
+    """The dish library (for recipes and edits); None, said in an error box, when it cannot be loaded."""
+    try:
+        return dish_library(foods)
+    except MagplanError as exc:
+        st.error(f"The dish library could not be loaded: {safe_md(exc)}")
+        return None
+
+
 def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
     """One day at a time (any screen width): a day picker, the day's totals, each meal stacked with its dishes."""
     mod = actions.editor_for(plan)
-    tables = None
-    if is_dish_plan(plan):
-        try:
-            tables = dish_library(foods)
-        except MagplanError as exc:
-            st.error(f"The dish library could not be loaded: {exc}")
-            mod = None
+    tables = library_or_error(foods) if is_dish_plan(plan) else None
+    if is_dish_plan(plan) and tables is None:
+        mod = None
     ss = st.session_state
     days = [d.day for d in plan.days]
     start = getattr(plan, "start_date", None)  # plans have no dates yet; a dated plan opens on today
@@ -428,7 +448,8 @@ def _meal_card(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, meal,
         mg = sum(i.magnesium_mg or 0.0 for i in meal.items)
         kcal = sum(i.energy_kcal or 0.0 for i in meal.items)
         h = st.columns([3, 2], vertical_alignment="center")
-        h[0].markdown(f"**{slot_label(slot)}** · {mg:.0f} mg Mg · {kcal:.0f} kcal"
+        leftover = f" · {leftover_text(meal)}" if meal.leftover_from else ""
+        h[0].markdown(f"**{slot_label(slot)}**{leftover} · {mg:.0f} mg Mg · {kcal:.0f} kcal"
                       + (" :material/lock:" if meal_locked else ""))
         with layout.button_row(f"meal_{day}_{slot}", parent=h[1]):
             st.button("Unlock meal" if meal_locked else "Lock meal", key=f"lockmeal_{day}_{slot}",
@@ -564,17 +585,20 @@ def _settings(profile: Profile, rules: Rules) -> tuple:
             profile.diet, tuple(sorted(profile.avoid_allergens)), tuple(sorted(profile.favorite_foods)),
             profile.budget_usd_per_day, tuple(sorted(dict(profile.overrides).items())), rules.days,
             rules.evening_share_min, rules.caffeine_after_lunch_max_mg, rules.fish_per_week_min > 0,
-            rules.max_breakfast_per_week >= rules.days, rules.cheapest)
+            rules.max_breakfast_per_week >= rules.days, rules.cheapest, rules.leftovers_per_week)
 
 
 def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | None = None) -> None:
+    from ui import household_view  # it draws with this module's parts
+
     plan = st.session_state.get("plan")
     at_top = plan is None or st.session_state.get("feedback_at", "top") != "editor"
     if at_top:
         render_notice()
         render_problem(foods)
     if plan is not None and profile is not None and rules is not None and st.session_state.get("problem") is None \
-            and _settings(plan.profile, plan.rules) != _settings(profile, rules):
+            and (_settings(plan.profile, plan.rules) != _settings(profile, rules)
+                 or household_view.changed(plan, st.session_state.get("household_now"))):
         st.caption(":material/edit_note: Your settings changed since this plan was made; press **Generate plan** "
                    "to plan again with them.")
     if plan is None:
@@ -590,6 +614,11 @@ def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | N
     with layout.phone_only("generate"):  # on a phone the sidebar (and its button) is closed
         st.button("Generate plan", key="generate_here", icon=":material/auto_awesome:", on_click=actions.on_generate,
                   help="Plans again with the settings of the sidebar (open it with » at the top left).")
+    if plan.people:  # a household: everyone's week, or one person's (read only)
+        household_view.render_plan(plan, foods)
+        render_plan_files(plan, foods)
+        render_calendar_files(plan, foods)
+        return
     render_summary(plan)
     render_supplement(plan)
     st.markdown(week_grid_html(plan), unsafe_allow_html=True)  # hidden on a phone: the day view shows it

@@ -7,7 +7,7 @@ from foods.errors import MagplanError
 from foods.files import size_text
 from planner.model import MAX_PLAN_BYTES, plan_from_json
 from planner.open_plans import OpenPlans
-from ui import sidebar, state
+from ui import household_view, sidebar, state
 from ui.common import capability, food_table, is_dish_plan, safe_md
 
 
@@ -59,6 +59,7 @@ def _on_upload_plan() -> None:
         return
     state.set_plan(plan)
     sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
+    household_view.adopt(plan)
     ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Opened the plan from {up.name}; the sidebar shows its settings.")
 
@@ -85,6 +86,7 @@ def reopen_from_address() -> None:
         return
     state.set_plan(plan, undoable=False)
     sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
+    household_view.adopt(plan)
 
 
 def render_files() -> None:
@@ -156,6 +158,7 @@ def _on_load(store, name: str) -> None:
         return
     state.set_plan(plan)
     sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
+    household_view.adopt(plan)
     ss.feedback_at = "top"
     ss.notice = state.Notice("success", f"Loaded the saved plan '{name}'.")
     ss.saved_result = ("success", f"Loaded '{name}'; see the Plan tab.")

@@ -40,7 +40,11 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
     c = st.columns([3, 1])
     chosen = c[0].multiselect("Days to shop for", days, default=days, key="shop_days",
                               format_func=lambda d: f"Day {d}")
-    people = c[1].number_input("People", min_value=1, max_value=20, step=1, value=1, key="shop_people")
+    if plan.people:  # a household plan's portions are already everyone's
+        c[1].caption(f"Portions for the plan's {len(plan.people)} people.")
+        people = 1
+    else:
+        people = c[1].number_input("People", min_value=1, max_value=20, step=1, value=1, key="shop_people")
     with st.expander("Pantry: what you already have", expanded=False):
         st.caption("Subtracted before rounding to packs. Units: g, kg, oz, lb, or a pack word such as "
                    "can, bag or unit.")
@@ -53,6 +57,7 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
                 "amount": st.column_config.NumberColumn("Amount", min_value=0.0, format="%.1f"),
                 "unit": st.column_config.TextColumn("Unit", help="g, kg, oz, lb, can, bag, unit …"),
             })
+        ss.pantry_edited = edited  # what "prefer what is in my pantry" reads (``current_pantry``)
         _save_pantry_button(edited)
     if not chosen:
         st.warning("Choose at least one day.")
@@ -166,6 +171,16 @@ def _downloads(sl) -> None:
 def _store():
     mod = capability("planner.store", "Store")
     return mod.Store if mod is not None else None
+
+
+def current_pantry() -> pd.DataFrame:
+    """The pantry as the Shopping tab shows it: its editor's table (with unsaved edits), else the remembered one."""
+    ss = st.session_state
+    if ss.get("pantry_edited") is not None:
+        return ss.pantry_edited
+    if "pantry_df" not in ss:
+        ss.pantry_df = _load_pantry()
+    return ss.pantry_df
 
 
 def _load_pantry() -> pd.DataFrame:
