@@ -215,7 +215,7 @@ def _check_shared_choice(people: Mapping[str, PersonInput], shared: Sequence[str
             who = ", ".join(f"{n} ({p.profile.diet}{', avoids ' + ', '.join(p.profile.avoid_allergens) if p.profile.avoid_allergens else ''})"
                             for n, p in people.items())
             raise PlanError(f"no {role} dish suits everyone for a shared {slot}: {who}; share fewer meals "
-                            "(e.g. --shared dinner) or plan these people apart")
+                            "(only dinner, or none) or plan these people apart")
 
 
 def _plan_with_lead(people: Mapping[str, PersonInput], lead: str, days: Sequence[int], shared: Sequence[str],
