@@ -528,7 +528,7 @@ def test_write_plan_then_save_from_file(store, tiny_foods, tmp_path):
 
 
 def test_forward_migrations_run_at_open_and_keep_the_data(tmp_path, tiny_foods, monkeypatch):
-    import planner.store as store_module
+    import planner.store.schema as store_module
 
     db = tmp_path / "old.db"
     with Store(db) as s:
@@ -543,7 +543,7 @@ def test_forward_migrations_run_at_open_and_keep_the_data(tmp_path, tiny_foods, 
 
 
 def test_a_failing_migration_changes_nothing(tmp_path, tiny_foods, monkeypatch):
-    import planner.store as store_module
+    import planner.store.schema as store_module
 
     db = tmp_path / "old.db"
     with Store(db) as s:
@@ -607,7 +607,7 @@ def test_undelete_of_an_unknown_name_lists_what_can_come_back(store, tiny_foods)
 
 
 def test_only_the_last_deleted_plans_are_kept(store, tiny_foods, monkeypatch):
-    import planner.store as store_module
+    import planner.store.plans as store_module
 
     monkeypatch.setattr(store_module, "DELETED_KEPT", 2)
     for name in ("a", "b", "c"):

@@ -1,0 +1,295 @@
+"""The backup: everything in the database as one JSON file, and bringing such a file back (merge or replace).
+
+The file is ``{"magplan_backup": 1, "schema_version", "exported_at", "plans", "profiles", "pantry",
+"settings", "deleted_plans"}``; a plan's versions carry the plan as a JSON object (or, when a saved plan no
+longer reads, its text as it is, so nothing is lost). An import checks the whole file before it writes
+anything, and then writes it in one transaction.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from foods.files import MIB, read_limited
+from planner.errors import PlanFormatError, StoreError
+from planner.model import atomic_write_text, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
+from planner.store import schema
+from planner.store.database import MAX_NAME_CHARS, _aside, _json_value, _now, check_name
+from planner.store.pantry import PANTRY_COLUMNS, PantryStore
+from planner.store.plans import PlansStore
+from planner.store.profiles import ProfilesStore, profile_from_dict, profile_to_dict
+
+BACKUP_FORMAT = 1
+MAX_BACKUP_BYTES = 64 * MIB  # every plan with 20 versions each: a few MB for a person's plans
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did, one sentence per plan/profile/pantry/setting decision."""
+
+    messages: tuple[str, ...]
+    plans: tuple[str, ...] = ()
+    safety_backup: Path | None = None
+
+
+
+class BackupStore(PlansStore, ProfilesStore, PantryStore):
+    """Every table at once: the whole database to one JSON file and back."""
+
+    def _backup_dict(self) -> dict[str, Any]:
+        with self._read("read everything for the backup") as conn:
+            conn.execute("BEGIN")  # one snapshot: another session's save lands wholly before or after it
+            try:
+                return self._backup_snapshot(conn)
+            finally:
+                conn.execute("COMMIT")
+
+    def _backup_snapshot(self, conn: sqlite3.Connection) -> dict[str, Any]:
+        plans = []
+        for plan_id, name, created_at in conn.execute("SELECT id, name, created_at FROM plans ORDER BY name"):
+            versions = []
+            for version, saved_at, text in conn.execute(
+                    "SELECT version, saved_at, plan_json FROM plan_versions WHERE plan_id = ? "
+                    "ORDER BY version", (plan_id,)).fetchall():
+                entry: dict[str, Any] = {"version": version, "saved_at": saved_at}
+                try:
+                    entry["plan"] = plan_to_dict(plan_from_json(text))
+                except PlanFormatError:
+                    entry["plan_text"] = text  # kept as it is, so nothing is lost
+                versions.append(entry)
+            plans.append({"name": name, "created_at": created_at, "versions": versions})
+        profiles = []
+        for name, updated_at, text in conn.execute(
+                "SELECT name, updated_at, profile_json FROM profiles ORDER BY name").fetchall():
+            try:
+                profiles.append({"name": name, "updated_at": updated_at, "profile": json.loads(text)})
+            except (ValueError, RecursionError):
+                profiles.append({"name": name, "updated_at": updated_at, "profile_text": text})
+        deleted = []
+        for name, deleted_at, text in conn.execute(
+                "SELECT name, deleted_at, versions_json FROM deleted_plans ORDER BY id").fetchall():
+            try:
+                deleted.append({"name": name, "deleted_at": deleted_at, "versions": json.loads(text)})
+            except (ValueError, RecursionError):
+                continue
+        pantry = self.load_pantry()
+        pantry_rows = [{k: (None if (v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v)
+                        for k, v in rec.items()} for rec in pantry.astype(object).to_dict("records")]
+        return {"magplan_backup": BACKUP_FORMAT, "schema_version": schema.SCHEMA_VERSION, "exported_at": _now(),
+                "plans": plans, "profiles": profiles, "pantry": pantry_rows, "settings": self.settings(),
+                "deleted_plans": deleted}
+
+    def export_all(self, path: Path | str) -> Path:
+        """Write everything (plans with their history, profiles, pantry, settings) to one JSON file."""
+        path = Path(path)
+        text = json.dumps(self._backup_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        try:
+            atomic_write_text(path, text)
+        except OSError as exc:
+            raise StoreError(f"cannot write the backup {path} ({exc.strerror}); choose a writable place, "
+                             "e.g. --out ~/magplan-backup.json") from None
+        return path
+
+    def _free_name(self, conn: sqlite3.Connection, name: str, table: str) -> str:
+        column = "name"
+        taken = {r[0] for r in conn.execute(f"SELECT {column} FROM {table}")}
+        n = 1
+        while True:
+            suffix = " (imported)" if n == 1 else f" (imported {n})"
+            candidate = name[: MAX_NAME_CHARS - len(suffix)].rstrip() + suffix
+            if candidate not in taken:
+                return candidate
+            n += 1
+
+    @staticmethod
+    def _read_backup(path: Path) -> dict[str, Any]:
+        try:
+            text = read_limited(path, MAX_BACKUP_BYTES, what="a backup", error=StoreError).decode("utf-8")
+        except FileNotFoundError:
+            raise StoreError(f"{path}: file not found; give a backup written by 'magplan plans backup'") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise StoreError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                             "give a backup written by 'magplan plans backup'") from None
+        except (ValueError, RecursionError) as exc:
+            raise StoreError(f"{path}: not a magplan backup ({exc})") from None
+        if not isinstance(data, dict) or "magplan_backup" not in data:
+            raise StoreError(f"{path}: not a magplan backup (no \"magplan_backup\" field); a single plan is "
+                             "imported with 'magplan plans import'")
+        fmt = data["magplan_backup"]
+        if fmt != BACKUP_FORMAT or isinstance(fmt, bool):
+            raise StoreError(f"{path}: backup format {fmt!r}; this magplan reads format {BACKUP_FORMAT} "
+                             "(a newer magplan wrote it; upgrade magplan)")
+        for key, kind, example in (("plans", list, "[]"), ("profiles", list, "[]"), ("pantry", list, "[]"),
+                                   ("settings", dict, "{}")):
+            if not isinstance(data.get(key, kind()), kind):
+                raise StoreError(f"{path}: {key} must be a {'list' if kind is list else 'object'}, e.g. {example}")
+        return data
+
+    @staticmethod
+    def _backup_plans(data: dict[str, Any], path: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+        """[(name, [(saved_at, plan_json), ...])] from a backup, every plan checked first."""
+        out = []
+        for i, entry in enumerate(data.get("plans", [])):
+            where = f"{path}: plans[{i}]"
+            if not isinstance(entry, dict):
+                raise StoreError(f"{where} must be an object with name and versions")
+            name = entry.get("name")
+            try:
+                check_name(name)
+            except StoreError as exc:
+                raise StoreError(f"{where}: {exc}") from None
+            versions = entry.get("versions")
+            if not isinstance(versions, list) or not versions:
+                raise StoreError(f"{where} ({name!r}): versions must be a non-empty list, "
+                                 'e.g. [{"version": 1, "plan": {...}}]')
+            texts = []
+            for j, v in enumerate(versions):
+                vwhere = f"{where} ({name!r}) versions[{j}]"
+                if not isinstance(v, dict):
+                    raise StoreError(f"{vwhere} must be an object with a plan")
+                saved_at = v.get("saved_at") if isinstance(v.get("saved_at"), str) else _now()
+                if "plan" in v:
+                    try:
+                        text = plan_to_json(plan_from_dict(v["plan"]))
+                    except PlanFormatError as exc:
+                        raise PlanFormatError(f"{vwhere}: {exc}; nothing was imported") from None
+                elif isinstance(v.get("plan_text"), str):
+                    text = v["plan_text"]  # a plan that could not be read when it was backed up: kept as is
+                else:
+                    raise StoreError(f"{vwhere} has no plan")
+                texts.append((saved_at, text))
+            out.append((name, texts))
+        return out
+
+    @staticmethod
+    def _backup_profiles(data: dict[str, Any], path: Path) -> list[tuple[str, str]]:
+        out = []
+        for i, entry in enumerate(data.get("profiles", [])):
+            where = f"{path}: profiles[{i}]"
+            if not isinstance(entry, dict):
+                raise StoreError(f"{where} must be an object with name and profile")
+            name = entry.get("name")
+            try:
+                check_name(name, what="profile")
+            except StoreError as exc:
+                raise StoreError(f"{where}: {exc}") from None
+            if "profile" in entry:
+                try:
+                    profile = profile_from_dict(entry["profile"], where=f"{where} ({name!r})")
+                except PlanFormatError as exc:
+                    raise PlanFormatError(f"{exc}; nothing was imported") from None
+                out.append((name, _json_value(profile_to_dict(profile), where)))
+            elif isinstance(entry.get("profile_text"), str):
+                out.append((name, entry["profile_text"]))
+            else:
+                raise StoreError(f"{where} has no profile")
+        return out
+
+    def import_all(self, path: Path | str, *, replace: bool = False) -> ImportReport:
+        """Bring back a backup. Merge (default): nothing here is overwritten; a plan or profile whose name is
+        taken by different content is imported under a new name. ``replace=True``: the database becomes the
+        backup, after a safety backup of the current content next to the database."""
+        path = Path(path)
+        data = self._read_backup(path)
+        plans = self._backup_plans(data, path)
+        profiles = self._backup_profiles(data, path)
+        pantry_df = pd.DataFrame.from_records(data.get("pantry", []))
+        if len(pantry_df) == 0:
+            pantry_df = pd.DataFrame(columns=list(PANTRY_COLUMNS))
+        try:
+            pantry_records = self._pantry_records(pantry_df)
+        except StoreError as exc:
+            raise StoreError(f"{path}: {exc}; nothing was imported") from None
+        settings = {}
+        for key, value in data.get("settings", {}).items():
+            try:
+                check_name(key, what="setting")
+            except StoreError as exc:
+                raise StoreError(f"{path}: {exc}; nothing was imported") from None
+            settings[key] = _json_value(value, f"{path}: setting {key!r}")
+        messages: list[str] = []
+        saved_names: list[str] = []
+        safety = None
+        if replace:
+            if self.read_only:
+                raise self._map_error(sqlite3.OperationalError("attempt to write a readonly database"), "restore")
+            safety = _aside(self.path, "before-restore", ".json")
+            self.export_all(safety)
+            messages.append(f"the previous content was saved to {safety}")
+        with self._write(f"import {path.name}") as conn:
+            if replace:
+                for table in ("plan_versions", "plans", "profiles", "pantry", "settings"):
+                    conn.execute(f"DELETE FROM {table}")
+            for name, versions in plans:
+                target = name
+                row = conn.execute("SELECT id FROM plans WHERE name = ?", (name,)).fetchone()
+                if row is not None:
+                    existing = {r[0] for r in conn.execute(
+                        "SELECT plan_json FROM plan_versions WHERE plan_id = ?", (row[0],))}
+                    if all(text in existing for _, text in versions):
+                        messages.append(f"plan {name!r}: already here, unchanged")
+                        continue
+                    target = self._free_name(conn, name, "plans")
+                    messages.append(f"plan {name!r}: a different plan has that name here, so it was imported "
+                                    f"as {target!r} ({len(versions)} version(s))")
+                else:
+                    messages.append(f"plan {name!r}: imported ({len(versions)} version(s))")
+                for saved_at, text in versions[-self.history:]:
+                    self._insert_saved_text(conn, target, text, saved_at)
+                saved_names.append(target)
+            for name, text in profiles:
+                row = conn.execute("SELECT profile_json FROM profiles WHERE name = ?", (name,)).fetchone()
+                target = name
+                if row is not None:
+                    if row[0] == text:
+                        messages.append(f"profile {name!r}: already here, unchanged")
+                        continue
+                    target = self._free_name(conn, name, "profiles")
+                    messages.append(f"profile {name!r}: a different profile has that name here, so it was "
+                                    f"imported as {target!r}")
+                else:
+                    messages.append(f"profile {name!r}: imported")
+                conn.execute("INSERT INTO profiles (name, updated_at, profile_json) VALUES (?, ?, ?)",
+                             (target, _now(), text))
+            if pantry_records:
+                have = {r[0] for r in conn.execute("SELECT food_or_product FROM pantry")}
+                start = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM pantry").fetchone()[0]
+                new = [r for r in pantry_records if r[0] not in have]
+                conn.executemany("INSERT INTO pantry (position, food_or_product, amount, unit, extra_json) "
+                                 "VALUES (?, ?, ?, ?, ?)", [(start + i, *r) for i, r in enumerate(new)])
+                kept = len(pantry_records) - len(new)
+                messages.append(f"pantry: {len(new)} row(s) added"
+                                + (f", {kept} already here kept as they are" if kept else ""))
+            for key, text in settings.items():
+                row = conn.execute("SELECT value_json FROM settings WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    conn.execute("INSERT INTO settings (key, value_json) VALUES (?, ?)", (key, text))
+                    messages.append(f"setting {key!r}: imported")
+                elif row[0] != text:
+                    messages.append(f"setting {key!r}: kept the value here ({row[0]}); the backup has {text}")
+            deleted = data.get("deleted_plans")
+            if isinstance(deleted, list):
+                have = {tuple(r) for r in conn.execute("SELECT name, deleted_at FROM deleted_plans")}
+                for entry in deleted:
+                    if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
+                            and isinstance(entry.get("deleted_at"), str) and isinstance(entry.get("versions"), list)):
+                        continue  # the deleted plans are a convenience: a damaged entry is skipped
+                    if (entry["name"], entry["deleted_at"]) not in have:
+                        conn.execute("INSERT INTO deleted_plans (name, deleted_at, versions_json) VALUES (?, ?, ?)",
+                                     (entry["name"], entry["deleted_at"],
+                                      json.dumps(entry["versions"], ensure_ascii=False)))
+                self._trim_deleted(conn)
+        if not messages:
+            messages.append(f"{path}: the backup is empty; nothing to import")
+        return ImportReport(messages=tuple(messages), plans=tuple(saved_names), safety_backup=safety)
+
