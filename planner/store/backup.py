@@ -39,6 +39,17 @@ class ImportReport:
 
 
 
+@dataclass(frozen=True)
+class _CheckedBackup:
+    """A backup's content, every part checked, as the rows it adds."""
+
+    plans: list[tuple[str, list[tuple[str, str]]]]  # (name, [(saved_at, plan_json), ...])
+    profiles: list[tuple[str, str]]  # (name, profile_json)
+    pantry_records: list[tuple[str, float | None, str | None, str | None]]
+    settings: dict[str, str]  # key -> value_json
+    deleted_plans: list[Any]  # as in the file: an entry that is not whole is skipped on import
+
+
 class BackupStore(PlansStore, ProfilesStore, PantryStore):
     """Every table at once: the whole database to one JSON file and back."""
 
@@ -195,11 +206,8 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
                 raise StoreError(f"{where} has no profile")
         return out
 
-    def import_all(self, path: Path | str, *, replace: bool = False) -> ImportReport:
-        """Bring back a backup. Merge (default): nothing here is overwritten; a plan or profile whose name is
-        taken by different content is imported under a new name. ``replace=True``: the database becomes the
-        backup, after a safety backup of the current content next to the database."""
-        path = Path(path)
+    def _checked_backup(self, path: Path) -> _CheckedBackup:
+        """Read and check the whole backup before anything is written; StoreError names what is wrong."""
         data = self._read_backup(path)
         plans = self._backup_plans(data, path)
         profiles = self._backup_profiles(data, path)
@@ -217,79 +225,119 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
             except StoreError as exc:
                 raise StoreError(f"{path}: {exc}; nothing was imported") from None
             settings[key] = _json_value(value, f"{path}: setting {key!r}")
+        deleted = data.get("deleted_plans")
+        return _CheckedBackup(plans, profiles, pantry_records, settings,
+                              deleted if isinstance(deleted, list) else [])
+
+    def _safety_backup(self) -> Path:
+        """Save the current content next to the database before a restore replaces it."""
+        if self.read_only:
+            raise self._map_error(sqlite3.OperationalError("attempt to write a readonly database"), "restore")
+        safety = _aside(self.path, "before-restore", ".json")
+        self.export_all(safety)
+        return safety
+
+    def _merge_plans(self, conn: sqlite3.Connection, plans: list[tuple[str, list[tuple[str, str]]]],
+                     messages: list[str]) -> list[str]:
+        """Add the backup's plans; a name taken by a different plan gets a new name. Returns the names used."""
+        saved_names = []
+        for name, versions in plans:
+            target = name
+            row = conn.execute("SELECT id FROM plans WHERE name = ?", (name,)).fetchone()
+            if row is not None:
+                existing = {r[0] for r in conn.execute(
+                    "SELECT plan_json FROM plan_versions WHERE plan_id = ?", (row[0],))}
+                if all(text in existing for _, text in versions):
+                    messages.append(f"plan {name!r}: already here, unchanged")
+                    continue
+                target = self._free_name(conn, name, "plans")
+                messages.append(f"plan {name!r}: a different plan has that name here, so it was imported "
+                                f"as {target!r} ({len(versions)} version(s))")
+            else:
+                messages.append(f"plan {name!r}: imported ({len(versions)} version(s))")
+            for saved_at, text in versions[-self.history:]:
+                self._insert_saved_text(conn, target, text, saved_at)
+            saved_names.append(target)
+        return saved_names
+
+    def _merge_profiles(self, conn: sqlite3.Connection, profiles: list[tuple[str, str]],
+                        messages: list[str]) -> None:
+        """Add the backup's profiles; a name taken by a different profile gets a new name."""
+        for name, text in profiles:
+            row = conn.execute("SELECT profile_json FROM profiles WHERE name = ?", (name,)).fetchone()
+            target = name
+            if row is not None:
+                if row[0] == text:
+                    messages.append(f"profile {name!r}: already here, unchanged")
+                    continue
+                target = self._free_name(conn, name, "profiles")
+                messages.append(f"profile {name!r}: a different profile has that name here, so it was "
+                                f"imported as {target!r}")
+            else:
+                messages.append(f"profile {name!r}: imported")
+            conn.execute("INSERT INTO profiles (name, updated_at, profile_json) VALUES (?, ?, ?)",
+                         (target, _now(), text))
+
+    @staticmethod
+    def _merge_pantry(conn: sqlite3.Connection, records: list[tuple[str, float | None, str | None, str | None]],
+                      messages: list[str]) -> None:
+        """Append the backup's pantry rows whose food or product is not in the pantry yet."""
+        if not records:
+            return
+        have = {r[0] for r in conn.execute("SELECT food_or_product FROM pantry")}
+        start = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM pantry").fetchone()[0]
+        new = [r for r in records if r[0] not in have]
+        conn.executemany("INSERT INTO pantry (position, food_or_product, amount, unit, extra_json) "
+                         "VALUES (?, ?, ?, ?, ?)", [(start + i, *r) for i, r in enumerate(new)])
+        kept = len(records) - len(new)
+        messages.append(f"pantry: {len(new)} row(s) added"
+                        + (f", {kept} already here kept as they are" if kept else ""))
+
+    @staticmethod
+    def _merge_settings(conn: sqlite3.Connection, settings: dict[str, str], messages: list[str]) -> None:
+        """Add the backup's settings that are not set here; a value set here is kept."""
+        for key, text in settings.items():
+            row = conn.execute("SELECT value_json FROM settings WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                conn.execute("INSERT INTO settings (key, value_json) VALUES (?, ?)", (key, text))
+                messages.append(f"setting {key!r}: imported")
+            elif row[0] != text:
+                messages.append(f"setting {key!r}: kept the value here ({row[0]}); the backup has {text}")
+
+    def _merge_deleted(self, conn: sqlite3.Connection, deleted: list[Any]) -> None:
+        """Add the backup's deleted plans that are not here yet, then keep only the last ones."""
+        if not deleted:
+            return
+        have = {tuple(r) for r in conn.execute("SELECT name, deleted_at FROM deleted_plans")}
+        for entry in deleted:
+            if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
+                    and isinstance(entry.get("deleted_at"), str) and isinstance(entry.get("versions"), list)):
+                continue  # the deleted plans are a convenience: a damaged entry is skipped
+            if (entry["name"], entry["deleted_at"]) not in have:
+                conn.execute("INSERT INTO deleted_plans (name, deleted_at, versions_json) VALUES (?, ?, ?)",
+                             (entry["name"], entry["deleted_at"], json.dumps(entry["versions"], ensure_ascii=False)))
+        self._trim_deleted(conn)
+
+    def import_all(self, path: Path | str, *, replace: bool = False) -> ImportReport:
+        """Bring back a backup. Merge (default): nothing here is overwritten; a plan or profile whose name is
+        taken by different content is imported under a new name. ``replace=True``: the database becomes the
+        backup, after a safety backup of the current content next to the database."""
+        path = Path(path)
+        backup = self._checked_backup(path)
         messages: list[str] = []
-        saved_names: list[str] = []
         safety = None
         if replace:
-            if self.read_only:
-                raise self._map_error(sqlite3.OperationalError("attempt to write a readonly database"), "restore")
-            safety = _aside(self.path, "before-restore", ".json")
-            self.export_all(safety)
+            safety = self._safety_backup()
             messages.append(f"the previous content was saved to {safety}")
         with self._write(f"import {path.name}") as conn:
             if replace:
                 for table in ("plan_versions", "plans", "profiles", "pantry", "settings"):
                     conn.execute(f"DELETE FROM {table}")
-            for name, versions in plans:
-                target = name
-                row = conn.execute("SELECT id FROM plans WHERE name = ?", (name,)).fetchone()
-                if row is not None:
-                    existing = {r[0] for r in conn.execute(
-                        "SELECT plan_json FROM plan_versions WHERE plan_id = ?", (row[0],))}
-                    if all(text in existing for _, text in versions):
-                        messages.append(f"plan {name!r}: already here, unchanged")
-                        continue
-                    target = self._free_name(conn, name, "plans")
-                    messages.append(f"plan {name!r}: a different plan has that name here, so it was imported "
-                                    f"as {target!r} ({len(versions)} version(s))")
-                else:
-                    messages.append(f"plan {name!r}: imported ({len(versions)} version(s))")
-                for saved_at, text in versions[-self.history:]:
-                    self._insert_saved_text(conn, target, text, saved_at)
-                saved_names.append(target)
-            for name, text in profiles:
-                row = conn.execute("SELECT profile_json FROM profiles WHERE name = ?", (name,)).fetchone()
-                target = name
-                if row is not None:
-                    if row[0] == text:
-                        messages.append(f"profile {name!r}: already here, unchanged")
-                        continue
-                    target = self._free_name(conn, name, "profiles")
-                    messages.append(f"profile {name!r}: a different profile has that name here, so it was "
-                                    f"imported as {target!r}")
-                else:
-                    messages.append(f"profile {name!r}: imported")
-                conn.execute("INSERT INTO profiles (name, updated_at, profile_json) VALUES (?, ?, ?)",
-                             (target, _now(), text))
-            if pantry_records:
-                have = {r[0] for r in conn.execute("SELECT food_or_product FROM pantry")}
-                start = conn.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM pantry").fetchone()[0]
-                new = [r for r in pantry_records if r[0] not in have]
-                conn.executemany("INSERT INTO pantry (position, food_or_product, amount, unit, extra_json) "
-                                 "VALUES (?, ?, ?, ?, ?)", [(start + i, *r) for i, r in enumerate(new)])
-                kept = len(pantry_records) - len(new)
-                messages.append(f"pantry: {len(new)} row(s) added"
-                                + (f", {kept} already here kept as they are" if kept else ""))
-            for key, text in settings.items():
-                row = conn.execute("SELECT value_json FROM settings WHERE key = ?", (key,)).fetchone()
-                if row is None:
-                    conn.execute("INSERT INTO settings (key, value_json) VALUES (?, ?)", (key, text))
-                    messages.append(f"setting {key!r}: imported")
-                elif row[0] != text:
-                    messages.append(f"setting {key!r}: kept the value here ({row[0]}); the backup has {text}")
-            deleted = data.get("deleted_plans")
-            if isinstance(deleted, list):
-                have = {tuple(r) for r in conn.execute("SELECT name, deleted_at FROM deleted_plans")}
-                for entry in deleted:
-                    if not (isinstance(entry, dict) and isinstance(entry.get("name"), str)
-                            and isinstance(entry.get("deleted_at"), str) and isinstance(entry.get("versions"), list)):
-                        continue  # the deleted plans are a convenience: a damaged entry is skipped
-                    if (entry["name"], entry["deleted_at"]) not in have:
-                        conn.execute("INSERT INTO deleted_plans (name, deleted_at, versions_json) VALUES (?, ?, ?)",
-                                     (entry["name"], entry["deleted_at"],
-                                      json.dumps(entry["versions"], ensure_ascii=False)))
-                self._trim_deleted(conn)
+            saved_names = self._merge_plans(conn, backup.plans, messages)
+            self._merge_profiles(conn, backup.profiles, messages)
+            self._merge_pantry(conn, backup.pantry_records, messages)
+            self._merge_settings(conn, backup.settings, messages)
+            self._merge_deleted(conn, backup.deleted_plans)
         if not messages:
             messages.append(f"{path}: the backup is empty; nothing to import")
         return ImportReport(messages=tuple(messages), plans=tuple(saved_names), safety_backup=safety)
-
