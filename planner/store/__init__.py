@@ -20,9 +20,9 @@ One module per concern, each layer on the one before:
 """
 from __future__ import annotations
 
+from planner.pantry import PANTRY_COLUMNS
 from planner.store.backup import BACKUP_FORMAT, MAX_BACKUP_BYTES, BackupStore, ImportReport
 from planner.store.database import HISTORY_VERSIONS, MAX_NAME_CHARS, check_name
-from planner.store.pantry import PANTRY_COLUMNS
 from planner.store.plans import DELETED_KEPT, DeletedPlan, PlanInfo, PlanVersion, drop_missing_foods, missing_foods
 from planner.store.profiles import profile_from_dict, profile_to_dict
 from planner.store.schema import MIGRATIONS, SCHEMA_VERSION

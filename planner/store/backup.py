@@ -8,7 +8,6 @@ anything, and then writes it in one transaction.
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,10 @@ import pandas as pd
 from foods.files import MIB, read_limited
 from planner.errors import PlanFormatError, StoreError
 from planner.model import atomic_write_text, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
+from planner.pantry import PANTRY_COLUMNS
 from planner.store import schema
 from planner.store.database import MAX_NAME_CHARS, _aside, _json_value, _now, check_name
-from planner.store.pantry import PANTRY_COLUMNS, PantryStore
+from planner.store.pantry import PantryStore, plain_value
 from planner.store.plans import PlansStore
 from planner.store.profiles import ProfilesStore, profile_from_dict, profile_to_dict
 
@@ -90,8 +90,7 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
             except (ValueError, RecursionError):
                 continue
         pantry = self.load_pantry()
-        pantry_rows = [{k: (None if (v is pd.NA or (isinstance(v, float) and math.isnan(v))) else v)
-                        for k, v in rec.items()} for rec in pantry.astype(object).to_dict("records")]
+        pantry_rows = [{k: plain_value(v) for k, v in rec.items()} for rec in pantry.astype(object).to_dict("records")]
         return {"magplan_backup": BACKUP_FORMAT, "schema_version": schema.SCHEMA_VERSION, "exported_at": _now(),
                 "plans": plans, "profiles": profiles, "pantry": pantry_rows, "settings": self.settings(),
                 "deleted_plans": deleted}
@@ -215,7 +214,7 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
         if len(pantry_df) == 0:
             pantry_df = pd.DataFrame(columns=list(PANTRY_COLUMNS))
         try:
-            pantry_records = self._pantry_records(pantry_df)
+            pantry_records = self._pantry_records(pantry_df, "pantry")
         except StoreError as exc:
             raise StoreError(f"{path}: {exc}; nothing was imported") from None
         settings = {}

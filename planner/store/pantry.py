@@ -7,58 +7,39 @@ from typing import Any
 
 import pandas as pd
 
-from planner.errors import StoreError
+from planner.errors import PantryError, StoreError
+from planner.pantry import PANTRY_COLUMNS, check_pantry, is_blank
 from planner.store.database import Database, _json_value
 
-PANTRY_COLUMNS: tuple[str, ...] = ("food_or_product", "amount", "unit")
+
+def plain_value(value: Any) -> Any:
+    """A cell as a plain JSON value: NaN and NA become None, numpy numbers Python numbers."""
+    if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 class PantryStore(Database):
     """The saved pantry."""
 
     @staticmethod
-    def _pantry_records(rows: pd.DataFrame) -> list[tuple[str, float | None, str | None, str | None]]:
-        if not isinstance(rows, pd.DataFrame):
-            raise StoreError(f"the pantry must be a table (DataFrame) with columns {', '.join(PANTRY_COLUMNS)}")
-        missing = [c for c in PANTRY_COLUMNS if c not in rows.columns]
-        if missing:
-            raise StoreError(f"the pantry table lacks column(s) {', '.join(missing)}; it needs "
-                             f"{', '.join(PANTRY_COLUMNS)}, e.g. 'almonds', 200, 'g'")
-        extras = [c for c in rows.columns if c not in PANTRY_COLUMNS]
+    def _pantry_records(rows: Any, where: str = "pantry table") -> list[tuple[str, float | None, str | None,
+                                                                             str | None]]:
+        """The rows to store, checked by ``planner.pantry.check_pantry``; an amount or unit may be unknown."""
+        try:
+            table = check_pantry(rows, where, complete=False)
+        except PantryError as exc:
+            raise StoreError(str(exc)) from None
+        extras = [c for c in table.columns if c not in PANTRY_COLUMNS]
         out = []
-        for pos, rec in enumerate(rows.to_dict("records"), start=1):
-            food = rec["food_or_product"]
-            if not isinstance(food, str) or not food.strip():
-                raise StoreError(f"pantry row {pos}: food_or_product is {food!r}; give a food or product name, "
-                                 "e.g. 'almonds'")
-            amount = rec["amount"]
-            if amount is None or amount is pd.NA or (isinstance(amount, float) and math.isnan(amount)):
-                amount = None
-            else:
-                try:
-                    amount = float(amount)
-                except (TypeError, ValueError, OverflowError):
-                    raise StoreError(f"pantry row {pos} ({food}): amount is {amount!r}; give a number of units, "
-                                     "e.g. 200") from None
-                if not math.isfinite(amount) or amount < 0:
-                    raise StoreError(f"pantry row {pos} ({food}): amount is {amount}; it must be 0 or more, "
-                                     "e.g. 200")
-            unit = rec["unit"]
-            if unit is None or unit is pd.NA or (isinstance(unit, float) and math.isnan(unit)):
-                unit = None
-            elif not isinstance(unit, str):
-                raise StoreError(f"pantry row {pos} ({food}): unit is {unit!r}; give a unit as text, e.g. 'g'")
+        for rec in table.to_dict("records"):
+            food = str(rec["food_or_product"])
+            amount = None if is_blank(rec["amount"]) else float(rec["amount"])
+            unit = None if is_blank(rec["unit"]) else str(rec["unit"])
             extra = None
             if extras:
-                values = {}
-                for c in extras:
-                    v = rec[c]
-                    if v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-                        v = None
-                    elif hasattr(v, "item"):  # numpy scalars
-                        v = v.item()
-                    values[str(c)] = v
-                extra = _json_value(values, f"pantry row {pos} ({food})")
+                values = {str(c): plain_value(rec[c]) for c in extras}
+                extra = _json_value(values, f"{where}, the row of {food!r}")
             out.append((food, amount, unit, extra))
         return out
 
