@@ -11,11 +11,11 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
-from foods.files import MIB, read_limited
+from foods.files import MIB, read_limited_text
 from planner.errors import PlanFormatError, StoreError
 from planner.model import atomic_write_text, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
 from planner.pantry import PANTRY_COLUMNS
@@ -37,6 +37,54 @@ class ImportReport:
     plans: tuple[str, ...] = ()
     safety_backup: Path | None = None
 
+
+
+def _rows_with_json(conn: sqlite3.Connection, sql: str, key: str, *, keep_bad_as: str | None) -> list[dict[str, Any]]:
+    """The rows of ``sql`` as dicts by column, its last column (JSON text) parsed under ``key``; a text that does
+    not parse is kept as it is under ``keep_bad_as``, or the row is left out when that is None."""
+    cursor = conn.execute(sql)
+    columns = [d[0] for d in cursor.description][:-1]
+    out = []
+    for *head, text in cursor.fetchall():
+        entry: dict[str, Any] = dict(zip(columns, head))
+        try:
+            entry[key] = json.loads(text)
+        except (ValueError, RecursionError):
+            if keep_bad_as is None:
+                continue
+            entry[keep_bad_as] = text
+        out.append(entry)
+    return out
+
+
+def _named_entries(data: dict[str, Any], path: Path, key: str, what: str,
+                   *, holds: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Each entry of the backup's ``key`` list as (where it is, its checked name, the entry)."""
+    for i, entry in enumerate(data.get(key, [])):
+        where = f"{path}: {key}[{i}]"
+        if not isinstance(entry, dict):
+            raise StoreError(f"{where} must be an object with name and {holds}")
+        name = entry.get("name")
+        try:
+            check_name(name, what=what)
+        except StoreError as exc:
+            raise StoreError(f"{where}: {exc}") from None
+        yield where, name, entry
+
+
+def _backup_version(v: Any, where: str) -> tuple[str, str]:
+    """(saved_at, plan_json) of one version in a backup; the plan is checked and written as a saved plan is."""
+    if not isinstance(v, dict):
+        raise StoreError(f"{where} must be an object with a plan")
+    saved_at = v.get("saved_at") if isinstance(v.get("saved_at"), str) else _now()
+    if "plan" in v:
+        try:
+            return saved_at, plan_to_json(plan_from_dict(v["plan"]))
+        except PlanFormatError as exc:
+            raise PlanFormatError(f"{where}: {exc}; nothing was imported") from None
+    if isinstance(v.get("plan_text"), str):
+        return saved_at, v["plan_text"]  # a plan that could not be read when it was backed up: kept as is
+    raise StoreError(f"{where} has no plan")
 
 
 @dataclass(frozen=True)
@@ -75,20 +123,10 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
                     entry["plan_text"] = text  # kept as it is, so nothing is lost
                 versions.append(entry)
             plans.append({"name": name, "created_at": created_at, "versions": versions})
-        profiles = []
-        for name, updated_at, text in conn.execute(
-                "SELECT name, updated_at, profile_json FROM profiles ORDER BY name").fetchall():
-            try:
-                profiles.append({"name": name, "updated_at": updated_at, "profile": json.loads(text)})
-            except (ValueError, RecursionError):
-                profiles.append({"name": name, "updated_at": updated_at, "profile_text": text})
-        deleted = []
-        for name, deleted_at, text in conn.execute(
-                "SELECT name, deleted_at, versions_json FROM deleted_plans ORDER BY id").fetchall():
-            try:
-                deleted.append({"name": name, "deleted_at": deleted_at, "versions": json.loads(text)})
-            except (ValueError, RecursionError):
-                continue
+        profiles = _rows_with_json(conn, "SELECT name, updated_at, profile_json FROM profiles ORDER BY name",
+                                   "profile", keep_bad_as="profile_text")
+        deleted = _rows_with_json(conn, "SELECT name, deleted_at, versions_json FROM deleted_plans ORDER BY id",
+                                  "versions", keep_bad_as=None)
         pantry = self.load_pantry()
         pantry_rows = [{k: plain_value(v) for k, v in rec.items()} for rec in pantry.astype(object).to_dict("records")]
         return {"magplan_backup": BACKUP_FORMAT, "schema_version": schema.SCHEMA_VERSION, "exported_at": _now(),
@@ -119,12 +157,8 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
 
     @staticmethod
     def _read_backup(path: Path) -> dict[str, Any]:
-        try:
-            text = read_limited(path, MAX_BACKUP_BYTES, what="a backup", error=StoreError).decode("utf-8")
-        except FileNotFoundError:
-            raise StoreError(f"{path}: file not found; give a backup written by 'magplan plans backup'") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StoreError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+        text = read_limited_text(path, MAX_BACKUP_BYTES, what="a backup", error=StoreError,
+                                 missing="give a backup written by 'magplan plans backup'")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -149,50 +183,20 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
     def _backup_plans(data: dict[str, Any], path: Path) -> list[tuple[str, list[tuple[str, str]]]]:
         """[(name, [(saved_at, plan_json), ...])] from a backup, every plan checked first."""
         out = []
-        for i, entry in enumerate(data.get("plans", [])):
-            where = f"{path}: plans[{i}]"
-            if not isinstance(entry, dict):
-                raise StoreError(f"{where} must be an object with name and versions")
-            name = entry.get("name")
-            try:
-                check_name(name)
-            except StoreError as exc:
-                raise StoreError(f"{where}: {exc}") from None
+        for where, name, entry in _named_entries(data, path, "plans", "plan", holds="versions"):
             versions = entry.get("versions")
             if not isinstance(versions, list) or not versions:
                 raise StoreError(f"{where} ({name!r}): versions must be a non-empty list, "
                                  'e.g. [{"version": 1, "plan": {...}}]')
-            texts = []
-            for j, v in enumerate(versions):
-                vwhere = f"{where} ({name!r}) versions[{j}]"
-                if not isinstance(v, dict):
-                    raise StoreError(f"{vwhere} must be an object with a plan")
-                saved_at = v.get("saved_at") if isinstance(v.get("saved_at"), str) else _now()
-                if "plan" in v:
-                    try:
-                        text = plan_to_json(plan_from_dict(v["plan"]))
-                    except PlanFormatError as exc:
-                        raise PlanFormatError(f"{vwhere}: {exc}; nothing was imported") from None
-                elif isinstance(v.get("plan_text"), str):
-                    text = v["plan_text"]  # a plan that could not be read when it was backed up: kept as is
-                else:
-                    raise StoreError(f"{vwhere} has no plan")
-                texts.append((saved_at, text))
-            out.append((name, texts))
+            out.append((name, [_backup_version(v, f"{where} ({name!r}) versions[{j}]")
+                               for j, v in enumerate(versions)]))
         return out
 
     @staticmethod
     def _backup_profiles(data: dict[str, Any], path: Path) -> list[tuple[str, str]]:
+        """[(name, profile_json)] from a backup, every profile checked first."""
         out = []
-        for i, entry in enumerate(data.get("profiles", [])):
-            where = f"{path}: profiles[{i}]"
-            if not isinstance(entry, dict):
-                raise StoreError(f"{where} must be an object with name and profile")
-            name = entry.get("name")
-            try:
-                check_name(name, what="profile")
-            except StoreError as exc:
-                raise StoreError(f"{where}: {exc}") from None
+        for where, name, entry in _named_entries(data, path, "profiles", "profile", holds="profile"):
             if "profile" in entry:
                 try:
                     profile = profile_from_dict(entry["profile"], where=f"{where} ({name!r})")
@@ -236,24 +240,35 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
         self.export_all(safety)
         return safety
 
+    def _import_name(self, conn: sqlite3.Connection, kind: str, name: str, same: bool | None,
+                     messages: list[str], detail: str = "") -> str | None:
+        """The name to import a plan or profile under, said in ``messages``; None when the same content is
+        already here. ``same`` is None when the name is free here, else whether its content is the same."""
+        if same is None:
+            messages.append(f"{kind} {name!r}: imported{detail}")
+            return name
+        if same:
+            messages.append(f"{kind} {name!r}: already here, unchanged")
+            return None
+        target = self._free_name(conn, name, f"{kind}s")
+        messages.append(f"{kind} {name!r}: a different {kind} has that name here, so it was imported as "
+                        f"{target!r}{detail}")
+        return target
+
     def _merge_plans(self, conn: sqlite3.Connection, plans: list[tuple[str, list[tuple[str, str]]]],
                      messages: list[str]) -> list[str]:
         """Add the backup's plans; a name taken by a different plan gets a new name. Returns the names used."""
         saved_names = []
         for name, versions in plans:
-            target = name
             row = conn.execute("SELECT id FROM plans WHERE name = ?", (name,)).fetchone()
+            same = None
             if row is not None:
-                existing = {r[0] for r in conn.execute(
-                    "SELECT plan_json FROM plan_versions WHERE plan_id = ?", (row[0],))}
-                if all(text in existing for _, text in versions):
-                    messages.append(f"plan {name!r}: already here, unchanged")
-                    continue
-                target = self._free_name(conn, name, "plans")
-                messages.append(f"plan {name!r}: a different plan has that name here, so it was imported "
-                                f"as {target!r} ({len(versions)} version(s))")
-            else:
-                messages.append(f"plan {name!r}: imported ({len(versions)} version(s))")
+                existing = {r[0] for r in conn.execute("SELECT plan_json FROM plan_versions WHERE plan_id = ?",
+                                                       (row[0],))}
+                same = all(text in existing for _, text in versions)
+            target = self._import_name(conn, "plan", name, same, messages, f" ({len(versions)} version(s))")
+            if target is None:
+                continue
             for saved_at, text in versions[-self.history:]:
                 self._insert_saved_text(conn, target, text, saved_at)
             saved_names.append(target)
@@ -264,16 +279,9 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
         """Add the backup's profiles; a name taken by a different profile gets a new name."""
         for name, text in profiles:
             row = conn.execute("SELECT profile_json FROM profiles WHERE name = ?", (name,)).fetchone()
-            target = name
-            if row is not None:
-                if row[0] == text:
-                    messages.append(f"profile {name!r}: already here, unchanged")
-                    continue
-                target = self._free_name(conn, name, "profiles")
-                messages.append(f"profile {name!r}: a different profile has that name here, so it was "
-                                f"imported as {target!r}")
-            else:
-                messages.append(f"profile {name!r}: imported")
+            target = self._import_name(conn, "profile", name, None if row is None else row[0] == text, messages)
+            if target is None:
+                continue
             conn.execute("INSERT INTO profiles (name, updated_at, profile_json) VALUES (?, ?, ?)",
                          (target, _now(), text))
 
