@@ -20,7 +20,7 @@ from planner.errors import PlanFormatError, StoreError
 from planner.model import atomic_write_text, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
 from planner.pantry import PANTRY_COLUMNS
 from planner.store import schema
-from planner.store.database import MAX_NAME_CHARS, _aside, _json_value, _now, check_name
+from planner.store.database import MAX_NAME_CHARS, aside_path, check_name, json_text, now_utc
 from planner.store.pantry import PantryStore, plain_value
 from planner.store.plans import PlansStore
 from planner.store.profiles import ProfilesStore, profile_from_dict, profile_to_dict
@@ -76,7 +76,7 @@ def _backup_version(v: Any, where: str) -> tuple[str, str]:
     """(saved_at, plan_json) of one version in a backup; the plan is checked and written as a saved plan is."""
     if not isinstance(v, dict):
         raise StoreError(f"{where} must be an object with a plan")
-    saved_at = v.get("saved_at") if isinstance(v.get("saved_at"), str) else _now()
+    saved_at = v.get("saved_at") if isinstance(v.get("saved_at"), str) else now_utc()
     if "plan" in v:
         try:
             return saved_at, plan_to_json(plan_from_dict(v["plan"]))
@@ -129,7 +129,7 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
                                   "versions", keep_bad_as=None)
         pantry = self.load_pantry()
         pantry_rows = [{k: plain_value(v) for k, v in rec.items()} for rec in pantry.astype(object).to_dict("records")]
-        return {"magplan_backup": BACKUP_FORMAT, "schema_version": schema.SCHEMA_VERSION, "exported_at": _now(),
+        return {"magplan_backup": BACKUP_FORMAT, "schema_version": schema.SCHEMA_VERSION, "exported_at": now_utc(),
                 "plans": plans, "profiles": profiles, "pantry": pantry_rows, "settings": self.settings(),
                 "deleted_plans": deleted}
 
@@ -202,7 +202,7 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
                     profile = profile_from_dict(entry["profile"], where=f"{where} ({name!r})")
                 except PlanFormatError as exc:
                     raise PlanFormatError(f"{exc}; nothing was imported") from None
-                out.append((name, _json_value(profile_to_dict(profile), where)))
+                out.append((name, json_text(profile_to_dict(profile), where)))
             elif isinstance(entry.get("profile_text"), str):
                 out.append((name, entry["profile_text"]))
             else:
@@ -227,7 +227,7 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
                 check_name(key, what="setting")
             except StoreError as exc:
                 raise StoreError(f"{path}: {exc}; nothing was imported") from None
-            settings[key] = _json_value(value, f"{path}: setting {key!r}")
+            settings[key] = json_text(value, f"{path}: setting {key!r}")
         deleted = data.get("deleted_plans")
         return _CheckedBackup(plans, profiles, pantry_records, settings,
                               deleted if isinstance(deleted, list) else [])
@@ -236,7 +236,7 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
         """Save the current content next to the database before a restore replaces it."""
         if self.read_only:
             raise self._map_error(sqlite3.OperationalError("attempt to write a readonly database"), "restore")
-        safety = _aside(self.path, "before-restore", ".json")
+        safety = aside_path(self.path, "before-restore", ".json")
         self.export_all(safety)
         return safety
 
@@ -283,7 +283,7 @@ class BackupStore(PlansStore, ProfilesStore, PantryStore):
             if target is None:
                 continue
             conn.execute("INSERT INTO profiles (name, updated_at, profile_json) VALUES (?, ?, ?)",
-                         (target, _now(), text))
+                         (target, now_utc(), text))
 
     @staticmethod
     def _merge_pantry(conn: sqlite3.Connection, records: list[tuple[str, float | None, str | None, str | None]],

@@ -28,7 +28,8 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 _D = TypeVar("_D", bound="Database")
 
 
-def _now() -> str:
+def now_utc() -> str:
+    """The time now in UTC, as the ISO text every saved row carries."""
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
@@ -59,7 +60,8 @@ def check_name(name: Any, *, what: str = "plan") -> str:
     return name
 
 
-def _json_value(value: Any, where: str) -> str:
+def json_text(value: Any, where: str) -> str:
+    """``value`` as the JSON text a row stores (keys sorted); StoreError naming ``where`` if it is not JSON."""
     try:
         return json.dumps(value, ensure_ascii=False, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as exc:
@@ -67,14 +69,13 @@ def _json_value(value: Any, where: str) -> str:
                          f"e.g. 7 or \"metric\"; {exc}") from None
 
 
-def _aside(path: Path, tag: str, suffix: str = "") -> Path:
+def aside_path(path: Path, tag: str, suffix: str = "") -> Path:
     """A path next to ``path`` that does not exist yet, e.g. plans.db.broken-20260101-120000."""
     base = f"{path.name}.{tag}-{_stamp()}"
     candidate, n = path.with_name(base + suffix), 2
     while candidate.exists():
         candidate, n = path.with_name(f"{base}-{n}{suffix}"), n + 1
     return candidate
-
 
 
 class Database:
@@ -98,7 +99,7 @@ class Database:
 
     # -- opening -----------------------------------------------------------------------------------
     def _fresh_advice(self) -> str:
-        aside = _aside(self.path, "broken")
+        aside = aside_path(self.path, "broken")
         return (f"it was not changed. Copy it aside and start fresh: mv {q(self.path)} {q(aside)} "
                 f"(or use a different --db PATH)")
 
@@ -190,7 +191,7 @@ class Database:
                     raise StoreError(f"the plans database {self.path} is read-only and needs an upgrade "
                                      f"(schema {version} -> {schema.SCHEMA_VERSION}); make it writable "
                                      f"({self._chmod_hint()}) or copy it to a writable place and use that "
-                                     f"copy: cp {q(self.path)} {q(_aside(self.path, 'copy'))}; the file was not "
+                                     f"copy: cp {q(self.path)} {q(aside_path(self.path, 'copy'))}; the file was not "
                                      "changed.")
                 schema.migrate(conn)
         except StoreError:
@@ -226,12 +227,12 @@ class Database:
         if "locked" in low or "busy" in low:
             return StoreError(f"the plans database {self.path} is busy: another magplan or app session is "
                               f"saving to it (waited {self.timeout_s:g} s to {action}); close the other one and "
-                              f"try again, or work on a copy: cp {q(self.path)} {q(_aside(self.path, 'copy'))} "
+                              f"try again, or work on a copy: cp {q(self.path)} {q(aside_path(self.path, 'copy'))} "
                               "and use --db with that copy")
         if "readonly" in low or "read-only" in low or "read only" in low:
             return StoreError(f"cannot {action}: the plans database {self.path} is read-only; make it writable "
                               f"({self._chmod_hint()}) or copy it to a writable place and use that copy: "
-                              f"cp {q(self.path)} {q(_aside(self.path, 'copy'))} and --db with that copy. "
+                              f"cp {q(self.path)} {q(aside_path(self.path, 'copy'))} and --db with that copy. "
                               "The file was not changed.")
         if "malformed" in low or "not a database" in low or "corrupt" in low or "disk image" in low:
             return self._corrupt(text)

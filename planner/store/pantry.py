@@ -9,7 +9,7 @@ import pandas as pd
 
 from planner.errors import PantryError, StoreError
 from planner.pantry import PANTRY_COLUMNS, check_pantry, is_blank
-from planner.store.database import Database, _json_value
+from planner.store.database import Database, json_text
 
 
 def plain_value(value: Any) -> Any:
@@ -39,7 +39,7 @@ class PantryStore(Database):
             extra = None
             if extras:
                 values = {str(c): plain_value(rec[c]) for c in extras}
-                extra = _json_value(values, f"{where}, the row of {food!r}")
+                extra = json_text(values, f"{where}, the row of {food!r}")
             out.append((food, amount, unit, extra))
         return out
 

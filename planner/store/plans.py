@@ -16,7 +16,7 @@ import pandas as pd
 from planner.errors import PlanFormatError, StoreError
 from planner.errors import shell_quote as q
 from planner.model import Meal, WeekPlan, atomic_write_text, plan_from_json, plan_to_json
-from planner.store.database import MAX_NAME_CHARS, Database, _now, check_name
+from planner.store.database import MAX_NAME_CHARS, Database, check_name, now_utc
 
 DELETED_KEPT = 20
 
@@ -77,7 +77,7 @@ class PlansStore(Database):
 
     def _insert_version(self, conn: sqlite3.Connection, name: str, plan_json: str, days: int | None,
                         mg: float | None, saved_at: str | None = None) -> int:
-        now = _now()
+        now = now_utc()
         row = conn.execute("SELECT id FROM plans WHERE name = ?", (name,)).fetchone()
         if row is None:
             plan_id = conn.execute("INSERT INTO plans (name, created_at, updated_at) VALUES (?, ?, ?)",
@@ -190,7 +190,7 @@ class PlansStore(Database):
             if conn.execute("SELECT 1 FROM plans WHERE name = ?", (new,)).fetchone():
                 raise StoreError(f"a plan named {new!r} already exists; pick another name, e.g. {new + ' 2'!r}, "
                                  "or delete it first")
-            conn.execute("UPDATE plans SET name = ?, updated_at = ? WHERE id = ?", (new, _now(), plan_id))
+            conn.execute("UPDATE plans SET name = ?, updated_at = ? WHERE id = ?", (new, now_utc(), plan_id))
 
     def delete_plan(self, name: str) -> int:
         """Delete a plan and its history; returns how many versions were deleted.
@@ -203,7 +203,7 @@ class PlansStore(Database):
                                 "ORDER BY version", (plan_id,)).fetchall()
             versions = [{"version": v, "saved_at": at, "plan_json": text} for v, at, text in rows]
             conn.execute("INSERT INTO deleted_plans (name, deleted_at, versions_json) VALUES (?, ?, ?)",
-                         (name, _now(), json.dumps(versions, ensure_ascii=False)))
+                         (name, now_utc(), json.dumps(versions, ensure_ascii=False)))
             self._trim_deleted(conn)
             conn.execute("DELETE FROM plan_versions WHERE plan_id = ?", (plan_id,))
             conn.execute("DELETE FROM plans WHERE id = ?", (plan_id,))

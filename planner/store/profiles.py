@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from planner.errors import PlanFormatError, StoreError
 from planner.model import Profile, _dc_from, check_numbers
-from planner.store.database import Database, _json_value, _now, check_name
+from planner.store.database import Database, check_name, json_text, now_utc
 
 
 def profile_to_dict(profile: Profile) -> dict[str, Any]:
@@ -45,12 +45,12 @@ class ProfilesStore(Database):
             check_profile = None
         if check_profile is not None:
             check_profile(profile)
-        text = _json_value(profile_to_dict(profile), f"profile {name!r}")
+        text = json_text(profile_to_dict(profile), f"profile {name!r}")
         profile_from_dict(json.loads(text), where=f"profile {name!r}")
         with self._write(f"save profile {name!r}") as conn:
             conn.execute("INSERT INTO profiles (name, updated_at, profile_json) VALUES (?, ?, ?) "
                          "ON CONFLICT(name) DO UPDATE SET updated_at = excluded.updated_at, "
-                         "profile_json = excluded.profile_json", (name, _now(), text))
+                         "profile_json = excluded.profile_json", (name, now_utc(), text))
 
     def load_profile(self, name: str) -> Profile:
         check_name(name, what="profile")
@@ -88,7 +88,7 @@ class ProfilesStore(Database):
     def set_setting(self, key: str, value: Any) -> None:
         """Save a setting; ``value`` must be JSON (numbers, text, booleans, null, lists, objects)."""
         check_name(key, what="setting")
-        text = _json_value(value, f"setting {key!r}")
+        text = json_text(value, f"setting {key!r}")
         with self._write(f"save setting {key!r}") as conn:
             conn.execute("INSERT INTO settings (key, value_json) VALUES (?, ?) "
                          "ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json", (key, text))
