@@ -52,6 +52,18 @@ def read_limited(path: Path | str, max_bytes: int, *, what: str,
     return data
 
 
+def read_limited_text(path: Path | str, max_bytes: int, *, what: str, error: Callable[[str], Exception],
+                      missing: str) -> str:
+    """The UTF-8 text of ``path`` (capped as in ``read_limited``); a missing or unreadable file is ``error``
+    with a one-line message, ``missing`` saying what to give instead (e.g. "give a plan written by ...")."""
+    try:
+        return read_limited(path, max_bytes, what=what, error=error).decode("utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: file not found; {missing}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+
+
 def _umask() -> int:
     """The process umask without changing it (Linux /proc), else the usual 022."""
     try:

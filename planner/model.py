@@ -16,7 +16,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from foods.files import MIB, atomic_write, read_limited, size_text
+from foods.files import MIB, atomic_write, read_limited_text, size_text
 from foods.schema import ALLERGENS, DIETS, PLAN_NUTRIENTS, SLOTS
 from planner.errors import PlanFormatError
 
@@ -826,12 +826,8 @@ def plan_from_json(text: str) -> WeekPlan:
 def read_plan(path: str | Path) -> WeekPlan:
     """Read a plan JSON file; raises PlanFormatError with the file name on any problem."""
     path = Path(path)
-    try:
-        text = read_limited(path, MAX_PLAN_BYTES, what="a plan file", error=PlanFormatError).decode("utf-8")
-    except FileNotFoundError:
-        raise PlanFormatError(f"{path}: file not found; give the path of a plan written by 'magplan plan'") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise PlanFormatError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+    text = read_limited_text(path, MAX_PLAN_BYTES, what="a plan file", error=PlanFormatError,
+                             missing="give the path of a plan written by 'magplan plan'")
     try:
         return plan_from_json(text)
     except PlanFormatError as exc:

@@ -34,6 +34,7 @@ from foods.schema import AISLES
 from planner.errors import PantryError, ShoppingError
 from planner.export import fmt_qty
 from planner.model import WeekPlan, check_number
+from planner.pantry import PANTRY_COLUMNS, check_pantry
 
 STATUS_BUY = "buy"
 STATUS_HAVE = "already have"
@@ -61,7 +62,6 @@ SHOPPING_COLUMNS: tuple[str, ...] = (
     "price_year",       # latest year among the prices used (<NA> if no price)
 )
 
-PANTRY_COLUMNS: tuple[str, ...] = ("food_or_product", "amount", "unit")
 MASS_UNITS_G: dict[str, float] = {
     "g": 1.0, "gram": 1.0, "grams": 1.0, "kg": 1000.0, "oz": 28.349523125, "ounce": 28.349523125,
     "ounces": 28.349523125, "lb": 453.59237, "lbs": 453.59237, "pound": 453.59237, "pounds": 453.59237,
@@ -329,58 +329,6 @@ def units_needed(needed_g: float, unit_g: float) -> int:
 
 
 # --- pantry --------------------------------------------------------------------------------------
-def _blank_rows(df: pd.DataFrame) -> pd.Series:
-    def blank(v: Any) -> bool:
-        return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str)
-                                                                                        and not v.strip())
-    return df.apply(lambda r: all(blank(v) for v in r), axis=1).astype(bool) if len(df) else pd.Series(dtype=bool)
-
-
-def _check_pantry(df: pd.DataFrame, where: str, first_row: int) -> pd.DataFrame:
-    """Validate pantry rows; fully blank rows are skipped (row numbers still count them)."""
-    cols = {str(c).strip().lower(): c for c in df.columns}
-    missing = [c for c in PANTRY_COLUMNS if c not in cols]
-    if missing:
-        raise PantryError(f"{where}: missing column(s) {', '.join(missing)}; the header must be "
-                          "food_or_product,amount,unit (e.g. 'Almonds,200,g')")
-    out = pd.DataFrame({c: df[cols[c]] for c in PANTRY_COLUMNS}).reset_index(drop=True)
-    skip = _blank_rows(out)
-    products, amounts, units = [], [], []
-    for pos, row in out.iterrows():
-        if len(skip) and skip.iloc[int(pos)]:
-            continue
-        line = first_row + int(pos)
-        name = row["food_or_product"]
-        if name is None or (isinstance(name, float) and math.isnan(name)) or name is pd.NA or not str(name).strip():
-            raise PantryError(f"{where}, row {line}, column 'food_or_product': empty; name a food or product, "
-                              "e.g. 'Almonds' or 'brown_rice_cooked'")
-        raw_amount = row["amount"]
-        if raw_amount is None or raw_amount is pd.NA or (isinstance(raw_amount, float) and math.isnan(raw_amount)) \
-                or (isinstance(raw_amount, str) and not raw_amount.strip()):
-            raise PantryError(f"{where}, row {line}, column 'amount': empty; write how much you have, e.g. 200")
-        try:
-            amount = float(str(raw_amount).strip())
-        except (TypeError, ValueError):
-            raise PantryError(f"{where}, row {line}, column 'amount': '{raw_amount}' is not a number; "
-                              "write e.g. 200 or 1.5") from None
-        if not math.isfinite(amount) or amount < 0:
-            raise PantryError(f"{where}, row {line}, column 'amount': {raw_amount} must be 0 or more, e.g. 200")
-        unit = row["unit"]
-        if unit is None or unit is pd.NA or (isinstance(unit, float) and math.isnan(unit)) or not str(unit).strip():
-            raise PantryError(f"{where}, row {line}, column 'unit': empty; use g, kg, oz, lb or the product's "
-                              "purchase unit such as 'can', 'bag' or 'unit'")
-        unit_text = " ".join(str(unit).strip().lower().split())
-        if not re.fullmatch(r"[a-z][a-z .()/0-9-]{0,40}", unit_text):
-            raise PantryError(f"{where}, row {line}, column 'unit': '{unit}' is not a unit; use g, kg, oz, lb "
-                              "or a purchase unit such as 'can', 'bag' or 'unit'")
-        products.append(" ".join(str(name).split()))
-        amounts.append(amount)
-        units.append(unit_text)
-    return pd.DataFrame({"food_or_product": pd.Series(products, dtype="string"),
-                         "amount": pd.Series(amounts, dtype="float64"),
-                         "unit": pd.Series(units, dtype="string")})
-
-
 MAX_PANTRY_BYTES = 1 * MIB  # thousands of pantry rows
 
 
@@ -404,14 +352,14 @@ def read_pantry_csv(path: str | Path) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise PantryError(f"{path}: cannot read it as a UTF-8 CSV ({str(exc).splitlines()[0]})") from None
     df = df.replace({"": np.nan})
-    return _check_pantry(df, str(path), first_row=2)
+    return check_pantry(df, str(path), first_row=2)[list(PANTRY_COLUMNS)]
 
 
 def check_pantry_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Validate a pantry DataFrame (e.g. from st.data_editor); fully empty rows are dropped."""
     if df is None or len(df) == 0:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(PANTRY_COLUMNS, ("string", "float64", "string"))})
-    return _check_pantry(df.copy(), "pantry table", first_row=1)
+    return check_pantry(df, "pantry table")[list(PANTRY_COLUMNS)]
 
 
 # --- the list ------------------------------------------------------------------------------------

@@ -223,10 +223,10 @@ def test_oversized_files_are_refused_with_the_cap_in_the_message(capsys, monkeyp
     import foods.load
     import planner.model
     import planner.shopping
-    import planner.store
+    import planner.store.backup
 
     monkeypatch.setattr(planner.model, "MAX_PLAN_BYTES", 4096)
-    monkeypatch.setattr(planner.store, "MAX_BACKUP_BYTES", 4096)
+    monkeypatch.setattr(planner.store.backup, "MAX_BACKUP_BYTES", 4096)
     monkeypatch.setattr(planner.shopping, "MAX_PANTRY_BYTES", 4096)
     monkeypatch.setattr(foods.load, "MAX_USER_TABLE_BYTES", 4096)
     big = tmp_path / "big"

@@ -251,17 +251,16 @@ def test_pantry_round_trip_keeps_extra_columns_and_unknown_amounts(store):
 
 
 @pytest.mark.parametrize("rows, message", [
-    (pd.DataFrame({"food": ["x"]}), "the pantry table lacks column\\(s\\) food_or_product, amount, unit"),
+    (pd.DataFrame({"food": ["x"]}), r"pantry table: missing column\(s\) food_or_product, amount, unit"),
     (pd.DataFrame({"food_or_product": [""], "amount": [1], "unit": ["g"]}),
-     "pantry row 1: food_or_product is ''; give a food or product name, e.g. 'almonds'"),
+     r"pantry table, row 1, column 'food_or_product': empty; name a food or product, e.g. 'Almonds'"),
     (pd.DataFrame({"food_or_product": ["nuts"], "amount": [-1], "unit": ["g"]}),
-     "pantry row 1 \\(nuts\\): amount is -1.0; it must be 0 or more, e.g. 200"),
+     r"pantry table, row 1, column 'amount': -1 must be 0 or more, e.g. 200"),
     (pd.DataFrame({"food_or_product": ["nuts"], "amount": ["lots"], "unit": ["g"]}),
-     "pantry row 1 \\(nuts\\): amount is 'lots'; give a number of units, e.g. 200"),
-    (pd.DataFrame({"food_or_product": ["nuts"], "amount": [float("inf")], "unit": ["g"]}), "amount is inf"),
-    (pd.DataFrame({"food_or_product": ["nuts"], "amount": [1], "unit": [5]}),
-     "unit is 5; give a unit as text, e.g. 'g'"),
-    ([1, 2], "the pantry must be a table"),
+     r"pantry table, row 1, column 'amount': 'lots' is not a number; write e.g. 200 or 1.5"),
+    (pd.DataFrame({"food_or_product": ["nuts"], "amount": [float("inf")], "unit": ["g"]}), "'inf' is not a number"),
+    (pd.DataFrame({"food_or_product": ["nuts"], "amount": [1], "unit": [5]}), r"column 'unit': '5' is not a unit"),
+    ([1, 2], r"the pantry must be a table \(DataFrame\)"),
 ])
 def test_bad_pantry_rows_are_refused_and_the_old_pantry_kept(store, rows, message):
     keep = pd.DataFrame({"food_or_product": ["oats"], "amount": [500.0], "unit": ["g"]})
@@ -441,7 +440,7 @@ def test_replace_saves_the_current_content_aside_first(tmp_path, tiny_foods):
     ('{"magplan_backup": 1, "plans": [{"name": "", "versions": []}]}', "plans\\[0\\]: plan name is empty"),
     ('{"magplan_backup": 1, "plans": [{"name": "a", "versions": []}]}', "versions must be a non-empty list"),
     ('{"magplan_backup": 1, "pantry": [{"food_or_product": "x", "amount": -2, "unit": "g"}]}',
-     "amount is -2.0; it must be 0 or more.*nothing was imported"),
+     r"bad.json: pantry, row 1, column 'amount': -2 must be 0 or more, e.g. 200; nothing was imported"),
     ('{"magplan_backup": 1, "profiles": [{"name": "me", "profile": {"age": "x"}}]}',
      "profile.*age is text 'x'.*nothing was imported"),
 ])
@@ -528,7 +527,7 @@ def test_write_plan_then_save_from_file(store, tiny_foods, tmp_path):
 
 
 def test_forward_migrations_run_at_open_and_keep_the_data(tmp_path, tiny_foods, monkeypatch):
-    import planner.store as store_module
+    import planner.store.schema as store_module
 
     db = tmp_path / "old.db"
     with Store(db) as s:
@@ -543,7 +542,7 @@ def test_forward_migrations_run_at_open_and_keep_the_data(tmp_path, tiny_foods, 
 
 
 def test_a_failing_migration_changes_nothing(tmp_path, tiny_foods, monkeypatch):
-    import planner.store as store_module
+    import planner.store.schema as store_module
 
     db = tmp_path / "old.db"
     with Store(db) as s:
@@ -607,7 +606,7 @@ def test_undelete_of_an_unknown_name_lists_what_can_come_back(store, tiny_foods)
 
 
 def test_only_the_last_deleted_plans_are_kept(store, tiny_foods, monkeypatch):
-    import planner.store as store_module
+    import planner.store.plans as store_module
 
     monkeypatch.setattr(store_module, "DELETED_KEPT", 2)
     for name in ("a", "b", "c"):
