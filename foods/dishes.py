@@ -48,6 +48,11 @@ MIN_PROTEIN_KIND_G = 30.0
 # serves a staple at one meal a day (no brown rice at lunch and again at dinner).
 STAPLE_CATEGORIES: tuple[str, ...] = ("whole_grains", "refined_grains", "legumes_soy", "breads", "breakfast_cereals")
 STAPLE_MIN_G = 40.0
+# A drink: a dish that is mostly something poured by the cup (milk, kefir, a plant milk, juice, tea, cocoa).
+# The planner serves at most one drink a meal and two a day (a dietitian found days of five milky drinks).
+LIQUID_CATEGORIES: tuple[str, ...] = ("drinks", "dairy_alternatives")
+LIQUID_SERVING_PREFIX = "1 cup"  # a liquid food's serving is poured (yogurt is '1 container', cheese '1 oz')
+DRINK_MIN_LIQUID_SHARE = 0.85
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "id", "name", "roles", "servings", "cuisine", "minutes_active", "minutes_total", "ingredients",
@@ -368,6 +373,8 @@ class _FoodRows:
         self.diet_tags = [set(split_tags(v)) for v in foods["diet_tags"]]
         self.allergens = [set(split_tags(v)) for v in foods["allergens"]]
         self.category = foods["category"].astype(str).to_numpy()
+        self.liquid = np.isin(self.category, LIQUID_CATEGORIES) & \
+            foods["serving_label"].astype(str).str.startswith(LIQUID_SERVING_PREFIX).to_numpy(dtype=bool)
 
 
 def _derive(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
@@ -391,6 +398,7 @@ def _derive(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
     out["groups"] = "|".join(g for g, members in MAGNESIUM_GROUPS.items()
                              if any(c in members and g_ >= GROUP_MIN_G for c, g_ in zip(cats, grams)))
     out["fruit_g"] = round(float(grams[cats == "fruit"].sum()), 2)  # the planner's fruit-a-day rule reads it
+    out["drink"] = bool(total_g > 0 and grams[rows.liquid[at]].sum() >= DRINK_MIN_LIQUID_SHARE * total_g)
     out["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, cats, grams)
                                       if c in STAPLE_CATEGORIES and g >= STAPLE_MIN_G}))
     veg = np.array(["vegetarian" in s for s in tag_sets])

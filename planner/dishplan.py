@@ -45,8 +45,8 @@ FOOD_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
                        ("fortified breakfast cereals", _ALL, ("gluten",))),
 }
 PREGNANCY_FISH_DAYS_MAX = 3  # FDA/EPA: 8-12 oz of low-mercury fish a week, about three servings
-MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the 350 mg upper limit is for supplements "
-                  "only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
+MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the {ul_mg:g} mg upper limit is for "
+                  "supplements only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
 PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid and iodine, eat 8-12 oz "
                   "(2-3 servings) a week of fish low in mercury (the plan's are), choose pasteurised milk, "
                   "yogurt and kefir, cook eggs until the yolks are firm, and ask for a ferritin test (low iron "
@@ -124,7 +124,7 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
         if target > 0 and not co_nutrient_met(average, target):
             notes.append(f"{label} averages {average_text(average, target)} {unit} a day, below your {target:g} {unit}. "
                          + advice.format(foods=_sources(field_name, profile)))
-    notes.append(MAGNESIUM_NOTE)
+    notes.append(MAGNESIUM_NOTE.format(ul_mg=targets.magnesium_ul_supplemental_mg))
     if profile.age > 50 and not any(n.startswith("Vitamin B12 averages") for n in notes):
         notes.append(OVER_50_B12_NOTE)
     if profile.status in ("pregnancy", "lactation"):
@@ -159,9 +159,11 @@ def prepare(tables: DishTables, profile: Profile, *, rules: Rules, targets: Targ
         rules = replace(rules, fish_per_week_max=PREGNANCY_FISH_DAYS_MAX)
     profile = replace(profile, favorite_foods=tuple(dict.fromkeys((*profile.favorite_foods, *favorites))),
                       disliked_foods=tuple(dict.fromkeys((*profile.disliked_foods, *dislikes))))
+    targets = targets or targets_for(profile)
     data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=profile.favorite_foods,
                           dislikes=profile.disliked_foods, pantry_foods=pantry_foods)
-    return PersonInput(profile=profile, rules=rules, targets=targets or targets_for(profile), data=data)
+    return PersonInput(profile=profile, rules=rules, targets=targets,
+                       data=replace(data, portion_center=menu.portion_center(targets)))
 
 
 def check_roles(person: PersonInput, who: str = "") -> None:

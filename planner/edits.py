@@ -160,8 +160,9 @@ def _plan_role(model_role: str) -> str:
 # --- the plan as the model sees it ----------------------------------------------------------------
 def _data(plan: WeekPlan, tables: DishTables, *, extra_dishes: Collection[str] = ()) -> menu.DishData:
     """The dishes this plan's profile, exclusions (plus ``extra_dishes``) and favourites allow."""
-    return menu.dish_data(tables, plan.profile, exclude_dishes=(*plan.excluded, *extra_dishes),
+    data = menu.dish_data(tables, plan.profile, exclude_dishes=(*plan.excluded, *extra_dishes),
                           favorites=plan.profile.favorite_foods, dislikes=plan.profile.disliked_foods)
+    return replace(data, portion_center=menu.portion_center(plan.targets))
 
 
 def _entries(data: menu.DishData, day_plan: DayPlan, *, strict: bool) -> list[Entry]:

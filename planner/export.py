@@ -420,9 +420,10 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         from planner.household_export import household_markdown
 
         return household_markdown(plan)
-    from planner.household_export import meal_heading
+    from planner.household_export import batches_by_meal, cook_lines, meal_heading
 
     t = plan.targets
+    batches = batches_by_meal(plan)
     lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
     lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {_num(t.magnesium_mg)} mg"
                  + (f" ({md_text(t.magnesium_source)})" if t.magnesium_source else "") + ".")
@@ -435,6 +436,7 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         for meal in day.meals:
             lines.append(f"### {md_text(meal_heading(meal))}")
             lines.append("")
+            lines += cook_lines(batches, day.day, meal)
             lines += _meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
             lines.append("")
         lines.append("**Totals**")

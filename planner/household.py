@@ -240,11 +240,25 @@ def _plan_with_lead(people: Mapping[str, PersonInput], lead: str, days: Sequence
         try:
             solutions[name] = week.plan_days(person.data, person.targets, person.rules, days,
                                              budget=person.profile.budget_usd_per_day, solver_rules=rules,
-                                             fixed=fixed, closed={d: set(shared) for d in days})
+                                             fixed=fixed, closed={d: set(shared) for d in days},
+                                             bonus=_cook_once(people, menus, index, days))
         except PlanError as exc:
             raise PlanError(f"{name} cannot meet their targets around {lead}'s shared meals: {exc}") from None
         menus[name] = solutions[name].menus
     return menus, lunches, solutions
+
+
+def _cook_once(people: Mapping[str, PersonInput], menus: Mapping[str, Mapping[int, week.Menu]],
+               index: Mapping[str, int], days: Sequence[int]) -> dict[int, dict[tuple[str, int], float]]:
+    """Per day, a reward for the dishes the people planned so far eat at each meal: one pot for two."""
+    out: dict[int, dict[tuple[str, int], float]] = {d: {} for d in days}
+    for name, person_menus in menus.items():
+        for d in days:
+            for slot, _r, i, _p in person_menus[d]:
+                dish_id = people[name].data.ids[i]
+                if dish_id in index:
+                    out[d][(slot, index[dish_id])] = menu.SAME_DISH_BONUS
+    return out
 
 
 def _shared_meal(tables: DishTables, foods: pd.DataFrame, people: Mapping[str, PersonInput],

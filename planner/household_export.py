@@ -10,9 +10,9 @@ meals under the person's name; each person's day checks against their own target
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from planner.batches import Batch
+from planner.batches import Batch, plan_batches
 from planner.export import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, _day_checks, _day_cost, _meal_lines,
                             _mg_measured_note, co_nutrient_checks, fmt_qty, md_text, portions_text, profile_summary,
                             slot_label, solver_line, supplement_line, _num)
@@ -104,6 +104,23 @@ def cook_text(batch: Batch) -> str:
     return f"Cook {portions_text(batch.portions)}: {parts}"
 
 
+def cook_lines(batches: Mapping[tuple[int, str], Sequence[Batch]], day: int, meal: Meal) -> list[str]:
+    """'Cook 2 portions: 1 tonight, 1 for tomorrow's lunch' under a meal whose dish feeds a later meal too
+    (``batches``: ``batches_by_meal(plan)``)."""
+    if meal.leftover_from is not None:
+        return []
+    lines = [f"*{text}*" for b in batches.get((day, meal.slot), ()) if b.has_leftovers and (text := cook_text(b))]
+    return [*lines, ""] if lines else []
+
+
+def batches_by_meal(plan: WeekPlan) -> dict[tuple[int, str], list[Batch]]:
+    """The plan's batches by the (day, slot) they are cooked at."""
+    out: dict[tuple[int, str], list[Batch]] = {}
+    for b in plan_batches(plan):
+        out.setdefault((b.day, b.slot), []).append(b)
+    return out
+
+
 def eaten_text(eaten: Iterable["Eaten"]) -> str:
     """'day 1 dinner: Ann 1, Tom 1, Mia 3/4 portion; day 2 lunch (leftovers): Ann 1, Tom 1' — who eats a
     batch's portions at which meal."""
@@ -148,8 +165,8 @@ def _people_lines(plan: WeekPlan) -> list[str]:
     return ["## Who", "", *(f"- **{md_text(n)}**: {md_text(text)}" for n, text in people_texts(plan)), ""]
 
 
-def _md_meal(meal: Meal) -> list[str]:
-    lines = [f"### {md_text(meal_heading(meal))}", ""]
+def _md_meal(meal: Meal, cook: list[str]) -> list[str]:
+    lines = [f"### {md_text(meal_heading(meal))}", "", *cook]
     shared = [d for d in meal.dishes if d.portions_by_person]
     if shared:
         lines += [f"For {md_text(by_person_text(d.portions_by_person))} ({md_text(d.name)})" for d in shared]
@@ -180,6 +197,7 @@ def everyone_met(plan: WeekPlan, index: int) -> bool:
 def household_markdown(plan: WeekPlan) -> str:
     """A household plan in Markdown (``planner.export.plan_to_markdown`` calls it for a plan with people)."""
     views = _person_views(plan)
+    batches = batches_by_meal(plan)
     names = ", ".join(views)
     n = len(plan.days)
     lines = [f"# Magnesium meal plan ({n} day{'s' if n != 1 else ''}) for {md_text(names)}", ""]
@@ -187,7 +205,7 @@ def household_markdown(plan: WeekPlan) -> str:
     for i, day in enumerate(plan.days):
         lines += [f"## Day {day.day} {CHECK if _everyone_met(views, i) else ''}".rstrip(), ""]
         for meal in day.meals:
-            lines += _md_meal(meal)
+            lines += _md_meal(meal, cook_lines(batches, day.day, meal))
         lines += _md_checks(views, i)
         lines.append(f"- Cost (everyone): {md_text(_day_cost(day))}")
         note = _mg_measured_note(day)

@@ -88,13 +88,21 @@ FRUIT_SHORT_WEIGHT = 2.0
 ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # A day holds at most one cocoa or chocolate dish (not a chocolate breakfast and a hot cocoa at night), and a
 # staple (brown rice, kidney beans, oats...) at one meal only: a dietitian's "rice at lunch and dinner".
+# Drinks (a glass of milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day, so milk does not
+# fill the day's energy (a dietitian counted five milky drinks in one day).
+DRINKS_PER_DAY_MAX = 2
 FAVORITE_BONUS = 0.6  # a dish with a favourite ingredient
 # A dish named as a favourite (a recipe the person imported or loves): enough to outweigh a dish's cost and
 # the usual ties, so it is in the week (within the variety rules) unless the targets cannot allow it.
 FAVORITE_DISH_BONUS = 2.0
 DISLIKE_PENALTY = 3.0
 PANTRY_BONUS = 0.3  # a dish using something already in the pantry (less than a favourite ingredient)
-PORTION_WEIGHT = 0.4
+PORTION_WEIGHT = 0.4  # per portion away from the person's usual portion (``DishData.portion_center``)
+# A dish's serving is an adult's (about a 2,000 kcal day): a person whose energy range centres lower (a child
+# of 8: 1,500 kcal) is served less by default (0.75), never more than one serving (a tall man still has 1).
+SERVING_REFERENCE_KCAL = 2000.0
+# In a household, a personal meal that another person already eats that day is cooked once for both.
+SAME_DISH_BONUS = 0.5
 EXTRA_DISH_WEIGHT = 0.15
 COST_WEIGHT = 0.1
 CHEAPEST_COST_WEIGHT = 1.0
@@ -115,11 +123,13 @@ class DishData:
     meat: np.ndarray  # bool: a meat or poultry main
     fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
     fruit_g: np.ndarray  # grams of fruit per serving
+    drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
     staples: tuple[frozenset[str], ...]  # per dish: the grains and legumes it is built on (food ids)
     preference: np.ndarray  # objective term per serving (negative: favourite)
     servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
+    portion_center: float = 1.0  # the person's usual portion (``portion_center``); the penalty counts from it
 
     @property
     def index(self) -> dict[str, int]:
@@ -135,6 +145,13 @@ def _kind(d: pd.DataFrame, kind: str) -> np.ndarray:
 
 def _role(d: pd.DataFrame, role: str) -> np.ndarray:
     return d["roles"].map(lambda v: role in split_tags(v)).to_numpy(dtype=bool)
+
+
+def portion_center(targets: Targets) -> float:
+    """The person's usual portion: their energy range's middle over ``SERVING_REFERENCE_KCAL``, in quarters,
+    from 0.5 to 1."""
+    middle = (targets.energy_kcal_min + targets.energy_kcal_max) / 2
+    return min(1.0, max(0.5, round(4 * middle / SERVING_REFERENCE_KCAL) / 4))
 
 
 def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collection[str] = (),
@@ -167,7 +184,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         cost_usd=np.where(np.isnan(cost), UNKNOWN_COST_USD, cost),
         fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
         fish_any=_kind(d, "fish_seafood"),
-        fruit_g=d["fruit_g"].to_numpy(dtype=float),
+        fruit_g=d["fruit_g"].to_numpy(dtype=float), drink=d["drink"].to_numpy(dtype=bool),
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
@@ -214,6 +231,8 @@ class DayContext:
     # nutrient -> (today's share of what the week still needs, objective per unit short): soft rows
     co_targets: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     closed: frozenset[str] = frozenset()
+    # (slot, dish index) -> objective reward for choosing it (a dish another person eats at that meal today)
+    bonus: Mapping[tuple[str, int], float] = field(default_factory=dict)
     # (slot, dish index) not allowed in that meal today (a household's shared meal: dishes not everyone eats)
     slot_banned: frozenset[tuple[str, int]] = frozenset()
 
@@ -256,6 +275,8 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     else:
         objective += _priced_co_nutrients(model, data, context.prices)
         objective += _add_day_co_targets(model, data, context.co_targets)
+        objective -= pulp.lpSum(bonus * y for (_d, slot, _r, i), y in model.y.items()
+                                if (bonus := context.bonus.get((slot, i), 0.0)))
         _add_context(model, data, context)
     model.prob += objective
     return model
@@ -336,7 +357,8 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
 
 
 def _add_food_groups(model: MenuModel, data: DishData, context: DayContext | None) -> pulp.LpAffineExpression:
-    """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN) and one legume dish a meal."""
+    """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), one legume dish a meal, one cocoa
+    dish a day, a staple at one meal a day, one drink a meal and two a day."""
     fixed = {(s, i) for s, _r, i, _p in context.fixed} if context else set()
     terms = pulp.LpAffineExpression()
     for d in model.days:
@@ -348,6 +370,10 @@ def _add_food_groups(model: MenuModel, data: DishData, context: DayContext | Non
                          f"one_legume_dish_{slot}_{d}")
         day_keys = model.keys(d)
         _at_most_one(model, [key for key in day_keys if data.cocoa[key[3]]], fixed, f"one_cocoa_dish_{d}")
+        drinks = [key for key in day_keys if data.drink[key[3]]]
+        _at_most_one(model, drinks, fixed, f"drinks_{d}", limit=DRINKS_PER_DAY_MAX)
+        for slot in MEAL_SLOTS:
+            _at_most_one(model, [key for key in drinks if key[1] == slot], fixed, f"one_drink_{slot}_{d}")
         by_staple: dict[str, list[tuple[int, str, str, int]]] = {}  # one pass over the day's places
         for key in day_keys:
             for food_id in data.staples[key[3]]:
@@ -358,9 +384,9 @@ def _add_food_groups(model: MenuModel, data: DishData, context: DayContext | Non
 
 
 def _at_most_one(model: MenuModel, keys: Sequence[tuple[int, str, str, int]], fixed: Collection[tuple[str, int]],
-                 name: str) -> None:
-    """At most one of these dishes (or as many as the person fixed themselves: their choice stands)."""
-    most = max(1, sum(1 for key in keys if (key[1], key[3]) in fixed))
+                 name: str, limit: int = 1) -> None:
+    """At most one (``limit``) of these dishes, or as many as the person fixed themselves: their choice stands."""
+    most = max(limit, sum(1 for key in keys if (key[1], key[3]) in fixed))
     if len(keys) > most:
         model.prob += pulp.lpSum(model.y[key] for key in keys) <= most, name
 
@@ -443,7 +469,7 @@ def _objective(model: MenuModel, data: DishData, rules: Rules) -> pulp.LpAffineE
         per_quarter = 0.25 * (cost_w * float(data.cost_usd[i]) + float(data.preference[i])) + TIE_BREAK * (i + 1)
         extra = EXTRA_DISH_WEIGHT if key[2] in ("side", "snack") else 0.0
         for q, x in levels.items():
-            pairs.append((x, q * per_quarter + extra + PORTION_WEIGHT * abs(q / 4 - 1)))
+            pairs.append((x, q * per_quarter + extra + PORTION_WEIGHT * abs(q / 4 - data.portion_center)))
     return pulp.LpAffineExpression(pairs)
 
 

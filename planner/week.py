@@ -135,7 +135,7 @@ def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mappin
     for m in menus.values():
         for _slot, role, i, portions in m:
             total += portions * (cost_w * float(data.cost_usd[i]) + float(data.preference[i]))
-            total += menu.TIE_BREAK * (i + 1) * portions * 4 + menu.PORTION_WEIGHT * abs(portions - 1)
+            total += menu.TIE_BREAK * (i + 1) * portions * 4 + menu.PORTION_WEIGHT * abs(portions - data.portion_center)
             total += menu.EXTRA_DISH_WEIGHT if role in ("side", "snack") else 0.0
             for c in amounts:
                 amounts[c] += portions * float(data.values[c][i])
@@ -251,13 +251,15 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
               fixed_menus: Mapping[int, Menu] | None = None,
               fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None,
               closed: Mapping[int, Collection[str]] | None = None,
-              slot_banned: Collection[tuple[str, int]] = ()) -> WeekSolution:
+              slot_banned: Collection[tuple[str, int]] = (),
+              bonus: Mapping[int, Mapping[tuple[str, int], float]] | None = None) -> WeekSolution:
     """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
 
     ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
     (locked dishes, a swapped-in dish, a household's shared dinner, a leftover lunch); None portions leave the
     portions to the model. ``closed``: per day, the meal slots that hold only their fixed dishes (a locked
     meal: no side or snack is added). ``slot_banned``: (slot, dish index) never planned in that slot.
+    ``bonus``: per day, (slot, dish index) -> a reward for choosing it (what another person eats then).
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
@@ -281,7 +283,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         context = replace(_context(data, rules, menus, day, {}, need_fish, pending),
                           co_targets=_co_targets(data, targets, menus, all_days), need_meat=need_meat,
                           fixed=tuple((fixed or {}).get(day, ())), closed=frozenset((closed or {}).get(day, ())),
-                          slot_banned=frozenset(slot_banned))
+                          slot_banned=frozenset(slot_banned), bonus=dict((bonus or {}).get(day, {})))
         try:
             model, _day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
         except PlanError:

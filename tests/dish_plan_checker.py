@@ -50,6 +50,7 @@ COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or choc
 # a staple grain or legume (40 g a serving or more of one food) is served at one meal a day
 STAPLE_CATEGORIES, STAPLE_G_PER_SERVING = ("whole_grains", "refined_grains", "legumes_soy", "breads",
                                            "breakfast_cereals"), 40.0
+DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
 VALUE_TOL = 0.002  # an ingredient's value is written with 4 decimals
@@ -247,7 +248,24 @@ def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
                 meals_by_staple.setdefault(i.food_id, []).append(f"{slot} {x.dish_id}")
     out += [f"day {day.day}: '{f}' is a staple of {len(w)} dishes ({', '.join(w)})"
             for f, w in sorted(meals_by_staple.items()) if len(w) > 1]
+    drinks = [(slot, x.dish_id) for slot, x in dishes if _is_drink(ref, x)]
+    if len(drinks) > DRINKS_PER_DAY:
+        out.append(f"day {day.day}: {len(drinks)} drinks {drinks} (at most {DRINKS_PER_DAY} a day)")
+    for slot in sorted({s for s, _d in drinks}):
+        if sum(1 for s, _d in drinks if s == slot) > 1:
+            out.append(f"day {day.day} {slot}: more than one drink {[d for s, d in drinks if s == slot]}")
     return out
+
+
+def _is_drink(ref: Reference, dish: PlanDish) -> bool:
+    """Mostly poured by the cup: milk, kefir, a plant milk, juice, tea or cocoa (by the curated rows)."""
+    poured = 0.0
+    for i in dish.ingredients:
+        if i.food_id in ref.curated.index:
+            row = ref.curated.loc[i.food_id]
+            if str(row["category"]) in DRINK_CATEGORIES and str(row["serving_label"]).startswith("1 cup"):
+                poured += i.grams
+    return poured >= DRINK_SHARE * sum(i.grams for i in dish.ingredients)
 
 
 def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:

@@ -159,3 +159,17 @@ def test_show_text_lists_ingredients_with_usda_ids_and_steps(library, capsys):
     assert rec["name"] in out and "Steps:" in out
     for i in rec["ingredients"]:
         assert f"USDA fdcId {i['fdc_id']}" in out
+
+
+def test_a_drink_is_a_dish_mostly_poured_by_the_cup(library, curated):
+    """Derived from the ingredients: a glass of milk is a drink, a smoothie with fruit and oats or a bowl of
+    cereal with milk is not."""
+    drinks = set(library.dishes.index[library.dishes["drink"]])
+    assert {"glass_of_milk", "kefir_cup", "golden_milk_turmeric"} <= drinks
+    assert not {"strawberry_banana_oat_smoothie", "raisin_bran_milk_banana", "chocolate_chia_pudding_raspberries"} \
+        & drinks
+    for dish_id in drinks:
+        rows = library.ingredients[library.ingredients["dish_id"] == dish_id]
+        poured = sum(r.grams for r in rows.itertuples() if curated.at[r.food_id, "serving_label"].startswith("1 cup")
+                     and curated.at[r.food_id, "category"] in ("drinks", "dairy_alternatives"))
+        assert poured >= 0.85 * rows["grams"].sum(), dish_id

@@ -6,6 +6,7 @@ checked by the independent checker (tests/dish_plan_checker.py) person by person
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import re
 import pytest
 
@@ -203,3 +204,33 @@ def test_the_pantry_is_preferred_and_named(curated, shipped_dishes, tmp_path, ca
         name = curated.at[food_id, "name"]
         days_text = note.split(f"{name} (day", 1)[1].split(")", 1)[0]
         assert str(day) in re.findall(r"\d+", days_text), (name, note)
+
+
+def test_a_child_is_served_less_than_an_adult(week):
+    """Mia's energy range centres on 1,500 kcal: she is served about three quarters of an adult's portion."""
+    def mean_portions(name: str) -> float:
+        portions = [x.portions for d in person_plan(week, name).days for m in d.meals for x in m.dishes
+                    if x.role == "main"]
+        return sum(portions) / len(portions)
+
+    assert mean_portions("Mia") < 0.9 < mean_portions("Ann")
+
+
+@pytest.mark.parametrize("kcal, center", [((1200, 1800), 0.75), ((1800, 2200), 1.0), ((2200, 2800), 1.0),
+                                          ((800, 1000), 0.5)])
+def test_the_usual_portion_follows_the_energy_range(kcal, center):
+    from planner.menu import portion_center
+    from planner.targets import targets_for
+
+    t = replace(targets_for(Profile()), energy_kcal_min=kcal[0], energy_kcal_max=kcal[1])
+    assert portion_center(t) == center
+
+
+def test_a_household_cooks_a_personal_meal_once_when_it_can(week):
+    """People who eat the same dish at the same meal share a pot: the planner prefers it."""
+    shared_personal = 0
+    for day in week.days:
+        for slot in ("breakfast", "snack"):
+            dishes = [x.dish_id for m in day.meals if m.slot == slot and m.person for x in m.dishes]
+            shared_personal += len(dishes) - len(set(dishes))
+    assert shared_personal >= len(week.days)
