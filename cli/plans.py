@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from planner.model import WeekPlan
 
 
 def _db_parent() -> argparse.ArgumentParser:
@@ -57,17 +60,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(plan, fmt: str) -> str:
+def _render(plan: WeekPlan, fmt: str) -> str:
+    from planner.export import plan_to_markdown
     from planner.model import plan_to_json
 
-    if fmt == "markdown":
-        try:
-            from planner.export import plan_to_markdown
-        except ImportError:
-            print("magplan: note: Markdown output is not available in this version; showing JSON", file=sys.stderr)
-        else:
-            return plan_to_markdown(plan)
-    return plan_to_json(plan)
+    return plan_to_markdown(plan) if fmt == "markdown" else plan_to_json(plan)
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import pandas as pd
 
@@ -44,21 +44,14 @@ def _people(text: str) -> int:
 
 
 def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.DataFrame:
-    """Curated + user foods (foods.user.load_all_foods when present), plus each ``extra`` table, plus the
-    USDA rows ('usda_<fdc_id>') that ``food_ids`` name and the tables lack."""
-    import foods as foods_pkg
-    from foods.load import with_usda_rows
+    """Curated + user foods (foods.user.load_all_foods), plus each ``extra`` table, plus the USDA rows
+    ('usda_<fdc_id>') that ``food_ids`` name and the tables lack."""
+    from foods.load import combine, load_user_foods, with_usda_rows
+    from foods.user import load_all_foods
 
-    loader: Callable[[], pd.DataFrame]
-    try:
-        from foods.user import load_all_foods  # type: ignore[import-not-found]
-
-        loader = load_all_foods
-    except ImportError:
-        loader = foods_pkg.load_foods
-    table = loader()
+    table = load_all_foods()
     for path in extra:
-        table = foods_pkg.combine(table, foods_pkg.load_user_foods(path))
+        table = combine(table, load_user_foods(path))
     return with_usda_rows(table, food_ids)
 
 

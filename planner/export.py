@@ -15,6 +15,9 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+import numpy as np
+import pandas as pd
+
 from foods.schema import PLAN_NUTRIENTS
 from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, PlanItem, WeekPlan
 
@@ -57,15 +60,8 @@ def plan_slots(plan: WeekPlan) -> list[str]:
 
 # --- cells ----------------------------------------------------------------------------------------
 def _is_missing(value: Any) -> bool:
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:  # pragma: no cover
-        pass
     return isinstance(value, float) and math.isnan(value)
 
 
@@ -91,15 +87,10 @@ def safe_cell(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return _fmt_number(value)
-    try:
-        import numpy as np
-
-        if isinstance(value, np.integer):
-            return str(int(value))
-        if isinstance(value, np.floating):
-            return _fmt_number(float(value))
-    except ImportError:  # pragma: no cover
-        pass
+    if isinstance(value, np.integer):
+        return str(int(value))
+    if isinstance(value, np.floating):
+        return _fmt_number(float(value))
     text = str(value)
     stripped = text.lstrip(" ")
     if text.startswith(FORMULA_TRIGGERS) or stripped.startswith(FORMULA_TRIGGERS):

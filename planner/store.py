@@ -30,6 +30,7 @@ from planner.errors import PlanFormatError, StoreError
 from planner.errors import shell_quote as q
 from planner.model import (Meal, Profile, WeekPlan, _dc_from, atomic_write_text, check_numbers, plan_from_dict,
                            plan_from_json, plan_to_dict, plan_to_json)
+from planner.targets import check_profile
 
 SCHEMA_VERSION = 2
 DELETED_KEPT = 20
@@ -608,16 +609,11 @@ class Store:
 
     # -- profiles ----------------------------------------------------------------------------------
     def save_profile(self, name: str, profile: Profile) -> None:
-        """Save (or replace) a named profile. Checked by planner.targets.check_profile when it exists."""
+        """Save (or replace) a named profile, checked by planner.targets.check_profile first."""
         check_name(name, what="profile")
         if not isinstance(profile, Profile):
             raise StoreError(f"save_profile needs a Profile, not {type(profile).__name__}")
-        try:
-            from planner.targets import check_profile  # type: ignore[attr-defined]
-        except ImportError:
-            check_profile = None
-        if check_profile is not None:
-            check_profile(profile)
+        check_profile(profile)
         text = _json_value(profile_to_dict(profile), f"profile {name!r}")
         profile_from_dict(json.loads(text), where=f"profile {name!r}")
         with self._write(f"save profile {name!r}") as conn:

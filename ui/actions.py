@@ -5,40 +5,26 @@ plan (version 1, e.g. a saved one) is still edited by planner.swaps.
 """
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from planner import dishplan, edits, swaps
 from planner.errors import MagplanError
 from planner.export import slot_label
 from planner.model import Profile, Rules, WeekPlan
 from ui import state
-from ui.common import capability, dish_library, is_dish_plan
-
-SWAPS_NAMES = ("alternatives", "swap", "lock", "unlock", "exclude", "regenerate", "set_servings")
-EDITS_NAMES = ("alternatives", "swap", "lock", "unlock", "exclude", "regenerate", "set_portions")
+from ui.common import dish_library, is_dish_plan
 
 
-def swaps_module():
-    """The food-level editor (planner.swaps): edits of version-1 plans."""
-    return capability("planner.swaps", *SWAPS_NAMES)
-
-
-def edits_module():
-    """The dish-plan editor (planner.edits): edits of version-2 plans."""
-    return capability("planner.edits", *EDITS_NAMES)
-
-
-def editor_for(plan: WeekPlan | None):
-    """The module that edits this plan (None while it has not landed yet)."""
+def editor_for(plan: WeekPlan | None) -> ModuleType | None:
+    """The module that edits this plan: planner.edits for a dish plan (version 2), planner.swaps for a
+    food-level one (version 1); None without a plan."""
     if plan is None:
         return None
-    return edits_module() if is_dish_plan(plan) else swaps_module()
-
-
-def dishplan_module():
-    return capability("planner.dishplan", "plan_dish_week")
+    return edits if is_dish_plan(plan) else swaps
 
 
 def _where(day: int, slot: str | None = None) -> str:
@@ -70,10 +56,6 @@ def _tables(foods: pd.DataFrame) -> Any:
 
 
 def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any) -> None:
-    mod = dishplan_module()
-    if mod is None:
-        st.session_state.notice = state.Notice("error", "The optimizer is not available yet.")
-        return
     tables = _tables(foods)
     if tables is None:
         return
@@ -82,10 +64,11 @@ def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any)
         status.write(f"Choosing from {len(tables.dishes)} dishes for {rules.days} day(s).")
         plan = state.run_guarded(
             "No plan is possible with these settings",
-            lambda: mod.plan_dish_week(tables, foods, profile, rules=rules,
-                                       exclude_dishes=tuple(getattr(choices, "exclude_dishes", ())),
-                                       favorites=tuple(getattr(choices, "favorites", ())),
-                                       dislikes=tuple(getattr(choices, "dislikes", ()))),
+            # through the module, so a test's stand-in for plan_dish_week is the one called
+            lambda: dishplan.plan_dish_week(tables, foods, profile, rules=rules,
+                                            exclude_dishes=tuple(getattr(choices, "exclude_dishes", ())),
+                                            favorites=tuple(getattr(choices, "favorites", ())),
+                                            dislikes=tuple(getattr(choices, "dislikes", ()))),
             failed="The plan could not be made")
     progress.empty()
     if plan is None:

@@ -1,40 +1,22 @@
-"""Shared helpers of the app's views: optional capabilities, cached food and dish tables, plan flattening."""
+"""Shared helpers of the app's views: cached food and dish tables, plan flattening."""
 from __future__ import annotations
 
 import html
-import importlib
 import re
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-import foods
 from foods.paths import user_foods_path
+from foods.user import load_all_foods
 
 PORTION_CHOICES: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)  # a dish's portions, in quarters
 
 
-def capability(module: str, *names: str) -> ModuleType | None:
-    """The module if it exists and has every name in ``names``; None while it has not landed yet."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    if all(hasattr(mod, n) for n in names):
-        return mod
-    return None
-
-
 @st.cache_data(show_spinner="Loading the food table…", max_entries=4)
 def _food_table(user_path: str, stamp: int) -> pd.DataFrame:
-    user = capability("foods.user", "load_all_foods")
-    if user is not None:
-        return user.load_all_foods(user_path=user_path)
-    return foods.load_foods()
+    return load_all_foods(user_path=user_path)
 
 
 def food_table() -> pd.DataFrame:
