@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from foods.errors import FoodTableError
 from foods.schema import ALLERGENS, DIETS
-from cli import check_options
+from cli.options import check_options
 from planner.errors import ProfileError
 from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, atomic_write_text, plan_to_json
 

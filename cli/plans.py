@@ -68,7 +68,7 @@ def _render(plan: WeekPlan, fmt: str) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from cli.swaps import verified
+    from cli.plan_files import verified
 
     with _store(args) as store:
         plan = store.load_plan(args.name, args.version)

@@ -4,10 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
 
-import pandas as pd
 
+from cli.plan_files import read_verified_plan
 from planner.errors import ShoppingError
 
 FORMATS: tuple[str, ...] = ("csv", "markdown", "html")
@@ -43,21 +42,8 @@ def _people(text: str) -> int:
     return int(check_number(n, "people", "--people", ShoppingError))
 
 
-def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.DataFrame:
-    """Curated + user foods (foods.user.load_all_foods), plus each ``extra`` table, plus the USDA rows
-    ('usda_<fdc_id>') that ``food_ids`` name and the tables lack."""
-    from foods.load import combine, load_user_foods, with_usda_rows
-    from foods.user import load_all_foods
-
-    table = load_all_foods()
-    for path in extra:
-        table = combine(table, load_user_foods(path))
-    return with_usda_rows(table, food_ids)
-
-
 def run_shopping_list(args: argparse.Namespace) -> int:
     from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
-    from cli.swaps import read_verified_plan
     from planner.model import atomic_write_text
     from planner.shopping import read_pantry_csv, shopping_list
 

@@ -16,49 +16,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
 
 import pandas as pd
 
+from cli.options import check_options
+from cli.plan_files import is_dish_plan, read_verified_plan
 from planner import swaps
-from cli import check_options
 from planner.errors import ChangeError, PlanError, shell_quote
-from planner.model import DISH_PLAN_VERSION, WeekPlan, plan_to_json, read_plan, write_plan
-
-
-# --- shared helpers -------------------------------------------------------------------------------
-def load_food_table(args: argparse.Namespace, food_ids: Sequence[str] = ()) -> pd.DataFrame:
-    """The food table for a command: curated (+ user foods) or all USDA, plus ``--foods CSV``, plus the USDA
-    rows ('usda_<fdc_id>') that ``food_ids`` (a plan's foods) name and the tables lack."""
-    import foods as foods_pkg
-
-    from cli.shopping import load_plan_foods
-
-    extra = getattr(args, "foods", None)
-    if getattr(args, "all_usda", False) and extra:
-        raise ChangeError("use either --all-usda or --foods, not both (as for 'magplan plan')")
-    if getattr(args, "all_usda", False):
-        return foods_pkg.load_usda_foods()
-    return load_plan_foods(extra if isinstance(extra, list) else [extra] if extra else [], food_ids)
-
-
-def verified(plan: WeekPlan, args: argparse.Namespace) -> tuple[WeekPlan, pd.DataFrame]:
-    """(``plan`` with every derived number checked against the command's food table, that table).
-
-    Every command that shows, changes or exports a plan it opened goes through here (planner.verify).
-    """
-    from planner.verify import verify_plan
-
-    if getattr(args, "all_usda", False) and _is_dish_plan(plan):
-        raise ChangeError("--all-usda is for version-1 plans; a plan made of dishes uses the dish library "
-                          "(drop --all-usda)")
-    table = load_food_table(args, [i.food_id for d in plan.days for m in d.meals for i in m.items])
-    return verify_plan(plan, table), table
-
-
-def read_verified_plan(args: argparse.Namespace) -> tuple[WeekPlan, pd.DataFrame]:
-    """PLAN.json (``args.plan``) read and verified, and the food table it was verified with."""
-    return verified(read_plan(args.plan), args)
+from planner.model import WeekPlan, plan_to_json, write_plan
 
 
 def _add_table_options(p: argparse.ArgumentParser) -> None:
@@ -98,10 +63,6 @@ def _change_lines(result: swaps.ChangeResult, what: str = "item(s)") -> list[str
     return [f"{len(result.changes)} {what} changed:"] + ["  " + c.describe() for c in result.changes]
 
 
-def _is_dish_plan(plan: WeekPlan) -> bool:
-    return plan.version >= DISH_PLAN_VERSION
-
-
 def _dish_tables(args: argparse.Namespace, foods: pd.DataFrame):  # type: ignore[no-untyped-def]
     """(dish tables, food table) for a dish plan: the library built from the same foods as 'magplan plan'."""
     from foods.dishes import load_all_dishes
@@ -112,7 +73,7 @@ def _dish_tables(args: argparse.Namespace, foods: pd.DataFrame):  # type: ignore
 def _target(args: argparse.Namespace, plan: WeekPlan, *, required: bool = True) -> str | None:
     """The dish (version 2: --dish) or food (version 1: --food) a command names."""
     dish, food = getattr(args, "dish", None), getattr(args, "food", None)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         if food is not None and dish is None:
             raise ChangeError("this plan is made of dishes: name the dish with --dish DISH_ID, not --food "
                               "(see the plan's dish_id values)")
@@ -254,7 +215,7 @@ def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, di
 # --- commands -------------------------------------------------------------------------------------
 def _cmd_swap(args: argparse.Namespace) -> int:
     plan, table = read_verified_plan(args)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         return _dish_swap(args, plan, table)
     if args.to is None and (args.out or args.in_place):
         raise ChangeError("--out/--in-place need --to NEW_FOOD_ID (without --to, swap lists alternatives)")
@@ -303,7 +264,7 @@ def _lock_lines(verb: str, args: argparse.Namespace, before: WeekPlan, after: We
 def _cmd_lock(args: argparse.Namespace) -> int:
     plan, _table = read_verified_plan(args)
     part = _target(args, plan, required=False)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         from planner import edits
 
         fn = edits.lock if args.command == "lock" else edits.unlock
@@ -316,7 +277,7 @@ def _cmd_lock(args: argparse.Namespace) -> int:
 
 def _cmd_exclude(args: argparse.Namespace) -> int:
     plan, table = read_verified_plan(args)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         from planner import edits
 
         if (args.dish is None) == (args.food is None):
@@ -329,7 +290,7 @@ def _cmd_exclude(args: argparse.Namespace) -> int:
 
 def _cmd_regenerate(args: argparse.Namespace) -> int:
     plan, table = read_verified_plan(args)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         from planner import edits
 
         return _run_dish_change(args, plan, table, lambda p, t, f: edits.regenerate(p, t, f, day=args.day,
@@ -340,7 +301,7 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
 def _cmd_set_servings(args: argparse.Namespace) -> int:
     check_options(args, (("servings", "servings"),), ChangeError)
     plan, table = read_verified_plan(args)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         raise ChangeError("this plan is made of dishes: use 'magplan set-portions --day D --slot S --dish DISH_ID "
                           "--portions 1.25'")
     return _run_change(args, lambda p, f: swaps.set_servings(p, f, args.day, args.slot, args.food,
@@ -351,7 +312,7 @@ def _cmd_set_portions(args: argparse.Namespace) -> int:
     from planner import edits
 
     plan, table = read_verified_plan(args)
-    if not _is_dish_plan(plan):
+    if not is_dish_plan(plan):
         raise ChangeError("this is a version-1 plan of foods: use 'magplan set-servings --day D --slot S "
                           "--food FOOD_ID --servings 1.5'")
     return _run_dish_change(args, plan, table, lambda p, t, f: edits.set_portions(

@@ -14,6 +14,7 @@ import pandas as pd
 from foods.dishes import DishTables
 from planner import menu, week
 from planner.errors import PlanError, ProfileError
+from planner.explain_dishes import explain_dish_plan
 from planner.model import DISH_PLAN_VERSION, MAX_DAYS, DayPlan, Meal, PlanDish, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.nutrition import make_day, make_ingredient
 from planner.targets import check_profile, targets_for
@@ -155,8 +156,6 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
                                 "exclusions; allow more dishes")
         solution = week.plan_days(data, targets, rules, days, budget=profile.budget_usd_per_day, solver_rules=rules)
     except PlanError as exc:  # why, with dishes and numbers, and what to change (planner.explain_dishes)
-        from planner.explain_dishes import explain_dish_plan
-
         exp = explain_dish_plan(tables, profile, rules=rules, targets=targets, exclude_dishes=exclude_dishes,
                                 week_error=str(exc))
         raise PlanError(exp.message, explanation=exp) from None

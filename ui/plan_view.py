@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import MagplanError
-from planner.export import plan_slots, plan_to_csv, plan_to_html, plan_to_markdown, scaled_serving, slot_label
+from planner.export import plan_slots, plan_to_csv, plan_to_html, plan_to_markdown, slot_label
 from planner.ics import next_monday, plan_to_ics
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from planner.print_week import plan_to_print_html
+from planner.quantities import scaled_serving
 from ui import actions, charts, layout
 from ui.common import PORTION_CHOICES, dish_library, fmt, is_dish_plan, meets_target, safe_md
 
@@ -279,7 +280,8 @@ def recipe_frame(dish) -> pd.DataFrame:
     """A plan dish's ingredients for its portions: name, household amount scaled, grams, magnesium."""
     rows = []
     for i in dish.ingredients:
-        rows.append({"Ingredient": i.name, "Amount": scaled_serving(i.servings, i.serving_label), "Grams": round(i.grams),
+        rows.append({"Ingredient": i.name, "Amount": scaled_serving(i.servings, i.serving_label),
+                     "Grams": round(i.grams),
                      "Mg (mg)": None if i.magnesium_mg is None else round(i.magnesium_mg, 1)})
     return pd.DataFrame(rows, columns=["Ingredient", "Amount", "Grams", "Mg (mg)"])
 
