@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
@@ -24,6 +25,9 @@ from cli.plan_files import is_dish_plan, read_verified_plan
 from planner import swaps
 from planner.errors import ChangeError, PlanError, shell_quote
 from planner.model import WeekPlan, plan_to_json, write_plan
+
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _add_table_options(p: argparse.ArgumentParser) -> None:
@@ -331,12 +335,33 @@ def _positive_int(text: str) -> int:
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add swap, lock, unlock, exclude, regenerate and set-servings to the magplan parser."""
-    p = sub.add_parser("swap", help="list alternatives for a dish of a plan, or swap it (--to)",
-                       description="Without --to: print ranked alternative dishes for one dish of a meal, each "
-                                   "with what it does to the day's magnesium, energy and cost. With --to: put "
-                                   "that dish in its place and re-balance the unlocked rest of that day only if "
-                                   "needed; other days stay as they are.")
+    _add_swap(sub)
+    _add_lock(sub)
+    _add_exclude(sub)
+    _add_regenerate(sub)
+    _add_set_portions(sub)
+    _add_set_servings(sub)
+
+
+def _edit_command(sub: Subparsers, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+    """A command that reads PLAN.json (its first argument); its own options follow, then _finish's."""
+    p = sub.add_parser(name, help=help_text, description=description)
     _add_plan(p)
+    return p
+
+
+def _finish(p: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
+    """Where the new plan goes, and the food table the plan's numbers are checked against (it was made with)."""
+    _add_output_options(p)
+    _add_table_options(p)
+    p.set_defaults(func=func)
+
+
+def _add_swap(sub: Subparsers) -> None:
+    p = _edit_command(sub, "swap", "list alternatives for a dish of a plan, or swap it (--to)",
+                      "Without --to: print ranked alternative dishes for one dish of a meal, each with what it "
+                      "does to the day's magnesium, energy and cost. With --to: put that dish in its place and "
+                      "re-balance the unlocked rest of that day only if needed; other days stay as they are.")
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
     p.add_argument("--slot", required=True, help="meal slot: breakfast, lunch, dinner, snack or evening")
     p.add_argument("--dish", metavar="DISH_ID", help="the dish to replace")
@@ -344,63 +369,55 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--to", metavar="OTHER_ID", help="the dish (or, in a version-1 plan, food) to put in its place")
     p.add_argument("--limit", type=_positive_int, default=10, help="how many alternatives to list (default 10)")
     p.add_argument("--format", choices=("table", "csv"), default="table", help="alternatives as a table or CSV")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_swap)
+    _finish(p, _cmd_swap)
 
+
+def _add_lock(sub: Subparsers) -> None:
     for name, text in (("lock", "lock a day, a meal or one dish so re-planning never changes it"),
                        ("unlock", "remove the locks inside a day, a meal or on one dish")):
-        p = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        _add_plan(p)
+        p = _edit_command(sub, name, text, text[0].upper() + text[1:] + ".")
         p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
         p.add_argument("--slot", help="meal slot (omit for the whole day)")
         p.add_argument("--dish", metavar="DISH_ID", help="one dish of that meal (needs --slot)")
         p.add_argument("--food", metavar="FOOD_ID", help="one food of that meal (version-1 plans; needs --slot)")
-        _add_output_options(p)
-        _add_table_options(p)  # the plan's numbers are checked against the food table it was made with
-        p.set_defaults(func=_cmd_lock)
+        _finish(p, _cmd_lock)
 
-    p = sub.add_parser("exclude", help="never plan a dish (or any dish with a food) again; re-plans those days",
-                       description="Ban a dish (--dish), or every dish containing a food (--food), from the plan "
-                                   "and re-plan only the days that had one.")
-    _add_plan(p)
+
+def _add_exclude(sub: Subparsers) -> None:
+    p = _edit_command(sub, "exclude", "never plan a dish (or any dish with a food) again; re-plans those days",
+                      "Ban a dish (--dish), or every dish containing a food (--food), from the plan and re-plan "
+                      "only the days that had one.")
     p.add_argument("--dish", metavar="DISH_ID", help="the dish to exclude")
     p.add_argument("--food", metavar="FOOD_ID", help="the food to exclude (every dish that contains it)")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_exclude)
+    _finish(p, _cmd_exclude)
 
-    p = sub.add_parser("regenerate", help="a different meal or day (unlocked parts only)",
-                       description="Replace the unlocked dishes of one meal (--slot) or one whole day with "
-                                   "different ones; everything else stays.")
-    _add_plan(p)
+
+def _add_regenerate(sub: Subparsers) -> None:
+    p = _edit_command(sub, "regenerate", "a different meal or day (unlocked parts only)",
+                      "Replace the unlocked dishes of one meal (--slot) or one whole day with different ones; "
+                      "everything else stays.")
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
     p.add_argument("--slot", help="meal slot (omit to regenerate the whole day)")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_regenerate)
+    _finish(p, _cmd_regenerate)
 
-    p = sub.add_parser("set-portions", help="set a dish's portions by hand, then re-balance that day if needed",
-                       description="Set one dish's portions (0.5 to 2 in steps of 0.25) and re-balance the "
-                                   "unlocked rest of that day only if the day no longer meets its targets.")
-    _add_plan(p)
+
+def _add_set_portions(sub: Subparsers) -> None:
+    p = _edit_command(sub, "set-portions", "set a dish's portions by hand, then re-balance that day if needed",
+                      "Set one dish's portions (0.5 to 2 in steps of 0.25) and re-balance the unlocked rest of "
+                      "that day only if the day no longer meets its targets.")
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
     p.add_argument("--slot", required=True, help="meal slot")
     p.add_argument("--dish", required=True, metavar="DISH_ID", help="the dish to change")
     p.add_argument("--portions", type=float, required=True, help="new portions: 0.5 to 2 in quarters, e.g. 1.25")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_set_portions)
+    _finish(p, _cmd_set_portions)
 
-    p = sub.add_parser("set-servings", help="set a food's servings by hand, then re-balance that day (version-1 "
-                                            "plans of foods)",
-                       description="Set one item's servings (0 removes it) and re-balance the unlocked rest "
-                                   "of that day.")
-    _add_plan(p)
+
+def _add_set_servings(sub: Subparsers) -> None:
+    p = _edit_command(sub, "set-servings", "set a food's servings by hand, then re-balance that day (version-1 "
+                                           "plans of foods)",
+                      "Set one item's servings (0 removes it) and re-balance the unlocked rest of that day.")
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
     p.add_argument("--slot", required=True, help="meal slot")
     p.add_argument("--food", required=True, metavar="FOOD_ID", help="the food to change")
     p.add_argument("--servings", type=float, required=True, help="new servings, a multiple of the step (0.5)")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_set_servings)
+    _finish(p, _cmd_set_servings)
