@@ -1,4 +1,4 @@
-"""The textbook weekly menu model of issue 9, built the idiomatic PuLP way and solved by PuLP's bundled CBC.
+"""The textbook weekly menu model, built the idiomatic PuLP way and solved by PuLP's bundled CBC.
 
 Days x slots x foods; integer half servings ``x`` with an on/off binary ``y`` per food and slot; each food
 in at most ``rules.max_days_per_food`` (3) of the week's slots; cost objective; daily magnesium, energy

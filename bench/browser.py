@@ -1,4 +1,4 @@
-"""The browser target of issue 9: seconds from clicking Generate to the plan on screen, on a fresh app.
+"""The browser target: seconds from clicking Generate to the plan on screen, on a fresh app.
 
 ``python -m bench.browser`` (run by ``make bench`` after ``bench.run``) starts ``streamlit run`` on
 127.0.0.1 with an empty MAGPLAN_HOME and drives Debian's Chromium through Playwright, as a new user would:

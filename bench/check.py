@@ -65,7 +65,7 @@ def check_rows(rows: Sequence[Row], foods: pd.DataFrame, *, profile: Profile, ta
                days: Iterable[int], model: str = "magplan") -> list[str]:
     """Every violated constraint as one readable line (empty list: all hold).
 
-    model="magplan": the optimizer's rules (issue 3) as far as they are defined precisely: daily magnesium,
+    model="magplan": the food-level optimizer's rules as far as they are defined precisely: daily magnesium,
     energy range, protein, fiber, sodium, budget and required co-nutrients; diet, allergens, excluded foods;
     slots; servings steps and per-meal caps; 1..max foods per meal; main items on at most k days; the
     evening magnesium share and caffeine after lunch when set; no identical meal (same set of foods in a
@@ -73,7 +73,7 @@ def check_rows(rows: Sequence[Row], foods: pd.DataFrame, *, profile: Profile, ta
     documents (``planner.milp.meal_share_bounds``; skipped if that is not importable); at most one food
     per meal of each ``planner.milp.ONE_PER_MEAL_CATEGORIES`` category and a main item in at most
     ``planner.milp.MAX_MEALS_PER_FOOD_PER_DAY`` meals a day, when the optimizer defines them.
-    model="baseline": the textbook model of issue 9: daily magnesium, energy range and protein; diet,
+    model="baseline": the textbook model (bench/baseline.py): daily magnesium, energy range and protein; diet,
     allergens, excluded foods, slots, servings steps and per-meal caps; each food in at most
     ``rules.max_days_per_food`` of the week's slots.
     """

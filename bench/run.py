@@ -37,6 +37,9 @@ QUICK_TIME_LIMIT_S = 5.0
 # CBC overruns its limit on large models (minutes on the full USDA week) and make bench must stay short.
 BASELINE_KILL_FACTOR = 3.0
 BASELINE_KILL_MIN_S = 60.0
+# The titles of the two tables against the targets; the top-level README copies the sections under them.
+DISH_TARGETS_TITLE = "## The dish planner against the targets"
+FOOD_TARGETS_TITLE = "## The optimizer against the targets"
 
 
 # --- worker (runs inside a fresh subprocess) -------------------------------------------------------
@@ -239,7 +242,7 @@ def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str,
     return {"runs": runs}
 
 
-# --- dish planner workers (issue 14) ----------------------------------------------------------------
+# --- dish planner workers -------------------------------------------------------------------------
 DISH_CHECKER = Path("tests") / "dish_plan_checker.py"
 CO_NUTRIENT_FIELDS = ("iron_mg", "calcium_mg", "potassium_mg", "vitamin_d_ug", "vitamin_b12_ug")
 
@@ -790,9 +793,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         "the runs: the menus are deterministic, the time-boxed bound search is not.",
         "",
         *dish_tables(report),
-        "## The optimizer against the targets",
+        FOOD_TARGETS_TITLE,
         "",
-        "The food-level planner of issue 9 (`planner.plan.plan_week`), which the dish planner replaces for users, "
+        "The food-level planner (`planner.plan.plan_week`), which the dish planner replaces for users, "
         "measured in the same run.",
         "",
         "| scenario | foods (table / eligible) | vars / rows | runs | total s | build s | solve s | extract s | status | objective | bound | gap "
@@ -819,7 +822,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "",
         "## Against the textbook baseline (PuLP, idiomatic build, bundled CBC, same time limit and gap)",
         "",
-        "The baseline is the compact model of issue 9 (integer half servings, on/off binary per food and slot, "
+        "The baseline is the textbook compact model (integer half servings, on/off binary per food and slot, "
         "each food in at most 3 of the week's slots, cost objective, daily magnesium, energy and protein), on the "
         "same eligible foods. It has fewer rules than ours, so objectives are not comparable; times and gaps are. "
         "Ratio < 1: ours is faster / closer to proven optimal.",
@@ -904,14 +907,14 @@ def _dish_extra(r: dict[str, Any], o: dict[str, Any]) -> str:
 
 
 def dish_tables(report: dict[str, Any]) -> list[str]:
-    """The dish planner's tables (issue 14): its scenarios against the targets, then its levers."""
+    """The dish planner's tables: its scenarios against the targets, then its levers."""
     dish = [r for r in report["scenarios"] if r["group"] == "dish"]
     levers = [r for r in report["scenarios"] if r["group"] == "dish_lever"]
     if not dish and not levers:
         return []
     header = ("| scenario | what | runs | total s | solve s | status | objective | bound | gap | peak MB | check "
               "| same plan each run | notes |")
-    lines = ["## The dish planner against the targets (issue 14)", "",
+    lines = [DISH_TARGETS_TITLE, "",
              "`cli_*`: `magplan plan` as a fresh process per run, timed from outside (process start, imports, tables, "
              "planning, writing the JSON); *solve* is the plan's own `solver.seconds`; the plan version shows which "
              "planner the command ran. `dish_*`: `planner.dishplan.plan_dish_week` in-process (tables loaded once, "
@@ -992,7 +995,7 @@ def update_top_readme(md: str, path: Path = ROOT / "README.md") -> None:
     lines = md.splitlines()
     run_line = next((line for line in lines if line.startswith("Run ")), "")
     body: list[str] = [run_line]
-    for title in ("## The dish planner against the targets (issue 14)", "## The optimizer against the targets"):
+    for title in (DISH_TARGETS_TITLE, FOOD_TARGETS_TITLE):
         if title not in lines:
             continue
         body += ["", "#### " + title[3:]]

@@ -1,6 +1,6 @@
-"""The benchmark scenarios: the dish planner (issue 14: five profiles, ``magplan plan`` end to end for 7 and
-28 days, swap and regenerate, its levers) and, in the same run, the food-level planner (issue 9: four profiles
-x {curated, full USDA} x {1 day, 7 days}, a swap, a regenerate and an exclusion, its levers).
+"""The benchmark scenarios: the dish planner (five profiles, ``magplan plan`` end to end for 7 and 28 days,
+swap and regenerate, its levers) and, in the same run, the food-level planner (four profiles x {curated, full
+USDA} x {1 day, 7 days}, a swap, a regenerate and an exclusion, its levers).
 
 Everything here is deterministic: fixed profiles, default Rules (time limit and gap as the optimizer
 ships them) unless a lever says otherwise, and a fixed rule for which item is swapped.
@@ -15,8 +15,8 @@ import pandas as pd
 
 from planner.model import Profile, Rules
 
-# The four test profiles of the optimizer issue (issue 3), as tests/test_plan.py defines them, then the five
-# dish-plan profiles of issue 14 (as tests/test_dishplan.py; the pescatarian's evening share is a Rules field).
+# The four profiles of the food-level planner, as tests/test_plan.py defines them, then the five dish-plan
+# profiles (as tests/test_dishplan.py; the pescatarian's evening share is a Rules field).
 PROFILES: dict[str, Profile] = {
     "woman_vegan": Profile(age=45, sex="female", diet="vegan"),
     "man_budget": Profile(age=60, sex="male", diet="omnivore", budget_usd_per_day=4.0),
@@ -52,8 +52,8 @@ TABLES = ("curated", "usda")
 
 @dataclass(frozen=True)
 class Target:
-    """A target of issue 9 or 14: wall time (median, seconds), solve time (median, seconds), proven gap and
-    peak memory (MB); None: none."""
+    """What a scenario must reach: wall time (median, seconds), solve time (median, seconds), proven gap and
+    peak memory (MB); None: no limit."""
 
     time_s: float | None = None
     gap: float | None = None
@@ -122,7 +122,7 @@ def _plan_target(table: str, days: int) -> Target:
 
 
 def dish_scenarios() -> list[Scenario]:
-    """The dish planner against the speed targets of issue 14: `magplan plan` end to end (7 days: median of 5
+    """The dish planner against its speed targets: `magplan plan` end to end (7 days: median of 5
     runs <= 1.5 s, gap <= 1 %; 28 days <= 5 s), plan_dish_week for the five profiles (solve <= 0.5 s, gap <= 1 %),
     a swap and a regenerate (<= 0.2 s)."""
     out = [
@@ -173,7 +173,7 @@ def dish_lever_scenarios() -> list[Scenario]:
 
 
 def main_scenarios(full: bool = False) -> list[Scenario]:
-    """The food-level planner's table of issue 9. ``make bench`` runs the curated table (1 and 7 days) and the
+    """The food-level planner's table (against the textbook model). ``make bench`` runs the curated table (1 and 7 days) and the
     changes beside the dish planner; ``full`` adds the full USDA table (about 8 more minutes). Repeats are
     chosen so that `make bench` stays under about 15 minutes while a 7-day solve may take its whole time
     limit: 5 runs for curated 1-day, 3 for curated 7-day and the changes, 2 for full-USDA 1-day, 1 for

@@ -3,46 +3,31 @@
 Each command group lives in its own module with a ``register(subparsers)`` function. Errors the
 project raises on purpose (MagplanError) and files that cannot be read or written (OSError) print one
 line and exit 2; nothing prints a traceback unless MAGPLAN_DEBUG=1. Numeric options are checked against
-``planner.model.NUMBER_RANGES`` (``check_options``) before any work starts.
+``planner.model.NUMBER_RANGES`` (``cli.options.check_options``) before any work starts.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from planner.errors import MagplanError, ProfileError
+from cli import dishes, export, foods, plan, plans, shopping, swaps
+from planner.errors import MagplanError
 
-COMMAND_MODULES = ("plan", "swaps", "shopping", "export", "foods", "dishes", "plans")
-
-
-def check_options(args: argparse.Namespace, options: Iterable[tuple[str, str]],
-                  error: type[Exception] = ProfileError) -> None:
-    """Each given option (``(dest, range name)``) must be within ``planner.model.NUMBER_RANGES``.
-
-    The message names the option as typed and the valid range, e.g. ``--target-mg 1e+20 is not a magnesium
-    amount in mg per day from 0 to 3000, e.g. 400``.
-    """
-    from planner.model import check_number
-
-    for dest, name in options:
-        value = getattr(args, dest, None)
-        if value is not None:
-            check_number(value, name, "--" + dest.replace("_", "-"), error)
+# The command groups in the order 'magplan --help' lists them; each adds its commands with register(sub).
+COMMAND_MODULES = (plan, swaps, shopping, export, foods, dishes, plans)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import importlib
-
     parser = argparse.ArgumentParser(
         prog="magplan",
         description="Magnesium meal planner: weekly menus from USDA data that meet your magnesium target.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"cli.{name}").register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     return parser
 
 

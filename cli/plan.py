@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 
 from foods.errors import FoodTableError
 from foods.schema import ALLERGENS, DIETS
-from cli import check_options
+from cli.options import check_options
 from planner.errors import ProfileError
 from planner.household import Member, check_members, check_shared, member_from_fields, read_household
 from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, atomic_write_text, check_number, plan_to_json
@@ -35,9 +35,26 @@ RETIRED_OPTIONS: dict[str, tuple[str, str]] = {
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add this group's commands to the magplan parser."""
+    _add_plan_command(sub)
+    _add_optimize_command(sub)
+
+
+def _add_plan_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     p = sub.add_parser("plan", help="make a magnesium-rich meal plan of dishes (7 days by default)",
                        description="Make a meal plan of dishes that meets your magnesium target every day, "
                                    "with every number from the ingredients' USDA rows.")
+    _add_profile_options(p)
+    _add_limit_options(p)
+    _add_run_options(p)
+    for option, (dest, _why) in RETIRED_OPTIONS.items():
+        takes_value = option in ("--max-days-per-food", "--produce-servings")
+        p.add_argument(option, dest=dest, help=argparse.SUPPRESS,
+                       **({"default": None} if takes_value else {"action": "store_true"}))
+    p.set_defaults(func=cmd_plan)
+
+
+def _add_profile_options(p: argparse.ArgumentParser) -> None:
+    """Who the plan is for, and the dishes and foods they want or avoid."""
     p.add_argument("--days", type=int, default=7, help=f"number of days (1-{MAX_DAYS}, default 7)")
     p.add_argument("--age", type=int, help=f"age in years (default {Profile().age})")
     p.add_argument("--sex", choices=SEXES, help=f"default {Profile().sex}")
@@ -57,6 +74,10 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--dislike", action="append", default=[], metavar="ID",
                    help="avoid this dish, or dishes with this food, where possible (a dish id or a food id; "
                         "repeatable)")
+
+
+def _add_limit_options(p: argparse.ArgumentParser) -> None:
+    """The targets and limits of each day and of the week."""
     p.add_argument("--target-mg", type=float, help="magnesium target per day (default: the RDA)")
     p.add_argument("--kcal-min", type=float, help="minimum energy per day")
     p.add_argument("--kcal-max", type=float, help="maximum energy per day")
@@ -84,6 +105,10 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--use-pantry", metavar="PANTRY.csv",
                    help="prefer dishes that use what is in this pantry (the shopping list's pantry file) and say "
                         "which pantry foods the week uses")
+
+
+def _add_run_options(p: argparse.ArgumentParser) -> None:
+    """The food table, the solver and the output."""
     p.add_argument("--foods", metavar="CSV", help="your own food table, used together with the curated foods")
     p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS",
                    help="solver time limit per solve, a safety net (default 20)")
@@ -93,12 +118,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--write-model", metavar="PATH",
                    help="write the compact weekly model (all days in one MILP) as an MPS file and exit "
                         "without solving, so the bound can be checked with another solver")
-    for option, (dest, _why) in RETIRED_OPTIONS.items():
-        takes_value = option in ("--max-days-per-food", "--produce-servings")
-        p.add_argument(option, dest=dest, help=argparse.SUPPRESS,
-                       **({"default": None} if takes_value else {"action": "store_true"}))
-    p.set_defaults(func=cmd_plan)
 
+
+def _add_optimize_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     o = sub.add_parser("optimize", help="solve the classic diet problem on any food table",
                        description="Amounts of foods meeting nutrient limits at least cost. FOODS.csv: an id "
                                    "column and numeric columns; LIMITS.csv: nutrient,min,max rows.")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from planner.model import WeekPlan
 
 
 def _db_parent() -> argparse.ArgumentParser:
@@ -57,21 +60,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(plan, fmt: str) -> str:
+def _render(plan: WeekPlan, fmt: str) -> str:
+    from planner.export import plan_to_markdown
     from planner.model import plan_to_json
 
-    if fmt == "markdown":
-        try:
-            from planner.export import plan_to_markdown
-        except ImportError:
-            print("magplan: note: Markdown output is not available in this version; showing JSON", file=sys.stderr)
-        else:
-            return plan_to_markdown(plan)
-    return plan_to_json(plan)
+    return plan_to_markdown(plan) if fmt == "markdown" else plan_to_json(plan)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from cli.swaps import verified
+    from cli.plan_files import verified
 
     with _store(args) as store:
         plan = store.load_plan(args.name, args.version)
@@ -209,7 +206,13 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
                            description="Saved plans, with their history, in the plans database.")
     cmds = plans.add_subparsers(dest="plans_command", metavar="ACTION")
     cmds.required = True
+    _add_read_commands(cmds, db)
+    _add_change_commands(cmds, db)
+    _add_file_commands(cmds, db)
 
+
+def _add_read_commands(cmds: "argparse._SubParsersAction[argparse.ArgumentParser]", db: argparse.ArgumentParser) -> None:
+    """list, show, history: read the saved plans."""
     p = cmds.add_parser("list", parents=[db], help="list saved plans")
     p.set_defaults(func=cmd_list)
 
@@ -223,6 +226,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("name")
     p.set_defaults(func=cmd_history)
 
+
+def _add_change_commands(cmds: "argparse._SubParsersAction[argparse.ArgumentParser]", db: argparse.ArgumentParser) -> None:
+    """save, delete, deleted, undelete, rename: change what is saved (a deleted plan can come back)."""
     p = cmds.add_parser("save", parents=[db], help="save a plan JSON file under a name (a new version if it exists)")
     p.add_argument("name")
     p.add_argument("plan", type=Path, metavar="PLAN.json")
@@ -245,6 +251,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("new")
     p.set_defaults(func=cmd_rename)
 
+
+def _add_file_commands(cmds: "argparse._SubParsersAction[argparse.ArgumentParser]", db: argparse.ArgumentParser) -> None:
+    """export, import, check, backup, restore: plans and the whole database to and from files."""
     p = cmds.add_parser("export", parents=[db], help="write a saved plan to a plan JSON file")
     p.add_argument("name")
     p.add_argument("--out", type=Path, required=True, metavar="FILE")

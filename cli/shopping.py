@@ -4,11 +4,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pandas as pd
 
+
+from cli.plan_files import read_verified_plan
 from planner.errors import ShoppingError
+from planner.model import WeekPlan
+from planner.shopping import ShoppingList
 
 FORMATS: tuple[str, ...] = ("csv", "markdown", "html")
 _SUFFIX_FORMAT = {".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
@@ -43,26 +46,7 @@ def _people(text: str) -> int:
     return int(check_number(n, "people", "--people", ShoppingError))
 
 
-def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.DataFrame:
-    """Curated + user foods (foods.user.load_all_foods when present), plus each ``extra`` table, plus the
-    USDA rows ('usda_<fdc_id>') that ``food_ids`` name and the tables lack."""
-    import foods as foods_pkg
-    from foods.load import with_usda_rows
-
-    loader: Callable[[], pd.DataFrame]
-    try:
-        from foods.user import load_all_foods  # type: ignore[import-not-found]
-
-        loader = load_all_foods
-    except ImportError:
-        loader = foods_pkg.load_foods
-    table = loader()
-    for path in extra:
-        table = foods_pkg.combine(table, foods_pkg.load_user_foods(path))
-    return with_usda_rows(table, food_ids)
-
-
-def with_batch_notes(sl, plan, table: pd.DataFrame):
+def with_batch_notes(sl: ShoppingList, plan: WeekPlan, table: pd.DataFrame) -> ShoppingList:
     """The list with its 'Cook in batches / left over' lines (the dish library gives each recipe's servings;
     without it, said on stderr, the list goes on without them)."""
     from dataclasses import replace
@@ -81,7 +65,6 @@ def with_batch_notes(sl, plan, table: pd.DataFrame):
 
 def run_shopping_list(args: argparse.Namespace) -> int:
     from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
-    from cli.swaps import read_verified_plan
     from planner.model import atomic_write_text
     from planner.shopping import read_pantry_csv, shopping_list
 

@@ -16,49 +16,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
+from cli.options import check_options
+from cli.plan_files import is_dish_plan, read_verified_plan
 from planner import swaps
-from cli import check_options
 from planner.errors import ChangeError, PlanError, shell_quote
-from planner.model import DISH_PLAN_VERSION, WeekPlan, plan_to_json, read_plan, write_plan
+from planner.model import WeekPlan, plan_to_json, write_plan
 
-
-# --- shared helpers -------------------------------------------------------------------------------
-def load_food_table(args: argparse.Namespace, food_ids: Sequence[str] = ()) -> pd.DataFrame:
-    """The food table for a command: curated (+ user foods) or all USDA, plus ``--foods CSV``, plus the USDA
-    rows ('usda_<fdc_id>') that ``food_ids`` (a plan's foods) name and the tables lack."""
-    import foods as foods_pkg
-
-    from cli.shopping import load_plan_foods
-
-    extra = getattr(args, "foods", None)
-    if getattr(args, "all_usda", False) and extra:
-        raise ChangeError("use either --all-usda or --foods, not both (as for 'magplan plan')")
-    if getattr(args, "all_usda", False):
-        return foods_pkg.load_usda_foods()
-    return load_plan_foods(extra if isinstance(extra, list) else [extra] if extra else [], food_ids)
-
-
-def verified(plan: WeekPlan, args: argparse.Namespace) -> tuple[WeekPlan, pd.DataFrame]:
-    """(``plan`` with every derived number checked against the command's food table, that table).
-
-    Every command that shows, changes or exports a plan it opened goes through here (planner.verify).
-    """
-    from planner.verify import verify_plan
-
-    if getattr(args, "all_usda", False) and _is_dish_plan(plan):
-        raise ChangeError("--all-usda is for version-1 plans; a plan made of dishes uses the dish library "
-                          "(drop --all-usda)")
-    table = load_food_table(args, [i.food_id for d in plan.days for m in d.meals for i in m.items])
-    return verify_plan(plan, table), table
-
-
-def read_verified_plan(args: argparse.Namespace) -> tuple[WeekPlan, pd.DataFrame]:
-    """PLAN.json (``args.plan``) read and verified, and the food table it was verified with."""
-    return verified(read_plan(args.plan), args)
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _add_table_options(p: argparse.ArgumentParser) -> None:
@@ -98,10 +67,6 @@ def _change_lines(result: swaps.ChangeResult, what: str = "item(s)") -> list[str
     return [f"{len(result.changes)} {what} changed:"] + ["  " + c.describe() for c in result.changes]
 
 
-def _is_dish_plan(plan: WeekPlan) -> bool:
-    return plan.version >= DISH_PLAN_VERSION
-
-
 def _dish_tables(args: argparse.Namespace, foods: pd.DataFrame):  # type: ignore[no-untyped-def]
     """(dish tables, food table) for a dish plan: the library built from the same foods as 'magplan plan'."""
     from foods.dishes import load_all_dishes
@@ -112,7 +77,7 @@ def _dish_tables(args: argparse.Namespace, foods: pd.DataFrame):  # type: ignore
 def _target(args: argparse.Namespace, plan: WeekPlan, *, required: bool = True) -> str | None:
     """The dish (version 2: --dish) or food (version 1: --food) a command names."""
     dish, food = getattr(args, "dish", None), getattr(args, "food", None)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         if food is not None and dish is None:
             raise ChangeError("this plan is made of dishes: name the dish with --dish DISH_ID, not --food "
                               "(see the plan's dish_id values)")
@@ -254,7 +219,7 @@ def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, di
 # --- commands -------------------------------------------------------------------------------------
 def _cmd_swap(args: argparse.Namespace) -> int:
     plan, table = read_verified_plan(args)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         return _dish_swap(args, plan, table)
     if args.to is None and (args.out or args.in_place):
         raise ChangeError("--out/--in-place need --to NEW_FOOD_ID (without --to, swap lists alternatives)")
@@ -303,7 +268,7 @@ def _lock_lines(verb: str, args: argparse.Namespace, before: WeekPlan, after: We
 def _cmd_lock(args: argparse.Namespace) -> int:
     plan, _table = read_verified_plan(args)
     part = _target(args, plan, required=False)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         from planner import edits
 
         fn = edits.lock if args.command == "lock" else edits.unlock
@@ -316,7 +281,7 @@ def _cmd_lock(args: argparse.Namespace) -> int:
 
 def _cmd_exclude(args: argparse.Namespace) -> int:
     plan, table = read_verified_plan(args)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         from planner import edits
 
         if (args.dish is None) == (args.food is None):
@@ -329,7 +294,7 @@ def _cmd_exclude(args: argparse.Namespace) -> int:
 
 def _cmd_regenerate(args: argparse.Namespace) -> int:
     plan, table = read_verified_plan(args)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         from planner import edits
 
         return _run_dish_change(args, plan, table, lambda p, t, f: edits.regenerate(p, t, f, day=args.day,
@@ -340,7 +305,7 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
 def _cmd_set_servings(args: argparse.Namespace) -> int:
     check_options(args, (("servings", "servings"),), ChangeError)
     plan, table = read_verified_plan(args)
-    if _is_dish_plan(plan):
+    if is_dish_plan(plan):
         raise ChangeError("this plan is made of dishes: use 'magplan set-portions --day D --slot S --dish DISH_ID "
                           "--portions 1.25'")
     return _run_change(args, lambda p, f: swaps.set_servings(p, f, args.day, args.slot, args.food,
@@ -351,7 +316,7 @@ def _cmd_set_portions(args: argparse.Namespace) -> int:
     from planner import edits
 
     plan, table = read_verified_plan(args)
-    if not _is_dish_plan(plan):
+    if not is_dish_plan(plan):
         raise ChangeError("this is a version-1 plan of foods: use 'magplan set-servings --day D --slot S "
                           "--food FOOD_ID --servings 1.5'")
     return _run_dish_change(args, plan, table, lambda p, t, f: edits.set_portions(
@@ -370,12 +335,33 @@ def _positive_int(text: str) -> int:
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add swap, lock, unlock, exclude, regenerate and set-servings to the magplan parser."""
-    p = sub.add_parser("swap", help="list alternatives for a dish of a plan, or swap it (--to)",
-                       description="Without --to: print ranked alternative dishes for one dish of a meal, each "
-                                   "with what it does to the day's magnesium, energy and cost. With --to: put "
-                                   "that dish in its place and re-balance the unlocked rest of that day only if "
-                                   "needed; other days stay as they are.")
+    _add_swap(sub)
+    _add_lock(sub)
+    _add_exclude(sub)
+    _add_regenerate(sub)
+    _add_set_portions(sub)
+    _add_set_servings(sub)
+
+
+def _edit_command(sub: Subparsers, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+    """A command that reads PLAN.json (its first argument); its own options follow, then _finish's."""
+    p = sub.add_parser(name, help=help_text, description=description)
     _add_plan(p)
+    return p
+
+
+def _finish(p: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
+    """Where the new plan goes, and the food table the plan's numbers are checked against (it was made with)."""
+    _add_output_options(p)
+    _add_table_options(p)
+    p.set_defaults(func=func)
+
+
+def _add_swap(sub: Subparsers) -> None:
+    p = _edit_command(sub, "swap", "list alternatives for a dish of a plan, or swap it (--to)",
+                      "Without --to: print ranked alternative dishes for one dish of a meal, each with what it "
+                      "does to the day's magnesium, energy and cost. With --to: put that dish in its place and "
+                      "re-balance the unlocked rest of that day only if needed; other days stay as they are.")
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
     p.add_argument("--slot", required=True, help="meal slot: breakfast, lunch, dinner, snack or evening")
     p.add_argument("--dish", metavar="DISH_ID", help="the dish to replace")
@@ -383,63 +369,55 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p.add_argument("--to", metavar="OTHER_ID", help="the dish (or, in a version-1 plan, food) to put in its place")
     p.add_argument("--limit", type=_positive_int, default=10, help="how many alternatives to list (default 10)")
     p.add_argument("--format", choices=("table", "csv"), default="table", help="alternatives as a table or CSV")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_swap)
+    _finish(p, _cmd_swap)
 
+
+def _add_lock(sub: Subparsers) -> None:
     for name, text in (("lock", "lock a day, a meal or one dish so re-planning never changes it"),
                        ("unlock", "remove the locks inside a day, a meal or on one dish")):
-        p = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
-        _add_plan(p)
+        p = _edit_command(sub, name, text, text[0].upper() + text[1:] + ".")
         p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
         p.add_argument("--slot", help="meal slot (omit for the whole day)")
         p.add_argument("--dish", metavar="DISH_ID", help="one dish of that meal (needs --slot)")
         p.add_argument("--food", metavar="FOOD_ID", help="one food of that meal (version-1 plans; needs --slot)")
-        _add_output_options(p)
-        _add_table_options(p)  # the plan's numbers are checked against the food table it was made with
-        p.set_defaults(func=_cmd_lock)
+        _finish(p, _cmd_lock)
 
-    p = sub.add_parser("exclude", help="never plan a dish (or any dish with a food) again; re-plans those days",
-                       description="Ban a dish (--dish), or every dish containing a food (--food), from the plan "
-                                   "and re-plan only the days that had one.")
-    _add_plan(p)
+
+def _add_exclude(sub: Subparsers) -> None:
+    p = _edit_command(sub, "exclude", "never plan a dish (or any dish with a food) again; re-plans those days",
+                      "Ban a dish (--dish), or every dish containing a food (--food), from the plan and re-plan "
+                      "only the days that had one.")
     p.add_argument("--dish", metavar="DISH_ID", help="the dish to exclude")
     p.add_argument("--food", metavar="FOOD_ID", help="the food to exclude (every dish that contains it)")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_exclude)
+    _finish(p, _cmd_exclude)
 
-    p = sub.add_parser("regenerate", help="a different meal or day (unlocked parts only)",
-                       description="Replace the unlocked dishes of one meal (--slot) or one whole day with "
-                                   "different ones; everything else stays.")
-    _add_plan(p)
+
+def _add_regenerate(sub: Subparsers) -> None:
+    p = _edit_command(sub, "regenerate", "a different meal or day (unlocked parts only)",
+                      "Replace the unlocked dishes of one meal (--slot) or one whole day with different ones; "
+                      "everything else stays.")
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
     p.add_argument("--slot", help="meal slot (omit to regenerate the whole day)")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_regenerate)
+    _finish(p, _cmd_regenerate)
 
-    p = sub.add_parser("set-portions", help="set a dish's portions by hand, then re-balance that day if needed",
-                       description="Set one dish's portions (0.5 to 2 in steps of 0.25) and re-balance the "
-                                   "unlocked rest of that day only if the day no longer meets its targets.")
-    _add_plan(p)
+
+def _add_set_portions(sub: Subparsers) -> None:
+    p = _edit_command(sub, "set-portions", "set a dish's portions by hand, then re-balance that day if needed",
+                      "Set one dish's portions (0.5 to 2 in steps of 0.25) and re-balance the unlocked rest of "
+                      "that day only if the day no longer meets its targets.")
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
     p.add_argument("--slot", required=True, help="meal slot")
     p.add_argument("--dish", required=True, metavar="DISH_ID", help="the dish to change")
     p.add_argument("--portions", type=float, required=True, help="new portions: 0.5 to 2 in quarters, e.g. 1.25")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_set_portions)
+    _finish(p, _cmd_set_portions)
 
-    p = sub.add_parser("set-servings", help="set a food's servings by hand, then re-balance that day (version-1 "
-                                            "plans of foods)",
-                       description="Set one item's servings (0 removes it) and re-balance the unlocked rest "
-                                   "of that day.")
-    _add_plan(p)
+
+def _add_set_servings(sub: Subparsers) -> None:
+    p = _edit_command(sub, "set-servings", "set a food's servings by hand, then re-balance that day (version-1 "
+                                           "plans of foods)",
+                      "Set one item's servings (0 removes it) and re-balance the unlocked rest of that day.")
     p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
     p.add_argument("--slot", required=True, help="meal slot")
     p.add_argument("--food", required=True, metavar="FOOD_ID", help="the food to change")
     p.add_argument("--servings", type=float, required=True, help="new servings, a multiple of the step (0.5)")
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=_cmd_set_servings)
+    _finish(p, _cmd_set_servings)

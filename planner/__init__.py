@@ -20,7 +20,7 @@ __all__ = [
 _LAZY = {
     "plan_week": "planner.plan", "replan": "planner.plan", "build_model": "planner.plan",
     "targets_for": "planner.targets", "check_profile": "planner.targets",
-    "Explanation": "planner.explain", "Suggestion": "planner.explain", "explain": "planner.explain",
+    "Explanation": "planner.explanation", "Suggestion": "planner.explanation", "explain": "planner.explain",
     "optimize_table": "planner.diet", "DietResult": "planner.diet",
 }
 __all__ += sorted(_LAZY)

@@ -4,7 +4,7 @@ The week problem is D copies of the one-day menu model (``planner.milp``) tied t
 variety cap ("a main food on at most K days") and "no identical meal on consecutive days". Relaxing the cap
 with prices leaves one day problem (the pricing problem), solved again and again with new food prices.
 
-How a week is made (issue 9; what each step bought is measured in bench/README.md):
+How a week is made (what each step bought is measured in bench/README.md):
 
 1. **Pricing by LP support** (``_Pricing.submip``). The LP relaxation of the one-day model at the current
    prices (a warm-started simplex, milliseconds), then the day MIP restricted to the foods that LP uses (a

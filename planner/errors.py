@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from foods.errors import FDCError, FoodTableError, MagplanError, RecipeImportError
+from planner.explanation import Explanation
 
 
 def shell_quote(value: object) -> str:
@@ -21,7 +22,7 @@ class PlanFormatError(MagplanError, ValueError):
 class PlanError(MagplanError):
     """No plan satisfies the limits; ``explanation`` says what to relax and by how much."""
 
-    def __init__(self, message: str, *, explanation: "object | None" = None) -> None:
+    def __init__(self, message: str, *, explanation: Explanation | None = None) -> None:
         super().__init__(message)
         self.explanation = explanation
 

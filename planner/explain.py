@@ -8,15 +8,17 @@ elastic model (a penalised slack on every target-type constraint) names the limi
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from typing import Any, Collection, Mapping, Sequence
+from dataclasses import replace
+from typing import Collection, Mapping, Sequence
 
 import pandas as pd
 import pulp
 
 from planner import milp
+from planner.explanation import Explanation, Suggestion
 from planner.model import Profile, Rules, Targets, WeekPlan
 from planner.solve import run
+from planner.targets import check_rules, targets_for
 
 ALLERGEN_WORDS = {
     "tree_nuts": ("nut-free", "tree nuts"), "peanuts": ("peanut-free", "peanuts"),
@@ -28,29 +30,6 @@ NEXT_DIET = {"vegan": "vegetarian", "vegetarian": "pescatarian", "pescatarian": 
 ELASTIC_KINDS = ("magnesium", "energy", "protein", "fiber", "sodium", "budget", "iron", "vitamin_d", "vitamin_b12",
                  "evening", "meal_energy", "variety")
 PROBE_TIME_S = 10.0
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """One change that makes a plan possible: apply with dataclasses.replace(profile/rules, **changes).
-
-    ``include_dishes``: dish ids to take off the plan's dish exclusions (dish plans; see
-    ``planner.explain_dishes.apply_suggestion``).
-    """
-
-    text: str
-    profile_changes: Mapping[str, Any]
-    rules_changes: Mapping[str, Any]
-    include_dishes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Explanation:
-    message: str
-    suggestions: tuple[Suggestion, ...]
-    max_magnesium_mg: float | None
-    # True when every limit except magnesium can be met (so food alone falls short of the target).
-    food_only_limit: bool = False
 
 
 def context(profile: Profile, exclude_dishes: Collection[str] = (), *, nothing: str = "the foods in the table"
@@ -168,8 +147,6 @@ def _elastic_sentences(mm: milp.MenuModel, profile: Profile, targets: Targets
 def explain(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None, targets: Targets | None = None,
             excluded: Collection[str] = ()) -> Explanation:
     """Why ``plan_week`` finds no plan for this profile, with computed numbers and suggestions."""
-    from planner.targets import targets_for
-
     rules = rules or Rules()
     targets = targets or targets_for(profile)
     ctx = context(profile)
@@ -230,8 +207,6 @@ def explain(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None
     # a day alone works: the week's variety rules are what fails
     sugg = []
     for k in range(rules.max_days_per_food + 1, rules.days + 1):
-        from planner.plan import check_rules
-
         r2 = check_rules(replace(rules, max_days_per_food=k, time_limit_s=min(rules.time_limit_s, PROBE_TIME_S)))
         mm2 = milp.build_menu_model(milp.food_data(foods, profile, r2, excluded=excluded), targets, r2,
                                     days=tuple(range(1, r2.days + 1)), budget_usd_per_day=profile.budget_usd_per_day)

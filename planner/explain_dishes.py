@@ -25,10 +25,12 @@ import pulp
 
 from foods.dishes import DishTables
 from planner import menu
-from planner.explain import ALLERGEN_WORDS, NEXT_DIET, Explanation, Suggestion, _join_or, context
+from planner.explain import ALLERGEN_WORDS, NEXT_DIET, _join_or, context
+from planner.explanation import Explanation, Suggestion
 from planner.menu import DishData, MenuModel
 from planner.model import Profile, Rules, Targets
 from planner.solve import run
+from planner.targets import targets_for
 
 PROBE_GAP = 0.001
 PROBE_TIME_S = 10.0
@@ -343,8 +345,6 @@ def explain_dish_plan(tables: DishTables, profile: Profile, *, rules: Rules | No
 
     Needs the dish table columns that ``planner.menu.dish_data`` reads (roles, nutrients, cost_usd, tags).
     """
-    from planner.targets import targets_for
-
     rules = rules or Rules()
     targets = targets or targets_for(profile)
     limits = Limits(targets, rules, profile.budget_usd_per_day)

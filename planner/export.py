@@ -12,11 +12,14 @@ import html
 import io
 import math
 import re
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
 
 from foods.schema import PLAN_NUTRIENTS
 from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, PlanItem, WeekPlan
+from planner.quantities import fmt_number, fmt_qty, scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables
@@ -58,24 +61,9 @@ def plan_slots(plan: WeekPlan) -> list[str]:
 
 # --- cells ----------------------------------------------------------------------------------------
 def _is_missing(value: Any) -> bool:
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:  # pragma: no cover
-        pass
     return isinstance(value, float) and math.isnan(value)
-
-
-def _fmt_number(value: float) -> str:
-    """A plain decimal without float noise: 12.5, 3, 0.1234."""
-    if math.isinf(value):
-        return ""
-    text = f"{round(value, 4):.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def safe_cell(value: Any) -> str:
@@ -91,16 +79,11 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _fmt_number(value)
-    try:
-        import numpy as np
-
-        if isinstance(value, np.integer):
-            return str(int(value))
-        if isinstance(value, np.floating):
-            return _fmt_number(float(value))
-    except ImportError:  # pragma: no cover
-        pass
+        return fmt_number(value)
+    if isinstance(value, np.integer):
+        return str(int(value))
+    if isinstance(value, np.floating):
+        return fmt_number(float(value))
     text = str(value)
     stripped = text.lstrip(" ")
     if text.startswith(FORMULA_TRIGGERS) or stripped.startswith(FORMULA_TRIGGERS):
@@ -140,85 +123,6 @@ def md_text(value: Any) -> str:
 def h(value: Any) -> str:
     """HTML-escaped text (quotes included); None/NaN -> ''."""
     return "" if _is_missing(value) else html.escape(str(value), quote=True)
-
-
-# --- amounts --------------------------------------------------------------------------------------
-def fmt_qty(value: float) -> str:
-    """0.5 -> '1/2', 1.5 -> '1 1/2', 2 -> '2', 0.3 -> '0.3' (halves, thirds, quarters, eighths as fractions)."""
-    if value <= 0 or math.isnan(value):
-        return _fmt_number(value)
-    frac = Fraction(value).limit_denominator(8)
-    if frac.denominator in (1, 2, 3, 4, 8) and abs(float(frac) - value) < 1e-6:
-        whole, rest = divmod(frac.numerator, frac.denominator)
-        if rest == 0:
-            return str(whole)
-        part = f"{rest}/{frac.denominator}"
-        return f"{whole} {part}" if whole else part
-    return _fmt_number(round(value, 2))
-
-
-def kitchen_qty(value: float) -> str:
-    """A scaled amount as a cook measures it: halves, thirds, quarters and eighths as fractions; any other
-    amount as the nearest of them within 20 %, said 'about' (0.94 cup -> 'about 1', 0.31 tsp -> 'about 1/3')."""
-    exact = fmt_qty(value)
-    if value <= 0 or math.isnan(value) or "." not in exact:
-        return exact
-    near = min((Fraction(n, d) for d in (1, 2, 3, 4, 8) for n in range(1, int(value * d) + 2)),
-               key=lambda f: (abs(float(f) - value), f.denominator))
-    return f"about {fmt_qty(float(near))}" if abs(float(near) - value) <= 0.2 * value else exact
-
-
-_MEASURE_PLURALS: dict[str, str] = {
-    "cup": "cups", "slice": "slices", "tablespoon": "tablespoons", "teaspoon": "teaspoons", "piece": "pieces",
-    "stalk": "stalks", "egg": "eggs", "tortilla": "tortillas", "bar": "bars", "square": "squares",
-    "fillet": "fillets", "link": "links", "patty": "patties", "leaf": "leaves", "spear": "spears",
-}
-_LEADING_QTY = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s+(.*)$")
-
-
-def _parse_qty(text: str) -> float:
-    parts = text.split()
-    total = 0.0
-    for p in parts:
-        if "/" in p:
-            num, den = p.split("/", 1)
-            total += int(num) / int(den)
-        else:
-            total += float(p)
-    return total
-
-
-_QUALIFIER = re.compile(r"^(about|scant|generous|heaped|heaping)\s+(?=\d)", re.I)
-# Recipe measures too small or vague to scale ('a pinch', 'a few drops', 'for the pan'): shown as written.
-_VAGUE = re.compile(r"^(a|an|for|to)\s", re.I)
-
-
-def scaled_serving(servings: float, serving_label: str) -> str:
-    """'1/2 cup cooked' x 1.5 -> '3/4 cup cooked'; labels without a leading amount -> '1.5 x 1 medium'.
-
-    A parenthesised count in the label ("1 oz (about 23 almonds)") is kept only at 1 serving. A qualifier
-    before the amount is kept ('about 5 oz raw' x 2 -> 'about 10 oz raw'); a vague recipe measure ('a pinch',
-    'a few drops', 'for the pan') is shown as written, the grams beside it say how much.
-    """
-    label = " ".join(str(serving_label).split())
-    if abs(servings - 1.0) < 1e-9:
-        return label
-    qualifier = _QUALIFIER.match(label)
-    body = label[qualifier.end():] if qualifier else label
-    m = _LEADING_QTY.match(body)
-    if m and " plus " in m.group(2):  # '3/4 cup plus 1 tbsp': both parts scale, so say it as a multiple
-        return f"{fmt_qty(servings)} × ({label})"
-    if m:
-        qty = _parse_qty(m.group(1)) * servings
-        rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", m.group(2)).strip()
-        first, _, more = rest.partition(" ")
-        if qty > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
-            rest = f"{_MEASURE_PLURALS[first.lower()]} {more}".strip()
-        amount = f"{qualifier.group(1)} {fmt_qty(qty)}" if qualifier else kitchen_qty(qty)
-        return f"{amount} {rest}".strip()
-    if _VAGUE.match(label):
-        return label
-    return f"{fmt_qty(servings)} × {label}"
 
 
 def _num(value: float | None, digits: int = 0) -> str:
@@ -789,7 +693,7 @@ def shopping_to_html(sl: "ShoppingList") -> str:
 
 __all__ = [
     "SLOT_LABELS", "day_magnesium", "dish_html", "dish_steps", "magnesium_check", "plan_slots", "slot_label",
-    "AISLE_LABELS", "DISH_PLAN_CSV_COLUMNS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "co_nutrient_checks", "fmt_qty", "frame_to_csv", "h",
+    "AISLE_LABELS", "DISH_PLAN_CSV_COLUMNS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "co_nutrient_checks", "frame_to_csv", "h",
     "dish_line", "dish_plan_rows", "html_page", "ingredient_line", "item_line", "md_text", "plan_rows", "portions_text", "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv",
-    "safe_cell", "scaled_serving", "shopping_to_csv", "shopping_to_html", "shopping_to_markdown",
+    "safe_cell", "shopping_to_csv", "shopping_to_html", "shopping_to_markdown",
 ]

@@ -8,32 +8,16 @@ from typing import Collection, Mapping, Sequence
 
 import pandas as pd
 
-from foods.schema import SLOTS
 from planner import milp
 from planner.columns import DayInfeasible
 from planner.columns import one_day, week_by_columns
 from planner.errors import PlanError, ProfileError, SolverError
-from planner.model import (NUMBER_RANGES, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan,
-                           check_numbers)
+from planner.explain import explain, explain_replan
+from planner.explanation import Explanation
+from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
 from planner.solve import DAY_MAX_NODES, WEEK_MAX_NODES, run
-from planner.targets import check_profile, targets_for
-
-
-def check_rules(rules: Rules) -> Rules:
-    """Return ``rules`` if valid, else raise ProfileError naming the field and a valid value."""
-    def bad(name: str, msg: str) -> ProfileError:
-        return ProfileError(f"rules field '{name}': {msg}")
-
-    check_numbers(rules, lambda name: f"rules field '{name}':", ProfileError)
-    for name in ("days", "max_foods_per_meal", "max_days_per_food"):
-        if not isinstance(getattr(rules, name), int):
-            raise bad(name, f"{getattr(rules, name)!r} must be a whole number, e.g. {NUMBER_RANGES[name].example}")
-    if not rules.slots or any(s not in SLOTS for s in rules.slots) or len(set(rules.slots)) != len(rules.slots):
-        raise bad("slots", f"{rules.slots!r}: use distinct slots from {', '.join(SLOTS)}")
-    if rules.solver not in ("highs", "cbc"):
-        raise bad("solver", f"unknown solver {rules.solver!r}; use 'highs' or 'cbc'")
-    return rules
+from planner.targets import check_profile, check_rules, targets_for
 
 
 def check_food_ids(foods: pd.DataFrame, profile: Profile) -> None:
@@ -149,8 +133,6 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
     sol, info, times = _solve_week(data, targets, rules, profile, days, deadline=t0 + rules.time_limit_s)
     supplement = None
     if sol is None:
-        from planner.explain import explain
-
         exp = explain(foods, profile, rules=rules, targets=targets)
         if not (rules.allow_supplement and exp.max_magnesium_mg is not None and exp.food_only_limit):
             raise PlanError(exp.message, explanation=exp)
@@ -321,16 +303,12 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
                                    name="magplan_replan")
     except PlanError as exc:  # a kept or required food the profile/exclusions no longer allow
         if exc.explanation is None:
-            from planner.explain import Explanation
-
             raise PlanError(str(exc), explanation=Explanation(str(exc), (), None)) from None
         raise
     t1 = time.perf_counter()
     out = run(mm.prob, rules)
     t2 = time.perf_counter()
     if not out.feasible:
-        from planner.explain import explain_replan
-
         exp = explain_replan(plan, foods, days=todo, excluded=excluded_all, fixed=fixed, require=require or {},
                              forbid=forbid or {})
         raise PlanError(exp.message, explanation=exp)
@@ -345,4 +323,4 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
     return new
 
 
-__all__ = ["build_model", "check_food_ids", "check_rules", "plan_week", "replan"]
+__all__ = ["build_model", "check_food_ids", "plan_week", "replan"]

@@ -32,9 +32,9 @@ import pandas as pd
 from foods.files import MIB, read_limited
 from foods.schema import AISLES
 from planner.errors import PantryError, ShoppingError
-from planner.export import fmt_qty
 from planner.model import WeekPlan, check_number
 from planner.pantry import PANTRY_COLUMNS, check_pantry
+from planner.quantities import QTY_PATTERN, fmt_qty, parse_qty
 
 STATUS_BUY = "buy"
 STATUS_HAVE = "already have"
@@ -166,21 +166,8 @@ def _singular(word: str) -> str:
     return word
 
 
-_QTY = r"(\d+(?:\.\d+)?(?:\s+\d+/\d+)?|\d+/\d+)"
-_SIZE_RE = re.compile(rf"^{_QTY}\s*({'|'.join(re.escape(u) for u in _SIZE_UNITS)})\.?(?:\s+(.*))?$", re.I)
-_COUNT_RE = re.compile(rf"^{_QTY}\s+([A-Za-z][^()]*?)\s*(\(([^)]*)\))?\s*$")
-
-
-def _qty(text: str) -> float:
-    """'1 1/2' -> 1.5, '1/2' -> 0.5, '15' -> 15.0."""
-    total = 0.0
-    for part in text.split():
-        if "/" in part:
-            num, den = part.split("/", 1)
-            total += int(num) / int(den)
-        else:
-            total += float(part)
-    return total
+_SIZE_RE = re.compile(rf"^{QTY_PATTERN}\s*({'|'.join(re.escape(u) for u in _SIZE_UNITS)})\.?(?:\s+(.*))?$", re.I)
+_COUNT_RE = re.compile(rf"^{QTY_PATTERN}\s+([A-Za-z][^()]*?)\s*(\(([^)]*)\))?\s*$")
 
 
 CONTAINERS: frozenset[str] = frozenset({
@@ -298,7 +285,7 @@ def parse_purchase_unit(text: str) -> PurchaseUnit:
         return PurchaseUnit(text=raw, kind="of", noun=container, extra=extra, per_unit=float(n), item=item)
     m = _COUNT_RE.match(raw)
     if m:
-        count = _qty(m.group(1))
+        count = parse_qty(m.group(1))
         noun = m.group(2).strip()
         size = (m.group(4) or "").strip()
         if count > 1:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from foods.schema import food_allowed, split_tags
 from planner.errors import ChangeError, PlanError, SolverError, shell_quote
+from planner.milp import ONE_PER_MEAL_CATEGORIES, meal_share_bounds
 from planner.model import DayPlan, Lock, Meal, PlanItem, WeekPlan, check_number
 from planner.nutrition import make_day, make_item
 
@@ -267,16 +268,15 @@ def _structure_problems(plan: WeekPlan, day_plan: DayPlan, categories: Mapping[s
                       if categories.get(it.food_id, "") in PRODUCE_CATEGORIES)
         if produce < r.produce_servings_min - _EPS:
             problems.append(f"{produce:g} servings of vegetables and fruit (at least {r.produce_servings_min:g})")
-    one_per_meal = _one_per_meal_categories()
     for slot in r.slots:
         if slot not in present:
             problems.append(f"{slot} has no food")
     for m in day_plan.meals:
         if len(m.items) > r.max_foods_per_meal:
             problems.append(f"{m.slot} has {len(m.items)} foods (max {r.max_foods_per_meal})")
-        if categories is not None and one_per_meal:
+        if categories is not None:
             cats = [categories.get(it.food_id, "") for it in m.items]
-            for c in sorted(set(cats) & set(one_per_meal)):
+            for c in sorted(set(cats) & ONE_PER_MEAL_CATEGORIES):
                 if cats.count(c) > 1:
                     problems.append(f"{m.slot} has {cats.count(c)} foods of category {c} (one per meal)")
         if categories is not None and realistic_day(r) and r.vegetables_at_main_meals and m.slot in MAIN_MEALS \
@@ -327,34 +327,15 @@ def _limit_problems(plan: WeekPlan, day: DayPlan) -> list[str]:
         caffeine = sum(it.caffeine_mg or 0.0 for m in day.meals if m.slot in after for it in m.items)
         if caffeine > r.caffeine_after_lunch_max_mg + _EPS:
             problems.append(f"caffeine after lunch {caffeine:.0f} mg is above {r.caffeine_after_lunch_max_mg:.0f} mg")
-    bounds = _meal_share_bounds()
-    if bounds is not None and tot["energy_kcal"] > 0:
+    if tot["energy_kcal"] > 0:
         for m in day.meals:
             if not m.items:
                 continue
-            lo, hi = bounds(m.slot, r.slots)
+            lo, hi = meal_share_bounds(m.slot, r.slots)
             share = sum(it.energy_kcal or 0.0 for it in m.items) / tot["energy_kcal"]
             if share < lo - _EPS or share > hi + _EPS:
                 problems.append(f"{m.slot} has {share:.0%} of the day's energy (allowed {lo:.0%} to {hi:.0%})")
     return problems
-
-
-def _one_per_meal_categories() -> tuple[str, ...]:
-    """Categories the optimizer allows once per meal (empty before it defines them)."""
-    try:
-        from planner import milp
-    except ImportError:
-        return ()
-    return tuple(getattr(milp, "ONE_PER_MEAL_CATEGORIES", ()))
-
-
-def _meal_share_bounds():  # type: ignore[no-untyped-def]
-    """The optimizer's per-slot energy share bounds (slot -> (low, high)), or None before it exists."""
-    try:
-        from planner.milp import meal_share_bounds
-    except ImportError:
-        return None
-    return meal_share_bounds
 
 
 # --- alternatives ---------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 
-from foods.schema import ALLERGENS, DIETS, FOOD_ID_RE
+from foods.schema import ALLERGENS, DIETS, FOOD_ID_RE, SLOTS
 from planner.errors import ProfileError
-from planner.model import ACTIVITIES, SEXES, STATUSES, Profile, Targets, check_number
+from planner.model import (ACTIVITIES, NUMBER_RANGES, SEXES, STATUSES, Profile, Rules, Targets, check_number,
+                           check_numbers)
 
 # IOM 2005 EER physical-activity coefficients (adults 19+).
 _PA = {
@@ -96,6 +97,22 @@ def check_profile(profile: Profile) -> Profile:
 
 # IOM (2001): the iron requirement of vegetarians is 1.8 times higher (non-haem iron is absorbed less well).
 VEGETARIAN_IRON_FACTOR = 1.8
+
+
+def check_rules(rules: Rules) -> Rules:
+    """Return ``rules`` if valid, else raise ProfileError naming the field and a valid value."""
+    def bad(name: str, msg: str) -> ProfileError:
+        return ProfileError(f"rules field '{name}': {msg}")
+
+    check_numbers(rules, lambda name: f"rules field '{name}':", ProfileError)
+    for name in ("days", "max_foods_per_meal", "max_days_per_food"):
+        if not isinstance(getattr(rules, name), int):
+            raise bad(name, f"{getattr(rules, name)!r} must be a whole number, e.g. {NUMBER_RANGES[name].example}")
+    if not rules.slots or any(s not in SLOTS for s in rules.slots) or len(set(rules.slots)) != len(rules.slots):
+        raise bad("slots", f"{rules.slots!r}: use distinct slots from {', '.join(SLOTS)}")
+    if rules.solver not in ("highs", "cbc"):
+        raise bad("solver", f"unknown solver {rules.solver!r}; use 'highs' or 'cbc'")
+    return rules
 
 
 def _iron_factor(p: Profile) -> float:

@@ -216,7 +216,7 @@ def test_update_top_readme_takes_both_target_tables(tmp_path):
 
     readme = tmp_path / "README.md"
     readme.write_text("a\n<!-- bench:start -->\nold\n<!-- bench:end -->\nb\n")
-    md = ("# Benchmark results\n\nRun today.\n\n## The dish planner against the targets (issue 14)\n\n| dish |\n\n"
+    md = ("# Benchmark results\n\nRun today.\n\n## The dish planner against the targets\n\n| dish |\n\n"
           "## The optimizer against the targets\n\n| food |\n\n## Against the textbook baseline\n\n| base |\n")
     update_top_readme(md, readme)
     text = readme.read_text()

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from conftest import unbalanced_tags
-from planner.export import (fmt_qty, frame_to_csv, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, scaled_serving,
-                             shopping_to_csv, shopping_to_html, shopping_to_markdown)
+from planner.export import (frame_to_csv, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, shopping_to_csv,
+                             shopping_to_html, shopping_to_markdown)
 from planner.model import Meal, Profile, Rules, SolverInfo, Supplement, Targets, WeekPlan
+from planner.quantities import fmt_qty, scaled_serving
 from planner.nutrition import make_day, make_item
 from planner.shopping import shopping_list
 

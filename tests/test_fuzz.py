@@ -28,7 +28,9 @@ from foods.load import CURATION_COLUMNS
 from foods.schema import NUTRIENT_COLUMNS
 from planner.errors import PlanFormatError, ProfileError
 from planner.model import Profile, WeekPlan, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
+from planner.shopping import read_pantry_csv
 from planner.store import profile_from_dict
+from planner.targets import check_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import make_food_table  # noqa: E402
@@ -302,10 +304,6 @@ _profile_values = st.fixed_dictionaries({}, optional={
 @FAST
 @given(_profile_values)
 def test_check_profile_gives_a_profile_or_a_profile_error(values):
-    targets = pytest.importorskip("planner.targets")
-    check_profile = getattr(targets, "check_profile", None)
-    if check_profile is None:
-        pytest.skip("planner.targets.check_profile is not there yet")
     profile = Profile(**values)
     try:
         assert check_profile(profile) is profile
@@ -333,9 +331,8 @@ def test_stored_profile_reader_gives_a_profile_or_a_format_error(value):
     ({"age": float("nan")}, "profile field 'age': nan is not a whole number of years from 1 to 120, e.g. 45"),
 ])
 def test_check_profile_messages_for_values_of_the_wrong_kind(values, message):
-    targets = pytest.importorskip("planner.targets")
     with pytest.raises(ProfileError) as info:
-        targets.check_profile(Profile(**values))
+        check_profile(Profile(**values))
     assert message in str(info.value)
 
 
@@ -365,15 +362,12 @@ _PANTRY_CELLS = st.sampled_from(["almonds", "200", "g", "", "-1", "inf", "1e400"
 def test_pantry_csv_reads_or_raises_the_projects_error(rows, header):
     from planner.errors import MagplanError
 
-    shopping = pytest.importorskip("planner.shopping")
-    if not hasattr(shopping, "read_pantry_csv"):
-        pytest.skip("planner.shopping.read_pantry_csv is not there yet")
     lines = (["food_or_product,amount,unit"] if header else []) + [",".join(r) for r in rows]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "pantry.csv"
         path.write_text("\n".join(lines), encoding="utf-8")
         try:
-            table = shopping.read_pantry_csv(path)
+            table = read_pantry_csv(path)
         except MagplanError as exc:
             assert str(exc).strip()
         else:

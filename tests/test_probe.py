@@ -117,7 +117,7 @@ def test_profile_fields_use_the_same_ranges(values, field):
     ({"gap_rel": float("nan")}, "gap_rel"), ({"days": 10**30}, "days"),
 ])
 def test_rules_fields_use_the_same_ranges(values, field):
-    from planner.plan import check_rules
+    from planner.targets import check_rules
 
     with pytest.raises(ProfileError, match=field):
         check_rules(Rules(**values))

@@ -219,9 +219,6 @@ def test_profiles_save_load_list_delete(store):
 def test_an_invalid_profile_is_not_saved(store):
     from planner.errors import ProfileError
 
-    targets = pytest.importorskip("planner.targets")
-    if not hasattr(targets, "check_profile"):
-        pytest.skip("planner.targets.check_profile is not there yet")
     with pytest.raises(ProfileError, match="age"):
         store.save_profile("me", Profile(age=-3))
     assert store.list_profiles() == []

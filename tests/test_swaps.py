@@ -87,8 +87,8 @@ def plan(foods) -> WeekPlan:
 def no_share_bounds(monkeypatch):
     """Hand-built days are not balanced by meal energy share and ignore the optimizer's one-per-meal
     categories; leave those limits to the tests through the optimizer."""
-    monkeypatch.setattr(swaps, "_meal_share_bounds", lambda: None)
-    monkeypatch.setattr(swaps, "_one_per_meal_categories", lambda: ())
+    monkeypatch.setattr(swaps, "meal_share_bounds", lambda slot, slots: (0.0, 1.0))
+    monkeypatch.setattr(swaps, "ONE_PER_MEAL_CATEGORIES", frozenset())
 
 
 # --- alternatives -------------------------------------------------------------------------------------
@@ -489,7 +489,7 @@ def test_exclusion_that_leaves_a_locked_day_short_raises(week):
 
 
 def test_alternatives_respect_one_food_per_category_per_meal(foods, no_share_bounds, monkeypatch):
-    monkeypatch.setattr(swaps, "_one_per_meal_categories", lambda: ("nuts",))
+    monkeypatch.setattr(swaps, "ONE_PER_MEAL_CATEGORIES", frozenset({"nuts"}))
     days = {**DAYS, 2: {**DAYS[2], "snack": {"almonds": 1.0, "pumpkin": 0.5}}}
     plan = build_plan(foods, days)
     alt = alternatives(plan, foods, 2, "snack", "pumpkin").set_index("food_id")

@@ -5,40 +5,27 @@ plan (version 1, e.g. a saved one) is still edited by planner.swaps.
 """
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from planner import dishplan, edits, swaps
 from planner.errors import MagplanError
+from planner.household import plan_household
 from planner.export import slot_label
 from planner.model import Profile, Rules, WeekPlan
 from ui import state
-from ui.common import capability, dish_library, is_dish_plan
-
-SWAPS_NAMES = ("alternatives", "swap", "lock", "unlock", "exclude", "regenerate", "set_servings")
-EDITS_NAMES = ("alternatives", "swap", "lock", "unlock", "exclude", "regenerate", "set_portions")
+from ui.common import dish_library, is_dish_plan
 
 
-def swaps_module():
-    """The food-level editor (planner.swaps): edits of version-1 plans."""
-    return capability("planner.swaps", *SWAPS_NAMES)
-
-
-def edits_module():
-    """The dish-plan editor (planner.edits): edits of version-2 plans."""
-    return capability("planner.edits", *EDITS_NAMES)
-
-
-def editor_for(plan: WeekPlan | None):
-    """The module that edits this plan (None while it has not landed yet)."""
+def editor_for(plan: WeekPlan | None) -> ModuleType | None:
+    """The module that edits this plan: planner.edits for a dish plan (version 2), planner.swaps for a
+    food-level one (version 1); None without a plan."""
     if plan is None:
         return None
-    return edits_module() if is_dish_plan(plan) else swaps_module()
-
-
-def dishplan_module():
-    return capability("planner.dishplan", "plan_dish_week")
+    return edits if is_dish_plan(plan) else swaps
 
 
 def _where(day: int, slot: str | None = None) -> str:
@@ -70,14 +57,10 @@ def _tables(foods: pd.DataFrame) -> Any:
 
 
 def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any, home: Any = None) -> None:
-    mod = dishplan_module()
-    if mod is None:
-        st.session_state.notice = state.Notice("error", "The optimizer is not available yet.")
-        return
     tables = _tables(foods)
     if tables is None:
         return
-    make, pantry_lines = _planner_call(mod, tables, foods, profile, rules, choices, home)
+    make, pantry_lines = _planner_call(tables, foods, profile, rules, choices, home)
     if make is None:
         return
     progress = st.empty()  # the progress box goes away once the result (or the explanation) is shown
@@ -101,7 +84,7 @@ def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any,
                    f"(target {plan.targets.magnesium_mg:.0f} mg).", pantry_lines)
 
 
-def _planner_call(mod: Any, tables: Any, foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any,
+def _planner_call(tables: Any, foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any,
                   home: Any) -> tuple[Any, list[str]]:
     """(the planner call of Generate: one person's week or the household's; the pantry's notice lines), or
     (None, []) with an error notice when the pantry table has a bad row."""
@@ -118,10 +101,9 @@ def _planner_call(mod: Any, tables: Any, foods: pd.DataFrame, profile: Profile, 
                                                             "Shopping list tab; your plan was not changed.")
             return None, []
     if home is not None and home.together:
-        from planner.household import plan_household
-
         return (lambda: plan_household(tables, foods, home.members, rules=rules, shared=home.shared, **picks)), lines
-    return (lambda: mod.plan_dish_week(tables, foods, profile, rules=rules, **picks)), lines
+    # through the module, so a test's stand-in for plan_dish_week is the one called
+    return (lambda: dishplan.plan_dish_week(tables, foods, profile, rules=rules, **picks)), lines
 
 
 def run(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any = None, home: Any = None) -> None:

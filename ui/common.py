@@ -1,40 +1,24 @@
-"""Shared helpers of the app's views: optional capabilities, cached food and dish tables, plan flattening."""
+"""Shared helpers of the app's views: cached food and dish tables, plan flattening."""
 from __future__ import annotations
 
 import html
-import importlib
 import re
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-import foods
-from foods.paths import user_foods_path
+from foods.dishes import DishTables, load_all_dishes
+from foods.paths import user_dishes_path, user_foods_path
+from foods.user import load_all_foods
+from planner.model import DISH_PLAN_VERSION
 
 PORTION_CHOICES: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)  # a dish's portions, in quarters
 
 
-def capability(module: str, *names: str) -> ModuleType | None:
-    """The module if it exists and has every name in ``names``; None while it has not landed yet."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    if all(hasattr(mod, n) for n in names):
-        return mod
-    return None
-
-
 @st.cache_data(show_spinner="Loading the food table…", max_entries=4)
 def _food_table(user_path: str, stamp: int) -> pd.DataFrame:
-    user = capability("foods.user", "load_all_foods")
-    if user is not None:
-        return user.load_all_foods(user_path=user_path)
-    return foods.load_foods()
+    return load_all_foods(user_path=user_path)
 
 
 def food_table() -> pd.DataFrame:
@@ -107,17 +91,23 @@ def plan_items_frame(plan: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def dish_library(foods_table: pd.DataFrame):
-    """The dish library (shipped plus the person's own dishes) for this food table, cached."""
-    from ui.dishes_view import dish_library as cached
+@st.cache_data(show_spinner="Loading the dish library…", max_entries=4)
+def _library(_foods: pd.DataFrame, foods_key: str, user_stamp: int) -> DishTables:
+    return load_all_dishes(_foods)
 
-    return cached(foods_table)
+
+def dish_library(foods: pd.DataFrame) -> DishTables:
+    """The shipped dishes plus the person's own, cached by the food table and the user dish file's mtime."""
+    try:
+        stamp = user_dishes_path().stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    key = f"{len(foods)}:{pd.util.hash_pandas_object(foods['fdc_id'], index=True).sum()}"
+    return _library(foods, key, stamp)
 
 
 def is_dish_plan(plan: Any) -> bool:
     """True for a plan made of dishes (format version 2); False for an old food-level plan."""
-    from planner.model import DISH_PLAN_VERSION
-
     return getattr(plan, "version", 1) >= DISH_PLAN_VERSION
 
 

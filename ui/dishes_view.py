@@ -4,11 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from foods.dishes import ROLES, DishTables, dish_record, filter_dishes, load_all_dishes
+from foods.dishes import ROLES, DishTables, dish_record, filter_dishes
 from foods.errors import MagplanError
-from foods.paths import user_dishes_path
 from foods.schema import ALLERGENS, DIETS
-from ui.common import safe_md
+from ui.common import dish_library, safe_md
 
 ROLE_LABELS = {"breakfast": "Breakfast", "main": "Main (lunch or dinner)", "snack": "Snack or dessert",
                "side": "Side"}
@@ -18,21 +17,6 @@ NUTRIENT_ROWS = (  # record key, label, unit, digits
     ("calcium_mg", "Calcium", "mg", 0), ("potassium_mg", "Potassium", "mg", 0),
     ("vitamin_d_ug", "Vitamin D", "µg", 1), ("vitamin_b12_ug", "Vitamin B12", "µg", 1), ("cost_usd", "Cost", "USD", 2),
 )
-
-
-@st.cache_data(show_spinner="Loading the dish library…", max_entries=4)
-def _library(_foods: pd.DataFrame, foods_key: str, user_stamp: int) -> DishTables:
-    return load_all_dishes(_foods)
-
-
-def dish_library(foods: pd.DataFrame) -> DishTables:
-    """The shipped dishes plus the person's own, cached by the food table and the user dish file's mtime."""
-    try:
-        stamp = user_dishes_path().stat().st_mtime_ns
-    except OSError:
-        stamp = 0
-    key = f"{len(foods)}:{pd.util.hash_pandas_object(foods['fdc_id'], index=True).sum()}"
-    return _library(foods, key, stamp)
 
 
 def dish_view_table(dishes: pd.DataFrame) -> pd.DataFrame:

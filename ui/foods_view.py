@@ -7,11 +7,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from foods import fdc
 from foods.errors import MagplanError
-from foods.schema import CATEGORIES
 from foods.files import size_text
-from foods.load import MAX_USER_TABLE_BYTES
-from ui.common import capability, clear_food_cache, safe_md
+from foods.load import MAX_USER_TABLE_BYTES, load_user_foods
+from foods.schema import CATEGORIES
+from foods.user import add_user_foods
+from ui.common import clear_food_cache, safe_md
 
 SORTS = {
     "Magnesium per serving": "Mg per serving (mg)",
@@ -73,7 +75,7 @@ def render_table(foods: pd.DataFrame) -> None:
                "an empty cell means no measured value, not zero.")
 
 
-def _upload(foods_mod, uploaded) -> None:
+def _upload(uploaded) -> None:
     """Validate an uploaded user food table; on success add it to the person's foods."""
     ss = st.session_state
     if uploaded.size > MAX_USER_TABLE_BYTES:  # refused before anything is read or parsed
@@ -85,20 +87,15 @@ def _upload(foods_mod, uploaded) -> None:
         path = Path(tmp) / Path(uploaded.name).name
         path.write_bytes(data)
         try:
-            table = foods_mod.load_user_foods(path)
+            table = load_user_foods(path)
         except MagplanError as exc:
             ss.upload_result = ("error", f"{uploaded.name} was not added. {str(exc).replace(str(path), uploaded.name)}")
             return
         except Exception as exc:  # never a traceback: any reader failure is a message
             ss.upload_result = ("error", f"{uploaded.name} could not be read as a food table ({exc}).")
             return
-        user = capability("foods.user", "add_user_foods")
-        if user is None:
-            ss.upload_result = ("warning", f"{uploaded.name} is valid ({len(table)} foods), but saving your own "
-                                           "foods is not available in this version yet.")
-            return
         try:
-            user.add_user_foods(table)
+            add_user_foods(table)
         except MagplanError as exc:
             ss.upload_result = ("error", f"{uploaded.name} was not added. {exc}")
             return
@@ -109,8 +106,6 @@ def _upload(foods_mod, uploaded) -> None:
 
 
 def render_upload() -> None:
-    import foods as foods_mod
-
     ss = st.session_state
     st.markdown("**Add your own foods (CSV)**")
     st.caption("One food per row: food_id, name, fdc_id plus serving and tags, or full nutrients per 100 g. "
@@ -119,14 +114,13 @@ def render_upload() -> None:
                                 label_visibility="collapsed")
     if uploaded is not None and ss.get("upload_seen") != (uploaded.name, uploaded.size, uploaded.file_id):
         ss.upload_seen = (uploaded.name, uploaded.size, uploaded.file_id)
-        _upload(foods_mod, uploaded)
+        _upload(uploaded)
     result = ss.get("upload_result")
     if result:
         getattr(st, result[0])(safe_md(result[1]))
 
 
 def _on_fdc_add(fdc_id: int, description: str) -> None:
-    fdc = capability("foods.fdc", "import_foods")
     ss = st.session_state
     try:
         added = fdc.import_foods([fdc_id])
@@ -144,10 +138,6 @@ def _on_fdc_add(fdc_id: int, description: str) -> None:
 def render_fdc() -> None:
     ss = st.session_state
     st.markdown("**Find a food in USDA FoodData Central**")
-    fdc = capability("foods.fdc", "FDCClient", "import_foods")
-    if fdc is None:
-        st.caption("Searching FoodData Central is not available in this version yet.")
-        return
     c = st.columns([4, 1])
     query = c[0].text_input("Food to find", key="fdc_query", placeholder="e.g. hemp seeds",
                             label_visibility="collapsed")

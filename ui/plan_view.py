@@ -5,17 +5,19 @@ one-ingredient dish (``Meal.dishes``); only the editor behind the buttons differ
 """
 from __future__ import annotations
 
-import inspect
 from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from planner.errors import MagplanError
-from planner.export import plan_slots, slot_label
+from planner.export import plan_slots, plan_to_csv, plan_to_html, plan_to_markdown, slot_label
+from planner.ics import next_monday, plan_to_ics
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
+from planner.print_week import plan_to_print_html
+from planner.quantities import scaled_serving
 from ui import actions, charts, layout
-from ui.common import PORTION_CHOICES, capability, dish_library, fmt, is_dish_plan, meets_target, safe_md
+from ui.common import PORTION_CHOICES, dish_library, fmt, is_dish_plan, meets_target, safe_md
 
 SERVING_STEPS = 0.5
 METRIC_PX = 160  # two summary numbers side by side on a 390 px phone
@@ -291,12 +293,10 @@ def _effect_text(row: pd.Series) -> str:
 
 def recipe_frame(dish) -> pd.DataFrame:
     """A plan dish's ingredients for its portions: name, household amount scaled, grams, magnesium."""
-    export = capability("planner.export", "scaled_serving")
     rows = []
     for i in dish.ingredients:
-        amount = (export.scaled_serving(i.servings, i.serving_label) if export is not None
-                  else f"{i.servings:g} × {i.serving_label}")
-        rows.append({"Ingredient": i.name, "Amount": amount, "Grams": round(i.grams),
+        rows.append({"Ingredient": i.name, "Amount": scaled_serving(i.servings, i.serving_label),
+                     "Grams": round(i.grams),
                      "Mg (mg)": None if i.magnesium_mg is None else round(i.magnesium_mg, 1)})
     return pd.DataFrame(rows, columns=["Ingredient", "Amount", "Grams", "Mg (mg)"])
 
@@ -429,8 +429,6 @@ def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
                              label_visibility="collapsed")
         day = ss.edit_day or days[0]
         st.markdown(f"{day_label(day, start)}: {day_total_text(plan, day)}")
-        if mod is None:
-            st.caption("Swapping, locking and regenerating are not available in this version yet.")
         _day_actions(plan, mod, day)
         day_locked = any(l.day == day and l.slot is None for l in plan.locks)
         order = {s: n for n, s in enumerate(plan_slots(plan))}
@@ -525,17 +523,14 @@ def _more_menu(plan: WeekPlan, day: int, slot: str, dish, locked: bool) -> None:
 
 
 def render_plan_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> None:
-    export = capability("planner.export", "plan_to_markdown", "plan_to_html", "plan_to_csv")
     c = st.columns(4)
     c[0].download_button("Plan (JSON, to open later)", plan_to_json(plan), file_name="magnesium_plan.json",
                          mime="application/json", key="dl_plan_json", icon=":material/download:", width="stretch")
-    if export is None:
-        return
-    c[1].download_button("Plan (Markdown)", export.plan_to_markdown(plan), file_name="magnesium_plan.md",
+    c[1].download_button("Plan (Markdown)", plan_to_markdown(plan), file_name="magnesium_plan.md",
                          mime="text/markdown", key="dl_plan_md", icon=":material/download:", width="stretch")
-    c[2].download_button("Plan (CSV)", export.plan_to_csv(plan), file_name="magnesium_plan.csv",
+    c[2].download_button("Plan (CSV)", plan_to_csv(plan), file_name="magnesium_plan.csv",
                          mime="text/csv", key="dl_plan_csv", icon=":material/download:", width="stretch")
-    c[3].download_button("Printable plan with recipes (HTML)", _plan_html(export, plan, foods),
+    c[3].download_button("Printable plan with recipes (HTML)", plan_to_html(plan, dishes=_recipe_library(plan, foods)),
                          file_name="magnesium_plan.html", mime="text/html", key="dl_plan_html",
                          icon=":material/download:", width="stretch")
 
@@ -550,18 +545,8 @@ def _recipe_library(plan: WeekPlan, foods: pd.DataFrame | None):
         return None
 
 
-def _plan_html(export, plan: WeekPlan, foods: pd.DataFrame | None) -> str:
-    """The printable plan; with the dish library (for the recipes' steps) when the writer takes it."""
-    if "dishes" in inspect.signature(export.plan_to_html).parameters:
-        return export.plan_to_html(plan, dishes=_recipe_library(plan, foods))
-    return export.plan_to_html(plan)
-
-
 def render_calendar_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> None:
     """The plan as a calendar file (.ics) from a chosen start date, and the week to print on paper."""
-    from planner.ics import next_monday, plan_to_ics
-    from planner.print_week import plan_to_print_html
-
     c = st.columns([1, 1.5, 1.5])
     start = c[0].date_input("Day 1 of the plan is on", value=next_monday(date.today()), key="ics_start",
                             format="YYYY-MM-DD", help="The calendar and the printout put day 1 on this date.")

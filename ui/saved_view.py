@@ -7,16 +7,15 @@ from foods.errors import MagplanError
 from foods.files import size_text
 from planner.model import MAX_PLAN_BYTES, plan_from_json
 from planner.open_plans import OpenPlans
+from planner.store import Store
 from ui import household_view, sidebar, state
-from ui.common import capability, food_table, is_dish_plan, safe_md
+from ui.common import food_table, is_dish_plan, safe_md
 
 
-def _store():
-    mod = capability("planner.store", "Store")
-    if mod is None:
-        return None
+def _store() -> Store | None:
+    """The plans database, or None (after an error box) when it cannot be opened."""
     try:
-        return mod.Store()
+        return Store()
     except MagplanError as exc:
         st.error(f"Saved plans are unavailable: {safe_md(exc)}")
         return None
@@ -97,17 +96,13 @@ def render_files() -> None:
 
 def render() -> None:
     store = _store()
-    if store is None:
-        if capability("planner.store", "Store") is None:
-            st.info("Saving plans in the app is not available in this version yet; use plan files below.",
-                    icon=":material/construction:")
-    else:
+    if store is not None:
         _render_store(store)
     st.divider()
     render_files()
 
 
-def _entries(store):
+def _entries(store: Store):
     rows = store.list_plans()
     out = []
     for r in rows:
@@ -140,7 +135,7 @@ def _guard(fn, ok: str) -> None:
         ss.saved_result = ("error", str(exc))
 
 
-def _on_save(store) -> None:
+def _on_save(store: Store) -> None:
     ss = st.session_state
     name = (ss.get("save_name") or "").strip()
     if not name:
@@ -149,7 +144,7 @@ def _on_save(store) -> None:
     _guard(lambda: store.save_plan(name, ss.plan), f"Saved the plan as '{name}'.")
 
 
-def _on_load(store, name: str) -> None:
+def _on_load(store: Store, name: str) -> None:
     ss = st.session_state
     try:
         plan = _verified(store.load_plan(name))
@@ -164,18 +159,18 @@ def _on_load(store, name: str) -> None:
     ss.saved_result = ("success", f"Loaded '{name}'; see the Plan tab.")
 
 
-def _on_rename(store, name: str) -> None:
+def _on_rename(store: Store, name: str) -> None:
     new = (st.session_state.get(f"rename_{name}") or "").strip()
     if not new or new == name:
         return
     _guard(lambda: store.rename_plan(name, new), f"Renamed '{name}' to '{new}'.")
 
 
-def _on_delete(store, name: str) -> None:
+def _on_delete(store: Store, name: str) -> None:
     _guard(lambda: store.delete_plan(name), f"Deleted '{name}'.")
 
 
-def _render_store(store) -> None:
+def _render_store(store: Store) -> None:
     ss = st.session_state
     st.markdown("**Save this plan**")
     c = st.columns([3, 1])

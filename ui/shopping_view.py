@@ -10,10 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from foods.errors import MagplanError
+from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
 from planner.model import WeekPlan
 from planner.open_plans import OpenPlans
+from planner.shopping import ShoppingList, check_pantry_frame, shopping_list
+from planner.store import Store
 from ui import state
-from ui.common import capability, safe_md
+from ui.common import safe_md
 
 AISLE_LABELS = {
     "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
@@ -28,10 +31,6 @@ def _empty_pantry() -> pd.DataFrame:
 
 
 def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
-    shopping = capability("planner.shopping", "shopping_list", "check_pantry_frame")
-    if shopping is None:
-        st.info("The shopping list is not available in this version yet.", icon=":material/construction:")
-        return
     if plan is None:
         st.info("Generate a plan first; its shopping list appears here.", icon=":material/shopping_cart:")
         return
@@ -63,12 +62,12 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
         st.warning("Choose at least one day.")
         return
     try:
-        pantry = shopping.check_pantry_frame(edited)
+        pantry = check_pantry_frame(edited)
     except MagplanError as exc:
         st.error(f"The pantry table has a problem: {safe_md(exc)}")
         pantry = None
     try:
-        sl = shopping.shopping_list(plan, foods, days=sorted(chosen), pantry=pantry, people=int(people))
+        sl = shopping_list(plan, foods, days=sorted(chosen), pantry=pantry, people=int(people))
     except MagplanError as exc:
         st.error(f"No shopping list: {safe_md(exc)}")
         return
@@ -154,23 +153,14 @@ def _tables(rows: pd.DataFrame) -> None:
         st.dataframe(view, hide_index=True, width="stretch", key=f"shop_{aisle}")
 
 
-def _downloads(sl) -> None:
-    export = capability("planner.export", "shopping_to_csv", "shopping_to_markdown", "shopping_to_html")
-    if export is None:
-        st.caption("Downloading the list is not available in this version yet.")
-        return
+def _downloads(sl: ShoppingList) -> None:
     c = st.columns(3)
-    c[0].download_button("Shopping list (CSV)", export.shopping_to_csv(sl), file_name="shopping_list.csv",
+    c[0].download_button("Shopping list (CSV)", shopping_to_csv(sl), file_name="shopping_list.csv",
                          mime="text/csv", key="dl_shop_csv", icon=":material/download:", width="stretch")
-    c[1].download_button("Checklist (Markdown)", export.shopping_to_markdown(sl), file_name="shopping_list.md",
+    c[1].download_button("Checklist (Markdown)", shopping_to_markdown(sl), file_name="shopping_list.md",
                          mime="text/markdown", key="dl_shop_md", icon=":material/download:", width="stretch")
-    c[2].download_button("Printable page (HTML)", export.shopping_to_html(sl), file_name="shopping_list.html",
+    c[2].download_button("Printable page (HTML)", shopping_to_html(sl), file_name="shopping_list.html",
                          mime="text/html", key="dl_shop_html", icon=":material/download:", width="stretch")
-
-
-def _store():
-    mod = capability("planner.store", "Store")
-    return mod.Store if mod is not None else None
 
 
 def current_pantry() -> pd.DataFrame:
@@ -184,25 +174,19 @@ def current_pantry() -> pd.DataFrame:
 
 
 def _load_pantry() -> pd.DataFrame:
-    store_cls = _store()
-    if store_cls is not None and hasattr(store_cls, "load_pantry"):
-        try:
-            df = store_cls().load_pantry()
-            if df is not None and len(df):
-                return df.reset_index(drop=True)
-        except Exception:  # a broken store must not hide the shopping list
-            pass
+    try:
+        df = Store().load_pantry()
+        if df is not None and len(df):
+            return df.reset_index(drop=True)
+    except Exception:  # a broken store must not hide the shopping list
+        pass
     return _empty_pantry()
 
 
 def _save_pantry_button(edited: pd.DataFrame) -> None:
-    store_cls = _store()
-    if store_cls is None or not hasattr(store_cls, "save_pantry"):
-        return
     if st.button("Remember this pantry", key="pantry_save"):
-        shopping = capability("planner.shopping", "check_pantry_frame")
         try:
-            store_cls().save_pantry(shopping.check_pantry_frame(edited))
+            Store().save_pantry(check_pantry_frame(edited))
             st.success("Pantry saved.")
         except MagplanError as exc:
             st.error(f"Pantry not saved: {safe_md(exc)}")

@@ -10,7 +10,8 @@ import streamlit as st
 from foods.schema import ALLERGENS, DIETS
 from planner.errors import MagplanError
 from planner.model import ACTIVITIES, Profile, Rules
-from ui.common import capability, dish_library, safe_md
+from planner.targets import check_profile, targets_for
+from ui.common import dish_library, safe_md
 
 # Solve time limit of the app (seconds): long enough for a good week, short enough to wait for.
 TIME_LIMIT_S = 15.0
@@ -198,17 +199,15 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
         profile = Profile(**{**vars(profile), **extra})
 
     sb.subheader("Magnesium")
-    targets_mod = capability("planner.targets", "targets_for", "check_profile")
     rda_text, problem = None, None
-    if targets_mod is not None:
-        try:
-            targets_mod.check_profile(profile)
-            base = targets_mod.targets_for(profile)
-            group = f" for {life_stage_text(base.life_stage_group)}" if base.life_stage_group else ""
-            rda_text = (f"Default: {base.magnesium_mg:.0f} mg a day, the RDA{group} (National Academies "
-                        "Dietary Reference Intakes).")
-        except MagplanError as exc:
-            problem = str(exc)
+    try:
+        check_profile(profile)
+        base = targets_for(profile)
+        group = f" for {life_stage_text(base.life_stage_group)}" if base.life_stage_group else ""
+        rda_text = (f"Default: {base.magnesium_mg:.0f} mg a day, the RDA{group} (National Academies "
+                    "Dietary Reference Intakes).")
+    except MagplanError as exc:
+        problem = str(exc)
     sb.number_input("Magnesium target (mg per day)", min_value=50.0, max_value=1500.0, step=10.0,
                     value=None, key="p_target_mg", placeholder="your RDA", format="%.0f")
     if rda_text:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any, Mapping
 
 from planner.errors import PlanFormatError, StoreError
+from planner.targets import check_profile
 from planner.model import Profile, _dc_from, check_numbers
 from planner.store.database import Database, check_name, json_text, now_utc
 
@@ -35,16 +36,11 @@ class ProfilesStore(Database):
                           f"{', '.join(repr(n) for n in names) or 'none yet'}")
 
     def save_profile(self, name: str, profile: Profile) -> None:
-        """Save (or replace) a named profile. Checked by planner.targets.check_profile when it exists."""
+        """Save (or replace) a named profile, checked by planner.targets.check_profile first."""
         check_name(name, what="profile")
         if not isinstance(profile, Profile):
             raise StoreError(f"save_profile needs a Profile, not {type(profile).__name__}")
-        try:
-            from planner.targets import check_profile  # type: ignore[attr-defined]
-        except ImportError:
-            check_profile = None
-        if check_profile is not None:
-            check_profile(profile)
+        check_profile(profile)
         text = json_text(profile_to_dict(profile), f"profile {name!r}")
         profile_from_dict(json.loads(text), where=f"profile {name!r}")
         with self._write(f"save profile {name!r}") as conn:
