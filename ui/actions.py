@@ -18,6 +18,7 @@ from planner.export import slot_label
 from planner.model import Profile, Rules, WeekPlan
 from ui import state
 from ui.common import dish_library, is_dish_plan
+from ui.shopping_view import pantry_foods
 
 
 def editor_for(plan: WeekPlan | None) -> ModuleType | None:
@@ -92,8 +93,6 @@ def _planner_call(tables: Any, foods: pd.DataFrame, profile: Profile, rules: Rul
                  favorites=tuple(getattr(choices, "favorites", ())), dislikes=tuple(getattr(choices, "dislikes", ())))
     lines: list[str] = []
     if home is not None and home.use_pantry:
-        from ui.household_view import pantry_foods
-
         try:
             picks["pantry_foods"], lines = pantry_foods(foods)
         except MagplanError as exc:

@@ -242,16 +242,6 @@ def adopt(plan: WeekPlan) -> None:
             ss[_key(field, pid)] = value
 
 
-def pantry_foods(foods_table: pd.DataFrame) -> tuple[tuple[str, ...], list[str]]:
-    """(the food ids the Shopping tab's pantry holds, a line for each pantry row that names no known food);
-    PantryError (a MagplanError) for a pantry table with a bad row."""
-    from planner.shopping import check_pantry_frame, pantry_food_ids
-    from ui.shopping_view import current_pantry
-
-    found, unknown = pantry_food_ids(check_pantry_frame(current_pantry()), foods_table)
-    return found, [f"Pantry: {text!r} is not a known food or product, so it was not looked for." for text in unknown]
-
-
 # --- a household plan -------------------------------------------------------------------------------
 def household_grid_html(plan: WeekPlan, views: Mapping[str, WeekPlan]) -> str:
     """The household's week: a shared meal once (each dish with everyone's portions), a personal meal in one

@@ -13,7 +13,7 @@ from foods.errors import MagplanError
 from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
 from planner.model import WeekPlan
 from planner.open_plans import OpenPlans
-from planner.shopping import ShoppingList, check_pantry_frame, shopping_list
+from planner.shopping import ShoppingList, check_pantry_frame, pantry_food_ids, shopping_list
 from planner.store import Store
 from ui import state
 from ui.common import safe_md
@@ -190,3 +190,10 @@ def _save_pantry_button(edited: pd.DataFrame) -> None:
             st.success("Pantry saved.")
         except MagplanError as exc:
             st.error(f"Pantry not saved: {safe_md(exc)}")
+
+
+def pantry_foods(foods_table: pd.DataFrame) -> tuple[tuple[str, ...], list[str]]:
+    """(the food ids the Shopping tab's pantry holds, a line for each pantry row that names no known food);
+    PantryError (a MagplanError) for a pantry table with a bad row."""
+    found, unknown = pantry_food_ids(check_pantry_frame(current_pantry()), foods_table)
+    return found, [f"Pantry: {text!r} is not a known food or product, so it was not looked for." for text in unknown]
