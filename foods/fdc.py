@@ -372,49 +372,18 @@ class FDCClient:
         last = ""
         for attempt in range(attempts):
             response: requests.Response | None = None
-            reply: _Reply | None = None
-            try:
-                self.requests_made += 1
-                reply = self._follow(method, path, params, body, deadline_at)
-            except _DeadlinePassed:
-                raise self._error(f"FoodData Central at {self.base_url} did not answer {method} {path} completely "
-                                  f"within the {self.deadline_s:g} s deadline (attempt {attempt + 1}); check your "
-                                  "connection or try again later", None) from None
-            except requests.Timeout:
-                last = f"no answer within {self.timeout_s:g} s"
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                last = f"cannot connect ({type(exc).__name__})"
-            except requests.RequestException as exc:
-                raise FDCError(self._redact(f"the request to FoodData Central failed ({type(exc).__name__}); "
-                                            f"check FDC_BASE_URL ({self.base_url})")) from None
-            if reply is not None:
-                status = reply.status
-                log.debug("FDC %s %s -> HTTP %s (attempt %d)", method, path, status, attempt + 1)
-                if status == 200:
-                    try:
-                        data = json.loads(reply.data)
-                    except (ValueError, RecursionError):
-                        raise self._error(f"FoodData Central sent a reply to {method} {path} that is not valid "
-                                          "JSON (or nested too deeply); try again later", status) from None
-                    problem = check(data) if check is not None else None
-                    if problem:
-                        raise self._error(f"FoodData Central sent {problem} ({method} {path}); nothing was "
-                                          "kept; try again later", status)
-                    if use_cache:
-                        self._cache_put(key, data)
-                    return data
-                response = requests.Response()
-                response.status_code = status
-                response.headers.update(reply.headers)
-                response._content = reply.data
-                if status not in _RETRY_STATUSES:
-                    raise self._status_error(status, response, what or f"{method} {path}")
-                last = ("rate limit reached (HTTP 429)" if status == 429
-                        else f"server error (HTTP {status})")
+            reply, failure = self._send(method, path, params, body, deadline_at, attempt)
+            if reply is None:
+                last = failure
+            elif reply.status == 200:
+                return self._accept(reply, method, path, key if use_cache else None, check)
+            else:
+                response = self._retryable(reply, what or f"{method} {path}")
+                last = ("rate limit reached (HTTP 429)" if reply.status == 429
+                        else f"server error (HTTP {reply.status})")
             if attempt + 1 < attempts:
                 wait = self._wait_s(attempt, response)
-                left = deadline_at - time.monotonic()
-                if wait >= left:
+                if wait >= deadline_at - time.monotonic():
                     last += f"; no time left for another attempt within the {self.deadline_s:g} s deadline"
                     attempts = attempt + 1
                     break
@@ -425,6 +394,53 @@ class FDCClient:
                 if "429" in last else "check your connection or try again later")
         raise self._error(f"FoodData Central at {self.base_url} did not answer {method} {path}: {last} "
                           f"after {attempts} attempt(s); {hint}", None)
+
+    def _send(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, deadline_at: float,
+              attempt: int) -> tuple[_Reply | None, str]:
+        """(the reply, "") or (None, why there is none worth retrying); FDCError past the deadline or when the
+        request itself is wrong."""
+        try:
+            self.requests_made += 1
+            reply = self._follow(method, path, params, body, deadline_at)
+        except _DeadlinePassed:
+            raise self._error(f"FoodData Central at {self.base_url} did not answer {method} {path} completely "
+                              f"within the {self.deadline_s:g} s deadline (attempt {attempt + 1}); check your "
+                              "connection or try again later", None) from None
+        except requests.Timeout:
+            return None, f"no answer within {self.timeout_s:g} s"
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            return None, f"cannot connect ({type(exc).__name__})"
+        except requests.RequestException as exc:
+            raise FDCError(self._redact(f"the request to FoodData Central failed ({type(exc).__name__}); "
+                                        f"check FDC_BASE_URL ({self.base_url})")) from None
+        log.debug("FDC %s %s -> HTTP %s (attempt %d)", method, path, reply.status, attempt + 1)
+        return reply, ""
+
+    def _accept(self, reply: _Reply, method: str, path: str, cache_key: str | None,
+                check: Callable[[Any], str | None] | None) -> Any:
+        """The JSON of an HTTP 200 reply, checked, and cached under ``cache_key`` when given."""
+        try:
+            data = json.loads(reply.data)
+        except (ValueError, RecursionError):
+            raise self._error(f"FoodData Central sent a reply to {method} {path} that is not valid "
+                              "JSON (or nested too deeply); try again later", reply.status) from None
+        problem = check(data) if check is not None else None
+        if problem:
+            raise self._error(f"FoodData Central sent {problem} ({method} {path}); nothing was "
+                              "kept; try again later", reply.status)
+        if cache_key is not None:
+            self._cache_put(cache_key, data)
+        return data
+
+    def _retryable(self, reply: _Reply, what: str) -> requests.Response:
+        """The reply as a requests.Response (for Retry-After) when its status is worth retrying, else FDCError."""
+        response = requests.Response()
+        response.status_code = reply.status
+        response.headers.update(reply.headers)
+        response._content = reply.data
+        if reply.status not in _RETRY_STATUSES:
+            raise self._status_error(reply.status, response, what)
+        return response
 
     def _follow(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any,
                 deadline_at: float) -> _Reply:
