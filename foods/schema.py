@@ -30,6 +30,12 @@ AISLES: tuple[str, ...] = (
     "produce", "bulk_and_nuts", "grains_and_bakery", "dairy_and_eggs", "meat_and_fish", "frozen",
     "pantry", "drinks",
 )
+# How an aisle is named on a shopping list (Markdown, HTML, CSV, the app's Shopping tab).
+AISLE_LABELS: dict[str, str] = {
+    "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
+    "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen", "pantry": "Pantry",
+    "drinks": "Drinks",
+}
 FORMS: tuple[str, ...] = ("raw", "cooked", "dry", "canned", "frozen", "prepared")
 PRICE_SOURCES: tuple[str, ...] = ("ppnap", "ers", "bls", "user", "none")
 

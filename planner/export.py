@@ -15,7 +15,7 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from foods.schema import PLAN_NUTRIENTS
+from foods.schema import AISLE_LABELS, PLAN_NUTRIENTS
 from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, PlanItem, WeekPlan
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -628,11 +628,6 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
 
 
 # --- shopping-list writers ------------------------------------------------------------------------
-AISLE_LABELS: dict[str, str] = {
-    "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
-    "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen", "pantry": "Pantry",
-    "drinks": "Drinks",
-}
 SHOPPING_CSV_COLUMNS: tuple[str, ...] = (
     "aisle", "product", "status", "needed_g", "needed", "purchase_quantity", "purchase_unit", "purchase",
     "leftover", "estimated_cost_usd", "price_source", "price_year", "for_foods",

@@ -10,17 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from foods.errors import MagplanError
+from foods.schema import AISLE_LABELS
 from planner.model import WeekPlan
 from planner.open_plans import OpenPlans
 from ui import state
 from ui.common import capability, safe_md
-
-AISLE_LABELS = {
-    "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
-    "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen",
-    "pantry": "Pantry", "drinks": "Drinks",
-}
-
 
 def _empty_pantry() -> pd.DataFrame:
     return pd.DataFrame({"food_or_product": pd.Series(dtype="string"), "amount": pd.Series(dtype="float64"),
