@@ -505,14 +505,6 @@ def _parse_id(value: int | str) -> int:
 
 
 # --- nutrients --------------------------------------------------------------------------------------
-def _num(value: Any) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return out if math.isfinite(out) else math.nan
-
-
 def _none_if_nan(value: float) -> float | None:
     return None if math.isnan(value) else value
 
@@ -551,7 +543,7 @@ def _entries(food: Mapping[str, Any]) -> list[tuple[str | None, int | None, floa
             nid_int = int(nid) if nid is not None else None
         except (TypeError, ValueError):
             nid_int = None
-        out.append((str(number).strip() if number is not None else None, nid_int, _num(amount),
+        out.append((str(number).strip() if number is not None else None, nid_int, schema.number_or_nan(amount),
                     str(unit or "").strip().lower()))
     return out
 
@@ -597,7 +589,7 @@ def _portion_label(p: Mapping[str, Any]) -> str:
         modifier = ""
     unit = p.get("measureUnit") if isinstance(p.get("measureUnit"), dict) else {}
     unit_name = str(unit.get("name") or "").strip()
-    amount = _num(p.get("amount"))
+    amount = schema.number_or_nan(p.get("amount"))
     amount_s = _fmt(amount) if not math.isnan(amount) else "1"
     if desc and desc.lower() != "quantity not specified":
         return desc
@@ -608,6 +600,12 @@ def _portion_label(p: Mapping[str, Any]) -> str:
     return ""
 
 
+def _sequence(portion: Mapping[str, Any]) -> float:
+    """A portion's sequenceNumber for sorting (unnumbered portions last)."""
+    seq = schema.number_or_nan(portion.get("sequenceNumber"))
+    return 1e9 if math.isnan(seq) else seq
+
+
 def _serving(food: Mapping[str, Any], energy_kcal: float) -> tuple[str, float]:
     """(serving label, grams): the first sensible household portion, else 100 g.
 
@@ -616,7 +614,7 @@ def _serving(food: Mapping[str, Any], energy_kcal: float) -> tuple[str, float]:
     """
     data_type = str(food.get("dataType") or "")
     if data_type == "Branded":
-        size = _num(food.get("servingSize"))
+        size = schema.number_or_nan(food.get("servingSize"))
         unit = str(food.get("servingSizeUnit") or "").strip().lower()
         household = re.sub(r"\s+", " ", str(food.get("householdServingFullText") or "").strip())
         if size > 0 and unit in ("g", "grm", "gm", "ml", "mlt"):
@@ -625,11 +623,10 @@ def _serving(food: Mapping[str, Any], energy_kcal: float) -> tuple[str, float]:
             return label, size
         return "100 g", 100.0
     portions = [p for p in _list(food.get("foodPortions")) if isinstance(p, dict)]
-    portions.sort(key=lambda p: (_num(p.get("sequenceNumber")) if not math.isnan(_num(p.get("sequenceNumber")))
-                                 else 1e9))
+    portions.sort(key=_sequence)
     usable = []
     for p in portions:
-        grams = _num(p.get("gramWeight"))
+        grams = schema.number_or_nan(p.get("gramWeight"))
         label = _portion_label(p)
         if grams > 0 and label:
             usable.append((label, grams))
@@ -880,7 +877,7 @@ def _food_row(food_json: Mapping[str, Any], fdc_id: int) -> dict[str, Any]:
         for key, column in _LABEL_NUTRIENTS.items():
             item = labels.get(key)
             if math.isnan(values[column]) and isinstance(item, dict):
-                per_serving = _num(item.get("value"))
+                per_serving = schema.number_or_nan(item.get("value"))
                 if not math.isnan(per_serving):
                     values[column] = per_serving * 100.0 / serving_g
     group = _food_group(food_json)

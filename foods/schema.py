@@ -6,8 +6,9 @@ from the USDA SR Legacy extract by ``fdc_id``; NaN means "USDA has no value", ne
 """
 from __future__ import annotations
 
+import math
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -68,6 +69,18 @@ NUTRIENT_COLUMNS: tuple[str, ...] = tuple(NUTRIENTS)
 _UNIT_PER_G: dict[str, float] = {"g": 1.0, "mg": 1e3, "ug": 1e6}
 MAX_PER_100G: dict[str, float] = {
     n: (1000.0 if unit == "kcal" else 100.0 * _UNIT_PER_G[unit]) for n, (unit, _num, _id) in NUTRIENTS.items()}
+
+
+def number_or_nan(value: Any) -> float:
+    """``value`` as a finite float; NaN when it is missing (None, pd.NA, NaN), not a number or infinite.
+
+    The one reader of a number cell that may be empty: a missing value is unknown (NaN), never zero.
+    """
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return out if math.isfinite(out) else math.nan
 
 
 def impossible_amount(column: str, value: float) -> str | None:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from foods.files import MIB, read_limited
-from foods.schema import AISLES
+from foods.schema import AISLES, number_or_nan
 from planner.errors import PantryError, ShoppingError
 from planner.export import fmt_qty
 from planner.model import WeekPlan, check_number
@@ -415,15 +415,6 @@ def _key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _num(value: Any) -> float:
-    if value is None or value is pd.NA:
-        return float("nan")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
 def _gather(plan: WeekPlan, foods: pd.DataFrame, chosen: tuple[int, ...]) -> dict[str, float]:
     """food_id -> grams eaten over the chosen days, in first-seen order."""
     eaten: dict[str, float] = {}
@@ -536,7 +527,7 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
 
 def _buy_factor(food: pd.Series) -> float:
     """Grams of product bought per gram eaten (``buy_g_per_g``; 1 when missing or not positive)."""
-    factor = _num(food["buy_g_per_g"])
+    factor = number_or_nan(food["buy_g_per_g"])
     return 1.0 if not factor > 0 else factor
 
 
@@ -575,7 +566,7 @@ def _product_price(prod: dict[str, Any], foods: pd.DataFrame,
     priced_g, priced_usd, srcs, years = 0.0, 0.0, [], []
     for fid, g in prod["by_food_g"].items():
         f = foods.loc[fid]
-        p = _num(f["price_usd_per_100g"])
+        p = number_or_nan(f["price_usd_per_100g"])
         if math.isnan(p):
             continue
         priced_g += g
