@@ -83,10 +83,11 @@ def _plan_key(plan: Any) -> str:
 
 
 def _worker_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
-    from bench.check import check_plan
+    from bench.checkers import food_plan_checker
     from planner.plan import plan_week
     from planner.targets import targets_for
 
+    check_plan = food_plan_checker(foods)
     runs, keys = [], []
     for _ in range(repeats):
         stats: dict[str, Any] = {}
@@ -99,7 +100,7 @@ def _worker_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any
                          "stats": _jsonable(stats)})
             continue
         total = time.perf_counter() - t0
-        violations = check_plan(plan, foods)
+        violations = check_plan(plan)
         keys.append(_plan_key(plan))
         runs.append({"total_s": total, "stats": _jsonable(stats), **_solver_fields(plan),
                      "violations": violations[:20], "n_violations": len(violations)})
@@ -108,7 +109,7 @@ def _worker_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any
 
 def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Path | None) -> dict[str, Any]:
     import planner.plan as plan_mod
-    from bench.check import check_plan, rows_from_plan
+    from bench.checkers import food_plan_checker, rows_from_plan
     from bench.scenarios import REGENERATE_DAY, pick_exclusion, pick_swap
     from planner import swaps
     from planner.targets import targets_for
@@ -149,6 +150,7 @@ def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Pat
         return original_replan(*args, **kwargs)
 
     plan_mod.replan = replan_with_stats
+    check_plan = food_plan_checker(foods)
     runs = []
     try:
         for _ in range(repeats):
@@ -161,7 +163,7 @@ def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Pat
                 continue
             total = time.perf_counter() - t0
             new_plan = result.plan
-            violations = check_plan(new_plan, foods)
+            violations = check_plan(new_plan)
             before = [r for r in rows_from_plan(base) if r.day not in touched]
             after = [r for r in rows_from_plan(new_plan) if r.day not in touched]
             if before != after:
@@ -188,12 +190,13 @@ def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Pat
 def _worker_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
     """The optimizer's compact weekly model (``planner.plan.build_model``, what ``--write-model`` writes)
     solved directly by ``planner.solve.run``: what the optimizer's own method buys over it."""
-    from bench.check import Row, check_rows
+    from bench.checkers import Row, food_plan_checker, plan_from_rows
     from planner import milp
     from planner.plan import build_model
     from planner.solve import run
     from planner.targets import targets_for
 
+    check_plan = food_plan_checker(foods)
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -205,8 +208,8 @@ def _worker_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, 
         rows = [Row(d, s, f, v) for (d, s), items in milp.solution(mm).items() for f, v in items.items()] \
             if out.feasible else []
         t3 = time.perf_counter()
-        violations = check_rows(rows, foods, profile=sc.profile, targets=targets, rules=rules,
-                                days=range(1, sc.days + 1)) if rows else []
+        violations = check_plan(plan_from_rows(rows, foods, profile=sc.profile, targets=targets, rules=rules,
+                                               days=range(1, sc.days + 1))) if rows else []
         info = out.info
         runs.append({"total_s": t3 - t0, "stats": {"build_s": t1 - t0, "solve_s": t2 - t1, "extract_s": t3 - t2,
                                                    "n_variables": len(mm.prob.variables()),
@@ -219,17 +222,17 @@ def _worker_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, 
 
 def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
     from bench.baseline import run_baseline
-    from bench.check import check_rows
+    from bench.checkers import textbook_checker
     from planner.targets import targets_for
 
     targets = targets_for(sc.profile)
+    check_rows = textbook_checker(foods)
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         res = run_baseline(foods, sc.profile, targets, rules, days=sc.days, solver=sc.baseline_solver)
         total = time.perf_counter() - t0
-        violations = check_rows(res.rows, foods, profile=sc.profile, targets=targets, rules=rules,
-                                days=range(1, sc.days + 1), model="baseline") if res.rows else []
+        violations = check_rows(res.rows, sc.profile, targets, rules, range(1, sc.days + 1)) if res.rows else []
         runs.append({"total_s": total, "stats": {"build_s": res.build_s, "solve_s": res.solve_s,
                                                  "n_variables": res.n_variables, "n_constraints": res.n_constraints,
                                                  "n_foods": res.n_foods},
@@ -240,35 +243,14 @@ def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str,
 
 
 # --- dish planner workers (issue 14) ----------------------------------------------------------------
-DISH_CHECKER = Path("tests") / "dish_plan_checker.py"
 CO_NUTRIENT_FIELDS = ("iron_mg", "calcium_mg", "potassium_mg", "vitamin_d_ug", "vitamin_b12_ug")
 
 
 def dish_checker(foods: Any, tables: Any, root: Path = ROOT) -> tuple[str, Any]:
-    """(name, check) where check(plan) -> problems: tests/dish_plan_checker.py when it is there and loads (it
-    recomputes every rule from USDA rows), else bench/check.py's minimal check (daily magnesium from USDA rows)."""
-    import importlib.util
+    """(name, check) where check(plan) -> problems: tests/dish_plan_checker.py (bench.checkers)."""
+    from bench.checkers import dish_plan_checker
 
-    from foods.load import usda_foods
-
-    usda = usda_foods()
-    path = root / DISH_CHECKER
-    if path.exists():
-        try:
-            spec = importlib.util.spec_from_file_location("bench_dish_plan_checker", path)
-            mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-            sys.modules[spec.name] = mod  # type: ignore[union-attr]  (its dataclasses look their module up)
-            spec.loader.exec_module(mod)  # type: ignore[union-attr]
-            ref = mod.reference(usda, foods, tables.dishes, tables.ingredients)
-            return "dish_plan_checker", lambda plan: list(mod.check_dish_plan(plan, ref))
-        except Exception as exc:  # being written by another engineer: fall back, and say so
-            from bench.check import check_dish_magnesium
-
-            note = f"minimal (dish_plan_checker failed: {type(exc).__name__})"
-            return note, lambda plan: check_dish_magnesium(plan, usda)
-    from bench.check import check_dish_magnesium
-
-    return "minimal (Mg >= target)", lambda plan: check_dish_magnesium(plan, usda)
+    return dish_plan_checker(foods, tables, root)
 
 
 def _co_nutrients_short(plan: Any, targets: Any) -> list[str]:
@@ -485,10 +467,10 @@ def _worker_cli(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]
                     check_name, check = dish_checker(foods, tables)
                 violations = check(plan)
             else:
-                from bench.check import check_plan
+                from bench.checkers import food_plan_checker
 
-                check_name = "bench/check.py (food-level plan)"
-                violations = check_plan(plan, foods)
+                check_name = "plan_checker (food-level plan)"
+                violations = food_plan_checker(foods)(plan)
             keys.append(_plan_key(plan))
             runs.append({"total_s": total, "stats": {"solve_s": plan.solver.seconds, "method": f"plan v{plan.version}"},
                          **_solver_fields(plan), "plan_version": plan.version, "violations": violations[:20],
@@ -565,10 +547,13 @@ def snapshot_sources(dest: Path) -> str:
         shutil.copytree(ROOT / pkg, dest / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         for f in sorted((dest / pkg).rglob("*.py")):
             digest.update(str(f.relative_to(dest)).encode() + b"\0" + f.read_bytes())
-    if (ROOT / DISH_CHECKER).exists():  # the independent dish checker, measured on the same snapshot
-        (dest / DISH_CHECKER).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / DISH_CHECKER, dest / DISH_CHECKER)
-        digest.update(str(DISH_CHECKER).encode() + b"\0" + (dest / DISH_CHECKER).read_bytes())
+    from bench.checkers import DISH_CHECKER, PLAN_CHECKER
+
+    for checker in (PLAN_CHECKER, DISH_CHECKER):  # the tests' independent checkers, on the same snapshot
+        if (ROOT / checker).exists():
+            (dest / checker).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / checker, dest / checker)
+            digest.update(str(checker).encode() + b"\0" + (dest / checker).read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -785,7 +770,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "Peak is the scenario process's maximum resident memory (Python, pandas, the model and HiGHS; "
         "CBC's child process separately). Gap = (objective - best bound) / objective as the solver proved it; status shows the optimizer's "
         "method (and iterations) when its stats report one. "
-        "*check* is bench/check.py recomputing every day from the food table alone. "
+        "*check* is tests/plan_checker.py recomputing every day from the food table alone. "
         "*same plan each run*: the plan JSON without its solver block (timings, bound, gap) is identical across "
         "the runs: the menus are deterministic, the time-boxed bound search is not.",
         "",
@@ -916,10 +901,9 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
              "planning, writing the JSON); *solve* is the plan's own `solver.seconds`; the plan version shows which "
              "planner the command ran. `dish_*`: `planner.dishplan.plan_dish_week` in-process (tables loaded once, "
              "excluded); *solve* is `planner.week.plan_days`. Gap = (objective - best bound) / objective from the plan's "
-             "solver block (the week method's Lagrangian bound). *check*: tests/dish_plan_checker.py when present "
-             "(every rule from USDA rows), else bench/check.py's minimal check (magnesium >= target each day from USDA "
-             "rows). *co-nutrients short*: iron, calcium, potassium, vitamin D, B12 whose week average is below the "
-             "person's target.", "",
+             "solver block (the week method's Lagrangian bound). *check*: tests/dish_plan_checker.py (every rule "
+             "from USDA rows; 'not checked' when it does not load). *co-nutrients short*: iron, calcium, potassium, "
+             "vitamin D, B12 whose week average is below the person's target.", "",
              header[:-len(" notes |")] + " target | verdict | notes |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in dish:
