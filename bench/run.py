@@ -22,10 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_MD = ROOT / "bench" / "results.md"
@@ -107,40 +107,30 @@ def _worker_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any
     return {"runs": runs, "deterministic": (len(set(keys)) <= 1) if len(keys) >= 2 else None}
 
 
+@dataclass(frozen=True)
+class _Change:
+    """The change a scenario measures: how to make it, what it is, the days it may touch, what it names."""
+
+    op: Callable[[], Any]
+    what: str
+    touched: frozenset[int]
+    day: int | None = None
+    slot: str | None = None
+    old: str | None = None
+    new: str | None = None
+    food: str | None = None
+
+
 def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Path | None) -> dict[str, Any]:
     import planner.plan as plan_mod
-    from bench.checkers import food_plan_checker, rows_from_plan
-    from bench.scenarios import REGENERATE_DAY, pick_exclusion, pick_swap
-    from planner import swaps
-    from planner.targets import targets_for
-
-    from planner.model import read_plan, write_plan
+    from bench.checkers import food_plan_checker
 
     t0 = time.perf_counter()
-    if base_plan is not None and base_plan.exists():
-        base = read_plan(base_plan)  # the same 7-day plan for the swap, regenerate and exclusion scenarios
-    else:
-        base = plan_mod.plan_week(foods, sc.profile, rules=rules, targets=targets_for(sc.profile))
-        if base_plan is not None:
-            write_plan(base, base_plan)
+    base = _change_base(sc, foods, rules, base_plan)
     base_s = time.perf_counter() - t0
-    if sc.kind == "swap":
-        pick = pick_swap(base, foods)
-        if pick is None:
-            return {"runs": [], "error": "no swap alternative for day 1", "base_plan_s": base_s}
-        day, slot, old, new = pick
-        op = lambda: swaps.swap(base, foods, day, slot, old, new)  # noqa: E731
-        what = f"swap day {day} {slot}: {old} -> {new}"
-        touched = {day}
-    elif sc.kind == "regenerate":
-        op = lambda: swaps.regenerate(base, foods, day=REGENERATE_DAY)  # noqa: E731
-        what = f"regenerate day {REGENERATE_DAY}"
-        touched = {REGENERATE_DAY}
-    else:
-        food = pick_exclusion(base)
-        op = lambda: swaps.exclude(base, foods, food)  # noqa: E731
-        what = f"exclude {food}"
-        touched = {d.day for d in base.days if any(i.food_id == food for m in d.meals for i in m.items)}
+    change = _pick_change(sc, base, foods)
+    if change is None:
+        return {"runs": [], "error": "no swap alternative for day 1", "base_plan_s": base_s}
     # Capture the optimizer's build/solve/extract split of the re-plan the change calls.
     captured: dict[str, Any] = {}
     original_replan = plan_mod.replan
@@ -157,34 +147,79 @@ def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Pat
             captured.clear()
             t0 = time.perf_counter()
             try:
-                result = op()
+                result = change.op()
             except Exception as exc:
                 runs.append({"total_s": time.perf_counter() - t0, "error": f"{type(exc).__name__}: {exc}"[:500]})
                 continue
             total = time.perf_counter() - t0
             new_plan = result.plan
-            violations = check_plan(new_plan)
-            before = [r for r in rows_from_plan(base) if r.day not in touched]
-            after = [r for r in rows_from_plan(new_plan) if r.day not in touched]
-            if before != after:
-                violations.append("days outside the change were modified")
-            if sc.kind == "swap":
-                here = {i.food_id for d in new_plan.days if d.day == day for m in d.meals if m.slot == slot for i in m.items}
-                if new not in here or old in here:
-                    violations.append(f"swap not applied: day {day} {slot} has {sorted(here)}")
-            if sc.kind == "exclude":
-                if any(r.food_id == food for r in rows_from_plan(new_plan)):
-                    violations.append(f"excluded food {food} still in the plan")
-            if sc.kind == "regenerate":
-                old_rows = {(r.slot, r.food_id) for r in rows_from_plan(base) if r.day == REGENERATE_DAY}
-                new_rows = {(r.slot, r.food_id) for r in rows_from_plan(new_plan) if r.day == REGENERATE_DAY}
-                if old_rows & new_rows:
-                    violations.append(f"regenerated day kept {sorted(old_rows & new_rows)}")
+            violations = check_plan(new_plan) + _change_problems(sc, change, base, new_plan)
             runs.append({"total_s": total, "stats": _jsonable(captured), **_solver_fields(new_plan),
                          "violations": violations[:20], "n_violations": len(violations)})
     finally:
         plan_mod.replan = original_replan
-    return {"runs": runs, "what": what, "base_plan_s": base_s, "base_status": base.solver.status}
+    return {"runs": runs, "what": change.what, "base_plan_s": base_s, "base_status": base.solver.status}
+
+
+def _change_base(sc: Any, foods: Any, rules: Any, base_plan: Path | None) -> Any:
+    """The same 7-day plan for the swap, regenerate and exclusion scenarios (made once, then read)."""
+    import planner.plan as plan_mod
+    from planner.model import read_plan, write_plan
+    from planner.targets import targets_for
+
+    if base_plan is not None and base_plan.exists():
+        return read_plan(base_plan)
+    base = plan_mod.plan_week(foods, sc.profile, rules=rules, targets=targets_for(sc.profile))
+    if base_plan is not None:
+        write_plan(base, base_plan)
+    return base
+
+
+def _pick_change(sc: Any, base: Any, foods: Any) -> _Change | None:
+    """The scenario's swap, regenerate or exclusion on ``base``; None when there is no swap to make."""
+    from bench.scenarios import REGENERATE_DAY, pick_exclusion, pick_swap
+    from planner import swaps
+
+    if sc.kind == "swap":
+        pick = pick_swap(base, foods)
+        if pick is None:
+            return None
+        day, slot, old, new = pick
+        return _Change(lambda: swaps.swap(base, foods, day, slot, old, new), f"swap day {day} {slot}: {old} -> {new}",
+                       frozenset({day}), day=day, slot=slot, old=old, new=new)
+    if sc.kind == "regenerate":
+        return _Change(lambda: swaps.regenerate(base, foods, day=REGENERATE_DAY), f"regenerate day {REGENERATE_DAY}",
+                       frozenset({REGENERATE_DAY}))
+    food = pick_exclusion(base)
+    touched = frozenset(d.day for d in base.days if any(i.food_id == food for m in d.meals for i in m.items))
+    return _Change(lambda: swaps.exclude(base, foods, food), f"exclude {food}", touched, food=food)
+
+
+def _change_problems(sc: Any, change: _Change, base: Any, new_plan: Any) -> list[str]:
+    """What the change did wrong: days outside it modified, the swap not applied, the excluded food still in
+    the plan, the regenerated day keeping a food of the old one."""
+    from bench.checkers import rows_from_plan
+    from bench.scenarios import REGENERATE_DAY
+
+    problems = []
+    before = [r for r in rows_from_plan(base) if r.day not in change.touched]
+    after = [r for r in rows_from_plan(new_plan) if r.day not in change.touched]
+    if before != after:
+        problems.append("days outside the change were modified")
+    if sc.kind == "swap":
+        here = {i.food_id for d in new_plan.days if d.day == change.day for m in d.meals if m.slot == change.slot
+                for i in m.items}
+        if change.new not in here or change.old in here:
+            problems.append(f"swap not applied: day {change.day} {change.slot} has {sorted(here)}")
+    if sc.kind == "exclude":
+        if any(r.food_id == change.food for r in rows_from_plan(new_plan)):
+            problems.append(f"excluded food {change.food} still in the plan")
+    if sc.kind == "regenerate":
+        old_rows = {(r.slot, r.food_id) for r in rows_from_plan(base) if r.day == REGENERATE_DAY}
+        new_rows = {(r.slot, r.food_id) for r in rows_from_plan(new_plan) if r.day == REGENERATE_DAY}
+        if old_rows & new_rows:
+            problems.append(f"regenerated day kept {sorted(old_rows & new_rows)}")
+    return problems
 
 
 def _worker_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
@@ -751,8 +786,23 @@ def machine_info() -> dict[str, Any]:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
+    lines = [*_intro(report), *dish_tables(report), *_optimizer_table(report)]
+    browser = browser_line()
+    if browser:
+        lines += ["", browser]
+    lines += [*_baseline_table(report), *_lever_table(report), *_failures(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _check_cell(o: dict[str, Any]) -> str:
+    """'-' (no run), 'ok' or 'N bad' (the most violations in one run)."""
+    return "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
+
+
+def _intro(report: dict[str, Any]) -> list[str]:
+    """Title, machine, load, command and how to read the times."""
     m = report["machine"]
-    lines = [
+    return [
         "# Benchmark results",
         "",
         f"Run {m['date_utc']} on {m['cpu_count']} cores, {m['memory_gb']} GB ({m['platform']}); Python {m['python']}, "
@@ -774,7 +824,12 @@ def render_markdown(report: dict[str, Any]) -> str:
         "*same plan each run*: the plan JSON without its solver block (timings, bound, gap) is identical across "
         "the runs: the menus are deterministic, the time-boxed bound search is not.",
         "",
-        *dish_tables(report),
+    ]
+
+
+def _optimizer_table(report: dict[str, Any]) -> list[str]:
+    """The food-level planner's main scenarios against their targets."""
+    lines = [
         "## The optimizer against the targets",
         "",
         "The food-level planner of issue 9 (`planner.plan.plan_week`), which the dish planner replaces for users, "
@@ -788,7 +843,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         if r["group"] != "main":
             continue
         o = r.get("ours") or {}
-        chk = "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
+        chk = _check_cell(o)
         err = ("; ".join(o.get("errors", [])) or r.get("ours_error") or "")[:120]
         lines.append(
             f"| {r['name']} | {r.get('foods', '-')} | {_size(o)} "
@@ -797,10 +852,12 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {_fmt((o.get('extract_s') or {}).get('median'), '.3f')} | {_status(o, err)} "
             f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
             f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {_same(r)} | {r['target']} | {r['verdict']} |")
-    browser = browser_line()
-    if browser:
-        lines += ["", browser]
-    lines += [
+    return lines
+
+
+def _baseline_table(report: dict[str, Any]) -> list[str]:
+    """The textbook baseline on the main scenarios, with the time and gap ratios."""
+    lines = [
         "",
         "## Against the textbook baseline (PuLP, idiomatic build, bundled CBC, same time limit and gap)",
         "",
@@ -817,7 +874,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         b = r.get("baseline")
         if r["group"] != "main" or not b:
             continue
-        chk = "-" if not b.get("n_ok") else ("ok" if not b.get("n_violations_max") else f"{b['n_violations_max']} bad")
+        chk = _check_cell(b)
         lines.append(
             f"| {r['name']} | {_size(b)} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_fmt((b.get('build_s') or {}).get('median'))} "
             f"| {_fmt((b.get('solve_s') or {}).get('median'))} | {_baseline_total(r, b)} "
@@ -825,36 +882,46 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| {_fmt(b.get('best_bound'), '.3f')} | {_fmt_gap(b.get('gap_worst'))} "
             f"| {_fmt(r.get('baseline_peak_mb'), '.0f')} / {_fmt(r.get('baseline_children_peak_mb'), '.0f')} | {chk} "
             f"| {r.get('time_ratio', '-')} | {r.get('gap_ratio', '-')} |")
+    return lines
+
+
+def _lever_table(report: dict[str, Any]) -> list[str]:
+    """One row per lever experiment with the row of the main scenario it varies."""
     levers = [r for r in report["scenarios"] if r["group"] == "lever"]
-    if levers:
-        lines += ["", "## Levers (one run each, profile woman 31-50 vegan)", "",
-                  "Reference: the main scenario the lever varies (the optimizer's row for `lever_ours_*`, the "
-                  "baseline's row for `lever_textbook_*`), from this same run.", "",
-                  "| variant | what | total s | build s | solve s | status | objective | bound | gap | peak MB | check "
-                  "| reference total s | reference gap |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-        by_name = {r["name"]: r for r in report["scenarios"]}
-        for r in levers:
-            o = r.get("ours") or r.get("baseline") or {}
-            ref_row = by_name.get(r.get("reference") or "", {})
-            ref = (ref_row.get("ours") if r.get("ours") else ref_row.get("baseline")) or {}
-            peak = r.get("ours_peak_mb") if r.get("ours") else r.get("baseline_peak_mb")
-            chk = "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
-            lines.append(
-                f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
-                f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
-                f"| {o.get('status', '; '.join(o.get('errors', [])) or '-')} | {_fmt(o.get('objective'), '.3f')} "
-                f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} "
-                f"| {_fmt((ref.get('total_s') or {}).get('median'), '.3f')} | {_fmt_gap(ref.get('gap_worst'))} |")
+    if not levers:
+        return []
+    lines = ["", "## Levers (one run each, profile woman 31-50 vegan)", "",
+             "Reference: the main scenario the lever varies (the optimizer's row for `lever_ours_*`, the "
+             "baseline's row for `lever_textbook_*`), from this same run.", "",
+             "| variant | what | total s | build s | solve s | status | objective | bound | gap | peak MB | check "
+             "| reference total s | reference gap |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    by_name = {r["name"]: r for r in report["scenarios"]}
+    for r in levers:
+        o = r.get("ours") or r.get("baseline") or {}
+        ref_row = by_name.get(r.get("reference") or "", {})
+        ref = (ref_row.get("ours") if r.get("ours") else ref_row.get("baseline")) or {}
+        peak = r.get("ours_peak_mb") if r.get("ours") else r.get("baseline_peak_mb")
+        chk = _check_cell(o)
+        lines.append(
+            f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
+            f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
+            f"| {o.get('status', '; '.join(o.get('errors', [])) or '-')} | {_fmt(o.get('objective'), '.3f')} "
+            f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} "
+            f"| {_fmt((ref.get('total_s') or {}).get('median'), '.3f')} | {_fmt_gap(ref.get('gap_worst'))} |")
+    return lines
+
+
+def _failures(report: dict[str, Any]) -> list[str]:
+    """Every check failure (up to three a scenario) and error of the run."""
     problems = [(r["name"], v) for r in report["scenarios"] for part in ("ours", "baseline")
                 for v in ((r.get(part) or {}).get("violations_example") or [])[:3]]
     errors = [(r["name"], e) for r in report["scenarios"] for part in ("ours", "baseline")
               for e in ((r.get(part) or {}).get("errors") or []) + ([r[f"{part}_error"]] if r.get(f"{part}_error") else [])]
-    if problems or errors:
-        lines += ["", "## Check failures and errors", ""]
-        lines += [f"- {n}: {v}" for n, v in problems]
-        lines += [f"- {n}: {e}" for n, e in errors]
-    return "\n".join(lines) + "\n"
+    if not (problems or errors):
+        return []
+    return (["", "## Check failures and errors", ""] + [f"- {n}: {v}" for n, v in problems]
+            + [f"- {n}: {e}" for n, e in errors])
 
 
 def _dish_check(r: dict[str, Any], o: dict[str, Any]) -> str:
@@ -997,7 +1064,7 @@ def _ratio(a: float | None, b: float | None, spec: str = ".2f") -> str:
     return format(a / b, spec)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=None, help="runs per scenario (default: per scenario, see README)")
     ap.add_argument("--quick", action="store_true", help=f"1 run each, time limits capped at {QUICK_TIME_LIMIT_S:g} s, "
@@ -1014,23 +1081,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mode", default="ours", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--base-plan", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.worker:
         worker(args.worker, args.mode, args.repeats or 1, Path(args.out), args.quick,
                Path(args.base_plan) if args.base_plan else None)
         return 0
-
-    from bench.scenarios import (all_scenarios, dish_lever_scenarios, dish_scenarios, lever_scenarios, main_scenarios,
-                                 select)
-
-    no_levers = args.no_levers or args.quick
-    if args.only:
-        scenarios = [s for s in all_scenarios() if not (no_levers and s.group in ("lever", "dish_lever"))]
-    else:
-        scenarios = (dish_scenarios() + ([] if no_levers else dish_lever_scenarios())
-                     + main_scenarios(full=args.food_all)
-                     + ([] if (no_levers or not args.food_all) else lever_scenarios()))
-    scenarios = select(scenarios, args.only)
+    scenarios = _chosen_scenarios(args)
     if not scenarios:
         print(f"no scenario matches {args.only!r}", file=sys.stderr)
         return 2
@@ -1042,90 +1102,22 @@ def main(argv: list[str] | None = None) -> int:
     machine["code_fingerprint"] = snapshot_sources(src)
     results = []
     for sc in scenarios:
-        reps = 1 if args.quick else (args.repeats or sc.repeats)
-        breps = 0 if (args.no_baseline or not sc.baseline_repeats) else (1 if args.quick else min(sc.baseline_repeats, args.repeats or sc.baseline_repeats))
-        row: dict[str, Any] = {"name": sc.name, "kind": sc.kind, "group": sc.group, "profile": sc.profile_key,
-                               "reference": sc.reference, "patches": sc.patches,
-                               "table": sc.table, "days": sc.days, "note": sc.note, "target": sc.target.label(),
-                               "target_values": asdict(sc.target), "rules_overrides": sc.rules_overrides}
-        if sc.kind != "baseline_only":
-            raw = spawn(sc.name, "ours", reps, args.quick,
-                        base_plan if sc.kind in ("swap", "regenerate", "exclude") else None, src=src)
-            row["ours_raw"] = raw
-            row["ours"] = summarize(raw.get("runs", []))
-            row["ours_error"] = raw.get("error")
-            row["ours_peak_mb"] = raw.get("peak_rss_mb")
-            row["ours_children_peak_mb"] = raw.get("peak_children_rss_mb")
-            row["foods"] = f"{raw.get('n_table_foods', '-')} / {raw.get('n_eligible_foods', '-')}"
-        if breps:
-            limit = min(sc.rules().time_limit_s, QUICK_TIME_LIMIT_S) if args.quick else sc.rules().time_limit_s
-            raw_b = spawn(sc.name, "baseline", breps, args.quick,
-                          timeout_s=breps * max(BASELINE_KILL_MIN_S, BASELINE_KILL_FACTOR * limit), src=src)
-            row["baseline_raw"] = raw_b
-            row["baseline"] = summarize(raw_b.get("runs", []))
-            row["baseline_error"] = raw_b.get("error")
-            row["baseline_peak_mb"] = raw_b.get("peak_rss_mb")
-            row["baseline_children_peak_mb"] = raw_b.get("peak_children_rss_mb")
-        o, b = row.get("ours") or {}, row.get("baseline") or {}
-        peak = None if row.get("ours_peak_mb") is None else max(row["ours_peak_mb"], row.get("ours_children_peak_mb") or 0)
-        row["verdict"], row["met"] = _verdict(sc, o, peak) if sc.kind != "baseline_only" else ("-", None)
-        if str(row.get("ours_error") or "").startswith("not measured"):
-            row["verdict"], row["met"] = row["ours_error"], None
-        if b and (row.get("baseline_raw") or {}).get("killed"):
-            wall_b = row["baseline_raw"]["process_wall_s"]
-            ours_med = o.get("total_s", {}).get("median")
-            row["time_ratio"] = "-" if ours_med is None else f"< {ours_med / wall_b:.2f} (baseline killed)"
-            row["gap_ratio"] = "baseline: no answer"
-        elif b:
-            row["time_ratio"] = _ratio(o.get("total_s", {}).get("median"), b.get("total_s", {}).get("median"))
-            if not b.get("n_ok") or b.get("objective") is None:
-                row["gap_ratio"] = "baseline: no solution"
-            else:
-                row["gap_ratio"] = _ratio(o.get("gap_worst"), b.get("gap_worst"))
+        row = _run_scenario(sc, args, base_plan, src)
         results.append(row)
-        med = o.get("total_s", {}).get("median") if o else None
-        print(f"{sc.name:40s}" + (f" ours {_fmt(med, '.3f'):>8s} s  {str(o.get('status', row.get('ours_error') or '-'))[:30]:30s}"
-              f" gap {_fmt_gap(o.get('gap_worst')):>7s}  check {o.get('n_violations_max', '-')}" if o else "")
-              + (f" | baseline {_fmt(b.get('total_s', {}).get('median'), '.2f')} s {b.get('status', '-')}"
-                 f" gap {_fmt_gap(b.get('gap_worst'))}" if b else "")
-              + f" | {row['verdict']}", flush=True)
+        print(_progress_line(sc, row), flush=True)
     shutil.rmtree(session, ignore_errors=True)
     full = not (args.quick or args.only or args.repeats or args.no_baseline or args.no_levers)
-    what = ("dish planner (5 profiles, magplan plan 7 and 28 days end to end, swap, regenerate, levers) and the "
-            "food-level planner's curated scenarios" + (", full-USDA scenarios and levers" if args.food_all else
-                                                        " (full USDA and its levers: --food-all)") + ". ")
     cmd = "python -m bench.run" + ("" if not argv else " " + " ".join(argv or []))
     if argv is None and len(sys.argv) > 1:
         cmd = "python -m bench.run " + " ".join(sys.argv[1:])
-    report = {
-        "machine": machine, "command": cmd, "elapsed_s": time.perf_counter() - started,
-        "loadavg_at_end": list(os.getloadavg()),
-        "note": (what + "Default repeats: dish planner 3 runs per profile, 5 for `magplan plan` 7 days, 1 for 28 days, "
-                 "3 for swap and regenerate; food-level planner 5 runs for curated 1-day, 3 for curated 7-day and the changes, 2 for full-USDA "
-                 "1-day, 1 for full-USDA 7-day (its median is that one run); baseline 3 runs for curated 1-day, "
-                 "1 run otherwise (each baseline run can take the whole time limit, and one still running after "
-                 f"{BASELINE_KILL_FACTOR:g}x its limit (at least {BASELINE_KILL_MIN_S:g} s) is killed); levers 1 run." if full else
-                 "Partial run (" + ", ".join(a for a in ("--quick" if args.quick else "", f"--only {args.only}" if args.only else "",
-                                                       f"--repeats {args.repeats}" if args.repeats else "") if a) + ")."),
-        "scenarios": results,
-    }
+    report = {"machine": machine, "command": cmd, "elapsed_s": time.perf_counter() - started,
+              "loadavg_at_end": list(os.getloadavg()), "note": _run_note(args, full), "scenarios": results}
     md = render_markdown(report)
     print()
     print(md)
     print(f"elapsed {report['elapsed_s']:.0f} s")
     if args.merge and RESULTS_JSON.exists():
-        old_report = json.loads(RESULTS_JSON.read_text())
-        mine = {r["name"] for r in results}
-        order = [r["name"] for r in old_report["scenarios"]]
-        merged = [r for r in old_report["scenarios"] if r["name"] not in mine]
-        merged += results
-        merged.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
-        old_report["scenarios"] = merged
-        old_report.setdefault("merged_runs", []).append(
-            {"machine": machine, "command": cmd, "scenarios": sorted(mine), "elapsed_s": report["elapsed_s"]})
-        old_report["note"] += (f" Rows {', '.join(sorted(mine))} come from a later run ({machine['date_utc']}, "
-                               f"sources fingerprint {machine.get('code_fingerprint')}, `{cmd}`).")
-        report = old_report
+        report = _merged(json.loads(RESULTS_JSON.read_text()), results, machine, cmd, report["elapsed_s"])
         md = render_markdown(report)
     if full or args.write or args.merge:
         RESULTS_JSON.write_text(json.dumps(report, indent=1, default=str) + "\n")
@@ -1134,6 +1126,106 @@ def main(argv: list[str] | None = None) -> int:
         update_top_readme(md)
         print(f"wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")
     return 0
+
+
+def _chosen_scenarios(args: argparse.Namespace) -> list[Any]:
+    """The scenarios the options ask for (levers unless --no-levers or --quick; --only filters by name)."""
+    from bench.scenarios import (all_scenarios, dish_lever_scenarios, dish_scenarios, lever_scenarios, main_scenarios,
+                                 select)
+
+    no_levers = args.no_levers or args.quick
+    if args.only:
+        scenarios = [s for s in all_scenarios() if not (no_levers and s.group in ("lever", "dish_lever"))]
+    else:
+        scenarios = (dish_scenarios() + ([] if no_levers else dish_lever_scenarios())
+                     + main_scenarios(full=args.food_all)
+                     + ([] if (no_levers or not args.food_all) else lever_scenarios()))
+    return select(scenarios, args.only)
+
+
+def _run_scenario(sc: Any, args: argparse.Namespace, base_plan: Path, src: Path) -> dict[str, Any]:
+    """One scenario's row of the report: ours and the baseline, each in its own process, the verdict, ratios."""
+    reps = 1 if args.quick else (args.repeats or sc.repeats)
+    breps = 0 if (args.no_baseline or not sc.baseline_repeats) else (
+        1 if args.quick else min(sc.baseline_repeats, args.repeats or sc.baseline_repeats))
+    row: dict[str, Any] = {"name": sc.name, "kind": sc.kind, "group": sc.group, "profile": sc.profile_key,
+                           "reference": sc.reference, "patches": sc.patches,
+                           "table": sc.table, "days": sc.days, "note": sc.note, "target": sc.target.label(),
+                           "target_values": asdict(sc.target), "rules_overrides": sc.rules_overrides}
+    if sc.kind != "baseline_only":
+        raw = spawn(sc.name, "ours", reps, args.quick,
+                    base_plan if sc.kind in ("swap", "regenerate", "exclude") else None, src=src)
+        row.update(ours_raw=raw, ours=summarize(raw.get("runs", [])), ours_error=raw.get("error"),
+                   ours_peak_mb=raw.get("peak_rss_mb"), ours_children_peak_mb=raw.get("peak_children_rss_mb"),
+                   foods=f"{raw.get('n_table_foods', '-')} / {raw.get('n_eligible_foods', '-')}")
+    if breps:
+        limit = min(sc.rules().time_limit_s, QUICK_TIME_LIMIT_S) if args.quick else sc.rules().time_limit_s
+        raw_b = spawn(sc.name, "baseline", breps, args.quick,
+                      timeout_s=breps * max(BASELINE_KILL_MIN_S, BASELINE_KILL_FACTOR * limit), src=src)
+        row.update(baseline_raw=raw_b, baseline=summarize(raw_b.get("runs", [])), baseline_error=raw_b.get("error"),
+                   baseline_peak_mb=raw_b.get("peak_rss_mb"), baseline_children_peak_mb=raw_b.get("peak_children_rss_mb"))
+    o, b = row.get("ours") or {}, row.get("baseline") or {}
+    peak = None if row.get("ours_peak_mb") is None else max(row["ours_peak_mb"], row.get("ours_children_peak_mb") or 0)
+    row["verdict"], row["met"] = _verdict(sc, o, peak) if sc.kind != "baseline_only" else ("-", None)
+    if str(row.get("ours_error") or "").startswith("not measured"):
+        row["verdict"], row["met"] = row["ours_error"], None
+    if b:
+        row["time_ratio"], row["gap_ratio"] = _ratios(row, o, b)
+    return row
+
+
+def _ratios(row: dict[str, Any], o: dict[str, Any], b: dict[str, Any]) -> tuple[str, str]:
+    """(time ratio, gap ratio) ours/baseline; a killed baseline gives an upper bound on the time ratio."""
+    if (row.get("baseline_raw") or {}).get("killed"):
+        wall_b = row["baseline_raw"]["process_wall_s"]
+        ours_med = o.get("total_s", {}).get("median")
+        return ("-" if ours_med is None else f"< {ours_med / wall_b:.2f} (baseline killed)"), "baseline: no answer"
+    time_ratio = _ratio(o.get("total_s", {}).get("median"), b.get("total_s", {}).get("median"))
+    if not b.get("n_ok") or b.get("objective") is None:
+        return time_ratio, "baseline: no solution"
+    return time_ratio, _ratio(o.get("gap_worst"), b.get("gap_worst"))
+
+
+def _progress_line(sc: Any, row: dict[str, Any]) -> str:
+    """One line per finished scenario on standard output."""
+    o, b = row.get("ours") or {}, row.get("baseline") or {}
+    med = o.get("total_s", {}).get("median") if o else None
+    return (f"{sc.name:40s}" + (f" ours {_fmt(med, '.3f'):>8s} s  {str(o.get('status', row.get('ours_error') or '-'))[:30]:30s}"
+            f" gap {_fmt_gap(o.get('gap_worst')):>7s}  check {o.get('n_violations_max', '-')}" if o else "")
+            + (f" | baseline {_fmt(b.get('total_s', {}).get('median'), '.2f')} s {b.get('status', '-')}"
+               f" gap {_fmt_gap(b.get('gap_worst'))}" if b else "")
+            + f" | {row['verdict']}")
+
+
+def _run_note(args: argparse.Namespace, full: bool) -> str:
+    """What the run covered, and its repeats (a full run) or its options (a partial run)."""
+    what = ("dish planner (5 profiles, magplan plan 7 and 28 days end to end, swap, regenerate, levers) and the "
+            "food-level planner's curated scenarios" + (", full-USDA scenarios and levers" if args.food_all else
+                                                        " (full USDA and its levers: --food-all)") + ". ")
+    if full:
+        return (what + "Default repeats: dish planner 3 runs per profile, 5 for `magplan plan` 7 days, 1 for 28 days, "
+                "3 for swap and regenerate; food-level planner 5 runs for curated 1-day, 3 for curated 7-day and the changes, 2 for full-USDA "
+                "1-day, 1 for full-USDA 7-day (its median is that one run); baseline 3 runs for curated 1-day, "
+                "1 run otherwise (each baseline run can take the whole time limit, and one still running after "
+                f"{BASELINE_KILL_FACTOR:g}x its limit (at least {BASELINE_KILL_MIN_S:g} s) is killed); levers 1 run.")
+    return ("Partial run (" + ", ".join(a for a in ("--quick" if args.quick else "", f"--only {args.only}" if args.only else "",
+                                                  f"--repeats {args.repeats}" if args.repeats else "") if a) + ").")
+
+
+def _merged(old_report: dict[str, Any], results: list[dict[str, Any]], machine: dict[str, Any], cmd: str,
+            elapsed_s: float) -> dict[str, Any]:
+    """The existing report with this run's rows in place of those of the same name (order kept)."""
+    mine = {r["name"] for r in results}
+    order = [r["name"] for r in old_report["scenarios"]]
+    merged = [r for r in old_report["scenarios"] if r["name"] not in mine]
+    merged += results
+    merged.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
+    old_report["scenarios"] = merged
+    old_report.setdefault("merged_runs", []).append(
+        {"machine": machine, "command": cmd, "scenarios": sorted(mine), "elapsed_s": elapsed_s})
+    old_report["note"] += (f" Rows {', '.join(sorted(mine))} come from a later run ({machine['date_utc']}, "
+                           f"sources fingerprint {machine.get('code_fingerprint')}, `{cmd}`).")
+    return old_report
 
 
 if __name__ == "__main__":
