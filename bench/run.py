@@ -794,6 +794,11 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _med(part: dict[str, Any], key: str, spec: str = ".3f") -> str:
+    """The median of ``key`` over a scenario part's runs, formatted ('-' when not measured)."""
+    return _fmt((part.get(key) or {}).get("median"), spec)
+
+
 def _check_cell(o: dict[str, Any]) -> str:
     """'-' (no run), 'ok' or 'N bad' (the most violations in one run)."""
     return "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
@@ -848,8 +853,8 @@ def _optimizer_table(report: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {r['name']} | {r.get('foods', '-')} | {_size(o)} "
             f"| {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
-            f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
-            f"| {_fmt((o.get('extract_s') or {}).get('median'), '.3f')} | {_status(o, err)} "
+            f"| {_med(o, 'build_s')} | {_med(o, 'solve_s')} "
+            f"| {_med(o, 'extract_s')} | {_status(o, err)} "
             f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
             f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {_same(r)} | {r['target']} | {r['verdict']} |")
     return lines
@@ -876,8 +881,8 @@ def _baseline_table(report: dict[str, Any]) -> list[str]:
             continue
         chk = _check_cell(b)
         lines.append(
-            f"| {r['name']} | {_size(b)} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_fmt((b.get('build_s') or {}).get('median'))} "
-            f"| {_fmt((b.get('solve_s') or {}).get('median'))} | {_baseline_total(r, b)} "
+            f"| {r['name']} | {_size(b)} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_med(b, 'build_s', '.2f')} "
+            f"| {_med(b, 'solve_s', '.2f')} | {_baseline_total(r, b)} "
             f"| {b.get('status', '; '.join(b.get('errors', [])) or r.get('baseline_error') or '-')} | {_fmt(b.get('objective'), '.3f')} "
             f"| {_fmt(b.get('best_bound'), '.3f')} | {_fmt_gap(b.get('gap_worst'))} "
             f"| {_fmt(r.get('baseline_peak_mb'), '.0f')} / {_fmt(r.get('baseline_children_peak_mb'), '.0f')} | {chk} "
@@ -905,10 +910,10 @@ def _lever_table(report: dict[str, Any]) -> list[str]:
         chk = _check_cell(o)
         lines.append(
             f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
-            f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
+            f"| {_med(o, 'build_s')} | {_med(o, 'solve_s')} "
             f"| {o.get('status', '; '.join(o.get('errors', [])) or '-')} | {_fmt(o.get('objective'), '.3f')} "
             f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} "
-            f"| {_fmt((ref.get('total_s') or {}).get('median'), '.3f')} | {_fmt_gap(ref.get('gap_worst'))} |")
+            f"| {_med(ref, 'total_s')} | {_fmt_gap(ref.get('gap_worst'))} |")
     return lines
 
 
@@ -977,7 +982,7 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
         o = r.get("ours") or {}
         lines.append(
             f"| {r['name']} | {r['note']} | {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
-            f"| {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} | {_dish_status(o, r)} "
+            f"| {_med(o, 'solve_s')} | {_dish_status(o, r)} "
             f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
             f"| {_fmt(max(r.get('ours_peak_mb') or 0, r.get('ours_children_peak_mb') or 0) or None, '.0f')} "
             f"| {_dish_check(r, o)} | {_same(r)} | {r['target']} | {r['verdict']} | {_dish_extra(r, o)} |")
@@ -995,10 +1000,10 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
             ref = (by_name.get(r.get("reference") or "", {}).get("ours")) or {}
             lines.append(
                 f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
-                f"| {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} | {_dish_status(o, r)} "
+                f"| {_med(o, 'solve_s')} | {_dish_status(o, r)} "
                 f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
                 f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {_dish_check(r, o)} | {_dish_extra(r, o)} "
-                f"| {_fmt((ref.get('total_s') or {}).get('median'), '.3f')} | {_fmt_gap(ref.get('gap_worst'))} |")
+                f"| {_med(ref, 'total_s')} | {_fmt_gap(ref.get('gap_worst'))} |")
     return lines + [""]
 
 
