@@ -478,7 +478,7 @@ def _worker_cli(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]
     from planner.model import plan_from_json
 
     exe = Path(sys.executable).with_name("magplan")
-    cmd0 = [str(exe)] if exe.exists() else [sys.executable, "-m", "planner"]
+    cmd0 = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
     runs, keys = [], []
     tables = None
     check_name = "-"

@@ -6,15 +6,17 @@ PlanItems (grams = grams per serving x portions), and day totals add them up lik
 from __future__ import annotations
 
 import time
-from dataclasses import replace
-from typing import Sequence
+from dataclasses import dataclass, replace
+from typing import Collection, Sequence
 
 import pandas as pd
 
 from foods.dishes import DishTables
 from planner import menu, week
 from planner.errors import PlanError, ProfileError
-from planner.model import DISH_PLAN_VERSION, MAX_DAYS, DayPlan, Meal, PlanDish, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.explain_dishes import explain_dish_plan
+from planner.model import (DISH_PLAN_VERSION, MAX_DAYS, DayPlan, LeftoverRef, Meal, PlanDish, Profile, Rules, SolverInfo,
+                           Targets, WeekPlan)
 from planner.nutrition import make_day, make_ingredient
 from planner.targets import check_profile, targets_for
 
@@ -70,15 +72,23 @@ def make_dish(tables: DishTables, foods: pd.DataFrame, dish_id: str, role: str, 
                     portions=float(portions), ingredients=items)
 
 
-def _day(tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day: int, day_menu: week.Menu) -> DayPlan:
-    meals = []
-    for slot in menu.MEAL_SLOTS:
-        chosen = sorted((m for m in day_menu if m[0] == slot), key=lambda m: (m[1] == "side", data.ids[m[2]]))
-        if not chosen:
-            continue
-        dishes = tuple(make_dish(tables, foods, data.ids[i], "main" if role in ("breakfast", "main") else role, p)
-                       for _s, role, i, p in chosen)
-        meals.append(Meal(slot=slot, dishes=dishes))
+def meal_dishes(day_menu: week.Menu, slot: str, data: menu.DishData) -> list[tuple[str, str, float]]:
+    """The (dish id, plan role, portions) of one meal of a day's menu: the main first, then sides by id."""
+    chosen = sorted((m for m in day_menu if m[0] == slot), key=lambda m: (m[1] == "side", data.ids[m[2]]))
+    return [(data.ids[i], "main" if role in ("breakfast", "main") else role, p) for _s, role, i, p in chosen]
+
+
+def leftover_ref(day: int, slot: str, leftover_days: Collection[int]) -> LeftoverRef | None:
+    """A lunch on a leftover day is the previous day's dinner."""
+    return LeftoverRef(day=day - 1) if slot == "lunch" and day in leftover_days else None
+
+
+def make_plan_day(tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day: int, day_menu: week.Menu,
+                  leftover_days: Collection[int] = ()) -> DayPlan:
+    """One person's day of dishes from a day's menu (``leftover_days``: days whose lunch is a leftover)."""
+    meals = [Meal(slot=slot, dishes=tuple(make_dish(tables, foods, dish_id, role, p) for dish_id, role, p in dishes),
+                  leftover_from=leftover_ref(day, slot, leftover_days))
+             for slot in menu.MEAL_SLOTS if (dishes := meal_dishes(day_menu, slot, data))]
     return make_day(day, meals)
 
 
@@ -130,49 +140,113 @@ def check_days(days: int) -> int:
     return days
 
 
-def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None,
-                   targets: Targets | None = None, exclude_dishes: Sequence[str] = (),
-                   favorites: Sequence[str] = (), dislikes: Sequence[str] = ()) -> WeekPlan:
-    """A plan of ``rules.days`` days made of dishes (format version 2); raises PlanError when none exists.
+@dataclass(frozen=True)
+class PersonInput:
+    """One person as the planner sees them: the profile with favourites merged, rules, targets and dishes."""
 
-    ``favorites`` and ``dislikes`` add to the profile's ``favorite_foods`` and ``disliked_foods`` (dish or
-    food ids); the plan keeps them all in its profile, so later edits honour them too."""
-    t0 = time.perf_counter()
-    rules = rules or Rules()
+    profile: Profile
+    rules: Rules
+    targets: Targets
+    data: menu.DishData
+
+
+def prepare(tables: DishTables, profile: Profile, *, rules: Rules, targets: Targets | None = None,
+            exclude_dishes: Sequence[str] = (), favorites: Sequence[str] = (), dislikes: Sequence[str] = (),
+            pantry_foods: Collection[str] = ()) -> PersonInput:
+    """The checked profile (favourites and dislikes merged in), the person's rules and the dishes they eat."""
     check_profile(profile)
     if profile.status in ("pregnancy", "lactation") and rules.fish_per_week_max is None:
         rules = replace(rules, fish_per_week_max=PREGNANCY_FISH_DAYS_MAX)
-    days = list(range(1, check_days(rules.days) + 1))
-    targets = targets or targets_for(profile)
     profile = replace(profile, favorite_foods=tuple(dict.fromkeys((*profile.favorite_foods, *favorites))),
                       disliked_foods=tuple(dict.fromkeys((*profile.disliked_foods, *dislikes))))
     data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=profile.favorite_foods,
-                          dislikes=profile.disliked_foods)
-    try:
-        for role in ("breakfast", "main", "snack"):
-            if not data.roles[role].any():
-                raise PlanError(f"no {role} dish fits the diet {profile.diet!r}, the allergens avoided and the "
-                                "exclusions; allow more dishes")
-        solution = week.plan_days(data, targets, rules, days, budget=profile.budget_usd_per_day, solver_rules=rules)
-    except PlanError as exc:  # why, with dishes and numbers, and what to change (planner.explain_dishes)
-        from planner.explain_dishes import explain_dish_plan
+                          dislikes=profile.disliked_foods, pantry_foods=pantry_foods)
+    return PersonInput(profile=profile, rules=rules, targets=targets or targets_for(profile), data=data)
 
-        exp = explain_dish_plan(tables, profile, rules=rules, targets=targets, exclude_dishes=exclude_dishes,
-                                week_error=str(exc))
-        raise PlanError(exp.message, explanation=exp) from None
-    plan_days = tuple(_day(tables, foods, data, d, solution.menus[d]) for d in days)
+
+def check_roles(person: PersonInput, who: str = "") -> None:
+    for role in ("breakfast", "main", "snack"):
+        if not person.data.roles[role].any():
+            raise PlanError(f"no {role} dish fits {who or 'the diet ' + repr(person.profile.diet)}, the allergens "
+                            "avoided and the exclusions; allow more dishes")
+
+
+def plan_with_leftovers(person: PersonInput, days: Sequence[int], *, solver_rules: Rules,
+                        slot_banned: Collection[tuple[str, int]] = ()) -> tuple[week.WeekSolution, dict[int, int]]:
+    """The person's week, then up to ``rules.leftovers_per_week`` lunches made the previous day's dinner:
+    (the solution with those menus and the week's objective, lunch day -> dish index)."""
+    budget = person.profile.budget_usd_per_day
+    solution = week.plan_days(person.data, person.targets, person.rules, days, budget=budget,
+                              solver_rules=solver_rules, slot_banned=slot_banned)
+    lunches = week.leftover_lunches(person.data, solution.menus, person.rules.leftovers_per_week)
+    if not lunches:
+        return solution, lunches
+    menus = week.with_leftovers(person.data, person.targets, person.rules, solution.menus, lunches, budget=budget,
+                                solver_rules=solver_rules, slot_banned=slot_banned)
+    objective = week.week_objective(person.data, person.targets, person.rules, menus)
+    return replace(solution, menus=menus, objective=objective), lunches
+
+
+def solver_info(solution: week.WeekSolution, rules: Rules, t0: float) -> SolverInfo:
+    """"optimal" only when proven within the rules' gap; a week planned day by day is usually "feasible".
+    The bound is the week without leftover lunches (a leftover is a choice the person makes on purpose)."""
     gap = None
     if solution.bound is not None and solution.objective:
         gap = max(0.0, (solution.objective - solution.bound) / abs(solution.objective))
-    # "optimal" only when proven within the rules' gap; a week planned day by day is usually "feasible"
     status = "optimal" if solution.status == "optimal" and gap is not None and gap <= rules.gap_rel + 1e-9 \
         else "feasible"
-    info = SolverInfo(name="highs", status=status, objective=round(solution.objective, 6),
+    return SolverInfo(name="highs", status=status, objective=round(solution.objective, 6),
                       best_bound=None if solution.bound is None else round(solution.bound, 6),
                       gap=None if gap is None else round(gap, 6), seconds=round(time.perf_counter() - t0, 4))
-    return WeekPlan(profile=profile, targets=targets, rules=rules, days=plan_days, solver=info,
-                    excluded=tuple(exclude_dishes), notes=co_nutrient_notes(plan_days, targets, profile),
-                    version=DISH_PLAN_VERSION)
+
+
+def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None,
+                   targets: Targets | None = None, exclude_dishes: Sequence[str] = (),
+                   favorites: Sequence[str] = (), dislikes: Sequence[str] = (),
+                   pantry_foods: Collection[str] = ()) -> WeekPlan:
+    """A plan of ``rules.days`` days made of dishes (format version 2); raises PlanError when none exists.
+
+    ``favorites`` and ``dislikes`` add to the profile's ``favorite_foods`` and ``disliked_foods`` (dish or
+    food ids); the plan keeps them all in its profile, so later edits honour them too. ``pantry_foods``:
+    food ids already at home; dishes using them are preferred, and a note says which the week uses."""
+    t0 = time.perf_counter()
+    rules = rules or Rules()
+    days = list(range(1, check_days(rules.days) + 1))
+    person = prepare(tables, profile, rules=rules, targets=targets, exclude_dishes=exclude_dishes,
+                     favorites=favorites, dislikes=dislikes, pantry_foods=pantry_foods)
+    try:
+        check_roles(person)
+        solution, lunches = plan_with_leftovers(person, days, solver_rules=rules)
+    except PlanError as exc:  # why, with dishes and numbers, and what to change (planner.explain_dishes)
+        exp = explain_dish_plan(tables, person.profile, rules=person.rules, targets=person.targets,
+                                exclude_dishes=exclude_dishes, week_error=str(exc))
+        raise PlanError(exp.message, explanation=exp) from None
+    plan_days = tuple(make_plan_day(tables, foods, person.data, d, solution.menus[d], lunches) for d in days)
+    return WeekPlan(profile=person.profile, targets=person.targets, rules=person.rules, days=plan_days,
+                    solver=solver_info(solution, rules, t0), excluded=tuple(exclude_dishes),
+                    notes=(*pantry_notes(plan_days, pantry_foods),
+                           *co_nutrient_notes(plan_days, person.targets, person.profile)), version=DISH_PLAN_VERSION)
+
+
+PANTRY_NOTE_START = "From your pantry the week uses: "
+
+
+def pantry_notes(days: Sequence[DayPlan], pantry_foods: Collection[str]) -> tuple[str, ...]:
+    """One note naming the pantry foods the plan uses and on which days (none when it uses none)."""
+    used: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for d in days:
+        for m in d.meals:
+            for item in m.items:
+                if item.food_id in pantry_foods and d.day not in used.setdefault(item.food_id, []):
+                    used[item.food_id].append(d.day)
+                    names[item.food_id] = item.name
+    if not pantry_foods:
+        return ()
+    if not used:
+        return ("No dish this week uses what is in your pantry.",)
+    parts = [f"{names[f]} (day{'s' if len(ds) > 1 else ''} {', '.join(map(str, ds))})" for f, ds in used.items()]
+    return (PANTRY_NOTE_START + "; ".join(parts) + ".",)
 
 
 __all__ = ["CO_NUTRIENT_ADVICE", "co_nutrient_notes", "make_dish", "plan_dish_week"]

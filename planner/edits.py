@@ -30,7 +30,7 @@ from foods.schema import split_tags
 from planner import menu, week
 from planner.dishplan import make_dish
 from planner.errors import ChangeError, PlanError, SolverError
-from planner.model import DISH_PLAN_VERSION, DayPlan, Lock, Meal, PlanDish, WeekPlan
+from planner.model import DISH_PLAN_VERSION, DayPlan, LeftoverRef, Lock, Meal, PlanDish, WeekPlan
 from planner.nutrition import make_day
 from planner.verify import notes_for_days
 from planner.swaps import _day, Change, ChangeResult, amount_changes  # _day: one day-number check for both formats
@@ -107,6 +107,9 @@ def _check_dish_plan(plan: WeekPlan) -> None:
         raise ChangeError(f"this plan is format version {plan.version} (foods, not dishes); dish edits need a "
                           f"version-{DISH_PLAN_VERSION} plan made by 'magplan plan' (planner.swaps edits the old "
                           "format)")
+    if plan.people:
+        raise ChangeError("this is a household plan: swapping, locking and re-planning work on one person's plan "
+                          "only for now; plan the household again with --exclude-dish, --favorite or --dislike")
 
 
 def _slot(slot: object) -> str:
@@ -225,14 +228,35 @@ def _build_day(tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day
 
 def _replace_dish(day_plan: DayPlan, slot: str, dish_id: str, new: PlanDish) -> DayPlan:
     """The day with one dish replaced in place (same meal, same position), totals recomputed."""
-    meals = [Meal(slot=m.slot, dishes=tuple(new if (m.slot == slot and x.dish_id == dish_id) else x
-                                            for x in m.dishes)) if m.slot == slot else m for m in day_plan.meals]
+    meals = [replace(m, items=(), dishes=tuple(new if (m.slot == slot and x.dish_id == dish_id) else x
+                                               for x in m.dishes)) if m.slot == slot else m for m in day_plan.meals]
     return make_day(day_plan.day, meals)
+
+
+def _main_of(day_plan: DayPlan | None, slot: str) -> str | None:
+    if day_plan is None:
+        return None
+    return next((x.dish_id for m in day_plan.meals if m.slot == slot for x in m.dishes if x.role == "main"), None)
+
+
+def _relinked(old: WeekPlan, days: tuple[DayPlan, ...]) -> tuple[DayPlan, ...]:
+    """The days with each leftover lunch of ``old`` still marked only while it is the previous day's dinner
+    (a swapped dinner leaves tomorrow's lunch an ordinary lunch); unchanged days stay the same objects."""
+    by_day = {d.day: d for d in days}
+    was = {d.day for d in old.days for m in d.meals if m.slot == "lunch" and m.leftover_from is not None}
+    out = []
+    for d in days:
+        is_leftover = d.day in was and _main_of(d, "lunch") == _main_of(by_day.get(d.day - 1), "dinner") is not None
+        ref = LeftoverRef(day=d.day - 1) if is_leftover else None
+        if any(m.slot == "lunch" and m.leftover_from != ref for m in d.meals):
+            d = replace(d, meals=tuple(replace(m, leftover_from=ref) if m.slot == "lunch" else m for m in d.meals))
+        out.append(d)
+    return tuple(out)
 
 
 def _with_day(plan: WeekPlan, new_day: DayPlan, **changes: object) -> WeekPlan:
     """``plan`` with one day replaced and its co-nutrient notes brought up to date (other notes kept)."""
-    days = tuple(new_day if d.day == new_day.day else d for d in plan.days)
+    days = _relinked(plan, tuple(new_day if d.day == new_day.day else d for d in plan.days))
     return replace(plan, days=days, notes=notes_for_days(plan, days), **changes)
 
 
@@ -327,6 +351,7 @@ def _week_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: in
     """Why dish ``i`` cannot be a ``role`` on ``day`` under the week's rules (None: it can). The rules
     themselves live in ``planner.week`` (the day's banned dishes); this only words them."""
     rules = replace(plan.rules, days=len(plan.days))
+    others = _without_leftover_link(plan, data, others, day, i)
     if (role, i) not in week.day_context(data, rules, others, day).banned:
         return None
     dish_id = data.ids[i]
@@ -337,6 +362,20 @@ def _week_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: in
     if used:
         return f"'{dish_id}' is already on {len(used)} other days ({', '.join(map(str, used))}); the week allows no more"
     return f"the week's rules do not allow '{dish_id}' on day {day} (e.g. fish on at most so many days)"
+
+
+def _without_leftover_link(plan: WeekPlan, data: menu.DishData, others: Mapping[int, week.Menu], day: int,
+                           i: int) -> Mapping[int, week.Menu]:
+    """``others`` without the other half of a leftover pair of dish ``i`` (tonight's dinner and tomorrow's
+    leftover lunch are the same dish on consecutive days on purpose)."""
+    days = {d.day: d for d in plan.days}
+    linked = {}
+    for d, slot in ((day + 1, "lunch"), (day - 1, "dinner")):
+        lunch_day = d if slot == "lunch" else day
+        lunch = next((m for m in days[lunch_day].meals if m.slot == "lunch"), None) if lunch_day in days else None
+        if d in others and lunch is not None and lunch.leftover_from is not None:
+            linked[d] = tuple(e for e in others[d] if not (e[0] == slot and e[1] == "main" and e[2] == i))
+    return {**others, **linked} if linked else others
 
 
 def _rule_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: int, replacing: str,
@@ -491,7 +530,11 @@ def _replan_day(plan: WeekPlan, tables: DishTables, foods: pd.DataFrame, data: m
         why = _week_reason(plan, data, day, role, i, others)
         if why:
             raise ChangeError(f"cannot {what}: {why}")
+    leftover = [] if "lunch" in open_slots or any(e[:2] == ("lunch", "main") for e in must) \
+        else _leftover_entry(plan, data, day)
+    keep = [e for e in keep if e[:3] not in {x[:3] for x in leftover}]
     keep = [e for e in keep if _week_reason(plan, data, day, e[1], e[2], others) is None]
+    locked = [*locked, *leftover]  # yesterday's dinner stays today's lunch (the week's rules allow it on purpose)
     first = (list(keep), set(menu.MEAL_SLOTS) - set(open_slots))
     attempts = [first] if (keep or first[1]) else []
     attempts.append(([], set()))
@@ -503,6 +546,17 @@ def _replan_day(plan: WeekPlan, tables: DishTables, foods: pd.DataFrame, data: m
             if n == len(attempts) - 1:
                 raise PlanError(f"cannot {what}: {exc}", explanation=getattr(exc, "explanation", None)) from exc
     raise AssertionError("unreachable")
+
+
+def _leftover_entry(plan: WeekPlan, data: menu.DishData, day: int) -> list[Entry]:
+    """The day's leftover lunch main (portions free) while it is still the previous day's dinner."""
+    day_plan = plan.day(day)
+    lunch = next((m for m in day_plan.meals if m.slot == "lunch"), None)
+    main = _main_of(day_plan, "lunch")
+    if lunch is None or lunch.leftover_from is None or main not in data.index or day - 1 not in \
+            {d.day for d in plan.days} or main != _main_of(plan.day(day - 1), "dinner"):
+        return []
+    return [("lunch", "main", data.index[main], None)]
 
 
 def _unlocked_entries(plan: WeekPlan, data: menu.DishData, day_plan: DayPlan, *, skip: Collection[tuple[str, str]]

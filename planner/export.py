@@ -29,10 +29,11 @@ PLAN_CSV_COLUMNS: tuple[str, ...] = (
     "day", "slot", "food_id", "name", "servings", "serving_label", "grams", "magnesium_mg", "energy_kcal",
     "protein_g", "cost_usd",
 )
-# A plan made of dishes (version 2): one row per ingredient of each dish, amounts for the dish's portions.
+# A plan made of dishes (version 2): one row per ingredient of each dish, amounts for the dish's portions;
+# leftover_from: 'day 1 dinner' when the meal is left over from that meal (empty: cooked for this meal).
 DISH_PLAN_CSV_COLUMNS: tuple[str, ...] = (
     "day", "slot", "dish_id", "dish", "role", "portions", "food_id", "fdc_id", "ingredient", "measure", "grams",
-    *PLAN_NUTRIENTS, "cost_usd",
+    *PLAN_NUTRIENTS, "cost_usd", "leftover_from",
 )
 
 CHECK = "✓"
@@ -417,6 +418,12 @@ def profile_summary(plan: WeekPlan) -> str:
 
 def plan_to_markdown(plan: WeekPlan) -> str:
     """A readable week: a heading per day, the items per meal, the day's totals vs targets, notes."""
+    if plan.people:
+        from planner.household_export import household_markdown
+
+        return household_markdown(plan)
+    from planner.household_export import meal_heading
+
     t = plan.targets
     lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
     lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {_num_text(t.magnesium_mg)} mg"
@@ -428,7 +435,7 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         lines.append(f"## Day {day.day} {CHECK if met else ''}".rstrip())
         lines.append("")
         for meal in day.meals:
-            lines.append(f"### {md_text(meal.slot.capitalize())}")
+            lines.append(f"### {md_text(meal_heading(meal))}")
             lines.append("")
             lines += _meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
             lines.append("")
@@ -461,16 +468,19 @@ def plan_to_markdown(plan: WeekPlan) -> str:
 
 
 def dish_plan_rows(plan: WeekPlan) -> list[list[Any]]:
-    """One list per ingredient of each dish, in DISH_PLAN_CSV_COLUMNS order (amounts for the portions)."""
-    rows: list[list[Any]] = []
-    for day in plan.days:
-        for meal in day.meals:
-            for dish in meal.dishes:
-                for it in dish.ingredients:
-                    rows.append([day.day, meal.slot, dish.dish_id, dish.name, dish.role, dish.portions, it.food_id,
-                                 it.fdc_id, it.name, scaled_serving(it.servings, it.serving_label), it.grams,
-                                 *(getattr(it, n) for n in PLAN_NUTRIENTS), it.cost_usd])
-    return rows
+    """One list per ingredient of each dish, in DISH_PLAN_CSV_COLUMNS order (amounts for the portions), then the
+    leftover marker ('day 1 dinner': the meal is left over from that one; empty: cooked for it)."""
+    from planner.household_export import leftover_csv
+
+    return [[*row, leftover_csv(meal.leftover_from)] for day in plan.days for meal in day.meals
+            for dish in meal.dishes for row in dish_rows(day.day, meal.slot, dish)]
+
+
+def dish_rows(day: int, slot: str, dish: PlanDish) -> list[list[Any]]:
+    """One list per ingredient of ``dish`` (DISH_PLAN_CSV_COLUMNS order but the last, leftover_from)."""
+    return [[day, slot, dish.dish_id, dish.name, dish.role, dish.portions, it.food_id, it.fdc_id, it.name,
+             scaled_serving(it.servings, it.serving_label), it.grams, *(getattr(it, n) for n in PLAN_NUTRIENTS),
+             it.cost_usd] for it in dish.ingredients]
 
 
 def plan_rows(plan: WeekPlan) -> list[list[Any]]:
@@ -490,8 +500,14 @@ def plan_to_csv(plan: WeekPlan) -> str:
     A plan made of dishes: one row per ingredient (DISH_PLAN_CSV_COLUMNS: day, slot, dish_id, dish, role,
     portions, food_id, fdc_id, ingredient, measure, grams, the nutrients, cost_usd). A version-1 plan: one
     row per item (PLAN_CSV_COLUMNS: day, slot, food_id, name, servings, serving_label, grams, magnesium_mg,
-    energy_kcal, protein_g, cost_usd).
+    energy_kcal, protein_g, cost_usd). A dish plan's last column, leftover_from, marks a leftover meal with the
+    meal it was cooked at ('day 1 dinner'). A household plan (``plan.people``): HOUSEHOLD_PLAN_CSV_COLUMNS, the
+    same with ``person`` after slot (empty: a shared dish) and ``portions_by_person`` ('Ann 1; Tom 1.25').
     """
+    if plan.people:
+        from planner.household_export import HOUSEHOLD_PLAN_CSV_COLUMNS, household_rows
+
+        return rows_to_csv(HOUSEHOLD_PLAN_CSV_COLUMNS, household_rows(plan))
     if plan.version >= DISH_PLAN_VERSION:
         return rows_to_csv(DISH_PLAN_CSV_COLUMNS, dish_plan_rows(plan))
     return rows_to_csv(PLAN_CSV_COLUMNS, plan_rows(plan))
@@ -572,18 +588,20 @@ def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
 
 def _html_dish_day(day: DayPlan, dishes: "DishTables | None") -> list[str]:
     """A day of a dish plan: each meal's dishes, each with its recipe."""
+    from planner.household_export import dish_people_html, meal_heading
+
     parts: list[str] = []
     for meal in day.meals:
-        parts.append(f"<h3>{h(meal.slot.capitalize())}</h3>")
+        parts.append(f"<h3>{h(meal_heading(meal))}</h3>")
         if not meal.dishes:
             parts.append("<p class=\"muted\">(nothing)</p>")
         for dish in meal.dishes:
-            parts += dish_html(dish, dishes)
+            parts += [x for x in (dish_people_html(dish),) if x] + dish_html(dish, dishes)
     return parts
 
 
-def _html_co_nutrients(plan: WeekPlan) -> list[str]:
-    parts = ["<section><h2>Co-nutrients (average a day over the plan)</h2><ul>"]
+def _html_co_nutrients(plan: WeekPlan, who: str = "") -> list[str]:
+    parts = [f"<section><h2>Co-nutrients{' of ' + h(who) if who else ''} (average a day over the plan)</h2><ul>"]
     for label, text, ok in co_nutrient_checks(plan):
         mark = f"<span class=\"ok\">{CHECK}</span>" if ok else f"<span class=\"bad\">{CROSS}</span>"
         parts.append(f"<li>{h(label)}: {h(text)} {mark}</li>")
@@ -603,14 +621,23 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
              f"<p class=\"muted\">For: {h(profile_summary(plan))}. "
              f"Daily magnesium target: {h(_num_text(t.magnesium_mg))} mg"
              + (f" ({h(t.magnesium_source)})" if t.magnesium_source else "") + "</p>"]
+    if plan.people:
+        from planner.household_export import everyone_met, people_html
+
+        parts[1] = people_html(plan)
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")
         met = mg is not None and not _is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
+        met = everyone_met(plan, plan.days.index(day)) if plan.people else met
         parts.append("<section class=\"day\">" if by_dish else "<section>")
         parts.append(f"<h2>Day {h(day.day)}" + (f" <span class=\"ok\">{CHECK}</span>" if met else "") + "</h2>")
         parts += _html_dish_day(day, dishes) if by_dish else _html_item_table(day)
         parts.append("<ul>")
-        for label, text, ok in _day_checks(plan, day):
+        if plan.people:
+            from planner.household_export import household_checks_html
+
+            parts += household_checks_html(plan, plan.days.index(day))
+        for label, text, ok in ([] if plan.people else _day_checks(plan, day)):
             mark = "" if ok is None else (f" <span class=\"ok\">{CHECK}</span>" if ok
                                           else f" <span class=\"bad\">{CROSS}</span>")
             parts.append(f"<li>{h(label)}: {h(text)}{mark}</li>")
@@ -619,7 +646,12 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
         if note:
             parts.append(f"<li>Note: {h(note)}</li>")
         parts.append("</ul></section>")
-    if by_dish:
+    if by_dish and plan.people:
+        from planner.household_export import iter_people_co_nutrients
+
+        for name, view in iter_people_co_nutrients(plan):
+            parts += _html_co_nutrients(view, who=name)
+    elif by_dish:
         parts += _html_co_nutrients(plan)
     parts.append(f"<p class=\"muted\">{h(solver_line(plan))}</p>")
     sup = supplement_line(plan)
@@ -631,6 +663,9 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
 
 
 # --- shopping-list writers ------------------------------------------------------------------------
+# The shopping list's section on batch cooking (ShoppingList.batches): Markdown and HTML only; the CSV keeps
+# one row per product.
+BATCHES_TITLE = "Cook in batches / left over"
 SHOPPING_CSV_COLUMNS: tuple[str, ...] = (
     "aisle", "product", "status", "needed_g", "needed", "purchase_quantity", "purchase_unit", "purchase",
     "leftover", "estimated_cost_usd", "price_source", "price_year", "for_foods",
@@ -658,6 +693,8 @@ def _days_text(sl: "ShoppingList") -> str:
 
 def _subtitle(sl: "ShoppingList") -> str:
     who = f"{sl.people} {'person' if sl.people == 1 else 'people'}"
+    if sl.household:
+        who = f"the household ({', '.join(sl.household)}); each dish bought once for everyone's portions"
     return f"For {_days_text(sl)} of the plan, {who}."
 
 
@@ -707,6 +744,8 @@ def shopping_to_markdown(sl: "ShoppingList") -> str:
     if sl.notes:
         lines.append("")
         lines.extend(f"- {md_text(n)}" for n in sl.notes)
+    if sl.batches:
+        lines += ["", f"## {BATCHES_TITLE}", "", *(f"- {md_text(n)}" for n in sl.batches)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -738,6 +777,9 @@ def shopping_to_html(sl: "ShoppingList") -> str:
     parts.append(f"<p class=\"muted\">{h(sl.price_note[:1].upper() + sl.price_note[1:])}</p>")
     if sl.notes:
         parts.append("<ul class=\"muted\">" + "".join(f"<li>{h(n)}</li>" for n in sl.notes) + "</ul>")
+    if sl.batches:
+        parts.append(f"<section><h2>{h(BATCHES_TITLE)}</h2><ul>" + "".join(f"<li>{h(n)}</li>" for n in sl.batches)
+                     + "</ul></section>")
     return html_page("Shopping list", "\n".join(parts))
 
 

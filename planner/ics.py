@@ -1,5 +1,9 @@
 """The plan as an RFC 5545 calendar (the ``icalendar`` library): one event per meal.
 
+A household plan: one event per shared meal (its description lists everyone's portions and each person's
+day magnesium) and one per personal meal per person (the summary starts with the person's name, the UID
+includes it). A leftover meal's description says whose meal it was cooked at.
+
 An event's summary names the meal's dishes and portions; its description holds the meal's and the day's
 magnesium, and for each dish its ingredients (the recipe's measure scaled to the portions, and grams) and
 the recipe's steps.
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from planner.errors import ExportError
 from planner.export import dish_line, dish_steps, ingredient_line, magnesium_check, portions_text, slot_label
+from planner.household_export import by_person_text, whose_leftover
 from planner.model import PLAN_SLOTS, DayPlan, Meal, WeekPlan
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,16 +99,20 @@ def day_date(start: date, day: int) -> date:
                           "choose an earlier start date") from None
 
 
-def event_uid(start: date, day: int, slot: str) -> str:
-    """A UID for the meal at (start date, day, slot): the same place in the calendar gets the same UID."""
-    digest = hashlib.sha256(f"{start.isoformat()}|{day}|{slot}".encode()).hexdigest()[:32]
+def event_uid(start: date, day: int, slot: str, person: str | None = None) -> str:
+    """A UID for the meal at (start date, day, slot[, person of a personal meal in a household]): the same
+    place in the calendar gets the same UID (a shared or one-person meal's UID has no person in it)."""
+    key = f"{start.isoformat()}|{day}|{slot}" + ("" if person is None else f"|{person}")
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"{digest}@{UID_DOMAIN}"
 
 
 def meal_summary(meal: Meal) -> str:
     """'Dinner: Red lentil dal (1 1/2 portions) + Green salad (1 portion)'."""
     dishes = " + ".join(f"{d.name} ({portions_text(d.portions)})" for d in meal.dishes)
-    return f"{slot_label(meal.slot)}: {dishes}"
+    who = f"{meal.person} — " if meal.person is not None else ""
+    left = " (leftovers)" if meal.leftover_from is not None else ""
+    return f"{who}{slot_label(meal.slot)}{left}: {dishes}"
 
 
 def _dish_text(meal: Meal, dishes: "DishTables | None") -> list[str]:
@@ -122,9 +131,30 @@ def meal_description(plan: WeekPlan, day: DayPlan, meal: Meal, dishes: "DishTabl
     """The meal's and the day's magnesium, then each dish with its ingredients and steps (plain text)."""
     known = [d.value("magnesium_mg") for d in meal.dishes]
     meal_mg = sum(v for v in known if v is not None)
+    if plan.people:
+        return "\n".join(household_lines(plan, day, meal, meal_mg) + _dish_text(meal, dishes))
     day_text, _met = magnesium_check(plan, day)
     lines = [f"Magnesium: {meal_mg:,.0f} mg in this meal; day {day.day}: {day_text}."]
+    lines += [whose_leftover(plan, meal)] if meal.leftover_from is not None else []
     return "\n".join(lines + _dish_text(meal, dishes))
+
+
+def household_lines(plan: WeekPlan, day: DayPlan, meal: Meal, meal_mg: float) -> list[str]:
+    """A household meal's first lines: who eats which portions, each eater's day magnesium against their own
+    target, and where a leftover meal was cooked."""
+    from planner.household import person_plan
+
+    index = plan.days.index(day)
+    shared = [d for d in meal.dishes if d.portions_by_person]
+    eaters = [meal.person] if meal.person is not None else list(dict.fromkeys(
+        n for d in shared for n in d.portions_by_person))
+    lines = [f"Magnesium: {meal_mg:,.0f} mg in this meal (everyone's portions together)." if shared
+             else f"Magnesium: {meal_mg:,.0f} mg in this meal."]
+    lines += [f"{d.name}: {by_person_text(d.portions_by_person)}." for d in shared]
+    for name in eaters:
+        view = person_plan(plan, name)
+        lines.append(f"{name}, day {day.day}: {magnesium_check(view, view.days[index])[0]}.")
+    return lines + ([whose_leftover(plan, meal)] if meal.leftover_from is not None else [])
 
 
 def _event(plan: WeekPlan, start: date, day: DayPlan, meal: Meal, times: Mapping[str, time],
@@ -133,7 +163,7 @@ def _event(plan: WeekPlan, start: date, day: DayPlan, meal: Meal, times: Mapping
 
     begin = datetime.combine(day_date(start, day.day), times[meal.slot])
     event = Event()
-    event.add("uid", event_uid(start, day.day, meal.slot))
+    event.add("uid", event_uid(start, day.day, meal.slot, meal.person))
     event.add("dtstamp", datetime.combine(start, time(0, 0), tzinfo=timezone.utc))
     event.add("dtstart", begin)
     event.add("dtend", begin + timedelta(minutes=MEAL_MINUTES.get(meal.slot, 30)))
@@ -144,7 +174,8 @@ def _event(plan: WeekPlan, start: date, day: DayPlan, meal: Meal, times: Mapping
 
 
 def calendar_meals(plan: WeekPlan) -> list[tuple[DayPlan, Meal]]:
-    """The (day, meal) pairs that become events: every meal with a dish (an empty meal is no event)."""
+    """The (day, meal) pairs that become events: every meal with a dish (an empty meal is no event). In a
+    household plan a shared meal is one event and a personal meal one event for its person."""
     return [(day, meal) for day in plan.days for meal in day.meals if meal.dishes]
 
 

@@ -93,6 +93,7 @@ FAVORITE_BONUS = 0.6  # a dish with a favourite ingredient
 # the usual ties, so it is in the week (within the variety rules) unless the targets cannot allow it.
 FAVORITE_DISH_BONUS = 2.0
 DISLIKE_PENALTY = 3.0
+PANTRY_BONUS = 0.3  # a dish using something already in the pantry (less than a favourite ingredient)
 PORTION_WEIGHT = 0.4
 EXTRA_DISH_WEIGHT = 0.15
 COST_WEIGHT = 0.1
@@ -118,6 +119,7 @@ class DishData:
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
     staples: tuple[frozenset[str], ...]  # per dish: the grains and legumes it is built on (food ids)
     preference: np.ndarray  # objective term per serving (negative: favourite)
+    servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
 
     @property
     def index(self) -> dict[str, int]:
@@ -136,8 +138,10 @@ def _role(d: pd.DataFrame, role: str) -> np.ndarray:
 
 
 def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collection[str] = (),
-              favorites: Collection[str] = (), dislikes: Collection[str] = ()) -> DishData:
-    """The dishes the profile's diet, allergens and exclusions allow (dish ids or food ids excluded)."""
+              favorites: Collection[str] = (), dislikes: Collection[str] = (),
+              pantry_foods: Collection[str] = ()) -> DishData:
+    """The dishes the profile's diet, allergens and exclusions allow (dish ids or food ids excluded);
+    favourites, dislikes and foods already in the pantry move a dish's preference."""
     d = filter_dishes(tables.dishes, tables.ingredients, diet=profile.diet, avoid=profile.avoid_allergens,
                       exclude_foods=profile.exclude_foods)
     d = d[~d.index.isin(list(exclude_dishes))]
@@ -152,6 +156,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
             pref[n] -= FAVORITE_BONUS
         if dish_id in dislikes or foods & set(dislikes):
             pref[n] += DISLIKE_PENALTY
+        if foods & set(pantry_foods):
+            pref[n] -= PANTRY_BONUS
     cost = d["cost_usd"].to_numpy(dtype=float)
     return DishData(
         ids=tuple(str(i) for i in d.index), names=tuple(str(n) for n in d["name"]),
@@ -165,7 +171,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
-        preference=pref,
+        preference=pref, servings=d["servings"].to_numpy(dtype=float),
     )
 
 
@@ -208,6 +214,8 @@ class DayContext:
     # nutrient -> (today's share of what the week still needs, objective per unit short): soft rows
     co_targets: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     closed: frozenset[str] = frozenset()
+    # (slot, dish index) not allowed in that meal today (a household's shared meal: dishes not everyone eats)
+    slot_banned: frozenset[tuple[str, int]] = frozenset()
 
 
 def quarters(model: MenuModel, key: tuple[int, str, str, int]) -> pulp.LpAffineExpression:
@@ -236,7 +244,7 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     model = MenuModel(pulp.LpProblem(name, pulp.LpMinimize), days=tuple(days))
     banned = context.banned if context else frozenset()
     fixed = {(s, r, i) for s, r, i, _p in context.fixed} if context else set()
-    _add_choices(model, data, banned, fixed)
+    _add_choices(model, data, banned, fixed, context.slot_banned if context else frozenset())
     _add_structure(model, data)
     _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
     _add_energy_shares(model, data)
@@ -254,11 +262,14 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
 
 
 def _add_choices(model: MenuModel, data: DishData, banned: Collection[tuple[str, int]] = (),
-                 fixed: Collection[tuple[str, str, int]] = ()) -> None:
+                 fixed: Collection[tuple[str, str, int]] = (), slot_banned: Collection[tuple[str, int]] = ()
+                 ) -> None:
+    """One 0/1 variable per portion level of each allowed dish in each place; a fixed dish is always allowed
+    (a lock, or a leftover lunch: yesterday's dinner on purpose)."""
     for d in model.days:
         for slot, role, _lo, _hi in PLACES:
             for i in data.candidates(role):
-                if (role, int(i)) in banned:
+                if ((role, int(i)) in banned or (slot, int(i)) in slot_banned) and (slot, role, int(i)) not in fixed:
                     continue
                 key = (d, slot, role, int(i))
                 allowed = range(QUARTERS_MIN, QUARTERS_MAX + 1) if (slot, role, int(i)) in fixed \

@@ -104,6 +104,8 @@ class Rules:
     meat_per_week_min: int = 2  # meat or poultry mains, when the diet has them (an omnivore's week)
     fish_per_week_max: int | None = None  # days with fish at most (pregnancy: 3, about 12 oz a week)
     cheapest: bool = False
+    # Up to this many lunches a week are the previous day's dinner, cooked in a larger batch.
+    leftovers_per_week: int = 2
     time_limit_s: float = 20.0
     gap_rel: float = 0.01
     solver: str = "highs"  # "highs" or "cbc"
@@ -151,6 +153,9 @@ class PlanDish:
     role: str
     portions: float
     ingredients: tuple[PlanItem, ...] = ()
+    # A household's shared dish: person name -> portions (they add up to ``portions``; the ingredients are
+    # for all of them together). Empty for a one-person plan.
+    portions_by_person: Mapping[str, float] = field(default_factory=dict)
     # What a plan file stated for this dish (grams and DISH_VALUES): only for planner.verify to compare with the
     # ingredients' sums; never used as the dish's values and never written.
     file_values: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -170,13 +175,26 @@ def dish_of_item(item: PlanItem, role: str) -> PlanDish:
 
 
 @dataclass(frozen=True)
+class LeftoverRef:
+    """Where a leftover meal was cooked: the dinner of ``day`` (cooked in a larger batch)."""
+
+    day: int
+    slot: str = "dinner"
+
+
+@dataclass(frozen=True)
 class Meal:
     """One meal of a day. Give ``items`` (a food-level meal) or ``dishes``; the other is filled in:
-    items become one-ingredient dishes, and dishes' ingredients become the items."""
+    items become one-ingredient dishes, and dishes' ingredients become the items.
+
+    In a household plan a personal meal names its ``person``; a shared meal has none (its dishes carry
+    ``portions_by_person``). ``leftover_from``: the meal is what was left of an earlier dinner."""
 
     slot: str
     items: tuple[PlanItem, ...] = ()
     dishes: tuple[PlanDish, ...] = ()
+    person: str | None = None
+    leftover_from: LeftoverRef | None = None
 
     def __post_init__(self) -> None:
         if self.dishes and not self.items:
@@ -197,6 +215,17 @@ class DayPlan:
     meals: tuple[Meal, ...]
     totals: Mapping[str, float] = field(default_factory=dict)
     measured: Mapping[str, float] = field(default_factory=dict)
+    # A household: person name -> what that person eats that day (the same fields as ``totals``).
+    totals_by_person: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of a household plan: a name, a profile and the targets derived from it."""
+
+    name: str
+    profile: Profile
+    targets: Targets
 
 
 @dataclass(frozen=True)
@@ -249,6 +278,8 @@ class WeekPlan:
     supplement: Supplement | None = None
     notes: tuple[str, ...] = ()
     version: int = PLAN_VERSION
+    # A household plan: everyone it is for (``profile`` and ``targets`` are then the first person's).
+    people: tuple[Person, ...] = ()
 
     def day(self, day: int) -> DayPlan:
         for d in self.days:
@@ -333,6 +364,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "fish_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
     "meat_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
     "fish_per_week_max": Range(0, MAX_DAYS, "a whole number of days", "3", integer=True),
+    "leftovers_per_week": Range(0, 6, "a whole number of leftover lunches a week", "2", integer=True),
     "people": Range(1, 1000, "a whole number of people", "2", integer=True),
 }
 
@@ -378,26 +410,48 @@ def _clean(value: Any) -> Any:
 
 def dish_dict(dish: PlanDish) -> dict[str, Any]:
     """A dish as written in a version-2 plan: its portions, its values for those portions, its ingredients."""
-    return {"dish_id": dish.dish_id, "name": dish.name, "role": dish.role, "portions": dish.portions,
+    shared = {"portions_by_person": dict(dish.portions_by_person)} if dish.portions_by_person else {}
+    return {"dish_id": dish.dish_id, "name": dish.name, "role": dish.role, "portions": dish.portions, **shared,
             "grams": dish.grams, **{n: dish.value(n) for n in DISH_VALUES},
             "ingredients": [asdict(i) for i in dish.ingredients]}
 
 
 def _meal_dict(meal: Meal, version: int) -> dict[str, Any]:
-    if version >= DISH_PLAN_VERSION:
-        return {"slot": meal.slot, "dishes": [dish_dict(x) for x in meal.dishes]}
-    return {"slot": meal.slot, "items": [asdict(i) for i in meal.items]}
+    if version < DISH_PLAN_VERSION:
+        return {"slot": meal.slot, "items": [asdict(i) for i in meal.items]}
+    out: dict[str, Any] = {"slot": meal.slot}
+    if meal.person is not None:
+        out["person"] = meal.person
+    if meal.leftover_from is not None:
+        out["leftover_from"] = asdict(meal.leftover_from)
+    return {**out, "dishes": [dish_dict(x) for x in meal.dishes]}
+
+
+def _day_dict(day: DayPlan, version: int) -> dict[str, Any]:
+    out = {"day": day.day, "meals": [_meal_dict(m, version) for m in day.meals],
+           "totals": dict(day.totals), "measured": dict(day.measured)}
+    if day.totals_by_person:
+        out["totals_by_person"] = {name: dict(t) for name, t in day.totals_by_person.items()}
+    return out
+
+
+def _profile_dict(profile: Profile) -> dict[str, Any]:
+    return {**asdict(profile), "overrides": dict(profile.overrides)}
+
+
+def _person_dict(person: Person) -> dict[str, Any]:
+    return {"name": person.name, "profile": _profile_dict(person.profile), "targets": asdict(person.targets)}
 
 
 def plan_to_dict(plan: WeekPlan) -> dict[str, Any]:
     """The JSON-ready dict of a plan (format version 1, or 2 for a plan made of dishes)."""
     return _clean({
         "version": plan.version,
-        "profile": {**asdict(plan.profile), "overrides": dict(plan.profile.overrides)},
+        "profile": _profile_dict(plan.profile),
         "targets": asdict(plan.targets),
         "rules": asdict(plan.rules),
-        "days": [{"day": d.day, "meals": [_meal_dict(m, plan.version) for m in d.meals],
-                  "totals": dict(d.totals), "measured": dict(d.measured)} for d in plan.days],
+        **({"people": [_person_dict(p) for p in plan.people]} if plan.people else {}),
+        "days": [_day_dict(d, plan.version) for d in plan.days],
         "locks": [asdict(lock) for lock in plan.locks],
         "excluded": list(plan.excluded),
         "supplement": asdict(plan.supplement) if plan.supplement else None,
@@ -601,15 +655,71 @@ def _dish_from(d: Any, where: str) -> PlanDish:
     role = _need(d, "role", where, str, '"main"')
     if role not in DISH_ROLES:
         raise PlanFormatError(f"{where}.role is {show_value(role)}; it must be one of {', '.join(DISH_ROLES)}, e.g. \"main\"")
-    portions = check_number(_need(d, "portions", where, float, "1.0"), "portions", f"{where}.portions",
-                            PlanFormatError)
+    by_person = _portions_by_person(d.get("portions_by_person"), f"{where}.portions_by_person")
+    portions = _need(d, "portions", where, float, "1.0")
+    if not by_person:
+        check_number(portions, "portions", f"{where}.portions", PlanFormatError)
+    elif abs(portions - sum(by_person.values())) > 1e-6:
+        raise PlanFormatError(f"{where}.portions is {portions:g}, but portions_by_person adds up to "
+                              f"{sum(by_person.values()):g}; a shared dish's portions are everyone's together")
     ingredients = _items_from(_need(d, "ingredients", where, list, '[{"food_id": "olive_oil", ...}]'),
                               f"{where}.ingredients")
     if not ingredients:
         raise PlanFormatError(f"{where}.ingredients is empty; a dish has at least one ingredient")
     return PlanDish(dish_id=dish_id, name=_need(d, "name", where, str, '"Lentil soup"'), role=role,
                     portions=float(portions), ingredients=ingredients,
+                    portions_by_person=by_person,
                     file_values={n: d[n] for n in ("grams", *DISH_VALUES) if n in d})
+
+
+def _portions_by_person(value: Any, where: str) -> dict[str, float]:
+    portions = _number_map(value, where)
+    for name, p in portions.items():
+        if p is None or not p > 0:
+            raise PlanFormatError(f"{where}.{name} is {show_value(p)}; a person's portions are above 0, e.g. 1.0")
+        check_number(p, "portions", f"{where}.{name}", PlanFormatError)
+    return {name: float(p) for name, p in portions.items() if p is not None}
+
+
+def _leftover_from(value: Any, where: str) -> LeftoverRef | None:
+    if value is None:
+        return None
+    ref = _dc_from(LeftoverRef, value, where)
+    _day_number(ref.day, f"{where}.day")
+    _slot(ref.slot, f"{where}.slot")
+    return ref
+
+
+def _profile_from(d: Any, where: str) -> Profile:
+    profile_d = dict(_need(d, "profile", where, dict, '{"age": 45, "sex": "female"}'))
+    for name, example in PROFILE_REQUIRED.items():  # what the targets are for: never a silent default
+        _need(profile_d, name, f"{where}.profile", object, example)
+    if profile_d.get("overrides") is None:
+        profile_d["overrides"] = {}
+    profile = _dc_from(Profile, profile_d, f"{where}.profile")
+    check_numbers(profile, lambda name: f"{where}.profile.{name}", PlanFormatError)
+    return profile
+
+
+def _targets_from(d: Any, where: str) -> Targets:
+    targets = _dc_from(Targets, _need(d, "targets", where, dict, '{"magnesium_mg": 320, ...}'), f"{where}.targets")
+    check_numbers(targets, lambda name: f"{where}.targets.{name}", PlanFormatError)
+    return targets
+
+
+def _people_from(value: Any) -> tuple[Person, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _bad("plan.people", value, "a list of people", '[{"name": "Ann", "profile": {...}, "targets": {...}}]')
+    people = []
+    for i, p in enumerate(value):
+        where = f"plan.people[{i}]"
+        name = _text(_need(p, "name", where, str, '"Ann"'), f"{where}.name", '"Ann"')
+        if any(x.name == name for x in people):
+            raise PlanFormatError(f"{where}.name is {name!r}, but {name!r} is already in plan.people; names are unique")
+        people.append(Person(name=name, profile=_profile_from(p, where), targets=_targets_from(p, where)))
+    return tuple(people)
 
 
 def _lock_from(d: Any, where: str) -> Lock:
@@ -628,16 +738,10 @@ def plan_from_dict(d: Any) -> WeekPlan:
     if version not in READABLE_VERSIONS:
         raise PlanFormatError(f"plan.version is {show_value(version)}; this magplan reads versions "
                               f"{', '.join(map(str, READABLE_VERSIONS))} (a newer magplan wrote it; upgrade magplan)")
-    profile_d = dict(_need(d, "profile", "plan", dict, '{"age": 45, "sex": "female"}'))
-    for name, example in PROFILE_REQUIRED.items():  # what the targets are for: never a silent default
-        _need(profile_d, name, "plan.profile", object, example)
-    if profile_d.get("overrides") is None:
-        profile_d["overrides"] = {}
-    profile = _dc_from(Profile, profile_d, "plan.profile")
-    targets = _dc_from(Targets, _need(d, "targets", "plan", dict, '{"magnesium_mg": 320, ...}'), "plan.targets")
+    profile, targets = _profile_from(d, "plan"), _targets_from(d, "plan")
     rules = _dc_from(Rules, d.get("rules") or {}, "plan.rules")
-    for obj, part in ((profile, "profile"), (targets, "targets"), (rules, "rules")):
-        check_numbers(obj, lambda name, part=part: f"plan.{part}.{name}", PlanFormatError)
+    check_numbers(rules, lambda name: f"plan.rules.{name}", PlanFormatError)
+    people = _people_from(d.get("people"))
     days = []
     seen_days: set[int] = set()
     for i, day_d in enumerate(_need(d, "days", "plan", list, '[{"day": 1, "meals": [...]}]')):
@@ -651,18 +755,26 @@ def plan_from_dict(d: Any) -> WeekPlan:
         for j, meal_d in enumerate(_need(day_d, "meals", where, list, '[{"slot": "breakfast", "items": []}]')):
             mwhere = f"{where}.meals[{j}]"
             slot = _slot(_need(meal_d, "slot", mwhere, str, '"breakfast"'), f"{mwhere}.slot")
-            if any(m.slot == slot for m in meals):
-                raise PlanFormatError(f"{mwhere}.slot is {slot!r}, but day {day_no} already has a {slot} meal; "
-                                      "each slot appears once a day (put all its items in one meal)")
+            person = _meal_person(meal_d, mwhere, people)
+            if any(m.slot == slot and m.person == person for m in meals):
+                raise PlanFormatError(f"{mwhere}.slot is {slot!r}, but day {day_no} already has a {slot} meal"
+                                      f"{'' if person is None else ' for ' + person}; each slot appears once a day "
+                                      "(put all its items in one meal)")
             if version >= DISH_PLAN_VERSION:
                 dishes = _need(meal_d, "dishes", mwhere, list, '[{"dish_id": "...", "ingredients": [...]}]')
                 meals.append(Meal(slot=slot, dishes=tuple(_dish_from(x, f"{mwhere}.dishes[{k}]")
-                                                          for k, x in enumerate(dishes))))
+                                                          for k, x in enumerate(dishes)), person=person,
+                                  leftover_from=_leftover_from(meal_d.get("leftover_from"), f"{mwhere}.leftover_from")))
                 continue
             items = _items_from(_need(meal_d, "items", mwhere, list, "[]"), f"{mwhere}.items")
             meals.append(Meal(slot=slot, items=items))
+        by_person = day_d.get("totals_by_person") or {}
+        if not isinstance(by_person, Mapping):
+            raise _bad(f"{where}.totals_by_person", by_person, "an object of people", '{"Ann": {"magnesium_mg": 400}}')
         days.append(DayPlan(day=day_no, meals=tuple(meals), totals=_number_map(day_d.get("totals"), f"{where}.totals"),
-                            measured=_number_map(day_d.get("measured"), f"{where}.measured")))
+                            measured=_number_map(day_d.get("measured"), f"{where}.measured"),
+                            totals_by_person={str(n): _number_map(t, f"{where}.totals_by_person.{n}")
+                                              for n, t in by_person.items()}))
     if not days:
         raise PlanFormatError("plan.days is an empty list; a plan has at least one day, e.g. "
                               '[{"day": 1, "meals": [...]}]')
@@ -676,8 +788,19 @@ def plan_from_dict(d: Any) -> WeekPlan:
         profile=profile, targets=targets, rules=rules, days=tuple(days), solver=solver, locks=locks,
         excluded=_texts(d.get("excluded"), "plan.excluded", '["almonds"]'),
         supplement=_dc_from(Supplement, supplement, "plan.supplement") if supplement else None,
-        notes=_texts(d.get("notes"), "plan.notes", '["a note"]'), version=version,
+        notes=_texts(d.get("notes"), "plan.notes", '["a note"]'), version=version, people=people,
     )
+
+
+def _meal_person(meal_d: Any, where: str, people: tuple[Person, ...]) -> str | None:
+    person = meal_d.get("person") if isinstance(meal_d, Mapping) else None
+    if person is None:
+        return None
+    names = [p.name for p in people]
+    if person not in names:
+        raise PlanFormatError(f"{where}.person is {show_value(person)}; it must be one of plan.people "
+                              f"({', '.join(names) or 'none in this plan'})")
+    return str(person)
 
 
 def plan_from_json(text: str) -> WeekPlan:

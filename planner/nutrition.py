@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Iterable
 
 import pandas as pd
@@ -43,6 +44,13 @@ def _item(row: pd.Series, food_id: str, grams: float, servings: float, label: st
         servings=servings, serving_label=label, grams=round(grams, 4),
         cost_usd=None if math.isnan(price) else round(price * grams / 100.0, 4), **values,
     )
+
+
+def scale_item(item: PlanItem, factor: float) -> PlanItem:
+    """``item`` times ``factor`` (one person's share of a dish cooked for several): grams, servings, values."""
+    values = {n: None if getattr(item, n) is None else round(getattr(item, n) * factor, 4)
+              for n in (*PLAN_NUTRIENTS, "cost_usd")}
+    return replace(item, servings=round(item.servings * factor, 6), grams=round(item.grams * factor, 4), **values)
 
 
 def day_totals(items: Iterable[PlanItem]) -> tuple[dict[str, float], dict[str, float]]:

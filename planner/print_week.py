@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from planner.export import (CHECK, CROSS, day_magnesium, dish_html, h, html_page, plan_slots, portions_text,
-                            profile_summary, slot_label)
+from planner.export import (CHECK, CROSS, day_magnesium, dish_html, fmt_qty, h, html_page, plan_slots,
+                            portions_text, profile_summary, slot_label)
+from planner.batches import Batch, plan_batches
+from planner.household_export import by_person_text, cook_text, eaten_text
 from planner.ics import day_date
-from planner.model import DayPlan, PlanDish, WeekPlan
+from planner.model import DayPlan, Meal, PlanDish, WeekPlan
 
 if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables
@@ -36,6 +38,9 @@ div.cards{column-count:2;column-gap:1.2rem}
 div.card{break-inside:avoid;page-break-inside:avoid;border:1px solid #bbb;border-radius:4px;
 padding:.3rem .6rem;margin:0 0 .6rem;font-size:9.5pt}
 div.card h4{font-size:11pt}div.card p.eaten{margin:.1rem 0 .3rem}
+table.week-grid.household{font-size:7pt;line-height:1.12}table.week-grid.household th.slot{width:5em}
+table.week-grid .who{font-weight:600;color:#333}table.week-grid .left{color:#555;font-style:italic}
+table.week-grid.household td div{margin-bottom:.1rem}
 @media print{body{font-size:9.5pt}}
 """
 
@@ -52,16 +57,55 @@ def _day_head(day: DayPlan, start: date | None) -> str:
     return f"Day {h(day.day)}<br><span class=\"muted\">{h(date_label(day_date(start, day.day)))}</span>"
 
 
+def _dish_div(dish: PlanDish) -> str:
+    side = "+ " if dish.role == "side" else ""
+    amount = by_person_text(dish.portions_by_person) if dish.portions_by_person else portions_text(dish.portions)
+    return (f"<div>{side}<span class=\"dish-name\">{h(dish.name)}</span> "
+            f"<span class=\"portions\">{h(amount)}</span></div>")
+
+
 def _cell(day: DayPlan, slot: str) -> str:
-    lines = []
-    for dish in (x for m in day.meals if m.slot == slot for x in m.dishes):
-        side = "+ " if dish.role == "side" else ""
-        lines.append(f"<div>{side}<span class=\"dish-name\">{h(dish.name)}</span> "
-                     f"<span class=\"portions\">{h(portions_text(dish.portions))}</span></div>")
+    meals = [m for m in day.meals if m.slot == slot]
+    if any(m.person is not None for m in meals):
+        return _people_cell(meals)
+    lines = [_dish_div(dish) for m in meals for dish in m.dishes]
+    lines += ["<div class=\"left\">leftovers</div>" for m in meals if m.leftover_from is not None]
     return "<td>" + ("".join(lines) or "<span class=\"muted\">—</span>") + "</td>"
 
 
+def _people_cell(meals: list[Meal]) -> str:
+    """A meal planned per person: people who eat the same dishes share a line ('Ann, Mia: Salmon cakes')."""
+    groups: dict[tuple, list[Meal]] = {}
+    for m in meals:
+        key = (tuple((d.dish_id, d.portions) for d in m.dishes), m.leftover_from)
+        groups.setdefault(key, []).append(m)
+    lines = []
+    for same in groups.values():
+        names = ", ".join(str(m.person) for m in same)
+        dishes = " + ".join(f"<span class=\"dish-name\">{h(d.name)}</span>"
+                            + ("" if abs(d.portions - 1) < 1e-9 else f" <span class=\"portions\">×{h(fmt_qty(d.portions))}</span>")
+                            for d in same[0].dishes)
+        left = " <span class=\"left\">(leftovers)</span>" if same[0].leftover_from is not None else ""
+        lines.append(f"<div><span class=\"who\">{h(names)}:</span> {dishes}{left}</div>")
+    return "<td>" + "".join(lines) + "</td>"
+
+
+def _people_mg_cell(plan: WeekPlan, index: int) -> str:
+    """Each person's magnesium that day against their own target (``planner.household.person_plan``)."""
+    from planner.household import person_plan
+
+    lines = []
+    for p in plan.people:
+        view = person_plan(plan, p.name)
+        mg, met = day_magnesium(view, view.days[index])
+        mark = "" if met is None else f" <span class=\"ok\">{CHECK}</span>" if met else f" <span class=\"bad\">{CROSS}</span>"
+        lines.append(f"<div>{h(p.name)} {'?' if mg is None else f'{mg:,.0f}'} mg{mark}</div>")
+    return "<td>" + "".join(lines) + "</td>"
+
+
 def _mg_cell(plan: WeekPlan, day: DayPlan) -> str:
+    if plan.people:
+        return _people_mg_cell(plan, plan.days.index(day))
     mg, met = day_magnesium(plan, day)
     if mg is None:
         return "<td>? mg</td>"
@@ -85,22 +129,39 @@ def _grid_page(plan: WeekPlan, days: tuple[DayPlan, ...], start: date | None) ->
     rows = [f"<tr><th class=\"slot\">{h(slot_label(slot))}</th>{''.join(_cell(d, slot) for d in days)}</tr>"
             for slot in plan_slots(plan)]
     rows.append(f"<tr class=\"mg\"><th class=\"slot\">Magnesium</th>{''.join(_mg_cell(plan, d) for d in days)}</tr>")
+    who = (f"For: {h(profile_summary(plan))}. Daily magnesium target: {t.magnesium_mg:,.0f} mg. " if not plan.people
+           else "For: " + h("; ".join(f"{p.name} (magnesium {p.targets.magnesium_mg:,.0f} mg)" for p in plan.people))
+           + ". ")
+    table = "week-grid household" if plan.people else "week-grid"
     return (f"<section class=\"week\"><h1>{h(title)}</h1>"
-            f"<p class=\"muted\">For: {h(profile_summary(plan))}. Daily magnesium target: {t.magnesium_mg:,.0f} mg. "
-            "Recipes on the next pages.</p>"
-            f"<table class=\"week-grid\"><thead><tr><th class=\"slot\"></th>{head}</tr></thead>"
+            f"<p class=\"muted\">{who}Recipes on the next pages.</p>"
+            f"<table class=\"{table}\"><thead><tr><th class=\"slot\"></th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></section>")
 
 
 def distinct_dishes(plan: WeekPlan) -> list[tuple[PlanDish, list[tuple[int, str]]]]:
-    """Each distinct (dish, portions) of the plan in order of first appearance, with its (day, slot)s."""
-    found: dict[tuple[str, float], tuple[PlanDish, list[tuple[int, str]]]] = {}
-    for day in plan.days:
-        for meal in day.meals:
-            for dish in meal.dishes:
-                entry = found.setdefault((dish.dish_id, round(dish.portions, 6)), (dish, []))
-                entry[1].append((day.day, meal.slot))
+    """Each distinct (dish, portions cooked) of the plan in order of first appearance, with the (day, slot)s it is
+    eaten at: a dinner and its leftover lunch are one batch (``planner.batches``), cooked once."""
+    return [(dish, _where(batches)) for dish, batches in distinct_batches(plan)]
+
+
+def distinct_batches(plan: WeekPlan) -> list[tuple[PlanDish, list[Batch]]]:
+    """Each distinct (dish, portions cooked): the dish for the whole batch, and the batches cooked so."""
+    found: dict[tuple, tuple[PlanDish, list[Batch]]] = {}
+    for batch in plan_batches(plan):
+        key = (batch.dish.dish_id, batch.portions, _who(batch))
+        found.setdefault(key, (batch.cooked, []))[1].append(batch)
     return list(found.values())
+
+
+def _who(batch: Batch) -> tuple:
+    """Who eats a batch when, relative to its cooking (batches alike in this share a card)."""
+    return tuple((e.person, e.portions, tuple((e.by_person or {}).items()), e.leftover, e.day - batch.day)
+                 for e in batch.eaten)
+
+
+def _where(batches: list[Batch]) -> list[tuple[int, str]]:
+    return list(dict.fromkeys((e.day, e.slot) for b in batches for e in b.eaten))
 
 
 def _eaten(where: list[tuple[int, str]], start: date | None) -> str:
@@ -111,9 +172,13 @@ def _eaten(where: list[tuple[int, str]], start: date | None) -> str:
     return "For " + ", ".join(one(d, s) for d, s in where)
 
 
-def _card(dish: PlanDish, where: list[tuple[int, str]], dishes: "DishTables | None", start: date | None) -> str:
+def _card(dish: PlanDish, batches: list[Batch], dishes: "DishTables | None", start: date | None) -> str:
     block = dish_html(dish, dishes)  # ['<div class="dish">', '<h4>name</h4>', facts, ingredients ..., '</div>']
-    block.insert(2, f"<p class=\"muted eaten\">{h(_eaten(where, start))}</p>")
+    notes = [_eaten(_where(batches), start)]
+    if any(e.person or e.by_person for e in batches[0].eaten):  # a household: who eats which portions
+        notes.append(eaten_text(e for b in batches for e in b.eaten))
+    notes += [x for x in (cook_text(batches[0]),) if x]
+    block[2:2] = [f"<p class=\"muted eaten\">{h(x)}</p>" for x in notes]
     return "\n".join(["<div class=\"card\">", *block, "</div>"])
 
 
@@ -125,7 +190,7 @@ def plan_to_print_html(plan: WeekPlan, dishes: "DishTables | None" = None, *, st
     parts = [_grid_page(plan, plan.days[i:i + DAYS_PER_PAGE], start)
              for i in range(0, len(plan.days), DAYS_PER_PAGE)]
     parts.append("<div class=\"cards\">")
-    parts += [_card(dish, where, dishes, start) for dish, where in distinct_dishes(plan)]
+    parts += [_card(dish, batches, dishes, start) for dish, batches in distinct_batches(plan)]
     parts.append("</div>")
     return html_page("Magnesium meal plan: the week to print", "\n".join(parts), extra_css=PRINT_CSS)
 

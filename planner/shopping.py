@@ -87,6 +87,10 @@ class ShoppingList:
     rows_without_price: int = 0
     people: int = 1
     days: tuple[int, ...] = ()
+    # A household plan: its people (the amounts are already for all of them; each dish is bought once).
+    household: tuple[str, ...] = ()
+    # 'Cook in batches / left over' lines (planner.batches.batch_notes; set by a front end that has the dishes).
+    batches: tuple[str, ...] = ()
 
     def total_text(self) -> str:
         """'Estimated total: $12.34' plus how many rows have no price."""
@@ -431,6 +435,22 @@ def _gather(plan: WeekPlan, foods: pd.DataFrame, chosen: tuple[int, ...]) -> dic
     return eaten
 
 
+def pantry_food_ids(pantry: pd.DataFrame, foods: pd.DataFrame) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the food ids a pantry holds some of, the pantry rows that name no known food or product). A row names
+    a food id, a food's name or the product it is bought as (a bag of oats holds every food bought as that
+    bag); rows with amount 0 hold nothing."""
+    keys = {_key(str(r.food_or_product)): str(r.food_or_product) for r in pantry.itertuples(index=False)
+            if float(r.amount) > 0}
+    found: dict[str, None] = {}
+    known: set[str] = set()
+    for fid, name, product in zip(foods.index, foods["name"], foods["buy_as"]):
+        hit = set(keys) & {_key(fid), _key(name), _key(product)}
+        if hit:
+            found[str(fid)] = None
+            known |= hit
+    return tuple(found), tuple(text for k, text in keys.items() if k not in known)
+
+
 def _pantry_grams(pantry: pd.DataFrame, foods: pd.DataFrame, products: Mapping[str, dict[str, Any]],
                   notes: list[str]) -> dict[str, float]:
     """product key -> grams of product in the pantry (only products on the list)."""
@@ -503,6 +523,10 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
     if isinstance(people, bool) or not isinstance(people, (int, np.integer)) or people < 1:
         raise ShoppingError(f"people is {people!r}; give a whole number of people, 1 or more, e.g. 2")
     people = int(check_number(int(people), "people", "people is", ShoppingError))
+    household = tuple(p.name for p in plan.people)
+    if household and people > 1:
+        raise ShoppingError(f"the plan is for a household ({', '.join(household)}): its amounts are already for "
+                            "everyone; leave people at 1 (drop --people)")
     chosen = _select_days(plan, days)
     notes: list[str] = []
     products = _products(_gather(plan, foods, chosen), foods, people)
@@ -522,7 +546,7 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
     if people > 1:
         notes.append(f"amounts are for {people} people")
     return ShoppingList(rows=rows, total_cost_usd=total, price_note=note, notes=tuple(dict.fromkeys(notes)),
-                        rows_without_price=missing, people=people, days=chosen)
+                        rows_without_price=missing, people=people, days=chosen, household=household)
 
 
 def _buy_factor(food: pd.Series) -> float:

@@ -19,6 +19,7 @@ from foods.schema import PLAN_NUTRIENTS
 from planner.errors import PlanFormatError
 from planner.model import DISH_PLAN_VERSION, DISH_VALUES, DayPlan, Meal, PlanDish, PlanItem, WeekPlan, show_value
 from planner.nutrition import item_of_grams, make_day, make_item
+from planner.people import totals_by_person
 
 ITEM_VALUES: tuple[str, ...] = ("grams", *PLAN_NUTRIENTS, "cost_usd")  # what a food's row decides
 NOTE_START = "Values recomputed from the USDA rows (the file's numbers did not match them): "
@@ -103,23 +104,29 @@ def _meal(foods: pd.DataFrame, meal: Meal, version: int, where: str, said: list[
     if version < DISH_PLAN_VERSION:
         new = Meal(slot=meal.slot, items=tuple(_item(foods, i, version, where, said) for i in meal.items))
     else:
-        new = Meal(slot=meal.slot, dishes=tuple(_dish(foods, d, f"{where}, {d.dish_id}", said) for d in meal.dishes))
+        new = Meal(slot=meal.slot, dishes=tuple(_dish(foods, d, f"{where}, {d.dish_id}", said) for d in meal.dishes),
+                   person=meal.person, leftover_from=meal.leftover_from)
     return meal if len(said) == before else new
 
 
 def _day(foods: pd.DataFrame, day: DayPlan, version: int, said: list[str]) -> DayPlan:
     before = len(said)
-    meals = tuple(_meal(foods, m, version, f"day {day.day} {m.slot}", said) for m in day.meals)
+    meals = tuple(_meal(foods, m, version, f"day {day.day} {m.slot}" + (f" ({m.person})" if m.person else ""), said)
+                  for m in day.meals)
     true = make_day(day.day, meals)
+    if day.totals_by_person:
+        true = replace(true, totals_by_person=totals_by_person(true, list(day.totals_by_person)))
     found = [*_differences(f"day {day.day} total", day.totals, true.totals, "its foods give"),
              *_differences(f"day {day.day} measured share", day.measured, true.measured, "its foods give")]
+    for name, totals in day.totals_by_person.items():
+        found += _differences(f"day {day.day} {name}'s total", totals, true.totals_by_person[name], "their foods give")
     said.extend(found)
     return day if len(said) == before else true
 
 
 def notes_for_days(plan: WeekPlan, days: tuple[DayPlan, ...]) -> tuple[str, ...]:
     """``plan``'s notes for new ``days``: a dish plan's co-nutrient notes brought up to date, other notes kept."""
-    if plan.version < DISH_PLAN_VERSION:
+    if plan.version < DISH_PLAN_VERSION or plan.people:  # a household's notes are per person: kept as they are
         return plan.notes
     from planner.dishplan import co_nutrient_notes  # here: dishplan loads the solver, which reading a plan needs not
 

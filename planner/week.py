@@ -92,7 +92,11 @@ def _menu_of(model: MenuModel) -> Menu:
 
 
 def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, prices: Mapping[str, float],
-             fish_needed: bool) -> DayContext:
+             fish_needed: bool, fixed_elsewhere: Mapping[int, Menu] | None = None) -> DayContext:
+    """The day's context from the other days' ``menus``; ``fixed_elsewhere``: dishes fixed on days not planned
+    yet (a household's shared dinners, leftover lunches), which count for the caps and neighbours too."""
+    planned = menus
+    menus = {**(fixed_elsewhere or {}), **menus}
     # Snacks and sides share one count: a cup of kefir is the same dish as a side or as a snack.
     group = {"main": "main", "breakfast": "breakfast", "snack": "snack_side", "side": "snack_side"}
     days_used: dict[tuple[str, int], set[int]] = {}
@@ -112,7 +116,7 @@ def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, 
         if fish_days_so_far >= menu.days_allowed(rules.fish_per_week_max, rules.days):
             banned |= {(role, int(i)) for role in ("breakfast", "main", "side", "snack")
                        for i in np.flatnonzero(data.fish_any & data.roles[role])}
-    others = tuple(frozenset((s, r, i) for s, r, i, _p in m) for d, m in sorted(menus.items()) if d != day)
+    others = tuple(frozenset((s, r, i) for s, r, i, _p in m) for d, m in sorted(planned.items()) if d != day)
     # A day with the same dishes as another is the same day, whichever main is lunch and which is dinner.
     others = tuple(o | {(s2, r, i) for s, r, i in o if r == "main" for s2 in ("lunch", "dinner")} for o in others)
     return DayContext(banned=frozenset(banned), other_days=others, need_fish=fish_needed, prices=dict(prices))
@@ -180,16 +184,80 @@ class _BoundSearch(threading.Thread):
             self.bound = None
 
 
+def leftover_lunches(data: DishData, menus: Mapping[int, Menu], n: int,
+                     keep: Collection[int] = ()) -> dict[int, int]:
+    """Up to ``n`` lunches that can be the previous day's dinner: lunch day -> that dinner's main dish.
+
+    A dinner main qualifies when it is on no other day of the week (so with its leftover it is eaten twice, as
+    the week's cap allows) and the next day is in the plan and not in ``keep`` (locked). Big batches first
+    (a recipe for 4 leaves more than one for 2), then the earliest day: deterministic.
+    """
+    counts: dict[int, int] = {}
+    for m in menus.values():
+        for _s, role, i, _p in m:
+            if role == "main":
+                counts[i] = counts.get(i, 0) + 1
+    candidates = []
+    for d, m in sorted(menus.items()):
+        mains = [i for slot, role, i, _p in m if slot == "dinner" and role == "main"]
+        if mains and d + 1 in menus and d + 1 not in keep and counts[mains[0]] == 1 \
+                and _fits_beside_dinner(data, mains[0], menus[d + 1]):
+            candidates.append((-float(data.servings[mains[0]]), d, mains[0]))
+    return {d + 1: i for _s, d, i in sorted(candidates)[:n]}
+
+
+def _fits_beside_dinner(data: DishData, i: int, day_menu: Menu) -> bool:
+    """A leftover lunch may join a day whose dinner is kept: no staple grain or legume of that dinner again,
+    and not a second cocoa dish."""
+    dinner = [j for slot, _r, j, _p in day_menu if slot == "dinner"]
+    return not any(data.staples[i] & data.staples[j] for j in dinner) \
+        and not (data.cocoa[i] and any(data.cocoa[j] for j in dinner))
+
+
+def with_leftovers(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu],
+                   lunches: Mapping[int, int], *, budget: float | None = None, solver_rules: Rules | None = None,
+                   fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None,
+                   slot_banned: Collection[tuple[str, int]] = ()) -> dict[int, Menu]:
+    """``menus`` with each lunch of ``lunches`` (day -> dish index) made that dish, the day re-planned
+    around it (its dinner kept; the other days unchanged)."""
+    out = dict(menus)
+    for day, i in sorted(lunches.items()):
+        dinner = tuple((s, r, j, None) for s, r, j, _p in out[day] if s == "dinner")
+        keep = tuple(f for f in (fixed or {}).get(day, ()) if f[0] != "lunch")
+        pinned = {day: (*keep, *[f for f in dinner if f[:3] not in {k[:3] for k in keep}], ("lunch", "main", i, None))}
+        solution = plan_days(data, targets, rules, [day], budget=budget, solver_rules=solver_rules,
+                             fixed_menus={d: m for d, m in out.items() if d != day}, fixed=pinned,
+                             closed={day: {"dinner"}}, slot_banned=slot_banned)
+        out[day] = solution.menus[day]
+    return out
+
+
+def _main_days(kind: np.ndarray, menus: Mapping[int, Menu]) -> int:
+    """How many mains of a kind (fish, meat) the menus hold."""
+    return sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and kind[i])
+
+
+def _co_targets(data: DishData, targets: Targets, menus: Mapping[int, Menu], all_days: Sequence[int]
+                ) -> dict[str, tuple[float, float]]:
+    """Per co-nutrient still short for the week: (today's share of what the week still needs, its price)."""
+    prices = day_prices(targets, menus, data, len(all_days))
+    left = len([d for d in all_days if d not in menus])
+    return {c: (max(0.0, (float(getattr(targets, f)) * len(all_days) - _have(data, menus, c)) / left), p)
+            for (c, f) in CO_NUTRIENTS if (p := prices.get(c))}
+
+
 def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int], *,
               budget: float | None = None, solver_rules: Rules | None = None,
               fixed_menus: Mapping[int, Menu] | None = None,
               fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None,
-              closed: Mapping[int, Collection[str]] | None = None) -> WeekSolution:
+              closed: Mapping[int, Collection[str]] | None = None,
+              slot_banned: Collection[tuple[str, int]] = ()) -> WeekSolution:
     """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
 
     ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
-    (locked dishes, a swapped-in dish); None portions leave the portions to the model. ``closed``: per day,
-    the meal slots that hold only their fixed dishes (a locked meal: no side or snack is added).
+    (locked dishes, a swapped-in dish, a household's shared dinner, a leftover lunch); None portions leave the
+    portions to the model. ``closed``: per day, the meal slots that hold only their fixed dishes (a locked
+    meal: no side or snack is added). ``slot_banned``: (slot, dish index) never planned in that slot.
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
@@ -200,29 +268,27 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     meat_on = fish_days([d for d in all_days if d not in fish_on] or all_days,
                         menu.days_needed(rules.meat_per_week_min, len(all_days))) \
         if data.meat.any() else frozenset()
-    search = None if fixed_menus else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
+    search = None if (fixed_menus or fixed) else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
     if search is not None:
         search.start()
     status = "optimal"
     for day in days:
-        fish_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.fish[i])
-        need_fish = day in fish_on and fish_so_far < len(fish_on)
-        meat_so_far = sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and data.meat[i])
-        need_meat = day in meat_on and meat_so_far < len(meat_on)
-        prices = day_prices(targets, menus, data, len(all_days))
-        left = len([d for d in all_days if d not in menus])
-        co_targets = {c: (max(0.0, (float(getattr(targets, f)) * len(all_days) - _have(data, menus, c)) / left), p)
-                      for (c, f) in CO_NUTRIENTS if (p := prices.get(c))}
-        context = replace(_context(data, rules, menus, day, {}, need_fish), co_targets=co_targets, need_meat=need_meat,
-                          fixed=tuple((fixed or {}).get(day, ())),
-                          closed=frozenset((closed or {}).get(day, ())))
+        pending = {d: tuple((s, r, i, 1.0 if p is None else p) for s, r, i, p in items)
+                   for d, items in (fixed or {}).items() if d not in menus and d != day}
+        seen = {**pending, **menus}
+        need_fish = day in fish_on and _main_days(data.fish, seen) < len(fish_on)
+        need_meat = day in meat_on and _main_days(data.meat, seen) < len(meat_on)
+        context = replace(_context(data, rules, menus, day, {}, need_fish, pending),
+                          co_targets=_co_targets(data, targets, menus, all_days), need_meat=need_meat,
+                          fixed=tuple((fixed or {}).get(day, ())), closed=frozenset((closed or {}).get(day, ())),
+                          slot_banned=frozenset(slot_banned))
         try:
-            model, day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
+            model, _day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
         except PlanError:
             if not (need_fish or need_meat):
                 raise
-            model, day_bound = _solve_day(data, targets, rules, budget, day,
-                                          replace(context, need_fish=False, need_meat=False), solver_rules)
+            model, _day_bound = _solve_day(data, targets, rules, budget, day,
+                                           replace(context, need_fish=False, need_meat=False), solver_rules)
             status = "feasible"
         menus[day] = _menu_of(model)
     objective = week_objective(data, targets, rules, menus)

@@ -119,6 +119,19 @@ def two_day_plan(curated, shipped_dishes):
 
 
 @pytest.fixture(scope="session")
+def household_plan(curated, shipped_dishes):
+    """A real 2-day household plan (Ann 45 F, Tom 47 M vegetarian, Mia 8 F avoiding peanuts; shared dinners and
+    a leftover lunch), solved once per session (about 20 s)."""
+    from planner.household import Member, plan_household
+    from planner.model import Profile, Rules
+
+    members = [Member("Ann", Profile(age=45, sex="female")),
+               Member("Tom", Profile(age=47, sex="male", diet="vegetarian")),
+               Member("Mia", Profile(age=8, sex="female", avoid_allergens=("peanuts",)))]
+    return plan_household(shipped_dishes, curated, members, rules=Rules(days=2))
+
+
+@pytest.fixture(scope="session")
 def usda_all() -> pd.DataFrame:
     """Every SR Legacy food with a magnesium value, as a food table (loaded once)."""
     return foods.load_usda_foods()

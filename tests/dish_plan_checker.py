@@ -12,7 +12,7 @@ structure, portions, variety, fish, co-nutrients) are written out here from the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -375,11 +375,12 @@ def _check_variety(plan: WeekPlan) -> list[str]:
                 for x in m.dishes:
                     if x.role == "main":
                         breakfasts.setdefault(x.dish_id, []).append(day.day)
+    leftovers = _leftover_lunches(plan)
     for dish_id, days in sorted(main_days.items()):
         if len(days) > r.max_main_per_week:
             out.append(f"main '{dish_id}' on {len(days)} days {days} (max {r.max_main_per_week})")
         for a, b in zip(days, days[1:]):
-            if b == a + 1:
+            if b == a + 1 and leftovers.get(b) != dish_id:  # a leftover lunch is yesterday's dinner on purpose
                 out.append(f"main '{dish_id}' on consecutive days {a} and {b}")
     for dish_id, days in sorted(breakfasts.items()):
         if len(days) > r.max_breakfast_per_week:
@@ -405,6 +406,35 @@ def _check_variety(plan: WeekPlan) -> list[str]:
             if len(used) > cap:
                 out.append(f"side or snack '{dish_id}' on {len(used)} days {sorted(used)} (max {cap})")
     out += _check_identical_days(plan.days)
+    return out
+
+
+def _leftover_lunches(plan: WeekPlan) -> dict[int, str]:
+    """Lunch day -> the main dish of a lunch marked as the previous day's dinner."""
+    return {d.day: x.dish_id for d in plan.days for m in d.meals if m.slot == "lunch" and m.leftover_from
+            for x in m.dishes if x.role == "main"}
+
+
+def _check_leftovers(plan: WeekPlan) -> list[str]:
+    """A leftover lunch is the main of the dinner it names, the day before; at most the rules' number."""
+    out = []
+    lunches = _leftover_lunches(plan)
+    days = {d.day: d for d in plan.days}
+    for d in plan.days:
+        for m in d.meals:
+            ref = m.leftover_from
+            if ref is None:
+                continue
+            if m.slot != "lunch" or ref.slot != "dinner" or ref.day != d.day - 1 or ref.day not in days:
+                out.append(f"day {d.day} {m.slot}: leftover_from {ref} is not the previous day's dinner")
+                continue
+            dinner = [x.dish_id for mm in days[ref.day].meals if mm.slot == "dinner" for x in mm.dishes
+                      if x.role == "main"]
+            if lunches.get(d.day) not in dinner:
+                out.append(f"day {d.day} lunch: leftover {lunches.get(d.day)} is not day {ref.day}'s dinner {dinner}")
+    most = getattr(plan.rules, "leftovers_per_week", 0)
+    if len(lunches) > most:
+        out.append(f"{len(lunches)} leftover lunches, more than {most}")
     return out
 
 
@@ -487,6 +517,7 @@ def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None =
     for day in plan.days:
         out += _check_day(ref, plan, day, profile)
     out += _check_variety(plan)
+    out += _check_leftovers(plan)
     out += _check_fish(ref, plan, profile)
     out += _check_meat(ref, plan, profile)
     out += _check_fish_max(ref, plan, profile)
@@ -494,5 +525,82 @@ def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None =
     return out
 
 
-__all__ = ["Reference", "check_dish_plan", "day_amount", "dish_amount", "fish_allowed", "is_fish_main",
+# --- a household -------------------------------------------------------------------------------------
+def _person_dish(ref: Reference, dish: PlanDish, name: str) -> PlanDish | None:
+    """A person's share of a dish as the checker computes it: their portions of the recipe, values from USDA."""
+    if not dish.portions_by_person:
+        return dish
+    portions = dish.portions_by_person.get(name)
+    if portions is None:
+        return None
+    items = []
+    for (food_id, fdc_id, grams), item in zip(ref.recipes[dish.dish_id], dish.ingredients):
+        g = grams * portions
+        values = {n: (None if (v := usda_value(ref, fdc_id, g, n)) is None else round(v, 4)) for n in NUTRIENTS}
+        price = ref.curated.at[food_id, "price_usd_per_100g"] if food_id in ref.curated.index else None
+        cost = None if price is None or pd.isna(price) else round(float(price) * g / 100.0, 4)
+        items.append(replace(item, grams=round(g, 4), servings=portions, cost_usd=cost, **values))
+    return PlanDish(dish_id=dish.dish_id, name=dish.name, role=dish.role, portions=portions, ingredients=tuple(items))
+
+
+def person_view(ref: Reference, plan: WeekPlan, name: str) -> WeekPlan:
+    """What ``name`` eats, as a one-person plan (totals recomputed from USDA rows), with their targets."""
+    person = next(p for p in plan.people if p.name == name)
+    days = []
+    for d in plan.days:
+        meals = []
+        for m in d.meals:
+            if m.person not in (None, name):
+                continue
+            dishes = tuple(x for dish in m.dishes if (x := _person_dish(ref, dish, name)) is not None)
+            meals.append(Meal(slot=m.slot, dishes=dishes, leftover_from=m.leftover_from))
+        day = DayPlan(day=d.day, meals=tuple(meals))
+        days.append(replace(day, totals={n: day_amount(ref, day, n) for n in NUTRIENTS}))
+    names = [p.name for p in plan.people]
+    notes = tuple(n.split(": ", 1)[1] if n.split(": ", 1)[0] in names else n for n in plan.notes
+                  if n.split(": ", 1)[0] in (name,) or n.split(": ", 1)[0] not in names)
+    return replace(plan, profile=person.profile, targets=person.targets, days=tuple(days), people=(), notes=notes)
+
+
+def _check_household_day(ref: Reference, plan: WeekPlan, day: DayPlan) -> list[str]:
+    out = []
+    names = [p.name for p in plan.people]
+    for m in day.meals:
+        where = f"day {day.day} {m.slot}"
+        if m.person is not None and m.person not in names:
+            out.append(f"{where}: person {m.person!r} is not in the household {names}")
+        for x in m.dishes:
+            if m.person is None and sorted(x.portions_by_person) != sorted(names):
+                out.append(f"{where}: shared dish {x.dish_id} has portions for {sorted(x.portions_by_person)}, "
+                           f"not everyone {sorted(names)}")
+            if x.portions_by_person and abs(sum(x.portions_by_person.values()) - x.portions) > 1e-6:
+                out.append(f"{where}: {x.dish_id} portions {x.portions} but the people's add up to "
+                           f"{sum(x.portions_by_person.values())}")
+            out += _check_recipe(ref, x, where) + _check_values(ref, x, where)
+    for name in names:
+        written = day.totals_by_person.get(name, {})
+        view = person_view(ref, replace(plan, days=(day,)), name).days[0]
+        for n in ("magnesium_mg", "energy_kcal", "calcium_mg"):
+            if abs(float(written.get(n, -1)) - view.totals[n]) > TOTAL_TOL + 1e-6 * abs(view.totals[n]):
+                out.append(f"day {day.day}: totals_by_person[{name}][{n}] = {written.get(n)} but "
+                           f"{view.totals[n]:.3f} recomputed from USDA rows")
+    return out
+
+
+def check_household_plan(plan: WeekPlan, ref: Reference) -> list[str]:
+    """Every broken rule of a household plan: the shared dishes as written, then each person's own plan
+    (their meals and their share of the shared ones) against every rule of ``check_dish_plan``."""
+    if not plan.people:
+        return ["not a household plan: plan.people is empty"]
+    out = []
+    for day in plan.days:
+        out += _check_household_day(ref, plan, day)
+    for person in plan.people:
+        view = person_view(ref, plan, person.name)
+        out += [f"{person.name}: {problem}" for problem in check_dish_plan(view, ref, profile=person.profile)
+                if "totals[" not in problem]  # a view's totals are the checker's own
+    return out
+
+
+__all__ = ["Reference", "check_dish_plan", "check_household_plan", "person_view", "day_amount", "dish_amount", "fish_allowed", "is_fish_main",
            "reference", "usda_value", "week_averages"]

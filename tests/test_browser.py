@@ -325,8 +325,10 @@ def test_generate_open_a_recipe_swap_a_dish_tick_the_list_and_reload(app_url, br
         page.close()
 
 
-def test_the_printed_week_has_its_grid_on_one_landscape_page(two_day_plan, shipped_dishes, tmp_path):
-    """Chromium prints the printable week to PDF: page 1 holds the whole 7-day grid, the recipe cards follow."""
+@pytest.mark.parametrize("who", ["one person", "household"])
+def test_the_printed_week_has_its_grid_on_one_landscape_page(who, request, shipped_dishes, tmp_path):
+    """Chromium prints the printable week to PDF: page 1 holds the whole 7-day grid, the recipe cards follow
+    (for one person, and for a household of three with shared dinners and personal meals)."""
     import subprocess
     from dataclasses import replace
     from datetime import date
@@ -336,7 +338,8 @@ def test_the_printed_week_has_its_grid_on_one_landscape_page(two_day_plan, shipp
     from planner.print_week import distinct_dishes, plan_to_print_html
 
     _need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
-    week = replace(two_day_plan, days=tuple(replace(two_day_plan.days[n % 2], day=n + 1) for n in range(7)))
+    plan = request.getfixturevalue("two_day_plan" if who == "one person" else "household_plan")
+    week = replace(plan, days=tuple(replace(plan.days[n % 2], day=n + 1) for n in range(7)))
     page = tmp_path / "week.html"
     page.write_text(plan_to_print_html(week, shipped_dishes, start=date(2026, 12, 7)), encoding="utf-8")
     pdf = tmp_path / "week.pdf"
@@ -353,14 +356,17 @@ def test_the_printed_week_has_its_grid_on_one_landscape_page(two_day_plan, shipp
     for n, day in enumerate(("Mon 7 Dec", "Tue 8 Dec", "Wed 9 Dec", "Thu 10 Dec", "Fri 11 Dec", "Sat 12 Dec",
                              "Sun 13 Dec"), start=1):
         assert f"Day {n} {day}" in first
-    mg_row = first[first.rindex("Magnesium "):]
-    assert mg_row.count(" mg") == 7, mg_row  # the last row of the grid, every day's magnesium, on page 1
+    mg_row = first[first.rindex("Magnesium"):]
+    per_day = max(1, len(plan.people))  # a household: each person's magnesium every day
+    assert mg_row.count(" mg") == 7 * per_day, mg_row  # the last row of the grid, every day's magnesium, on page 1
+    for p in plan.people:
+        assert mg_row.count(f"{p.name} ") == 7
     dish, where = distinct_dishes(week)[0]
     card_line = f"For day {where[0][0]} "
     assert card_line not in first and card_line in pages[1]  # the first recipe card starts on page 2
     assert " ".join(dish.name.split()) in pages[1]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(pdf, ARTIFACTS / "week.pdf")
+    shutil.copy(pdf, ARTIFACTS / ("week.pdf" if who == "one person" else "household_week.pdf"))
 
 
 def _main_ingredient(dish_name: str) -> str:

@@ -7,8 +7,8 @@ from fdc_server import RunningServer, sr_legacy_food
 from foods.fdc import FDCClient, food_to_row
 from foods.paths import user_foods_path
 from foods.user import add_user_foods, load_all_foods
-from planner.cli import foods as foods_cli
-from planner.cli import main
+from cli import foods as foods_cli
+from cli import main
 
 KEY = "s3cret-KEY-abc"
 PUMPKIN = "fdc_170556_seeds_pumpkin_and_squash_seed_kernels_dried"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pulp
 import pytest
 
-from planner.cli import main
-from planner.cli import plan as cli_plan
+from cli import main
+from cli import plan as cli_plan
 from planner.model import DISH_PLAN_VERSION, Meal, SolverInfo, WeekPlan, plan_from_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,7 @@ def recorder(shipped, monkeypatch):
 
 @pytest.fixture(scope="session")
 def real_week(tmp_path_factory):
-    """A real 3-day vegan week from `python -m planner plan > plan.json` (stdout, stderr).
+    """A real 3-day vegan week from `python -m cli plan > plan.json` (stdout, stderr).
 
     Stdout goes to a real file, as a user's redirect does: the solver threads once swapped file
     descriptor 1 and the plan was lost.
@@ -77,7 +77,7 @@ def real_week(tmp_path_factory):
     env = {**os.environ, "MAGPLAN_HOME": str(home)}
     env.pop("MAGPLAN_DB", None)
     with open(home / "plan.json", "w+") as out:
-        proc = subprocess.run([sys.executable, "-m", "planner", *REAL_WEEK], cwd=ROOT, env=env, stdout=out,
+        proc = subprocess.run([sys.executable, "-m", "cli", *REAL_WEEK], cwd=ROOT, env=env, stdout=out,
                               stderr=subprocess.PIPE, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return (home / "plan.json").read_text(), proc.stderr

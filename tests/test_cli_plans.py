@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli import main
+from cli import main
 from planner.model import read_plan, write_plan
 from planner.store import Store
 

@@ -1,4 +1,4 @@
-"""``magplan shopping-list``, run in-process through planner.cli.main."""
+"""``magplan shopping-list``, run in-process through cli.main."""
 from __future__ import annotations
 
 import io
@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from planner.cli import main
+from cli import main
 from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, plan_to_dict, write_plan
 from planner.nutrition import make_day, make_item
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from planner import swaps
-from planner.cli import main
+from cli import main
 from planner.model import (Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, read_plan,
                            write_plan)
 from planner.nutrition import make_day, make_item
@@ -271,7 +271,7 @@ def test_dish_swap_lists_ranked_alternatives_as_a_table_and_as_csv(dish_file, di
     from io import StringIO
 
     from planner import edits
-    from planner.cli.swaps import ALTERNATIVE_FIELDS
+    from cli.swaps import ALTERNATIVE_FIELDS
 
     tables, plan = dish_week
     dinner = next(iter(_dishes(plan, 3, "dinner")))

@@ -11,7 +11,7 @@ from foods.dishes import (MAGNESIUM_GROUPS, dish_record, filter_dishes, load_dis
                           reference_ratios)
 from foods.load import load_fndds, usda_foods
 from foods.schema import ALLERGENS, DIETS, split_tags
-from planner.cli import main as magplan
+from cli import main as magplan
 
 
 @pytest.fixture(scope="session")

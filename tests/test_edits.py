@@ -390,3 +390,36 @@ def test_a_version_1_plan_is_refused_with_the_way_out(dish_week, dish_tables, cu
         edits.regenerate(old, dish_tables, curated, day=2)
     with pytest.raises(ChangeError, match="format version 1"):
         edits.lock(old, day=2)
+
+
+# --- leftover lunches -----------------------------------------------------------------------------
+def _leftover_days(plan) -> list[int]:
+    return [d.day for d in plan.days for m in d.meals if m.slot == "lunch" and m.leftover_from is not None]
+
+
+def test_regenerating_the_dinner_of_a_leftover_day_keeps_its_leftover_lunch(dish_week, dish_tables, curated):
+    day = _leftover_days(dish_week)[0]
+    lunch = first_dish(dish_week, day, "lunch")
+    result = edits.regenerate(dish_week, dish_tables, curated, day=day, slot="dinner")
+    assert first_dish(result.plan, day, "lunch") == lunch == first_dish(dish_week, day - 1, "dinner")
+    assert day in _leftover_days(result.plan)
+    assert_only_day_changed(dish_week, result, {day})
+
+
+def test_swapping_the_dinner_a_lunch_was_left_from_makes_that_lunch_ordinary(dish_week, dish_tables, curated):
+    day = _leftover_days(dish_week)[0]
+    dinner = first_dish(dish_week, day - 1, "dinner")
+    alt = next(a for a in edits.alternatives(dish_week, dish_tables, curated, day=day - 1, slot="dinner",
+                                             dish_id=dinner) if a.fits)
+    result = edits.swap(dish_week, dish_tables, curated, day=day - 1, slot="dinner", dish_id=dinner, to=alt.dish_id)
+    assert day not in _leftover_days(result.plan)
+    assert first_dish(result.plan, day, "lunch") == dinner  # the food stays; only its leftover mark goes
+    assert {c.day for c in result.changes} == {day - 1}
+
+
+def test_a_household_plan_refuses_edits_with_the_way_out(dish_week, dish_tables, curated):
+    from planner.model import Person
+
+    household = replace(dish_week, people=(Person("Ann", dish_week.profile, dish_week.targets),))
+    with pytest.raises(ChangeError, match="household plan"):
+        edits.regenerate(household, dish_tables, curated, day=1)

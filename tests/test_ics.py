@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from planner.cli import main
+from cli import main
 from planner.errors import ExportError
 from planner.export import dish_steps, portions_text, slot_label
 from planner.ics import DEFAULT_MEAL_TIMES, MEAL_MINUTES, PRODID, parse_start, parse_times, plan_to_ics
@@ -44,7 +44,8 @@ def test_one_event_per_meal_at_its_day_and_time(two_day_plan, ics):
         assert begin == datetime.combine(START + timedelta(days=day.day - 1), DEFAULT_MEAL_TIMES[meal.slot])
         assert begin.tzinfo is None and "TZID" not in ics  # floating local time
         assert end - begin == timedelta(minutes=MEAL_MINUTES[meal.slot])
-        assert str(ev["summary"]).startswith(f"{slot_label(meal.slot)}: ")
+        left = " (leftovers)" if meal.leftover_from is not None else ""
+        assert str(ev["summary"]).startswith(f"{slot_label(meal.slot)}{left}: ")
 
 
 def test_summary_names_dishes_and_portions_and_description_has_magnesium_ingredients_and_steps(
@@ -133,7 +134,7 @@ def test_a_start_too_late_for_the_plan(two_day_plan):
 @pytest.fixture
 def plan_file(two_day_plan, tmp_path, shipped_dishes, monkeypatch) -> Path:
     """The plan as a file; the command reads the session's dish library instead of loading it again."""
-    monkeypatch.setattr("planner.cli.export._dish_library", lambda: shipped_dishes)
+    monkeypatch.setattr("cli.export._dish_library", lambda: shipped_dishes)
     path = tmp_path / "plan.json"
     write_plan(two_day_plan, path)
     return path
@@ -195,11 +196,11 @@ def test_export_a_missing_or_broken_plan_is_one_line(tmp_path, capsys, content, 
 
 
 def test_the_command_loads_the_real_dish_library(two_day_plan, tmp_path):
-    """`python -m planner export` as a person runs it: the shipped library gives the recipes' steps."""
+    """`python -m cli export` as a person runs it: the shipped library gives the recipes' steps."""
     plan = tmp_path / "plan.json"
     write_plan(two_day_plan, plan)
     out = tmp_path / "week.ics"
-    proc = subprocess.run([sys.executable, "-m", "planner", "export", str(plan), "--start", "2026-12-07",
+    proc = subprocess.run([sys.executable, "-m", "cli", "export", str(plan), "--start", "2026-12-07",
                            "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "warning" not in proc.stderr

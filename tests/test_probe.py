@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli import main
+from cli import main
 from planner.errors import PlanFormatError, ProfileError, shell_quote
 from planner.model import (NUMBER_RANGES, Profile, Rules, check_number, plan_from_dict, plan_to_dict, read_plan,
                            write_plan)

@@ -22,7 +22,7 @@ from foods.paths import user_dishes_path, user_foods_path
 from foods.recipe_import import build_index, draft_recipe, match_food, parse_line
 from foods.recipe_sources import MAX_SOURCE_BYTES, read_recipe_file, read_recipes, recipes_from_bytes
 from foods.user import load_all_foods
-from planner.cli import main
+from cli import main
 
 DATA = Path(__file__).resolve().parent / "data"
 LENTIL_PAGE = DATA / "lentil_soup_page.html"

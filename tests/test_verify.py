@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli import main
+from cli import main
 from planner.dishplan import co_nutrient_notes, make_dish
 from planner.errors import PlanFormatError
 from planner.model import (Meal, Profile, Rules, SolverInfo, WeekPlan, plan_from_dict,

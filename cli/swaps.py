@@ -21,7 +21,7 @@ from typing import Sequence
 import pandas as pd
 
 from planner import swaps
-from planner.cli import check_options
+from cli import check_options
 from planner.errors import ChangeError, PlanError, shell_quote
 from planner.model import DISH_PLAN_VERSION, WeekPlan, plan_to_json, read_plan, write_plan
 
@@ -32,7 +32,7 @@ def load_food_table(args: argparse.Namespace, food_ids: Sequence[str] = ()) -> p
     rows ('usda_<fdc_id>') that ``food_ids`` (a plan's foods) name and the tables lack."""
     import foods as foods_pkg
 
-    from planner.cli.shopping import load_plan_foods
+    from cli.shopping import load_plan_foods
 
     extra = getattr(args, "foods", None)
     if getattr(args, "all_usda", False) and extra:

@@ -62,9 +62,26 @@ def load_plan_foods(extra: Sequence[str], food_ids: Sequence[str] = ()) -> pd.Da
     return with_usda_rows(table, food_ids)
 
 
+def with_batch_notes(sl, plan, table: pd.DataFrame):
+    """The list with its 'Cook in batches / left over' lines (the dish library gives each recipe's servings;
+    without it, said on stderr, the list goes on without them)."""
+    from dataclasses import replace
+
+    from foods.dishes import load_all_dishes
+    from planner.batches import batch_notes
+    from planner.errors import MagplanError
+
+    try:
+        dishes = load_all_dishes(table)
+    except MagplanError as exc:
+        print(f"magplan: warning: no batch-cooking notes: the dish library cannot be loaded ({exc})", file=sys.stderr)
+        return sl
+    return replace(sl, batches=batch_notes(plan, dishes, sl.days))
+
+
 def run_shopping_list(args: argparse.Namespace) -> int:
     from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
-    from planner.cli.swaps import read_verified_plan
+    from cli.swaps import read_verified_plan
     from planner.model import atomic_write_text
     from planner.shopping import read_pantry_csv, shopping_list
 
@@ -75,6 +92,8 @@ def run_shopping_list(args: argparse.Namespace) -> int:
     plan, table = read_verified_plan(args)
     pantry = read_pantry_csv(args.pantry) if args.pantry else None
     sl = shopping_list(plan, table, days=args.days, pantry=pantry, people=people)
+    if fmt != "csv":
+        sl = with_batch_notes(sl, plan, table)
     writer = {"csv": shopping_to_csv, "markdown": shopping_to_markdown, "html": shopping_to_html}[fmt]
     text = writer(sl)
     if args.out:

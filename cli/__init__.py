@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
-        importlib.import_module(f"planner.cli.{name}").register(sub)
+        importlib.import_module(f"cli.{name}").register(sub)
     return parser
 
 

@@ -71,7 +71,7 @@ def _render(plan, fmt: str) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from planner.cli.swaps import verified
+    from cli.swaps import verified
 
     with _store(args) as store:
         plan = store.load_plan(args.name, args.version)

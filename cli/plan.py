@@ -8,14 +8,16 @@ import argparse
 import difflib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from foods.errors import FoodTableError
 from foods.schema import ALLERGENS, DIETS
-from planner.cli import check_options
+from cli import check_options
 from planner.errors import ProfileError
-from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, atomic_write_text, plan_to_json
+from planner.household import Member, check_members, check_shared, member_from_fields, read_household
+from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, atomic_write_text, check_number, plan_to_json
 
 # Options of the food-level planner that dish plans no longer have: option -> (dest, why, what to do instead).
 RETIRED_OPTIONS: dict[str, tuple[str, str]] = {
@@ -37,13 +39,13 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
                        description="Make a meal plan of dishes that meets your magnesium target every day, "
                                    "with every number from the ingredients' USDA rows.")
     p.add_argument("--days", type=int, default=7, help=f"number of days (1-{MAX_DAYS}, default 7)")
-    p.add_argument("--age", type=int, default=40, help="age in years (default 40)")
-    p.add_argument("--sex", choices=SEXES, default="female")
-    p.add_argument("--status", choices=("none", "pregnancy", "lactation"), default="none")
+    p.add_argument("--age", type=int, help=f"age in years (default {Profile().age})")
+    p.add_argument("--sex", choices=SEXES, help=f"default {Profile().sex}")
+    p.add_argument("--status", choices=("none", "pregnancy", "lactation"))
     p.add_argument("--weight-kg", type=float, help="body weight (for protein and energy)")
     p.add_argument("--height-cm", type=float, help="height (for energy, with --weight-kg and --activity)")
     p.add_argument("--activity", choices=ACTIVITIES)
-    p.add_argument("--diet", choices=DIETS, default="omnivore")
+    p.add_argument("--diet", choices=DIETS, help=f"default {Profile().diet}")
     p.add_argument("--avoid", action="append", default=[], choices=ALLERGENS, metavar="ALLERGEN",
                    help=f"allergen to avoid (repeatable): {', '.join(ALLERGENS)}")
     p.add_argument("--exclude", action="append", default=[], metavar="FOOD_ID",
@@ -69,6 +71,19 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
                    help="allow the same breakfast every day (default: a breakfast at most 3 times a week)")
     p.add_argument("--no-fish-rule", action="store_true",
                    help="do not require fish twice a week (default for diets that allow fish)")
+    p.add_argument("--person", action="append", default=[], metavar='"NAME:key=value,..."',
+                   help="plan for a household: one person (repeatable, up to 8), keys spelled as these options, "
+                        'e.g. "Mia:age=8,sex=female,avoid=peanuts" (a list key may repeat: avoid=peanuts,avoid=soy)')
+    p.add_argument("--household", metavar="FILE", help="the household's people from a TOML or JSON file "
+                                                       "([[person]] tables with name and the same keys)")
+    p.add_argument("--shared", metavar="MEALS", help="meals a household shares (one dish for everyone, portions "
+                                                     "per person): dinner (default), lunch,dinner, or none")
+    p.add_argument("--leftovers", type=int, metavar="N",
+                   help=f"up to N lunches a week are the previous day's dinner, cooked in a larger batch (0-6, "
+                        f"default {Rules().leftovers_per_week})")
+    p.add_argument("--use-pantry", metavar="PANTRY.csv",
+                   help="prefer dishes that use what is in this pantry (the shopping list's pantry file) and say "
+                        "which pantry foods the week uses")
     p.add_argument("--foods", metavar="CSV", help="your own food table, used together with the curated foods")
     p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS",
                    help="solver time limit per solve, a safety net (default 20)")
@@ -126,7 +141,11 @@ PLAN_OPTION_RANGES: tuple[tuple[str, str], ...] = (
     ("target_mg", "magnesium_mg"), ("kcal_min", "energy_kcal_min"), ("kcal_max", "energy_kcal_max"),
     ("budget_usd_per_day", "budget_usd_per_day"), ("evening_share", "evening_share_min"),
     ("caffeine_after_lunch_mg", "caffeine_after_lunch_max_mg"), ("time_limit", "time_limit_s"),
+    ("leftovers", "leftovers_per_week"),
 )
+# The options that describe one person: with --person or --household each person's own keys say them.
+PERSON_OPTIONS: tuple[str, ...] = ("age", "sex", "status", "weight_kg", "height_cm", "activity", "diet", "avoid",
+                                   "target_mg", "kcal_min", "kcal_max", "budget_usd_per_day")
 
 
 def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
@@ -142,8 +161,10 @@ def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
     if args.kcal_min is not None and args.kcal_max is not None and args.kcal_min > args.kcal_max:
         raise ProfileError(f"--kcal-min {args.kcal_min:g} is above --kcal-max {args.kcal_max:g}; "
                            "e.g. --kcal-min 1800 --kcal-max 2200")
-    profile = Profile(age=args.age, sex=args.sex, status=args.status, weight_kg=args.weight_kg,
-                      height_cm=args.height_cm, activity=args.activity, diet=args.diet,
+    default = Profile()
+    profile = Profile(age=default.age if args.age is None else args.age, sex=args.sex or default.sex,
+                      status=args.status or default.status, weight_kg=args.weight_kg,
+                      height_cm=args.height_cm, activity=args.activity, diet=args.diet or default.diet,
                       avoid_allergens=_unique(args.avoid), exclude_foods=_unique(args.exclude),
                       favorite_foods=_unique(args.favorite),
                       disliked_foods=_unique(args.dislike), budget_usd_per_day=args.budget_usd_per_day,
@@ -153,8 +174,48 @@ def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
                   caffeine_after_lunch_max_mg=args.caffeine_after_lunch_mg, time_limit_s=args.time_limit,
                   solver=args.solver, cheapest=args.cheapest,
                   max_breakfast_per_week=args.days if args.same_breakfast else defaults.max_breakfast_per_week,
-                  fish_per_week_min=0 if args.no_fish_rule else defaults.fish_per_week_min)
+                  fish_per_week_min=0 if args.no_fish_rule else defaults.fish_per_week_min,
+                  leftovers_per_week=defaults.leftovers_per_week if args.leftovers is None else args.leftovers)
     return profile, rules
+
+
+def parse_person(spec: str) -> Member:
+    """A household member from ``--person "NAME:key=value,key=value"`` (keys: ``PERSON_FIELDS``)."""
+    name, sep, rest = spec.partition(":")
+    if not sep or not name.strip():
+        raise ProfileError(f'--person {spec!r}: write the name, a colon, then key=value pairs, e.g. '
+                           '"Ann:age=45,sex=female"')
+    pairs = []
+    for part in filter(None, (x.strip() for x in rest.split(","))):
+        key, eq, value = part.partition("=")
+        if not eq:
+            raise ProfileError(f"--person {spec!r}: {part!r} is not key=value; e.g. age=45")
+        pairs.append((key.strip(), value.strip()))
+    return member_from_fields(name, pairs)
+
+
+def household_from_args(args: argparse.Namespace) -> tuple[tuple[Member, ...], tuple[str, ...], int | None]:
+    """(members, shared meals, leftovers from the file) of --person / --household; () when planning for one."""
+    if not (args.person or args.household):
+        if args.shared is not None:
+            raise ProfileError("--shared is for a household; add people with --person or --household")
+        return (), (), None
+    given = [o for o in PERSON_OPTIONS if getattr(args, o) not in (None, [])]
+    if given:
+        option = "--" + given[0].replace("_", "-")
+        raise ProfileError(f"{option} describes one person; with --person or --household give it in each person, "
+                           f'e.g. --person "Ann:{given[0].replace("_", "-")}=..."')
+    if args.person and args.household:
+        raise ProfileError("give the people with --person or with --household, not both")
+    settings: dict = {}
+    if args.household:
+        members, settings = read_household(args.household)
+    else:
+        members = check_members([parse_person(spec) for spec in args.person])
+    shared_text = args.shared if args.shared is not None else settings.get("shared", "dinner")
+    shared = [s.strip() for s in (shared_text.split(",") if isinstance(shared_text, str) else shared_text)]
+    shared = check_shared([s for s in shared if s and s != "none"])
+    return members, shared, settings.get("leftovers")
 
 
 def check_ids(option: str, ids: Sequence[str], *, dish_ids: Iterable[str] = (), food_ids: Iterable[str] = ()
@@ -198,25 +259,60 @@ def _write_model(path: str, tables, profile: Profile, rules: Rules, exclude_dish
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from foods.dishes import load_all_dishes
-    from planner.dishplan import plan_dish_week
     from planner.targets import check_profile
 
     check_retired(args)
     profile, rules = profile_from_args(args)
-    check_profile(profile)
+    members, shared, file_leftovers = household_from_args(args)
+    if file_leftovers is not None and args.leftovers is None:
+        check_number(file_leftovers, "leftovers_per_week", f"{args.household}: leftovers", ProfileError)
+        rules = replace(rules, leftovers_per_week=file_leftovers)
+    if not members:
+        check_profile(profile)
     foods = _load_foods(args)
     tables = load_all_dishes(foods)
     dish_ids, food_ids = list(tables.dishes.index), list(foods.index)
-    check_ids("--exclude", profile.exclude_foods, food_ids=food_ids)
+    for member in members or (Member("", profile),):
+        check_ids("--exclude", member.profile.exclude_foods, food_ids=food_ids)
+        check_ids("--favorite", member.profile.favorite_foods, dish_ids=dish_ids, food_ids=food_ids)
+        check_ids("--dislike", member.profile.disliked_foods, dish_ids=dish_ids, food_ids=food_ids)
     check_ids("--exclude-dish", args.exclude_dish, dish_ids=dish_ids)
-    check_ids("--favorite", args.favorite, dish_ids=dish_ids, food_ids=food_ids)
-    check_ids("--dislike", args.dislike, dish_ids=dish_ids, food_ids=food_ids)
     exclude_dishes, favorites, dislikes = _unique(args.exclude_dish), _unique(args.favorite), _unique(args.dislike)
     if args.write_model:
         _write_model(args.write_model, tables, profile, rules, exclude_dishes, favorites, dislikes)
         return 0
-    plan = plan_dish_week(tables, foods, profile, rules=rules, exclude_dishes=exclude_dishes, favorites=favorites,
-                          dislikes=dislikes)
+    pantry = _pantry_foods(args.use_pantry, foods)
+    plan = _make_plan(tables, foods, profile, members, shared, rules, exclude_dishes, favorites, dislikes, pantry)
+    _write_plan(plan, args)
+    return 0
+
+
+def _pantry_foods(path: str | None, foods) -> tuple[str, ...]:
+    if not path:
+        return ()
+    from planner.shopping import pantry_food_ids, read_pantry_csv
+
+    found, unknown = pantry_food_ids(read_pantry_csv(path), foods)
+    for text in unknown:
+        print(f"note: pantry: '{text}' is not a known food or product ('magplan foods list' shows them)",
+              file=sys.stderr)
+    return found
+
+
+def _make_plan(tables, foods, profile: Profile, members: Sequence[Member], shared: Sequence[str], rules: Rules,
+               exclude_dishes: Sequence[str], favorites: Sequence[str], dislikes: Sequence[str],
+               pantry: Sequence[str]):
+    from planner.dishplan import plan_dish_week
+    from planner.household import plan_household
+
+    if members:
+        return plan_household(tables, foods, members, rules=rules, shared=shared, exclude_dishes=exclude_dishes,
+                              favorites=favorites, dislikes=dislikes, pantry_foods=pantry)
+    return plan_dish_week(tables, foods, profile, rules=rules, exclude_dishes=exclude_dishes, favorites=favorites,
+                          dislikes=dislikes, pantry_foods=pantry)
+
+
+def _write_plan(plan, args: argparse.Namespace) -> None:
     if args.format == "json":
         text = plan_to_json(plan)
     else:
@@ -225,11 +321,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         text = export.plan_to_markdown(plan) if args.format == "markdown" else export.plan_to_csv(plan)
     _emit(text, args.out)
     if args.out:
-        print(f"wrote {args.out} ({rules.days} days, solver {plan.solver.status})", file=sys.stderr)
+        print(f"wrote {args.out} ({plan.rules.days} days, solver {plan.solver.status})", file=sys.stderr)
     if args.format != "markdown":  # the Markdown shows the notes itself
         for note in plan.notes:
             print(f"note: {note}", file=sys.stderr)
-    return 0
 
 
 def _read_table(path: str, what: str):

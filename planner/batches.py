@@ -1,0 +1,133 @@
+"""What is cooked together: a plan's dishes as cooking batches.
+
+A batch is one pot: a dish cooked once, at one meal, for every portion eaten from it —
+
+- a shared dish of a household plan (its ingredients are already for everyone's portions);
+- the same dish at the same meal for several people of a household (cooked once for all of them);
+- a dinner and the leftover lunches that name it (``Meal.leftover_from``): cooked once, in a larger batch.
+
+The batch's portions are the sum of the portions eaten from it, and its ingredients the sum of theirs, so a
+recipe card or a shopping list built from batches counts every gram of the plan exactly once. The writers
+(``planner.print_week`` recipe cards, ``planner.ics``, the shopping list's "cook in batches" notes) read
+batches from here; nothing here changes a plan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+from planner.model import PlanDish, WeekPlan
+from planner.nutrition import scale_item
+
+if TYPE_CHECKING:  # pragma: no cover
+    from foods.dishes import DishTables
+
+
+@dataclass(frozen=True)
+class Eaten:
+    """Portions of a batch eaten at one meal: by ``person`` (None: a one-person plan, or a shared dish's
+    everyone, whose portions are in ``by_person``)."""
+
+    day: int
+    slot: str
+    portions: float
+    person: str | None = None
+    by_person: Mapping[str, float] | None = None
+    leftover: bool = False
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One dish cooked once (at ``day``/``slot``) for every portion in ``eaten``."""
+
+    dish: PlanDish  # as first served; ``cooked`` scales it to the whole batch
+    day: int
+    slot: str
+    eaten: tuple[Eaten, ...]
+
+    @property
+    def portions(self) -> float:
+        return round(sum(e.portions for e in self.eaten), 6)
+
+    @property
+    def cooked(self) -> PlanDish:
+        """The dish for all the batch's portions (ingredients scaled from the first serving)."""
+        factor = self.portions / self.dish.portions
+        return replace(self.dish, portions=self.portions, portions_by_person={},
+                       ingredients=tuple(scale_item(i, factor) for i in self.dish.ingredients))
+
+    @property
+    def has_leftovers(self) -> bool:
+        return any(e.leftover for e in self.eaten)
+
+
+def _eaten(day: int, slot: str, dish: PlanDish, person: str | None, leftover: bool) -> Eaten:
+    return Eaten(day=day, slot=slot, portions=dish.portions, person=person,
+                 by_person=dict(dish.portions_by_person) or None, leftover=leftover)
+
+
+def plan_batches(plan: WeekPlan, days: Iterable[int] | None = None) -> list[Batch]:
+    """The plan's batches in order of cooking (of ``days`` only, when given): each dish of each meal joins
+    the batch of the same dish at the same meal (another person's), or, for a leftover lunch, the batch of
+    the meal it is left from; otherwise it starts a batch."""
+    chosen = None if days is None else set(days)
+    found: dict[tuple[int, str, str], tuple[PlanDish, list[Eaten]]] = {}
+    for day in plan.days:
+        if chosen is not None and day.day not in chosen:
+            continue
+        for meal in day.meals:
+            ref = meal.leftover_from
+            for dish in meal.dishes:
+                source = (ref.day, ref.slot, dish.dish_id) if ref is not None and dish.role == "main" else None
+                if source is not None and source in found:
+                    found[source][1].append(_eaten(day.day, meal.slot, dish, meal.person, True))
+                    continue
+                key = (day.day, meal.slot, dish.dish_id)
+                entry = found.setdefault(key, (dish, []))
+                entry[1].append(_eaten(day.day, meal.slot, dish, meal.person, False))
+    return [Batch(dish=dish, day=key[0], slot=key[1], eaten=tuple(eaten)) for key, (dish, eaten) in found.items()]
+
+
+def recipe_servings(tables: "DishTables | None", dish_id: str) -> int | None:
+    """How many servings the library's recipe makes (None: not a library dish)."""
+    if tables is None or dish_id not in tables.dishes.index or "servings" not in tables.dishes.columns:
+        return None
+    return int(tables.dishes.loc[dish_id, "servings"])
+
+
+
+
+KEEP_TEXT = "fridge up to 3–4 days, or freeze it if it freezes well"
+
+
+def batch_note(batch: Batch, servings: int) -> str:
+    """One line of the shopping list's 'Cook in batches / left over' section for a recipe of ``servings``."""
+    from planner.export import fmt_qty
+    from planner.household_export import meal_times
+
+    eaten = batch.portions
+    name, where = batch.dish.name, meal_times(batch)
+    plural = "s" if eaten > 1 + 1e-9 else ""
+    if servings > eaten + 1e-6:
+        keep = servings - eaten
+        return (f"{name}: the recipe makes {servings} servings, the plan eats {fmt_qty(eaten)} ({where}): cook "
+                f"{fmt_qty(eaten)} serving{plural}, or cook {servings} and keep {fmt_qty(keep)} "
+                f"serving{'s' if keep > 1 + 1e-9 else ''} ({KEEP_TEXT})")
+    if servings > eaten - 1e-6:
+        return f"{name}: the recipe makes {servings} servings, the plan eats all {servings} ({where})"
+    return (f"{name}: the plan eats {fmt_qty(eaten)} servings ({where}); the recipe makes {servings}: cook "
+            f"{fmt_qty(eaten)} servings ({eaten / servings:.3g} × the recipe)")
+
+
+def batch_notes(plan: WeekPlan, tables: "DishTables | None", days: Iterable[int] | None = None) -> tuple[str, ...]:
+    """For every batch cooked on ``days`` from a library recipe that makes more than one serving: the recipe's
+    servings against the portions the plan eats from it, so no serving is silently left over."""
+    out = []
+    for batch in plan_batches(plan, days):
+        servings = recipe_servings(tables, batch.dish.dish_id)
+        if servings is not None and servings > 1:
+            out.append(batch_note(batch, servings))
+    return tuple(out)
+
+
+__all__ = ["KEEP_TEXT", "Batch", "Eaten", "batch_note", "batch_notes", "plan_batches", "recipe_servings"]
