@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pulp
 
-from bench.check import Row
+from bench.checkers import Row
 from foods.schema import food_allowed, split_tags
 from planner.model import Profile, Rules, Targets
 

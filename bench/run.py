@@ -22,10 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_MD = ROOT / "bench" / "results.md"
@@ -86,10 +86,11 @@ def _plan_key(plan: Any) -> str:
 
 
 def _worker_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
-    from bench.check import check_plan
+    from bench.checkers import food_plan_checker
     from planner.plan import plan_week
     from planner.targets import targets_for
 
+    check_plan = food_plan_checker(foods)
     runs, keys = [], []
     for _ in range(repeats):
         stats: dict[str, Any] = {}
@@ -102,47 +103,37 @@ def _worker_plan(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any
                          "stats": _jsonable(stats)})
             continue
         total = time.perf_counter() - t0
-        violations = check_plan(plan, foods)
+        violations = check_plan(plan)
         keys.append(_plan_key(plan))
         runs.append({"total_s": total, "stats": _jsonable(stats), **_solver_fields(plan),
                      "violations": violations[:20], "n_violations": len(violations)})
     return {"runs": runs, "deterministic": (len(set(keys)) <= 1) if len(keys) >= 2 else None}
 
 
+@dataclass(frozen=True)
+class _Change:
+    """The change a scenario measures: how to make it, what it is, the days it may touch, what it names."""
+
+    op: Callable[[], Any]
+    what: str
+    touched: frozenset[int]
+    day: int | None = None
+    slot: str | None = None
+    old: str | None = None
+    new: str | None = None
+    food: str | None = None
+
+
 def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Path | None) -> dict[str, Any]:
     import planner.plan as plan_mod
-    from bench.check import check_plan, rows_from_plan
-    from bench.scenarios import REGENERATE_DAY, pick_exclusion, pick_swap
-    from planner import swaps
-    from planner.targets import targets_for
-
-    from planner.model import read_plan, write_plan
+    from bench.checkers import food_plan_checker
 
     t0 = time.perf_counter()
-    if base_plan is not None and base_plan.exists():
-        base = read_plan(base_plan)  # the same 7-day plan for the swap, regenerate and exclusion scenarios
-    else:
-        base = plan_mod.plan_week(foods, sc.profile, rules=rules, targets=targets_for(sc.profile))
-        if base_plan is not None:
-            write_plan(base, base_plan)
+    base = _change_base(sc, foods, rules, base_plan)
     base_s = time.perf_counter() - t0
-    if sc.kind == "swap":
-        pick = pick_swap(base, foods)
-        if pick is None:
-            return {"runs": [], "error": "no swap alternative for day 1", "base_plan_s": base_s}
-        day, slot, old, new = pick
-        op = lambda: swaps.swap(base, foods, day, slot, old, new)  # noqa: E731
-        what = f"swap day {day} {slot}: {old} -> {new}"
-        touched = {day}
-    elif sc.kind == "regenerate":
-        op = lambda: swaps.regenerate(base, foods, day=REGENERATE_DAY)  # noqa: E731
-        what = f"regenerate day {REGENERATE_DAY}"
-        touched = {REGENERATE_DAY}
-    else:
-        food = pick_exclusion(base)
-        op = lambda: swaps.exclude(base, foods, food)  # noqa: E731
-        what = f"exclude {food}"
-        touched = {d.day for d in base.days if any(i.food_id == food for m in d.meals for i in m.items)}
+    change = _pick_change(sc, base, foods)
+    if change is None:
+        return {"runs": [], "error": "no swap alternative for day 1", "base_plan_s": base_s}
     # Capture the optimizer's build/solve/extract split of the re-plan the change calls.
     captured: dict[str, Any] = {}
     original_replan = plan_mod.replan
@@ -152,51 +143,98 @@ def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Pat
         return original_replan(*args, **kwargs)
 
     plan_mod.replan = replan_with_stats
+    check_plan = food_plan_checker(foods)
     runs = []
     try:
         for _ in range(repeats):
             captured.clear()
             t0 = time.perf_counter()
             try:
-                result = op()
+                result = change.op()
             except Exception as exc:
                 runs.append({"total_s": time.perf_counter() - t0, "error": f"{type(exc).__name__}: {exc}"[:500]})
                 continue
             total = time.perf_counter() - t0
             new_plan = result.plan
-            violations = check_plan(new_plan, foods)
-            before = [r for r in rows_from_plan(base) if r.day not in touched]
-            after = [r for r in rows_from_plan(new_plan) if r.day not in touched]
-            if before != after:
-                violations.append("days outside the change were modified")
-            if sc.kind == "swap":
-                here = {i.food_id for d in new_plan.days if d.day == day for m in d.meals if m.slot == slot for i in m.items}
-                if new not in here or old in here:
-                    violations.append(f"swap not applied: day {day} {slot} has {sorted(here)}")
-            if sc.kind == "exclude":
-                if any(r.food_id == food for r in rows_from_plan(new_plan)):
-                    violations.append(f"excluded food {food} still in the plan")
-            if sc.kind == "regenerate":
-                old_rows = {(r.slot, r.food_id) for r in rows_from_plan(base) if r.day == REGENERATE_DAY}
-                new_rows = {(r.slot, r.food_id) for r in rows_from_plan(new_plan) if r.day == REGENERATE_DAY}
-                if old_rows & new_rows:
-                    violations.append(f"regenerated day kept {sorted(old_rows & new_rows)}")
+            violations = check_plan(new_plan) + _change_problems(sc, change, base, new_plan)
             runs.append({"total_s": total, "stats": _jsonable(captured), **_solver_fields(new_plan),
                          "violations": violations[:20], "n_violations": len(violations)})
     finally:
         plan_mod.replan = original_replan
-    return {"runs": runs, "what": what, "base_plan_s": base_s, "base_status": base.solver.status}
+    return {"runs": runs, "what": change.what, "base_plan_s": base_s, "base_status": base.solver.status}
+
+
+def _change_base(sc: Any, foods: Any, rules: Any, base_plan: Path | None) -> Any:
+    """The same 7-day plan for the swap, regenerate and exclusion scenarios (made once, then read)."""
+    import planner.plan as plan_mod
+    from planner.model import read_plan, write_plan
+    from planner.targets import targets_for
+
+    if base_plan is not None and base_plan.exists():
+        return read_plan(base_plan)
+    base = plan_mod.plan_week(foods, sc.profile, rules=rules, targets=targets_for(sc.profile))
+    if base_plan is not None:
+        write_plan(base, base_plan)
+    return base
+
+
+def _pick_change(sc: Any, base: Any, foods: Any) -> _Change | None:
+    """The scenario's swap, regenerate or exclusion on ``base``; None when there is no swap to make."""
+    from bench.scenarios import REGENERATE_DAY, pick_exclusion, pick_swap
+    from planner import swaps
+
+    if sc.kind == "swap":
+        pick = pick_swap(base, foods)
+        if pick is None:
+            return None
+        day, slot, old, new = pick
+        return _Change(lambda: swaps.swap(base, foods, day, slot, old, new), f"swap day {day} {slot}: {old} -> {new}",
+                       frozenset({day}), day=day, slot=slot, old=old, new=new)
+    if sc.kind == "regenerate":
+        return _Change(lambda: swaps.regenerate(base, foods, day=REGENERATE_DAY), f"regenerate day {REGENERATE_DAY}",
+                       frozenset({REGENERATE_DAY}))
+    food = pick_exclusion(base)
+    touched = frozenset(d.day for d in base.days if any(i.food_id == food for m in d.meals for i in m.items))
+    return _Change(lambda: swaps.exclude(base, foods, food), f"exclude {food}", touched, food=food)
+
+
+def _change_problems(sc: Any, change: _Change, base: Any, new_plan: Any) -> list[str]:
+    """What the change did wrong: days outside it modified, the swap not applied, the excluded food still in
+    the plan, the regenerated day keeping a food of the old one."""
+    from bench.checkers import rows_from_plan
+    from bench.scenarios import REGENERATE_DAY
+
+    problems = []
+    before = [r for r in rows_from_plan(base) if r.day not in change.touched]
+    after = [r for r in rows_from_plan(new_plan) if r.day not in change.touched]
+    if before != after:
+        problems.append("days outside the change were modified")
+    if sc.kind == "swap":
+        here = {i.food_id for d in new_plan.days if d.day == change.day for m in d.meals if m.slot == change.slot
+                for i in m.items}
+        if change.new not in here or change.old in here:
+            problems.append(f"swap not applied: day {change.day} {change.slot} has {sorted(here)}")
+    if sc.kind == "exclude":
+        if any(r.food_id == change.food for r in rows_from_plan(new_plan)):
+            problems.append(f"excluded food {change.food} still in the plan")
+    if sc.kind == "regenerate":
+        old_rows = {(r.slot, r.food_id) for r in rows_from_plan(base) if r.day == REGENERATE_DAY}
+        new_rows = {(r.slot, r.food_id) for r in rows_from_plan(new_plan) if r.day == REGENERATE_DAY}
+        if old_rows & new_rows:
+            problems.append(f"regenerated day kept {sorted(old_rows & new_rows)}")
+    return problems
 
 
 def _worker_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
     """The optimizer's compact weekly model (``planner.plan.build_model``, what ``--write-model`` writes)
     solved directly by ``planner.solve.run``: what the optimizer's own method buys over it."""
-    from bench.check import Row, check_rows
+    from bench.checkers import Row, food_plan_checker, plan_from_rows
     from planner import milp
     from planner.plan import build_model
     from planner.solve import run
     from planner.targets import targets_for
 
+    check_plan = food_plan_checker(foods)
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -208,8 +246,8 @@ def _worker_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, 
         rows = [Row(d, s, f, v) for (d, s), items in milp.solution(mm).items() for f, v in items.items()] \
             if out.feasible else []
         t3 = time.perf_counter()
-        violations = check_rows(rows, foods, profile=sc.profile, targets=targets, rules=rules,
-                                days=range(1, sc.days + 1)) if rows else []
+        violations = check_plan(plan_from_rows(rows, foods, profile=sc.profile, targets=targets, rules=rules,
+                                               days=range(1, sc.days + 1))) if rows else []
         info = out.info
         runs.append({"total_s": t3 - t0, "stats": {"build_s": t1 - t0, "solve_s": t2 - t1, "extract_s": t3 - t2,
                                                    "n_variables": len(mm.prob.variables()),
@@ -222,17 +260,17 @@ def _worker_compact(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, 
 
 def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]:
     from bench.baseline import run_baseline
-    from bench.check import check_rows
+    from bench.checkers import textbook_checker
     from planner.targets import targets_for
 
     targets = targets_for(sc.profile)
+    check_rows = textbook_checker(foods)
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         res = run_baseline(foods, sc.profile, targets, rules, days=sc.days, solver=sc.baseline_solver)
         total = time.perf_counter() - t0
-        violations = check_rows(res.rows, foods, profile=sc.profile, targets=targets, rules=rules,
-                                days=range(1, sc.days + 1), model="baseline") if res.rows else []
+        violations = check_rows(res.rows, sc.profile, targets, rules, range(1, sc.days + 1)) if res.rows else []
         runs.append({"total_s": total, "stats": {"build_s": res.build_s, "solve_s": res.solve_s,
                                                  "n_variables": res.n_variables, "n_constraints": res.n_constraints,
                                                  "n_foods": res.n_foods},
@@ -243,35 +281,14 @@ def _worker_baseline(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str,
 
 
 # --- dish planner workers -------------------------------------------------------------------------
-DISH_CHECKER = Path("tests") / "dish_plan_checker.py"
 CO_NUTRIENT_FIELDS = ("iron_mg", "calcium_mg", "potassium_mg", "vitamin_d_ug", "vitamin_b12_ug")
 
 
 def dish_checker(foods: Any, tables: Any, root: Path = ROOT) -> tuple[str, Any]:
-    """(name, check) where check(plan) -> problems: tests/dish_plan_checker.py when it is there and loads (it
-    recomputes every rule from USDA rows), else bench/check.py's minimal check (daily magnesium from USDA rows)."""
-    import importlib.util
+    """(name, check) where check(plan) -> problems: tests/dish_plan_checker.py (bench.checkers)."""
+    from bench.checkers import dish_plan_checker
 
-    from foods.load import usda_foods
-
-    usda = usda_foods()
-    path = root / DISH_CHECKER
-    if path.exists():
-        try:
-            spec = importlib.util.spec_from_file_location("bench_dish_plan_checker", path)
-            mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-            sys.modules[spec.name] = mod  # type: ignore[union-attr]  (its dataclasses look their module up)
-            spec.loader.exec_module(mod)  # type: ignore[union-attr]
-            ref = mod.reference(usda, foods, tables.dishes, tables.ingredients)
-            return "dish_plan_checker", lambda plan: list(mod.check_dish_plan(plan, ref))
-        except Exception as exc:  # being written by another engineer: fall back, and say so
-            from bench.check import check_dish_magnesium
-
-            note = f"minimal (dish_plan_checker failed: {type(exc).__name__})"
-            return note, lambda plan: check_dish_magnesium(plan, usda)
-    from bench.check import check_dish_magnesium
-
-    return "minimal (Mg >= target)", lambda plan: check_dish_magnesium(plan, usda)
+    return dish_plan_checker(foods, tables, root)
 
 
 def _co_nutrients_short(plan: Any, targets: Any) -> list[str]:
@@ -488,10 +505,10 @@ def _worker_cli(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]
                     check_name, check = dish_checker(foods, tables)
                 violations = check(plan)
             else:
-                from bench.check import check_plan
+                from bench.checkers import food_plan_checker
 
-                check_name = "bench/check.py (food-level plan)"
-                violations = check_plan(plan, foods)
+                check_name = "plan_checker (food-level plan)"
+                violations = food_plan_checker(foods)(plan)
             keys.append(_plan_key(plan))
             runs.append({"total_s": total, "stats": {"solve_s": plan.solver.seconds, "method": f"plan v{plan.version}"},
                          **_solver_fields(plan), "plan_version": plan.version, "violations": violations[:20],
@@ -568,10 +585,13 @@ def snapshot_sources(dest: Path) -> str:
         shutil.copytree(ROOT / pkg, dest / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         for f in sorted((dest / pkg).rglob("*.py")):
             digest.update(str(f.relative_to(dest)).encode() + b"\0" + f.read_bytes())
-    if (ROOT / DISH_CHECKER).exists():  # the independent dish checker, measured on the same snapshot
-        (dest / DISH_CHECKER).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / DISH_CHECKER, dest / DISH_CHECKER)
-        digest.update(str(DISH_CHECKER).encode() + b"\0" + (dest / DISH_CHECKER).read_bytes())
+    from bench.checkers import DISH_CHECKER, PLAN_CHECKER
+
+    for checker in (PLAN_CHECKER, DISH_CHECKER):  # the tests' independent checkers, on the same snapshot
+        if (ROOT / checker).exists():
+            (dest / checker).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / checker, dest / checker)
+            digest.update(str(checker).encode() + b"\0" + (dest / checker).read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -769,8 +789,28 @@ def machine_info() -> dict[str, Any]:
 
 
 def render_markdown(report: dict[str, Any]) -> str:
+    lines = [*_intro(report), *dish_tables(report), *_optimizer_table(report)]
+    browser = browser_line()
+    if browser:
+        lines += ["", browser]
+    lines += [*_baseline_table(report), *_lever_table(report), *_failures(report)]
+    return "\n".join(lines) + "\n"
+
+
+def _med(part: dict[str, Any], key: str, spec: str = ".3f") -> str:
+    """The median of ``key`` over a scenario part's runs, formatted ('-' when not measured)."""
+    return _fmt((part.get(key) or {}).get("median"), spec)
+
+
+def _check_cell(o: dict[str, Any]) -> str:
+    """'-' (no run), 'ok' or 'N bad' (the most violations in one run)."""
+    return "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
+
+
+def _intro(report: dict[str, Any]) -> list[str]:
+    """Title, machine, load, command and how to read the times."""
     m = report["machine"]
-    lines = [
+    return [
         "# Benchmark results",
         "",
         f"Run {m['date_utc']} on {m['cpu_count']} cores, {m['memory_gb']} GB ({m['platform']}); Python {m['python']}, "
@@ -788,11 +828,16 @@ def render_markdown(report: dict[str, Any]) -> str:
         "Peak is the scenario process's maximum resident memory (Python, pandas, the model and HiGHS; "
         "CBC's child process separately). Gap = (objective - best bound) / objective as the solver proved it; status shows the optimizer's "
         "method (and iterations) when its stats report one. "
-        "*check* is bench/check.py recomputing every day from the food table alone. "
+        "*check* is tests/plan_checker.py recomputing every day from the food table alone. "
         "*same plan each run*: the plan JSON without its solver block (timings, bound, gap) is identical across "
         "the runs: the menus are deterministic, the time-boxed bound search is not.",
         "",
-        *dish_tables(report),
+    ]
+
+
+def _optimizer_table(report: dict[str, Any]) -> list[str]:
+    """The food-level planner's main scenarios against their targets."""
+    lines = [
         FOOD_TARGETS_TITLE,
         "",
         "The food-level planner (`planner.plan.plan_week`), which the dish planner replaces for users, "
@@ -806,19 +851,21 @@ def render_markdown(report: dict[str, Any]) -> str:
         if r["group"] != "main":
             continue
         o = r.get("ours") or {}
-        chk = "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
+        chk = _check_cell(o)
         err = ("; ".join(o.get("errors", [])) or r.get("ours_error") or "")[:120]
         lines.append(
             f"| {r['name']} | {r.get('foods', '-')} | {_size(o)} "
             f"| {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
-            f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
-            f"| {_fmt((o.get('extract_s') or {}).get('median'), '.3f')} | {_status(o, err)} "
+            f"| {_med(o, 'build_s')} | {_med(o, 'solve_s')} "
+            f"| {_med(o, 'extract_s')} | {_status(o, err)} "
             f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
             f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {_same(r)} | {r['target']} | {r['verdict']} |")
-    browser = browser_line()
-    if browser:
-        lines += ["", browser]
-    lines += [
+    return lines
+
+
+def _baseline_table(report: dict[str, Any]) -> list[str]:
+    """The textbook baseline on the main scenarios, with the time and gap ratios."""
+    lines = [
         "",
         "## Against the textbook baseline (PuLP, idiomatic build, bundled CBC, same time limit and gap)",
         "",
@@ -835,44 +882,54 @@ def render_markdown(report: dict[str, Any]) -> str:
         b = r.get("baseline")
         if r["group"] != "main" or not b:
             continue
-        chk = "-" if not b.get("n_ok") else ("ok" if not b.get("n_violations_max") else f"{b['n_violations_max']} bad")
+        chk = _check_cell(b)
         lines.append(
-            f"| {r['name']} | {_size(b)} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_fmt((b.get('build_s') or {}).get('median'))} "
-            f"| {_fmt((b.get('solve_s') or {}).get('median'))} | {_baseline_total(r, b)} "
+            f"| {r['name']} | {_size(b)} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_med(b, 'build_s', '.2f')} "
+            f"| {_med(b, 'solve_s', '.2f')} | {_baseline_total(r, b)} "
             f"| {b.get('status', '; '.join(b.get('errors', [])) or r.get('baseline_error') or '-')} | {_fmt(b.get('objective'), '.3f')} "
             f"| {_fmt(b.get('best_bound'), '.3f')} | {_fmt_gap(b.get('gap_worst'))} "
             f"| {_fmt(r.get('baseline_peak_mb'), '.0f')} / {_fmt(r.get('baseline_children_peak_mb'), '.0f')} | {chk} "
             f"| {r.get('time_ratio', '-')} | {r.get('gap_ratio', '-')} |")
+    return lines
+
+
+def _lever_table(report: dict[str, Any]) -> list[str]:
+    """One row per lever experiment with the row of the main scenario it varies."""
     levers = [r for r in report["scenarios"] if r["group"] == "lever"]
-    if levers:
-        lines += ["", "## Levers (one run each, profile woman 31-50 vegan)", "",
-                  "Reference: the main scenario the lever varies (the optimizer's row for `lever_ours_*`, the "
-                  "baseline's row for `lever_textbook_*`), from this same run.", "",
-                  "| variant | what | total s | build s | solve s | status | objective | bound | gap | peak MB | check "
-                  "| reference total s | reference gap |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-        by_name = {r["name"]: r for r in report["scenarios"]}
-        for r in levers:
-            o = r.get("ours") or r.get("baseline") or {}
-            ref_row = by_name.get(r.get("reference") or "", {})
-            ref = (ref_row.get("ours") if r.get("ours") else ref_row.get("baseline")) or {}
-            peak = r.get("ours_peak_mb") if r.get("ours") else r.get("baseline_peak_mb")
-            chk = "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
-            lines.append(
-                f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
-                f"| {_fmt((o.get('build_s') or {}).get('median'), '.3f')} | {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} "
-                f"| {o.get('status', '; '.join(o.get('errors', [])) or '-')} | {_fmt(o.get('objective'), '.3f')} "
-                f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} "
-                f"| {_fmt((ref.get('total_s') or {}).get('median'), '.3f')} | {_fmt_gap(ref.get('gap_worst'))} |")
+    if not levers:
+        return []
+    lines = ["", "## Levers (one run each, profile woman 31-50 vegan)", "",
+             "Reference: the main scenario the lever varies (the optimizer's row for `lever_ours_*`, the "
+             "baseline's row for `lever_textbook_*`), from this same run.", "",
+             "| variant | what | total s | build s | solve s | status | objective | bound | gap | peak MB | check "
+             "| reference total s | reference gap |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    by_name = {r["name"]: r for r in report["scenarios"]}
+    for r in levers:
+        o = r.get("ours") or r.get("baseline") or {}
+        ref_row = by_name.get(r.get("reference") or "", {})
+        ref = (ref_row.get("ours") if r.get("ours") else ref_row.get("baseline")) or {}
+        peak = r.get("ours_peak_mb") if r.get("ours") else r.get("baseline_peak_mb")
+        chk = _check_cell(o)
+        lines.append(
+            f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
+            f"| {_med(o, 'build_s')} | {_med(o, 'solve_s')} "
+            f"| {o.get('status', '; '.join(o.get('errors', [])) or '-')} | {_fmt(o.get('objective'), '.3f')} "
+            f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} "
+            f"| {_med(ref, 'total_s')} | {_fmt_gap(ref.get('gap_worst'))} |")
+    return lines
+
+
+def _failures(report: dict[str, Any]) -> list[str]:
+    """Every check failure (up to three a scenario) and error of the run."""
     problems = [(r["name"], v) for r in report["scenarios"] for part in ("ours", "baseline")
                 for v in ((r.get(part) or {}).get("violations_example") or [])[:3]]
     errors = [(r["name"], e) for r in report["scenarios"] for part in ("ours", "baseline")
               for e in ((r.get(part) or {}).get("errors") or []) + ([r[f"{part}_error"]] if r.get(f"{part}_error") else [])]
-    if problems or errors:
-        lines += ["", "## Check failures and errors", ""]
-        lines += [f"- {n}: {v}" for n, v in problems]
-        lines += [f"- {n}: {e}" for n, e in errors]
-    return "\n".join(lines) + "\n"
+    if not (problems or errors):
+        return []
+    return (["", "## Check failures and errors", ""] + [f"- {n}: {v}" for n, v in problems]
+            + [f"- {n}: {e}" for n, e in errors])
 
 
 def _dish_check(r: dict[str, Any], o: dict[str, Any]) -> str:
@@ -919,17 +976,16 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
              "planning, writing the JSON); *solve* is the plan's own `solver.seconds`; the plan version shows which "
              "planner the command ran. `dish_*`: `planner.dishplan.plan_dish_week` in-process (tables loaded once, "
              "excluded); *solve* is `planner.week.plan_days`. Gap = (objective - best bound) / objective from the plan's "
-             "solver block (the week method's Lagrangian bound). *check*: tests/dish_plan_checker.py when present "
-             "(every rule from USDA rows), else bench/check.py's minimal check (magnesium >= target each day from USDA "
-             "rows). *co-nutrients short*: iron, calcium, potassium, vitamin D, B12 whose week average is below the "
-             "person's target.", "",
+             "solver block (the week method's Lagrangian bound). *check*: tests/dish_plan_checker.py (every rule "
+             "from USDA rows; 'not checked' when it does not load). *co-nutrients short*: iron, calcium, potassium, "
+             "vitamin D, B12 whose week average is below the person's target.", "",
              header[:-len(" notes |")] + " target | verdict | notes |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in dish:
         o = r.get("ours") or {}
         lines.append(
             f"| {r['name']} | {r['note']} | {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
-            f"| {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} | {_dish_status(o, r)} "
+            f"| {_med(o, 'solve_s')} | {_dish_status(o, r)} "
             f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
             f"| {_fmt(max(r.get('ours_peak_mb') or 0, r.get('ours_children_peak_mb') or 0) or None, '.0f')} "
             f"| {_dish_check(r, o)} | {_same(r)} | {r['target']} | {r['verdict']} | {_dish_extra(r, o)} |")
@@ -947,10 +1003,10 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
             ref = (by_name.get(r.get("reference") or "", {}).get("ours")) or {}
             lines.append(
                 f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
-                f"| {_fmt((o.get('solve_s') or {}).get('median'), '.3f')} | {_dish_status(o, r)} "
+                f"| {_med(o, 'solve_s')} | {_dish_status(o, r)} "
                 f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
                 f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {_dish_check(r, o)} | {_dish_extra(r, o)} "
-                f"| {_fmt((ref.get('total_s') or {}).get('median'), '.3f')} | {_fmt_gap(ref.get('gap_worst'))} |")
+                f"| {_med(ref, 'total_s')} | {_fmt_gap(ref.get('gap_worst'))} |")
     return lines + [""]
 
 
@@ -1016,7 +1072,7 @@ def _ratio(a: float | None, b: float | None, spec: str = ".2f") -> str:
     return format(a / b, spec)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=None, help="runs per scenario (default: per scenario, see README)")
     ap.add_argument("--quick", action="store_true", help=f"1 run each, time limits capped at {QUICK_TIME_LIMIT_S:g} s, "
@@ -1033,23 +1089,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mode", default="ours", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--base-plan", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     if args.worker:
         worker(args.worker, args.mode, args.repeats or 1, Path(args.out), args.quick,
                Path(args.base_plan) if args.base_plan else None)
         return 0
-
-    from bench.scenarios import (all_scenarios, dish_lever_scenarios, dish_scenarios, lever_scenarios, main_scenarios,
-                                 select)
-
-    no_levers = args.no_levers or args.quick
-    if args.only:
-        scenarios = [s for s in all_scenarios() if not (no_levers and s.group in ("lever", "dish_lever"))]
-    else:
-        scenarios = (dish_scenarios() + ([] if no_levers else dish_lever_scenarios())
-                     + main_scenarios(full=args.food_all)
-                     + ([] if (no_levers or not args.food_all) else lever_scenarios()))
-    scenarios = select(scenarios, args.only)
+    scenarios = _chosen_scenarios(args)
     if not scenarios:
         print(f"no scenario matches {args.only!r}", file=sys.stderr)
         return 2
@@ -1061,90 +1110,22 @@ def main(argv: list[str] | None = None) -> int:
     machine["code_fingerprint"] = snapshot_sources(src)
     results = []
     for sc in scenarios:
-        reps = 1 if args.quick else (args.repeats or sc.repeats)
-        breps = 0 if (args.no_baseline or not sc.baseline_repeats) else (1 if args.quick else min(sc.baseline_repeats, args.repeats or sc.baseline_repeats))
-        row: dict[str, Any] = {"name": sc.name, "kind": sc.kind, "group": sc.group, "profile": sc.profile_key,
-                               "reference": sc.reference, "patches": sc.patches,
-                               "table": sc.table, "days": sc.days, "note": sc.note, "target": sc.target.label(),
-                               "target_values": asdict(sc.target), "rules_overrides": sc.rules_overrides}
-        if sc.kind != "baseline_only":
-            raw = spawn(sc.name, "ours", reps, args.quick,
-                        base_plan if sc.kind in ("swap", "regenerate", "exclude") else None, src=src)
-            row["ours_raw"] = raw
-            row["ours"] = summarize(raw.get("runs", []))
-            row["ours_error"] = raw.get("error")
-            row["ours_peak_mb"] = raw.get("peak_rss_mb")
-            row["ours_children_peak_mb"] = raw.get("peak_children_rss_mb")
-            row["foods"] = f"{raw.get('n_table_foods', '-')} / {raw.get('n_eligible_foods', '-')}"
-        if breps:
-            limit = min(sc.rules().time_limit_s, QUICK_TIME_LIMIT_S) if args.quick else sc.rules().time_limit_s
-            raw_b = spawn(sc.name, "baseline", breps, args.quick,
-                          timeout_s=breps * max(BASELINE_KILL_MIN_S, BASELINE_KILL_FACTOR * limit), src=src)
-            row["baseline_raw"] = raw_b
-            row["baseline"] = summarize(raw_b.get("runs", []))
-            row["baseline_error"] = raw_b.get("error")
-            row["baseline_peak_mb"] = raw_b.get("peak_rss_mb")
-            row["baseline_children_peak_mb"] = raw_b.get("peak_children_rss_mb")
-        o, b = row.get("ours") or {}, row.get("baseline") or {}
-        peak = None if row.get("ours_peak_mb") is None else max(row["ours_peak_mb"], row.get("ours_children_peak_mb") or 0)
-        row["verdict"], row["met"] = _verdict(sc, o, peak) if sc.kind != "baseline_only" else ("-", None)
-        if str(row.get("ours_error") or "").startswith("not measured"):
-            row["verdict"], row["met"] = row["ours_error"], None
-        if b and (row.get("baseline_raw") or {}).get("killed"):
-            wall_b = row["baseline_raw"]["process_wall_s"]
-            ours_med = o.get("total_s", {}).get("median")
-            row["time_ratio"] = "-" if ours_med is None else f"< {ours_med / wall_b:.2f} (baseline killed)"
-            row["gap_ratio"] = "baseline: no answer"
-        elif b:
-            row["time_ratio"] = _ratio(o.get("total_s", {}).get("median"), b.get("total_s", {}).get("median"))
-            if not b.get("n_ok") or b.get("objective") is None:
-                row["gap_ratio"] = "baseline: no solution"
-            else:
-                row["gap_ratio"] = _ratio(o.get("gap_worst"), b.get("gap_worst"))
+        row = _run_scenario(sc, args, base_plan, src)
         results.append(row)
-        med = o.get("total_s", {}).get("median") if o else None
-        print(f"{sc.name:40s}" + (f" ours {_fmt(med, '.3f'):>8s} s  {str(o.get('status', row.get('ours_error') or '-'))[:30]:30s}"
-              f" gap {_fmt_gap(o.get('gap_worst')):>7s}  check {o.get('n_violations_max', '-')}" if o else "")
-              + (f" | baseline {_fmt(b.get('total_s', {}).get('median'), '.2f')} s {b.get('status', '-')}"
-                 f" gap {_fmt_gap(b.get('gap_worst'))}" if b else "")
-              + f" | {row['verdict']}", flush=True)
+        print(_progress_line(sc, row), flush=True)
     shutil.rmtree(session, ignore_errors=True)
     full = not (args.quick or args.only or args.repeats or args.no_baseline or args.no_levers)
-    what = ("dish planner (5 profiles, magplan plan 7 and 28 days end to end, swap, regenerate, levers) and the "
-            "food-level planner's curated scenarios" + (", full-USDA scenarios and levers" if args.food_all else
-                                                        " (full USDA and its levers: --food-all)") + ". ")
     cmd = "python -m bench.run" + ("" if not argv else " " + " ".join(argv or []))
     if argv is None and len(sys.argv) > 1:
         cmd = "python -m bench.run " + " ".join(sys.argv[1:])
-    report = {
-        "machine": machine, "command": cmd, "elapsed_s": time.perf_counter() - started,
-        "loadavg_at_end": list(os.getloadavg()),
-        "note": (what + "Default repeats: dish planner 3 runs per profile, 5 for `magplan plan` 7 days, 1 for 28 days, "
-                 "3 for swap and regenerate; food-level planner 5 runs for curated 1-day, 3 for curated 7-day and the changes, 2 for full-USDA "
-                 "1-day, 1 for full-USDA 7-day (its median is that one run); baseline 3 runs for curated 1-day, "
-                 "1 run otherwise (each baseline run can take the whole time limit, and one still running after "
-                 f"{BASELINE_KILL_FACTOR:g}x its limit (at least {BASELINE_KILL_MIN_S:g} s) is killed); levers 1 run." if full else
-                 "Partial run (" + ", ".join(a for a in ("--quick" if args.quick else "", f"--only {args.only}" if args.only else "",
-                                                       f"--repeats {args.repeats}" if args.repeats else "") if a) + ")."),
-        "scenarios": results,
-    }
+    report = {"machine": machine, "command": cmd, "elapsed_s": time.perf_counter() - started,
+              "loadavg_at_end": list(os.getloadavg()), "note": _run_note(args, full), "scenarios": results}
     md = render_markdown(report)
     print()
     print(md)
     print(f"elapsed {report['elapsed_s']:.0f} s")
     if args.merge and RESULTS_JSON.exists():
-        old_report = json.loads(RESULTS_JSON.read_text())
-        mine = {r["name"] for r in results}
-        order = [r["name"] for r in old_report["scenarios"]]
-        merged = [r for r in old_report["scenarios"] if r["name"] not in mine]
-        merged += results
-        merged.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
-        old_report["scenarios"] = merged
-        old_report.setdefault("merged_runs", []).append(
-            {"machine": machine, "command": cmd, "scenarios": sorted(mine), "elapsed_s": report["elapsed_s"]})
-        old_report["note"] += (f" Rows {', '.join(sorted(mine))} come from a later run ({machine['date_utc']}, "
-                               f"sources fingerprint {machine.get('code_fingerprint')}, `{cmd}`).")
-        report = old_report
+        report = _merged(json.loads(RESULTS_JSON.read_text()), results, machine, cmd, report["elapsed_s"])
         md = render_markdown(report)
     if full or args.write or args.merge:
         RESULTS_JSON.write_text(json.dumps(report, indent=1, default=str) + "\n")
@@ -1153,6 +1134,106 @@ def main(argv: list[str] | None = None) -> int:
         update_top_readme(md)
         print(f"wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}")
     return 0
+
+
+def _chosen_scenarios(args: argparse.Namespace) -> list[Any]:
+    """The scenarios the options ask for (levers unless --no-levers or --quick; --only filters by name)."""
+    from bench.scenarios import (all_scenarios, dish_lever_scenarios, dish_scenarios, lever_scenarios, main_scenarios,
+                                 select)
+
+    no_levers = args.no_levers or args.quick
+    if args.only:
+        scenarios = [s for s in all_scenarios() if not (no_levers and s.group in ("lever", "dish_lever"))]
+    else:
+        scenarios = (dish_scenarios() + ([] if no_levers else dish_lever_scenarios())
+                     + main_scenarios(full=args.food_all)
+                     + ([] if (no_levers or not args.food_all) else lever_scenarios()))
+    return select(scenarios, args.only)
+
+
+def _run_scenario(sc: Any, args: argparse.Namespace, base_plan: Path, src: Path) -> dict[str, Any]:
+    """One scenario's row of the report: ours and the baseline, each in its own process, the verdict, ratios."""
+    reps = 1 if args.quick else (args.repeats or sc.repeats)
+    breps = 0 if (args.no_baseline or not sc.baseline_repeats) else (
+        1 if args.quick else min(sc.baseline_repeats, args.repeats or sc.baseline_repeats))
+    row: dict[str, Any] = {"name": sc.name, "kind": sc.kind, "group": sc.group, "profile": sc.profile_key,
+                           "reference": sc.reference, "patches": sc.patches,
+                           "table": sc.table, "days": sc.days, "note": sc.note, "target": sc.target.label(),
+                           "target_values": asdict(sc.target), "rules_overrides": sc.rules_overrides}
+    if sc.kind != "baseline_only":
+        raw = spawn(sc.name, "ours", reps, args.quick,
+                    base_plan if sc.kind in ("swap", "regenerate", "exclude") else None, src=src)
+        row.update(ours_raw=raw, ours=summarize(raw.get("runs", [])), ours_error=raw.get("error"),
+                   ours_peak_mb=raw.get("peak_rss_mb"), ours_children_peak_mb=raw.get("peak_children_rss_mb"),
+                   foods=f"{raw.get('n_table_foods', '-')} / {raw.get('n_eligible_foods', '-')}")
+    if breps:
+        limit = min(sc.rules().time_limit_s, QUICK_TIME_LIMIT_S) if args.quick else sc.rules().time_limit_s
+        raw_b = spawn(sc.name, "baseline", breps, args.quick,
+                      timeout_s=breps * max(BASELINE_KILL_MIN_S, BASELINE_KILL_FACTOR * limit), src=src)
+        row.update(baseline_raw=raw_b, baseline=summarize(raw_b.get("runs", [])), baseline_error=raw_b.get("error"),
+                   baseline_peak_mb=raw_b.get("peak_rss_mb"), baseline_children_peak_mb=raw_b.get("peak_children_rss_mb"))
+    o, b = row.get("ours") or {}, row.get("baseline") or {}
+    peak = None if row.get("ours_peak_mb") is None else max(row["ours_peak_mb"], row.get("ours_children_peak_mb") or 0)
+    row["verdict"], row["met"] = _verdict(sc, o, peak) if sc.kind != "baseline_only" else ("-", None)
+    if str(row.get("ours_error") or "").startswith("not measured"):
+        row["verdict"], row["met"] = row["ours_error"], None
+    if b:
+        row["time_ratio"], row["gap_ratio"] = _ratios(row, o, b)
+    return row
+
+
+def _ratios(row: dict[str, Any], o: dict[str, Any], b: dict[str, Any]) -> tuple[str, str]:
+    """(time ratio, gap ratio) ours/baseline; a killed baseline gives an upper bound on the time ratio."""
+    if (row.get("baseline_raw") or {}).get("killed"):
+        wall_b = row["baseline_raw"]["process_wall_s"]
+        ours_med = o.get("total_s", {}).get("median")
+        return ("-" if ours_med is None else f"< {ours_med / wall_b:.2f} (baseline killed)"), "baseline: no answer"
+    time_ratio = _ratio(o.get("total_s", {}).get("median"), b.get("total_s", {}).get("median"))
+    if not b.get("n_ok") or b.get("objective") is None:
+        return time_ratio, "baseline: no solution"
+    return time_ratio, _ratio(o.get("gap_worst"), b.get("gap_worst"))
+
+
+def _progress_line(sc: Any, row: dict[str, Any]) -> str:
+    """One line per finished scenario on standard output."""
+    o, b = row.get("ours") or {}, row.get("baseline") or {}
+    med = o.get("total_s", {}).get("median") if o else None
+    return (f"{sc.name:40s}" + (f" ours {_fmt(med, '.3f'):>8s} s  {str(o.get('status', row.get('ours_error') or '-'))[:30]:30s}"
+            f" gap {_fmt_gap(o.get('gap_worst')):>7s}  check {o.get('n_violations_max', '-')}" if o else "")
+            + (f" | baseline {_fmt(b.get('total_s', {}).get('median'), '.2f')} s {b.get('status', '-')}"
+               f" gap {_fmt_gap(b.get('gap_worst'))}" if b else "")
+            + f" | {row['verdict']}")
+
+
+def _run_note(args: argparse.Namespace, full: bool) -> str:
+    """What the run covered, and its repeats (a full run) or its options (a partial run)."""
+    what = ("dish planner (5 profiles, magplan plan 7 and 28 days end to end, swap, regenerate, levers) and the "
+            "food-level planner's curated scenarios" + (", full-USDA scenarios and levers" if args.food_all else
+                                                        " (full USDA and its levers: --food-all)") + ". ")
+    if full:
+        return (what + "Default repeats: dish planner 3 runs per profile, 5 for `magplan plan` 7 days, 1 for 28 days, "
+                "3 for swap and regenerate; food-level planner 5 runs for curated 1-day, 3 for curated 7-day and the changes, 2 for full-USDA "
+                "1-day, 1 for full-USDA 7-day (its median is that one run); baseline 3 runs for curated 1-day, "
+                "1 run otherwise (each baseline run can take the whole time limit, and one still running after "
+                f"{BASELINE_KILL_FACTOR:g}x its limit (at least {BASELINE_KILL_MIN_S:g} s) is killed); levers 1 run.")
+    return ("Partial run (" + ", ".join(a for a in ("--quick" if args.quick else "", f"--only {args.only}" if args.only else "",
+                                                  f"--repeats {args.repeats}" if args.repeats else "") if a) + ").")
+
+
+def _merged(old_report: dict[str, Any], results: list[dict[str, Any]], machine: dict[str, Any], cmd: str,
+            elapsed_s: float) -> dict[str, Any]:
+    """The existing report with this run's rows in place of those of the same name (order kept)."""
+    mine = {r["name"] for r in results}
+    order = [r["name"] for r in old_report["scenarios"]]
+    merged = [r for r in old_report["scenarios"] if r["name"] not in mine]
+    merged += results
+    merged.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
+    old_report["scenarios"] = merged
+    old_report.setdefault("merged_runs", []).append(
+        {"machine": machine, "command": cmd, "scenarios": sorted(mine), "elapsed_s": elapsed_s})
+    old_report["note"] += (f" Rows {', '.join(sorted(mine))} come from a later run ({machine['date_utc']}, "
+                           f"sources fingerprint {machine.get('code_fingerprint')}, `{cmd}`).")
+    return old_report
 
 
 if __name__ == "__main__":

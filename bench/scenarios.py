@@ -194,73 +194,69 @@ def main_scenarios(full: bool = False) -> list[Scenario]:
     return out
 
 
+def _lever(name: str, table: str, days: int, note: str, *, textbook: bool = False, **fields: Any) -> Scenario:
+    """One lever variant of profile woman_vegan, measured once; its reference is the matching main scenario."""
+    base: dict[str, Any] = dict(kind="plan", profile_key="woman_vegan", repeats=1, baseline_repeats=0,
+                                group="lever", target=Target())
+    if textbook:
+        base.update(kind="baseline_only", baseline_repeats=1)
+    return Scenario(name=name, table=table, days=days, reference=f"plan_{table}_{days}d_woman_vegan", note=note,
+                    **{**base, **fields})
+
+
 def lever_scenarios() -> list[Scenario]:
     """Variants measured once each to show what a lever buys (see bench/README.md). The reference for
     each is the matching main scenario of profile woman_vegan."""
-    base = dict(kind="plan", profile_key="woman_vegan", repeats=1, baseline_repeats=0, group="lever",
-                target=Target())
-    textbook = {**base, "kind": "baseline_only", "baseline_repeats": 1}
-    ref = {(t, d): f"plan_{t}_{d}d_woman_vegan" for t in TABLES for d in (1, 7)}
     return [
         # What makes the week hard: the weekly variety cap.
-        Scenario(name="lever_ours_nocap_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
-                 rules_overrides={"max_days_per_food": 7}, note="optimizer, no weekly variety cap", **base),
+        _lever("lever_ours_nocap_curated_7d", "curated", 7, "optimizer, no weekly variety cap",
+               rules_overrides={"max_days_per_food": 7}),
         # Time budget: the plan and gap when the solve gets only the target's 2 s / 10 s.
-        Scenario(name="lever_ours_tl2_curated_7d", table="curated", days=7,
-                 reference=ref[("curated", 7)], rules_overrides={"time_limit_s": 2.0},
-                 note="optimizer, 2 s time limit", **base),
-        Scenario(name="lever_ours_tl10_usda_7d", table="usda", days=7,
-                 reference=ref[("usda", 7)], rules_overrides={"time_limit_s": 10.0},
-                 note="optimizer, 10 s time limit", **base),
+        _lever("lever_ours_tl2_curated_7d", "curated", 7, "optimizer, 2 s time limit",
+               rules_overrides={"time_limit_s": 2.0}),
+        _lever("lever_ours_tl10_usda_7d", "usda", 7, "optimizer, 10 s time limit",
+               rules_overrides={"time_limit_s": 10.0}),
         # Solver: CBC instead of HiGHS inside the optimizer.
-        Scenario(name="lever_ours_cbc_curated_7d", table="curated", days=7,
-                 reference=ref[("curated", 7)], rules_overrides={"solver": "cbc"},
-                 note="optimizer, CBC instead of HiGHS", **base),
+        _lever("lever_ours_cbc_curated_7d", "curated", 7, "optimizer, CBC instead of HiGHS",
+               rules_overrides={"solver": "cbc"}),
         # The parts of planner/columns.py, each switched off in turn (module constants).
-        Scenario(name="lever_ours_fullpricing_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
-                 patches={"planner.columns.USE_SUBMIP": False},
-                 note="optimizer, full day MIP in every pricing round (no LP-support sub-MIPs)", **base),
-        Scenario(name="lever_ours_nowiden_curated_7d", table="curated", days=7,
-                 reference=ref[("curated", 7)], patches={"planner.columns.STALL_ROUNDS": 0},
-                 note="optimizer, LP-support sub-MIPs only (no wider pricing when they stall)", **base),
-        Scenario(name="lever_ours_stallfull_curated_7d", table="curated", days=7,
-                 reference=ref[("curated", 7)], patches={"planner.columns.STALL_WIDEN": 0},
-                 note="optimizer, the full day MIP when the sub-MIPs stall (instead of a wider sub-MIP)", **base),
-        Scenario(name="lever_ours_nobound_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
-                 patches={"planner.columns.BOUND_SECONDS": 0},
-                 note="optimizer, no bound search on the second core (Lagrangian bound only)", **base),
-        Scenario(name="lever_ours_nosmoothing_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
-                 patches={"planner.columns.SMOOTHING": 0.0}, note="optimizer, plain master duals (no smoothing)",
-                 **base),
-        Scenario(name="lever_ours_nopolish_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
-                 patches={"planner.columns.POLISH_SWEEPS": 0}, note="optimizer, no day-by-day polish", **base),
+        _lever("lever_ours_fullpricing_curated_7d", "curated", 7,
+               "optimizer, full day MIP in every pricing round (no LP-support sub-MIPs)",
+               patches={"planner.columns.USE_SUBMIP": False}),
+        _lever("lever_ours_nowiden_curated_7d", "curated", 7,
+               "optimizer, LP-support sub-MIPs only (no wider pricing when they stall)",
+               patches={"planner.columns.STALL_ROUNDS": 0}),
+        _lever("lever_ours_stallfull_curated_7d", "curated", 7,
+               "optimizer, the full day MIP when the sub-MIPs stall (instead of a wider sub-MIP)",
+               patches={"planner.columns.STALL_WIDEN": 0}),
+        _lever("lever_ours_nobound_curated_7d", "curated", 7,
+               "optimizer, no bound search on the second core (Lagrangian bound only)",
+               patches={"planner.columns.BOUND_SECONDS": 0}),
+        _lever("lever_ours_nosmoothing_curated_7d", "curated", 7, "optimizer, plain master duals (no smoothing)",
+               patches={"planner.columns.SMOOTHING": 0.0}),
+        _lever("lever_ours_nopolish_curated_7d", "curated", 7, "optimizer, no day-by-day polish",
+               patches={"planner.columns.POLISH_SWEEPS": 0}),
         # Threads: HiGHS with 2 threads instead of the optimizer's 1 (module constant).
-        Scenario(name="lever_ours_threads2_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
-                 patches={"planner.solve.THREADS": 2}, note="optimizer, HiGHS threads=2 (patched)", **base),
+        _lever("lever_ours_threads2_curated_7d", "curated", 7, "optimizer, HiGHS threads=2 (patched)",
+               patches={"planner.solve.THREADS": 2}),
         # Pre-filtering: the full-USDA candidate filter off (1 day) / tighter (7 days).
-        Scenario(name="lever_ours_nofilter_usda_1d", table="usda", days=1, reference=ref[("usda", 1)],
-                 patches={"planner.milp.CANDIDATES_ABOVE": 10**9},
-                 note="optimizer, no candidate pre-filter (all eligible foods)", **base),
-        Scenario(name="lever_ours_filter10_usda_7d", table="usda", days=7, reference=ref[("usda", 7)],
-                 patches={"planner.milp.CANDIDATES_PER_RANKING": 10},
-                 note="optimizer, 10 instead of 25 candidates per ranking", **base),
+        _lever("lever_ours_nofilter_usda_1d", "usda", 1, "optimizer, no candidate pre-filter (all eligible foods)",
+               patches={"planner.milp.CANDIDATES_ABOVE": 10**9}),
+        _lever("lever_ours_filter10_usda_7d", "usda", 7, "optimizer, 10 instead of 25 candidates per ranking",
+               patches={"planner.milp.CANDIDATES_PER_RANKING": 10}),
         # The optimizer's own method (column generation over day menus, seeded by a sequential week) against
         # its compact weekly model solved directly by HiGHS with the same limits.
-        Scenario(name="lever_ours_compact_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
-                 note="optimizer's compact weekly model solved directly (no decomposition)",
-                 **{**base, "kind": "compact"}),
-        Scenario(name="lever_ours_compact_usda_7d", table="usda", days=7, reference=ref[("usda", 7)],
-                 note="optimizer's compact weekly model solved directly (no decomposition)",
-                 **{**base, "kind": "compact"}),
+        _lever("lever_ours_compact_curated_7d", "curated", 7,
+               "optimizer's compact weekly model solved directly (no decomposition)", kind="compact"),
+        _lever("lever_ours_compact_usda_7d", "usda", 7,
+               "optimizer's compact weekly model solved directly (no decomposition)", kind="compact"),
         # The textbook model with HiGHS instead of CBC, and without its weekly cap.
-        Scenario(name="lever_textbook_highs_curated_7d", table="curated", days=7,
-                 reference=ref[("curated", 7)], baseline_solver="highs",
-                 note="textbook model, HiGHS via PuLP instead of CBC", **textbook),
-        Scenario(name="lever_textbook_highs_usda_7d", table="usda", days=7,
-                 reference=ref[("usda", 7)], baseline_solver="highs",
-                 note="textbook model, HiGHS via PuLP instead of CBC", **textbook),
-        Scenario(name="lever_textbook_nocap_curated_7d", table="curated", days=7, reference=ref[("curated", 7)],
-                 rules_overrides={"max_days_per_food": 28}, note="textbook model, CBC, no weekly cap", **textbook),
+        _lever("lever_textbook_highs_curated_7d", "curated", 7, "textbook model, HiGHS via PuLP instead of CBC",
+               textbook=True, baseline_solver="highs"),
+        _lever("lever_textbook_highs_usda_7d", "usda", 7, "textbook model, HiGHS via PuLP instead of CBC",
+               textbook=True, baseline_solver="highs"),
+        _lever("lever_textbook_nocap_curated_7d", "curated", 7, "textbook model, CBC, no weekly cap",
+               textbook=True, rules_overrides={"max_days_per_food": 28}),
     ]
 
 

@@ -372,49 +372,18 @@ class FDCClient:
         last = ""
         for attempt in range(attempts):
             response: requests.Response | None = None
-            reply: _Reply | None = None
-            try:
-                self.requests_made += 1
-                reply = self._follow(method, path, params, body, deadline_at)
-            except _DeadlinePassed:
-                raise self._error(f"FoodData Central at {self.base_url} did not answer {method} {path} completely "
-                                  f"within the {self.deadline_s:g} s deadline (attempt {attempt + 1}); check your "
-                                  "connection or try again later", None) from None
-            except requests.Timeout:
-                last = f"no answer within {self.timeout_s:g} s"
-            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-                last = f"cannot connect ({type(exc).__name__})"
-            except requests.RequestException as exc:
-                raise FDCError(self._redact(f"the request to FoodData Central failed ({type(exc).__name__}); "
-                                            f"check FDC_BASE_URL ({self.base_url})")) from None
-            if reply is not None:
-                status = reply.status
-                log.debug("FDC %s %s -> HTTP %s (attempt %d)", method, path, status, attempt + 1)
-                if status == 200:
-                    try:
-                        data = json.loads(reply.data)
-                    except (ValueError, RecursionError):
-                        raise self._error(f"FoodData Central sent a reply to {method} {path} that is not valid "
-                                          "JSON (or nested too deeply); try again later", status) from None
-                    problem = check(data) if check is not None else None
-                    if problem:
-                        raise self._error(f"FoodData Central sent {problem} ({method} {path}); nothing was "
-                                          "kept; try again later", status)
-                    if use_cache:
-                        self._cache_put(key, data)
-                    return data
-                response = requests.Response()
-                response.status_code = status
-                response.headers.update(reply.headers)
-                response._content = reply.data
-                if status not in _RETRY_STATUSES:
-                    raise self._status_error(status, response, what or f"{method} {path}")
-                last = ("rate limit reached (HTTP 429)" if status == 429
-                        else f"server error (HTTP {status})")
+            reply, failure = self._send(method, path, params, body, deadline_at, attempt)
+            if reply is None:
+                last = failure
+            elif reply.status == 200:
+                return self._accept(reply, method, path, key if use_cache else None, check)
+            else:
+                response = self._retryable(reply, what or f"{method} {path}")
+                last = ("rate limit reached (HTTP 429)" if reply.status == 429
+                        else f"server error (HTTP {reply.status})")
             if attempt + 1 < attempts:
                 wait = self._wait_s(attempt, response)
-                left = deadline_at - time.monotonic()
-                if wait >= left:
+                if wait >= deadline_at - time.monotonic():
                     last += f"; no time left for another attempt within the {self.deadline_s:g} s deadline"
                     attempts = attempt + 1
                     break
@@ -425,6 +394,53 @@ class FDCClient:
                 if "429" in last else "check your connection or try again later")
         raise self._error(f"FoodData Central at {self.base_url} did not answer {method} {path}: {last} "
                           f"after {attempts} attempt(s); {hint}", None)
+
+    def _send(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, deadline_at: float,
+              attempt: int) -> tuple[_Reply | None, str]:
+        """(the reply, "") or (None, why there is none worth retrying); FDCError past the deadline or when the
+        request itself is wrong."""
+        try:
+            self.requests_made += 1
+            reply = self._follow(method, path, params, body, deadline_at)
+        except _DeadlinePassed:
+            raise self._error(f"FoodData Central at {self.base_url} did not answer {method} {path} completely "
+                              f"within the {self.deadline_s:g} s deadline (attempt {attempt + 1}); check your "
+                              "connection or try again later", None) from None
+        except requests.Timeout:
+            return None, f"no answer within {self.timeout_s:g} s"
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            return None, f"cannot connect ({type(exc).__name__})"
+        except requests.RequestException as exc:
+            raise FDCError(self._redact(f"the request to FoodData Central failed ({type(exc).__name__}); "
+                                        f"check FDC_BASE_URL ({self.base_url})")) from None
+        log.debug("FDC %s %s -> HTTP %s (attempt %d)", method, path, reply.status, attempt + 1)
+        return reply, ""
+
+    def _accept(self, reply: _Reply, method: str, path: str, cache_key: str | None,
+                check: Callable[[Any], str | None] | None) -> Any:
+        """The JSON of an HTTP 200 reply, checked, and cached under ``cache_key`` when given."""
+        try:
+            data = json.loads(reply.data)
+        except (ValueError, RecursionError):
+            raise self._error(f"FoodData Central sent a reply to {method} {path} that is not valid "
+                              "JSON (or nested too deeply); try again later", reply.status) from None
+        problem = check(data) if check is not None else None
+        if problem:
+            raise self._error(f"FoodData Central sent {problem} ({method} {path}); nothing was "
+                              "kept; try again later", reply.status)
+        if cache_key is not None:
+            self._cache_put(cache_key, data)
+        return data
+
+    def _retryable(self, reply: _Reply, what: str) -> requests.Response:
+        """The reply as a requests.Response (for Retry-After) when its status is worth retrying, else FDCError."""
+        response = requests.Response()
+        response.status_code = reply.status
+        response.headers.update(reply.headers)
+        response._content = reply.data
+        if reply.status not in _RETRY_STATUSES:
+            raise self._status_error(reply.status, response, what)
+        return response
 
     def _follow(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any,
                 deadline_at: float) -> _Reply:
@@ -489,14 +505,6 @@ def _parse_id(value: int | str) -> int:
 
 
 # --- nutrients --------------------------------------------------------------------------------------
-def _num(value: Any) -> float:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return out if math.isfinite(out) else math.nan
-
-
 def _none_if_nan(value: float) -> float | None:
     return None if math.isnan(value) else value
 
@@ -535,7 +543,7 @@ def _entries(food: Mapping[str, Any]) -> list[tuple[str | None, int | None, floa
             nid_int = int(nid) if nid is not None else None
         except (TypeError, ValueError):
             nid_int = None
-        out.append((str(number).strip() if number is not None else None, nid_int, _num(amount),
+        out.append((str(number).strip() if number is not None else None, nid_int, schema.number_or_nan(amount),
                     str(unit or "").strip().lower()))
     return out
 
@@ -581,7 +589,7 @@ def _portion_label(p: Mapping[str, Any]) -> str:
         modifier = ""
     unit = p.get("measureUnit") if isinstance(p.get("measureUnit"), dict) else {}
     unit_name = str(unit.get("name") or "").strip()
-    amount = _num(p.get("amount"))
+    amount = schema.number_or_nan(p.get("amount"))
     amount_s = _fmt(amount) if not math.isnan(amount) else "1"
     if desc and desc.lower() != "quantity not specified":
         return desc
@@ -592,6 +600,12 @@ def _portion_label(p: Mapping[str, Any]) -> str:
     return ""
 
 
+def _sequence(portion: Mapping[str, Any]) -> float:
+    """A portion's sequenceNumber for sorting (unnumbered portions last)."""
+    seq = schema.number_or_nan(portion.get("sequenceNumber"))
+    return 1e9 if math.isnan(seq) else seq
+
+
 def _serving(food: Mapping[str, Any], energy_kcal: float) -> tuple[str, float]:
     """(serving label, grams): the first sensible household portion, else 100 g.
 
@@ -600,7 +614,7 @@ def _serving(food: Mapping[str, Any], energy_kcal: float) -> tuple[str, float]:
     """
     data_type = str(food.get("dataType") or "")
     if data_type == "Branded":
-        size = _num(food.get("servingSize"))
+        size = schema.number_or_nan(food.get("servingSize"))
         unit = str(food.get("servingSizeUnit") or "").strip().lower()
         household = re.sub(r"\s+", " ", str(food.get("householdServingFullText") or "").strip())
         if size > 0 and unit in ("g", "grm", "gm", "ml", "mlt"):
@@ -609,11 +623,10 @@ def _serving(food: Mapping[str, Any], energy_kcal: float) -> tuple[str, float]:
             return label, size
         return "100 g", 100.0
     portions = [p for p in _list(food.get("foodPortions")) if isinstance(p, dict)]
-    portions.sort(key=lambda p: (_num(p.get("sequenceNumber")) if not math.isnan(_num(p.get("sequenceNumber")))
-                                 else 1e9))
+    portions.sort(key=_sequence)
     usable = []
     for p in portions:
-        grams = _num(p.get("gramWeight"))
+        grams = schema.number_or_nan(p.get("gramWeight"))
         label = _portion_label(p)
         if grams > 0 and label:
             usable.append((label, grams))
@@ -864,7 +877,7 @@ def _food_row(food_json: Mapping[str, Any], fdc_id: int) -> dict[str, Any]:
         for key, column in _LABEL_NUTRIENTS.items():
             item = labels.get(key)
             if math.isnan(values[column]) and isinstance(item, dict):
-                per_serving = _num(item.get("value"))
+                per_serving = schema.number_or_nan(item.get("value"))
                 if not math.isnan(per_serving):
                     values[column] = per_serving * 100.0 / serving_g
     group = _food_group(food_json)

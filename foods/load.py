@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -183,6 +183,38 @@ def _to_bool(series: pd.Series, path: str, column: str) -> pd.Series:
 
 def _resolve_curated(cur: pd.DataFrame, path: str, usda: pd.DataFrame) -> pd.DataFrame:
     """Join curation rows with USDA nutrients, portions and prices; return a schema-shaped table."""
+    cur = _check_curation(cur, path)
+    by_key = usda_portions().set_index(["fdc_id", "seq_num"])
+    rows = []
+    for pos, r in enumerate(cur.itertuples(index=False)):
+        line = pos + 2
+        fdc = _curated_fdc_id(r, usda, path, line)
+        u = usda.loc[fdc]
+        rec = {"food_id": r.food_id, "name": r.name, "fdc_id": fdc, "data_type": "SR Legacy",
+               "usda_description": u["description"]}
+        for column in ("category", "form", "slots", "diet_tags", "allergens", "aisle", "purchase_unit",
+                       "buy_as", "main_item", "max_servings_per_meal", "purchase_unit_g"):
+            rec[column] = getattr(r, column)
+        label, grams = _curated_serving(r, fdc, by_key, path, line)
+        rec["serving_label"] = label if pd.notna(label) and str(label).strip() else f"{float(grams):g} g"
+        rec["serving_g"] = grams
+        if pd.isna(rec["purchase_unit_g"]) and pd.isna(rec["purchase_unit"]):
+            rec["purchase_unit"], rec["purchase_unit_g"] = rec["serving_label"], grams
+        if pd.isna(rec["aisle"]) or not str(rec["aisle"]).strip():
+            rec["aisle"] = "pantry"
+        rec["buy_g_per_g"] = _curated_buy_g_per_g(r, u, usda, path, line)
+        if pd.isna(rec["buy_as"]) or not str(rec["buy_as"]).strip():
+            rec["buy_as"] = r.name
+        rec.update(_curated_price(r, rec["buy_g_per_g"], path, line))
+        for n in schema.NUTRIENT_COLUMNS:
+            rec[n] = u[n]
+        rows.append(rec)
+    out = pd.DataFrame(rows).set_index("food_id")
+    return out
+
+
+def _check_curation(cur: pd.DataFrame, path: str) -> pd.DataFrame:
+    """The curation table with every CURATION_COLUMNS column; FoodTableError for missing or non-numeric ones."""
     missing = [c for c in ("food_id", "name", "fdc_id") if c not in cur.columns]
     if missing:
         raise FoodTableError(f"missing column(s) {', '.join(missing)}; a food table needs at least "
@@ -196,91 +228,83 @@ def _resolve_curated(cur: pd.DataFrame, path: str, usda: pd.DataFrame) -> pd.Dat
     for column, example in (("portion_seq", "3"), ("portion_fraction", "0.5"), ("buy_fdc_id", "169703"),
                             ("buy_g_per_g", "0.4"), ("serving_g", "28")):
         _check_numeric(cur, column, path, example)
-    portions = usda_portions()
-    by_key = portions.set_index(["fdc_id", "seq_num"])
-    rows = []
-    for pos, r in enumerate(cur.itertuples(index=False)):
-        line = pos + 2
-        fdc = pd.to_numeric(pd.Series([r.fdc_id]), errors="coerce").iloc[0]
-        if pd.isna(fdc) or np.isinf(fdc):
-            raise FoodTableError(f"food '{r.food_id}' has no usable fdc_id ('{r.fdc_id}'); give the SR Legacy "
-                                 "FoodData Central id, e.g. 170567 for almonds", path=path, row=line, column="fdc_id")
-        fdc = int(fdc)
-        if fdc not in usda.index:
-            raise FoodTableError(f"fdc_id {fdc} is not in the USDA SR Legacy table; look it up with "
-                                 "'magplan foods search' or import it with 'magplan foods import'",
-                                 path=path, row=line, column="fdc_id")
-        u = usda.loc[fdc]
-        rec = {"food_id": r.food_id, "name": r.name, "fdc_id": fdc, "data_type": "SR Legacy",
-               "usda_description": u["description"]}
-        for column in ("category", "form", "slots", "diet_tags", "allergens", "aisle", "purchase_unit",
-                       "buy_as", "main_item", "max_servings_per_meal", "purchase_unit_g"):
-            rec[column] = getattr(r, column)
-        # serving: a USDA portion by seq_num, else explicit grams
-        label, grams = r.serving_label, r.serving_g
-        if pd.notna(r.portion_seq):
-            key = (fdc, int(float(r.portion_seq)))
-            if key not in by_key.index:
-                raise FoodTableError(f"USDA has no portion {int(r.portion_seq)} for fdc_id {fdc}; pick a seq_num "
-                                     "from usda_sr_legacy_portions.csv or give serving_g", path=path, row=line,
-                                     column="portion_seq")
-            p = by_key.loc[key]
-            fraction = 1.0 if pd.isna(r.portion_fraction) else float(r.portion_fraction)
-            if fraction <= 0:
-                raise FoodTableError(f"food '{r.food_id}' has portion_fraction {r.portion_fraction}; it must be "
-                                     "a number above 0, e.g. 0.5 for half the USDA portion", path=path, row=line,
-                                     column="portion_fraction")
-            grams = float(p["gram_weight"]) * fraction if pd.isna(grams) else grams
-            if pd.isna(label) or not str(label).strip():
-                label = str(p["measure"])
-        if pd.isna(grams):
-            raise FoodTableError(f"food '{r.food_id}' has no serving size; give serving_g (grams, e.g. 28) or "
-                                 "portion_seq (a seq_num of this fdc_id in usda_sr_legacy_portions.csv)",
-                                 path=path, row=line, column="serving_g")
-        rec["serving_label"] = label if pd.notna(label) and str(label).strip() else f"{float(grams):g} g"
-        rec["serving_g"] = grams
-        if pd.isna(rec["purchase_unit_g"]) and pd.isna(rec["purchase_unit"]):
-            rec["purchase_unit"], rec["purchase_unit_g"] = rec["serving_label"], grams
-        if pd.isna(rec["aisle"]) or not str(rec["aisle"]).strip():
-            rec["aisle"] = "pantry"
-        # what is bought: grams of product per gram eaten; derived from energy when buy_fdc_id is given
-        factor = r.buy_g_per_g
-        if pd.isna(factor) and pd.notna(r.buy_fdc_id):
-            dry = int(float(r.buy_fdc_id))
-            if dry not in usda.index:
-                raise FoodTableError(f"buy_fdc_id {dry} is not in the USDA SR Legacy table", path=path, row=line,
-                                     column="buy_fdc_id")
-            factor = float(u["energy_kcal"]) / float(usda.loc[dry, "energy_kcal"])
-        rec["buy_g_per_g"] = 1.0 if pd.isna(factor) else float(factor)
-        if pd.isna(rec["buy_as"]) or not str(rec["buy_as"]).strip():
-            rec["buy_as"] = r.name
-        # price per 100 g as eaten
-        source = str(r.price_source).strip() if pd.notna(r.price_source) else "none"
-        price, year, ref = np.nan, pd.NA, (str(r.price_ref).strip() if pd.notna(r.price_ref) else pd.NA)
-        if source not in schema.PRICE_SOURCES:
-            raise FoodTableError(f"unknown price_source '{source}'; use one of {', '.join(schema.PRICE_SOURCES)}",
-                                 path=path, row=line, column="price_source")
-        if source in ("ppnap", "ers", "bls"):
-            try:
-                price, year = price_for(source, str(ref))
-            except KeyError:
-                raise FoodTableError(f"price row '{ref}' not found in the {source} price file", path=path,
-                                     row=line, column="price_ref") from None
-            applies = str(r.price_applies_to).strip() if pd.notna(r.price_applies_to) else "eaten"
-            if applies not in ("eaten", "bought"):
-                raise FoodTableError(f"price_applies_to is '{r.price_applies_to}'; use 'eaten' (price per 100 g as "
-                                     "eaten) or 'bought' (per 100 g of the buy_as product)", path=path, row=line,
-                                     column="price_applies_to")
-            if applies == "bought":
-                price = price * rec["buy_g_per_g"]
-        elif source == "user":
-            price = pd.to_numeric(pd.Series([ref]), errors="coerce").iloc[0]
-        rec.update(price_usd_per_100g=price, price_source=source, price_ref=ref, price_year=year)
-        for n in schema.NUTRIENT_COLUMNS:
-            rec[n] = u[n]
-        rows.append(rec)
-    out = pd.DataFrame(rows).set_index("food_id")
-    return out
+    return cur
+
+
+def _curated_fdc_id(r: Any, usda: pd.DataFrame, path: str, line: int) -> int:
+    """The row's fdc_id, which must be in the USDA SR Legacy table."""
+    fdc = pd.to_numeric(pd.Series([r.fdc_id]), errors="coerce").iloc[0]
+    if pd.isna(fdc) or np.isinf(fdc):
+        raise FoodTableError(f"food '{r.food_id}' has no usable fdc_id ('{r.fdc_id}'); give the SR Legacy "
+                             "FoodData Central id, e.g. 170567 for almonds", path=path, row=line, column="fdc_id")
+    fdc = int(fdc)
+    if fdc not in usda.index:
+        raise FoodTableError(f"fdc_id {fdc} is not in the USDA SR Legacy table; look it up with "
+                             "'magplan foods search' or import it with 'magplan foods import'",
+                             path=path, row=line, column="fdc_id")
+    return fdc
+
+
+def _curated_serving(r: Any, fdc: int, by_key: pd.DataFrame, path: str, line: int) -> tuple[Any, Any]:
+    """(label, grams) of a serving: a USDA portion by seq_num (times portion_fraction), else serving_g."""
+    label, grams = r.serving_label, r.serving_g
+    if pd.notna(r.portion_seq):
+        key = (fdc, int(float(r.portion_seq)))
+        if key not in by_key.index:
+            raise FoodTableError(f"USDA has no portion {int(r.portion_seq)} for fdc_id {fdc}; pick a seq_num "
+                                 "from usda_sr_legacy_portions.csv or give serving_g", path=path, row=line,
+                                 column="portion_seq")
+        p = by_key.loc[key]
+        fraction = 1.0 if pd.isna(r.portion_fraction) else float(r.portion_fraction)
+        if fraction <= 0:
+            raise FoodTableError(f"food '{r.food_id}' has portion_fraction {r.portion_fraction}; it must be "
+                                 "a number above 0, e.g. 0.5 for half the USDA portion", path=path, row=line,
+                                 column="portion_fraction")
+        grams = float(p["gram_weight"]) * fraction if pd.isna(grams) else grams
+        if pd.isna(label) or not str(label).strip():
+            label = str(p["measure"])
+    if pd.isna(grams):
+        raise FoodTableError(f"food '{r.food_id}' has no serving size; give serving_g (grams, e.g. 28) or "
+                             "portion_seq (a seq_num of this fdc_id in usda_sr_legacy_portions.csv)",
+                             path=path, row=line, column="serving_g")
+    return label, grams
+
+
+def _curated_buy_g_per_g(r: Any, u: pd.Series, usda: pd.DataFrame, path: str, line: int) -> float:
+    """Grams of product bought per gram eaten; derived from energy when buy_fdc_id is given."""
+    factor = r.buy_g_per_g
+    if pd.isna(factor) and pd.notna(r.buy_fdc_id):
+        dry = int(float(r.buy_fdc_id))
+        if dry not in usda.index:
+            raise FoodTableError(f"buy_fdc_id {dry} is not in the USDA SR Legacy table", path=path, row=line,
+                                 column="buy_fdc_id")
+        factor = float(u["energy_kcal"]) / float(usda.loc[dry, "energy_kcal"])
+    return 1.0 if pd.isna(factor) else float(factor)
+
+
+def _curated_price(r: Any, buy_g_per_g: float, path: str, line: int) -> dict[str, Any]:
+    """price_usd_per_100g (as eaten), price_source, price_ref and price_year of a curation row."""
+    source = str(r.price_source).strip() if pd.notna(r.price_source) else "none"
+    price, year, ref = np.nan, pd.NA, (str(r.price_ref).strip() if pd.notna(r.price_ref) else pd.NA)
+    if source not in schema.PRICE_SOURCES:
+        raise FoodTableError(f"unknown price_source '{source}'; use one of {', '.join(schema.PRICE_SOURCES)}",
+                             path=path, row=line, column="price_source")
+    if source in ("ppnap", "ers", "bls"):
+        try:
+            price, year = price_for(source, str(ref))
+        except KeyError:
+            raise FoodTableError(f"price row '{ref}' not found in the {source} price file", path=path,
+                                 row=line, column="price_ref") from None
+        applies = str(r.price_applies_to).strip() if pd.notna(r.price_applies_to) else "eaten"
+        if applies not in ("eaten", "bought"):
+            raise FoodTableError(f"price_applies_to is '{r.price_applies_to}'; use 'eaten' (price per 100 g as "
+                                 "eaten) or 'bought' (per 100 g of the buy_as product)", path=path, row=line,
+                                 column="price_applies_to")
+        if applies == "bought":
+            price = price * buy_g_per_g
+    elif source == "user":
+        price = pd.to_numeric(pd.Series([ref]), errors="coerce").iloc[0]
+    return {"price_usd_per_100g": price, "price_source": source, "price_ref": ref, "price_year": year}
 
 
 def _finish(df: pd.DataFrame, path: str) -> pd.DataFrame:
@@ -395,6 +419,45 @@ _PLANT_GROUPS = {
 }
 
 
+# Allergens guessed from words of a USDA description (load_usda_foods).
+_ALLERGEN_WORDS: dict[str, tuple[str, ...]] = {
+    "tree_nuts": ("almond", "cashew", "walnut", "pecan", "hazelnut", "pistachio", "macadamia", "brazilnut"),
+    "peanuts": ("peanut",), "gluten": ("wheat", "barley", "rye", "bread", "pasta", "spaghetti"),
+    "dairy": ("milk", "cheese", "yogurt", "butter", "cream"), "soy": ("soy", "tofu", "tempeh", "edamame"),
+    "egg": ("egg",), "sesame": ("sesame", "tahini"),
+}
+_SHELLFISH_WORDS = ("shrimp", "crab", "lobster", "clam", "mussel", "oyster", "scallop", "crustacean", "mollusk")
+
+
+def _guessed_diet_tags(group: str) -> str:
+    """Diet tags from the USDA food group: plants vegan, dairy and eggs vegetarian, fish pescatarian."""
+    if group in _PLANT_GROUPS:
+        return "vegan|vegetarian|pescatarian"
+    if group == "Dairy and Egg Products":
+        return "vegetarian|pescatarian"
+    if group == "Finfish and Shellfish Products":
+        return "pescatarian"
+    return ""
+
+
+def _guessed_allergens(group: str, description: str) -> str:
+    """Allergens from words of the (lower-case) description; fish or shellfish from the food group."""
+    found = [a for a, words in _ALLERGEN_WORDS.items() if any(w in description for w in words)]
+    if group == "Finfish and Shellfish Products":
+        found.append("shellfish" if any(w in description for w in _SHELLFISH_WORDS) else "fish")
+    return "|".join(found)
+
+
+def _is_fat(usda: pd.DataFrame, groups: np.ndarray, desc: pd.Series) -> np.ndarray:
+    """Oils and fats ("Oil, bearded seal", "Fat, beef tallow"): side items of at most a tablespoon a meal, as in
+    the curated table; otherwise a cost-driven plan fills its energy range with them. Judged from the data: the
+    Fats and Oils group, or >= 85 % of energy from fat (bacon fat, suet, cream), except nuts and seeds."""
+    fat_share = (usda["fat_g"].fillna(0.0) * 9.0 / usda["energy_kcal"].clip(lower=1.0)).to_numpy()
+    return np.array([g == "Fats and Oils" or d.startswith(("oil,", "fat,", "shortening", "lard"))
+                     or (share >= 0.85 and g != "Nut and Seed Products")
+                     for g, d, share in zip(groups, desc, fat_share)])
+
+
 def load_usda_foods(*, require_magnesium: bool = True) -> pd.DataFrame:
     """Every SR Legacy food as a schema-shaped table ('all USDA foods'), for advanced use.
 
@@ -425,41 +488,10 @@ def load_usda_foods(*, require_magnesium: bool = True) -> pd.DataFrame:
     df["serving_g"] = grams.astype(float)
     df["slots"] = "|".join(schema.SLOTS)
     desc = usda["description"].str.lower()
-    diet = []
-    for g, d in zip(groups, desc):
-        if g in _PLANT_GROUPS:
-            diet.append("vegan|vegetarian|pescatarian")
-        elif g == "Dairy and Egg Products":
-            diet.append("vegetarian|pescatarian")
-        elif g == "Finfish and Shellfish Products":
-            diet.append("pescatarian")
-        else:
-            diet.append("")
-    df["diet_tags"] = diet
-    allergen_words = {
-        "tree_nuts": ("almond", "cashew", "walnut", "pecan", "hazelnut", "pistachio", "macadamia", "brazilnut"),
-        "peanuts": ("peanut",), "gluten": ("wheat", "barley", "rye", "bread", "pasta", "spaghetti"),
-        "dairy": ("milk", "cheese", "yogurt", "butter", "cream"), "soy": ("soy", "tofu", "tempeh", "edamame"),
-        "egg": ("egg",), "sesame": ("sesame", "tahini"),
-    }
-    allergens = []
-    for g, d in zip(groups, desc):
-        found = [a for a, words in allergen_words.items() if any(w in d for w in words)]
-        if g == "Finfish and Shellfish Products":
-            found.append("shellfish" if any(w in d for w in ("shrimp", "crab", "lobster", "clam", "mussel",
-                                                              "oyster", "scallop", "crustacean", "mollusk"))
-                         else "fish")
-        allergens.append("|".join(found))
-    df["allergens"] = allergens
+    df["diet_tags"] = [_guessed_diet_tags(g) for g in groups]
+    df["allergens"] = [_guessed_allergens(g, d) for g, d in zip(groups, desc)]
     df["aisle"] = [_GROUP_AISLE.get(c, "pantry") for c in cat]
-    # Oils and fats ("Oil, bearded seal", "Fat, beef tallow") are side items of at most a tablespoon a meal
-    # as in the curated table; otherwise a cost-driven plan fills its energy range with them.
-    # Judged from the data: the Fats and Oils group, or >= 85 % of energy from fat (bacon fat, suet, cream),
-    # except nuts and seeds, which are main foods.
-    fat_share = (usda["fat_g"].fillna(0.0) * 9.0 / usda["energy_kcal"].clip(lower=1.0)).to_numpy()
-    is_fat = np.array([g == "Fats and Oils" or d.startswith(("oil,", "fat,", "shortening", "lard"))
-                       or (share >= 0.85 and g != "Nut and Seed Products")
-                       for g, d, share in zip(groups, desc, fat_share)])
+    is_fat = _is_fat(usda, groups, desc)
     df.loc[is_fat, "category"] = "fats_oils"
     spoonful = has & (grams <= 15.0)  # USDA's own first portion is already a spoonful
     df.loc[is_fat, "serving_g"] = np.where(spoonful, grams, 13.6)[is_fat].astype(float)

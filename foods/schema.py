@@ -6,8 +6,9 @@ from the USDA SR Legacy extract by ``fdc_id``; NaN means "USDA has no value", ne
 """
 from __future__ import annotations
 
+import math
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -30,6 +31,12 @@ AISLES: tuple[str, ...] = (
     "produce", "bulk_and_nuts", "grains_and_bakery", "dairy_and_eggs", "meat_and_fish", "frozen",
     "pantry", "drinks",
 )
+# How an aisle is named on a shopping list (Markdown, HTML, CSV, the app's Shopping tab).
+AISLE_LABELS: dict[str, str] = {
+    "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
+    "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen", "pantry": "Pantry",
+    "drinks": "Drinks",
+}
 FORMS: tuple[str, ...] = ("raw", "cooked", "dry", "canned", "frozen", "prepared")
 PRICE_SOURCES: tuple[str, ...] = ("ppnap", "ers", "bls", "user", "none")
 
@@ -62,6 +69,18 @@ NUTRIENT_COLUMNS: tuple[str, ...] = tuple(NUTRIENTS)
 _UNIT_PER_G: dict[str, float] = {"g": 1.0, "mg": 1e3, "ug": 1e6}
 MAX_PER_100G: dict[str, float] = {
     n: (1000.0 if unit == "kcal" else 100.0 * _UNIT_PER_G[unit]) for n, (unit, _num, _id) in NUTRIENTS.items()}
+
+
+def number_or_nan(value: Any) -> float:
+    """``value`` as a finite float; NaN when it is missing (None, pd.NA, NaN), not a number or infinite.
+
+    The one reader of a number cell that may be empty: a missing value is unknown (NaN), never zero.
+    """
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return out if math.isfinite(out) else math.nan
 
 
 def impossible_amount(column: str, value: float) -> str | None:

@@ -42,7 +42,7 @@ import math
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Collection, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -69,7 +69,13 @@ INTEGER_MASTER_GAP = 1e-4
 INTEGER_MASTER_NODES = 5000
 BOUND_SECONDS = 2.5  # time budget of the bound search on the second core (0: no bound search)
 
-Column = tuple[dict[str, dict[str, float]], float, frozenset[int]]  # (slot -> {food: servings}, cost, main foods)
+@dataclass(frozen=True)
+class Column:
+    """A day menu: slot -> {food: servings}, its objective cost (USD-like units) and the main foods it uses."""
+
+    menu: dict[str, dict[str, float]]
+    cost: float
+    main_foods: frozenset[int]
 
 
 _log = logging.getLogger(__name__).debug
@@ -127,7 +133,7 @@ class _Pricing:
                 cost += self.base[jn] * k + self.base[jy]
                 if self.data.main[i]:
                     uses.add(i)
-        return menu, float(cost), frozenset(uses)
+        return Column(menu, float(cost), frozenset(uses))
 
     def _price(self, prices: Mapping[int, float]) -> None:
         costs = self.base[self.u_cols] + np.array([prices.get(int(i), 0.0) for i in self.u_foods])
@@ -293,13 +299,13 @@ class _Master:
         self._keys: set[tuple] = set()
 
     def add(self, col: Column) -> bool:
-        key = tuple((s, tuple(sorted(col[0][s].items()))) for s in self.slots)
+        key = tuple((s, tuple(sorted(col.menu[s].items()))) for s in self.slots)
         if key in self._keys:
             return False
         self._keys.add(key)
         self.columns.append(col)
-        rows = np.array([0] + [1 + i for i in sorted(col[2])], dtype=np.int32)
-        self.h.addCol(float(col[1]), 0.0, float("inf"), len(rows), rows, np.ones(len(rows)))
+        rows = np.array([0] + [1 + i for i in sorted(col.main_foods)], dtype=np.int32)
+        self.h.addCol(float(col.cost), 0.0, float("inf"), len(rows), rows, np.ones(len(rows)))
         return True
 
     def solve(self) -> tuple[float, float, dict[int, float]]:
@@ -358,7 +364,7 @@ class _BoundSearch(threading.Thread):
 
 
 def _reduced_cost(col: Column, mu: float, prices: Mapping[int, float]) -> float:
-    return col[1] - mu + sum(prices.get(i, 0.0) for i in col[2])
+    return col.cost - mu + sum(prices.get(i, 0.0) for i in col.main_foods)
 
 
 def _polish(pricing: _Pricing, solution: dict[tuple[int, str], dict[str, float]], upper: float,
@@ -383,20 +389,20 @@ def _polish(pricing: _Pricing, solution: dict[tuple[int, str], dict[str, float]]
                             others[i] = others.get(i, 0) + 1
             blocked = {i for i, n in others.items() if n >= cap}
             menu = {s: solution[(d, s)] for s in slots}
-            current = pricing.column(pricing.vector(menu))[1]
+            current = pricing.column(pricing.vector(menu)).cost
             best = None
             near = {(s, frozenset(solution[(n, s)])) for n in (d - 1, d + 1) if n in days for s in slots}
             with pricing.unlike(near):
                 found = pricing.submip({}, left(), blocked=blocked, menu=menu) or ()
             for x in found:
                 col = pricing.column(x)
-                if col[1] < current - 1e-9 and (best is None or col[1] < best[1]):
-                    if all(frozenset(col[0][s]) != frozenset(solution.get((n, s), {})) or (n, s) not in solution
+                if col.cost < current - 1e-9 and (best is None or col.cost < best.cost):
+                    if all(frozenset(col.menu[s]) != frozenset(solution.get((n, s), {})) or (n, s) not in solution
                            for n in (d - 1, d + 1) for s in slots):
                         best = col
             if best is not None:
-                upper -= current - best[1]
-                solution.update({(d, s): dict(best[0][s]) for s in slots})
+                upper -= current - best.cost
+                solution.update({(d, s): dict(best.menu[s]) for s in slots})
                 improved += 1
                 changed = True
         if not changed:
@@ -415,7 +421,7 @@ def _integer_master(columns: Sequence[Column], days: Sequence[int], cap: int, sl
     for d in days:
         for j, c in enumerate(columns):
             col_of[(d, j)] = len(col_of)
-            h.addCol(float(c[1]), 0.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
+            h.addCol(float(c.cost), 0.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
     n = len(col_of)
     h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
 
@@ -424,14 +430,14 @@ def _integer_master(columns: Sequence[Column], days: Sequence[int], cap: int, sl
 
     for d in days:
         row([col_of[(d, j)] for j in range(len(columns))], 1.0, 1.0)
-    for i in sorted({i for c in columns for i in c[2]}):
-        idx = [col_of[(d, j)] for d in days for j, c in enumerate(columns) if i in c[2]]
+    for i in sorted({i for c in columns for i in c.main_foods}):
+        idx = [col_of[(d, j)] for d in days for j, c in enumerate(columns) if i in c.main_foods]
         if len(idx) > cap:
             row(idx, -inf, float(cap))
     for s in slots:
         groups: dict[frozenset[str], list[int]] = {}
         for j, c in enumerate(columns):
-            groups.setdefault(frozenset(c[0][s]), []).append(j)
+            groups.setdefault(frozenset(c.menu[s]), []).append(j)
         for _meal, js in sorted(groups.items(), key=lambda kv: sorted(kv[0])):
             for d in days:
                 if d + 1 in days:
@@ -464,10 +470,55 @@ def week_by_columns(data: milp.FoodData, targets: Targets, rules: Rules, profile
         bound.stop()
 
 
+@dataclass
+class _Search:
+    """Where the menu search stands: the master's objective, the Lagrangian bound, the last prices, the counts."""
+
+    master_obj: float = math.inf
+    lower: float = -math.inf
+    prices: dict[int, float] = field(default_factory=dict)
+    rounds: int = 0
+    stall_rounds: int = 0
+
+
 def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules: Rules, days: Sequence[int],
              left: Callable[[], float], clock: Callable[[], float], t_start: float) -> WeekResult | None:
     D, K = len(days), int(rules.max_days_per_food)
     slots = tuple(rules.slots)
+    master = _seed(pricing, data, D, K, slots, left)
+    if master is None:
+        return None
+    search = _price_menus(pricing, master, data, rules, D, K, left)
+    _log("menus: %.2f s, %d rounds, %d wider pricings, master %.4f, Lagrangian bound %.4f", clock() - t_start,
+         search.rounds, search.stall_rounds, search.master_obj, search.lower)
+    best = _integer_master(master.columns, days, K, slots, max(left(), 1.0))
+    if best is None:
+        return None
+    upper, chosen = best
+    solution = {(d, s): dict(master.columns[chosen[d]].menu[s]) for d in days for s in slots}
+    _log("integer master: %.2f s, week %.4f", clock() - t_start, upper)
+    upper, solution, polished = _polish(pricing, solution, upper, days, K, slots, left)
+    _log("polished: %.2f s, week %.4f (%d days changed)", clock() - t_start, upper, polished)
+    stats = {"iterations": search.rounds, "stall_pricing": search.stall_rounds, "menus": len(master.columns),
+             "pricing_solves": pricing.solves, "n_variables": pricing.n_variables,
+             "n_constraints": pricing.n_constraints}
+    found = bound.stop()
+    stats["bound_search"] = found
+    lower = _final_bound(pricing, search, found, D, K, left)
+    _log("done: %.2f s, week %.4f, bound %.4f", clock() - t_start, upper, lower)
+    if not math.isfinite(lower):
+        info = SolverInfo("HiGHS", "feasible", objective=upper, seconds=round(clock() - t_start, 4))
+        return WeekResult(solution, info, stats)
+    gap = max(0.0, (upper - lower) / max(abs(upper), 1e-9))
+    info = SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible", objective=upper,
+                      best_bound=lower, gap=round(gap, 6), seconds=round(clock() - t_start, 4))
+    return WeekResult(solution, info, stats)
+
+
+def _seed(pricing: _Pricing, data: milp.FoodData, D: int, K: int, slots: Sequence[str],
+          left: Callable[[], float]) -> _Master | None:
+    """The master with its seed menus: the first menu, then menus priced away from the one before's main foods.
+    None when the sub-MIP and the full day MIP find no menu in time; DayInfeasible when no day is possible."""
     first = pricing.submip({}, left())
     if first is None:  # the restricted MIP found nothing: the full day MIP decides
         out = pricing.exact({}, SUBMIP_GAP, left())
@@ -477,97 +528,91 @@ def _columns(pricing: _Pricing, bound: _BoundSearch, data: milp.FoodData, rules:
             return None
         first = out[2]
     first_col = pricing.column(first[0])
-    master = _Master(D, K, len(data.ids), 3.0 * abs(first_col[1]) + 1.0, slots)
+    master = _Master(D, K, len(data.ids), 3.0 * abs(first_col.cost) + 1.0, slots)
     for x in first:
         master.add(pricing.column(x))
     avoid: dict[int, float] = {}
     last = first_col
     for _ in range(SEED_MENUS - 1):
-        avoid.update({i: AVOID_PRICE for i in last[2]})
+        avoid.update({i: AVOID_PRICE for i in last.main_foods})
         xs = pricing.submip(avoid, left())
         if not xs:
             break
         for x in xs:
             master.add(pricing.column(x))
         last = pricing.column(xs[0])
+    return master
 
-    lower = -math.inf
+
+def _add_priced(pricing: _Pricing, master: _Master, xs: Sequence[Sequence[float]], mu: float,
+                prices: Mapping[int, float]) -> int:
+    """Add the menus of ``xs`` with a negative reduced cost to the master; how many were new."""
+    added = 0
+    for x in xs:
+        col = pricing.column(x)
+        if _reduced_cost(col, mu, prices) < -EPS:
+            added += master.add(col)
+    return added
+
+
+def _price_menus(pricing: _Pricing, master: _Master, data: milp.FoodData, rules: Rules, D: int, K: int,
+                 left: Callable[[], float]) -> _Search:
+    """Master LP and pricing rounds (smoothed duals, then plain ones, then wider pricing) until no menu helps."""
+    search = _Search()
     center: dict[int, float] = {}
     alpha = SMOOTHING
-    rounds = stall_rounds = 0
-    master_obj = math.inf
-    prices: dict[int, float] = {}
-    while rounds < MAX_ROUNDS and left() > 0.05:
-        master_obj, mu, prices = master.solve()
-        rounds += 1
+    while search.rounds < MAX_ROUNDS and left() > 0.05:
+        search.master_obj, mu, prices = master.solve()
+        search.prices = prices
+        search.rounds += 1
         if alpha > 0:
             keys = set(center) | set(prices)
             trial = {i: alpha * center.get(i, 0.0) + (1 - alpha) * prices.get(i, 0.0) for i in keys}
         else:
             trial = prices
-        added = 0
-        for x in pricing.submip(trial, left()) or ():
-            col = pricing.column(x)
-            if _reduced_cost(col, mu, prices) < -EPS:
-                added += master.add(col)
+        added = _add_priced(pricing, master, pricing.submip(trial, left()) or (), mu, prices)
         if added:
             center = trial
             continue
         if alpha > 0:  # nothing at the smoothed prices: try the master's own
             alpha = 0.0
             continue
-        if stall_rounds >= STALL_ROUNDS:
+        if search.stall_rounds >= STALL_ROUNDS:
             break
-        stall_rounds += 1
-        if STALL_WIDEN and not data.filtered_from:
-            xs = pricing.submip(prices, left(), widths=(STALL_WIDEN,))
-            out = None if xs is None else (-math.inf, 0.0, xs)
-        else:
-            out = pricing.exact(prices, EXACT_PRICING_GAP, left(), nodes=EXACT_PRICING_NODES)
+        search.stall_rounds += 1
+        out = _wider_pricing(pricing, data, prices, left)
         if out is None:
             break
-        lower = max(lower, D * out[0] - K * sum(prices.values()))
-        for x in out[2]:
-            col = pricing.column(x)
-            if _reduced_cost(col, mu, prices) < -EPS:
-                added += master.add(col)
-        if not added or master_obj - lower <= 0.5 * rules.gap_rel * abs(master_obj):
+        search.lower = max(search.lower, D * out[0] - K * sum(prices.values()))
+        added += _add_priced(pricing, master, out[2], mu, prices)
+        if not added or search.master_obj - search.lower <= 0.5 * rules.gap_rel * abs(search.master_obj):
             break
         alpha = SMOOTHING
+    return search
 
-    _log("menus: %.2f s, %d rounds, %d wider pricings, master %.4f, Lagrangian bound %.4f", clock() - t_start, rounds,
-         stall_rounds, master_obj, lower)
-    best = _integer_master(master.columns, days, K, slots, max(left(), 1.0))
-    if best is None:
-        return None
-    upper, chosen = best
-    solution = {(d, s): dict(master.columns[chosen[d]][0][s]) for d in days for s in slots}
-    _log("integer master: %.2f s, week %.4f", clock() - t_start, upper)
-    upper, solution, polished = _polish(pricing, solution, upper, days, K, slots, left)
-    _log("polished: %.2f s, week %.4f (%d days changed)", clock() - t_start, upper, polished)
-    stats = {"iterations": rounds, "stall_pricing": stall_rounds, "menus": len(master.columns),
-             "pricing_solves": pricing.solves, "n_variables": pricing.n_variables,
-             "n_constraints": pricing.n_constraints}
 
-    def gap_of(up: float, low: float) -> float:
-        return max(0.0, (up - low) / max(abs(up), 1e-9))
+def _wider_pricing(pricing: _Pricing, data: milp.FoodData, prices: Mapping[int, float],
+                   left: Callable[[], float]) -> tuple[float, float, Sequence[Sequence[float]]] | None:
+    """(bound, objective, menus) of the stalled round's pricing: the wider sub-MIP, or the full day MIP on
+    candidate-filtered tables; None when it finds nothing."""
+    if STALL_WIDEN and not data.filtered_from:
+        xs = pricing.submip(prices, left(), widths=(STALL_WIDEN,))
+        return None if xs is None else (-math.inf, 0.0, xs)
+    return pricing.exact(prices, EXACT_PRICING_GAP, left(), nodes=EXACT_PRICING_NODES)
 
-    found = bound.stop()
-    stats["bound_search"] = found
+
+def _final_bound(pricing: _Pricing, search: _Search, found: float | None, D: int, K: int,
+                 left: Callable[[], float]) -> float:
+    """The better of the Lagrangian bound and the bound search's; without either, the Lagrangian bound of the
+    full day MIP at the last prices."""
+    lower = search.lower
     if found is not None:
         lower = max(lower, found)
     elif not math.isfinite(lower) and left() > 0.05:  # no bound yet: the Lagrangian one at the last prices
-        out = pricing.exact(prices, EXACT_PRICING_GAP, left(), nodes=EXACT_PRICING_NODES)
+        out = pricing.exact(search.prices, EXACT_PRICING_GAP, left(), nodes=EXACT_PRICING_NODES)
         if out is not None:
-            lower = D * out[0] - K * sum(prices.values())
-    _log("done: %.2f s, week %.4f, bound %.4f", clock() - t_start, upper, lower)
-    if not math.isfinite(lower):
-        info = SolverInfo("HiGHS", "feasible", objective=upper, seconds=round(clock() - t_start, 4))
-        return WeekResult(solution, info, stats)
-    gap = gap_of(upper, lower)
-    info = SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible", objective=upper,
-                      best_bound=lower, gap=round(gap, 6), seconds=round(clock() - t_start, 4))
-    return WeekResult(solution, info, stats)
+            lower = D * out[0] - K * sum(search.prices.values())
+    return lower
 
 
 def one_day(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, day: int, *, deadline: float,
@@ -590,7 +635,7 @@ def one_day(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profil
             raise DayInfeasible()
         return None
     lower, upper, xs = out
-    menu = pricing.column(xs[0])[0]
+    menu = pricing.column(xs[0]).menu
     gap = max(0.0, (upper - lower) / max(abs(upper), 1e-9))
     info = SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible", objective=upper,
                       best_bound=lower, gap=round(gap, 6), seconds=round(clock() - t_start, 4))

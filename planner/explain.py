@@ -150,61 +150,93 @@ def explain(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None
     rules = rules or Rules()
     targets = targets or targets_for(profile)
     ctx = context(profile)
-    target = float(targets.magnesium_mg)
     data = milp.food_data(foods, profile, rules, excluded=excluded)
     if not data.ids:
-        sugg = []
-        if profile.diet != "omnivore":
-            sugg.append(Suggestion(f"choose a {NEXT_DIET[profile.diet]} diet", {"diet": NEXT_DIET[profile.diet]}, {}))
-        for a in profile.avoid_allergens:
-            rest = tuple(x for x in profile.avoid_allergens if x != a)
-            sugg.append(Suggestion(f"allow {ALLERGEN_WORDS.get(a, ('', a))[1]}", {"avoid_allergens": rest}, {}))
-        return Explanation(f"With {ctx}, no food in the table is allowed. Add foods or "
-                           + _join_or([s.text for s in sugg] or ["change the profile"]) + ".", tuple(sugg), None)
+        return _no_food_allowed(profile, ctx)
     m = max_magnesium(foods, profile, rules, targets, excluded)
     if m is None and profile.budget_usd_per_day is not None:
-        need = _min_budget(foods, profile, rules, targets)
-        if need is not None:  # the budget alone is what makes every day impossible
-            b = math.ceil(need * 100) / 100
-            m_free = max_magnesium(foods, replace(profile, budget_usd_per_day=None), rules, targets, excluded)
-            sugg = [Suggestion(f"raise the budget to ${b:.2f}/day", {"budget_usd_per_day": b}, {})]
-            msg = (f"With {ctx}, no day can meet the energy, protein and other limits: the cheapest day that meets "
-                   f"every limit, {target:g} mg of magnesium included, costs ${b:.2f}. Raise the budget to "
-                   f"${b:.2f}/day.")
-            return Explanation(msg, tuple(sugg), None if m_free is None else float(m_free))
+        exp = _budget_blocks_every_day(foods, profile, rules, targets, excluded, ctx)
+        if exp is not None:
+            return exp
     if m is None:
-        ok, mm = _one_day(foods, profile, rules, targets, maximize=False, budget=profile.budget_usd_per_day,
-                          excluded=excluded, elastic=ELASTIC_KINDS)
-        texts, sugg = _elastic_sentences(mm, profile, targets) if ok else ([], [])
-        body = "; ".join(texts) if texts else "the limits contradict each other"
-        msg = f"With {ctx}, no day can meet every limit: {body}."
-        if sugg:
-            msg += " " + _join_or([s.text for s in sugg]).capitalize() + "."
-        return Explanation(msg, tuple(sugg), None)
-    if m + 1e-6 < target:
-        sugg: list[Suggestion] = []
-        if profile.budget_usd_per_day is not None:
-            need = _min_budget(foods, profile, rules, targets)
-            if need is not None and need > profile.budget_usd_per_day:
-                b = math.ceil(need * 100) / 100
-                sugg.append(Suggestion(f"raise the budget to ${b:.2f}/day", {"budget_usd_per_day": b}, {}))
-        for a in profile.avoid_allergens:
-            rest = tuple(x for x in profile.avoid_allergens if x != a)
-            mm_a = max_magnesium(foods, replace(profile, avoid_allergens=rest), rules, targets, excluded)
-            if mm_a is not None and mm_a + 1e-6 >= target:
-                sugg.append(Suggestion(f"allow {ALLERGEN_WORDS.get(a, ('', a))[1]}", {"avoid_allergens": rest}, {}))
-        if profile.diet in NEXT_DIET:
-            nd = NEXT_DIET[profile.diet]
-            mm_d = max_magnesium(foods, replace(profile, diet=nd), rules, targets, excluded)
-            if mm_d is not None and mm_d + 1e-6 >= target:
-                sugg.append(Suggestion(f"choose a {nd} diet", {"diet": nd}, {}))
-        low = math.floor(m)
-        sugg.append(Suggestion(f"lower the target to {low} mg",
-                               {"overrides": {**dict(profile.overrides), "magnesium_mg": float(low)}}, {}))
-        msg = (f"With {ctx}, at most {low} mg of magnesium a day is possible (target {target:g} mg). "
-               + _join_or([s.text for s in sugg]).capitalize() + ".")
-        return Explanation(msg, tuple(sugg), float(m), food_only_limit=True)
-    # a day alone works: the week's variety rules are what fails
+        return _no_day_possible(foods, profile, rules, targets, excluded, ctx)
+    if m + 1e-6 < float(targets.magnesium_mg):
+        return _magnesium_out_of_reach(foods, profile, rules, targets, excluded, ctx, m)
+    return _week_rules_fail(foods, profile, rules, targets, excluded, ctx, m, len(data.ids))
+
+
+def _no_food_allowed(profile: Profile, ctx: str) -> Explanation:
+    """No food of the table is allowed: a wider diet, or an allergen allowed again."""
+    sugg = []
+    if profile.diet != "omnivore":
+        sugg.append(Suggestion(f"choose a {NEXT_DIET[profile.diet]} diet", {"diet": NEXT_DIET[profile.diet]}, {}))
+    for a in profile.avoid_allergens:
+        rest = tuple(x for x in profile.avoid_allergens if x != a)
+        sugg.append(Suggestion(f"allow {ALLERGEN_WORDS.get(a, ('', a))[1]}", {"avoid_allergens": rest}, {}))
+    return Explanation(f"With {ctx}, no food in the table is allowed. Add foods or "
+                       + _join_or([s.text for s in sugg] or ["change the profile"]) + ".", tuple(sugg), None)
+
+
+def _budget_blocks_every_day(foods: pd.DataFrame, profile: Profile, rules: Rules, targets: Targets,
+                             excluded: Collection[str], ctx: str) -> Explanation | None:
+    """The budget alone makes every day impossible: the budget the cheapest day needs; None when it is not
+    the budget."""
+    need = _min_budget(foods, profile, rules, targets)
+    if need is None:
+        return None
+    b = math.ceil(need * 100) / 100
+    m_free = max_magnesium(foods, replace(profile, budget_usd_per_day=None), rules, targets, excluded)
+    sugg = [Suggestion(f"raise the budget to ${b:.2f}/day", {"budget_usd_per_day": b}, {})]
+    msg = (f"With {ctx}, no day can meet the energy, protein and other limits: the cheapest day that meets "
+           f"every limit, {float(targets.magnesium_mg):g} mg of magnesium included, costs ${b:.2f}. Raise the "
+           f"budget to ${b:.2f}/day.")
+    return Explanation(msg, tuple(sugg), None if m_free is None else float(m_free))
+
+
+def _no_day_possible(foods: pd.DataFrame, profile: Profile, rules: Rules, targets: Targets,
+                     excluded: Collection[str], ctx: str) -> Explanation:
+    """No single day meets every limit: the elastic day model says which limits clash and by how much."""
+    ok, mm = _one_day(foods, profile, rules, targets, maximize=False, budget=profile.budget_usd_per_day,
+                      excluded=excluded, elastic=ELASTIC_KINDS)
+    texts, sugg = _elastic_sentences(mm, profile, targets) if ok else ([], [])
+    body = "; ".join(texts) if texts else "the limits contradict each other"
+    msg = f"With {ctx}, no day can meet every limit: {body}."
+    if sugg:
+        msg += " " + _join_or([s.text for s in sugg]).capitalize() + "."
+    return Explanation(msg, tuple(sugg), None)
+
+
+def _magnesium_out_of_reach(foods: pd.DataFrame, profile: Profile, rules: Rules, targets: Targets,
+                            excluded: Collection[str], ctx: str, m: float) -> Explanation:
+    """A day reaches at most ``m`` mg, below the target: what budget, allergen or diet change reaches it."""
+    target = float(targets.magnesium_mg)
+    sugg: list[Suggestion] = []
+    if profile.budget_usd_per_day is not None:
+        need = _min_budget(foods, profile, rules, targets)
+        if need is not None and need > profile.budget_usd_per_day:
+            b = math.ceil(need * 100) / 100
+            sugg.append(Suggestion(f"raise the budget to ${b:.2f}/day", {"budget_usd_per_day": b}, {}))
+    for a in profile.avoid_allergens:
+        rest = tuple(x for x in profile.avoid_allergens if x != a)
+        mm_a = max_magnesium(foods, replace(profile, avoid_allergens=rest), rules, targets, excluded)
+        if mm_a is not None and mm_a + 1e-6 >= target:
+            sugg.append(Suggestion(f"allow {ALLERGEN_WORDS.get(a, ('', a))[1]}", {"avoid_allergens": rest}, {}))
+    if profile.diet in NEXT_DIET:
+        nd = NEXT_DIET[profile.diet]
+        mm_d = max_magnesium(foods, replace(profile, diet=nd), rules, targets, excluded)
+        if mm_d is not None and mm_d + 1e-6 >= target:
+            sugg.append(Suggestion(f"choose a {nd} diet", {"diet": nd}, {}))
+    low = math.floor(m)
+    sugg.append(Suggestion(f"lower the target to {low} mg",
+                           {"overrides": {**dict(profile.overrides), "magnesium_mg": float(low)}}, {}))
+    msg = (f"With {ctx}, at most {low} mg of magnesium a day is possible (target {target:g} mg). "
+           + _join_or([s.text for s in sugg]).capitalize() + ".")
+    return Explanation(msg, tuple(sugg), float(m), food_only_limit=True)
+
+
+def _week_rules_fail(foods: pd.DataFrame, profile: Profile, rules: Rules, targets: Targets,
+                     excluded: Collection[str], ctx: str, m: float, n_foods: int) -> Explanation:
+    """A day alone works: the week's variety rules fail; the smallest weekly cap that works, or fewer days."""
     sugg = []
     for k in range(rules.max_days_per_food + 1, rules.days + 1):
         r2 = check_rules(replace(rules, max_days_per_food=k, time_limit_s=min(rules.time_limit_s, PROBE_TIME_S)))
@@ -215,9 +247,10 @@ def explain(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None
             break
     if not sugg and rules.days > 1:
         sugg.append(Suggestion("plan fewer days at a time", {}, {"days": 1}))
-    msg = (f"With {ctx}, one day can reach {target:g} mg (up to {math.floor(m)} mg), but {rules.days} days with "
-           f"each food on at most {rules.max_days_per_food} days and no meal repeated on consecutive days are not "
-           f"possible with {len(data.ids)} suitable foods. Add foods or " + _join_or([s.text for s in sugg]) + ".")
+    msg = (f"With {ctx}, one day can reach {float(targets.magnesium_mg):g} mg (up to {math.floor(m)} mg), but "
+           f"{rules.days} days with each food on at most {rules.max_days_per_food} days and no meal repeated on "
+           f"consecutive days are not possible with {n_foods} suitable foods. Add foods or "
+           + _join_or([s.text for s in sugg]) + ".")
     return Explanation(msg, tuple(sugg), float(m))
 
 

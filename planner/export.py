@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from foods.schema import PLAN_NUTRIENTS
+from foods.schema import AISLE_LABELS, PLAN_NUTRIENTS
 from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, PlanItem, WeekPlan
 from planner.quantities import fmt_number, fmt_qty, scaled_serving
 
@@ -125,7 +125,8 @@ def h(value: Any) -> str:
     return "" if _is_missing(value) else html.escape(str(value), quote=True)
 
 
-def _num(value: float | None, digits: int = 0) -> str:
+def _num_text(value: float | None, digits: int = 0) -> str:
+    """A number for a reader: thousands separated, ``digits`` decimals; '?' when unknown."""
     if value is None or _is_missing(value):
         return "?"
     if digits == 0:
@@ -141,8 +142,8 @@ def _money(value: float | None) -> str:
 def item_line(item: PlanItem) -> str:
     """'1/2 cup cooked Brown rice (cooked) — 42 mg Mg, 108 kcal (98 g)' (plain text, not escaped)."""
     amount = scaled_serving(item.servings, item.serving_label)
-    return (f"{amount} {item.name} — {_num(item.magnesium_mg)} mg Mg, {_num(item.energy_kcal)} kcal "
-            f"({_num(item.grams)} g)")
+    return (f"{amount} {item.name} — {_num_text(item.magnesium_mg)} mg Mg, {_num_text(item.energy_kcal)} kcal "
+            f"({_num_text(item.grams)} g)")
 
 
 def _measured_total(day: DayPlan, name: str) -> float | None:
@@ -163,7 +164,7 @@ def day_magnesium(plan: WeekPlan, day: DayPlan) -> tuple[float | None, bool | No
 def magnesium_check(plan: WeekPlan, day: DayPlan) -> tuple[str, bool | None]:
     """('410 mg of 320 mg target', met?) for a day's magnesium (met None: not measured)."""
     mg, met = day_magnesium(plan, day)
-    return f"{_num(mg)} mg of {_num(plan.targets.magnesium_mg)} mg target", met
+    return f"{_num_text(mg)} mg of {_num_text(plan.targets.magnesium_mg)} mg target", met
 
 
 def _day_checks(plan: WeekPlan, day: DayPlan) -> list[tuple[str, str, bool | None]]:
@@ -175,16 +176,17 @@ def _day_checks(plan: WeekPlan, day: DayPlan) -> list[tuple[str, str, bool | Non
         return _measured_total(day, name)
 
     kcal = get("energy_kcal")
-    out.append(("Energy", f"{_num(kcal)} kcal (range {_num(t.energy_kcal_min)}–{_num(t.energy_kcal_max)})",
+    out.append(("Energy", f"{_num_text(kcal)} kcal "
+                          f"(range {_num_text(t.energy_kcal_min)}–{_num_text(t.energy_kcal_max)})",
                 None if kcal is None else t.energy_kcal_min - 1e-6 <= kcal <= t.energy_kcal_max + 1e-6))
     prot = get("protein_g")
-    out.append(("Protein", f"{_num(prot)} g (min {_num(t.protein_g_min)} g)",
+    out.append(("Protein", f"{_num_text(prot)} g (min {_num_text(t.protein_g_min)} g)",
                 None if prot is None else prot >= t.protein_g_min - 1e-6))
     fiber = get("fiber_g")
-    out.append(("Fiber", f"{_num(fiber)} g (min {_num(t.fiber_g_min)} g)",
+    out.append(("Fiber", f"{_num_text(fiber)} g (min {_num_text(t.fiber_g_min)} g)",
                 None if fiber is None else fiber >= t.fiber_g_min - 1e-6))
     sodium = get("sodium_mg")
-    out.append(("Sodium", f"{_num(sodium)} mg (max {_num(t.sodium_mg_max)} mg)",
+    out.append(("Sodium", f"{_num_text(sodium)} mg (max {_num_text(t.sodium_mg_max)} mg)",
                 None if sodium is None else sodium <= t.sodium_mg_max + 1e-6))
     return out
 
@@ -235,12 +237,12 @@ def dish_line(dish: PlanDish) -> str:
     """'Red lentil dal with kale (1.25 portions) — 190 mg Mg, 658 kcal' (plain text, not escaped)."""
     portions = "" if abs(dish.portions - 1) < 1e-9 else f" ({portions_text(dish.portions)})"
     side = " (side)" if dish.role == "side" else ""
-    return (f"{dish.name}{portions}{side} — {_num(dish.value('magnesium_mg'))} mg Mg, "
-            f"{_num(dish.value('energy_kcal'))} kcal")
+    return (f"{dish.name}{portions}{side} — {_num_text(dish.value('magnesium_mg'))} mg Mg, "
+            f"{_num_text(dish.value('energy_kcal'))} kcal")
 
 
 def _grams(grams: float) -> str:
-    return _num(grams) if grams >= 10 else f"{grams:.1f}".rstrip("0").rstrip(".")
+    return _num_text(grams) if grams >= 10 else f"{grams:.1f}".rstrip("0").rstrip(".")
 
 
 def ingredient_line(item: PlanItem) -> str:
@@ -329,7 +331,7 @@ def plan_to_markdown(plan: WeekPlan) -> str:
     t = plan.targets
     batches = batches_by_meal(plan)
     lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
-    lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {_num(t.magnesium_mg)} mg"
+    lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {_num_text(t.magnesium_mg)} mg"
                  + (f" ({md_text(t.magnesium_source)})" if t.magnesium_source else "") + ".")
     lines.append("")
     for day in plan.days:
@@ -454,8 +456,8 @@ def _html_item_table(day: DayPlan) -> list[str]:
             parts.append(
                 f"<tr><td>{h(meal.slot.capitalize())}</td><td>{h(it.name)}</td>"
                 f"<td>{h(scaled_serving(it.servings, it.serving_label))}</td>"
-                f"<td class=\"num\">{h(_num(it.grams))}</td><td class=\"num\">{h(_num(it.magnesium_mg))}</td>"
-                f"<td class=\"num\">{h(_num(it.energy_kcal))}</td><td class=\"num\">{h(_money(it.cost_usd))}</td>"
+                f"<td class=\"num\">{h(_num_text(it.grams))}</td><td class=\"num\">{h(_num_text(it.magnesium_mg))}</td>"
+                f"<td class=\"num\">{h(_num_text(it.energy_kcal))}</td><td class=\"num\">{h(_money(it.cost_usd))}</td>"
                 "</tr>")
     parts.append("</tbody></table>")
     return parts
@@ -476,7 +478,7 @@ def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
     """One dish with its recipe: the ingredients for these portions, then the library's steps."""
     role = " · side" if dish.role == "side" else ""
     steps, ready = dish_steps(dishes, dish.dish_id)
-    facts = [portions_text(dish.portions) + role, f"{_num(dish.value('magnesium_mg'))} mg Mg", f"{_num(dish.value('energy_kcal'))} kcal",
+    facts = [portions_text(dish.portions) + role, f"{_num_text(dish.value('magnesium_mg'))} mg Mg", f"{_num_text(dish.value('energy_kcal'))} kcal",
              _money(dish.value("cost_usd")), *([ready] if ready else [])]
     parts = ["<div class=\"dish\">", f"<h4>{h(dish.name)}</h4>", f"<p class=\"muted\">{h(' · '.join(facts))}</p>",
              "<ul class=\"ingredients\">"]
@@ -522,7 +524,8 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
     t = plan.targets
     by_dish = plan.version >= DISH_PLAN_VERSION
     parts = [f"<h1>Magnesium meal plan ({len(plan.days)} days)</h1>",
-             f"<p class=\"muted\">For: {h(profile_summary(plan))}. Daily magnesium target: {h(_num(t.magnesium_mg))} mg"
+             f"<p class=\"muted\">For: {h(profile_summary(plan))}. "
+             f"Daily magnesium target: {h(_num_text(t.magnesium_mg))} mg"
              + (f" ({h(t.magnesium_source)})" if t.magnesium_source else "") + "</p>"]
     if plan.people:
         from planner.household_export import everyone_met, people_html
@@ -566,11 +569,6 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
 
 
 # --- shopping-list writers ------------------------------------------------------------------------
-AISLE_LABELS: dict[str, str] = {
-    "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
-    "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen", "pantry": "Pantry",
-    "drinks": "Drinks",
-}
 # The shopping list's section on batch cooking (ShoppingList.batches): Markdown and HTML only; the CSV keeps
 # one row per product.
 BATCHES_TITLE = "Cook in batches / left over"

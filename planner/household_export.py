@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from planner.batches import Batch, plan_batches
 from planner.export import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, _day_checks, _day_cost, _meal_lines,
                             _mg_measured_note, co_nutrient_checks, fmt_qty, md_text, portions_text, profile_summary,
-                            slot_label, solver_line, supplement_line, _num)
+                            slot_label, solver_line, supplement_line, _num_text)
 from planner.model import LeftoverRef, Meal, PlanDish, WeekPlan
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -154,10 +154,10 @@ def people_texts(plan: WeekPlan) -> list[tuple[str, str]]:
     for p in plan.people:
         t = p.targets
         summary = profile_summary(replace(plan, profile=p.profile, people=()))
-        out.append((p.name, f"{summary}. Magnesium {_num(t.magnesium_mg)} mg"
+        out.append((p.name, f"{summary}. Magnesium {_num_text(t.magnesium_mg)} mg"
                     f"{' (' + t.magnesium_source + ')' if t.magnesium_source else ''}, energy "
-                    f"{_num(t.energy_kcal_min)}–{_num(t.energy_kcal_max)} kcal, protein at least "
-                    f"{_num(t.protein_g_min)} g a day."))
+                    f"{_num_text(t.energy_kcal_min)}–{_num_text(t.energy_kcal_max)} kcal, protein at least "
+                    f"{_num_text(t.protein_g_min)} g a day."))
     return out
 
 

@@ -204,6 +204,72 @@ def _expr(pairs: list[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> 
     return e
 
 
+@dataclass(frozen=True)
+class _Given:
+    """What a build keeps from outside: kept servings, required and forbidden foods, locked meals, the days a
+    food is used on other days, the meals of kept neighbouring days and the previous plan's meals."""
+
+    fixed: Mapping[tuple[int, str], Mapping[str, float]]
+    require: Mapping[tuple[int, str], Collection[str]]
+    forbid: Mapping[tuple[int, str], Collection[str]]
+    closed: frozenset[tuple[int, str]]
+    used_days: Mapping[str, int]
+    neighbours: Mapping[tuple[int, str], frozenset[str]]
+    reference: Mapping[tuple[int, str], Mapping[str, float]]
+
+
+@dataclass
+class _Builder:
+    """The model under construction: the problem, its variables, the objective terms and the elastic kinds."""
+
+    mm: MenuModel
+    given: _Given
+    elastic: Collection[str]
+    maximize: bool
+    obj: list[tuple[pulp.LpVariable, float]] = field(default_factory=list)
+    data: FoodData = field(init=False)
+    rules: Rules = field(init=False)
+    targets: Targets = field(init=False)
+    idx: dict[str, int] = field(init=False)
+    step: float = field(init=False)
+    slots: tuple[str, ...] = field(init=False)
+    nfood: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.data = self.mm.data
+        self.rules = self.mm.rules
+        self.targets = self.mm.targets
+        self.idx = self.data.index()
+        self.step = float(self.rules.servings_step)
+        self.slots = tuple(self.rules.slots)
+        self.nfood = len(self.data.ids)
+
+    def add(self, expr: pulp.LpAffineExpression, sense: int, rhs: float, cname: str) -> None:
+        self.mm.prob.addConstraint(pulp.LpConstraint(expr, sense, cname, rhs))
+
+    def slack(self, kind: str, cname: str, sense: int, scale: float) -> list[tuple[pulp.LpVariable, float]]:
+        """Penalised slack term (relative units) for elastic constraints of kind ``kind``."""
+        if kind not in self.elastic:
+            return []
+        s = pulp.LpVariable(f"slack_{cname}", lowBound=0)
+        self.mm.slacks[cname] = s
+        self.obj.append((s, 1000.0 / max(scale, 1e-9) * (-1 if self.maximize else 1)))
+        return [(s, float(sense))]  # >= rows (sense 1) get +s, <= rows (sense -1) get -s
+
+
+@dataclass
+class _Day:
+    """The serving variables of one day and the day's totals of a nutrient column."""
+
+    d: int
+    per: dict[str, np.ndarray]
+    vars: list[tuple[str, int, pulp.LpVariable]]
+
+    def total(self, col: str, only: Collection[str] | None = None) -> list[tuple[pulp.LpVariable, float]]:
+        return [(v, float(self.per[col][i])) for s, i, v in self.vars
+                if self.per[col][i] != 0 and (only is None or s in only)]
+
+
 def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Sequence[int],
                      budget_usd_per_day: float | None = None,
                      fixed: Mapping[tuple[int, str], Mapping[str, float]] | None = None,
@@ -224,219 +290,272 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
     reference: the previous plan's meals (minimal change); elastic: constraint kinds given a penalised slack
     (``"magnesium"``, ``"energy"``, ``"protein"``, ``"fiber"``, ``"sodium"``, ``"budget"``, ...).
     """
-    fixed = fixed or {}
-    require = require or {}
-    forbid = forbid or {}
-    used_days = used_days or {}
-    neighbours = neighbours or {}
-    reference = reference or {}
-    closed = set(closed_meals)
-    idx = data.index()
-    step = float(rules.servings_step)
-    slots = tuple(rules.slots)
+    given = _Given(fixed=fixed or {}, require=require or {}, forbid=forbid or {}, closed=frozenset(closed_meals),
+                   used_days=used_days or {}, neighbours=neighbours or {}, reference=reference or {})
     prob = pulp.LpProblem(name, pulp.LpMaximize if maximize_magnesium else pulp.LpMinimize)
-    n: dict[tuple[int, str, int], pulp.LpVariable] = {}
-    y: dict[tuple[int, str, int], pulp.LpVariable] = {}
-    u: dict[tuple[int, int], pulp.LpVariable] = {}
-    obj: list[tuple[pulp.LpVariable, float]] = {}  # type: ignore[assignment]
-    obj = []
-    nfood = len(data.ids)
-    mm = MenuModel(prob=prob, data=data, rules=rules, targets=targets, days=tuple(days), n=n, y=y, u=u)
-
-    def add(expr: pulp.LpAffineExpression, sense: int, rhs: float, cname: str) -> None:
-        prob.addConstraint(pulp.LpConstraint(expr, sense, cname, rhs))
-
-    def slack(kind: str, cname: str, sense: int, scale: float) -> list[tuple[pulp.LpVariable, float]]:
-        """Penalised slack term (relative units) for elastic constraints of kind ``kind``."""
-        if kind not in elastic:
-            return []
-        s = pulp.LpVariable(f"slack_{cname}", lowBound=0)
-        mm.slacks[cname] = s
-        obj.append((s, 1000.0 / max(scale, 1e-9) * (-1 if maximize_magnesium else 1)))
-        return [(s, float(sense))]  # >= rows (sense 1) get +s, <= rows (sense -1) get -s
-
+    mm = MenuModel(prob=prob, data=data, rules=rules, targets=targets, days=tuple(days), n={}, y={}, u={})
+    b = _Builder(mm=mm, given=given, elastic=elastic, maximize=maximize_magnesium)
     for d in days:
-        for s in slots:
-            fx = {f: v for f, v in fixed.get((d, s), {}).items()}
-            for f in fx:
-                if f not in idx:
-                    raise PlanError(f"day {d} {s}: food '{f}' cannot be kept: it is excluded or not allowed by "
-                                    "the diet, allergens or food table; unlock it or change the profile")
-            bad = set(forbid.get((d, s), ())) & set(fx)
-            if bad:
-                raise PlanError(f"day {d} {s}: '{sorted(bad)[0]}' is both kept and forbidden; unlock it first")
-            banned = set(forbid.get((d, s), ()))
-            req = set(require.get((d, s), ()))
-            for f in req:
-                if f not in idx:
-                    raise PlanError(f"day {d} {s}: required food '{f}' is excluded or not allowed by the diet, "
-                                    "allergens or food table; choose another food")
-            ref = reference.get((d, s), {})
-            for i, f in enumerate(data.ids):
-                if f in fx:
-                    units = fx[f] / step
-                    k = int(round(units))
-                    if abs(units - k) > 1e-6 or k < 1:
-                        raise PlanError(f"day {d} {s}: {fx[f]} servings of '{f}' is not a positive multiple of "
-                                        f"{step}; use e.g. {max(step, round(units) * step)}")
-                    v = pulp.LpVariable(f"n_{d}_{s}_{f}", lowBound=k, upBound=k, cat=pulp.LpInteger)
-                    yv = pulp.LpVariable(f"y_{d}_{s}_{f}", lowBound=1, upBound=1, cat=pulp.LpInteger)
-                elif (d, s) in closed or f in banned or not (data.slot_ok[s][i] or f in req):
-                    continue
-                else:
-                    ub = int(data.ub[i])
-                    v = pulp.LpVariable(f"n_{d}_{s}_{f}", lowBound=0, upBound=ub, cat=pulp.LpInteger)
-                    yv = pulp.LpVariable(f"y_{d}_{s}_{f}", lowBound=1 if f in req else 0, upBound=1,
-                                         cat=pulp.LpInteger)  # LpBinary would reset lowBound to 0
-                    add(_expr([(v, 1.0), (yv, -float(ub))]), pulp.LpConstraintLE, 0.0, f"servings_cap_{d}_{s}_{f}")
-                    add(_expr([(v, 1.0), (yv, -1.0)]), pulp.LpConstraintGE, 0.0, f"servings_min_{d}_{s}_{f}")
-                n[(d, s, i)] = v
-                y[(d, s, i)] = yv
-                if not maximize_magnesium:
-                    fav = FAVORITE_BONUS * step if data.favorite[i] else 0.0
-                    obj.append((v, float(data.price_step[i]) - fav + TIE_BREAK * (i + 1) / (nfood + 1)))
-                    obj.append((yv, ITEM_PENALTY + (0.0 if data.main[i] else SIDE_ITEM_PENALTY)))
-                if ref:
-                    r_units = ref.get(f, 0.0) / step
-                    if r_units > 0:
-                        dev = pulp.LpVariable(f"change_{d}_{s}_{f}", lowBound=0)
-                        add(_expr([(dev, 1.0), (v, 1.0)]), pulp.LpConstraintGE, r_units, f"change_down_{d}_{s}_{f}")
-                        add(_expr([(dev, 1.0), (v, -1.0)]), pulp.LpConstraintGE, -r_units, f"change_up_{d}_{s}_{f}")
-                        obj.append((dev, CHANGE_WEIGHT))
-                    else:
-                        obj.append((v, CHANGE_WEIGHT))
-            # meal size and energy share
-            ys = [y[(d, s, i)] for i in range(nfood) if (d, s, i) in y]
-            add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintGE, 1.0, f"meal_min_foods_day_{d}_{s}")
-            add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintLE, float(rules.max_foods_per_meal),
-                f"meal_max_foods_day_{d}_{s}")
-            by_cat: dict[str, list[pulp.LpVariable]] = {}
-            for i in range(nfood):
-                if (d, s, i) in y and data.category[i] in ONE_PER_MEAL_CATEGORIES:
-                    by_cat.setdefault(data.category[i], []).append(y[(d, s, i)])
-            for cat, cys in sorted(by_cat.items()):
-                if len(cys) > 1:
-                    fixed_here = sum(1 for f in fx if data.category[idx[f]] == cat)
-                    add(_expr([(v, 1.0) for v in cys]), pulp.LpConstraintLE, float(max(1, fixed_here)),
-                        f"one_{cat}_day_{d}_{s}")
-            if realistic_day(rules) and rules.vegetables_at_main_meals and s in MAIN_MEALS and (d, s) not in closed:
-                vys = [y[(d, s, i)] for i in range(nfood)
-                       if (d, s, i) in y and data.category[i] in VEGETABLE_CATEGORIES]
-                if vys:
-                    add(_expr([(v, 1.0) for v in vys] + slack("produce", f"vegetable_in_meal_day_{d}_{s}", 1, 1.0)),
-                        pulp.LpConstraintGE, 1.0, f"vegetable_in_meal_day_{d}_{s}")
-        # daily nutrient constraints
-        day_vars = [(s, i, n[(d, s, i)]) for s in slots for i in range(nfood) if (d, s, i) in n]
-        per = data.per_step
+        for s in b.slots:
+            kept = _add_meal_foods(b, d, s)
+            _add_meal_shape(b, d, s, kept)
+        day = _Day(d=d, per=data.per_step, vars=[(s, i, mm.n[(d, s, i)]) for s in b.slots for i in range(b.nfood)
+                                                 if (d, s, i) in mm.n])
+        _add_day_nutrients(b, day, magnesium_min)
+        _add_day_produce(b, day)
+        _add_day_budget(b, day, budget_usd_per_day)
+        _add_evening_share(b, day)
+        _add_caffeine_after_lunch(b, day)
+        _add_meal_energy_shares(b, day)
+        _add_main_food_days(b, d, food_penalty)
+    _add_weekly_cap(b)
+    _add_no_repeat_meals(b)
+    prob.setObjective(_expr(b.obj))
+    return mm
 
-        def total(col: str, only: Collection[str] | None = None) -> list[tuple[pulp.LpVariable, float]]:
-            return [(v, float(per[col][i])) for s, i, v in day_vars
-                    if per[col][i] != 0 and (only is None or s in only)]
 
-        mg = total("magnesium_mg")
-        mm.magnesium_expr[d] = _expr(mg)
-        if maximize_magnesium:
-            obj.extend(mg)
+def _meal_request(b: _Builder, d: int, s: str) -> tuple[dict[str, float], set[str], set[str]]:
+    """The kept servings, forbidden and required foods of one meal, each checked against the food table."""
+    fx = dict(b.given.fixed.get((d, s), {}))
+    for f in fx:
+        if f not in b.idx:
+            raise PlanError(f"day {d} {s}: food '{f}' cannot be kept: it is excluded or not allowed by "
+                            "the diet, allergens or food table; unlock it or change the profile")
+    banned = set(b.given.forbid.get((d, s), ()))
+    bad = banned & set(fx)
+    if bad:
+        raise PlanError(f"day {d} {s}: '{sorted(bad)[0]}' is both kept and forbidden; unlock it first")
+    req = set(b.given.require.get((d, s), ()))
+    for f in req:
+        if f not in b.idx:
+            raise PlanError(f"day {d} {s}: required food '{f}' is excluded or not allowed by the diet, "
+                            "allergens or food table; choose another food")
+    return fx, banned, req
+
+
+def _kept_food_vars(b: _Builder, d: int, s: str, f: str, servings: float) -> tuple[pulp.LpVariable, pulp.LpVariable]:
+    """n and y of a kept food, fixed to its servings (a positive multiple of the serving step)."""
+    units = servings / b.step
+    k = int(round(units))
+    if abs(units - k) > 1e-6 or k < 1:
+        raise PlanError(f"day {d} {s}: {servings} servings of '{f}' is not a positive multiple of "
+                        f"{b.step}; use e.g. {max(b.step, round(units) * b.step)}")
+    v = pulp.LpVariable(f"n_{d}_{s}_{f}", lowBound=k, upBound=k, cat=pulp.LpInteger)
+    yv = pulp.LpVariable(f"y_{d}_{s}_{f}", lowBound=1, upBound=1, cat=pulp.LpInteger)
+    return v, yv
+
+
+def _free_food_vars(b: _Builder, d: int, s: str, i: int, f: str,
+                    required: bool) -> tuple[pulp.LpVariable, pulp.LpVariable]:
+    """n and y of a food the model may choose, linked by y <= n <= ub * y (``servings_cap`` / ``servings_min``)."""
+    ub = int(b.data.ub[i])
+    v = pulp.LpVariable(f"n_{d}_{s}_{f}", lowBound=0, upBound=ub, cat=pulp.LpInteger)
+    yv = pulp.LpVariable(f"y_{d}_{s}_{f}", lowBound=1 if required else 0, upBound=1,
+                         cat=pulp.LpInteger)  # LpBinary would reset lowBound to 0
+    b.add(_expr([(v, 1.0), (yv, -float(ub))]), pulp.LpConstraintLE, 0.0, f"servings_cap_{d}_{s}_{f}")
+    b.add(_expr([(v, 1.0), (yv, -1.0)]), pulp.LpConstraintGE, 0.0, f"servings_min_{d}_{s}_{f}")
+    return v, yv
+
+
+def _add_meal_foods(b: _Builder, d: int, s: str) -> dict[str, float]:
+    """The food variables of one meal and their objective terms; returns the meal's kept servings."""
+    fx, banned, req = _meal_request(b, d, s)
+    ref = b.given.reference.get((d, s), {})
+    for i, f in enumerate(b.data.ids):
+        if f in fx:
+            v, yv = _kept_food_vars(b, d, s, f, fx[f])
+        elif (d, s) in b.given.closed or f in banned or not (b.data.slot_ok[s][i] or f in req):
+            continue
         else:
-            target = targets.magnesium_mg if magnesium_min is None else magnesium_min
-            add(_expr(mg + slack("magnesium", f"magnesium_min_day_{d}", 1, target)), pulp.LpConstraintGE,
-                float(target), f"magnesium_min_day_{d}")
-        kcal = total("energy_kcal")
-        add(_expr(kcal + slack("energy", f"energy_min_day_{d}", 1, targets.energy_kcal_min)), pulp.LpConstraintGE,
-            float(targets.energy_kcal_min), f"energy_min_day_{d}")
-        add(_expr(kcal + slack("energy", f"energy_max_day_{d}", -1, targets.energy_kcal_max)),
-            pulp.LpConstraintLE, float(targets.energy_kcal_max), f"energy_max_day_{d}")
-        add(_expr(total("protein_g") + slack("protein", f"protein_min_day_{d}", 1, targets.protein_g_min)),
-            pulp.LpConstraintGE, float(targets.protein_g_min), f"protein_min_day_{d}")
-        add(_expr(total("fiber_g") + slack("fiber", f"fiber_min_day_{d}", 1, targets.fiber_g_min)),
-            pulp.LpConstraintGE, float(targets.fiber_g_min), f"fiber_min_day_{d}")
-        add(_expr(total("sodium_mg") + slack("sodium", f"sodium_max_day_{d}", -1, targets.sodium_mg_max)),
-            pulp.LpConstraintLE, float(targets.sodium_mg_max), f"sodium_max_day_{d}")
-        for flag, col, tname, cname in (("require_iron", "iron_mg", "iron_mg", "iron"),
-                                        ("require_vitamin_d", "vitamin_d_ug", "vitamin_d_ug", "vitamin_d"),
-                                        ("require_vitamin_b12", "vitamin_b12_ug", "vitamin_b12_ug", "vitamin_b12")):
-            if getattr(rules, flag):
-                rhs = float(getattr(targets, tname))
-                add(_expr(total(col) + slack(cname, f"{cname}_min_day_{d}", 1, rhs)), pulp.LpConstraintGE, rhs,
-                    f"{cname}_min_day_{d}")
-        if realistic_day(rules) and rules.produce_servings_min and rules.produce_servings_min > 0:
-            produce = [(v, step) for s, i, v in day_vars if data.category[i] in PRODUCE_CATEGORIES]
-            if produce:
-                add(_expr(produce + slack("produce", f"produce_servings_min_day_{d}", 1, 1.0)), pulp.LpConstraintGE,
-                    float(rules.produce_servings_min), f"produce_servings_min_day_{d}")
-        cost = [(v, float(data.price_step[i])) for s, i, v in day_vars]
-        mm.cost_expr[d] = _expr(cost)
-        if budget_usd_per_day is not None:
-            add(_expr(cost + slack("budget", f"budget_day_{d}", -1, budget_usd_per_day)), pulp.LpConstraintLE,
-                float(budget_usd_per_day), f"budget_day_{d}")
-        if rules.evening_share_min is not None:
-            eve = total("magnesium_mg", rules.evening_slots)
-            share = float(rules.evening_share_min)
-            coefs: dict[pulp.LpVariable, float] = {}
-            for v, c in eve:
-                coefs[v] = coefs.get(v, 0.0) + c
-            for v, c in mg:
-                coefs[v] = coefs.get(v, 0.0) - share * c
-            add(_expr(list(coefs.items()) + slack("evening", f"evening_magnesium_share_day_{d}", 1, 100.0)),
-                pulp.LpConstraintGE, 0.0, f"evening_magnesium_share_day_{d}")
-        if rules.caffeine_after_lunch_max_mg is not None and "lunch" in slots:
-            after = slots[slots.index("lunch") + 1:]
-            add(_expr(total("caffeine_mg", after)), pulp.LpConstraintLE, float(rules.caffeine_after_lunch_max_mg),
-                f"caffeine_after_lunch_day_{d}")
+            v, yv = _free_food_vars(b, d, s, i, f, f in req)
+        b.mm.n[(d, s, i)] = v
+        b.mm.y[(d, s, i)] = yv
+        if not b.maximize:
+            fav = FAVORITE_BONUS * b.step if b.data.favorite[i] else 0.0
+            b.obj.append((v, float(b.data.price_step[i]) - fav + TIE_BREAK * (i + 1) / (b.nfood + 1)))
+            b.obj.append((yv, ITEM_PENALTY + (0.0 if b.data.main[i] else SIDE_ITEM_PENALTY)))
+        if ref:
+            _add_change(b, d, s, f, v, ref.get(f, 0.0) / b.step)
+    return fx
+
+
+def _add_change(b: _Builder, d: int, s: str, f: str, v: pulp.LpVariable, r_units: float) -> None:
+    """Minimal change: ``CHANGE_WEIGHT`` per serving step away from the previous plan's ``r_units``."""
+    if r_units > 0:
+        dev = pulp.LpVariable(f"change_{d}_{s}_{f}", lowBound=0)
+        b.add(_expr([(dev, 1.0), (v, 1.0)]), pulp.LpConstraintGE, r_units, f"change_down_{d}_{s}_{f}")
+        b.add(_expr([(dev, 1.0), (v, -1.0)]), pulp.LpConstraintGE, -r_units, f"change_up_{d}_{s}_{f}")
+        b.obj.append((dev, CHANGE_WEIGHT))
+    else:
+        b.obj.append((v, CHANGE_WEIGHT))
+
+
+def _add_meal_shape(b: _Builder, d: int, s: str, kept: Mapping[str, float]) -> None:
+    """1..max foods per meal, one food per category of ONE_PER_MEAL_CATEGORIES, a vegetable at main meals."""
+    y, data = b.mm.y, b.data
+    ys = [y[(d, s, i)] for i in range(b.nfood) if (d, s, i) in y]
+    b.add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintGE, 1.0, f"meal_min_foods_day_{d}_{s}")
+    b.add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintLE, float(b.rules.max_foods_per_meal),
+          f"meal_max_foods_day_{d}_{s}")
+    by_cat: dict[str, list[pulp.LpVariable]] = {}
+    for i in range(b.nfood):
+        if (d, s, i) in y and data.category[i] in ONE_PER_MEAL_CATEGORIES:
+            by_cat.setdefault(data.category[i], []).append(y[(d, s, i)])
+    for cat, cys in sorted(by_cat.items()):
+        if len(cys) > 1:
+            fixed_here = sum(1 for f in kept if data.category[b.idx[f]] == cat)
+            b.add(_expr([(v, 1.0) for v in cys]), pulp.LpConstraintLE, float(max(1, fixed_here)),
+                  f"one_{cat}_day_{d}_{s}")
+    rules = b.rules
+    if realistic_day(rules) and rules.vegetables_at_main_meals and s in MAIN_MEALS and (d, s) not in b.given.closed:
+        vys = [y[(d, s, i)] for i in range(b.nfood)
+               if (d, s, i) in y and data.category[i] in VEGETABLE_CATEGORIES]
+        if vys:
+            b.add(_expr([(v, 1.0) for v in vys] + b.slack("produce", f"vegetable_in_meal_day_{d}_{s}", 1, 1.0)),
+                  pulp.LpConstraintGE, 1.0, f"vegetable_in_meal_day_{d}_{s}")
+
+
+def _add_day_nutrients(b: _Builder, day: _Day, magnesium_min: float | None) -> None:
+    """Magnesium (or the magnesium objective), energy range, protein, fiber, sodium, optional iron/D/B12."""
+    d, t, total = day.d, b.targets, day.total
+    mg = total("magnesium_mg")
+    b.mm.magnesium_expr[d] = _expr(mg)
+    if b.maximize:
+        b.obj.extend(mg)
+    else:
+        target = t.magnesium_mg if magnesium_min is None else magnesium_min
+        b.add(_expr(mg + b.slack("magnesium", f"magnesium_min_day_{d}", 1, target)), pulp.LpConstraintGE,
+              float(target), f"magnesium_min_day_{d}")
+    kcal = total("energy_kcal")
+    b.add(_expr(kcal + b.slack("energy", f"energy_min_day_{d}", 1, t.energy_kcal_min)), pulp.LpConstraintGE,
+          float(t.energy_kcal_min), f"energy_min_day_{d}")
+    b.add(_expr(kcal + b.slack("energy", f"energy_max_day_{d}", -1, t.energy_kcal_max)),
+          pulp.LpConstraintLE, float(t.energy_kcal_max), f"energy_max_day_{d}")
+    b.add(_expr(total("protein_g") + b.slack("protein", f"protein_min_day_{d}", 1, t.protein_g_min)),
+          pulp.LpConstraintGE, float(t.protein_g_min), f"protein_min_day_{d}")
+    b.add(_expr(total("fiber_g") + b.slack("fiber", f"fiber_min_day_{d}", 1, t.fiber_g_min)),
+          pulp.LpConstraintGE, float(t.fiber_g_min), f"fiber_min_day_{d}")
+    b.add(_expr(total("sodium_mg") + b.slack("sodium", f"sodium_max_day_{d}", -1, t.sodium_mg_max)),
+          pulp.LpConstraintLE, float(t.sodium_mg_max), f"sodium_max_day_{d}")
+    for flag, col, tname, cname in (("require_iron", "iron_mg", "iron_mg", "iron"),
+                                    ("require_vitamin_d", "vitamin_d_ug", "vitamin_d_ug", "vitamin_d"),
+                                    ("require_vitamin_b12", "vitamin_b12_ug", "vitamin_b12_ug", "vitamin_b12")):
+        if getattr(b.rules, flag):
+            rhs = float(getattr(t, tname))
+            b.add(_expr(total(col) + b.slack(cname, f"{cname}_min_day_{d}", 1, rhs)), pulp.LpConstraintGE, rhs,
+                  f"{cname}_min_day_{d}")
+
+
+def _add_day_produce(b: _Builder, day: _Day) -> None:
+    """At least ``Rules.produce_servings_min`` servings of vegetables, leafy greens and fruit on a full day."""
+    rules = b.rules
+    if realistic_day(rules) and rules.produce_servings_min and rules.produce_servings_min > 0:
+        produce = [(v, b.step) for s, i, v in day.vars if b.data.category[i] in PRODUCE_CATEGORIES]
+        if produce:
+            b.add(_expr(produce + b.slack("produce", f"produce_servings_min_day_{day.d}", 1, 1.0)),
+                  pulp.LpConstraintGE, float(rules.produce_servings_min), f"produce_servings_min_day_{day.d}")
+
+
+def _add_day_budget(b: _Builder, day: _Day, budget_usd_per_day: float | None) -> None:
+    """The day's cost expression, and the budget when there is one."""
+    cost = [(v, float(b.data.price_step[i])) for s, i, v in day.vars]
+    b.mm.cost_expr[day.d] = _expr(cost)
+    if budget_usd_per_day is not None:
+        b.add(_expr(cost + b.slack("budget", f"budget_day_{day.d}", -1, budget_usd_per_day)), pulp.LpConstraintLE,
+              float(budget_usd_per_day), f"budget_day_{day.d}")
+
+
+def _share_terms(part: list[tuple[pulp.LpVariable, float]], whole: list[tuple[pulp.LpVariable, float]],
+                 share: float, *, whole_first: bool = False) -> list[tuple[pulp.LpVariable, float]]:
+    """part - share * whole, one coefficient per variable (>= 0 says the part is at least that share)."""
+    coefs: dict[pulp.LpVariable, float] = {}
+    scaled = [(v, -share * c) for v, c in whole]
+    for v, c in (scaled + part if whole_first else part + scaled):
+        coefs[v] = coefs.get(v, 0.0) + c
+    return list(coefs.items())
+
+
+def _add_evening_share(b: _Builder, day: _Day) -> None:
+    """At least ``Rules.evening_share_min`` of the day's magnesium at the evening slots."""
+    if b.rules.evening_share_min is None:
+        return
+    d = day.d
+    terms = _share_terms(day.total("magnesium_mg", b.rules.evening_slots), day.total("magnesium_mg"),
+                         float(b.rules.evening_share_min))
+    b.add(_expr(terms + b.slack("evening", f"evening_magnesium_share_day_{d}", 1, 100.0)),
+          pulp.LpConstraintGE, 0.0, f"evening_magnesium_share_day_{d}")
+
+
+def _add_caffeine_after_lunch(b: _Builder, day: _Day) -> None:
+    """Caffeine in the slots after lunch at most ``Rules.caffeine_after_lunch_max_mg``."""
+    slots = b.slots
+    if b.rules.caffeine_after_lunch_max_mg is not None and "lunch" in slots:
+        after = slots[slots.index("lunch") + 1:]
+        b.add(_expr(day.total("caffeine_mg", after)), pulp.LpConstraintLE,
+              float(b.rules.caffeine_after_lunch_max_mg), f"caffeine_after_lunch_day_{day.d}")
+
+
+def _add_meal_energy_shares(b: _Builder, day: _Day) -> None:
+    """Each meal's share of the day's energy within ``MEAL_ENERGY_SHARE``."""
+    d = day.d
+    kcal = day.total("energy_kcal")
+    for s in b.slots:
+        lo, hi = meal_share_bounds(s, b.slots)
+        if lo <= 0 and hi >= 1:
+            continue
+        meal = [(v, float(day.per["energy_kcal"][i])) for ss, i, v in day.vars if ss == s]
+        b.add(_expr(_share_terms(meal, kcal, lo, whole_first=True)
+                    + b.slack("meal_energy", f"meal_energy_min_day_{d}_{s}", 1, 100.0)),
+              pulp.LpConstraintGE, 0.0, f"meal_energy_min_day_{d}_{s}")
+        b.add(_expr(_share_terms(meal, kcal, hi, whole_first=True)
+                    + b.slack("meal_energy", f"meal_energy_max_day_{d}_{s}", -1, 100.0)),
+              pulp.LpConstraintLE, 0.0, f"meal_energy_max_day_{d}_{s}")
+
+
+def _add_main_food_days(b: _Builder, d: int, food_penalty: Mapping[int, float] | None) -> None:
+    """u[d, f] "main food f is eaten on day d" (y <= u), and a main food in at most two meals of a day."""
+    y, data, slots = b.mm.y, b.data, b.slots
+    for i in range(b.nfood):
+        if not data.main[i]:
+            continue
+        ys = [y[(d, s, i)] for s in slots if (d, s, i) in y]
+        if not ys:
+            continue
+        uv = pulp.LpVariable(f"u_{d}_{data.ids[i]}", lowBound=0, upBound=1, cat=pulp.LpBinary)
+        b.mm.u[(d, i)] = uv
+        if len(ys) > MAX_MEALS_PER_FOOD_PER_DAY:
+            fixed_meals = sum(1 for s in slots if data.ids[i] in b.given.fixed.get((d, s), {}))
+            b.add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintLE,
+                  float(max(MAX_MEALS_PER_FOOD_PER_DAY, fixed_meals)), f"meals_per_day_{d}_{data.ids[i]}")
         for s in slots:
-            lo, hi = meal_share_bounds(s, slots)
-            if lo <= 0 and hi >= 1:
-                continue
-            meal: dict[pulp.LpVariable, float] = {}
-            for v, c in kcal:
-                meal[v] = meal.get(v, 0.0) - lo * c
-            for (ss, i, v) in day_vars:
-                if ss == s:
-                    meal[v] = meal.get(v, 0.0) + float(per["energy_kcal"][i])
-            add(_expr(list(meal.items()) + slack("meal_energy", f"meal_energy_min_day_{d}_{s}", 1, 100.0)),
-                pulp.LpConstraintGE, 0.0, f"meal_energy_min_day_{d}_{s}")
-            meal = {}
-            for v, c in kcal:
-                meal[v] = meal.get(v, 0.0) - hi * c
-            for (ss, i, v) in day_vars:
-                if ss == s:
-                    meal[v] = meal.get(v, 0.0) + float(per["energy_kcal"][i])
-            add(_expr(list(meal.items()) + slack("meal_energy", f"meal_energy_max_day_{d}_{s}", -1, 100.0)),
-                pulp.LpConstraintLE, 0.0, f"meal_energy_max_day_{d}_{s}")
-        # main foods: day usage
-        for i in range(nfood):
-            if not data.main[i]:
-                continue
-            ys = [y[(d, s, i)] for s in slots if (d, s, i) in y]
-            if not ys:
-                continue
-            uv = pulp.LpVariable(f"u_{d}_{data.ids[i]}", lowBound=0, upBound=1, cat=pulp.LpBinary)
-            u[(d, i)] = uv
-            if len(ys) > MAX_MEALS_PER_FOOD_PER_DAY:
-                fixed_meals = sum(1 for s in slots if data.ids[i] in fixed.get((d, s), {}))
-                add(_expr([(v, 1.0) for v in ys]), pulp.LpConstraintLE,
-                    float(max(MAX_MEALS_PER_FOOD_PER_DAY, fixed_meals)), f"meals_per_day_{d}_{data.ids[i]}")
-            for s in slots:
-                if (d, s, i) in y:
-                    add(_expr([(y[(d, s, i)], 1.0), (uv, -1.0)]), pulp.LpConstraintLE, 0.0,
-                        f"uses_day_{d}_{s}_{data.ids[i]}")
-            if food_penalty and i in food_penalty:
-                obj.append((uv, float(food_penalty[i])))
-    # weekly cap
-    cap = int(rules.max_days_per_food)
-    for i in range(nfood):
-        us = [u[(d, i)] for d in days if (d, i) in u]
+            if (d, s, i) in y:
+                b.add(_expr([(y[(d, s, i)], 1.0), (uv, -1.0)]), pulp.LpConstraintLE, 0.0,
+                      f"uses_day_{d}_{s}_{data.ids[i]}")
+        if food_penalty and i in food_penalty:
+            b.obj.append((uv, float(food_penalty[i])))
+
+
+def _add_weekly_cap(b: _Builder) -> None:
+    """A main food on at most ``max_days_per_food`` days, counting its days outside the model."""
+    cap = int(b.rules.max_days_per_food)
+    u, ids = b.mm.u, b.data.ids
+    for i in range(b.nfood):
+        us = [u[(d, i)] for d in b.mm.days if (d, i) in u]
         if not us:
             continue
-        left = cap - int(used_days.get(data.ids[i], 0))
+        left = cap - int(b.given.used_days.get(ids[i], 0))
         if len(us) <= left:
             continue
-        add(_expr([(v, 1.0) for v in us] + slack("variety", f"max_days_{data.ids[i]}", -1, 1.0)),
-            pulp.LpConstraintLE, float(max(left, 0)), f"max_days_{data.ids[i]}")
-    # no identical meal on consecutive days
-    dayset = set(days)
+        b.add(_expr([(v, 1.0) for v in us] + b.slack("variety", f"max_days_{ids[i]}", -1, 1.0)),
+              pulp.LpConstraintLE, float(max(left, 0)), f"max_days_{ids[i]}")
+
+
+def _add_no_repeat_meals(b: _Builder) -> None:
+    """No identical meal (same set of foods) in a slot on consecutive days, kept neighbouring days included."""
+    dayset = set(b.mm.days)
+    neighbours = b.given.neighbours
     for d in sorted(dayset | {k[0] for k in neighbours}):
-        for s in slots:
+        for s in b.slots:
             a_in, b_in = d in dayset, (d + 1) in dayset
             if not (a_in or b_in):
                 continue
@@ -444,46 +563,43 @@ def build_menu_model(data: FoodData, targets: Targets, rules: Rules, *, days: Se
                 continue
             if not b_in and (d + 1, s) not in neighbours:
                 continue
-            pairs: list[tuple[pulp.LpVariable, float]] = []
-            const = 0.0
-            for i, f in enumerate(data.ids):
-                ya = y.get((d, s, i)) if a_in else None
-                yb = y.get((d + 1, s, i)) if b_in else None
-                ca = (1.0 if f in neighbours.get((d, s), ()) else 0.0) if not a_in else None
-                cb = (1.0 if f in neighbours.get((d + 1, s), ()) else 0.0) if not b_in else None
-                if ya is None and yb is None and not ca and not cb:
-                    continue
-                if ya is None and yb is None:
-                    const += 1.0 if (ca or 0) + (cb or 0) == 1 else 0.0
-                    continue
-                # difference |ya - yb| as w (continuous is exact at binary y)
-                terms = []
-                k0 = 0.0
-                for yv, c in ((ya, ca), (yb, cb)):
-                    if yv is not None:
-                        terms.append(yv)
-                    elif c:
-                        k0 += c
-                if len(terms) == 1 and (ya is None) == (yb is None):
-                    pass
-                if len(terms) == 1 and k0 == 0.0:
-                    pairs.append((terms[0], 1.0))  # the other side lacks f: f present = a difference
-                    continue
-                if len(terms) == 1 and k0 == 1.0:
-                    pairs.append((terms[0], -1.0))
-                    const += 1.0
-                    continue
-                w = pulp.LpVariable(f"diff_{d}_{s}_{f}", lowBound=0, upBound=1)
-                add(_expr([(w, 1.0), (terms[0], -1.0), (terms[1], -1.0)]), pulp.LpConstraintLE, 0.0,
-                    f"diff_a_{d}_{s}_{f}")
-                add(_expr([(w, 1.0), (terms[0], 1.0), (terms[1], 1.0)]), pulp.LpConstraintLE, 2.0,
-                    f"diff_b_{d}_{s}_{f}")
-                pairs.append((w, 1.0))
+            pairs, const = _meal_difference(b, d, s, a_in, b_in)
             if pairs:
-                add(_expr(pairs + slack("variety", f"not_same_meal_day_{d}_{s}", 1, 1.0)), pulp.LpConstraintGE,
-                    1.0 - const, f"not_same_meal_day_{d}_{s}")
-    prob.setObjective(_expr(obj))
-    return mm
+                b.add(_expr(pairs + b.slack("variety", f"not_same_meal_day_{d}_{s}", 1, 1.0)), pulp.LpConstraintGE,
+                      1.0 - const, f"not_same_meal_day_{d}_{s}")
+
+
+def _meal_difference(b: _Builder, d: int, s: str, a_in: bool,
+                     b_in: bool) -> tuple[list[tuple[pulp.LpVariable, float]], float]:
+    """Terms and constant counting the foods in exactly one of the meals (d, s) and (d + 1, s)."""
+    y, neighbours = b.mm.y, b.given.neighbours
+    pairs: list[tuple[pulp.LpVariable, float]] = []
+    const = 0.0
+    for i, f in enumerate(b.data.ids):
+        ya = y.get((d, s, i)) if a_in else None
+        yb = y.get((d + 1, s, i)) if b_in else None
+        ca = (1.0 if f in neighbours.get((d, s), ()) else 0.0) if not a_in else None
+        cb = (1.0 if f in neighbours.get((d + 1, s), ()) else 0.0) if not b_in else None
+        if ya is None and yb is None and not ca and not cb:
+            continue
+        if ya is None and yb is None:
+            const += 1.0 if (ca or 0) + (cb or 0) == 1 else 0.0
+            continue
+        # difference |ya - yb| as w (continuous is exact at binary y)
+        terms = [yv for yv in (ya, yb) if yv is not None]
+        k0 = sum(c for yv, c in ((ya, ca), (yb, cb)) if yv is None and c)
+        if len(terms) == 1 and k0 == 0.0:
+            pairs.append((terms[0], 1.0))  # the other side lacks f: f present = a difference
+            continue
+        if len(terms) == 1 and k0 == 1.0:
+            pairs.append((terms[0], -1.0))
+            const += 1.0
+            continue
+        w = pulp.LpVariable(f"diff_{d}_{s}_{f}", lowBound=0, upBound=1)
+        b.add(_expr([(w, 1.0), (terms[0], -1.0), (terms[1], -1.0)]), pulp.LpConstraintLE, 0.0, f"diff_a_{d}_{s}_{f}")
+        b.add(_expr([(w, 1.0), (terms[0], 1.0), (terms[1], 1.0)]), pulp.LpConstraintLE, 2.0, f"diff_b_{d}_{s}_{f}")
+        pairs.append((w, 1.0))
+    return pairs, const
 
 
 def solution(mm: MenuModel) -> dict[tuple[int, str], dict[str, float]]:

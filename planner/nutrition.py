@@ -7,15 +7,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from foods.schema import PLAN_NUTRIENTS
+from foods.schema import PLAN_NUTRIENTS, number_or_nan
 from planner.model import DayPlan, Meal, PlanItem
-
-
-def _num(value: object) -> float | None:
-    if value is None or value is pd.NA:
-        return None
-    value = float(value)  # type: ignore[arg-type]
-    return None if math.isnan(value) else value
 
 
 def make_item(foods: pd.DataFrame, food_id: str, servings: float) -> PlanItem:
@@ -42,14 +35,14 @@ def item_of_grams(foods: pd.DataFrame, food_id: str, grams: float, servings: flo
 def _item(row: pd.Series, food_id: str, grams: float, servings: float, label: str) -> PlanItem:
     values = {}
     for n in PLAN_NUTRIENTS:
-        per100 = _num(row[n])
-        values[n] = None if per100 is None else round(per100 * grams / 100.0, 4)
-    price = _num(row["price_usd_per_100g"])
+        per100 = number_or_nan(row[n])
+        values[n] = None if math.isnan(per100) else round(per100 * grams / 100.0, 4)
+    price = number_or_nan(row["price_usd_per_100g"])
     fdc = row["fdc_id"]
     return PlanItem(
         food_id=food_id, name=str(row["name"]), fdc_id=None if pd.isna(fdc) else int(fdc),
         servings=servings, serving_label=label, grams=round(grams, 4),
-        cost_usd=None if price is None else round(price * grams / 100.0, 4), **values,
+        cost_usd=None if math.isnan(price) else round(price * grams / 100.0, 4), **values,
     )
 
 

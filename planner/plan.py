@@ -14,7 +14,7 @@ from planner.columns import one_day, week_by_columns
 from planner.errors import PlanError, ProfileError, SolverError
 from planner.explain import explain, explain_replan
 from planner.explanation import Explanation
-from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.model import Meal, Profile, Rules, SolverInfo, Supplement, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
 from planner.solve import DAY_MAX_NODES, WEEK_MAX_NODES, run
 from planner.targets import check_profile, check_rules, targets_for
@@ -133,22 +133,7 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
     sol, info, times = _solve_week(data, targets, rules, profile, days, deadline=t0 + rules.time_limit_s)
     supplement = None
     if sol is None:
-        exp = explain(foods, profile, rules=rules, targets=targets)
-        if not (rules.allow_supplement and exp.max_magnesium_mg is not None and exp.food_only_limit):
-            raise PlanError(exp.message, explanation=exp)
-        from planner.supplement import supplement_for
-
-        level = math.floor(exp.max_magnesium_mg)
-        for factor in (1.0, 0.97, 0.93, 0.85, 0.7):
-            mg_min = float(math.floor(level * factor))
-            sol, info, times = _solve_week(data, targets, rules, profile, days, magnesium_min=mg_min,
-                                           deadline=time.perf_counter() + rules.time_limit_s)
-            if sol is not None:
-                supplement = supplement_for(float(targets.magnesium_mg) - mg_min, targets)
-                break
-        if sol is None:
-            raise PlanError(exp.message + " Even planning to less magnesium with a supplement leaves no plan.",
-                            explanation=exp)
+        sol, info, times, supplement = _solve_with_supplement(foods, data, targets, rules, profile, days)
     t2 = time.perf_counter()
     if info is not None:  # the whole search (seed, menus, fallbacks), not only its last solve
         info = replace(info, seconds=round(t2 - t_data, 4))
@@ -162,6 +147,26 @@ def plan_week(foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = No
           method=times.get("method", ""), iterations=times.get("iterations", 0), menus=times.get("menus", 0),
           **{k: times[k] for k in ("stall_pricing", "pricing_solves", "bound_search") if k in times})
     return plan
+
+
+def _solve_with_supplement(foods: pd.DataFrame, data: milp.FoodData, targets: Targets, rules: Rules,
+                           profile: Profile, days: Sequence[int]) -> tuple[dict, SolverInfo | None, dict, Supplement]:
+    """No plan reaches the target: PlanError with the explanation, or (with ``allow_supplement`` and a food-only
+    limit) the plan with the most magnesium food can give and a supplement for the rest."""
+    exp = explain(foods, profile, rules=rules, targets=targets)
+    if not (rules.allow_supplement and exp.max_magnesium_mg is not None and exp.food_only_limit):
+        raise PlanError(exp.message, explanation=exp)
+    from planner.supplement import supplement_for
+
+    level = math.floor(exp.max_magnesium_mg)
+    for factor in (1.0, 0.97, 0.93, 0.85, 0.7):
+        mg_min = float(math.floor(level * factor))
+        sol, info, times = _solve_week(data, targets, rules, profile, days, magnesium_min=mg_min,
+                                       deadline=time.perf_counter() + rules.time_limit_s)
+        if sol is not None:
+            return sol, info, times, supplement_for(float(targets.magnesium_mg) - mg_min, targets)
+    raise PlanError(exp.message + " Even planning to less magnesium with a supplement leaves no plan.",
+                    explanation=exp)
 
 
 def _solve_week(data: milp.FoodData, targets: Targets, rules: Rules, profile: Profile, days: Sequence[int], *,
@@ -232,7 +237,46 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
     Infeasible -> PlanError with an explanation; ``plan`` itself is never changed.
     """
     t0 = time.perf_counter()
-    rules, targets, profile = plan.rules, plan.targets, plan.profile
+    todo = _replan_days(plan, foods, days, fix=fix, require=require, forbid=forbid, excluded=excluded)
+    excluded_all = tuple(sorted(set(plan.excluded) | set(excluded)))
+    fixed, closed, reference = _locked_meals(plan, todo)
+    _add_fixed(fixed, closed, fix or {}, require or {}, foods)
+    used, neighbours = _kept_days(plan, foods, todo)
+    extra = {f for m in fixed.values() for f in m} | {f for m in (require or {}).values() for f in m}
+    data = milp.food_data(foods, plan.profile, plan.rules, excluded=excluded_all, extra=extra)
+    mg_min = None
+    if plan.supplement is not None:
+        mg_min = plan.targets.magnesium_mg - plan.supplement.shortfall_mg
+    try:
+        mm = milp.build_menu_model(data, plan.targets, plan.rules, days=todo,
+                                   budget_usd_per_day=plan.profile.budget_usd_per_day, fixed=fixed, require=require,
+                                   forbid=forbid, closed_meals=closed, used_days=used, neighbours=neighbours,
+                                   reference=reference, magnesium_min=mg_min, name="magplan_replan")
+    except PlanError as exc:  # a kept or required food the profile/exclusions no longer allow
+        if exc.explanation is None:
+            raise PlanError(str(exc), explanation=Explanation(str(exc), (), None)) from None
+        raise
+    t1 = time.perf_counter()
+    out = run(mm.prob, plan.rules)
+    t2 = time.perf_counter()
+    if not out.feasible:
+        exp = explain_replan(plan, foods, days=todo, excluded=excluded_all, fixed=fixed, require=require or {},
+                             forbid=forbid or {})
+        raise PlanError(exp.message, explanation=exp)
+    built = _days_from(mm, foods)
+    new_days = tuple(built[d.day] if d.day in built else d for d in plan.days)  # type: ignore[misc]
+    used_foods = {i.food_id for d in new_days for m in d.meals for i in m.items}
+    new = replace(plan, days=new_days, excluded=excluded_all, solver=out.info,
+                  notes=_notes(data, foods, [f for f in used_foods if f in foods.index]))
+    _stat(stats, build_s=t1 - t0, solve_s=t2 - t1, extract_s=time.perf_counter() - t2,
+          n_variables=len(mm.prob.variables()), n_constraints=len(mm.prob.constraints))
+    return new
+
+
+def _replan_days(plan: WeekPlan, foods: pd.DataFrame, days: Sequence[int], *,
+                 fix: Mapping | None, require: Mapping | None, forbid: Mapping | None,
+                 excluded: Collection[str]) -> list[int]:
+    """The days to re-plan, sorted; PlanError when a day, slot or food of the request is not in the plan."""
     all_days = [d.day for d in plan.days]
     todo = sorted(set(int(d) for d in days))
     if not todo:
@@ -244,18 +288,24 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
         for (d, s) in (mapping or {}):
             if d not in todo:
                 raise PlanError(f"{what} names day {d}, which is not being re-planned (days {todo})")
-            if s not in rules.slots:
-                raise PlanError(f"{what} names slot '{s}'; use one of {', '.join(rules.slots)}")
+            if s not in plan.rules.slots:
+                raise PlanError(f"{what} names slot '{s}'; use one of {', '.join(plan.rules.slots)}")
     for f in excluded:
         if f not in foods.index:
             raise PlanError(f"cannot exclude unknown food id '{f}'")
-    excluded_all = tuple(sorted(set(plan.excluded) | set(excluded)))
+    return todo
+
+
+def _locked_meals(plan: WeekPlan, todo: Sequence[int]) -> tuple[dict[tuple[int, str], dict[str, float]],
+                                                                 set[tuple[int, str]],
+                                                                 dict[tuple[int, str], dict[str, float]]]:
+    """(servings the locks keep, meals locked whole, the current meals as the minimal-change reference)."""
     fixed: dict[tuple[int, str], dict[str, float]] = {}
     closed: set[tuple[int, str]] = set()
     reference: dict[tuple[int, str], dict[str, float]] = {}
     for d in todo:
         meals = _meal_map(plan, d)
-        for s in rules.slots:
+        for s in plan.rules.slots:
             current = meals.get(s, {})
             reference[(d, s)] = dict(current)
             for lock in plan.locks:
@@ -266,7 +316,14 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
                     fixed.setdefault((d, s), {}).update(current)
                 elif lock.food_id in current:
                     fixed.setdefault((d, s), {})[lock.food_id] = current[lock.food_id]
-    for key, items in (fix or {}).items():
+    return fixed, closed, reference
+
+
+def _add_fixed(fixed: dict[tuple[int, str], dict[str, float]], closed: set[tuple[int, str]],
+               fix: Mapping[tuple[int, str], Mapping[str, float]],
+               require: Mapping[tuple[int, str], Collection[str]], foods: pd.DataFrame) -> None:
+    """Add the requested servings to ``fixed``; PlanError when they clash with a lock."""
+    for key, items in fix.items():
         for f, v in items.items():
             if f not in foods.index:
                 raise PlanError(f"day {key[0]} {key[1]}: unknown food id '{f}'")
@@ -276,10 +333,15 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
             if key in closed and f not in fixed.get(key, {}):
                 raise PlanError(f"day {key[0]} {key[1]} is locked; unlock it to add '{f}'")
             fixed.setdefault(key, {})[f] = float(v)
-    for key, items in (require or {}).items():
+    for key, items in require.items():
         if key in closed and set(items) - set(fixed.get(key, {})):
             raise PlanError(f"day {key[0]} {key[1]} is locked; unlock it to add {sorted(items)[0]!r}")
-    kept = [d for d in all_days if d not in todo]
+
+
+def _kept_days(plan: WeekPlan, foods: pd.DataFrame,
+               todo: Sequence[int]) -> tuple[dict[str, int], dict[tuple[int, str], frozenset[str]]]:
+    """(days each main food is eaten on the kept days, the meals of kept days next to a re-planned day)."""
+    kept = [d.day for d in plan.days if d.day not in todo]
     used: dict[str, int] = {}
     for d in kept:
         seen = {i.food_id for m in plan.day(d).meals for i in m.items}
@@ -291,36 +353,7 @@ def replan(plan: WeekPlan, foods: pd.DataFrame, *, days: Sequence[int],
         if d - 1 in todo or d + 1 in todo:
             for s, items in _meal_map(plan, d).items():
                 neighbours[(d, s)] = frozenset(items)
-    extra = {f for m in fixed.values() for f in m} | {f for m in (require or {}).values() for f in m}
-    data = milp.food_data(foods, profile, rules, excluded=excluded_all, extra=extra)
-    mg_min = None
-    if plan.supplement is not None:
-        mg_min = targets.magnesium_mg - plan.supplement.shortfall_mg
-    try:
-        mm = milp.build_menu_model(data, targets, rules, days=todo, budget_usd_per_day=profile.budget_usd_per_day,
-                                   fixed=fixed, require=require, forbid=forbid, closed_meals=closed, used_days=used,
-                                   neighbours=neighbours, reference=reference, magnesium_min=mg_min,
-                                   name="magplan_replan")
-    except PlanError as exc:  # a kept or required food the profile/exclusions no longer allow
-        if exc.explanation is None:
-            raise PlanError(str(exc), explanation=Explanation(str(exc), (), None)) from None
-        raise
-    t1 = time.perf_counter()
-    out = run(mm.prob, rules)
-    t2 = time.perf_counter()
-    if not out.feasible:
-        exp = explain_replan(plan, foods, days=todo, excluded=excluded_all, fixed=fixed, require=require or {},
-                             forbid=forbid or {})
-        raise PlanError(exp.message, explanation=exp)
-    built = _days_from(mm, foods)
-    new_days = tuple(built[d.day] if d.day in built else d for d in plan.days)  # type: ignore[misc]
-    used_foods = {i.food_id for d in new_days for m in d.meals for i in m.items}
-    new = replace(plan, days=new_days, excluded=excluded_all, solver=out.info,
-                  notes=_notes(data, foods, [f for f in used_foods if f in foods.index]))
-    t3 = time.perf_counter()
-    _stat(stats, build_s=t1 - t0, solve_s=t2 - t1, extract_s=t3 - t2, n_variables=len(mm.prob.variables()),
-          n_constraints=len(mm.prob.constraints))
-    return new
+    return used, neighbours
 
 
-__all__ = ["build_model", "check_food_ids", "plan_week", "replan"]
+__all__ = ["build_model", "check_food_ids", "check_rules", "plan_week", "replan"]

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from foods.files import MIB, read_limited
-from foods.schema import AISLES
+from foods.schema import AISLES, number_or_nan
 from planner.errors import PantryError, ShoppingError
 from planner.model import WeekPlan, check_number
 from planner.pantry import PANTRY_COLUMNS, check_pantry
@@ -354,15 +354,6 @@ def _key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _num(value: Any) -> float:
-    if value is None or value is pd.NA:
-        return float("nan")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
 def _gather(plan: WeekPlan, foods: pd.DataFrame, chosen: tuple[int, ...]) -> dict[str, float]:
     """food_id -> grams eaten over the chosen days, in first-seen order."""
     eaten: dict[str, float] = {}
@@ -472,88 +463,14 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
         raise ShoppingError(f"the plan is for a household ({', '.join(household)}): its amounts are already for "
                             "everyone; leave people at 1 (drop --people)")
     chosen = _select_days(plan, days)
-    eaten = _gather(plan, foods, chosen)
     notes: list[str] = []
-
-    products: dict[str, dict[str, Any]] = {}
-    for food_id, grams in eaten.items():
-        food = foods.loc[food_id]
-        factor = _num(food["buy_g_per_g"])
-        factor = 1.0 if not factor > 0 else factor
-        buy_g = grams * factor * people
-        pkey = _key(food["buy_as"])
-        prod = products.setdefault(pkey, {"product": " ".join(str(food["buy_as"]).split()), "foods": [],
-                                          "need_g": 0.0, "by_food_g": {}, "lead": food_id})
-        prod["foods"].append(str(food["name"]))
-        prod["need_g"] += buy_g
-        prod["by_food_g"][food_id] = prod["by_food_g"].get(food_id, 0.0) + buy_g
-    for pkey, prod in products.items():
-        # the food with the most product grams (then the smallest food_id) decides aisle and purchase unit
-        lead = sorted(prod["by_food_g"].items(), key=lambda kv: (-round(kv[1], 6), kv[0]))[0][0]
-        food = foods.loc[lead]
-        prod["lead"] = lead
-        prod["aisle"] = str(food["aisle"])
-        prod["unit_g"] = float(food["purchase_unit_g"])
-        prod["pu"] = parse_purchase_unit(str(food["purchase_unit"]))
-        others = {str(foods.loc[f, "purchase_unit"]) for f in prod["by_food_g"]} - {str(food["purchase_unit"])}
-        if others:
-            notes.append(f"'{prod['product']}': foods name different purchase units; used '{food['purchase_unit']}'")
-
+    products = _products(_gather(plan, foods, chosen), foods, people)
+    _choose_lead_foods(products, foods, notes)
     have = _pantry_grams(check_pantry_frame(pantry), foods, products, notes) if pantry is not None else {}
-
     records = []
     price_sources: list[tuple[str, int | None]] = []
     for pkey, prod in products.items():
-        pu: PurchaseUnit = prod["pu"]
-        unit_g = prod["unit_g"]
-        pantry_g = min(have.get(pkey, 0.0), prod["need_g"])
-        needed = max(prod["need_g"] - have.get(pkey, 0.0), 0.0)
-        needed = 0.0 if needed < 1e-9 else needed
-        free = pu.kind == "free"
-        units = 0 if free else units_needed(needed, unit_g)
-        bought = units * unit_g
-        # price per 100 g of product: grams-weighted over the foods that have a price
-        priced_g, priced_usd, srcs, years = 0.0, 0.0, [], []
-        for fid, g in prod["by_food_g"].items():
-            f = foods.loc[fid]
-            p = _num(f["price_usd_per_100g"])
-            if math.isnan(p):
-                continue
-            factor = _num(f["buy_g_per_g"])
-            factor = 1.0 if not factor > 0 else factor
-            priced_g += g
-            priced_usd += g * p / factor
-            src = str(f["price_source"]) if "price_source" in f.index and pd.notna(f["price_source"]) else "user"
-            yr = f["price_year"] if "price_year" in f.index and pd.notna(f["price_year"]) else None
-            srcs.append(src)
-            years.append(None if yr is None else int(yr))
-        price = priced_usd / priced_g if priced_g > 0 else float("nan")
-        if priced_g and priced_g < sum(prod["by_food_g"].values()) - 1e-9:
-            notes.append(f"'{prod['product']}': priced from the foods that have a price")
-        cost = float("nan") if math.isnan(price) else round(bought / 100.0 * price, 4)
-        if units > 0:
-            price_sources.extend(zip(srcs, years))
-        status = STATUS_FREE if free else STATUS_BUY if units > 0 else STATUS_HAVE
-        records.append({
-            "aisle": prod["aisle"],
-            "product": prod["product"],
-            "foods": "; ".join(dict.fromkeys(prod["foods"])),
-            "status": status,
-            "needed_g": round(needed, 4),
-            "needed_text": pu.amount_text(needed, unit_g) if units or free else STATUS_HAVE,
-            "pantry_g": round(pantry_g, 4),
-            "units": units,
-            "purchase_unit": pu.text,
-            "purchase_unit_g": unit_g,
-            "purchase_text": pu.describe(units) if units or free else STATUS_HAVE,
-            "bought_g": round(bought, 4),
-            "leftover_g": round(bought - needed, 4),
-            "leftover_text": pu.amount_text(bought - needed, unit_g) if units and bought - needed > 1e-6 else "none",
-            "price_usd_per_100g": round(price, 6) if not math.isnan(price) else float("nan"),
-            "cost_usd": 0.0 if units == 0 else cost,
-            "price_source": "; ".join(dict.fromkeys(srcs)) if srcs else "none",
-            "price_year": max((y for y in years if y is not None), default=None),
-        })
+        records.append(_product_record(prod, have.get(pkey, 0.0), foods, notes, price_sources))
     rows = _frame(records)
     missing = int((rows["status"].eq(STATUS_BUY) & rows["cost_usd"].isna()).sum())
     total = round(float(rows["cost_usd"].fillna(0.0).sum()), 2)
@@ -565,6 +482,99 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
         notes.append(f"amounts are for {people} people")
     return ShoppingList(rows=rows, total_cost_usd=total, price_note=note, notes=tuple(dict.fromkeys(notes)),
                         rows_without_price=missing, people=people, days=chosen, household=household)
+
+
+def _buy_factor(food: pd.Series) -> float:
+    """Grams of product bought per gram eaten (``buy_g_per_g``; 1 when missing or not positive)."""
+    factor = number_or_nan(food["buy_g_per_g"])
+    return 1.0 if not factor > 0 else factor
+
+
+def _products(eaten: dict[str, float], foods: pd.DataFrame, people: int) -> dict[str, dict[str, Any]]:
+    """Product key -> {product, foods, need_g, by_food_g, lead}: the grams eaten, as product grams to buy."""
+    products: dict[str, dict[str, Any]] = {}
+    for food_id, grams in eaten.items():
+        food = foods.loc[food_id]
+        buy_g = grams * _buy_factor(food) * people
+        pkey = _key(food["buy_as"])
+        prod = products.setdefault(pkey, {"product": " ".join(str(food["buy_as"]).split()), "foods": [],
+                                          "need_g": 0.0, "by_food_g": {}, "lead": food_id})
+        prod["foods"].append(str(food["name"]))
+        prod["need_g"] += buy_g
+        prod["by_food_g"][food_id] = prod["by_food_g"].get(food_id, 0.0) + buy_g
+    return products
+
+
+def _choose_lead_foods(products: dict[str, dict[str, Any]], foods: pd.DataFrame, notes: list[str]) -> None:
+    """Each product's lead food (the most product grams, then the smallest food_id) decides aisle and unit."""
+    for prod in products.values():
+        lead = sorted(prod["by_food_g"].items(), key=lambda kv: (-round(kv[1], 6), kv[0]))[0][0]
+        food = foods.loc[lead]
+        prod["lead"] = lead
+        prod["aisle"] = str(food["aisle"])
+        prod["unit_g"] = float(food["purchase_unit_g"])
+        prod["pu"] = parse_purchase_unit(str(food["purchase_unit"]))
+        others = {str(foods.loc[f, "purchase_unit"]) for f in prod["by_food_g"]} - {str(food["purchase_unit"])}
+        if others:
+            notes.append(f"'{prod['product']}': foods name different purchase units; used '{food['purchase_unit']}'")
+
+
+def _product_price(prod: dict[str, Any], foods: pd.DataFrame,
+                   notes: list[str]) -> tuple[float, list[str], list[int | None]]:
+    """(USD per 100 g of product, price sources, price years): grams-weighted over the foods with a price."""
+    priced_g, priced_usd, srcs, years = 0.0, 0.0, [], []
+    for fid, g in prod["by_food_g"].items():
+        f = foods.loc[fid]
+        p = number_or_nan(f["price_usd_per_100g"])
+        if math.isnan(p):
+            continue
+        priced_g += g
+        priced_usd += g * p / _buy_factor(f)
+        src = str(f["price_source"]) if "price_source" in f.index and pd.notna(f["price_source"]) else "user"
+        yr = f["price_year"] if "price_year" in f.index and pd.notna(f["price_year"]) else None
+        srcs.append(src)
+        years.append(None if yr is None else int(yr))
+    price = priced_usd / priced_g if priced_g > 0 else float("nan")
+    if priced_g and priced_g < sum(prod["by_food_g"].values()) - 1e-9:
+        notes.append(f"'{prod['product']}': priced from the foods that have a price")
+    return price, srcs, years
+
+
+def _product_record(prod: dict[str, Any], have_g: float, foods: pd.DataFrame, notes: list[str],
+                    price_sources: list[tuple[str, int | None]]) -> dict[str, Any]:
+    """One shopping row: what to buy after the pantry, in whole purchase units, and what it costs."""
+    pu: PurchaseUnit = prod["pu"]
+    unit_g = prod["unit_g"]
+    pantry_g = min(have_g, prod["need_g"])
+    needed = max(prod["need_g"] - have_g, 0.0)
+    needed = 0.0 if needed < 1e-9 else needed
+    free = pu.kind == "free"
+    units = 0 if free else units_needed(needed, unit_g)
+    bought = units * unit_g
+    price, srcs, years = _product_price(prod, foods, notes)
+    cost = float("nan") if math.isnan(price) else round(bought / 100.0 * price, 4)
+    if units > 0:
+        price_sources.extend(zip(srcs, years))
+    return {
+        "aisle": prod["aisle"],
+        "product": prod["product"],
+        "foods": "; ".join(dict.fromkeys(prod["foods"])),
+        "status": STATUS_FREE if free else STATUS_BUY if units > 0 else STATUS_HAVE,
+        "needed_g": round(needed, 4),
+        "needed_text": pu.amount_text(needed, unit_g) if units or free else STATUS_HAVE,
+        "pantry_g": round(pantry_g, 4),
+        "units": units,
+        "purchase_unit": pu.text,
+        "purchase_unit_g": unit_g,
+        "purchase_text": pu.describe(units) if units or free else STATUS_HAVE,
+        "bought_g": round(bought, 4),
+        "leftover_g": round(bought - needed, 4),
+        "leftover_text": pu.amount_text(bought - needed, unit_g) if units and bought - needed > 1e-6 else "none",
+        "price_usd_per_100g": round(price, 6) if not math.isnan(price) else float("nan"),
+        "cost_usd": 0.0 if units == 0 else cost,
+        "price_source": "; ".join(dict.fromkeys(srcs)) if srcs else "none",
+        "price_year": max((y for y in years if y is not None), default=None),
+    }
 
 
 def _frame(records: list[dict[str, Any]]) -> pd.DataFrame:

@@ -387,72 +387,129 @@ def alternatives(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_
     _check_known_foods(plan, foods, days=(day,))
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ChangeError(f"limit must be a whole number of at least 1, not {limit!r}")
+    ctx = _swap_context(plan, foods, day, slot, food_id, current.servings)
+    records = []
+    for new_id in sorted(str(i) for i in foods.index):
+        row = _candidate_row(ctx, new_id)
+        if row is None:
+            continue
+        options = _servings_options(plan, row)
+        if options:
+            records.append(_alternative_record(ctx, new_id, row, _best_servings(ctx, new_id, row, options)))
+    return _alternatives_frame(records, limit)
+
+
+@dataclass(frozen=True)
+class _SwapContext:
+    """What every candidate of one swap is compared with: the day recomputed from the table, the problems of
+    its other items, the current item's magnesium and energy, the plan's other days."""
+
+    plan: WeekPlan
+    foods: pd.DataFrame
+    slot: str
+    food_id: str
+    fresh_day: DayPlan
+    fixed_problems: tuple[str, ...]
+    categories: dict[str, str]
+    in_meal: frozenset[str]
+    other_days: tuple[DayPlan, ...]
+    old_cat: str
+    old_mg_serving: float
+    magnesium_mg: float
+    energy_kcal: float
+
+
+def _swap_context(plan: WeekPlan, foods: pd.DataFrame, day: int, slot: str, food_id: str,
+                  servings: float) -> _SwapContext:
     day_plan = _day(plan, day)
     old_row = foods.loc[food_id]
-    old_cat = str(old_row["category"])
-    old_mg_serving = _per_serving(old_row, "magnesium_mg")
-    in_meal = {it.food_id for it in _meal(day_plan, slot).items}
-    other_days = [d for d in plan.days if d.day != day]
     # the day's other items, recomputed from the table once; their own problems do not depend on the swap
     fresh_day = make_day(day, [Meal(m.slot, tuple(make_item(foods, it.food_id, it.servings) for it in m.items))
                                for m in day_plan.meals])
-    fixed_problems = [p for m in day_plan.meals for it in m.items
-                      if not (m.slot == slot and it.food_id == food_id)
-                      for p in _item_problems(plan, foods, m.slot, it)]
-    day_now = fresh_day
-    categories = {it.food_id: str(foods.at[it.food_id, "category"]) for m in day_plan.meals for it in m.items}
-    current = make_item(foods, food_id, current.servings)
-    m0 = current.magnesium_mg or 0.0
-    e0 = current.energy_kcal or 0.0
-    records = []
-    for new_id in sorted(str(i) for i in foods.index):
-        if new_id in in_meal or _why_not_allowed(plan, foods, new_id, slot):
-            continue
-        row = foods.loc[new_id]
-        if bool(row["main_item"]):
-            used = sum(1 for d in other_days if any(it.food_id == new_id for m in d.meals for it in m.items))
-            if used >= plan.rules.max_days_per_food:
-                continue
-        options = _servings_options(plan, row)
-        if not options:
-            continue
-        best = None
-        for s in options:
-            item = make_item(foods, new_id, s)
-            new_day = _replace_in_day(fresh_day, slot, food_id, item)
-            problems = (_structure_problems(plan, new_day, {**categories, new_id: str(row["category"])})
-                        + fixed_problems
-                        + (_item_problems(plan, foods, slot, item) if s > float(row["max_servings_per_meal"])
-                           else []) + _limit_problems(plan, new_day))
-            dist = (abs((item.magnesium_mg or 0.0) - m0) / max(m0, 1.0)
-                    + abs((item.energy_kcal or 0.0) - e0) / max(e0, 1.0))
-            key = (bool(problems), round(dist, 9), s)
-            if best is None or key < best[0]:
-                best = (key, s, item, new_day, problems)
-        _key, s, item, new_day, problems = best
-        mg_serving = _per_serving(row, "magnesium_mg")
-        if math.isnan(mg_serving):
-            loss = 1.0
-        elif math.isnan(old_mg_serving) or old_mg_serving <= 0:
-            loss = 0.0
-        else:
-            loss = max(0.0, 1.0 - mg_serving / old_mg_serving)
-        rank = _role_rank(old_cat, str(row["category"]))
-        tot, now = new_day.totals, day_now.totals
-        records.append({
-            "_sort": (rank, bool(problems), round(loss, 6),
-                      -(0.0 if math.isnan(mg_serving) else round(mg_serving, 6)), new_id),
-            "food_id": new_id, "name": str(row["name"]), "category": str(row["category"]),
-            "role": ROLE_LABELS[rank], "servings": s, "serving_label": item.serving_label, "grams": item.grams,
-            "magnesium_per_serving_mg": round(mg_serving, 4) if not math.isnan(mg_serving) else float("nan"),
-            "magnesium_mg": item.magnesium_mg, "energy_kcal": item.energy_kcal, "cost_usd": item.cost_usd,
-            "day_magnesium_mg": tot["magnesium_mg"], "day_energy_kcal": tot["energy_kcal"],
-            "day_cost_usd": tot["cost_usd"],
-            "delta_magnesium_mg": round(tot["magnesium_mg"] - now["magnesium_mg"], 4),
-            "delta_energy_kcal": round(tot["energy_kcal"] - now["energy_kcal"], 4),
-            "delta_cost_usd": round(tot["cost_usd"] - now["cost_usd"], 4),
-            "fits": not problems, "problems": "; ".join(problems),
-        })
+    fixed_problems = tuple(p for m in day_plan.meals for it in m.items
+                           if not (m.slot == slot and it.food_id == food_id)
+                           for p in _item_problems(plan, foods, m.slot, it))
+    current = make_item(foods, food_id, servings)
+    return _SwapContext(
+        plan=plan, foods=foods, slot=slot, food_id=food_id, fresh_day=fresh_day, fixed_problems=fixed_problems,
+        categories={it.food_id: str(foods.at[it.food_id, "category"]) for m in day_plan.meals for it in m.items},
+        in_meal=frozenset(it.food_id for it in _meal(day_plan, slot).items),
+        other_days=tuple(d for d in plan.days if d.day != day), old_cat=str(old_row["category"]),
+        old_mg_serving=_per_serving(old_row, "magnesium_mg"), magnesium_mg=current.magnesium_mg or 0.0,
+        energy_kcal=current.energy_kcal or 0.0)
+
+
+def _candidate_row(ctx: _SwapContext, new_id: str) -> pd.Series | None:
+    """The table row of a food that may replace the item: allowed at the slot, not in the meal yet, and (a main
+    item) on fewer than ``max_days_per_food`` other days."""
+    plan = ctx.plan
+    if new_id in ctx.in_meal or _why_not_allowed(plan, ctx.foods, new_id, ctx.slot):
+        return None
+    row = ctx.foods.loc[new_id]
+    if bool(row["main_item"]):
+        used = sum(1 for d in ctx.other_days if any(it.food_id == new_id for m in d.meals for it in m.items))
+        if used >= plan.rules.max_days_per_food:
+            return None
+    return row
+
+
+def _best_servings(ctx: _SwapContext, new_id: str, row: pd.Series,
+                   options: Sequence[float]) -> tuple[float, PlanItem, DayPlan, list[str]]:
+    """(servings, item, new day, problems) of the allowed servings value closest in magnesium and energy to the
+    current item, preferring one that keeps the day within every limit."""
+    plan, m0, e0 = ctx.plan, ctx.magnesium_mg, ctx.energy_kcal
+    best = None
+    for s in options:
+        item = make_item(ctx.foods, new_id, s)
+        new_day = _replace_in_day(ctx.fresh_day, ctx.slot, ctx.food_id, item)
+        problems = (_structure_problems(plan, new_day, {**ctx.categories, new_id: str(row["category"])})
+                    + list(ctx.fixed_problems)
+                    + (_item_problems(plan, ctx.foods, ctx.slot, item) if s > float(row["max_servings_per_meal"])
+                       else []) + _limit_problems(plan, new_day))
+        dist = (abs((item.magnesium_mg or 0.0) - m0) / max(m0, 1.0)
+                + abs((item.energy_kcal or 0.0) - e0) / max(e0, 1.0))
+        key = (bool(problems), round(dist, 9), s)
+        if best is None or key < best[0]:
+            best = (key, s, item, new_day, problems)
+    assert best is not None  # options is not empty
+    return best[1], best[2], best[3], best[4]
+
+
+def _magnesium_loss(mg_serving: float, old_mg_serving: float) -> float:
+    """Share of the current item's magnesium per serving that the replacement loses (1 when unknown)."""
+    if math.isnan(mg_serving):
+        return 1.0
+    if math.isnan(old_mg_serving) or old_mg_serving <= 0:
+        return 0.0
+    return max(0.0, 1.0 - mg_serving / old_mg_serving)
+
+
+def _alternative_record(ctx: _SwapContext, new_id: str, row: pd.Series,
+                        best: tuple[float, PlanItem, DayPlan, list[str]]) -> dict:
+    """One row of ``ALTERNATIVE_COLUMNS`` plus its ``_sort`` key."""
+    s, item, new_day, problems = best
+    mg_serving = _per_serving(row, "magnesium_mg")
+    loss = _magnesium_loss(mg_serving, ctx.old_mg_serving)
+    rank = _role_rank(ctx.old_cat, str(row["category"]))
+    tot, now = new_day.totals, ctx.fresh_day.totals
+    return {
+        "_sort": (rank, bool(problems), round(loss, 6),
+                  -(0.0 if math.isnan(mg_serving) else round(mg_serving, 6)), new_id),
+        "food_id": new_id, "name": str(row["name"]), "category": str(row["category"]),
+        "role": ROLE_LABELS[rank], "servings": s, "serving_label": item.serving_label, "grams": item.grams,
+        "magnesium_per_serving_mg": round(mg_serving, 4) if not math.isnan(mg_serving) else float("nan"),
+        "magnesium_mg": item.magnesium_mg, "energy_kcal": item.energy_kcal, "cost_usd": item.cost_usd,
+        "day_magnesium_mg": tot["magnesium_mg"], "day_energy_kcal": tot["energy_kcal"],
+        "day_cost_usd": tot["cost_usd"],
+        "delta_magnesium_mg": round(tot["magnesium_mg"] - now["magnesium_mg"], 4),
+        "delta_energy_kcal": round(tot["energy_kcal"] - now["energy_kcal"], 4),
+        "delta_cost_usd": round(tot["cost_usd"] - now["cost_usd"], 4),
+        "fits": not problems, "problems": "; ".join(problems),
+    }
+
+
+def _alternatives_frame(records: list[dict], limit: int | None) -> pd.DataFrame:
+    """The best ``limit`` records, ranked, as a DataFrame of ``ALTERNATIVE_COLUMNS`` with fixed dtypes."""
     records.sort(key=lambda r: r["_sort"])
     if limit is not None:
         records = records[:limit]

@@ -567,12 +567,12 @@ def _build_row(f: F, writer, seen: set[str], usda, portions, ppnap, ers, bls, *,
         source, ref, pdesc = _price_ref(ppnap, ers, bls, f.price, f.food_id)
         label = f.label
         row = [
-            f.food_id, f.name, fdc, f.category, f.form, seq, _num(frac), label, _num(grams),
+            f.food_id, f.name, fdc, f.category, f.form, seq, _csv_number(frac), label, _csv_number(grams),
             d["slots"] if f.slots is None else f.slots, d.get("diet", "") if f.diet is None else f.diet,
             d.get("allergens", "") if f.allergens is None else f.allergens,
             f.aisle or d["aisle"], "true" if (d.get("main", True) if f.main is None else f.main) else "false",
-            _num(f.max_servings or d.get("max_servings", 2)), f.purchase[0], _num(f.purchase[1]),
-            f.buy_as or f.name, buy_fdc, _num(round(f.buy_factor, 4)) if f.buy_factor else "",
+            _csv_number(f.max_servings or d.get("max_servings", 2)), f.purchase[0], _csv_number(f.purchase[1]),
+            f.buy_as or f.name, buy_fdc, _csv_number(round(f.buy_factor, 4)) if f.buy_factor else "",
             source, ref, f.applies if source != "none" else "",
         ]
         writer.writerow(row)
@@ -582,7 +582,7 @@ def _build_row(f: F, writer, seen: set[str], usda, portions, ppnap, ers, bls, *,
                   f"| {serving_g:6.1f} g Mg {mg * serving_g / 100:6.1f} | {source}:{ref} {pdesc[:60]}")
 
 
-def _num(x: object) -> str:
+def _csv_number(x: object) -> str:
     if x == "" or x is None:
         return ""
     x = float(x)

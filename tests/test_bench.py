@@ -8,7 +8,7 @@ import pytest
 from bench.baseline import build_baseline, eligible_foods, parse_cbc_log, run_baseline
 from dataclasses import replace
 
-from bench.check import Row, check_dish_magnesium, check_plan, check_rows
+from bench.checkers import Row, dish_plan_checker, food_plan_checker, textbook_checker
 from bench.run import _verdict, dish_tables, render_markdown, summarize
 from bench.scenarios import (DISH_PROFILES, Scenario, Target, all_scenarios, dish_lever_scenarios, dish_scenarios,
                              lever_scenarios, main_scenarios, side_only_dishes)
@@ -34,8 +34,7 @@ def test_baseline_solves_a_tiny_day_by_hand(tiny_foods, solver):
     assert res.objective == pytest.approx(1.2)
     assert res.best_bound is not None and res.gap is not None and res.gap <= 0.01
     assert sorted((r.slot, r.food_id, r.servings) for r in res.rows) == [("dinner", "rice", 2.0), ("lunch", "rice", 2.0)]
-    assert check_rows(res.rows, tiny_foods, profile=profile, targets=_targets(), rules=rules, days=[1],
-                      model="baseline") == []
+    assert textbook_checker(tiny_foods)(res.rows, profile, _targets(), rules, [1]) == []
 
 
 def test_baseline_respects_diet_and_weekly_slot_cap(tiny_foods):
@@ -49,8 +48,7 @@ def test_baseline_respects_diet_and_weekly_slot_cap(tiny_foods):
     # Rice fits in only 3 of the 4 lunch/dinner slots of two days, so something dearer fills the rest.
     assert sum(1 for r in res.rows if r.food_id == "rice") <= 3
     assert res.objective > 2 * 1.2
-    assert check_rows(res.rows, tiny_foods, profile=profile, targets=_targets(), rules=rules, days=[1, 2],
-                      model="baseline") == []
+    assert textbook_checker(tiny_foods)(res.rows, profile, _targets(), rules, [1, 2]) == []
 
 
 def test_baseline_reports_infeasible_without_rows(tiny_foods):
@@ -58,46 +56,43 @@ def test_baseline_reports_infeasible_without_rows(tiny_foods):
     assert res.sol_status == "infeasible" and res.rows == [] and res.objective is None
 
 
-def test_checker_catches_each_kind_of_violation(tiny_foods):
+@pytest.mark.parametrize("expected, rows", [
+    ("below target 160", [Row(1, "lunch", "rice", 1.0)]),
+    ("is not suited to breakfast", [Row(1, "breakfast", "greens", 1.0)]),
+    ("not allowed by diet", [Row(1, "breakfast", "bread", 1.0)]),
+    ("not a positive multiple of 0.5", [Row(1, "lunch", "rice", 1.75), Row(1, "lunch", "greens", 1.0)]),
+    ("above max", [Row(1, "lunch", "rice", 2.5)]),
+])
+def test_textbook_check_catches_each_kind_of_violation(tiny_foods, expected, rows):
+    # The bench has no checker of its own: tests/plan_checker.py checks the textbook model's rows too.
     profile, rules, t = Profile(diet="vegan", avoid_allergens=("gluten",)), Rules(days=1), _targets()
+    check = textbook_checker(tiny_foods)
     good = [Row(1, "lunch", "rice", 2.0), Row(1, "dinner", "rice", 2.0)]
-    assert check_rows(good, tiny_foods, profile=profile, targets=t, rules=rules, days=[1], model="baseline") == []
-    cases = {
-        "below 160": [Row(1, "lunch", "rice", 2.0)],
-        "not allowed in this slot": [*good, Row(1, "breakfast", "greens", 1.0)],
-        "not allowed for diet": [*good, Row(1, "breakfast", "bread", 1.0)],
-        "not a multiple of 0.5": [Row(1, "lunch", "rice", 1.75), Row(1, "dinner", "rice", 2.0),
-                                  Row(1, "lunch", "greens", 1.0)],
-        "above the per-meal cap": [Row(1, "lunch", "rice", 2.5), Row(1, "dinner", "rice", 2.0)],
-        "not in the table": [*good, Row(1, "lunch", "unicorn", 1.0)],
-    }
-    for expected, rows in cases.items():
-        bad = check_rows(rows, tiny_foods, profile=profile, targets=t, rules=rules, days=[1], model="baseline")
-        assert any(expected in b for b in bad), (expected, bad)
+    assert check(good, profile, t, rules, [1]) == []  # empty breakfast and snack: the textbook has no meal rules
+    bad = check([*rows, Row(1, "dinner", "rice", 2.0)], profile, t, rules, [1])
+    assert any(expected in b for b in bad), (expected, bad)
+
+
+def test_textbook_check_caps_a_main_food_by_days(tiny_foods):
     week = [Row(d, s, "rice", 2.0) for d in (1, 2) for s in ("lunch", "dinner")]
-    bad = check_rows(week, tiny_foods, profile=profile, targets=t, rules=Rules(days=2), days=[1, 2], model="baseline")
-    assert bad == ["rice: in 4 slots of the week, cap 3"]
+    bad = textbook_checker(tiny_foods)(week, Profile(), _targets(), Rules(days=2, max_days_per_food=1), [1, 2])
+    assert bad == ["'rice' on 2 days [1, 2] (max 1)"]
 
 
-def test_check_plan_recomputes_totals_and_menu_rules(tiny_foods):
+def test_food_plan_check_recomputes_totals_and_menu_rules(tiny_foods):
+    check = food_plan_checker(tiny_foods)
     t = _targets(mg=100, kcal_min=100, kcal_max=2000)
     rules = Rules(days=1, slots=("breakfast", "lunch"), max_foods_per_meal=1)
     items = (make_item(tiny_foods, "seeds", 1.0), make_item(tiny_foods, "rice", 1.0))
     day = make_day(1, (Meal("breakfast", items[:1]), Meal("lunch", items[1:])))
     plan = WeekPlan(profile=Profile(), targets=t, rules=rules, days=(day,), solver=SolverInfo("HiGHS", "optimal"))
-    assert check_plan(plan, tiny_foods) == []
+    assert check(plan) == []
     crowded = make_day(1, (Meal("breakfast", items[:1]), Meal("lunch", (items[1], make_item(tiny_foods, "greens", 1.0)))))
-    bad = check_plan(WeekPlan(profile=Profile(), targets=t, rules=rules, days=(crowded,),
-                              solver=SolverInfo("HiGHS", "optimal")), tiny_foods)
-    assert any("2 foods, cap 1" in b for b in bad)
+    assert any("lunch: 2 foods (allowed 1..1)" in b for b in check(replace(plan, days=(crowded,))))
     lying = type(day)(day=1, meals=day.meals, totals={**day.totals, "magnesium_mg": 999.0}, measured=day.measured)
-    bad = check_plan(WeekPlan(profile=Profile(), targets=t, rules=rules, days=(lying,),
-                              solver=SolverInfo("HiGHS", "optimal")), tiny_foods)
-    assert any("reported magnesium_mg 999.0" in b for b in bad)
+    assert any("totals[magnesium_mg] = 999.0" in b for b in check(replace(plan, days=(lying,))))
     empty = make_day(1, (Meal("breakfast", items[:1]),))
-    bad = check_plan(WeekPlan(profile=Profile(), targets=t, rules=rules, days=(empty,),
-                              solver=SolverInfo("HiGHS", "optimal")), tiny_foods)
-    assert any("lunch: empty meal" in b for b in bad)
+    assert any("meal 'lunch' is missing" in b for b in check(replace(plan, days=(empty,))))
 
 
 def test_parse_cbc_log_reads_bound_of_a_stopped_run():
@@ -142,23 +137,11 @@ def test_side_only_dishes_keeps_dishes_with_another_role():
     assert side_only_dishes(tables) == ("b", "d")
 
 
-def test_check_dish_magnesium_uses_the_usda_rows(tiny_foods):
-    import pandas as pd
-
-    from planner.model import PlanDish, PlanItem
-
-    def item(fdc_id, grams):  # the plan says 999 mg: the check must not trust it
-        return PlanItem(food_id="x", name="x", fdc_id=fdc_id, servings=1.0, serving_label="", grams=grams,
-                        magnesium_mg=999.0, energy_kcal=0.0, protein_g=0.0)
-
-    usda = pd.DataFrame({"magnesium_mg": [100.0, float("nan")]}, index=pd.Index([1, 2], name="fdc_id"))
-    dish = PlanDish(dish_id="d", name="d", role="main", portions=1.0, ingredients=(item(1, 150.0), item(2, 500.0)))
-    day = make_day(1, (Meal("lunch", dishes=(dish,)),))
-    plan = WeekPlan(profile=Profile(), targets=_targets(mg=150), rules=Rules(days=1), days=(day,),
-                    solver=SolverInfo("highs", "optimal"))
-    assert check_dish_magnesium(plan, usda) == []
-    bad = check_dish_magnesium(replace(plan, targets=_targets(mg=151)), usda)
-    assert bad == ["day 1: magnesium 150.0 mg from the USDA rows, below the target 151 mg"]
+def test_dish_check_never_passes_a_plan_unchecked(tiny_foods, tmp_path):
+    # A run whose snapshot lacks tests/dish_plan_checker.py reports every plan as not checked.
+    name, check = dish_plan_checker(tiny_foods, tables=None, root=tmp_path)
+    assert name == "not checked"
+    assert len(check(object())) == 1 and "not checked: tests/dish_plan_checker.py did not load" in check(object())[0]
 
 
 def test_verdict_checks_the_solve_target_and_not_measured_rows_render():
@@ -235,7 +218,7 @@ def test_update_readme_replaces_only_the_results_section(tmp_path):
     assert "### The optimizer" in text and text.endswith("<!-- results:end -->\nafter\n")
 
 
-def test_check_plan_treats_plan_exclusions_as_banned(tiny_foods):
+def test_food_plan_check_treats_plan_exclusions_as_banned(tiny_foods):
     from dataclasses import replace
 
     t = _targets(mg=100, kcal_min=100, kcal_max=2000)
@@ -243,5 +226,6 @@ def test_check_plan_treats_plan_exclusions_as_banned(tiny_foods):
     day = make_day(1, (Meal("breakfast", (make_item(tiny_foods, "seeds", 1.0),)),
                        Meal("lunch", (make_item(tiny_foods, "rice", 1.0),))))
     plan = WeekPlan(profile=Profile(), targets=t, rules=rules, days=(day,), solver=SolverInfo("HiGHS", "optimal"))
-    assert check_plan(plan, tiny_foods) == []
-    assert any("excluded" in b for b in check_plan(replace(plan, excluded=("rice",)), tiny_foods))
+    check = food_plan_checker(tiny_foods)
+    assert check(plan) == []
+    assert any("excluded food 'rice'" in b for b in check(replace(plan, excluded=("rice",))))

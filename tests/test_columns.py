@@ -89,7 +89,7 @@ def test_lp_support_submip_finds_the_full_day_optimum_on_the_shipped_table(curat
     pricing = columns._Pricing(data, targets, rules, profile, None)
     menus = pricing.submip({}, 30.0)
     assert menus
-    sub = min(pricing.column(x)[1] for x in menus)
+    sub = min(pricing.column(x).cost for x in menus)
     bound, full, _xs = pricing.exact({}, 1e-4, 30.0)
     assert sub >= bound - 1e-9  # the restricted menu is a real menu of the full problem
     assert sub <= full * (1 + columns.SUBMIP_GAP)  # and (measured) as good as the full MIP's

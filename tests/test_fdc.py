@@ -18,17 +18,28 @@ from foods.load import usda_foods
 KEY = "s3cret-KEY-abc"
 
 
-@pytest.fixture(scope="module")
-def server():
+def _serving():
+    """A stand-in FoodData Central server on 127.0.0.1 for one test module."""
     srv = RunningServer()
     yield srv
     srv.close()
 
 
+def _fresh(state):
+    """The server's record of requests and its planned faults, emptied for the next test."""
+    state.requests.clear()
+    state.faults.clear()
+    return state
+
+
+@pytest.fixture(scope="module")
+def server():
+    yield from _serving()
+
+
 @pytest.fixture
 def stand_in(server):
-    server.state.requests.clear()
-    server.state.faults.clear()
+    _fresh(server.state)
     server.state.retry_after = "1"
     server.state.stall_s = 1.0
     return server.state
@@ -321,16 +332,12 @@ def test_wait_honours_retry_after_as_an_http_date(tmp_path):
 # --- the key goes only to the configured address (two servers) -------------------------------------
 @pytest.fixture(scope="module")
 def other_server():
-    srv = RunningServer()
-    yield srv
-    srv.close()
+    yield from _serving()
 
 
 @pytest.fixture
 def other(other_server):
-    other_server.state.requests.clear()
-    other_server.state.faults.clear()
-    return other_server.state
+    return _fresh(other_server.state)
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])

@@ -24,6 +24,7 @@ from planner.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_cli_swaps import hand_plan  # noqa: E402
+from test_verify import set_at  # noqa: E402
 
 HUGE = str(10**30)
 
@@ -124,28 +125,19 @@ def test_rules_fields_use_the_same_ranges(values, field):
 
 
 # --- (8, 12) plan JSON the tools cannot use: one clear line, never a crash --------------------------------
-def _set(path: tuple, value):
-    def mutate(d):
-        target = d
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-    return mutate
-
-
 def _dup_slot(d):
     d["days"][0]["meals"].append(dict(d["days"][0]["meals"][0]))
 
 
 PLAN_MUTATIONS = [
-    (_set(("targets", "magnesium_mg"), 1e300), r"plan.targets.magnesium_mg 1e\+300 is not a magnesium amount"),
-    (_set(("targets", "energy_kcal_max"), 1e300), r"plan.targets.energy_kcal_max"),
-    (_set(("rules", "servings_step"), 0), r"plan.rules.servings_step 0 is not a step in servings above 0"),
-    (_set(("rules", "time_limit_s"), 1e308), r"plan.rules.time_limit_s"),
-    (_set(("rules", "days"), 10**30), r"plan.rules.days"),
-    (_set(("profile", "budget_usd_per_day"), 1e300), r"plan.profile.budget_usd_per_day"),
-    (_set(("profile", "overrides"), {"magnesium_mg": 1e20}), r"plan.profile.overrides.magnesium_mg"),
-    (_set(("days",), []), r"plan.days is an empty list"),
+    (set_at("targets", "magnesium_mg", value=1e300), r"plan.targets.magnesium_mg 1e\+300 is not a magnesium amount"),
+    (set_at("targets", "energy_kcal_max", value=1e300), r"plan.targets.energy_kcal_max"),
+    (set_at("rules", "servings_step", value=0), r"plan.rules.servings_step 0 is not a step in servings above 0"),
+    (set_at("rules", "time_limit_s", value=1e308), r"plan.rules.time_limit_s"),
+    (set_at("rules", "days", value=10**30), r"plan.rules.days"),
+    (set_at("profile", "budget_usd_per_day", value=1e300), r"plan.profile.budget_usd_per_day"),
+    (set_at("profile", "overrides", value={"magnesium_mg": 1e20}), r"plan.profile.overrides.magnesium_mg"),
+    (set_at("days", value=[]), r"plan.days is an empty list"),
     (_dup_slot, r"day 1 already has a breakfast meal"),
     (lambda d: d["days"][0]["meals"][0]["items"][0].update(servings=1e308), r"items\[0\].servings 1e\+308"),
 ]

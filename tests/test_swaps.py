@@ -460,11 +460,15 @@ def test_set_servings_fixes_the_item_and_rebalances_the_day(week):
         (c.day, c.slot, c.food_id, c.servings_before, c.servings_after) for c in result.changes}
 
 
+def _day2_out_of_reach(base):
+    """Day 2 locked apart from the snack, and a target no snack can reach (3000 mg a day)."""
+    return replace(lock(lock(lock(base, 2, "breakfast"), 2, "lunch"), 2, "dinner"),
+                   targets=replace(base.targets, magnesium_mg=3000.0))
+
+
 def test_unsatisfiable_swap_raises_with_the_explanation_and_keeps_the_plan(week):
     table, base = week
-    # day 2 locked apart from the snack, and a target no snack can reach (3000 mg a day)
-    impossible = replace(lock(lock(lock(base, 2, "breakfast"), 2, "lunch"), 2, "dinner"),
-                         targets=replace(base.targets, magnesium_mg=3000.0))
+    impossible = _day2_out_of_reach(base)
     before = plan_to_json(impossible)
     with pytest.raises(PlanError) as exc:
         swaps.swap(impossible, table, 2, "snack", "almonds", "cashews")
@@ -476,10 +480,8 @@ def test_unsatisfiable_swap_raises_with_the_explanation_and_keeps_the_plan(week)
 
 def test_exclusion_that_leaves_a_locked_day_short_raises(week):
     table, base = week
-    # lock every meal of day 2 but the snack, and ban every snack food richer in magnesium than almonds'
-    # day share: with a 3000 mg target nothing can work, and the explanation names the excluded foods
-    impossible = replace(lock(lock(lock(base, 2, "breakfast"), 2, "lunch"), 2, "dinner"),
-                         targets=replace(base.targets, magnesium_mg=3000.0))
+    # with a 3000 mg target nothing can work, and the explanation names the excluded foods
+    impossible = _day2_out_of_reach(base)
     before = plan_to_json(impossible)
     with pytest.raises(PlanError) as exc:
         swaps.exclude(impossible, table, "almonds")

@@ -146,7 +146,8 @@ def test_edited_dish_values_are_recomputed_from_its_ingredients_with_a_note(dish
 
 
 # --- what cannot be trusted or used: refused, naming the field and the fix ---------------------------------
-def _set(*path, value):
+def set_at(*path, value):
+    """A plan-dict edit: the value at ``path`` (keys and list indexes) set to ``value``."""
     def mutate(d):
         target = d
         for key in path[:-1]:
@@ -156,12 +157,12 @@ def _set(*path, value):
 
 
 REFUSED = [
-    (_set("targets", "magnesium_mg", value=-1), "plan.targets.magnesium_mg -1 is not a magnesium amount in mg per "
+    (set_at("targets", "magnesium_mg", value=-1), "plan.targets.magnesium_mg -1 is not a magnesium amount in mg per "
                                                 "day from 0 to 3000"),
-    (_set("targets", "magnesium_mg", value=1e300), "plan.targets.magnesium_mg 1e+300 is not a magnesium amount"),
-    (_set("targets", "iron_mg", value=float("nan")), "plan.targets.iron_mg is nan; it must be a finite number"),
-    (_set("targets", "calcium_mg", value=float("inf")), "plan.targets.calcium_mg is inf; it must be a finite"),
-    (_set("profile", "age", value=500), "plan.profile.age 500 is not a whole number of years from 1 to 120"),
+    (set_at("targets", "magnesium_mg", value=1e300), "plan.targets.magnesium_mg 1e+300 is not a magnesium amount"),
+    (set_at("targets", "iron_mg", value=float("nan")), "plan.targets.iron_mg is nan; it must be a finite number"),
+    (set_at("targets", "calcium_mg", value=float("inf")), "plan.targets.calcium_mg is inf; it must be a finite"),
+    (set_at("profile", "age", value=500), "plan.profile.age 500 is not a whole number of years from 1 to 120"),
     (lambda d: d["profile"].pop("age"), "plan.profile.age is missing; expected e.g. 45"),
     (lambda d: d["profile"].pop("sex"), "plan.profile.sex is missing"),
     (lambda d: _ingredient(d).update(grams=1e308), "ingredients[0].grams 1e+308 is not an amount in grams from 0 to"),
@@ -197,8 +198,8 @@ def one_line_error(capsys, argv: list[str]) -> str:
 
 
 CLI_REFUSED = [
-    (_set("targets", "magnesium_mg", value=-1), "plan.targets.magnesium_mg -1 is not"),
-    (_set("targets", "magnesium_mg", value=float("nan")), "plan.targets.magnesium_mg is nan"),
+    (set_at("targets", "magnesium_mg", value=-1), "plan.targets.magnesium_mg -1 is not"),
+    (set_at("targets", "magnesium_mg", value=float("nan")), "plan.targets.magnesium_mg is nan"),
     (lambda d: d["profile"].pop("age"), "plan.profile.age is missing"),
     (lambda d: d["days"][0]["meals"][0]["items"][0].update(food_id="mystery_root"), "food 'mystery_root'"),
 ]
@@ -225,7 +226,7 @@ def test_a_command_writes_the_recomputed_numbers_and_the_note(capsys, tmp_path, 
 def test_plans_show_recomputes_a_hand_edited_saved_plan(capsys, tmp_path, dish_plan):
     db = tmp_path / "p.db"
     with Store(db) as store:  # a foreign plan imported into the database as it was given
-        store.save_plan("w", plan_from_dict(edited(dish_plan, _set("days", 0, "totals", "magnesium_mg", value=9999))))
+        store.save_plan("w", plan_from_dict(edited(dish_plan, set_at("days", 0, "totals", "magnesium_mg", value=9999))))
     assert main(["plans", "show", "w", "--format", "json", "--db", str(db)]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["days"] == plan_to_dict(dish_plan)["days"]
@@ -233,7 +234,7 @@ def test_plans_show_recomputes_a_hand_edited_saved_plan(capsys, tmp_path, dish_p
 
 
 def test_writing_a_verified_plan_keeps_it_verified(tmp_path, dish_plan, curated):
-    plan = verify_plan(plan_from_dict(edited(dish_plan, _set("days", 1, "totals", "fiber_g", value=0))), curated)
+    plan = verify_plan(plan_from_dict(edited(dish_plan, set_at("days", 1, "totals", "fiber_g", value=0))), curated)
     write_plan(plan, tmp_path / "p.json")
     again = read_plan(tmp_path / "p.json")
     assert again == plan and verify_plan(again, curated) is again

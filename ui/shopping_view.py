@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from foods.errors import MagplanError
+from foods.schema import AISLE_LABELS
 from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
 from planner.model import WeekPlan
 from planner.open_plans import OpenPlans
@@ -17,13 +18,6 @@ from planner.shopping import ShoppingList, check_pantry_frame, pantry_food_ids, 
 from planner.store import Store
 from ui import state
 from ui.common import safe_md
-
-AISLE_LABELS = {
-    "produce": "Produce", "bulk_and_nuts": "Bulk and nuts", "grains_and_bakery": "Grains and bakery",
-    "dairy_and_eggs": "Dairy and eggs", "meat_and_fish": "Meat and fish", "frozen": "Frozen",
-    "pantry": "Pantry", "drinks": "Drinks",
-}
-
 
 def _empty_pantry() -> pd.DataFrame:
     return pd.DataFrame({"food_or_product": pd.Series(dtype="string"), "amount": pd.Series(dtype="float64"),

@@ -142,8 +142,20 @@ def _food_name(foods_table: pd.DataFrame):
 def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     """Draw the sidebar; return the Profile, the Rules and a problem with the profile (or None)."""
     init_defaults()
-    ss = st.session_state
     sb = st.sidebar
+    status = _person_widgets(sb)
+    _food_widgets(sb, foods_table)
+    profile, overrides = _profile_from_state(status)
+    profile, problem = _magnesium_widgets(sb, profile, overrides)
+    rules = _plan_widgets(sb)
+    if problem:
+        sb.error(safe_md(problem))
+    return profile, rules, problem
+
+
+def _person_widgets(sb: Any) -> str:
+    """Age, sex, pregnancy, body and activity; returns the life-stage status."""
+    ss = st.session_state
     sb.header("Your profile")
     c1, c2 = sb.columns(2)
     c1.number_input("Age (years)", min_value=1, max_value=120, step=1, value=DEFAULTS["p_age"], key="p_age")
@@ -160,7 +172,12 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
                         placeholder="not given")
         st.selectbox("Activity", [None, *ACTIVITIES], format_func=ACTIVITY_LABELS.get, index=0,
                      key="p_activity")
+    return status
 
+
+def _food_widgets(sb: Any, foods_table: pd.DataFrame) -> None:
+    """Diet, allergens, foods and dishes to avoid, favourites, dislikes, budget."""
+    ss = st.session_state
     sb.subheader("Food")
     sb.selectbox("Diet", list(DIETS), index=0, key="p_diet", format_func=str.capitalize)
     sb.multiselect("Allergens to avoid", list(ALLERGENS), default=[], key="p_avoid",
@@ -186,6 +203,10 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     sb.number_input("Budget per day (USD)", min_value=0.5, max_value=100.0, step=0.5, value=None, key="p_budget",
                     placeholder="no limit", format="%.2f")
 
+
+def _profile_from_state(status: str) -> tuple[Profile, dict]:
+    """The Profile of the widgets (plus ``extra_profile``), and the nutrient overrides given so far."""
+    ss = st.session_state
     profile = Profile(
         age=int(ss.p_age), sex=ss.p_sex, status=status,
         weight_kg=ss.p_weight, height_cm=ss.p_height, activity=ss.p_activity, diet=ss.p_diet,
@@ -197,7 +218,13 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     overrides = dict(extra.pop("overrides", {}) or {})
     if extra:
         profile = Profile(**{**vars(profile), **extra})
+    return profile, overrides
 
+
+def _magnesium_widgets(sb: Any, profile: Profile, overrides: dict) -> tuple[Profile, str | None]:
+    """Magnesium target (the RDA shown), evening share and caffeine; the profile with its overrides and a
+    problem with the profile (or None)."""
+    ss = st.session_state
     sb.subheader("Magnesium")
     rda_text, problem = None, None
     try:
@@ -216,14 +243,18 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
         overrides["magnesium_mg"] = float(ss.p_target_mg)
     if overrides:
         profile = Profile(**{**vars(profile), "overrides": overrides})
-
     sb.slider("Evening share of magnesium (at least, %)", 0, 70, value=0, step=5, key="p_evening",
               help="Part of the day's magnesium at dinner and the evening snack; some people with RLS "
                    "prefer it later in the day. 0 means no minimum.")
     sb.number_input("Caffeine after lunch (at most, mg)", min_value=0.0, max_value=500.0, step=10.0,
                     value=None, key="p_caffeine", placeholder="no limit", format="%.0f",
                     help="Dark chocolate, coffee and tea carry caffeine; caffeine can worsen RLS at night.")
+    return profile, problem
 
+
+def _plan_widgets(sb: Any) -> Rules:
+    """Days, fish, breakfast and cost choices; the Rules of the sidebar (plus ``extra_rules``)."""
+    ss = st.session_state
     sb.subheader("Plan")
     sb.slider("Number of days", 1, 7, value=DEFAULTS["p_days"], key="p_days")
     sb.checkbox("Fish twice a week", value=True, key="p_fish",
@@ -245,6 +276,4 @@ def render(foods_table: pd.DataFrame) -> tuple[Profile, Rules, str | None]:
     )
     if ss.extra_rules:
         rules = Rules(**{**vars(rules), **ss.extra_rules})
-    if problem:
-        sb.error(safe_md(problem))
-    return profile, rules, problem
+    return rules
