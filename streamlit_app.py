@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import about, actions, dishes_view, foods_view, household_view, layout, plan_view, saved_view, shopping_view, sidebar, state
+from ui import about, actions, dishes_view, foods_view, household_view, layout, plan_page, saved_view, shopping_view, sidebar, state
 from ui.common import food_table, safe_md
 
 
@@ -52,7 +52,7 @@ def _page(foods) -> None:
             state.take_pending()
             st.session_state.notice = state.Notice("error", f"Check your profile first: {profile_problem}")
         actions.run(foods, profile, rules, sidebar.choices(), home)
-        plan_view.render(foods, profile, rules)
+        plan_page.render(foods, profile, rules)
     with tab_shop:
         shopping_view.render(st.session_state.get("plan"), foods)
     with tab_dishes:

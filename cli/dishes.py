@@ -14,7 +14,7 @@ import foods.dishes as dish_library
 from foods.dishes import ROLES, DishTables, dish_record, filter_dishes
 from foods.schema import ALLERGENS, DIETS
 from foods.user import load_all_foods
-from planner.export import frame_to_csv
+from planner.plan_text import frame_to_csv
 
 LIST_COLUMNS = {  # dish-table column -> header
     "name": "name", "roles": "roles", "cuisine": "cuisine", "minutes_total": "minutes",

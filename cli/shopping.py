@@ -52,7 +52,7 @@ def with_batch_notes(sl: ShoppingList, plan: WeekPlan, table: pd.DataFrame) -> S
     from dataclasses import replace
 
     from foods.dishes import load_all_dishes
-    from planner.batches import batch_notes
+    from planner.household_export import batch_notes
     from planner.errors import MagplanError
 
     try:

@@ -175,7 +175,7 @@ def alternatives_frame(alts: list) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=list(ALTERNATIVE_FIELDS))
 
 
-def _money(x: float | None, signed: bool = False) -> str:
+def money_text(x: float | None, signed: bool = False) -> str:
     if x is None:
         return "?"
     return f"{x:+.2f}" if signed else f"${x:.2f}"
@@ -201,7 +201,7 @@ def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, di
     for n, a in enumerate(alts, start=1):
         rows.append((str(n), a.dish_id, f"{a.portions:g}", f"{a.day_magnesium_mg:.0f} ({a.delta_magnesium_mg:+.0f})",
                      f"{a.day_energy_kcal:.0f} ({a.delta_energy_kcal:+.0f})",
-                     f"{_money(a.day_cost_usd)} ({_money(a.delta_cost_usd, signed=True)})",
+                     f"{money_text(a.day_cost_usd)} ({money_text(a.delta_cost_usd, signed=True)})",
                      "yes" if a.fits else "no", a.name))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [head, ""]
@@ -227,7 +227,7 @@ def _cmd_swap(args: argparse.Namespace) -> int:
     if args.to is None:
         alt = swaps.alternatives(plan, table, args.day, args.slot, food, limit=args.limit)
         if args.format == "csv":
-            from planner.export import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
+            from planner.export import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
 
             sys.stdout.write(frame_to_csv(alt))
         else:
@@ -247,7 +247,7 @@ def _dish_swap(args: argparse.Namespace, plan: WeekPlan, table: pd.DataFrame) ->
         alts = edits.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
                                   limit=args.limit)
         if args.format == "csv":
-            from planner.export import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
+            from planner.export import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
 
             sys.stdout.write(frame_to_csv(alternatives_frame(alts)))
         else:

@@ -95,39 +95,4 @@ def recipe_servings(tables: "DishTables | None", dish_id: str) -> int | None:
     return int(tables.dishes.loc[dish_id, "servings"])
 
 
-
-
-KEEP_TEXT = "fridge up to 3–4 days, or freeze it if it freezes well"
-
-
-def batch_note(batch: Batch, servings: int) -> str:
-    """One line of the shopping list's 'Cook in batches / left over' section for a recipe of ``servings``."""
-    from planner.export import fmt_qty
-    from planner.household_export import meal_times
-
-    eaten = batch.portions
-    name, where = batch.dish.name, meal_times(batch)
-    plural = "s" if eaten > 1 + 1e-9 else ""
-    if servings > eaten + 1e-6:
-        keep = servings - eaten
-        return (f"{name}: the recipe makes {servings} servings, the plan eats {fmt_qty(eaten)} ({where}): cook "
-                f"{fmt_qty(eaten)} serving{plural}, or cook {servings} and keep {fmt_qty(keep)} "
-                f"serving{'s' if keep > 1 + 1e-9 else ''} ({KEEP_TEXT})")
-    if servings > eaten - 1e-6:
-        return f"{name}: the recipe makes {servings} servings, the plan eats all {servings} ({where})"
-    return (f"{name}: the plan eats {fmt_qty(eaten)} servings ({where}); the recipe makes {servings}: cook "
-            f"{fmt_qty(eaten)} servings ({eaten / servings:.3g} × the recipe)")
-
-
-def batch_notes(plan: WeekPlan, tables: "DishTables | None", days: Iterable[int] | None = None) -> tuple[str, ...]:
-    """For every batch cooked on ``days`` from a library recipe that makes more than one serving: the recipe's
-    servings against the portions the plan eats from it, so no serving is silently left over."""
-    out = []
-    for batch in plan_batches(plan, days):
-        servings = recipe_servings(tables, batch.dish.dish_id)
-        if servings is not None and servings > 1:
-            out.append(batch_note(batch, servings))
-    return tuple(out)
-
-
-__all__ = ["KEEP_TEXT", "Batch", "Eaten", "batch_note", "batch_notes", "plan_batches", "recipe_servings"]
+__all__ = ["Batch", "Eaten", "plan_batches", "recipe_servings"]

@@ -7,351 +7,52 @@ characters that would change the document's structure.
 """
 from __future__ import annotations
 
-import csv
-import html
-import io
-import math
-import re
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 
-from foods.schema import AISLE_LABELS, PLAN_NUTRIENTS
-from planner.model import DISH_PLAN_VERSION, DayPlan, Meal, PlanDish, PlanItem, WeekPlan
-from planner.quantities import fmt_number, fmt_qty, scaled_serving
+from foods.schema import AISLE_LABELS
+from planner.model import DISH_PLAN_VERSION, DayPlan, PlanDish, WeekPlan
+from planner.household_export import (HOUSEHOLD_PLAN_CSV_COLUMNS, batches_by_meal, cook_lines, dish_people_html,
+                                      everyone_met, household_checks_html, household_markdown, household_rows,
+                                      iter_people_co_nutrients, leftover_csv, meal_heading, people_html)
+from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, PLAN_CSV_COLUMNS, _co_nutrient_lines, _grams, dish_rows,
+                               co_nutrient_checks, day_checks, day_cost, h, is_missing, md_text, meal_lines,
+                               mg_measured_note, money_text, num_text, portions_text, profile_summary, rows_to_csv,
+                               solver_line, supplement_line)
+from planner.quantities import scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables
     from planner.shopping import ShoppingList
 
-# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV Injection"), plus LF.
-FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-PLAN_CSV_COLUMNS: tuple[str, ...] = (
-    "day", "slot", "food_id", "name", "servings", "serving_label", "grams", "magnesium_mg", "energy_kcal",
-    "protein_g", "cost_usd",
-)
-# A plan made of dishes (version 2): one row per ingredient of each dish, amounts for the dish's portions;
-# leftover_from: 'day 1 dinner' when the meal is left over from that meal (empty: cooked for this meal).
-DISH_PLAN_CSV_COLUMNS: tuple[str, ...] = (
-    "day", "slot", "dish_id", "dish", "role", "portions", "food_id", "fdc_id", "ingredient", "measure", "grams",
-    *PLAN_NUTRIENTS, "cost_usd", "leftover_from",
-)
-
-CHECK = "✓"
-CROSS = "✗"
-SLOT_LABELS: dict[str, str] = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack",
-                               "evening": "Evening snack"}
-
-
-def slot_label(slot: str) -> str:
-    """'Evening snack' for 'evening'; any other slot capitalised."""
-    return SLOT_LABELS.get(slot, slot.replace("_", " ").capitalize())
-
-
-def plan_slots(plan: WeekPlan) -> list[str]:
-    """The plan's meal slots in the order of a day (the evening snack of dish plans last)."""
-    from planner.model import PLAN_SLOTS
-
-    used = {m.slot for d in plan.days for m in d.meals}
-    order = [*PLAN_SLOTS, *plan.rules.slots]
-    return [s for s in dict.fromkeys(order) if s in used]
-
-
-# --- cells ----------------------------------------------------------------------------------------
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def safe_cell(value: Any) -> str:
-    """One CSV cell as text, neutralised against spreadsheet formula injection.
-
-    None/NaN -> ''; numbers -> plain decimals; text starting with ``=``, ``+``, ``-``, ``@``, tab, CR or LF
-    (also after leading spaces) -> prefixed with a single quote, e.g. ``=1+1`` -> ``'=1+1``.
-    """
-    if _is_missing(value):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return fmt_number(value)
-    if isinstance(value, np.integer):
-        return str(int(value))
-    if isinstance(value, np.floating):
-        return fmt_number(float(value))
-    text = str(value)
-    stripped = text.lstrip(" ")
-    if text.startswith(FORMULA_TRIGGERS) or stripped.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
-
-
-def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A CSV document (RFC 4180: CRLF line ends, minimal quoting) with every cell through safe_cell.
-
-    CRLF as the terminator also makes the writer quote any cell holding a bare CR or LF.
-    """
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return buf.getvalue()
-
-
-def frame_to_csv(df: "Any") -> str:
-    """A DataFrame (its columns, not its index) as a spreadsheet-safe CSV; for any table a command prints."""
-    return rows_to_csv([str(c) for c in df.columns], df.itertuples(index=False, name=None))
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-
-
-def md_text(value: Any) -> str:
-    """Text safe inside a Markdown line: structure characters escaped, newlines flattened."""
-    if _is_missing(value):
-        return ""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def h(value: Any) -> str:
-    """HTML-escaped text (quotes included); None/NaN -> ''."""
-    return "" if _is_missing(value) else html.escape(str(value), quote=True)
-
-
-def _num_text(value: float | None, digits: int = 0) -> str:
-    """A number for a reader: thousands separated, ``digits`` decimals; '?' when unknown."""
-    if value is None or _is_missing(value):
-        return "?"
-    if digits == 0:
-        return f"{value:,.0f}"
-    return f"{value:,.{digits}f}"
-
-
-def _money(value: float | None) -> str:
-    return "no price" if value is None or _is_missing(value) else f"${value:,.2f}"
-
-
-# --- plan writers ---------------------------------------------------------------------------------
-def item_line(item: PlanItem) -> str:
-    """'1/2 cup cooked Brown rice (cooked) — 42 mg Mg, 108 kcal (98 g)' (plain text, not escaped)."""
-    amount = scaled_serving(item.servings, item.serving_label)
-    return (f"{amount} {item.name} — {_num_text(item.magnesium_mg)} mg Mg, {_num_text(item.energy_kcal)} kcal "
-            f"({_num_text(item.grams)} g)")
-
-
-def _measured_total(day: DayPlan, name: str) -> float | None:
-    """The day's total of a nutrient; None when none of it is measured (unknown, not zero)."""
-    value = day.totals.get(name)
-    share = day.measured.get(name)
-    if value is None or _is_missing(value) or (share is not None and float(share) == 0.0):
-        return None
-    return float(value)
-
-
-def day_magnesium(plan: WeekPlan, day: DayPlan) -> tuple[float | None, bool | None]:
-    """(the day's magnesium in mg, target met?); both None when the day's magnesium is not measured."""
-    mg = _measured_total(day, "magnesium_mg")
-    return mg, None if mg is None else mg >= plan.targets.magnesium_mg - 1e-6
-
-
-def magnesium_check(plan: WeekPlan, day: DayPlan) -> tuple[str, bool | None]:
-    """('410 mg of 320 mg target', met?) for a day's magnesium (met None: not measured)."""
-    mg, met = day_magnesium(plan, day)
-    return f"{_num_text(mg)} mg of {_num_text(plan.targets.magnesium_mg)} mg target", met
-
-
-def _day_checks(plan: WeekPlan, day: DayPlan) -> list[tuple[str, str, bool | None]]:
-    """(label, 'value vs target', met?) for the day's headline totals."""
-    t = plan.targets
-    out: list[tuple[str, str, bool | None]] = [("Magnesium", *magnesium_check(plan, day))]
-
-    def get(name: str) -> float | None:
-        return _measured_total(day, name)
-
-    kcal = get("energy_kcal")
-    out.append(("Energy", f"{_num_text(kcal)} kcal "
-                          f"(range {_num_text(t.energy_kcal_min)}–{_num_text(t.energy_kcal_max)})",
-                None if kcal is None else t.energy_kcal_min - 1e-6 <= kcal <= t.energy_kcal_max + 1e-6))
-    prot = get("protein_g")
-    out.append(("Protein", f"{_num_text(prot)} g (min {_num_text(t.protein_g_min)} g)",
-                None if prot is None else prot >= t.protein_g_min - 1e-6))
-    fiber = get("fiber_g")
-    out.append(("Fiber", f"{_num_text(fiber)} g (min {_num_text(t.fiber_g_min)} g)",
-                None if fiber is None else fiber >= t.fiber_g_min - 1e-6))
-    sodium = get("sodium_mg")
-    out.append(("Sodium", f"{_num_text(sodium)} mg (max {_num_text(t.sodium_mg_max)} mg)",
-                None if sodium is None else sodium <= t.sodium_mg_max + 1e-6))
-    return out
-
-
-def _day_cost(day: DayPlan) -> str:
-    cost = day.totals.get("cost_usd")
-    share = day.measured.get("cost_usd")
-    text = _money(None if cost is None else float(cost))
-    if share is not None and float(share) < 1.0 - 1e-9 and cost is not None:
-        text += f" (priced items only: {float(share) * 100:.0f}% of grams)"
-    return text
-
-
-def _mg_measured_note(day: DayPlan) -> str | None:
-    share = day.measured.get("magnesium_mg")
-    if share is None or float(share) >= 1.0 - 1e-9:
-        return None
-    return f"magnesium measured for {float(share) * 100:.0f}% of the day's grams"
-
-
-def solver_line(plan: WeekPlan) -> str:
-    """'Solver: highs, optimal, 1.2 s, gap 0.5%' (plain text)."""
-    s = plan.solver
-    parts = [f"Solver: {s.name}", s.status]
-    if s.seconds is not None:
-        parts.append(f"{s.seconds:.1f} s")
-    if s.gap is not None:
-        parts.append(f"gap {s.gap * 100:.2f}%")
-    if s.objective is not None:
-        parts.append(f"objective {s.objective:.4g}")
-    return ", ".join(parts)
-
-
-def supplement_line(plan: WeekPlan) -> str | None:
-    sup = plan.supplement
-    if sup is None:
-        return None
-    return (f"Supplement: foods fall {sup.shortfall_mg:.0f} mg short; suggested {sup.dose_mg:.0f} mg "
-            f"{sup.form}. {sup.note}").strip()
-
-
-def portions_text(portions: float) -> str:
-    """'3/4 portion', '1 portion', '1 1/2 portions'."""
-    return f"{fmt_qty(portions)} portion{'s' if portions > 1 + 1e-9 else ''}"
-
-
-def dish_line(dish: PlanDish) -> str:
-    """'Red lentil dal with kale (1.25 portions) — 190 mg Mg, 658 kcal' (plain text, not escaped)."""
-    portions = "" if abs(dish.portions - 1) < 1e-9 else f" ({portions_text(dish.portions)})"
-    side = " (side)" if dish.role == "side" else ""
-    return (f"{dish.name}{portions}{side} — {_num_text(dish.value('magnesium_mg'))} mg Mg, "
-            f"{_num_text(dish.value('energy_kcal'))} kcal")
-
-
-def _grams(grams: float) -> str:
-    return _num_text(grams) if grams >= 10 else f"{grams:.1f}".rstrip("0").rstrip(".")
-
-
-def ingredient_line(item: PlanItem) -> str:
-    """'1 cup cooked: Lentils (cooked), 200 g' — the recipe's measure scaled to the portions (plain text)."""
-    return f"{scaled_serving(item.servings, item.serving_label)}: {item.name}, {_grams(item.grams)} g"
-
-
-def _single_amount(dish: PlanDish) -> str:
-    """'2 oz, 56 g' for a one-ingredient dish (a banana, a glass of milk): how much, as the list shows none."""
-    (item,) = dish.ingredients
-    return f"{scaled_serving(item.servings, item.serving_label)}, {_grams(item.grams)} g"
-
-
-def _meal_lines(meal: Meal, *, dishes: bool) -> list[str]:
-    if not meal.items:
-        return ["- (nothing)"]
-    if not dishes:
-        return [f"- {md_text(item_line(item))}" for item in meal.items]
-    out = []
-    for dish in meal.dishes:
-        if len(dish.ingredients) == 1:
-            out.append(f"- **{md_text(dish_line(dish))}** ({md_text(_single_amount(dish))})")
-            continue
-        out.append(f"- **{md_text(dish_line(dish))}**")
-        out += [f"  - {md_text(ingredient_line(i))}" for i in dish.ingredients]
-    return out
-
-
-CO_NUTRIENT_ROWS = (("iron_mg", "Iron", "mg"), ("calcium_mg", "Calcium", "mg"), ("potassium_mg", "Potassium", "mg"),
-                    ("vitamin_d_ug", "Vitamin D", "µg"), ("vitamin_b12_ug", "Vitamin B12", "µg"))
-
-
-def co_nutrient_checks(plan: WeekPlan) -> list[tuple[str, str, bool]]:
-    """(label, '12.3 mg of 18 mg', met?) per co-nutrient: the plan's daily average against its target
-    (an RDA is a long-term average), judged as the plan's notes judge it."""
-    from planner.dishplan import average_text, co_nutrient_average, co_nutrient_met
-
-    out = []
-    for field_name, label, unit in CO_NUTRIENT_ROWS:
-        target = float(getattr(plan.targets, field_name))
-        avg = co_nutrient_average(plan.days, field_name)
-        out.append((label, f"{average_text(avg, target)} {unit} of {target:g} {unit}", co_nutrient_met(avg, target)))
-    return out
-
-
-def _co_nutrient_lines(plan: WeekPlan) -> list[str]:
-    """The week's average of each co-nutrient against its target, as Markdown."""
-    lines = ["## Co-nutrients (average a day over the plan)", ""]
-    lines += [f"- {label}: {text} {CHECK if ok else CROSS}" for label, text, ok in co_nutrient_checks(plan)]
-    lines.append("")
-    return lines
-
-
-STATUS_WORDS = {"pregnancy": "pregnant", "lactation": "breastfeeding"}
-
-
-def profile_summary(plan: WeekPlan) -> str:
-    """'28-year-old female, omnivore, pregnant, avoiding tree nuts and peanuts, ...': everything the plan
-    was made for, so a reader can check it (plain text)."""
-    p, r = plan.profile, plan.rules
-    parts = [f"{p.age}-year-old {p.sex}", p.diet]
-    if p.status in STATUS_WORDS:
-        parts.append(STATUS_WORDS[p.status])
-    if p.avoid_allergens:
-        names = [a.replace("_", " ") for a in p.avoid_allergens]
-        parts.append("avoiding " + (" and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]))
-    if p.exclude_foods:
-        parts.append("without " + ", ".join(p.exclude_foods))
-    if p.budget_usd_per_day is not None:
-        parts.append(f"budget ${p.budget_usd_per_day:,.2f} a day")
-    if r.evening_share_min is not None:
-        parts.append(f"at least {r.evening_share_min:.0%} of the magnesium at dinner and in the evening")
-    if r.caffeine_after_lunch_max_mg is not None:
-        parts.append(f"at most {r.caffeine_after_lunch_max_mg:g} mg caffeine after lunch")
-    return ", ".join(parts)
-
-
 def plan_to_markdown(plan: WeekPlan) -> str:
     """A readable week: a heading per day, the items per meal, the day's totals vs targets, notes."""
     if plan.people:
-        from planner.household_export import household_markdown
-
         return household_markdown(plan)
-    from planner.household_export import batches_by_meal, cook_lines, meal_heading
-
     t = plan.targets
     batches = batches_by_meal(plan)
     lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
-    lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {_num_text(t.magnesium_mg)} mg"
+    lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {num_text(t.magnesium_mg)} mg"
                  + (f" ({md_text(t.magnesium_source)})" if t.magnesium_source else "") + ".")
     lines.append("")
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")
-        met = mg is not None and not _is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
+        met = mg is not None and not is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
         lines.append(f"## Day {day.day} {CHECK if met else ''}".rstrip())
         lines.append("")
         for meal in day.meals:
             lines.append(f"### {md_text(meal_heading(meal))}")
             lines.append("")
             lines += cook_lines(batches, day.day, meal)
-            lines += _meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
+            lines += meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
             lines.append("")
         lines.append("**Totals**")
         lines.append("")
-        for label, text, ok in _day_checks(plan, day):
+        for label, text, ok in day_checks(plan, day):
             mark = "" if ok is None else (f" {CHECK}" if ok else f" {CROSS}")
             lines.append(f"- {label}: {md_text(text)}{mark}")
-        lines.append(f"- Cost: {md_text(_day_cost(day))}")
-        note = _mg_measured_note(day)
+        lines.append(f"- Cost: {md_text(day_cost(day))}")
+        note = mg_measured_note(day)
         if note:
             lines.append(f"- Note: {md_text(note)}")
         lines.append("")
@@ -376,17 +77,10 @@ def plan_to_markdown(plan: WeekPlan) -> str:
 def dish_plan_rows(plan: WeekPlan) -> list[list[Any]]:
     """One list per ingredient of each dish, in DISH_PLAN_CSV_COLUMNS order (amounts for the portions), then the
     leftover marker ('day 1 dinner': the meal is left over from that one; empty: cooked for it)."""
-    from planner.household_export import leftover_csv
-
     return [[*row, leftover_csv(meal.leftover_from)] for day in plan.days for meal in day.meals
             for dish in meal.dishes for row in dish_rows(day.day, meal.slot, dish)]
 
 
-def dish_rows(day: int, slot: str, dish: PlanDish) -> list[list[Any]]:
-    """One list per ingredient of ``dish`` (DISH_PLAN_CSV_COLUMNS order but the last, leftover_from)."""
-    return [[day, slot, dish.dish_id, dish.name, dish.role, dish.portions, it.food_id, it.fdc_id, it.name,
-             scaled_serving(it.servings, it.serving_label), it.grams, *(getattr(it, n) for n in PLAN_NUTRIENTS),
-             it.cost_usd] for it in dish.ingredients]
 
 
 def plan_rows(plan: WeekPlan) -> list[list[Any]]:
@@ -411,8 +105,6 @@ def plan_to_csv(plan: WeekPlan) -> str:
     same with ``person`` after slot (empty: a shared dish) and ``portions_by_person`` ('Ann 1; Tom 1.25').
     """
     if plan.people:
-        from planner.household_export import HOUSEHOLD_PLAN_CSV_COLUMNS, household_rows
-
         return rows_to_csv(HOUSEHOLD_PLAN_CSV_COLUMNS, household_rows(plan))
     if plan.version >= DISH_PLAN_VERSION:
         return rows_to_csv(DISH_PLAN_CSV_COLUMNS, dish_plan_rows(plan))
@@ -456,8 +148,8 @@ def _html_item_table(day: DayPlan) -> list[str]:
             parts.append(
                 f"<tr><td>{h(meal.slot.capitalize())}</td><td>{h(it.name)}</td>"
                 f"<td>{h(scaled_serving(it.servings, it.serving_label))}</td>"
-                f"<td class=\"num\">{h(_num_text(it.grams))}</td><td class=\"num\">{h(_num_text(it.magnesium_mg))}</td>"
-                f"<td class=\"num\">{h(_num_text(it.energy_kcal))}</td><td class=\"num\">{h(_money(it.cost_usd))}</td>"
+                f"<td class=\"num\">{h(num_text(it.grams))}</td><td class=\"num\">{h(num_text(it.magnesium_mg))}</td>"
+                f"<td class=\"num\">{h(num_text(it.energy_kcal))}</td><td class=\"num\">{h(money_text(it.cost_usd))}</td>"
                 "</tr>")
     parts.append("</tbody></table>")
     return parts
@@ -468,9 +160,9 @@ def dish_steps(dishes: "DishTables | None", dish_id: str) -> tuple[list[str], st
     if dishes is None or dish_id not in dishes.dishes.index:
         return [], ""
     row = dishes.dishes.loc[dish_id]
-    steps = [] if _is_missing(row["steps"]) else [x.strip() for x in str(row["steps"]).split("\n") if x.strip()]
+    steps = [] if is_missing(row["steps"]) else [x.strip() for x in str(row["steps"]).split("\n") if x.strip()]
     minutes = row["minutes_total"] if "minutes_total" in row.index else None
-    ready = "" if _is_missing(minutes) or not float(minutes) > 0 else f"Ready in {float(minutes):.0f} min"
+    ready = "" if is_missing(minutes) or not float(minutes) > 0 else f"Ready in {float(minutes):.0f} min"
     return steps, ready
 
 
@@ -478,8 +170,8 @@ def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
     """One dish with its recipe: the ingredients for these portions, then the library's steps."""
     role = " · side" if dish.role == "side" else ""
     steps, ready = dish_steps(dishes, dish.dish_id)
-    facts = [portions_text(dish.portions) + role, f"{_num_text(dish.value('magnesium_mg'))} mg Mg", f"{_num_text(dish.value('energy_kcal'))} kcal",
-             _money(dish.value("cost_usd")), *([ready] if ready else [])]
+    facts = [portions_text(dish.portions) + role, f"{num_text(dish.value('magnesium_mg'))} mg Mg", f"{num_text(dish.value('energy_kcal'))} kcal",
+             money_text(dish.value("cost_usd")), *([ready] if ready else [])]
     parts = ["<div class=\"dish\">", f"<h4>{h(dish.name)}</h4>", f"<p class=\"muted\">{h(' · '.join(facts))}</p>",
              "<ul class=\"ingredients\">"]
     for it in dish.ingredients:
@@ -494,8 +186,6 @@ def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
 
 def _html_dish_day(day: DayPlan, dishes: "DishTables | None") -> list[str]:
     """A day of a dish plan: each meal's dishes, each with its recipe."""
-    from planner.household_export import dish_people_html, meal_heading
-
     parts: list[str] = []
     for meal in day.meals:
         parts.append(f"<h3>{h(meal_heading(meal))}</h3>")
@@ -525,36 +215,30 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
     by_dish = plan.version >= DISH_PLAN_VERSION
     parts = [f"<h1>Magnesium meal plan ({len(plan.days)} days)</h1>",
              f"<p class=\"muted\">For: {h(profile_summary(plan))}. "
-             f"Daily magnesium target: {h(_num_text(t.magnesium_mg))} mg"
+             f"Daily magnesium target: {h(num_text(t.magnesium_mg))} mg"
              + (f" ({h(t.magnesium_source)})" if t.magnesium_source else "") + "</p>"]
     if plan.people:
-        from planner.household_export import everyone_met, people_html
-
         parts[1] = people_html(plan)
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")
-        met = mg is not None and not _is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
+        met = mg is not None and not is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
         met = everyone_met(plan, plan.days.index(day)) if plan.people else met
         parts.append("<section class=\"day\">" if by_dish else "<section>")
         parts.append(f"<h2>Day {h(day.day)}" + (f" <span class=\"ok\">{CHECK}</span>" if met else "") + "</h2>")
         parts += _html_dish_day(day, dishes) if by_dish else _html_item_table(day)
         parts.append("<ul>")
         if plan.people:
-            from planner.household_export import household_checks_html
-
             parts += household_checks_html(plan, plan.days.index(day))
-        for label, text, ok in ([] if plan.people else _day_checks(plan, day)):
+        for label, text, ok in ([] if plan.people else day_checks(plan, day)):
             mark = "" if ok is None else (f" <span class=\"ok\">{CHECK}</span>" if ok
                                           else f" <span class=\"bad\">{CROSS}</span>")
             parts.append(f"<li>{h(label)}: {h(text)}{mark}</li>")
-        parts.append(f"<li>Cost: {h(_day_cost(day))}</li>")
-        note = _mg_measured_note(day)
+        parts.append(f"<li>Cost: {h(day_cost(day))}</li>")
+        note = mg_measured_note(day)
         if note:
             parts.append(f"<li>Note: {h(note)}</li>")
         parts.append("</ul></section>")
     if by_dish and plan.people:
-        from planner.household_export import iter_people_co_nutrients
-
         for name, view in iter_people_co_nutrients(plan):
             parts += _html_co_nutrients(view, who=name)
     elif by_dish:
@@ -607,7 +291,7 @@ def _subtitle(sl: "ShoppingList") -> str:
 def _row_cost(row: Any) -> str:
     if row["status"] != "buy":
         return ""
-    return _money(None if _is_missing(row["cost_usd"]) else float(row["cost_usd"]))
+    return money_text(None if is_missing(row["cost_usd"]) else float(row["cost_usd"]))
 
 
 def shopping_to_csv(sl: "ShoppingList") -> str:
@@ -617,7 +301,7 @@ def shopping_to_csv(sl: "ShoppingList") -> str:
     for _, r in sl.rows.iterrows():
         rows.append([aisle_label(r["aisle"]), r["product"], r["status"], round(float(r["needed_g"]), 1),
                      r["needed_text"], int(r["units"]), r["purchase_unit"], r["purchase_text"], r["leftover_text"],
-                     None if _is_missing(r["cost_usd"]) else round(float(r["cost_usd"]), 2), r["price_source"],
+                     None if is_missing(r["cost_usd"]) else round(float(r["cost_usd"]), 2), r["price_source"],
                      r["price_year"], r["foods"]])
     return rows_to_csv(SHOPPING_CSV_COLUMNS, rows)
 
@@ -690,8 +374,7 @@ def shopping_to_html(sl: "ShoppingList") -> str:
 
 
 __all__ = [
-    "SLOT_LABELS", "day_magnesium", "dish_html", "dish_steps", "magnesium_check", "plan_slots", "slot_label",
-    "AISLE_LABELS", "DISH_PLAN_CSV_COLUMNS", "FORMULA_TRIGGERS", "PLAN_CSV_COLUMNS", "SHOPPING_CSV_COLUMNS", "aisle_label", "co_nutrient_checks", "frame_to_csv", "h",
-    "dish_line", "dish_plan_rows", "html_page", "ingredient_line", "item_line", "md_text", "plan_rows", "portions_text", "plan_to_csv", "plan_to_html", "plan_to_markdown", "rows_to_csv",
-    "safe_cell", "shopping_to_csv", "shopping_to_html", "shopping_to_markdown",
+    "AISLE_LABELS", "SHOPPING_CSV_COLUMNS", "aisle_label", "dish_html", "dish_plan_rows", "dish_steps",
+    "html_page", "plan_rows", "plan_to_csv", "plan_to_html", "plan_to_markdown", "shopping_to_csv", "shopping_to_html",
+    "shopping_to_markdown",
 ]

@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from planner.batches import Batch, plan_batches
-from planner.export import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, _day_checks, _day_cost, _meal_lines,
-                            _mg_measured_note, co_nutrient_checks, fmt_qty, md_text, portions_text, profile_summary,
-                            slot_label, solver_line, supplement_line, _num_text)
+from planner.batches import Batch, plan_batches, recipe_servings
+from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, co_nutrient_checks, day_checks, day_cost, dish_rows,
+                               h, md_text, meal_lines, mg_measured_note, num_text, portions_text, profile_summary,
+                               slot_label, solver_line, supplement_line)
+from planner.quantities import fmt_qty
 from planner.model import LeftoverRef, Meal, PlanDish, WeekPlan
 
 if TYPE_CHECKING:  # pragma: no cover
+    from foods.dishes import DishTables
     from planner.batches import Eaten
 
 # A household plan's CSV: who eats each row (empty: a shared dish) and each person's portions of a shared dish.
@@ -141,6 +143,36 @@ def meal_times(batch: Batch) -> str:
     return ", ".join(f"day {d} {slot_label(s).lower()}" for d, s in meals)
 
 
+KEEP_TEXT = "fridge up to 3–4 days, or freeze it if it freezes well"
+
+
+def batch_note(batch: Batch, servings: int) -> str:
+    """One line of the shopping list's 'Cook in batches / left over' section for a recipe of ``servings``."""
+    eaten = batch.portions
+    name, where = batch.dish.name, meal_times(batch)
+    plural = "s" if eaten > 1 + 1e-9 else ""
+    if servings > eaten + 1e-6:
+        keep = servings - eaten
+        return (f"{name}: the recipe makes {servings} servings, the plan eats {fmt_qty(eaten)} ({where}): cook "
+                f"{fmt_qty(eaten)} serving{plural}, or cook {servings} and keep {fmt_qty(keep)} "
+                f"serving{'s' if keep > 1 + 1e-9 else ''} ({KEEP_TEXT})")
+    if servings > eaten - 1e-6:
+        return f"{name}: the recipe makes {servings} servings, the plan eats all {servings} ({where})"
+    return (f"{name}: the plan eats {fmt_qty(eaten)} servings ({where}); the recipe makes {servings}: cook "
+            f"{fmt_qty(eaten)} servings ({eaten / servings:.3g} × the recipe)")
+
+
+def batch_notes(plan: WeekPlan, tables: "DishTables | None", days: Iterable[int] | None = None) -> tuple[str, ...]:
+    """For every batch cooked on ``days`` from a library recipe that makes more than one serving: the recipe's
+    servings against the portions the plan eats from it, so no serving is silently left over."""
+    out = []
+    for batch in plan_batches(plan, days):
+        servings = recipe_servings(tables, batch.dish.dish_id)
+        if servings is not None and servings > 1:
+            out.append(batch_note(batch, servings))
+    return tuple(out)
+
+
 # --- Markdown -----------------------------------------------------------------------------------------
 def _person_views(plan: WeekPlan) -> dict[str, WeekPlan]:
     from planner.household import person_plan
@@ -154,10 +186,10 @@ def people_texts(plan: WeekPlan) -> list[tuple[str, str]]:
     for p in plan.people:
         t = p.targets
         summary = profile_summary(replace(plan, profile=p.profile, people=()))
-        out.append((p.name, f"{summary}. Magnesium {_num_text(t.magnesium_mg)} mg"
+        out.append((p.name, f"{summary}. Magnesium {num_text(t.magnesium_mg)} mg"
                     f"{' (' + t.magnesium_source + ')' if t.magnesium_source else ''}, energy "
-                    f"{_num_text(t.energy_kcal_min)}–{_num_text(t.energy_kcal_max)} kcal, protein at least "
-                    f"{_num_text(t.protein_g_min)} g a day."))
+                    f"{num_text(t.energy_kcal_min)}–{num_text(t.energy_kcal_max)} kcal, protein at least "
+                    f"{num_text(t.protein_g_min)} g a day."))
     return out
 
 
@@ -171,7 +203,7 @@ def _md_meal(meal: Meal, cook: list[str]) -> list[str]:
     if shared:
         lines += [f"For {md_text(by_person_text(d.portions_by_person))} ({md_text(d.name)})" for d in shared]
         lines.append("")
-    return lines + _meal_lines(meal, dishes=True) + [""]
+    return lines + meal_lines(meal, dishes=True) + [""]
 
 
 def _md_checks(views: dict[str, WeekPlan], index: int) -> list[str]:
@@ -179,14 +211,14 @@ def _md_checks(views: dict[str, WeekPlan], index: int) -> list[str]:
     for name, view in views.items():
         day = view.days[index]
         checks = []
-        for label, text, ok in _day_checks(view, day)[:2]:  # magnesium and energy, against their own targets
+        for label, text, ok in day_checks(view, day)[:2]:  # magnesium and energy, against their own targets
             checks.append(f"{label} {text}" + ("" if ok is None else f" {CHECK if ok else CROSS}"))
         lines.append(f"- {md_text(name)}: {md_text('; '.join(checks))}")
     return lines
 
 
 def _everyone_met(views: dict[str, WeekPlan], index: int) -> bool:
-    return all(_day_checks(v, v.days[index])[0][2] for v in views.values())
+    return all(day_checks(v, v.days[index])[0][2] for v in views.values())
 
 
 def everyone_met(plan: WeekPlan, index: int) -> bool:
@@ -207,8 +239,8 @@ def household_markdown(plan: WeekPlan) -> str:
         for meal in day.meals:
             lines += _md_meal(meal, cook_lines(batches, day.day, meal))
         lines += _md_checks(views, i)
-        lines.append(f"- Cost (everyone): {md_text(_day_cost(day))}")
-        note = _mg_measured_note(day)
+        lines.append(f"- Cost (everyone): {md_text(day_cost(day))}")
+        note = mg_measured_note(day)
         lines += [f"- Note: {md_text(note)}"] if note else []
         lines.append("")
     for name, view in views.items():
@@ -226,8 +258,6 @@ def household_markdown(plan: WeekPlan) -> str:
 # --- CSV --------------------------------------------------------------------------------------------------
 def household_rows(plan: WeekPlan) -> list[list[Any]]:
     """One list per ingredient of each dish, in HOUSEHOLD_PLAN_CSV_COLUMNS order."""
-    from planner.export import dish_rows
-
     rows: list[list[Any]] = []
     for day in plan.days:
         for meal in day.meals:
@@ -241,27 +271,21 @@ def household_rows(plan: WeekPlan) -> list[list[Any]]:
 # --- HTML ------------------------------------------------------------------------------------------------
 def dish_people_html(dish: PlanDish) -> str:
     """'<p class="muted">For Ann 1, Tom 1, Mia 3/4 portions</p>' for a shared dish ('' otherwise)."""
-    from planner.export import h
-
     return f"<p class=\"muted\">For {h(by_person_text(dish.portions_by_person))}</p>" if dish.portions_by_person else ""
 
 
 def people_html(plan: WeekPlan) -> str:
     """The household's people with their targets, as an HTML list."""
-    from planner.export import h
-
     return "<ul>" + "".join(f"<li><strong>{h(n)}</strong>: {h(text)}</li>" for n, text in people_texts(plan)) + "</ul>"
 
 
 def household_checks_html(plan: WeekPlan, index: int) -> list[str]:
     """Each person's magnesium and energy for day ``index`` of a household plan, as HTML list items."""
-    from planner.export import h
-
     out = []
     for name, view in _person_views(plan).items():
         day = view.days[index]
         checks = [f"{label} {text}" + ("" if ok is None else f" {CHECK if ok else CROSS}")
-                  for label, text, ok in _day_checks(view, day)[:2]]
+                  for label, text, ok in day_checks(view, day)[:2]]
         out.append(f"<li>{h(name)}: {h('; '.join(checks))}</li>")
     return out
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import unbalanced_tags
-from planner.export import (frame_to_csv, plan_to_csv, plan_to_html, plan_to_markdown, safe_cell, shopping_to_csv,
-                             shopping_to_html, shopping_to_markdown)
+from planner.export import plan_to_csv, plan_to_html, plan_to_markdown, shopping_to_csv, shopping_to_html, shopping_to_markdown
+from planner.plan_text import frame_to_csv, safe_cell
 from planner.model import Meal, Profile, Rules, SolverInfo, Supplement, Targets, WeekPlan
 from planner.quantities import fmt_qty, scaled_serving
 from planner.nutrition import make_day, make_item
@@ -297,7 +297,7 @@ def test_dish_plan_markdown_shows_dishes_portions_ingredients_and_co_nutrients(f
 
 
 def test_dish_plan_csv_one_row_per_ingredient(foods):
-    from planner.export import DISH_PLAN_CSV_COLUMNS
+    from planner.plan_text import DISH_PLAN_CSV_COLUMNS
 
     plan = _dish_plan(foods)
     text = plan_to_csv(plan)

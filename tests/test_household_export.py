@@ -12,8 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from planner.batches import plan_batches
-from planner.export import (BATCHES_TITLE, fmt_qty, plan_to_csv, plan_to_html, plan_to_markdown,
-                            shopping_to_csv, shopping_to_html, shopping_to_markdown)
+from planner.export import BATCHES_TITLE, fmt_qty, plan_to_csv, plan_to_html, plan_to_markdown, shopping_to_csv, shopping_to_html, shopping_to_markdown
 from planner.household import person_plan
 from planner.household_export import HOUSEHOLD_PLAN_CSV_COLUMNS, by_person_text
 from planner.ics import event_uid, plan_to_ics
@@ -155,7 +154,7 @@ def test_shopping_list_buys_each_cooked_dish_once_the_sum_of_the_plans_ingredien
 def test_batch_notes_say_what_the_recipe_makes_against_what_is_eaten(household_plan, curated, shipped_dishes):
     from dataclasses import replace
 
-    from planner.batches import batch_notes
+    from planner.household_export import batch_notes
 
     notes = batch_notes(household_plan, shipped_dishes)
     batches = [b for b in plan_batches(household_plan) if int(shipped_dishes.dishes.loc[b.dish.dish_id, "servings"]) > 1]

@@ -12,7 +12,8 @@ from icalendar import Calendar
 
 from cli import main
 from planner.errors import ExportError
-from planner.export import dish_steps, portions_text, slot_label
+from planner.export import dish_steps
+from planner.plan_text import portions_text, slot_label
 from planner.ics import DEFAULT_MEAL_TIMES, MEAL_MINUTES, PRODID, parse_start, parse_times, plan_to_ics
 from planner.model import write_plan
 

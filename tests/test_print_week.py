@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import date
 
 from conftest import unbalanced_tags
-from planner.export import dish_steps, plan_slots, portions_text, slot_label
+from planner.export import dish_steps
+from planner.plan_text import plan_slots, portions_text, slot_label
 from planner.ics import day_date
 from planner.print_week import DAYS_PER_PAGE, date_label, distinct_dishes, plan_to_print_html
 

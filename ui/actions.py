@@ -14,7 +14,8 @@ import streamlit as st
 from planner import dishplan, edits, swaps
 from planner.errors import MagplanError
 from planner.household import plan_household
-from planner.export import slot_label
+from planner.people import person_plan
+from planner.plan_text import slot_label
 from planner.model import Profile, Rules, WeekPlan
 from ui import state
 from ui.common import dish_library, is_dish_plan
@@ -74,8 +75,6 @@ def _generate(foods: pd.DataFrame, profile: Profile, rules: Rules, choices: Any,
         return
     state.set_plan(plan)
     if plan.people:
-        from ui.household_view import generated_text
-
         st.session_state.notice = state.Notice("success", generated_text(plan), pantry_lines)
         return
     mg = [d.totals.get("magnesium_mg", 0.0) for d in plan.days]
@@ -274,3 +273,10 @@ def on_exclude_ingredient(key: str) -> None:
 
 def on_swap_close() -> None:
     st.session_state.swap_for = None
+
+
+def generated_text(plan: WeekPlan) -> str:
+    """The notice after Generate for a household plan: each person's lowest day against their target."""
+    lows = ", ".join(f"{name} {min(d.totals.get('magnesium_mg', 0.0) for d in v.days):.0f} of "
+                     f"{v.targets.magnesium_mg:.0f} mg" for name, v in ((p.name, person_plan(plan, p.name)) for p in plan.people))
+    return f"New {len(plan.days)}-day plan for {len(plan.people)} people; lowest day of magnesium: {lows}."

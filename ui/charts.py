@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.dishplan import average_text, co_nutrient_met
-from planner.export import plan_slots, slot_label
+from planner.plan_text import plan_slots, slot_label
 from planner.model import WeekPlan
 from ui.common import fmt, is_dish_plan, meets_target, plan_dishes_frame, plan_items_frame
 

@@ -19,7 +19,7 @@ import streamlit as st
 
 from foods.schema import ALLERGENS, DIETS
 from planner.errors import MagplanError
-from planner.export import plan_slots, slot_label
+from planner.plan_text import plan_slots, slot_label
 from planner.household import MAX_PEOPLE, SHAREABLE_SLOTS, Member, check_members, member_from_fields
 from planner.model import ACTIVITIES, Profile, Rules, WeekPlan
 from planner.people import person_plan
@@ -93,13 +93,6 @@ def people_table(views: Mapping[str, WeekPlan]) -> pd.DataFrame:
                      "Energy, daily average": f"{sum(kcal) / len(kcal):.0f} kcal",
                      "Energy range": f"{t.energy_kcal_min:.0f}–{t.energy_kcal_max:.0f} kcal"})
     return pd.DataFrame(rows)
-
-
-def generated_text(plan: WeekPlan) -> str:
-    """The notice after Generate for a household plan: each person's lowest day against their target."""
-    lows = ", ".join(f"{name} {min(d.totals.get('magnesium_mg', 0.0) for d in v.days):.0f} of "
-                     f"{v.targets.magnesium_mg:.0f} mg" for name, v in person_views(plan).items())
-    return f"New {len(plan.days)}-day plan for {len(plan.people)} people; lowest day of magnesium: {lows}."
 
 
 def who_text(meal, names: Sequence[str]) -> str:

@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import MagplanError
-from planner.export import plan_slots, plan_to_csv, plan_to_html, plan_to_markdown, slot_label
+from planner.export import plan_to_csv, plan_to_html, plan_to_markdown
+from planner.plan_text import plan_slots, slot_label
 from planner.ics import next_monday, plan_to_ics
 from planner.model import Profile, Rules, WeekPlan, plan_to_json
 from planner.print_week import plan_to_print_html
@@ -564,7 +565,7 @@ def render_calendar_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> 
                          icon=":material/print:", width="stretch")
 
 
-def _settings(profile: Profile, rules: Rules) -> tuple:
+def settings_key(profile: Profile, rules: Rules) -> tuple:
     """The settings a person changes in the sidebar (what makes a plan 'out of date')."""
     return (profile.age, profile.sex, profile.status, profile.weight_kg, profile.height_cm, profile.activity,
             profile.diet, tuple(sorted(profile.avoid_allergens)), tuple(sorted(profile.favorite_foods)),
@@ -573,48 +574,3 @@ def _settings(profile: Profile, rules: Rules) -> tuple:
             rules.max_breakfast_per_week >= rules.days, rules.cheapest, rules.leftovers_per_week)
 
 
-def render(foods: pd.DataFrame, profile: Profile | None = None, rules: Rules | None = None) -> None:
-    from ui import household_view  # it draws with this module's parts
-
-    plan = st.session_state.get("plan")
-    at_top = plan is None or st.session_state.get("feedback_at", "top") != "editor"
-    if at_top:
-        render_notice()
-        render_problem(foods)
-    if plan is not None and profile is not None and rules is not None and st.session_state.get("problem") is None \
-            and (_settings(plan.profile, plan.rules) != _settings(profile, rules)
-                 or household_view.changed(plan, st.session_state.get("household_now"))):
-        st.caption(":material/edit_note: Your settings changed since this plan was made; press **Generate plan** "
-                   "to plan again with them.")
-    if plan is None:
-        if st.session_state.get("problem") is None:
-            st.info("Set your profile in the sidebar (» at the top left on a phone; the defaults work) and press "
-                    "**Generate plan**. "
-                    "The planner picks dishes from its recipe library (every number from USDA data) so that "
-                    "every day meets your magnesium target within your energy range, diet and budget.",
-                    icon=":material/arrow_back:")
-            st.button("Generate plan with these settings", key="generate_main", type="primary",
-                      icon=":material/auto_awesome:", on_click=actions.on_generate)
-        return
-    with layout.phone_only("generate"):  # on a phone the sidebar (and its button) is closed
-        st.button("Generate plan", key="generate_here", icon=":material/auto_awesome:", on_click=actions.on_generate,
-                  help="Plans again with the settings of the sidebar (open it with » at the top left).")
-    if plan.people:  # a household: everyone's week, or one person's (read only)
-        household_view.render_plan(plan, foods)
-        render_plan_files(plan, foods)
-        render_calendar_files(plan, foods)
-        return
-    render_summary(plan)
-    render_supplement(plan)
-    st.markdown(week_grid_html(plan), unsafe_allow_html=True)  # hidden on a phone: the day view shows it
-    st.subheader("Day by day", anchor=False)
-    st.caption("Recipe opens a dish for its portions. Swap, lock or regenerate: only the unlocked parts are "
-               "re-planned, and each change says what moved. Undo goes back one step.")
-    if not at_top:
-        render_notice()
-        render_problem(foods)
-    render_day_editor(plan, foods)
-    st.subheader("At a glance")
-    charts.render(plan)
-    render_plan_files(plan, foods)
-    render_calendar_files(plan, foods)

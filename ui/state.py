@@ -151,7 +151,7 @@ def take_pending() -> tuple[str, dict[str, Any]] | None:
 
 def change_lines(changes: Any, *, dishes: bool = False) -> list[str]:
     """The planner's list of changes as lines a person reads (portions of dishes, or servings of foods)."""
-    from planner.export import slot_label
+    from planner.plan_text import slot_label
 
     unit = "portion" if dishes else "serving"
     lines = []
