@@ -227,7 +227,7 @@ def _cmd_swap(args: argparse.Namespace) -> int:
     if args.to is None:
         alt = swaps.alternatives(plan, table, args.day, args.slot, food, limit=args.limit)
         if args.format == "csv":
-            from planner.export import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
+            from planner.plan_text import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
 
             sys.stdout.write(frame_to_csv(alt))
         else:
@@ -247,7 +247,7 @@ def _dish_swap(args: argparse.Namespace, plan: WeekPlan, table: pd.DataFrame) ->
         alts = edits.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
                                   limit=args.limit)
         if args.format == "csv":
-            from planner.export import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
+            from planner.plan_text import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
 
             sys.stdout.write(frame_to_csv(alternatives_frame(alts)))
         else:

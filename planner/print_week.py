@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from planner.export import dish_html, fmt_qty, html_page
+from planner.export import dish_html, html_page
+from planner.quantities import fmt_qty
 from planner.plan_text import CHECK, CROSS, day_magnesium, h, plan_slots, portions_text, profile_summary, slot_label
 from planner.batches import Batch, plan_batches
 from planner.household_export import by_person_text, cook_text, eaten_text
