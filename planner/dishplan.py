@@ -175,23 +175,18 @@ def check_roles(person: PersonInput, who: str = "") -> None:
 
 def plan_with_leftovers(person: PersonInput, days: Sequence[int], *, solver_rules: Rules,
                         slot_banned: Collection[tuple[str, int]] = ()) -> tuple[week.WeekSolution, dict[int, int]]:
-    """The person's week, then up to ``rules.leftovers_per_week`` lunches made the previous day's dinner:
-    (the solution with those menus and the week's objective, lunch day -> dish index)."""
-    budget = person.profile.budget_usd_per_day
-    solution = week.plan_days(person.data, person.targets, person.rules, days, budget=budget,
-                              solver_rules=solver_rules, slot_banned=slot_banned)
-    lunches = week.leftover_lunches(person.data, solution.menus, person.rules.leftovers_per_week)
-    if not lunches:
-        return solution, lunches
-    menus = week.with_leftovers(person.data, person.targets, person.rules, solution.menus, lunches, budget=budget,
-                                solver_rules=solver_rules, slot_banned=slot_banned)
-    objective = week.week_objective(person.data, person.targets, person.rules, menus)
-    return replace(solution, menus=menus, objective=objective), lunches
+    """The person's week with up to ``rules.leftovers_per_week`` lunches that are the previous day's dinner:
+    (the solution, lunch day -> dish index)."""
+    solution = week.plan_days(person.data, person.targets, person.rules, days,
+                              budget=person.profile.budget_usd_per_day, solver_rules=solver_rules,
+                              slot_banned=slot_banned,
+                              leftover_days=week.leftover_days(days, person.rules.leftovers_per_week))
+    return solution, dict(solution.leftovers)
 
 
 def solver_info(solution: week.WeekSolution, rules: Rules, t0: float) -> SolverInfo:
     """"optimal" only when proven within the rules' gap; a week planned day by day is usually "feasible".
-    The bound is the week without leftover lunches (a leftover is a choice the person makes on purpose)."""
+    The bound is the week's LP without leftover lunches (a leftover lunch is the cook's choice, not a rule)."""
     gap = None
     if solution.bound is not None and solution.objective:
         gap = max(0.0, (solution.objective - solution.bound) / abs(solution.objective))

@@ -27,7 +27,7 @@ import pandas as pd
 from foods.dishes import DishTables, tomllib
 from foods.files import MIB, read_limited
 from planner import menu, week
-from planner.dishplan import (PersonInput, check_days, check_roles, co_nutrient_notes, leftover_ref, make_dish,
+from planner.dishplan import (MAGNESIUM_NOTE, PersonInput, check_days, check_roles, co_nutrient_notes, leftover_ref, make_dish,
                               make_plan_day, meal_dishes, pantry_notes, plan_dish_week, plan_with_leftovers, prepare, solver_info)
 from planner.errors import PlanError, ProfileError
 from planner.model import (DISH_PLAN_VERSION, DayPlan, Meal, Person, Profile, Rules, SolverInfo, WeekPlan,
@@ -297,11 +297,25 @@ def _day(tables: DishTables, foods: pd.DataFrame, people: Mapping[str, PersonInp
 
 
 def household_notes(people: Sequence[Person], days_by_person: Mapping[str, Sequence[DayPlan]]) -> tuple[str, ...]:
-    """Each person's co-nutrient notes under their name; a note that is the same for everyone, once."""
-    per_person = {p.name: co_nutrient_notes(days_by_person[p.name], p.targets, p.profile) for p in people}
+    """Each person's co-nutrient notes under their name; a note that is the same for everyone, once; and one
+    magnesium note naming each person's supplemental upper limit (a child's is lower)."""
+    limits = {p.name: p.targets.magnesium_ul_supplemental_mg for p in people}
+    own = {p.name: MAGNESIUM_NOTE.format(ul_mg=limits[p.name]) for p in people}
+    per_person = {p.name: [n for n in co_nutrient_notes(days_by_person[p.name], p.targets, p.profile)
+                           if n != own[p.name]] for p in people}
     common = set.intersection(*(set(n) for n in per_person.values()))
     out = [f"{name}: {note}" for name, notes in per_person.items() for note in notes if note not in common]
-    return (*out, *[n for n in next(iter(per_person.values())) if n in common])
+    return (*out, *[n for n in next(iter(per_person.values())) if n in common], _magnesium_note(limits))
+
+
+def _magnesium_note(limits: Mapping[str, float]) -> str:
+    if len(set(limits.values())) == 1:
+        return MAGNESIUM_NOTE.format(ul_mg=next(iter(limits.values())))
+    by_limit: dict[float, list[str]] = {}
+    for name, mg in limits.items():
+        by_limit.setdefault(mg, []).append(name)
+    parts = ", ".join(f"{mg:g} mg for {' and '.join(names)}" for mg, names in by_limit.items())
+    return MAGNESIUM_NOTE.replace("the {ul_mg:g} mg upper limit is", f"the upper limits ({parts}) are")
 
 
 def _household_plan(tables: DishTables, foods: pd.DataFrame, people: Mapping[str, PersonInput],

@@ -83,7 +83,7 @@ SHORTFALL_WEIGHT = 10.0
 # WHO portion) a day, softly: each portion missing costs FRUIT_SHORT_WEIGHT, so a day without fruit stays
 # possible but is rarely chosen.
 FRUIT_G_MIN = 80.0
-FRUIT_SHORT_WEIGHT = 2.0
+FRUIT_SHORT_WEIGHT = 6.0
 # Meals that hold at most one legume dish (no bean chili with a side of edamame: "beans on beans").
 ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # A day holds at most one cocoa or chocolate dish (not a chocolate breakfast and a hot cocoa at night), and a

@@ -14,7 +14,8 @@ prove 1 % in 60 s on 246 dishes), and a single day with the co-nutrients as soft
 3. **Days in order.** Day d is the priced day MIP under the rules the earlier days set: a main dish used on
    the day before or already on ``max_main_per_week`` days is banned, a breakfast, snack or side at its cap
    too, the day must differ from every earlier day (and not repeat another day's pair of mains), and the
-   designated fish days need a fish main (``fish_days``).
+   designated fish days need a fish main (``spread_days``); on a leftover day (``leftover_days``) the lunch
+   is the previous day's dinner main, and that dinner is a main the week has not had yet.
 4. **The week's objective** is then computed as the compact model would (shortfalls on the week's average),
    so objective and bound compare like with like; the gap is reported, not assumed.
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Collection, Mapping, Sequence
 
 import numpy as np
@@ -46,10 +47,11 @@ class WeekSolution:
     bound: float | None
     status: str
     seconds: float
+    leftovers: Mapping[int, int] = field(default_factory=dict)  # lunch day -> the previous dinner's main
 
 
-def fish_days(days: Sequence[int], need: int) -> frozenset[int]:
-    """Days spread over the week that need a fish main (e.g. days 2 and 5 of 7 for twice a week)."""
+def spread_days(days: Sequence[int], need: int) -> frozenset[int]:
+    """``need`` days spread over ``days`` (fish twice in 7 days: days 2 and 5)."""
     n = len(days)
     need = min(need, n)
     return frozenset(days[min(n - 1, int(n * (k + 0.5) / need))] for k in range(need)) if need else frozenset()
@@ -184,52 +186,14 @@ class _BoundSearch(threading.Thread):
             self.bound = None
 
 
-def leftover_lunches(data: DishData, menus: Mapping[int, Menu], n: int,
-                     keep: Collection[int] = ()) -> dict[int, int]:
-    """Up to ``n`` lunches that can be the previous day's dinner: lunch day -> that dinner's main dish.
-
-    A dinner main qualifies when it is on no other day of the week (so with its leftover it is eaten twice, as
-    the week's cap allows) and the next day is in the plan and not in ``keep`` (locked). Big batches first
-    (a recipe for 4 leaves more than one for 2), then the earliest day: deterministic.
-    """
-    counts: dict[int, int] = {}
-    for m in menus.values():
-        for _s, role, i, _p in m:
-            if role == "main":
-                counts[i] = counts.get(i, 0) + 1
-    candidates = []
-    for d, m in sorted(menus.items()):
-        mains = [i for slot, role, i, _p in m if slot == "dinner" and role == "main"]
-        if mains and d + 1 in menus and d + 1 not in keep and counts[mains[0]] == 1 \
-                and _fits_beside_dinner(data, mains[0], menus[d + 1]):
-            candidates.append((-float(data.servings[mains[0]]), d, mains[0]))
-    return {d + 1: i for _s, d, i in sorted(candidates)[:n]}
+def leftover_days(days: Sequence[int], per_week: int) -> frozenset[int]:
+    """The days whose lunch is the previous day's dinner: ``per_week`` of them spread over the plan (never the
+    first day: its dinner of the day before is not in the plan)."""
+    return spread_days(list(days)[1:], min(per_week, max(len(days) - 1, 0))) if per_week > 0 else frozenset()
 
 
-def _fits_beside_dinner(data: DishData, i: int, day_menu: Menu) -> bool:
-    """A leftover lunch may join a day whose dinner is kept: no staple grain or legume of that dinner again,
-    and not a second cocoa dish."""
-    dinner = [j for slot, _r, j, _p in day_menu if slot == "dinner"]
-    return not any(data.staples[i] & data.staples[j] for j in dinner) \
-        and not (data.cocoa[i] and any(data.cocoa[j] for j in dinner))
-
-
-def with_leftovers(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu],
-                   lunches: Mapping[int, int], *, budget: float | None = None, solver_rules: Rules | None = None,
-                   fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None,
-                   slot_banned: Collection[tuple[str, int]] = ()) -> dict[int, Menu]:
-    """``menus`` with each lunch of ``lunches`` (day -> dish index) made that dish, the day re-planned
-    around it (its dinner kept; the other days unchanged)."""
-    out = dict(menus)
-    for day, i in sorted(lunches.items()):
-        dinner = tuple((s, r, j, None) for s, r, j, _p in out[day] if s == "dinner")
-        keep = tuple(f for f in (fixed or {}).get(day, ()) if f[0] != "lunch")
-        pinned = {day: (*keep, *[f for f in dinner if f[:3] not in {k[:3] for k in keep}], ("lunch", "main", i, None))}
-        solution = plan_days(data, targets, rules, [day], budget=budget, solver_rules=solver_rules,
-                             fixed_menus={d: m for d, m in out.items() if d != day}, fixed=pinned,
-                             closed={day: {"dinner"}}, slot_banned=slot_banned)
-        out[day] = solution.menus[day]
-    return out
+def _dinner_main(day_menu: Menu | None) -> int | None:
+    return next((i for slot, role, i, _p in day_menu or () if slot == "dinner" and role == "main"), None)
 
 
 def _main_days(kind: np.ndarray, menus: Mapping[int, Menu]) -> int:
@@ -252,7 +216,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
               fixed: Mapping[int, Sequence[tuple[str, str, int, float | None]]] | None = None,
               closed: Mapping[int, Collection[str]] | None = None,
               slot_banned: Collection[tuple[str, int]] = (),
-              bonus: Mapping[int, Mapping[tuple[str, int], float]] | None = None) -> WeekSolution:
+              bonus: Mapping[int, Mapping[tuple[str, int], float]] | None = None,
+              leftover_days: Collection[int] = ()) -> WeekSolution:
     """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
 
     ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
@@ -260,30 +225,44 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     portions to the model. ``closed``: per day, the meal slots that hold only their fixed dishes (a locked
     meal: no side or snack is added). ``slot_banned``: (slot, dish index) never planned in that slot.
     ``bonus``: per day, (slot, dish index) -> a reward for choosing it (what another person eats then).
+    ``leftover_days``: days whose lunch is the previous day's dinner main (cooked in a larger batch); the
+    dinner before such a day is a main not yet in the week, so with its leftover it is eaten twice.
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
-    fish_on = fish_days(all_days, menu.days_needed(rules.fish_per_week_min, len(all_days))) \
+    # Fish and meat days spread over the days whose lunch is free (a leftover lunch is last night's dish)
+    free = [d for d in all_days if d not in leftover_days] or all_days
+    fish_on = spread_days(free, menu.days_needed(rules.fish_per_week_min, len(all_days))) \
         if data.fish.any() else frozenset()
-    meat_on = fish_days([d for d in all_days if d not in fish_on] or all_days,
-                        menu.days_needed(rules.meat_per_week_min, len(all_days))) \
+    meat_on = spread_days([d for d in free if d not in fish_on] or free,
+                          menu.days_needed(rules.meat_per_week_min, len(all_days))) \
         if data.meat.any() else frozenset()
     search = None if (fixed_menus or fixed) else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
     if search is not None:
         search.start()
     status = "optimal"
+    leftovers: dict[int, int] = {}
     for day in days:
         pending = {d: tuple((s, r, i, 1.0 if p is None else p) for s, r, i, p in items)
                    for d, items in (fixed or {}).items() if d not in menus and d != day}
         seen = {**pending, **menus}
-        need_fish = day in fish_on and _main_days(data.fish, seen) < len(fish_on)
-        need_meat = day in meat_on and _main_days(data.meat, seen) < len(meat_on)
+        # a designated day missed (nothing fitted) is made up on the next free day
+        need_fish = day in free and _main_days(data.fish, seen) < sum(1 for d in fish_on if d <= day)
+        need_meat = day in free and _main_days(data.meat, seen) < sum(1 for d in meat_on if d <= day)
+        today = list((fixed or {}).get(day, ()))
+        left = _dinner_main(menus.get(day - 1)) if day in leftover_days else None
+        if left is not None and not any(f[0] == "lunch" for f in today):
+            today.append(("lunch", "main", left, None))
+            leftovers[day] = left
+        bans = set(slot_banned)
+        if day + 1 in leftover_days:  # tonight's main comes back tomorrow: one the week has not had
+            bans |= {("dinner", i) for m in seen.values() for _s, r, i, _p in m if r == "main"}
         context = replace(_context(data, rules, menus, day, {}, need_fish, pending),
                           co_targets=_co_targets(data, targets, menus, all_days), need_meat=need_meat,
-                          fixed=tuple((fixed or {}).get(day, ())), closed=frozenset((closed or {}).get(day, ())),
-                          slot_banned=frozenset(slot_banned), bonus=dict((bonus or {}).get(day, {})))
+                          fixed=tuple(today), closed=frozenset((closed or {}).get(day, ())),
+                          slot_banned=frozenset(bans), bonus=dict((bonus or {}).get(day, {})))
         try:
             model, _day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
         except PlanError:
@@ -298,4 +277,4 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         search.join()
     bound = search.bound if search is not None else None
     return WeekSolution(menus=menus, objective=objective, bound=bound, status=status,
-                        seconds=time.perf_counter() - t0)
+                        seconds=time.perf_counter() - t0, leftovers=leftovers)

@@ -119,6 +119,20 @@ def two_day_plan(curated, shipped_dishes):
 
 
 @pytest.fixture(scope="session")
+def household_week(curated, shipped_dishes):
+    """The household of the issue for 7 days (Ann 45 F, Tom 47 M vegetarian, Mia 8 F avoiding peanuts; shared
+    dinners, 2 leftover lunches), solved once per session (about 30 s): tests/test_household.py checks it and
+    tests/test_browser.py prints it."""
+    from planner.household import Member, plan_household
+    from planner.model import Profile, Rules
+
+    members = [Member("Ann", Profile(age=45, sex="female")),
+               Member("Tom", Profile(age=47, sex="male", diet="vegetarian")),
+               Member("Mia", Profile(age=8, sex="female", avoid_allergens=("peanuts",)))]
+    return plan_household(shipped_dishes, curated, members, rules=Rules(days=7))
+
+
+@pytest.fixture(scope="session")
 def household_plan(curated, shipped_dishes):
     """A real 2-day household plan (Ann 45 F, Tom 47 M vegetarian, Mia 8 F avoiding peanuts; shared dinners and
     a leftover lunch), solved once per session (about 20 s)."""

@@ -333,7 +333,7 @@ def test_exclude_a_locked_dish_is_refused(dish_week, dish_tables, curated):
 def _bad_calls(plan):
     dinner = first_dish(plan, 3, "dinner")
     lunch = first_dish(plan, 3, "lunch")
-    neighbour_main = first_dish(plan, 2, "dinner")
+    neighbour_main = first_dish(plan, 4, "dinner")  # day 3's lunch may be day 2's dinner (a leftover)
     locked = edits.lock(plan, day=3, slot="dinner")
     return [
         ("swap", plan, dict(day=9, slot="dinner", dish_id=dinner, to="x"), "day 9 is not in the plan"),

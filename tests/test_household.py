@@ -6,6 +6,7 @@ checked by the independent checker (tests/dish_plan_checker.py) person by person
 from __future__ import annotations
 
 import json
+from datetime import date
 from dataclasses import replace
 import re
 import pytest
@@ -30,9 +31,10 @@ def ref(curated, shipped_dishes):
 
 
 @pytest.fixture(scope="module")
-def week(curated, shipped_dishes):
-    """The issue's household, 7 days, shared dinners, 2 leftover lunches (about 30 s)."""
-    return plan_household(shipped_dishes, curated, [ANN, TOM, MIA], rules=Rules(days=7))
+def week(household_week):
+    """The issue's household, 7 days, shared dinners, 2 leftover lunches (tests/conftest.py)."""
+    assert [p.name for p in household_week.people] == [m.name for m in (ANN, TOM, MIA)]
+    return household_week
 
 
 def test_the_household_week_holds_every_rule_for_every_person(week, ref):
@@ -234,3 +236,15 @@ def test_a_household_cooks_a_personal_meal_once_when_it_can(week):
             dishes = [x.dish_id for m in day.meals if m.slot == slot and m.person for x in m.dishes]
             shared_personal += len(dishes) - len(set(dishes))
     assert shared_personal >= len(week.days)
+
+
+def test_the_calendar_has_one_event_per_meal_eaten(week):
+    """icalendar reads the week back: a shared meal is one event, a personal meal one per person."""
+    from icalendar import Calendar
+
+    from planner.ics import plan_to_ics
+
+    events = [e for e in Calendar.from_ical(plan_to_ics(week, start=date(2026, 12, 7))).walk("VEVENT")]
+    meals = sum(len(d.meals) for d in week.days)
+    assert len(events) == meals and len({str(e["UID"]) for e in events}) == meals
+    assert meals == 7 * 1 + sum(1 for d in week.days for m in d.meals if m.person)  # the shared dinner once a day

@@ -11,9 +11,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner import dishplan, edits, swaps
+from planner import dishplan, edits, household, swaps
 from planner.errors import MagplanError
-from planner.household import plan_household
 from planner.people import person_plan
 from planner.plan_text import slot_label
 from planner.model import Profile, Rules, WeekPlan
@@ -99,7 +98,7 @@ def _planner_call(tables: Any, foods: pd.DataFrame, profile: Profile, rules: Rul
                                                             "Shopping list tab; your plan was not changed.")
             return None, []
     if home is not None and home.together:
-        return (lambda: plan_household(tables, foods, home.members, rules=rules, shared=home.shared, **picks)), lines
+        return (lambda: household.plan_household(tables, foods, home.members, rules=rules, shared=home.shared, **picks)), lines
     # through the module, so a test's stand-in for plan_dish_week is the one called
     return (lambda: dishplan.plan_dish_week(tables, foods, profile, rules=rules, **picks)), lines
 

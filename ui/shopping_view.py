@@ -4,6 +4,8 @@ The ticks are kept with the plan (``planner.open_plans``): a page reload, on a p
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import hashlib
 
 import pandas as pd
@@ -12,12 +14,13 @@ import streamlit as st
 from foods.errors import MagplanError
 from foods.schema import AISLE_LABELS
 from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
+from planner.household_export import batch_notes
 from planner.model import WeekPlan
 from planner.open_plans import OpenPlans
 from planner.shopping import ShoppingList, check_pantry_frame, pantry_food_ids, shopping_list
 from planner.store import Store
 from ui import state
-from ui.common import safe_md
+from ui.common import dish_library, safe_md
 
 def _empty_pantry() -> pd.DataFrame:
     return pd.DataFrame({"food_or_product": pd.Series(dtype="string"), "amount": pd.Series(dtype="float64"),
@@ -62,6 +65,7 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
         pantry = None
     try:
         sl = shopping_list(plan, foods, days=sorted(chosen), pantry=pantry, people=int(people))
+        sl = replace(sl, batches=batch_notes(plan, dish_library(foods), sl.days))  # 'Cook in batches / left over'
     except MagplanError as exc:
         st.error(f"No shopping list: {safe_md(exc)}")
         return
@@ -70,6 +74,9 @@ def render(plan: WeekPlan | None, foods: pd.DataFrame) -> None:
     who = f" for {int(people)} people" if people > 1 else ""
     st.caption(f"{len(rows)} products for day(s) {', '.join(map(str, sorted(chosen)))}{who}. {sl.price_note}")
     _downloads(sl)
+    if sl.batches:
+        with st.expander(f"Cook in batches / left over ({len(sl.batches)})"):
+            st.markdown("\n".join(f"- {safe_md(note)}" for note in sl.batches))
     render_checklist(rows, state.plan_key())
     with st.expander("The list as tables (left-overs, what each product is for, its cost)"):
         _tables(rows)
