@@ -25,6 +25,7 @@ from cli.plan_files import is_dish_plan, read_verified_plan
 from planner import swaps
 from planner.errors import ChangeError, PlanError, shell_quote
 from planner.model import WeekPlan, plan_to_json, write_plan
+from planner.plan_text import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
 
 if TYPE_CHECKING:
     Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -227,8 +228,6 @@ def _cmd_swap(args: argparse.Namespace) -> int:
     if args.to is None:
         alt = swaps.alternatives(plan, table, args.day, args.slot, food, limit=args.limit)
         if args.format == "csv":
-            from planner.export import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
-
             sys.stdout.write(frame_to_csv(alt))
         else:
             sys.stdout.write(format_alternatives(plan, alt, args.day, args.slot, food))
@@ -247,8 +246,6 @@ def _dish_swap(args: argparse.Namespace, plan: WeekPlan, table: pd.DataFrame) ->
         alts = edits.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
                                   limit=args.limit)
         if args.format == "csv":
-            from planner.export import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
-
             sys.stdout.write(frame_to_csv(alternatives_frame(alts)))
         else:
             sys.stdout.write(format_dish_alternatives(plan, alts, args.day, args.slot, dish_id))

@@ -12,11 +12,12 @@ import pytest
 from icalendar import Calendar
 
 from planner.batches import plan_batches
-from planner.export import BATCHES_TITLE, fmt_qty, plan_to_csv, plan_to_html, plan_to_markdown, shopping_to_csv, shopping_to_html, shopping_to_markdown
+from planner.export import BATCHES_TITLE, plan_to_csv, plan_to_html, plan_to_markdown, shopping_to_csv, shopping_to_html, shopping_to_markdown
 from planner.household import person_plan
 from planner.household_export import HOUSEHOLD_PLAN_CSV_COLUMNS, by_person_text
 from planner.ics import event_uid, plan_to_ics
 from planner.print_week import plan_to_print_html
+from planner.quantities import fmt_qty
 from planner.shopping import ShoppingError, shopping_list
 
 START = date(2026, 12, 7)
