@@ -35,11 +35,14 @@ def hand_plan(foods: pd.DataFrame) -> WeekPlan:
                     solver=SolverInfo(name="hand", status="optimal"))
 
 
+def _written(plan: WeekPlan, path):
+    write_plan(plan, path)
+    return path
+
+
 @pytest.fixture
 def plan_file(tmp_path, curated):
-    path = tmp_path / "plan.json"
-    write_plan(hand_plan(curated), path)
-    return path
+    return _written(hand_plan(curated), tmp_path / "plan.json")
 
 
 def test_swap_without_to_prints_the_ranked_alternatives(plan_file, curated, capsys):
@@ -144,9 +147,7 @@ def week():
 
 @pytest.fixture
 def week_file(tmp_path, week):
-    path = tmp_path / "week.json"
-    write_plan(week[1], path)
-    return path
+    return _written(week[1], tmp_path / "week.json")
 
 
 def _days_json(path, skip: set[int]) -> list[str]:
@@ -258,9 +259,7 @@ def dish_week():
 
 @pytest.fixture
 def dish_file(tmp_path, dish_week):
-    path = tmp_path / "dishes.json"
-    write_plan(dish_week[1], path)
-    return path
+    return _written(dish_week[1], tmp_path / "dishes.json")
 
 
 def _dishes(plan: WeekPlan, day: int, slot: str) -> dict[str, float]:
