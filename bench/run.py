@@ -78,7 +78,7 @@ def _plan_key(plan: Any) -> str:
     The solver block holds timings and the proven bound; the bound search has a time budget
     (planner.columns.BOUND_SECONDS), so the bound, gap and status may differ between runs while the menus
     must not."""
-    from planner.model import plan_to_dict
+    from planner.plan_format import plan_to_dict
 
     d = plan_to_dict(plan)
     d.pop("solver", None)
@@ -167,7 +167,7 @@ def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Pat
 def _change_base(sc: Any, foods: Any, rules: Any, base_plan: Path | None) -> Any:
     """The same 7-day plan for the swap, regenerate and exclusion scenarios (made once, then read)."""
     import planner.plan as plan_mod
-    from planner.model import read_plan, write_plan
+    from planner.plan_format import read_plan, write_plan
     from planner.targets import targets_for
 
     if base_plan is not None and base_plan.exists():
@@ -431,7 +431,7 @@ def _worker_dish_edit(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str
     from bench.scenarios import REGENERATE_DAY, pick_dish_swap
     from planner import edits
     from planner.dishplan import plan_dish_week
-    from planner.model import plan_to_dict
+    from planner.plan_format import plan_to_dict
 
     tables = _dish_tables(foods)
     check_name, check = dish_checker(foods, tables)
@@ -478,7 +478,7 @@ def _worker_cli(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]
     """``magplan plan ... --days N --format json --out F`` as a fresh process each run, timed from outside
     (process start, imports, table loading, planning, writing); then, once, ``--write-model``."""
     from bench.scenarios import CLI_ARGS
-    from planner.model import plan_from_json
+    from planner.plan_format import plan_from_json
 
     exe = Path(sys.executable).with_name("magplan")
     cmd0 = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]

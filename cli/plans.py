@@ -71,7 +71,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _render(plan: WeekPlan, fmt: str) -> str:
     from planner.export import plan_to_markdown
-    from planner.model import plan_to_json
+    from planner.plan_format import plan_to_json
 
     return plan_to_markdown(plan) if fmt == "markdown" else plan_to_json(plan)
 
@@ -97,7 +97,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_save(args: argparse.Namespace) -> int:
-    from planner.model import read_plan
+    from planner.plan_format import read_plan
 
     plan = read_plan(args.plan)
     with _store(args) as store:

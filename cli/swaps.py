@@ -24,7 +24,8 @@ from cli.options import check_options, whole_number_from_1
 from cli.plan_files import is_dish_plan, read_verified_plan
 from planner import swaps
 from planner.errors import ChangeError, PlanError, shell_quote
-from planner.model import WeekPlan, plan_to_json, write_plan
+from planner.model import WeekPlan
+from planner.plan_format import plan_to_json, write_plan
 from planner.plan_text import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
 
 

@@ -17,7 +17,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import foods
-from planner.model import DISH_PLAN_VERSION, Lock, PlanDish, Profile, Rules, WeekPlan, plan_to_json
+from planner.model import DISH_PLAN_VERSION, Lock, PlanDish, Profile, Rules, WeekPlan
+from planner.plan_format import plan_to_json
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TIMEOUT = 90
@@ -94,7 +95,7 @@ def days_json(plan: WeekPlan) -> list[str]:
     """Each day of the plan as JSON (other days must stay byte-identical after a change)."""
     import json
 
-    from planner.model import plan_to_dict
+    from planner.plan_format import plan_to_dict
 
     return [json.dumps(d, sort_keys=True) for d in plan_to_dict(plan)["days"]]
 
@@ -836,7 +837,7 @@ def test_an_opened_plan_with_edited_numbers_shows_the_recomputed_ones_and_says_s
 
 
 def test_a_saved_plan_with_a_food_the_table_lacks_is_an_error_and_the_open_plan_stays(solved_plan):
-    from planner.model import plan_from_dict
+    from planner.plan_format import plan_from_dict
     from planner.store import Store
 
     d = _plan_dict(solved_plan)

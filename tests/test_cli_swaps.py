@@ -8,8 +8,8 @@ import pytest
 
 from planner import swaps
 from cli import main
-from planner.model import (Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, read_plan,
-                           write_plan)
+from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.plan_format import read_plan, write_plan
 from planner.nutrition import make_day, make_item
 
 SLOTS = ("breakfast", "lunch", "dinner", "snack")

@@ -13,7 +13,8 @@ import pytest
 from foods.schema import food_allowed, split_tags
 from planner import edits
 from planner.errors import ChangeError, PlanError
-from planner.model import Lock, Profile, Rules, plan_from_json, plan_to_dict, plan_to_json
+from planner.model import Lock, Profile, Rules
+from planner.plan_format import plan_from_json, plan_to_dict, plan_to_json
 
 SLOTS = ("breakfast", "lunch", "dinner", "snack", "evening")
 

@@ -344,7 +344,7 @@ DISH_WEEK_GRAMS = {"Brown rice, dry": 190.0, "Eggs": 125.0, "Black beans, canned
 
 
 def test_dish_plan_needs_the_sum_of_ingredient_grams_once(foods):
-    from planner.model import plan_from_json, plan_to_json
+    from planner.plan_format import plan_from_json, plan_to_json
 
     plan = dish_week(foods)
     for p in (plan, plan_from_json(plan_to_json(plan))):  # in memory and as saved: each dish bought once

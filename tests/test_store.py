@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from planner.errors import PlanFormatError, StoreError
-from planner.model import (Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, plan_to_json, read_plan,
-                           replace, write_plan)
+from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, replace
+from planner.plan_format import plan_to_json, read_plan, write_plan
 from planner.nutrition import make_day, make_item
 from planner.store import (SCHEMA_VERSION, Store, check_name, drop_missing_foods, missing_foods,
                            profile_from_dict)

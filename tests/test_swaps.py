@@ -11,8 +11,8 @@ import pytest
 
 from planner import swaps
 from planner.errors import ChangeError, MagplanError, PlanError
-from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, plan_from_json, plan_to_dict, \
-    plan_to_json
+from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.plan_format import plan_from_json, plan_to_dict, plan_to_json
 from planner.nutrition import make_day, make_item
 from planner.swaps import Change, ChangeResult, alternatives, diff_plans, lock, unlock
 

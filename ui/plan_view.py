@@ -14,7 +14,8 @@ from planner.errors import MagplanError
 from planner.export import plan_to_csv, plan_to_html, plan_to_markdown
 from planner.plan_text import plan_slots, slot_label
 from planner.ics import next_monday, plan_to_ics
-from planner.model import Profile, Rules, WeekPlan, plan_to_json
+from planner.model import Profile, Rules, WeekPlan
+from planner.plan_format import plan_to_json
 from planner.print_week import plan_to_print_html
 from planner.quantities import scaled_serving
 from ui import actions, charts, layout

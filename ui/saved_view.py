@@ -5,7 +5,8 @@ import streamlit as st
 
 from foods.errors import MagplanError
 from foods.files import size_text
-from planner.model import MAX_PLAN_BYTES, WeekPlan, plan_from_json
+from planner.model import WeekPlan
+from planner.plan_format import MAX_PLAN_BYTES, plan_from_json
 from planner.open_plans import OpenPlans
 from planner.store import Store
 from ui import household_view, sidebar, state
