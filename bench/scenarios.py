@@ -327,8 +327,8 @@ def side_only_dishes(tables: Any) -> tuple[str, ...]:
 
 def pick_dish_swap(plan: Any, tables: Any, foods: pd.DataFrame) -> tuple[int, str, str, str] | None:
     """(day, slot, dish_id, new_dish_id) for the dish swap scenario: day 1's dinner main (else lunch), swapped
-    for the top-ranked fitting alternative of planner.edits.alternatives (the first suggestion a person sees)."""
-    from planner.edits import alternatives
+    for the top-ranked fitting alternative of planner.dish_alternatives.alternatives (the first suggestion a person sees)."""
+    from planner.dish_alternatives import alternatives
 
     day = plan.days[0]
     for slot in ("dinner", "lunch", "breakfast"):

@@ -177,7 +177,7 @@ ALTERNATIVE_FIELDS: tuple[str, ...] = (
 
 
 def alternatives_frame(alts: list) -> pd.DataFrame:
-    """``planner.edits.alternatives`` as a table (``ALTERNATIVE_FIELDS``; problems joined by '; ')."""
+    """``planner.dish_alternatives.alternatives`` as a table (``ALTERNATIVE_FIELDS``; problems joined by '; ')."""
     rows = [{"rank": n, **{f: getattr(a, f) for f in ALTERNATIVE_FIELDS[1:]}, "problems": "; ".join(a.problems)}
             for n, a in enumerate(alts, start=1)]
     return pd.DataFrame.from_records(rows, columns=list(ALTERNATIVE_FIELDS))
@@ -190,7 +190,7 @@ def money_text(x: float | None, signed: bool = False) -> str:
 
 
 def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, dish_id: str) -> str:
-    """A plain-text table of ``planner.edits.alternatives`` output."""
+    """A plain-text table of ``planner.dish_alternatives.alternatives`` output."""
     dish = next(x for m in plan.day(day).meals if m.slot == slot for x in m.dishes if x.dish_id == dish_id)
     head = _alternatives_head(plan, day, slot, dish.name, dish_id, dish.portions, "portion")
     if plan.is_locked(day, slot, dish_id):
@@ -236,15 +236,15 @@ def _cmd_swap(args: argparse.Namespace) -> int:
 
 
 def _dish_swap(args: argparse.Namespace, plan: WeekPlan, table: pd.DataFrame) -> int:
-    from planner import edits
+    from planner import dish_alternatives, edits
 
     dish_id = _target(args, plan)
     if args.to is None:
         if args.out or args.in_place:
             raise ChangeError("--out/--in-place need --to OTHER_DISH_ID (without --to, swap lists alternatives)")
         tables, foods = _dish_tables(args, table)
-        alts = edits.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
-                                  limit=args.limit)
+        alts = dish_alternatives.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
+                                              limit=args.limit)
         if args.format == "csv":
             sys.stdout.write(frame_to_csv(alternatives_frame(alts)))
         else:

@@ -269,12 +269,12 @@ def _dishes(plan: WeekPlan, day: int, slot: str) -> dict[str, float]:
 def test_dish_swap_lists_ranked_alternatives_as_a_table_and_as_csv(dish_file, dish_week, curated, capsys):
     from io import StringIO
 
-    from planner import edits
+    from planner import dish_alternatives
     from cli.swaps import ALTERNATIVE_FIELDS
 
     tables, plan = dish_week
     dinner = next(iter(_dishes(plan, 3, "dinner")))
-    expected = edits.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner, limit=5)
+    expected = dish_alternatives.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner, limit=5)
     assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--limit", "5"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"Alternatives for {plan.day(3).meals[2].dishes[0].name} ({dinner}, 1 portion) "
@@ -292,11 +292,11 @@ def test_dish_swap_lists_ranked_alternatives_as_a_table_and_as_csv(dish_file, di
 
 def test_dish_swap_to_writes_the_new_plan_and_prints_the_exact_changes(dish_file, dish_week, curated, tmp_path,
                                                                        capsys):
-    from planner import edits
+    from planner import dish_alternatives, edits
 
     tables, plan = dish_week
     dinner = next(iter(_dishes(plan, 3, "dinner")))
-    to = edits.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner)[0].dish_id
+    to = dish_alternatives.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner)[0].dish_id
     out, before = tmp_path / "new.json", dish_file.read_bytes()
     assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--to", to,
                  "--out", str(out)]) == 0

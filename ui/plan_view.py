@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from planner import dish_alternatives
 from planner.errors import MagplanError
 from planner.export import plan_to_csv, plan_to_html, plan_to_markdown
 from planner.plan_text import plan_slots, slot_label
@@ -208,9 +209,10 @@ def render_supplement(plan: WeekPlan) -> None:
 
 def _alternatives(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, slot: str,
                   dish_id: str) -> list[dict]:
-    """Ranked alternatives as rows {id, name, sub, effect}: planner.edits for dishes, planner.swaps for foods."""
+    """Ranked alternatives as rows {id, name, sub, effect}: planner.dish_alternatives for dishes, planner.swaps
+    (``mod``) for foods."""
     if is_dish_plan(plan):
-        alts = mod.alternatives(plan, tables, foods, day=day, slot=slot, dish_id=dish_id)
+        alts = dish_alternatives.alternatives(plan, tables, foods, day=day, slot=slot, dish_id=dish_id)
         return [{"id": a.dish_id, "name": a.name, "sub": f"{a.portions:g} portion{'s' if a.portions != 1 else ''}, "
                                                            f"{fmt(a.magnesium_mg)} mg Mg",
                  "effect": _alt_effect(a)} for a in list(alts)[:6]]
@@ -223,7 +225,7 @@ def _alternatives(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, sl
 
 
 def _alt_effect(a) -> str:
-    """What a dish alternative does to the day (planner.edits.Alternative)."""
+    """What a dish alternative does to the day (planner.dish_alternatives.Alternative)."""
     parts = [f"day Mg {a.delta_magnesium_mg:+.0f} → {fmt(a.day_magnesium_mg)} mg",
              f"{a.delta_energy_kcal:+.0f} kcal → {fmt(a.day_energy_kcal)} kcal"]
     if a.delta_cost_usd is not None:
