@@ -23,6 +23,7 @@ import pandas as pd
 from cli.options import check_options, whole_number_from_1
 from cli.plan_files import is_dish_plan, read_verified_plan
 from planner import swaps
+from planner.changes import ChangeResult
 from planner.errors import ChangeError, PlanError, shell_quote
 from planner.model import WeekPlan
 from planner.plan_format import plan_to_json, write_plan
@@ -60,7 +61,7 @@ def _emit(args: argparse.Namespace, plan: WeekPlan, lines: list[str]) -> int:
     return 0
 
 
-def _change_lines(result: swaps.ChangeResult, what: str = "item(s)") -> list[str]:
+def _change_lines(result: ChangeResult, what: str = "item(s)") -> list[str]:
     if not result.changes:
         return [f"no {what.split('(')[0]} changed"]
     return [f"{len(result.changes)} {what} changed:"] + ["  " + c.describe() for c in result.changes]

@@ -19,9 +19,9 @@ from foods.dishes import DishTables
 from planner import menu, week
 from planner.dishplan import make_dish
 from planner.errors import ChangeError
+from planner.food_day import _day  # one day-number check for both formats
 from planner.model import DISH_PLAN_VERSION, DayPlan, LeftoverRef, Meal, PlanDish, WeekPlan
 from planner.nutrition import make_day
-from planner.swaps import _day  # one day-number check for both formats
 from planner.verify import notes_for_days
 
 PORTION_STEP = 0.25

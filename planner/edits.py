@@ -24,6 +24,7 @@ import pandas as pd
 
 from foods.dishes import DishTables
 from planner import menu, week
+from planner.changes import Change, ChangeResult, amount_changes
 from planner.day_rules import _allowed_reason, _limit_problems, _rule_reason, _slot_totals, _week_reason
 from planner.dish_alternatives import _alternative
 from planner.dishplan import make_dish
@@ -31,8 +32,8 @@ from planner.dish_day import (Entry, _build_day, _check_dish_plan, _check_portio
                               _entries, _locked, _main_of, _model_role, _other_menus, _replace_dish, _slot, _with_day,
                               _without)
 from planner.errors import ChangeError, PlanError, SolverError
+from planner.food_day import _day  # one day-number check for both formats
 from planner.model import DayPlan, Lock, WeekPlan
-from planner.swaps import _day, Change, ChangeResult, amount_changes  # _day: one day-number check for both formats
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,4 @@ def unlock(plan: WeekPlan, *, day: int, slot: str | None = None, dish_id: str | 
     return plan if len(kept) == len(plan.locks) else replace(plan, locks=kept)
 
 
-__all__ = [
-    "Change", "ChangeResult", "DishChange", "diff_dish_plans", "exclude", "lock", "regenerate", "set_portions", "swap",
-    "unlock",
-]
+__all__ = ["DishChange", "diff_dish_plans", "exclude", "lock", "regenerate", "set_portions", "swap", "unlock"]

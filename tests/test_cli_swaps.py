@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from planner import swaps
+from planner.changes import diff_plans
 from cli import main
 from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.plan_format import read_plan, write_plan
@@ -165,7 +166,7 @@ def test_swap_to_writes_the_new_plan_and_prints_the_exact_changes(week_file, tmp
                  "--out", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
     old, new = read_plan(week_file), read_plan(out)
-    changes = swaps.diff_plans(old, new)
+    changes = diff_plans(old, new)
     assert printed == [f"{len(changes)} item(s) changed:", *("  " + c.describe() for c in changes), f"wrote {out}"]
     assert "cashews" in _meal(new, 2, "snack") and "almonds" not in _meal(new, 2, "snack")
     assert _days_json(out, {2}) == _days_json(week_file, {2})

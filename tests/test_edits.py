@@ -12,6 +12,7 @@ import pytest
 
 from foods.schema import food_allowed, split_tags
 from planner import dish_alternatives, edits
+from planner.changes import Change
 from planner.dish_day import PORTION_LEVELS
 from planner.errors import ChangeError, PlanError
 from planner.model import Lock, Profile, Rules
@@ -92,7 +93,7 @@ def test_diff_of_a_plan_with_itself_is_empty_and_lists_added_and_removed_dishes(
     result = edits.swap(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=old_id, to=alt.dish_id)
     kinds = {(c.dish_id, c.kind) for c in result.changes}
     assert (old_id, "removed") in kinds and (alt.dish_id, "added") in kinds
-    assert all(isinstance(c, edits.Change) for c in result.changes)
+    assert all(isinstance(c, Change) for c in result.changes)
     removed = next(c for c in result.changes if c.dish_id == old_id)
     assert removed.describe().startswith(f"day 3 dinner: {old_id} (")
     assert removed.describe().endswith(" -> 0 portions (removed)")
