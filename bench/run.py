@@ -78,7 +78,7 @@ def _plan_key(plan: Any) -> str:
     The solver block holds timings and the proven bound; the bound search has a time budget
     (planner.columns.BOUND_SECONDS), so the bound, gap and status may differ between runs while the menus
     must not."""
-    from planner.model import plan_to_dict
+    from planner.plan_format import plan_to_dict
 
     d = plan_to_dict(plan)
     d.pop("solver", None)
@@ -167,7 +167,7 @@ def _worker_change(sc: Any, foods: Any, repeats: int, rules: Any, base_plan: Pat
 def _change_base(sc: Any, foods: Any, rules: Any, base_plan: Path | None) -> Any:
     """The same 7-day plan for the swap, regenerate and exclusion scenarios (made once, then read)."""
     import planner.plan as plan_mod
-    from planner.model import read_plan, write_plan
+    from planner.plan_format import read_plan, write_plan
     from planner.targets import targets_for
 
     if base_plan is not None and base_plan.exists():
@@ -431,7 +431,7 @@ def _worker_dish_edit(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str
     from bench.scenarios import REGENERATE_DAY, pick_dish_swap
     from planner import edits
     from planner.dishplan import plan_dish_week
-    from planner.model import plan_to_dict
+    from planner.plan_format import plan_to_dict
 
     tables = _dish_tables(foods)
     check_name, check = dish_checker(foods, tables)
@@ -478,7 +478,7 @@ def _worker_cli(sc: Any, foods: Any, repeats: int, rules: Any) -> dict[str, Any]
     """``magplan plan ... --days N --format json --out F`` as a fresh process each run, timed from outside
     (process start, imports, table loading, planning, writing); then, once, ``--write-model``."""
     from bench.scenarios import CLI_ARGS
-    from planner.model import plan_from_json
+    from planner.plan_format import plan_from_json
 
     exe = Path(sys.executable).with_name("magplan")
     cmd0 = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
@@ -666,43 +666,25 @@ def _verdict(sc: Any, ours: dict[str, Any] | None, peak_mb: float | None) -> tup
         return "-", None
     if not ours or not ours.get("n_ok"):
         return "missed: no plan", False
+    med, solve = ours["total_s"]["median"], (ours.get("solve_s") or {}).get("median")
+    # limit, value, within?, met text, missed text, what to say when the value is unknown
+    limits = (
+        (t.time_s, med, lambda v, lim: v <= lim, lambda v, lim: f"time met ({v:.2f} s)",
+         lambda v, lim: f"time missed by {v - lim:.2f} s ({v / lim:.1f}x)", "time unknown"),
+        (t.solve_s, solve, lambda v, lim: v <= lim, lambda v, lim: f"solve met ({v:.2f} s)",
+         lambda v, lim: f"solve missed by {v - lim:.2f} s ({v / lim:.1f}x)", "solve time unknown"),
+        (t.gap, ours.get("gap_worst"), lambda v, lim: v <= lim + 1e-9, lambda v, lim: f"gap met ({v:.2%})",
+         lambda v, lim: f"gap missed by {v - lim:.2%} points ({v:.2%})", "gap unknown (no bound)"),
+        (t.peak_mb, peak_mb, lambda v, lim: v < lim, lambda v, lim: f"peak met ({v:.0f} MB)",
+         lambda v, lim: f"peak missed by {v - lim:.0f} MB", "peak unknown"),
+    )
     parts, met = [], True
-    med = ours["total_s"]["median"]
-    if t.time_s is not None:
-        if med <= t.time_s:
-            parts.append(f"time met ({med:.2f} s)")
-        else:
-            met = False
-            parts.append(f"time missed by {med - t.time_s:.2f} s ({med / t.time_s:.1f}x)")
-    if t.solve_s is not None:
-        solve = (ours.get("solve_s") or {}).get("median")
-        if solve is None:
-            met = False
-            parts.append("solve time unknown")
-        elif solve <= t.solve_s:
-            parts.append(f"solve met ({solve:.2f} s)")
-        else:
-            met = False
-            parts.append(f"solve missed by {solve - t.solve_s:.2f} s ({solve / t.solve_s:.1f}x)")
-    if t.gap is not None:
-        g = ours.get("gap_worst")
-        if g is None:
-            met = False
-            parts.append("gap unknown (no bound)")
-        elif g <= t.gap + 1e-9:
-            parts.append(f"gap met ({g:.2%})")
-        else:
-            met = False
-            parts.append(f"gap missed by {g - t.gap:.2%} points ({g:.2%})")
-    if t.peak_mb is not None:
-        if peak_mb is None:
-            met = False
-            parts.append("peak unknown")
-        elif peak_mb < t.peak_mb:
-            parts.append(f"peak met ({peak_mb:.0f} MB)")
-        else:
-            met = False
-            parts.append(f"peak missed by {peak_mb - t.peak_mb:.0f} MB")
+    for limit, value, within, met_text, missed_text, unknown in limits:
+        if limit is None:
+            continue
+        ok = value is not None and within(value, limit)
+        met = met and ok
+        parts.append(unknown if value is None else (met_text if ok else missed_text)(value, limit))
     if ours.get("n_violations_max"):
         met = False
         parts.append(f"CHECK FAILED ({ours['n_violations_max']} violations)")
@@ -802,6 +784,26 @@ def _med(part: dict[str, Any], key: str, spec: str = ".3f") -> str:
     return _fmt((part.get(key) or {}).get("median"), spec)
 
 
+def _row(*cells: Any) -> str:
+    """A Markdown table row."""
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _runs_cell(part: dict[str, Any]) -> str:
+    """'ok runs/runs'."""
+    return f"{part.get('n_ok', 0)}/{part.get('n_runs', 0)}"
+
+
+def _result_cells(part: dict[str, Any]) -> str:
+    """The objective, bound and gap cells."""
+    return f"{_fmt(part.get('objective'), '.3f')} | {_fmt(part.get('best_bound'), '.3f')} | {_fmt_gap(part.get('gap_worst'))}"
+
+
+def _reference_cells(ref: dict[str, Any]) -> str:
+    """A lever's reference row: its median total time and worst gap cells."""
+    return f"{_med(ref, 'total_s')} | {_fmt_gap(ref.get('gap_worst'))}"
+
+
 def _check_cell(o: dict[str, Any]) -> str:
     """'-' (no run), 'ok' or 'N bad' (the most violations in one run)."""
     return "-" if not o.get("n_ok") else ("ok" if not o.get("n_violations_max") else f"{o['n_violations_max']} bad")
@@ -853,13 +855,10 @@ def _optimizer_table(report: dict[str, Any]) -> list[str]:
         o = r.get("ours") or {}
         chk = _check_cell(o)
         err = ("; ".join(o.get("errors", [])) or r.get("ours_error") or "")[:120]
-        lines.append(
-            f"| {r['name']} | {r.get('foods', '-')} | {_size(o)} "
-            f"| {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
-            f"| {_med(o, 'build_s')} | {_med(o, 'solve_s')} "
-            f"| {_med(o, 'extract_s')} | {_status(o, err)} "
-            f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
-            f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {chk} | {_same(r)} | {r['target']} | {r['verdict']} |")
+        lines.append(_row(r["name"], r.get("foods", "-"), _size(o), _runs_cell(o), _spread(o.get("total_s", {})),
+                          _med(o, "build_s"), _med(o, "solve_s"), _med(o, "extract_s"), _status(o, err),
+                          _result_cells(o), _fmt(r.get("ours_peak_mb"), ".0f"), chk, _same(r), r["target"],
+                          r["verdict"]))
     return lines
 
 
@@ -883,13 +882,11 @@ def _baseline_table(report: dict[str, Any]) -> list[str]:
         if r["group"] != "main" or not b:
             continue
         chk = _check_cell(b)
-        lines.append(
-            f"| {r['name']} | {_size(b)} | {b.get('n_ok', 0)}/{b.get('n_runs', 0)} | {_med(b, 'build_s', '.2f')} "
-            f"| {_med(b, 'solve_s', '.2f')} | {_baseline_total(r, b)} "
-            f"| {b.get('status', '; '.join(b.get('errors', [])) or r.get('baseline_error') or '-')} | {_fmt(b.get('objective'), '.3f')} "
-            f"| {_fmt(b.get('best_bound'), '.3f')} | {_fmt_gap(b.get('gap_worst'))} "
-            f"| {_fmt(r.get('baseline_peak_mb'), '.0f')} / {_fmt(r.get('baseline_children_peak_mb'), '.0f')} | {chk} "
-            f"| {r.get('time_ratio', '-')} | {r.get('gap_ratio', '-')} |")
+        status = b.get("status", "; ".join(b.get("errors", [])) or r.get("baseline_error") or "-")
+        peaks = f"{_fmt(r.get('baseline_peak_mb'), '.0f')} / {_fmt(r.get('baseline_children_peak_mb'), '.0f')}"
+        lines.append(_row(r["name"], _size(b), _runs_cell(b), _med(b, "build_s", ".2f"), _med(b, "solve_s", ".2f"),
+                          _baseline_total(r, b), status, _result_cells(b), peaks, chk, r.get("time_ratio", "-"),
+                          r.get("gap_ratio", "-")))
     return lines
 
 
@@ -911,12 +908,9 @@ def _lever_table(report: dict[str, Any]) -> list[str]:
         ref = (ref_row.get("ours") if r.get("ours") else ref_row.get("baseline")) or {}
         peak = r.get("ours_peak_mb") if r.get("ours") else r.get("baseline_peak_mb")
         chk = _check_cell(o)
-        lines.append(
-            f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
-            f"| {_med(o, 'build_s')} | {_med(o, 'solve_s')} "
-            f"| {o.get('status', '; '.join(o.get('errors', [])) or '-')} | {_fmt(o.get('objective'), '.3f')} "
-            f"| {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} | {_fmt(peak, '.0f')} | {chk} "
-            f"| {_med(ref, 'total_s')} | {_fmt_gap(ref.get('gap_worst'))} |")
+        lines.append(_row(r["name"], r["note"], _spread(o.get("total_s", {})), _med(o, "build_s"), _med(o, "solve_s"),
+                          o.get("status", "; ".join(o.get("errors", [])) or "-"), _result_cells(o), _fmt(peak, ".0f"),
+                          chk, _reference_cells(ref)))
     return lines
 
 
@@ -983,12 +977,10 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in dish:
         o = r.get("ours") or {}
-        lines.append(
-            f"| {r['name']} | {r['note']} | {o.get('n_ok', 0)}/{o.get('n_runs', 0)} | {_spread(o.get('total_s', {}))} "
-            f"| {_med(o, 'solve_s')} | {_dish_status(o, r)} "
-            f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
-            f"| {_fmt(max(r.get('ours_peak_mb') or 0, r.get('ours_children_peak_mb') or 0) or None, '.0f')} "
-            f"| {_dish_check(r, o)} | {_same(r)} | {r['target']} | {r['verdict']} | {_dish_extra(r, o)} |")
+        peak = max(r.get("ours_peak_mb") or 0, r.get("ours_children_peak_mb") or 0) or None
+        lines.append(_row(r["name"], r["note"], _runs_cell(o), _spread(o.get("total_s", {})), _med(o, "solve_s"),
+                          _dish_status(o, r), _result_cells(o), _fmt(peak, ".0f"), _dish_check(r, o), _same(r),
+                          r["target"], r["verdict"], _dish_extra(r, o)))
     if levers:
         by_name = {r["name"]: r for r in report["scenarios"]}
         lines += ["", "## Dish planner levers (one run each, woman 45 omnivore, 7 days)", "",
@@ -1001,12 +993,9 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
         for r in levers:
             o = r.get("ours") or {}
             ref = (by_name.get(r.get("reference") or "", {}).get("ours")) or {}
-            lines.append(
-                f"| {r['name']} | {r['note']} | {_spread(o.get('total_s', {}))} "
-                f"| {_med(o, 'solve_s')} | {_dish_status(o, r)} "
-                f"| {_fmt(o.get('objective'), '.3f')} | {_fmt(o.get('best_bound'), '.3f')} | {_fmt_gap(o.get('gap_worst'))} "
-                f"| {_fmt(r.get('ours_peak_mb'), '.0f')} | {_dish_check(r, o)} | {_dish_extra(r, o)} "
-                f"| {_med(ref, 'total_s')} | {_fmt_gap(ref.get('gap_worst'))} |")
+            lines.append(_row(r["name"], r["note"], _spread(o.get("total_s", {})), _med(o, "solve_s"),
+                              _dish_status(o, r), _result_cells(o), _fmt(r.get("ours_peak_mb"), ".0f"),
+                              _dish_check(r, o), _dish_extra(r, o), _reference_cells(ref)))
     return lines + [""]
 
 

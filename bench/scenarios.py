@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from planner.model import Profile, Rules
+from planner.plan_text import present_texts
 
 # The four profiles of the food-level planner, as tests/test_plan.py defines them, then the five dish-plan
 # profiles (as tests/test_dishplan.py; the pescatarian's evening share is a Rules field).
@@ -61,16 +62,10 @@ class Target:
     solve_s: float | None = None
 
     def label(self) -> str:
-        parts = []
-        if self.time_s is not None:
-            parts.append(f"<= {self.time_s:g} s")
-        if self.solve_s is not None:
-            parts.append(f"solve <= {self.solve_s:g} s")
-        if self.gap is not None:
-            parts.append(f"gap <= {self.gap:.0%}")
-        if self.peak_mb is not None:
-            parts.append(f"peak < {self.peak_mb / 1024:g} GB" if self.peak_mb >= 1024 else f"peak < {self.peak_mb:g} MB")
-        return ", ".join(parts) or "-"
+        return ", ".join(present_texts(
+            (self.time_s, lambda v: f"<= {v:g} s"), (self.solve_s, lambda v: f"solve <= {v:g} s"),
+            (self.gap, lambda v: f"gap <= {v:.0%}"),
+            (self.peak_mb, lambda v: f"peak < {v / 1024:g} GB" if v >= 1024 else f"peak < {v:g} MB"))) or "-"
 
 
 @dataclass(frozen=True)
@@ -332,8 +327,8 @@ def side_only_dishes(tables: Any) -> tuple[str, ...]:
 
 def pick_dish_swap(plan: Any, tables: Any, foods: pd.DataFrame) -> tuple[int, str, str, str] | None:
     """(day, slot, dish_id, new_dish_id) for the dish swap scenario: day 1's dinner main (else lunch), swapped
-    for the top-ranked fitting alternative of planner.edits.alternatives (the first suggestion a person sees)."""
-    from planner.edits import alternatives
+    for the top-ranked fitting alternative of planner.dish_alternatives.alternatives (the first suggestion a person sees)."""
+    from planner.dish_alternatives import alternatives
 
     day = plan.days[0]
     for slot in ("dinner", "lunch", "breakfast"):

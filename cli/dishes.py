@@ -13,6 +13,7 @@ import pandas as pd
 import foods.dishes as dish_library
 from foods.dishes import ROLES, DishTables, dish_record, filter_dishes
 from foods.schema import ALLERGENS, DIETS
+from cli.options import command_group
 from foods.user import load_all_foods
 from planner.plan_text import frame_to_csv
 
@@ -25,11 +26,9 @@ LIST_COLUMNS = {  # dish-table column -> header
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add this group's commands to the magplan parser."""
-    group = sub.add_parser("dishes", help="browse the dish library (recipes built from USDA foods)",
-                           description="Browse the dish library: every number about a dish is derived from "
-                                       "its ingredients' USDA rows.")
-    cmds = group.add_subparsers(dest="dishes_command", metavar="SUBCOMMAND")
-    cmds.required = True
+    cmds = command_group(sub, "dishes", "browse the dish library (recipes built from USDA foods)",
+                         "Browse the dish library: every number about a dish is derived from its ingredients' "
+                         "USDA rows.")
 
     p = cmds.add_parser("list", help="list dishes, filtered by role, diet and allergens",
                         description="List dishes with per-serving magnesium, energy, protein and cost.")

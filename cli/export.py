@@ -77,7 +77,7 @@ def _render(fmt: str, plan, start: date | None, times, dishes) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     from planner.ics import calendar_meals, parse_start, parse_times
-    from planner.model import atomic_write_text, read_plan
+    from planner.plan_format import atomic_write_text, read_plan
 
     fmt = _format(args)
     start = parse_start(args.start) if args.start is not None else None  # bad input fails before any work

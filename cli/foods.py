@@ -9,6 +9,7 @@ import math
 import sys
 from typing import TextIO
 
+from cli.options import command_group
 from foods import fdc
 from foods.paths import user_foods_path
 from foods.user import load_all_foods, remove_user_food, user_foods
@@ -16,11 +17,9 @@ from foods.user import load_all_foods, remove_user_food, user_foods
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add this group's commands to the magplan parser."""
-    group = sub.add_parser("foods", help="find foods in USDA FoodData Central, import them, list your foods",
-                           description="Find foods in USDA FoodData Central (FDC_API_KEY, FDC_BASE_URL), import "
-                                       "them into your own food table, list and remove them.")
-    cmds = group.add_subparsers(dest="foods_command", metavar="SUBCOMMAND")
-    cmds.required = True
+    cmds = command_group(sub, "foods", "find foods in USDA FoodData Central, import them, list your foods",
+                         "Find foods in USDA FoodData Central (FDC_API_KEY, FDC_BASE_URL), import them into your "
+                         "own food table, list and remove them.")
 
     p = cmds.add_parser("search", help="search FoodData Central", description="Search FoodData Central.")
     p.add_argument("query", help="words to look for, e.g. \"pumpkin seeds\"")

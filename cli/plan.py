@@ -17,7 +17,8 @@ from foods.schema import ALLERGENS, DIETS
 from cli.options import check_options
 from planner.errors import ProfileError
 from planner.household import Member, check_members, check_shared, member_from_fields, read_household
-from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, atomic_write_text, check_number, plan_to_json
+from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, check_number
+from planner.plan_format import atomic_write_text, plan_to_json
 
 # Options of the food-level planner that dish plans no longer have: option -> (dest, why, what to do instead).
 RETIRED_OPTIONS: dict[str, tuple[str, str]] = {

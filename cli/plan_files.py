@@ -10,7 +10,8 @@ from typing import Sequence
 import pandas as pd
 
 from planner.errors import ChangeError
-from planner.model import DISH_PLAN_VERSION, WeekPlan, read_plan
+from planner.model import DISH_PLAN_VERSION, WeekPlan
+from planner.plan_format import read_plan
 
 
 def is_dish_plan(plan: WeekPlan) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from cli.options import command_group, whole_number_from_1
 
 if TYPE_CHECKING:
     from planner.model import WeekPlan
@@ -32,37 +34,44 @@ def _store(args: argparse.Namespace):
     return Store(args.db)
 
 
-def _version(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a version number; give a whole number, e.g. 2") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"version {value} does not exist; versions start at 1, e.g. 2")
-    return value
+_version = whole_number_from_1("'{text}' is not a version number; give a whole number, e.g. 2",
+                               "version {value} does not exist; versions start at 1, e.g. 2")
 
 
 def _fmt_mg(value: float | None) -> str:
     return "-" if value is None else f"{value:g} mg"
 
 
+def _utc_text(stamp: str) -> str:
+    """'2024-03-04 07:30:00' from an ISO time stamp."""
+    return stamp[:19].replace("T", " ")
+
+
+def _print_by_name(records: Sequence[Any], empty: str, header: str, row: Callable[[Any], str]) -> int:
+    """A table of named records, the names in a left-aligned first column; ``empty`` when there are none."""
+    if not records:
+        print(empty)
+        return 0
+    width = max(len(r.name) for r in records)
+    print(f"{'name':<{width}}  {header}")
+    for r in records:
+        print(f"{r.name:<{width}}  {row(r)}")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     with _store(args) as store:
         infos = store.list_plans()
-    if not infos:
-        print("No saved plans yet. Save one with: magplan plans save NAME PLAN.json")
-        return 0
-    width = max(len(i.name) for i in infos)
-    print(f"{'name':<{width}}  versions  latest  days  magnesium target  updated (UTC)")
-    for i in infos:
-        print(f"{i.name:<{width}}  {i.versions:>8}  {i.latest_version:>6}  {i.days if i.days is not None else '-':>4}"
-              f"  {_fmt_mg(i.magnesium_target_mg):>16}  {i.updated_at[:19].replace('T', ' ')}")
-    return 0
+    return _print_by_name(
+        infos, "No saved plans yet. Save one with: magplan plans save NAME PLAN.json",
+        "versions  latest  days  magnesium target  updated (UTC)",
+        lambda i: f"{i.versions:>8}  {i.latest_version:>6}  {i.days if i.days is not None else '-':>4}"
+                  f"  {_fmt_mg(i.magnesium_target_mg):>16}  {_utc_text(i.updated_at)}")
 
 
 def _render(plan: WeekPlan, fmt: str) -> str:
     from planner.export import plan_to_markdown
-    from planner.model import plan_to_json
+    from planner.plan_format import plan_to_json
 
     return plan_to_markdown(plan) if fmt == "markdown" else plan_to_json(plan)
 
@@ -82,13 +91,13 @@ def cmd_history(args: argparse.Namespace) -> int:
         versions = store.plan_history(args.name)
     print("version  saved (UTC)          days  magnesium target")
     for v in versions:
-        print(f"{v.version:>7}  {v.saved_at[:19].replace('T', ' ')}  {v.days if v.days is not None else '-':>4}"
+        print(f"{v.version:>7}  {_utc_text(v.saved_at)}  {v.days if v.days is not None else '-':>4}"
               f"  {_fmt_mg(v.magnesium_target_mg):>16}")
     return 0
 
 
 def cmd_save(args: argparse.Namespace) -> int:
-    from planner.model import read_plan
+    from planner.plan_format import read_plan
 
     plan = read_plan(args.plan)
     with _store(args) as store:
@@ -109,14 +118,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_deleted(args: argparse.Namespace) -> int:
     with _store(args) as store:
         gone = store.deleted_plans()
-    if not gone:
-        print("No deleted plans to bring back.")
-        return 0
-    width = max(len(d.name) for d in gone)
-    print(f"{'name':<{width}}  versions  deleted (UTC)")
-    for d in gone:
-        print(f"{d.name:<{width}}  {d.versions:>8}  {d.deleted_at[:19].replace('T', ' ')}")
-    return 0
+    return _print_by_name(gone, "No deleted plans to bring back.", "versions  deleted (UTC)",
+                          lambda d: f"{d.versions:>8}  {_utc_text(d.deleted_at)}")
 
 
 def cmd_undelete(args: argparse.Namespace) -> int:
@@ -202,10 +205,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add ``magplan plans ...`` to the magplan parser."""
     db = _db_parent()
-    plans = sub.add_parser("plans", help="saved plans: list, show, save, delete, rename, export, import, backup",
-                           description="Saved plans, with their history, in the plans database.")
-    cmds = plans.add_subparsers(dest="plans_command", metavar="ACTION")
-    cmds.required = True
+    cmds = command_group(sub, "plans", "saved plans: list, show, save, delete, rename, export, import, backup",
+                         "Saved plans, with their history, in the plans database.", metavar="ACTION")
     _add_read_commands(cmds, db)
     _add_change_commands(cmds, db)
     _add_file_commands(cmds, db)

@@ -65,7 +65,7 @@ def with_batch_notes(sl: ShoppingList, plan: WeekPlan, table: pd.DataFrame) -> S
 
 def run_shopping_list(args: argparse.Namespace) -> int:
     from planner.export import shopping_to_csv, shopping_to_html, shopping_to_markdown
-    from planner.model import atomic_write_text
+    from planner.plan_format import atomic_write_text
     from planner.shopping import read_pantry_csv, shopping_list
 
     people = _people(args.people)

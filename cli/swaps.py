@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Callable
+from typing import Any, Callable
 
 import pandas as pd
 
-from cli.options import check_options
+from cli.options import check_options, whole_number_from_1
 from cli.plan_files import is_dish_plan, read_verified_plan
 from planner import swaps
+from planner.changes import ChangeResult
 from planner.errors import ChangeError, PlanError, shell_quote
-from planner.model import WeekPlan, plan_to_json, write_plan
-
-if TYPE_CHECKING:
-    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+from planner.model import WeekPlan
+from planner.plan_format import plan_to_json, write_plan
+from planner.plan_text import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
 
 
 def _add_table_options(p: argparse.ArgumentParser) -> None:
@@ -61,7 +61,7 @@ def _emit(args: argparse.Namespace, plan: WeekPlan, lines: list[str]) -> int:
     return 0
 
 
-def _change_lines(result: swaps.ChangeResult, what: str = "item(s)") -> list[str]:
+def _change_lines(result: ChangeResult, what: str = "item(s)") -> list[str]:
     if not result.changes:
         return [f"no {what.split('(')[0]} changed"]
     return [f"{len(result.changes)} {what} changed:"] + ["  " + c.describe() for c in result.changes]
@@ -122,15 +122,27 @@ def _run_dish_change(args: argparse.Namespace, plan: WeekPlan, foods: pd.DataFra
 
 
 # --- alternatives table ---------------------------------------------------------------------------
-def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, food_id: str) -> str:
-    """A plain-text table of ``swaps.alternatives`` output."""
+def _alternatives_head(plan: WeekPlan, day: int, slot: str, name: str, what_id: str, amount: float,
+                       unit: str) -> str:
+    """'Alternatives for NAME (ID, 1.5 portions) at day D SLOT; the day now has ...' (its totals as they are)."""
     totals = plan.day(day).totals
-    item = next(it for m in plan.day(day).meals if m.slot == slot for it in m.items if it.food_id == food_id)
-    servings = f"{item.servings:g} serving" + ("" if item.servings == 1 else "s")
-    head = (f"Alternatives for {item.name} ({food_id}, {servings}) at day {day} {slot}; "
+    amount_text = f"{amount:g} {unit}" + ("" if amount == 1 else "s")
+    return (f"Alternatives for {name} ({what_id}, {amount_text}) at day {day} {slot}; "
             f"the day now has {totals.get('magnesium_mg', 0):.0f} mg magnesium (target "
             f"{plan.targets.magnesium_mg:.0f} mg), {totals.get('energy_kcal', 0):.0f} kcal, "
             f"${totals.get('cost_usd', 0):.2f}.")
+
+
+def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    """The rows as text columns, each as wide as its widest cell, two spaces apart."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+
+
+def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, food_id: str) -> str:
+    """A plain-text table of ``swaps.alternatives`` output."""
+    item = next(it for m in plan.day(day).meals if m.slot == slot for it in m.items if it.food_id == food_id)
+    head = _alternatives_head(plan, day, slot, item.name, food_id, item.servings, "serving")
     if plan.is_locked(day, slot, food_id):
         head += f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {shell_quote(slot)})."
     if alt.empty:
@@ -144,10 +156,7 @@ def format_alternatives(plan: WeekPlan, alt: pd.DataFrame, day: int, slot: str, 
                      f"{r.day_energy_kcal:.0f} ({r.delta_energy_kcal:+.0f})",
                      f"${r.day_cost_usd:.2f} ({r.delta_cost_usd:+.2f})",
                      "yes" if r.fits else "no", r.role, r.name))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [head, ""]
-    for row in rows:
-        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    lines = [head, "", *_aligned(rows)]
     unfit = [r for r in alt.itertuples(index=False) if not r.fits]
     if unfit:
         lines.append("")
@@ -169,7 +178,7 @@ ALTERNATIVE_FIELDS: tuple[str, ...] = (
 
 
 def alternatives_frame(alts: list) -> pd.DataFrame:
-    """``planner.edits.alternatives`` as a table (``ALTERNATIVE_FIELDS``; problems joined by '; ')."""
+    """``planner.dish_alternatives.alternatives`` as a table (``ALTERNATIVE_FIELDS``; problems joined by '; ')."""
     rows = [{"rank": n, **{f: getattr(a, f) for f in ALTERNATIVE_FIELDS[1:]}, "problems": "; ".join(a.problems)}
             for n, a in enumerate(alts, start=1)]
     return pd.DataFrame.from_records(rows, columns=list(ALTERNATIVE_FIELDS))
@@ -182,14 +191,9 @@ def money_text(x: float | None, signed: bool = False) -> str:
 
 
 def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, dish_id: str) -> str:
-    """A plain-text table of ``planner.edits.alternatives`` output."""
-    totals = plan.day(day).totals
+    """A plain-text table of ``planner.dish_alternatives.alternatives`` output."""
     dish = next(x for m in plan.day(day).meals if m.slot == slot for x in m.dishes if x.dish_id == dish_id)
-    portions = f"{dish.portions:g} portion" + ("" if dish.portions == 1 else "s")
-    head = (f"Alternatives for {dish.name} ({dish_id}, {portions}) at day {day} {slot}; "
-            f"the day now has {totals.get('magnesium_mg', 0):.0f} mg magnesium (target "
-            f"{plan.targets.magnesium_mg:.0f} mg), {totals.get('energy_kcal', 0):.0f} kcal, "
-            f"${totals.get('cost_usd', 0):.2f}.")
+    head = _alternatives_head(plan, day, slot, dish.name, dish_id, dish.portions, "portion")
     if plan.is_locked(day, slot, dish_id):
         head += (f"\nIt is locked: unlock it first (magplan unlock PLAN.json --day {day} --slot {shell_quote(slot)} "
                  f"--dish {shell_quote(dish_id)}).")
@@ -203,9 +207,7 @@ def format_dish_alternatives(plan: WeekPlan, alts: list, day: int, slot: str, di
                      f"{a.day_energy_kcal:.0f} ({a.delta_energy_kcal:+.0f})",
                      f"{money_text(a.day_cost_usd)} ({money_text(a.delta_cost_usd, signed=True)})",
                      "yes" if a.fits else "no", a.name))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [head, ""]
-    lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines = [head, "", *_aligned(rows)]
     unfit = [a for a in alts if not a.fits]
     if unfit:
         lines += ["", "'fits: no' means the day breaks a rule unless other dishes change "
@@ -227,8 +229,6 @@ def _cmd_swap(args: argparse.Namespace) -> int:
     if args.to is None:
         alt = swaps.alternatives(plan, table, args.day, args.slot, food, limit=args.limit)
         if args.format == "csv":
-            from planner.plan_text import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
-
             sys.stdout.write(frame_to_csv(alt))
         else:
             sys.stdout.write(format_alternatives(plan, alt, args.day, args.slot, food))
@@ -237,18 +237,16 @@ def _cmd_swap(args: argparse.Namespace) -> int:
 
 
 def _dish_swap(args: argparse.Namespace, plan: WeekPlan, table: pd.DataFrame) -> int:
-    from planner import edits
+    from planner import dish_alternatives, edits
 
     dish_id = _target(args, plan)
     if args.to is None:
         if args.out or args.in_place:
             raise ChangeError("--out/--in-place need --to OTHER_DISH_ID (without --to, swap lists alternatives)")
         tables, foods = _dish_tables(args, table)
-        alts = edits.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
-                                  limit=args.limit)
+        alts = dish_alternatives.alternatives(plan, tables, foods, day=args.day, slot=args.slot, dish_id=dish_id,
+                                              limit=args.limit)
         if args.format == "csv":
-            from planner.plan_text import frame_to_csv  # spreadsheet-safe cells(OWASP CSV injection)
-
             sys.stdout.write(frame_to_csv(alternatives_frame(alts)))
         else:
             sys.stdout.write(format_dish_alternatives(plan, alts, args.day, args.slot, dish_id))
@@ -323,101 +321,73 @@ def _cmd_set_portions(args: argparse.Namespace) -> int:
         p, t, f, day=args.day, slot=args.slot, dish_id=args.dish, portions=args.portions))
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number, e.g. 10") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is below 1")
-    return value
+_positive_int = whole_number_from_1("{text!r} is not a whole number, e.g. 10", "{value} is below 1")
+
+
+Option = tuple[str, dict[str, Any]]  # a flag and its add_argument keywords
+
+
+def _opt(flag: str, help_text: str, **keywords: Any) -> Option:
+    return flag, {**keywords, "help": help_text}
+
+
+_DAY = _opt("--day", "day number, e.g. 2", type=int, required=True)
+_SLOT = _opt("--slot", "meal slot", required=True)
+
+# lock and unlock share everything but the name and the --help line.
+_LOCK_OPTIONS = (_DAY, _opt("--slot", "meal slot (omit for the whole day)"),
+                 _opt("--dish", "one dish of that meal (needs --slot)", metavar="DISH_ID"),
+                 _opt("--food", "one food of that meal (version-1 plans; needs --slot)", metavar="FOOD_ID"))
+_LOCK_TEXT = "lock a day, a meal or one dish so re-planning never changes it"
+_UNLOCK_TEXT = "remove the locks inside a day, a meal or on one dish"
+# The commands that change a plan: name, --help line, description, their own options in --help order, handler.
+EDIT_COMMANDS: tuple[tuple[str, str, str, tuple[Option, ...], Callable[[argparse.Namespace], int]], ...] = (
+    ("swap", "list alternatives for a dish of a plan, or swap it (--to)",
+     "Without --to: print ranked alternative dishes for one dish of a meal, each with what it does to the day's "
+     "magnesium, energy and cost. With --to: put that dish in its place and re-balance the unlocked rest of that "
+     "day only if needed; other days stay as they are.",
+     (_DAY, _opt("--slot", "meal slot: breakfast, lunch, dinner, snack or evening", required=True),
+      _opt("--dish", "the dish to replace", metavar="DISH_ID"),
+      _opt("--food", "the food to replace (version-1 plans of foods)", metavar="FOOD_ID"),
+      _opt("--to", "the dish (or, in a version-1 plan, food) to put in its place", metavar="OTHER_ID"),
+      _opt("--limit", "how many alternatives to list (default 10)", type=_positive_int, default=10),
+      _opt("--format", "alternatives as a table or CSV", choices=("table", "csv"), default="table")),
+     _cmd_swap),
+    ("lock", _LOCK_TEXT, _LOCK_TEXT[0].upper() + _LOCK_TEXT[1:] + ".", _LOCK_OPTIONS, _cmd_lock),
+    ("unlock", _UNLOCK_TEXT, _UNLOCK_TEXT[0].upper() + _UNLOCK_TEXT[1:] + ".", _LOCK_OPTIONS, _cmd_lock),
+    ("exclude", "never plan a dish (or any dish with a food) again; re-plans those days",
+     "Ban a dish (--dish), or every dish containing a food (--food), from the plan and re-plan only the days that "
+     "had one.",
+     (_opt("--dish", "the dish to exclude", metavar="DISH_ID"),
+      _opt("--food", "the food to exclude (every dish that contains it)", metavar="FOOD_ID")),
+     _cmd_exclude),
+    ("regenerate", "a different meal or day (unlocked parts only)",
+     "Replace the unlocked dishes of one meal (--slot) or one whole day with different ones; everything else stays.",
+     (_DAY, _opt("--slot", "meal slot (omit to regenerate the whole day)")),
+     _cmd_regenerate),
+    ("set-portions", "set a dish's portions by hand, then re-balance that day if needed",
+     "Set one dish's portions (0.5 to 2 in steps of 0.25) and re-balance the unlocked rest of that day only if the "
+     "day no longer meets its targets.",
+     (_DAY, _SLOT, _opt("--dish", "the dish to change", required=True, metavar="DISH_ID"),
+      _opt("--portions", "new portions: 0.5 to 2 in quarters, e.g. 1.25", type=float, required=True)),
+     _cmd_set_portions),
+    ("set-servings", "set a food's servings by hand, then re-balance that day (version-1 plans of foods)",
+     "Set one item's servings (0 removes it) and re-balance the unlocked rest of that day.",
+     (_DAY, _SLOT, _opt("--food", "the food to change", required=True, metavar="FOOD_ID"),
+      _opt("--servings", "new servings, a multiple of the step (0.5)", type=float, required=True)),
+     _cmd_set_servings),
+)
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Add swap, lock, unlock, exclude, regenerate and set-servings to the magplan parser."""
-    _add_swap(sub)
-    _add_lock(sub)
-    _add_exclude(sub)
-    _add_regenerate(sub)
-    _add_set_portions(sub)
-    _add_set_servings(sub)
-
-
-def _edit_command(sub: Subparsers, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
-    """A command that reads PLAN.json (its first argument); its own options follow, then _finish's."""
-    p = sub.add_parser(name, help=help_text, description=description)
-    _add_plan(p)
-    return p
-
-
-def _finish(p: argparse.ArgumentParser, func: Callable[[argparse.Namespace], int]) -> None:
-    """Where the new plan goes, and the food table the plan's numbers are checked against (it was made with)."""
-    _add_output_options(p)
-    _add_table_options(p)
-    p.set_defaults(func=func)
-
-
-def _add_swap(sub: Subparsers) -> None:
-    p = _edit_command(sub, "swap", "list alternatives for a dish of a plan, or swap it (--to)",
-                      "Without --to: print ranked alternative dishes for one dish of a meal, each with what it "
-                      "does to the day's magnesium, energy and cost. With --to: put that dish in its place and "
-                      "re-balance the unlocked rest of that day only if needed; other days stay as they are.")
-    p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
-    p.add_argument("--slot", required=True, help="meal slot: breakfast, lunch, dinner, snack or evening")
-    p.add_argument("--dish", metavar="DISH_ID", help="the dish to replace")
-    p.add_argument("--food", metavar="FOOD_ID", help="the food to replace (version-1 plans of foods)")
-    p.add_argument("--to", metavar="OTHER_ID", help="the dish (or, in a version-1 plan, food) to put in its place")
-    p.add_argument("--limit", type=_positive_int, default=10, help="how many alternatives to list (default 10)")
-    p.add_argument("--format", choices=("table", "csv"), default="table", help="alternatives as a table or CSV")
-    _finish(p, _cmd_swap)
-
-
-def _add_lock(sub: Subparsers) -> None:
-    for name, text in (("lock", "lock a day, a meal or one dish so re-planning never changes it"),
-                       ("unlock", "remove the locks inside a day, a meal or on one dish")):
-        p = _edit_command(sub, name, text, text[0].upper() + text[1:] + ".")
-        p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
-        p.add_argument("--slot", help="meal slot (omit for the whole day)")
-        p.add_argument("--dish", metavar="DISH_ID", help="one dish of that meal (needs --slot)")
-        p.add_argument("--food", metavar="FOOD_ID", help="one food of that meal (version-1 plans; needs --slot)")
-        _finish(p, _cmd_lock)
-
-
-def _add_exclude(sub: Subparsers) -> None:
-    p = _edit_command(sub, "exclude", "never plan a dish (or any dish with a food) again; re-plans those days",
-                      "Ban a dish (--dish), or every dish containing a food (--food), from the plan and re-plan "
-                      "only the days that had one.")
-    p.add_argument("--dish", metavar="DISH_ID", help="the dish to exclude")
-    p.add_argument("--food", metavar="FOOD_ID", help="the food to exclude (every dish that contains it)")
-    _finish(p, _cmd_exclude)
-
-
-def _add_regenerate(sub: Subparsers) -> None:
-    p = _edit_command(sub, "regenerate", "a different meal or day (unlocked parts only)",
-                      "Replace the unlocked dishes of one meal (--slot) or one whole day with different ones; "
-                      "everything else stays.")
-    p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
-    p.add_argument("--slot", help="meal slot (omit to regenerate the whole day)")
-    _finish(p, _cmd_regenerate)
-
-
-def _add_set_portions(sub: Subparsers) -> None:
-    p = _edit_command(sub, "set-portions", "set a dish's portions by hand, then re-balance that day if needed",
-                      "Set one dish's portions (0.5 to 2 in steps of 0.25) and re-balance the unlocked rest of "
-                      "that day only if the day no longer meets its targets.")
-    p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
-    p.add_argument("--slot", required=True, help="meal slot")
-    p.add_argument("--dish", required=True, metavar="DISH_ID", help="the dish to change")
-    p.add_argument("--portions", type=float, required=True, help="new portions: 0.5 to 2 in quarters, e.g. 1.25")
-    _finish(p, _cmd_set_portions)
-
-
-def _add_set_servings(sub: Subparsers) -> None:
-    p = _edit_command(sub, "set-servings", "set a food's servings by hand, then re-balance that day (version-1 "
-                                           "plans of foods)",
-                      "Set one item's servings (0 removes it) and re-balance the unlocked rest of that day.")
-    p.add_argument("--day", type=int, required=True, help="day number, e.g. 2")
-    p.add_argument("--slot", required=True, help="meal slot")
-    p.add_argument("--food", required=True, metavar="FOOD_ID", help="the food to change")
-    p.add_argument("--servings", type=float, required=True, help="new servings, a multiple of the step (0.5)")
-    _finish(p, _cmd_set_servings)
+    """Add swap, lock, unlock, exclude, regenerate, set-portions and set-servings to the magplan parser: each
+    reads PLAN.json (its first argument), then its own options, then where the new plan goes and the food table
+    the plan's numbers are checked against (the one it was made with)."""
+    for name, help_text, description, options, func in EDIT_COMMANDS:
+        p = sub.add_parser(name, help=help_text, description=description)
+        _add_plan(p)
+        for flag, keywords in options:
+            p.add_argument(flag, **keywords)
+        _add_output_options(p)
+        _add_table_options(p)
+        p.set_defaults(func=func)

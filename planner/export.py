@@ -16,8 +16,7 @@ from planner.household_export import (HOUSEHOLD_PLAN_CSV_COLUMNS, batches_by_mea
                                       everyone_met, household_checks_html, household_markdown, household_rows,
                                       iter_people_co_nutrients, leftover_csv, meal_heading, people_html)
 from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, PLAN_CSV_COLUMNS, _co_nutrient_lines, _grams, dish_rows,
-                               co_nutrient_checks, day_checks, day_cost, h, is_missing, md_text, meal_lines,
-                               mg_measured_note, money_text, num_text, portions_text, profile_summary, rows_to_csv,
+                               co_nutrient_checks, day_total_rows, h, is_missing, md_text, meal_lines, money_text, num_text, portions_text, profile_summary, rows_to_csv,
                                solver_line, supplement_line)
 from planner.quantities import scaled_serving
 
@@ -48,13 +47,9 @@ def plan_to_markdown(plan: WeekPlan) -> str:
             lines.append("")
         lines.append("**Totals**")
         lines.append("")
-        for label, text, ok in day_checks(plan, day):
+        for label, text, ok in day_total_rows(plan, day):
             mark = "" if ok is None else (f" {CHECK}" if ok else f" {CROSS}")
             lines.append(f"- {label}: {md_text(text)}{mark}")
-        lines.append(f"- Cost: {md_text(day_cost(day))}")
-        note = mg_measured_note(day)
-        if note:
-            lines.append(f"- Note: {md_text(note)}")
         lines.append("")
     if plan.version >= DISH_PLAN_VERSION:
         lines += _co_nutrient_lines(plan)
@@ -229,14 +224,10 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
         parts.append("<ul>")
         if plan.people:
             parts += household_checks_html(plan, plan.days.index(day))
-        for label, text, ok in ([] if plan.people else day_checks(plan, day)):
+        for label, text, ok in day_total_rows(plan, day, checks=not plan.people):
             mark = "" if ok is None else (f" <span class=\"ok\">{CHECK}</span>" if ok
                                           else f" <span class=\"bad\">{CROSS}</span>")
             parts.append(f"<li>{h(label)}: {h(text)}{mark}</li>")
-        parts.append(f"<li>Cost: {h(day_cost(day))}</li>")
-        note = mg_measured_note(day)
-        if note:
-            parts.append(f"<li>Note: {h(note)}</li>")
         parts.append("</ul></section>")
     if by_dish and plan.people:
         for name, view in iter_people_co_nutrients(plan):

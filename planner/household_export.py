@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from planner.batches import Batch, plan_batches, recipe_servings
-from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, co_nutrient_checks, day_checks, day_cost, dish_rows,
-                               h, md_text, meal_lines, mg_measured_note, num_text, portions_text, profile_summary,
+from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, co_nutrient_checks, day_checks, day_total_rows,
+                               dish_rows, h, md_text, meal_lines, num_text, portions_text, profile_summary,
                                slot_label, solver_line, supplement_line)
 from planner.quantities import fmt_qty
 from planner.model import LeftoverRef, Meal, PlanDish, WeekPlan
@@ -239,9 +239,8 @@ def household_markdown(plan: WeekPlan) -> str:
         for meal in day.meals:
             lines += _md_meal(meal, cook_lines(batches, day.day, meal))
         lines += _md_checks(views, i)
-        lines.append(f"- Cost (everyone): {md_text(day_cost(day))}")
-        note = mg_measured_note(day)
-        lines += [f"- Note: {md_text(note)}"] if note else []
+        lines += [f"- {label}: {md_text(text)}"
+                  for label, text, _ok in day_total_rows(plan, day, checks=False, cost_label="Cost (everyone)")]
         lines.append("")
     for name, view in views.items():
         lines += [f"## Co-nutrients of {md_text(name)} (average a day over the plan)", ""]

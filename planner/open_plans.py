@@ -16,7 +16,8 @@ from pathlib import Path
 
 from foods.paths import user_data_dir
 from planner.errors import PlanFormatError, StoreError
-from planner.model import WeekPlan, atomic_write_text, plan_to_json, read_plan
+from planner.model import WeekPlan
+from planner.plan_format import atomic_write_text, plan_to_json, read_plan
 
 KEEP = 30  # plans kept for a reload (each a few dozen kB)
 KEY_CHARS = 16

@@ -14,7 +14,7 @@ import html
 import io
 import math
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -205,17 +205,30 @@ def mg_measured_note(day: DayPlan) -> str | None:
     return f"magnesium measured for {float(share) * 100:.0f}% of the day's grams"
 
 
+def day_total_rows(plan: WeekPlan, day: DayPlan, *, checks: bool = True,
+                   cost_label: str = "Cost") -> list[tuple[str, str, bool | None]]:
+    """The lines under a day's meals as (label, text, met?): the day's checks (not for a household, whose checks
+    are per person: ``checks=False``), its cost and, when part of its magnesium is not measured, a note."""
+    rows = list(day_checks(plan, day)) if checks else []
+    rows.append((cost_label, day_cost(day), None))
+    note = mg_measured_note(day)
+    if note:
+        rows.append(("Note", note, None))
+    return rows
+
+
+def present_texts(*items: tuple[Any, Callable[[Any], str]]) -> list[str]:
+    """The text of each (value, how to write it) whose value is set (not None), in order: a line that names
+    only the settings a plan (or a target) has."""
+    return [text(value) for value, text in items if value is not None]
+
+
 def solver_line(plan: WeekPlan) -> str:
     """'Solver: highs, optimal, 1.2 s, gap 0.5%' (plain text)."""
     s = plan.solver
-    parts = [f"Solver: {s.name}", s.status]
-    if s.seconds is not None:
-        parts.append(f"{s.seconds:.1f} s")
-    if s.gap is not None:
-        parts.append(f"gap {s.gap * 100:.2f}%")
-    if s.objective is not None:
-        parts.append(f"objective {s.objective:.4g}")
-    return ", ".join(parts)
+    return ", ".join([f"Solver: {s.name}", s.status, *present_texts(
+        (s.seconds, lambda v: f"{v:.1f} s"), (s.gap, lambda v: f"gap {v * 100:.2f}%"),
+        (s.objective, lambda v: f"objective {v:.4g}"))])
 
 
 def supplement_line(plan: WeekPlan) -> str | None:
@@ -309,12 +322,10 @@ def profile_summary(plan: WeekPlan) -> str:
         parts.append("avoiding " + (" and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]))
     if p.exclude_foods:
         parts.append("without " + ", ".join(p.exclude_foods))
-    if p.budget_usd_per_day is not None:
-        parts.append(f"budget ${p.budget_usd_per_day:,.2f} a day")
-    if r.evening_share_min is not None:
-        parts.append(f"at least {r.evening_share_min:.0%} of the magnesium at dinner and in the evening")
-    if r.caffeine_after_lunch_max_mg is not None:
-        parts.append(f"at most {r.caffeine_after_lunch_max_mg:g} mg caffeine after lunch")
+    parts += present_texts(
+        (p.budget_usd_per_day, lambda v: f"budget ${v:,.2f} a day"),
+        (r.evening_share_min, lambda v: f"at least {v:.0%} of the magnesium at dinner and in the evening"),
+        (r.caffeine_after_lunch_max_mg, lambda v: f"at most {v:g} mg caffeine after lunch"))
     return ", ".join(parts)
 
 

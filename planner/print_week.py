@@ -12,12 +12,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from planner.export import dish_html, html_page
-from planner.quantities import fmt_qty
 from planner.plan_text import CHECK, CROSS, day_magnesium, h, plan_slots, portions_text, profile_summary, slot_label
 from planner.batches import Batch, plan_batches
 from planner.household_export import by_person_text, cook_text, eaten_text
 from planner.ics import day_date
 from planner.model import DayPlan, Meal, PlanDish, WeekPlan
+from planner.quantities import fmt_qty
 
 if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables

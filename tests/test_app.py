@@ -17,7 +17,8 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import foods
-from planner.model import DISH_PLAN_VERSION, Lock, Profile, Rules, WeekPlan, plan_to_json
+from planner.model import DISH_PLAN_VERSION, Lock, PlanDish, Profile, Rules, WeekPlan
+from planner.plan_format import plan_to_json
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TIMEOUT = 90
@@ -95,7 +96,7 @@ def days_json(plan: WeekPlan, *, marks: bool = True) -> list[str]:
     leaves out the leftover marks, which a new dinner takes from tomorrow's lunch)."""
     import json
 
-    from planner.model import plan_to_dict
+    from planner.plan_format import plan_to_dict
 
     days = plan_to_dict(plan)["days"]
     if not marks:
@@ -120,6 +121,24 @@ def recipe_shown(at: AppTest) -> tuple[list[str], list[int], list[str]]:
 
 def same_plan(a: WeekPlan, b: WeekPlan) -> bool:
     return plan_to_json(a) == plan_to_json(b)
+
+
+def clicked(plan: WeekPlan, action: str) -> tuple[AppTest, str, PlanDish, str]:
+    """The app showing ``plan`` after a click on the ``action`` button (recipe, lock, swap) of day 1's lunch main:
+    the app, the slot, the dish and the button's key."""
+    at = app(plan)
+    slot, dish = main_dish(plan)
+    key = f"{action}_1_{slot}_{dish.dish_id}"
+    at.button(key=key).click().run()
+    ok(at)
+    return at, slot, dish, key
+
+
+def with_day1_dishes(plan: WeekPlan, slot: str, dishes) -> WeekPlan:  # type: ignore[no-untyped-def]
+    """``plan`` with day 1's ``slot`` meal made of the dishes ``dishes(meal)`` returns."""
+    day = plan.day(1)
+    meals = tuple(replace(m, dishes=dishes(m), items=()) if m.slot == slot else m for m in day.meals)
+    return replace(plan, days=(replace(day, meals=meals), *plan.days[1:]))
 
 
 def ok(at: AppTest) -> None:
@@ -245,9 +264,7 @@ def test_a_meal_with_sides_shows_each_dish_and_the_meal_magnesium(solved_plan, f
     side_id = next(i for i, roles in dish_tables.dishes["roles"].items() if "side" in str(roles).split("|"))
     side = make_dish(dish_tables, food_table, side_id, "side", 1.0)
     slot, dish = main_dish(solved_plan)
-    day = solved_plan.day(1)
-    meals = tuple(replace(m, dishes=(*m.dishes, side), items=()) if m.slot == slot else m for m in day.meals)
-    plan = replace(solved_plan, days=(replace(day, meals=meals), *solved_plan.days[1:]))
+    plan = with_day1_dishes(solved_plan, slot, lambda m: (*m.dishes, side))
     at = app(plan)
     ok(at)
     html = grid(at)
@@ -257,11 +274,7 @@ def test_a_meal_with_sides_shows_each_dish_and_the_meal_magnesium(solved_plan, f
 
 
 def test_a_dish_opens_its_recipe_scaled_to_the_portions(solved_plan, dish_tables):
-    at = app(solved_plan)
-    slot, dish = main_dish(solved_plan)
-    key = f"recipe_1_{slot}_{dish.dish_id}"
-    at.button(key=key).click().run()
-    ok(at)
+    at, slot, dish, key = clicked(solved_plan, "recipe")
     assert any(m.value == f"#### {dish.name}" for m in at.markdown)
     names, grams, steps = recipe_shown(at)
     assert names == [i.name for i in dish.ingredients]
@@ -276,10 +289,7 @@ def test_recipe_of_a_larger_portion_scales_the_ingredients(solved_plan, food_tab
 
     slot, dish = main_dish(solved_plan)
     bigger = make_dish(dish_tables, food_table, dish.dish_id, "main", 1.5)
-    day = solved_plan.day(1)
-    meals = tuple(replace(m, dishes=tuple(bigger if x is dish else x for x in m.dishes), items=())
-                  if m.slot == slot else m for m in day.meals)
-    plan = replace(solved_plan, days=(replace(day, meals=meals), *solved_plan.days[1:]))
+    plan = with_day1_dishes(solved_plan, slot, lambda m: tuple(bigger if x is dish else x for x in m.dishes))
     at = app(plan)
     at.button(key=f"recipe_1_{slot}_{dish.dish_id}").click().run()
     ok(at)
@@ -289,10 +299,7 @@ def test_recipe_of_a_larger_portion_scales_the_ingredients(solved_plan, food_tab
 
 # --- per-dish changes (planner.edits) -------------------------------------------------------------
 def test_swap_to_an_alternative_dish_leaves_other_days_and_undo_restores(solved_plan, edits):
-    at = app(solved_plan)
-    slot, dish = main_dish(solved_plan)
-    at.button(key=f"swap_1_{slot}_{dish.dish_id}").click().run()
-    ok(at)
+    at, slot, dish, _key = clicked(solved_plan, "swap")
     use = [b for b in at.button if (b.key or "").startswith("use_")]
     assert use, "the swap panel lists ranked alternatives"
     assert any("day Mg" in c.value and "kcal" in c.value for c in at.caption)  # what each does to the day
@@ -312,11 +319,7 @@ def test_swap_to_an_alternative_dish_leaves_other_days_and_undo_restores(solved_
 
 
 def test_lock_and_unlock_a_dish(solved_plan, edits):
-    at = app(solved_plan)
-    slot, dish = main_dish(solved_plan)
-    key = f"lock_1_{slot}_{dish.dish_id}"
-    at.button(key=key).click().run()
-    ok(at)
+    at, slot, dish, key = clicked(solved_plan, "lock")
     assert Lock(day=1, slot=slot, food_id=dish.dish_id) in at.session_state.plan.locks
     assert at.button(key=key).label == "Unlock"
     assert at.button(key=f"swap_1_{slot}_{dish.dish_id}").disabled
@@ -845,7 +848,7 @@ def test_an_opened_plan_with_edited_numbers_shows_the_recomputed_ones_and_says_s
 
 
 def test_a_saved_plan_with_a_food_the_table_lacks_is_an_error_and_the_open_plan_stays(solved_plan):
-    from planner.model import plan_from_dict
+    from planner.plan_format import plan_from_dict
     from planner.store import Store
 
     d = _plan_dict(solved_plan)

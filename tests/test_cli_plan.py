@@ -16,7 +16,8 @@ import pytest
 
 from cli import main
 from cli import plan as cli_plan
-from planner.model import DISH_PLAN_VERSION, Meal, SolverInfo, WeekPlan, plan_from_json
+from planner.model import DISH_PLAN_VERSION, Meal, SolverInfo, WeekPlan
+from planner.plan_format import plan_from_json
 
 ROOT = Path(__file__).resolve().parent.parent
 EXCLUDED_DISH = "tofu_scramble_kale_toast"

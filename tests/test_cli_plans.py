@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cli import main
-from planner.model import read_plan, write_plan
+from planner.plan_format import read_plan, write_plan
 from planner.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

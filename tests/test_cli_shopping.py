@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from cli import main
-from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, plan_to_dict, write_plan
+from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.plan_format import plan_to_dict, write_plan
 from planner.nutrition import make_day, make_item
 
 TARGETS = Targets(magnesium_mg=320, energy_kcal_min=1800, energy_kcal_max=2200, protein_g_min=46,

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 
 from planner import swaps
+from planner.changes import diff_plans
 from cli import main
-from planner.model import (Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, read_plan,
-                           write_plan)
+from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.plan_format import read_plan, write_plan
 from planner.nutrition import make_day, make_item
 
 SLOTS = ("breakfast", "lunch", "dinner", "snack")
@@ -36,11 +37,14 @@ def hand_plan(foods: pd.DataFrame) -> WeekPlan:
                     solver=SolverInfo(name="hand", status="optimal"))
 
 
+def _written(plan: WeekPlan, path):
+    write_plan(plan, path)
+    return path
+
+
 @pytest.fixture
 def plan_file(tmp_path, curated):
-    path = tmp_path / "plan.json"
-    write_plan(hand_plan(curated), path)
-    return path
+    return _written(hand_plan(curated), tmp_path / "plan.json")
 
 
 def test_swap_without_to_prints_the_ranked_alternatives(plan_file, curated, capsys):
@@ -145,9 +149,7 @@ def week():
 
 @pytest.fixture
 def week_file(tmp_path, week):
-    path = tmp_path / "week.json"
-    write_plan(week[1], path)
-    return path
+    return _written(week[1], tmp_path / "week.json")
 
 
 def _days_json(path, skip: set[int]) -> list[str]:
@@ -165,7 +167,7 @@ def test_swap_to_writes_the_new_plan_and_prints_the_exact_changes(week_file, tmp
                  "--out", str(out)]) == 0
     printed = capsys.readouterr().out.splitlines()
     old, new = read_plan(week_file), read_plan(out)
-    changes = swaps.diff_plans(old, new)
+    changes = diff_plans(old, new)
     assert printed == [f"{len(changes)} item(s) changed:", *("  " + c.describe() for c in changes), f"wrote {out}"]
     assert "cashews" in _meal(new, 2, "snack") and "almonds" not in _meal(new, 2, "snack")
     assert _days_json(out, {2}) == _days_json(week_file, {2})
@@ -259,9 +261,7 @@ def dish_week():
 
 @pytest.fixture
 def dish_file(tmp_path, dish_week):
-    path = tmp_path / "dishes.json"
-    write_plan(dish_week[1], path)
-    return path
+    return _written(dish_week[1], tmp_path / "dishes.json")
 
 
 def _dishes(plan: WeekPlan, day: int, slot: str) -> dict[str, float]:
@@ -271,12 +271,12 @@ def _dishes(plan: WeekPlan, day: int, slot: str) -> dict[str, float]:
 def test_dish_swap_lists_ranked_alternatives_as_a_table_and_as_csv(dish_file, dish_week, curated, capsys):
     from io import StringIO
 
-    from planner import edits
+    from planner import dish_alternatives
     from cli.swaps import ALTERNATIVE_FIELDS
 
     tables, plan = dish_week
     dinner = next(iter(_dishes(plan, 3, "dinner")))
-    expected = edits.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner, limit=5)
+    expected = dish_alternatives.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner, limit=5)
     assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--limit", "5"]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"Alternatives for {plan.day(3).meals[2].dishes[0].name} ({dinner}, 1 portion) "
@@ -294,11 +294,11 @@ def test_dish_swap_lists_ranked_alternatives_as_a_table_and_as_csv(dish_file, di
 
 def test_dish_swap_to_writes_the_new_plan_and_prints_the_exact_changes(dish_file, dish_week, curated, tmp_path,
                                                                        capsys):
-    from planner import edits
+    from planner import dish_alternatives, edits
 
     tables, plan = dish_week
     dinner = next(iter(_dishes(plan, 3, "dinner")))
-    to = edits.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner)[0].dish_id
+    to = dish_alternatives.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner)[0].dish_id
     out, before = tmp_path / "new.json", dish_file.read_bytes()
     assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--to", to,
                  "--out", str(out)]) == 0

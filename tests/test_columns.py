@@ -6,7 +6,8 @@ from dataclasses import replace
 import pytest
 
 from planner import columns, milp
-from planner.model import Profile, Rules, plan_to_dict
+from planner.model import Profile, Rules
+from planner.plan_format import plan_to_dict
 from planner.plan import build_model, plan_week
 from planner.solve import run
 from planner.targets import targets_for

@@ -16,7 +16,8 @@ from foods.dishes import DishTables, load_dishes
 from foods.load import load_foods, usda_foods
 from planner.dishplan import plan_dish_week
 from planner.errors import PlanError
-from planner.model import DayPlan, Meal, PlanDish, PlanItem, Profile, Rules, WeekPlan, plan_from_json, plan_to_json
+from planner.model import DayPlan, Meal, PlanDish, PlanItem, Profile, Rules, WeekPlan
+from planner.plan_format import plan_from_json, plan_to_json
 
 # name -> (profile, rules): the profiles (the brief leaves some sexes open; chosen here and named)
 PROFILES: dict[str, tuple[Profile, Rules]] = {

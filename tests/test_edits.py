@@ -11,9 +11,12 @@ from dataclasses import replace
 import pytest
 
 from foods.schema import food_allowed, split_tags
-from planner import edits
+from planner import dish_alternatives, edits
+from planner.changes import Change
+from planner.dish_day import PORTION_LEVELS
 from planner.errors import ChangeError, PlanError
-from planner.model import Lock, Profile, Rules, plan_from_json, plan_to_dict, plan_to_json
+from planner.model import Lock, Profile, Rules
+from planner.plan_format import plan_from_json, plan_to_dict, plan_to_json
 
 SLOTS = ("breakfast", "lunch", "dinner", "snack", "evening")
 
@@ -86,11 +89,11 @@ def assert_only_day_changed(old, result, changed_days) -> None:
 def test_diff_of_a_plan_with_itself_is_empty_and_lists_added_and_removed_dishes(dish_week, dish_tables, curated):
     assert edits.diff_dish_plans(dish_week, dish_week) == ()
     old_id = first_dish(dish_week, 3, "dinner")
-    alt = edits.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=old_id)[0]
+    alt = dish_alternatives.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=old_id)[0]
     result = edits.swap(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=old_id, to=alt.dish_id)
     kinds = {(c.dish_id, c.kind) for c in result.changes}
     assert (old_id, "removed") in kinds and (alt.dish_id, "added") in kinds
-    assert all(isinstance(c, edits.Change) for c in result.changes)
+    assert all(isinstance(c, Change) for c in result.changes)
     removed = next(c for c in result.changes if c.dish_id == old_id)
     assert removed.describe().startswith(f"day 3 dinner: {old_id} (")
     assert removed.describe().endswith(" -> 0 portions (removed)")
@@ -101,13 +104,13 @@ def test_diff_of_a_plan_with_itself_is_empty_and_lists_added_and_removed_dishes(
                                              (5, "snack", "snack")])
 def test_alternatives_have_the_role_of_the_meal_and_the_weeks_rules(dish_week, dish_tables, curated, day, slot, role):
     dish_id = first_dish(dish_week, day, slot)
-    alts = edits.alternatives(dish_week, dish_tables, curated, day=day, slot=slot, dish_id=dish_id, limit=None)
+    alts = dish_alternatives.alternatives(dish_week, dish_tables, curated, day=day, slot=slot, dish_id=dish_id, limit=None)
     assert len(alts) >= 5
     in_day = {x for s in SLOTS for x in dishes(dish_week, day, s)}
     for a in alts:
         assert role in split_tags(dish_tables.dishes.at[a.dish_id, "roles"])
         assert a.dish_id not in in_day
-        assert a.portions in edits.PORTION_LEVELS
+        assert a.portions in PORTION_LEVELS
     if role == "main":
         neighbours = {x for d in (day - 1, day + 1) if 1 <= d <= 7 for s in ("lunch", "dinner")
                       for x in dishes(dish_week, d, s)}
@@ -124,13 +127,13 @@ def test_alternatives_have_the_role_of_the_meal_and_the_weeks_rules(dish_week, d
 def test_alternatives_are_ranked_fits_first_then_closeness_in_energy(dish_week, dish_tables, curated):
     dish_id = first_dish(dish_week, 3, "dinner")
     current = next(x for m in dish_week.day(3).meals if m.slot == "dinner" for x in m.dishes)
-    alts = edits.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id, limit=None)
-    keys = [(not a.fits, round(abs(a.energy_kcal - current.value("energy_kcal")) / edits.ENERGY_BIN_KCAL),
+    alts = dish_alternatives.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id, limit=None)
+    keys = [(not a.fits, round(abs(a.energy_kcal - current.value("energy_kcal")) / dish_alternatives.ENERGY_BIN_KCAL),
              -a.magnesium_mg) for a in alts]
     assert keys == sorted(keys)
     assert alts[0].fits and alts[0].problems == ()
     assert all(a.problems for a in alts if not a.fits)
-    assert len(edits.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id,
+    assert len(dish_alternatives.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id,
                                   limit=3)) == 3
 
 
@@ -138,7 +141,7 @@ def test_alternative_deltas_recomputed_by_hand_from_the_dish_table(dish_week, di
     dish_id = first_dish(dish_week, 3, "dinner")
     current = next(x for m in dish_week.day(3).meals if m.slot == "dinner" for x in m.dishes)
     totals = dish_week.day(3).totals
-    for a in edits.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id)[:3]:
+    for a in dish_alternatives.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id)[:3]:
         row = dish_tables.dishes.loc[a.dish_id]
         assert a.magnesium_mg == pytest.approx(a.portions * row["magnesium_mg"], abs=1e-3)
         assert a.energy_kcal == pytest.approx(a.portions * row["energy_kcal"], abs=1e-3)
@@ -153,14 +156,14 @@ def test_alternative_deltas_recomputed_by_hand_from_the_dish_table(dish_week, di
 
 def test_alternatives_follow_the_plans_diet_and_allergens(dish_week, dish_tables, curated):
     vegan = replace(dish_week, profile=replace(dish_week.profile, diet="vegan", avoid_allergens=("soy",)))
-    alts = edits.alternatives(vegan, dish_tables, curated, day=3, slot="snack",
+    alts = dish_alternatives.alternatives(vegan, dish_tables, curated, day=3, slot="snack",
                               dish_id=first_dish(dish_week, 3, "snack"), limit=None)
     assert alts
     for a in alts:
         row = dish_tables.dishes.loc[a.dish_id]
         assert food_allowed(row["diet_tags"], row["allergens"], diet="vegan", avoid=("soy",)), a.dish_id
     excluded = replace(dish_week, excluded=(alts[0].dish_id,))
-    again = edits.alternatives(excluded, dish_tables, curated, day=3, slot="snack",
+    again = dish_alternatives.alternatives(excluded, dish_tables, curated, day=3, slot="snack",
                                dish_id=first_dish(dish_week, 3, "snack"), limit=None)
     assert alts[0].dish_id not in {a.dish_id for a in again}
 
@@ -170,7 +173,7 @@ def test_alternatives_follow_the_plans_diet_and_allergens(dish_week, dish_tables
 def test_swap_to_the_best_alternative_changes_only_that_dish(dish_week, dish_tables, curated, day, slot):
     before = plan_to_json(dish_week)
     dish_id = first_dish(dish_week, day, slot)
-    alt = edits.alternatives(dish_week, dish_tables, curated, day=day, slot=slot, dish_id=dish_id)[0]
+    alt = dish_alternatives.alternatives(dish_week, dish_tables, curated, day=day, slot=slot, dish_id=dish_id)[0]
     result = edits.swap(dish_week, dish_tables, curated, day=day, slot=slot, dish_id=dish_id, to=alt.dish_id)
     assert plan_to_json(dish_week) == before  # the input plan is never changed
     assert_only_day_changed(dish_week, result, {day})
@@ -196,7 +199,7 @@ def test_swap_that_breaks_a_limit_rebalances_the_day(dish_week, dish_tables, cur
     dish_id = max(dishes(tight, day, "dinner"), key=lambda i: next(
         x.value("magnesium_mg") or 0 for m in tight.day(day).meals if m.slot == "dinner" for x in m.dishes
         if x.dish_id == i))
-    alts = edits.alternatives(tight, dish_tables, curated, day=day, slot="dinner", dish_id=dish_id, limit=None)
+    alts = dish_alternatives.alternatives(tight, dish_tables, curated, day=day, slot="dinner", dish_id=dish_id, limit=None)
     unfit = [a for a in alts if not a.fits and a.delta_magnesium_mg < -20]
     assert unfit and any("magnesium" in p for p in unfit[0].problems)
     to = unfit[0].dish_id
@@ -249,9 +252,9 @@ def test_regenerate_a_day_keeps_its_locked_dish_and_locked_meal(dish_week, dish_
 
 def test_edits_honour_the_dislikes_kept_in_the_plan(dish_week, dish_tables, curated):
     dish_id = first_dish(dish_week, 3, "dinner")
-    top = edits.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id)[0].dish_id
+    top = dish_alternatives.alternatives(dish_week, dish_tables, curated, day=3, slot="dinner", dish_id=dish_id)[0].dish_id
     disliking = replace(dish_week, profile=replace(dish_week.profile, disliked_foods=(top,)))
-    ranked = [a.dish_id for a in edits.alternatives(disliking, dish_tables, curated, day=3, slot="dinner",
+    ranked = [a.dish_id for a in dish_alternatives.alternatives(disliking, dish_tables, curated, day=3, slot="dinner",
                                                     dish_id=dish_id, limit=None)]
     assert ranked[0] != top
 
@@ -367,7 +370,8 @@ def _bad_calls(plan):
 def test_bad_requests_raise_change_error_with_a_clear_message(dish_week, dish_tables, curated):
     for name, plan, kwargs, message in _bad_calls(dish_week):
         with pytest.raises(ChangeError) as exc:
-            getattr(edits, name)(plan, dish_tables, curated, **kwargs)
+            operation = dish_alternatives.alternatives if name == "alternatives" else getattr(edits, name)
+            operation(plan, dish_tables, curated, **kwargs)
         assert message in str(exc.value), (name, kwargs)
         assert "\n" not in str(exc.value)
 
@@ -409,7 +413,7 @@ def test_regenerating_the_dinner_of_a_leftover_day_keeps_its_leftover_lunch(dish
 def test_swapping_the_dinner_a_lunch_was_left_from_makes_that_lunch_ordinary(dish_week, dish_tables, curated):
     day = _leftover_days(dish_week)[0]
     dinner = first_dish(dish_week, day - 1, "dinner")
-    alt = next(a for a in edits.alternatives(dish_week, dish_tables, curated, day=day - 1, slot="dinner",
+    alt = next(a for a in dish_alternatives.alternatives(dish_week, dish_tables, curated, day=day - 1, slot="dinner",
                                              dish_id=dinner) if a.fits)
     result = edits.swap(dish_week, dish_tables, curated, day=day - 1, slot="dinner", dish_id=dinner, to=alt.dish_id)
     assert day not in _leftover_days(result.plan)

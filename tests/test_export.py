@@ -347,7 +347,7 @@ def test_dish_plan_html_adds_each_recipe_scaled_with_steps(foods):
 
 
 def test_dish_plan_writers_read_the_same_plan_back_from_json(foods):
-    from planner.model import plan_from_json, plan_to_json
+    from planner.plan_format import plan_from_json, plan_to_json
 
     plan = _dish_plan(foods)
     again = plan_from_json(plan_to_json(plan))

@@ -27,7 +27,8 @@ from foods.errors import FoodTableError
 from foods.load import CURATION_COLUMNS
 from foods.schema import NUTRIENT_COLUMNS
 from planner.errors import PlanFormatError, ProfileError
-from planner.model import Profile, WeekPlan, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
+from planner.model import Profile, WeekPlan
+from planner.plan_format import plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
 from planner.shopping import read_pantry_csv
 from planner.store import profile_from_dict
 from planner.targets import check_profile

@@ -17,7 +17,8 @@ from foods.load import usda_foods
 from planner.errors import PlanError, ProfileError
 from planner.household import Member, check_members, member_from_fields, plan_household, read_household
 from planner.people import person_plan
-from planner.model import Profile, Rules, plan_from_json, plan_to_json
+from planner.model import Profile, Rules
+from planner.plan_format import plan_from_json, plan_to_json
 from planner.shopping import shopping_list
 
 ANN = Member("Ann", Profile(age=45, sex="female"))

@@ -15,7 +15,7 @@ from planner.errors import ExportError
 from planner.export import dish_steps
 from planner.plan_text import portions_text, slot_label
 from planner.ics import DEFAULT_MEAL_TIMES, MEAL_MINUTES, PRODID, parse_start, parse_times, plan_to_ics
-from planner.model import write_plan
+from planner.plan_format import write_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 START = date(2026, 12, 7)

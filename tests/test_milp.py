@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from planner import milp
-from planner.model import Profile, Rules, Targets, plan_to_json
+from planner.model import Profile, Rules, Targets
+from planner.plan_format import plan_to_json
 from planner.plan import build_model, plan_week
 from plan_checker import check_plan
 

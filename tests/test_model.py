@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from planner.errors import PlanFormatError
-from planner.model import (PLAN_NUTRIENTS, Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan,
-                           plan_from_json, plan_to_json, read_plan, write_plan)
+from planner.model import PLAN_NUTRIENTS, Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.plan_format import plan_from_json, plan_to_json, read_plan, write_plan
 from planner.nutrition import make_day, make_item
 from planner.store import Store
 

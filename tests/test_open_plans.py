@@ -8,7 +8,8 @@ import pytest
 
 from planner import open_plans
 from planner.errors import PlanFormatError, StoreError
-from planner.model import DayPlan, Profile, Rules, SolverInfo, WeekPlan, plan_to_json
+from planner.model import DayPlan, Profile, Rules, SolverInfo, WeekPlan
+from planner.plan_format import plan_to_json
 from planner.open_plans import OpenPlans, check_key, plan_key
 from planner.targets import targets_for
 

@@ -6,7 +6,8 @@ from dataclasses import replace
 import pytest
 
 from planner.errors import PlanError, ProfileError
-from planner.model import Lock, Profile, Rules, plan_to_dict, plan_to_json
+from planner.model import Lock, Profile, Rules
+from planner.plan_format import plan_to_dict, plan_to_json
 from planner.plan import plan_week, replan
 from plan_checker import check_plan
 

@@ -18,8 +18,8 @@ import pytest
 
 from cli import main
 from planner.errors import PlanFormatError, ProfileError, shell_quote
-from planner.model import (NUMBER_RANGES, Profile, Rules, check_number, plan_from_dict, plan_to_dict, read_plan,
-                           write_plan)
+from planner.model import NUMBER_RANGES, Profile, Rules, check_number
+from planner.plan_format import plan_from_dict, plan_to_dict, read_plan, write_plan
 from planner.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -213,11 +213,11 @@ def _pad_plan(path: Path, to_bytes: int) -> None:
 @pytest.mark.parametrize("kind", ["plan", "plans-save", "backup", "pantry", "foods", "optimize"])
 def test_oversized_files_are_refused_with_the_cap_in_the_message(capsys, monkeypatch, tmp_path, plan_file, kind):
     import foods.load
-    import planner.model
+    import planner.plan_format
     import planner.shopping
     import planner.store.backup
 
-    monkeypatch.setattr(planner.model, "MAX_PLAN_BYTES", 4096)
+    monkeypatch.setattr(planner.plan_format, "MAX_PLAN_BYTES", 4096)
     monkeypatch.setattr(planner.store.backup, "MAX_BACKUP_BYTES", 4096)
     monkeypatch.setattr(planner.shopping, "MAX_PANTRY_BYTES", 4096)
     monkeypatch.setattr(foods.load, "MAX_USER_TABLE_BYTES", 4096)

@@ -11,8 +11,9 @@ from foods.schema import AISLES
 from planner.errors import PantryError, ShoppingError
 from planner.model import Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
 from planner.nutrition import make_day, make_item
-from planner.shopping import (SHOPPING_COLUMNS, STATUS_HAVE, check_pantry_frame, parse_days, parse_purchase_unit,
-                              read_pantry_csv, shopping_list, units_needed)
+from planner.purchase_units import parse_purchase_unit, units_needed
+from planner.shopping import (SHOPPING_COLUMNS, STATUS_HAVE, check_pantry_frame, parse_days, read_pantry_csv,
+                              shopping_list, typed_shopping_frame)
 
 TARGETS = Targets(magnesium_mg=320, energy_kcal_min=1800, energy_kcal_max=2200, protein_g_min=46,
                   fiber_g_min=25, sodium_mg_max=2300, iron_mg=18, vitamin_d_ug=15, vitamin_b12_ug=2.4,
@@ -65,15 +66,8 @@ def plan(foods) -> WeekPlan:
 
 
 def expected_frame(records: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(records, columns=list(SHOPPING_COLUMNS))
-    for c in ("aisle", "product", "foods", "status", "needed_text", "purchase_unit", "purchase_text",
-              "leftover_text", "price_source"):
-        df[c] = df[c].astype("string")
-    for c in ("needed_g", "pantry_g", "purchase_unit_g", "bought_g", "leftover_g", "price_usd_per_100g", "cost_usd"):
-        df[c] = df[c].astype("float64")
-    df["units"] = df["units"].astype("int64")
-    df["price_year"] = pd.array(list(df["price_year"]), dtype="Int64")
-    return df
+    """The records in the given order, with the shopping list's column types."""
+    return typed_shopping_frame(pd.DataFrame.from_records(records, columns=list(SHOPPING_COLUMNS)))
 
 
 def test_golden_list_for_a_small_plan(foods, plan):
@@ -350,7 +344,7 @@ DISH_WEEK_GRAMS = {"Brown rice, dry": 190.0, "Eggs": 125.0, "Black beans, canned
 
 
 def test_dish_plan_needs_the_sum_of_ingredient_grams_once(foods):
-    from planner.model import plan_from_json, plan_to_json
+    from planner.plan_format import plan_from_json, plan_to_json
 
     plan = dish_week(foods)
     for p in (plan, plan_from_json(plan_to_json(plan))):  # in memory and as saved: each dish bought once

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from planner.errors import PlanFormatError, StoreError
-from planner.model import (Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, plan_to_json, read_plan,
-                           replace, write_plan)
+from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, replace
+from planner.plan_format import plan_to_json, read_plan, write_plan
 from planner.nutrition import make_day, make_item
 from planner.store import (SCHEMA_VERSION, Store, check_name, drop_missing_foods, missing_foods,
                            profile_from_dict)
@@ -523,15 +523,20 @@ def test_write_plan_then_save_from_file(store, tiny_foods, tmp_path):
     assert store.load_plan("from file") == make_plan(tiny_foods)
 
 
-def test_forward_migrations_run_at_open_and_keep_the_data(tmp_path, tiny_foods, monkeypatch):
+def _db_before_migration(tmp_path, tiny_foods, monkeypatch, migration: str):
+    """A database with plan 'w' saved, and the code one schema version ahead with ``migration`` to get there."""
     import planner.store.schema as store_module
 
     db = tmp_path / "old.db"
     with Store(db) as s:
         s.save_plan("w", make_plan(tiny_foods))
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(store_module, "MIGRATIONS",
-                        (*store_module.MIGRATIONS, "ALTER TABLE plans ADD COLUMN note TEXT DEFAULT ''"))
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, migration))
+    return db
+
+
+def test_forward_migrations_run_at_open_and_keep_the_data(tmp_path, tiny_foods, monkeypatch):
+    db = _db_before_migration(tmp_path, tiny_foods, monkeypatch, "ALTER TABLE plans ADD COLUMN note TEXT DEFAULT ''")
     with Store(db) as s:
         assert s.schema_version() == SCHEMA_VERSION + 1
         assert "note" in [r[1] for r in s.conn.execute("PRAGMA table_info(plans)")]
@@ -539,14 +544,8 @@ def test_forward_migrations_run_at_open_and_keep_the_data(tmp_path, tiny_foods, 
 
 
 def test_a_failing_migration_changes_nothing(tmp_path, tiny_foods, monkeypatch):
-    import planner.store.schema as store_module
-
-    db = tmp_path / "old.db"
-    with Store(db) as s:
-        s.save_plan("w", make_plan(tiny_foods))
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS,
-                                                     "ALTER TABLE plans ADD COLUMN a TEXT; SELECT no_such_function()"))
+    db = _db_before_migration(tmp_path, tiny_foods, monkeypatch,
+                              "ALTER TABLE plans ADD COLUMN a TEXT; SELECT no_such_function()")
     with pytest.raises(StoreError, match="no such function"):
         Store(db)
     monkeypatch.undo()

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from planner.errors import StoreError
-from planner.model import Meal, Profile, replace, write_plan
+from planner.model import Meal, Profile, replace
+from planner.plan_format import write_plan
 from planner.nutrition import make_day, make_item
 from planner.store import SCHEMA_VERSION, Store
 
@@ -76,7 +77,7 @@ def saved(tmp_path, tiny_foods):
 
 PAUSE_MID_SAVE = """
 import sys, time
-from planner.model import read_plan
+from planner.plan_format import read_plan
 from planner.store import Store
 db, plan_file = sys.argv[1:3]
 plan = read_plan(plan_file)
@@ -91,7 +92,7 @@ Store(db).save_plan("week", plan)
 
 SAVE_IN_A_LOOP = """
 import sys
-from planner.model import read_plan
+from planner.plan_format import read_plan
 from planner.store import Store
 db, plan_file = sys.argv[1:3]
 plan = read_plan(plan_file)

@@ -9,12 +9,13 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from planner import swaps
+from planner import food_day, swaps
 from planner.errors import ChangeError, MagplanError, PlanError
-from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan, plan_from_json, plan_to_dict, \
-    plan_to_json
+from planner.model import Lock, Meal, Profile, Rules, SolverInfo, Targets, WeekPlan
+from planner.plan_format import plan_from_json, plan_to_dict, plan_to_json
 from planner.nutrition import make_day, make_item
-from planner.swaps import Change, ChangeResult, alternatives, diff_plans, lock, unlock
+from planner.changes import Change, ChangeResult, diff_plans
+from planner.swaps import alternatives, lock, unlock
 
 SLOTS = ("breakfast", "lunch", "dinner", "snack")
 
@@ -87,8 +88,8 @@ def plan(foods) -> WeekPlan:
 def no_share_bounds(monkeypatch):
     """Hand-built days are not balanced by meal energy share and ignore the optimizer's one-per-meal
     categories; leave those limits to the tests through the optimizer."""
-    monkeypatch.setattr(swaps, "meal_share_bounds", lambda slot, slots: (0.0, 1.0))
-    monkeypatch.setattr(swaps, "ONE_PER_MEAL_CATEGORIES", frozenset())
+    monkeypatch.setattr(food_day, "meal_share_bounds", lambda slot, slots: (0.0, 1.0))
+    monkeypatch.setattr(food_day, "ONE_PER_MEAL_CATEGORIES", frozenset())
 
 
 # --- alternatives -------------------------------------------------------------------------------------
@@ -195,10 +196,10 @@ def test_change_error_is_a_magplan_error():
 
 # --- day_problems -------------------------------------------------------------------------------------
 def test_day_problems_empty_for_a_good_day_and_names_each_broken_limit(plan, foods, no_share_bounds):
-    assert swaps.day_problems(plan, foods, plan.day(2)) == []
+    assert food_day.day_problems(plan, foods, plan.day(2)) == []
     tight = replace(plan, targets=_targets(magnesium_mg=400.0, energy_kcal_max=600.0, sodium_mg_max=50.0),
                     profile=replace(plan.profile, budget_usd_per_day=1.0))
-    problems = swaps.day_problems(tight, foods, tight.day(2))
+    problems = food_day.day_problems(tight, foods, tight.day(2))
     assert problems == [
         "magnesium 350 mg is below the target 400 mg",
         "energy 685 kcal is above 600 kcal",
@@ -210,7 +211,7 @@ def test_day_problems_empty_for_a_good_day_and_names_each_broken_limit(plan, foo
 def test_day_problems_sees_identical_neighbour_meals(foods, no_share_bounds):
     days = {**DAYS, 2: {**DAYS[2], "breakfast": {"oats": 1.0}}}
     plan = build_plan(foods, days)
-    assert "breakfast is the same meal as on day 1" in swaps.day_problems(plan, foods, plan.day(2))
+    assert "breakfast is the same meal as on day 1" in food_day.day_problems(plan, foods, plan.day(2))
 
 
 # --- diff_plans ---------------------------------------------------------------------------------------
@@ -325,7 +326,7 @@ def solved_week() -> tuple[pd.DataFrame, WeekPlan]:
     week = plan_week(table, Profile(age=45, sex="female"), rules=Rules(time_limit_s=WEEK_TIME_LIMIT_S))
     # later re-plans inherit the plan's rules: a shorter limit keeps each re-plan of the tests quick
     week = replace(week, rules=replace(week.rules, time_limit_s=REPLAN_TIME_LIMIT_S))
-    snack = {it.food_id for it in swaps._meal(week.day(2), "snack").items}
+    snack = {it.food_id for it in food_day._meal(week.day(2), "snack").items}
     if "almonds" not in snack:
         other_nuts = sorted(f for f in snack if table.at[f, "category"] == "nuts")  # one nut per snack
         week = replan(week, table, days=[2], fix={(2, "snack"): {"almonds": 1.0}},
@@ -373,7 +374,7 @@ def assert_good_change(before: WeekPlan, result: ChangeResult, table: pd.DataFra
 
 
 def items(plan: WeekPlan, day: int, slot: str) -> dict[str, float]:
-    return {it.food_id: it.servings for it in swaps._meal(plan.day(day), slot).items}
+    return {it.food_id: it.servings for it in food_day._meal(plan.day(day), slot).items}
 
 
 def test_week_fixture_is_valid(week):
@@ -429,7 +430,7 @@ def test_regenerate_a_day_keeps_its_locked_meal(week):
 
 def test_exclude_replans_only_the_days_that_used_the_food(week):
     table, base = week
-    used = swaps._days_using
+    used = food_day._days_using
     # a food on exactly two days (else the one on the fewest days; ties: alphabetical)
     counts = {}
     for d in base.days:
@@ -491,7 +492,7 @@ def test_exclusion_that_leaves_a_locked_day_short_raises(week):
 
 
 def test_alternatives_respect_one_food_per_category_per_meal(foods, no_share_bounds, monkeypatch):
-    monkeypatch.setattr(swaps, "ONE_PER_MEAL_CATEGORIES", frozenset({"nuts"}))
+    monkeypatch.setattr(food_day, "ONE_PER_MEAL_CATEGORIES", frozenset({"nuts"}))
     days = {**DAYS, 2: {**DAYS[2], "snack": {"almonds": 1.0, "pumpkin": 0.5}}}
     plan = build_plan(foods, days)
     alt = alternatives(plan, foods, 2, "snack", "pumpkin").set_index("food_id")

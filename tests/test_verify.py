@@ -14,8 +14,8 @@ import pytest
 from cli import main
 from planner.dishplan import co_nutrient_notes, make_dish
 from planner.errors import PlanFormatError
-from planner.model import (Meal, Profile, Rules, SolverInfo, WeekPlan, plan_from_dict,
-                           plan_from_json, plan_to_dict, plan_to_json, read_plan, replace, write_plan)
+from planner.model import Meal, Profile, Rules, SolverInfo, WeekPlan, replace
+from planner.plan_format import plan_from_dict, plan_from_json, plan_to_dict, plan_to_json, read_plan, write_plan
 from planner.nutrition import make_day
 from planner.store import Store
 from planner.verify import NOTE_START, verify_plan

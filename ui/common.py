@@ -125,3 +125,10 @@ def plan_dishes_frame(plan: Any) -> pd.DataFrame:
                              **{n: x.value(n) for n in ("magnesium_mg", "energy_kcal", "protein_g", "cost_usd")}})
     return pd.DataFrame(rows, columns=["day", "slot", "dish_id", "name", "role", "portions", "grams",
                                        "magnesium_mg", "energy_kcal", "protein_g", "cost_usd"])
+
+
+def download_row(files: list[tuple[str, str, str, str, str]]) -> None:
+    """One row of equal download buttons, each (label, data, file name, MIME type, key)."""
+    for col, (label, data, file_name, mime, key) in zip(st.columns(len(files)), files):
+        col.download_button(label, data, file_name=file_name, mime=mime, key=key, icon=":material/download:",
+                            width="stretch")

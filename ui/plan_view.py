@@ -10,15 +10,17 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from planner import dish_alternatives
 from planner.errors import MagplanError
 from planner.export import plan_to_csv, plan_to_html, plan_to_markdown
 from planner.plan_text import plan_slots, slot_label
 from planner.ics import next_monday, plan_to_ics
-from planner.model import Profile, Rules, WeekPlan, plan_to_json
+from planner.model import Profile, Rules, WeekPlan
+from planner.plan_format import plan_to_json
 from planner.print_week import plan_to_print_html
 from planner.quantities import scaled_serving
 from ui import actions, charts, layout
-from ui.common import PORTION_CHOICES, dish_library, fmt, is_dish_plan, meets_target, safe_md
+from ui.common import PORTION_CHOICES, dish_library, download_row, fmt, is_dish_plan, meets_target, safe_md
 
 SERVING_STEPS = 0.5
 METRIC_PX = 160  # two summary numbers side by side on a 390 px phone
@@ -207,9 +209,10 @@ def render_supplement(plan: WeekPlan) -> None:
 
 def _alternatives(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, slot: str,
                   dish_id: str) -> list[dict]:
-    """Ranked alternatives as rows {id, name, sub, effect}: planner.edits for dishes, planner.swaps for foods."""
+    """Ranked alternatives as rows {id, name, sub, effect}: planner.dish_alternatives for dishes, planner.swaps
+    (``mod``) for foods."""
     if is_dish_plan(plan):
-        alts = mod.alternatives(plan, tables, foods, day=day, slot=slot, dish_id=dish_id)
+        alts = dish_alternatives.alternatives(plan, tables, foods, day=day, slot=slot, dish_id=dish_id)
         return [{"id": a.dish_id, "name": a.name, "sub": f"{a.portions:g} portion{'s' if a.portions != 1 else ''}, "
                                                            f"{fmt(a.magnesium_mg)} mg Mg",
                  "effect": _alt_effect(a)} for a in list(alts)[:6]]
@@ -222,7 +225,7 @@ def _alternatives(plan: WeekPlan, tables, foods: pd.DataFrame, mod, day: int, sl
 
 
 def _alt_effect(a) -> str:
-    """What a dish alternative does to the day (planner.edits.Alternative)."""
+    """What a dish alternative does to the day (planner.dish_alternatives.Alternative)."""
     parts = [f"day Mg {a.delta_magnesium_mg:+.0f} → {fmt(a.day_magnesium_mg)} mg",
              f"{a.delta_energy_kcal:+.0f} kcal → {fmt(a.day_energy_kcal)} kcal"]
     if a.delta_cost_usd is not None:
@@ -524,16 +527,13 @@ def _more_menu(plan: WeekPlan, day: int, slot: str, dish, locked: bool) -> None:
 
 
 def render_plan_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> None:
-    c = st.columns(4)
-    c[0].download_button("Plan (JSON, to open later)", plan_to_json(plan), file_name="magnesium_plan.json",
-                         mime="application/json", key="dl_plan_json", icon=":material/download:", width="stretch")
-    c[1].download_button("Plan (Markdown)", plan_to_markdown(plan), file_name="magnesium_plan.md",
-                         mime="text/markdown", key="dl_plan_md", icon=":material/download:", width="stretch")
-    c[2].download_button("Plan (CSV)", plan_to_csv(plan), file_name="magnesium_plan.csv",
-                         mime="text/csv", key="dl_plan_csv", icon=":material/download:", width="stretch")
-    c[3].download_button("Printable plan with recipes (HTML)", plan_to_html(plan, dishes=_recipe_library(plan, foods)),
-                         file_name="magnesium_plan.html", mime="text/html", key="dl_plan_html",
-                         icon=":material/download:", width="stretch")
+    download_row([
+        ("Plan (JSON, to open later)", plan_to_json(plan), "magnesium_plan.json", "application/json", "dl_plan_json"),
+        ("Plan (Markdown)", plan_to_markdown(plan), "magnesium_plan.md", "text/markdown", "dl_plan_md"),
+        ("Plan (CSV)", plan_to_csv(plan), "magnesium_plan.csv", "text/csv", "dl_plan_csv"),
+        ("Printable plan with recipes (HTML)", plan_to_html(plan, dishes=_recipe_library(plan, foods)),
+         "magnesium_plan.html", "text/html", "dl_plan_html"),
+    ])
 
 
 def _recipe_library(plan: WeekPlan, foods: pd.DataFrame | None):

@@ -5,7 +5,8 @@ import streamlit as st
 
 from foods.errors import MagplanError
 from foods.files import size_text
-from planner.model import MAX_PLAN_BYTES, plan_from_json
+from planner.model import WeekPlan
+from planner.plan_format import MAX_PLAN_BYTES, plan_from_json
 from planner.open_plans import OpenPlans
 from planner.store import Store
 from ui import household_view, sidebar, state
@@ -36,31 +37,36 @@ def _verified(plan):
     return verify_plan(plan, with_usda_rows(food_table(), ids))
 
 
+def _say_at_top(kind: str, text: str) -> None:
+    st.session_state.feedback_at = "top"
+    st.session_state.notice = state.Notice(kind, text)
+
+
+def _open(plan: WeekPlan, *, undoable: bool = True) -> None:
+    """``plan`` becomes the open plan; the sidebar and the household form take its settings."""
+    state.set_plan(plan, undoable=undoable)
+    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
+    household_view.adopt(plan)
+
+
 def _on_upload_plan() -> None:
-    ss = st.session_state
-    up = ss.get("plan_upload")
+    up = st.session_state.get("plan_upload")
     if up is None:
         return
     if up.size > MAX_PLAN_BYTES:
-        ss.feedback_at = "top"
-        ss.notice = state.Notice("error", f"{up.name} is {size_text(up.size)}; plan files up to "
-                                          f"{size_text(MAX_PLAN_BYTES)} are accepted. Your plan was not changed.")
+        _say_at_top("error", f"{up.name} is {size_text(up.size)}; plan files up to {size_text(MAX_PLAN_BYTES)} are "
+                             "accepted. Your plan was not changed.")
         return
     try:
         plan = _verified(plan_from_json(up.getvalue().decode("utf-8-sig")))
     except UnicodeDecodeError:
-        ss.feedback_at = "top"
-        ss.notice = state.Notice("error", f"{up.name} is not a UTF-8 text file; choose a plan JSON file.")
+        _say_at_top("error", f"{up.name} is not a UTF-8 text file; choose a plan JSON file.")
         return
     except MagplanError as exc:
-        ss.feedback_at = "top"
-        ss.notice = state.Notice("error", f"{up.name} is not a valid plan: {exc}. Your plan was not changed.")
+        _say_at_top("error", f"{up.name} is not a valid plan: {exc}. Your plan was not changed.")
         return
-    state.set_plan(plan)
-    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
-    household_view.adopt(plan)
-    ss.feedback_at = "top"
-    ss.notice = state.Notice("success", f"Opened the plan from {up.name}; the sidebar shows its settings.")
+    _open(plan)
+    _say_at_top("success", f"Opened the plan from {up.name}; the sidebar shows its settings.")
 
 
 def reopen_from_address() -> None:
@@ -83,9 +89,7 @@ def reopen_from_address() -> None:
         ss.notice = state.Notice("info", "The plan of this page's address is no longer kept (the app keeps the "
                                          "newest plans for a reload); generate a plan or open a saved one.")
         return
-    state.set_plan(plan, undoable=False)
-    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
-    household_view.adopt(plan)
+    _open(plan, undoable=False)
 
 
 def render_files() -> None:
@@ -151,11 +155,8 @@ def _on_load(store: Store, name: str) -> None:
     except MagplanError as exc:
         ss.saved_result = ("error", f"{exc}. The open plan was not changed.")
         return
-    state.set_plan(plan)
-    sidebar.adopt_settings(food_table(), plan.profile, plan.rules, _dishes_excluded(plan))
-    household_view.adopt(plan)
-    ss.feedback_at = "top"
-    ss.notice = state.Notice("success", f"Loaded the saved plan '{name}'.")
+    _open(plan)
+    _say_at_top("success", f"Loaded the saved plan '{name}'.")
     ss.saved_result = ("success", f"Loaded '{name}'; see the Plan tab.")
 
 

@@ -20,7 +20,7 @@ from planner.open_plans import OpenPlans
 from planner.shopping import ShoppingList, check_pantry_frame, pantry_food_ids, shopping_list
 from planner.store import Store
 from ui import state
-from ui.common import dish_library, safe_md
+from ui.common import dish_library, download_row, safe_md
 
 def _empty_pantry() -> pd.DataFrame:
     return pd.DataFrame({"food_or_product": pd.Series(dtype="string"), "amount": pd.Series(dtype="float64"),
@@ -155,13 +155,11 @@ def _tables(rows: pd.DataFrame) -> None:
 
 
 def _downloads(sl: ShoppingList) -> None:
-    c = st.columns(3)
-    c[0].download_button("Shopping list (CSV)", shopping_to_csv(sl), file_name="shopping_list.csv",
-                         mime="text/csv", key="dl_shop_csv", icon=":material/download:", width="stretch")
-    c[1].download_button("Checklist (Markdown)", shopping_to_markdown(sl), file_name="shopping_list.md",
-                         mime="text/markdown", key="dl_shop_md", icon=":material/download:", width="stretch")
-    c[2].download_button("Printable page (HTML)", shopping_to_html(sl), file_name="shopping_list.html",
-                         mime="text/html", key="dl_shop_html", icon=":material/download:", width="stretch")
+    download_row([
+        ("Shopping list (CSV)", shopping_to_csv(sl), "shopping_list.csv", "text/csv", "dl_shop_csv"),
+        ("Checklist (Markdown)", shopping_to_markdown(sl), "shopping_list.md", "text/markdown", "dl_shop_md"),
+        ("Printable page (HTML)", shopping_to_html(sl), "shopping_list.html", "text/html", "dl_shop_html"),
+    ])
 
 
 def current_pantry() -> pd.DataFrame:

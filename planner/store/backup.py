@@ -17,7 +17,7 @@ import pandas as pd
 
 from foods.files import MIB, read_limited_text
 from planner.errors import PlanFormatError, StoreError
-from planner.model import atomic_write_text, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
+from planner.plan_format import atomic_write_text, plan_from_dict, plan_from_json, plan_to_dict, plan_to_json
 from planner.pantry import PANTRY_COLUMNS
 from planner.store import schema
 from planner.store.database import MAX_NAME_CHARS, aside_path, check_name, json_text, now_utc

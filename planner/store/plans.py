@@ -1,6 +1,6 @@
 """Saved plans: each name keeps its last versions (the history), and a deleted plan can be brought back.
 
-A plan is stored as its plan JSON (``planner.model.plan_to_json``), exactly as saved; the days and the
+A plan is stored as its plan JSON (``planner.plan_format.plan_to_json``), exactly as saved; the days and the
 magnesium target of each version are kept next to it so a list of plans does not read every plan.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ import pandas as pd
 
 from planner.errors import PlanFormatError, StoreError
 from planner.errors import shell_quote as q
-from planner.model import Meal, WeekPlan, atomic_write_text, plan_from_json, plan_to_json
+from planner.model import Meal, WeekPlan
+from planner.plan_format import atomic_write_text, plan_from_json, plan_to_json
 from planner.store.database import MAX_NAME_CHARS, Database, check_name, now_utc
 
 DELETED_KEPT = 20
@@ -265,7 +266,7 @@ class PlansStore(Database):
         """Save a plan JSON file under ``name`` (default: the file name without .json); returns (name, version).
 
         If the name is taken the plan becomes its next version: the previous one stays in the history."""
-        from planner.model import read_plan
+        from planner.plan_format import read_plan
 
         path = Path(path)
         plan = read_plan(path)

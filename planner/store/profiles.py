@@ -8,7 +8,8 @@ from typing import Any, Mapping
 
 from planner.errors import PlanFormatError, StoreError
 from planner.targets import check_profile
-from planner.model import Profile, _dc_from, check_numbers
+from planner.model import Profile, check_numbers
+from planner.plan_format import _dc_from
 from planner.store.database import Database, check_name, json_text, now_utc
 
 

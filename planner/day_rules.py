@@ -1,0 +1,162 @@
+"""What a day of a dish plan must meet, as the edits and the alternatives check it without solving: the daily
+limits (magnesium, energy, protein, fiber, sodium, budget, evening share, caffeine) from the day's per-slot
+totals, and the week's rules for one day (variety, neighbouring mains, weekly caps, leftovers) from its model
+entries, each problem as a sentence.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Collection, Iterable, Mapping, Sequence
+
+from foods.dishes import DishTables
+from foods.schema import split_tags
+from planner import menu, week
+from planner.dish_day import Entry, _entries
+from planner.errors import ChangeError
+from planner.model import DayPlan, WeekPlan
+
+
+# --- what a day must meet -------------------------------------------------------------------------
+SlotTotals = Mapping[str, Mapping[str, float]]  # slot -> nutrient (and cost_usd) -> amount
+
+
+def _slot_totals(day_plan: DayPlan) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for m in day_plan.meals:
+        t = out.setdefault(m.slot, {})
+        for x in m.dishes:
+            for n in (*menu.DAILY_NUTRIENTS, "cost_usd"):
+                t[n] = t.get(n, 0.0) + (x.value(n) or 0.0)
+    return out
+
+
+def _sum(slots: SlotTotals, nutrient: str, only: Collection[str] | None = None) -> float:
+    return sum(t.get(nutrient, 0.0) for s, t in slots.items() if only is None or s in only)
+
+
+def _limit_problems(plan: WeekPlan, slots: SlotTotals) -> list[str]:
+    """The daily limits the model enforces that these meal totals break (plain sentences, with numbers)."""
+    t, rules = plan.targets, plan.rules
+    mg, kcal = _sum(slots, "magnesium_mg"), _sum(slots, "energy_kcal")
+    out = []
+    checks = (
+        (mg < t.magnesium_mg - 0.01, f"magnesium {mg:.0f} mg, below the {t.magnesium_mg:g} mg target"),
+        (kcal < t.energy_kcal_min - 0.01, f"energy {kcal:.0f} kcal, below the {t.energy_kcal_min:g} kcal minimum"),
+        (kcal > t.energy_kcal_max + 0.01, f"energy {kcal:.0f} kcal, above the {t.energy_kcal_max:g} kcal maximum"),
+        (_sum(slots, "protein_g") < t.protein_g_min - 0.01,
+         f"protein {_sum(slots, 'protein_g'):.0f} g, below the {t.protein_g_min:g} g minimum"),
+        (_sum(slots, "fiber_g") < t.fiber_g_min - 0.01,
+         f"fiber {_sum(slots, 'fiber_g'):.0f} g, below the {t.fiber_g_min:g} g minimum"),
+        (_sum(slots, "sodium_mg") > t.sodium_mg_max + 0.01,
+         f"sodium {_sum(slots, 'sodium_mg'):.0f} mg, above the {t.sodium_mg_max:g} mg limit"),
+    )
+    out += [text for broken, text in checks if broken]
+    budget = plan.profile.budget_usd_per_day
+    if budget is not None and _sum(slots, "cost_usd") > budget + 0.005:
+        out.append(f"cost ${_sum(slots, 'cost_usd'):.2f}, above the ${budget:.2f} budget")
+    if rules.evening_share_min is not None and mg > 0:
+        share = _sum(slots, "magnesium_mg", menu.EVENING_SLOTS) / mg
+        if share < rules.evening_share_min - 1e-4:
+            out.append(f"evening magnesium share {share:.0%}, below {rules.evening_share_min:.0%}")
+    if rules.caffeine_after_lunch_max_mg is not None:
+        after = menu.MEAL_SLOTS[menu.MEAL_SLOTS.index("lunch") + 1:]
+        caffeine = _sum(slots, "caffeine_mg", after)
+        if caffeine > rules.caffeine_after_lunch_max_mg + 0.01:
+            out.append(f"caffeine after lunch {caffeine:.0f} mg, above {rules.caffeine_after_lunch_max_mg:g} mg")
+    if kcal > 0:
+        for slot, (lo, hi) in menu.ENERGY_SHARE.items():
+            share = _sum(slots, "energy_kcal", (slot,)) / kcal
+            if share < lo - 1e-4 or share > hi + 1e-4:
+                out.append(f"{slot} has {share:.0%} of the day's energy, outside {lo:.0%}-{hi:.0%}")
+    return out
+
+
+def _day_key(entries: Iterable[Entry]) -> tuple[frozenset, frozenset]:
+    """What makes two days the same: the same dishes (lunch and dinner mains either way round)."""
+    entries = list(entries)
+    mains = frozenset(i for _s, r, i, _p in entries if r == "main")
+    rest = frozenset((s, r, i) for s, r, i, _p in entries if r != "main")
+    return mains, rest
+
+
+def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Sequence[Entry],
+                   others: Mapping[int, week.Menu]) -> list[str]:
+    """Week rules a new menu for ``day`` breaks: a day like another, the same two mains, fewer fish days."""
+    mains, rest = _day_key(entries)
+    out = []
+    for d, m in sorted(others.items()):
+        other_mains, other_rest = _day_key(m)
+        if (mains, rest) == (other_mains, other_rest):
+            out.append(f"the same dishes as day {d}")
+        elif len(mains) > 1 and mains == other_mains:
+            out.append(f"the same lunch and dinner mains as day {d}")
+    need = menu.days_needed(plan.rules.fish_per_week_min, len(plan.days))
+    if need and data.fish.any():
+        def fish_days(menus: Iterable[Sequence[Entry]]) -> int:
+            return sum(1 for m in menus if any(r == "main" and data.fish[i] for _s, r, i, _p in m))
+
+        now = fish_days([*others.values(), _entries(data, plan.day(day), strict=False)])
+        after = fish_days([*others.values(), entries])
+        if after < need and after < now:
+            out.append(f"fish on {after} days of the week, below {need}")
+    return out
+
+
+def _week_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: int,
+                 others: Mapping[int, week.Menu]) -> str | None:
+    """Why dish ``i`` cannot be a ``role`` on ``day`` under the week's rules (None: it can). The rules
+    themselves live in ``planner.week`` (the day's banned dishes); this only words them."""
+    rules = replace(plan.rules, days=len(plan.days))
+    others = _without_leftover_link(plan, data, others, day, i)
+    if (role, i) not in week.day_context(data, rules, others, day).banned:
+        return None
+    dish_id = data.ids[i]
+    near = [d for d in (day - 1, day + 1) if any(r == role and j == i for _s, r, j, _p in others.get(d, ()))]
+    if near:
+        return f"'{dish_id}' is a {role} on day {near[0]}; a {role} never comes on consecutive days"
+    used = sorted(d for d, m in others.items() if any(j == i for _s, _r, j, _p in m))
+    if used:
+        return f"'{dish_id}' is already on {len(used)} other days ({', '.join(map(str, used))}); the week allows no more"
+    return f"the week's rules do not allow '{dish_id}' on day {day} (e.g. fish on at most so many days)"
+
+
+def _without_leftover_link(plan: WeekPlan, data: menu.DishData, others: Mapping[int, week.Menu], day: int,
+                           i: int) -> Mapping[int, week.Menu]:
+    """``others`` without the other half of a leftover pair of dish ``i`` (tonight's dinner and tomorrow's
+    leftover lunch are the same dish on consecutive days on purpose)."""
+    days = {d.day: d for d in plan.days}
+    linked = {}
+    for d, slot in ((day + 1, "lunch"), (day - 1, "dinner")):
+        lunch_day = d if slot == "lunch" else day
+        lunch = next((m for m in days[lunch_day].meals if m.slot == "lunch"), None) if lunch_day in days else None
+        if d in others and lunch is not None and lunch.leftover_from is not None:
+            linked[d] = tuple(e for e in others[d] if not (e[0] == slot and e[1] == "main" and e[2] == i))
+    return {**others, **linked} if linked else others
+
+
+def _rule_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: int, replacing: str,
+                 others: Mapping[int, week.Menu]) -> str | None:
+    """Why dish ``i`` cannot take the place of ``replacing`` on ``day`` (None: the week's rules admit it)."""
+    here = {x.dish_id for m in plan.day(day).meals for x in m.dishes} - {replacing}
+    if data.ids[i] in here:
+        return f"'{data.ids[i]}' is already in day {day} (a dish at most once a day)"
+    return _week_reason(plan, data, day, role, i, others)
+
+
+def _allowed_reason(plan: WeekPlan, tables: DishTables, data: menu.DishData, dish_id: object, role: str
+                    ) -> str | None:
+    """Why a library dish cannot be planned in ``role`` for this plan's profile (None: it can)."""
+    if not isinstance(dish_id, str) or dish_id not in tables.dishes.index:
+        raise ChangeError(f"unknown dish '{dish_id}'; use a dish_id of the dish library (see 'magplan dishes "
+                          "list')")
+    if dish_id in plan.excluded:
+        return f"'{dish_id}' is excluded from this plan"
+    if dish_id not in data.index:
+        p = plan.profile
+        avoid = ", ".join(p.avoid_allergens) or "none avoided"
+        return (f"'{dish_id}' does not fit this plan's {p.diet} diet, avoided allergens ({avoid}) or excluded "
+                f"foods ({', '.join(p.exclude_foods) or 'none'})")
+    if not data.roles[role][data.index[dish_id]]:
+        roles = ", ".join(split_tags(tables.dishes.at[dish_id, "roles"]))
+        return f"'{dish_id}' is not a {role} dish (its roles: {roles})"
+    return None
