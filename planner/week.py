@@ -196,6 +196,33 @@ def _dinner_main(day_menu: Menu | None) -> int | None:
     return next((i for slot, role, i, _p in day_menu or () if slot == "dinner" and role == "main"), None)
 
 
+def _kind_days(data: DishData, rules: Rules, all_days: Sequence[int], leftover_days: Collection[int]
+               ) -> tuple[list[int], frozenset[int], frozenset[int]]:
+    """(the days whose lunch is free, the fish days, the meat days): fish and meat spread over the free days
+    (a leftover lunch is last night's dish)."""
+    free = [d for d in all_days if d not in leftover_days] or list(all_days)
+    fish_on = spread_days(free, menu.days_needed(rules.fish_per_week_min, len(all_days))) \
+        if data.fish.any() else frozenset()
+    meat_on = spread_days([d for d in free if d not in fish_on] or free,
+                          menu.days_needed(rules.meat_per_week_min, len(all_days))) \
+        if data.meat.any() else frozenset()
+    return free, fish_on, meat_on
+
+
+def _leftover_rules(menus: Mapping[int, Menu], seen: Mapping[int, Menu], day: int, today: list,
+                    bans: set[tuple[str, int]], leftover_days: Collection[int], leftovers: dict[int, int]
+                    ) -> tuple[list, set[tuple[str, int]]]:
+    """``today``'s fixed dishes and the slot bans with the leftover rules: on a leftover day the lunch is the
+    previous dinner's main (noted in ``leftovers``); the dinner before one is a main the week has not had."""
+    left = _dinner_main(menus.get(day - 1)) if day in leftover_days else None
+    if left is not None and not any(f[0] == "lunch" for f in today):
+        today = [*today, ("lunch", "main", left, None)]
+        leftovers[day] = left
+    if day + 1 in leftover_days:
+        bans = bans | {("dinner", i) for m in seen.values() for _s, r, i, _p in m if r == "main"}
+    return today, bans
+
+
 def _main_days(kind: np.ndarray, menus: Mapping[int, Menu]) -> int:
     """How many mains of a kind (fish, meat) the menus hold."""
     return sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and kind[i])
@@ -232,13 +259,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     solver_rules = solver_rules or Rules()
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
-    # Fish and meat days spread over the days whose lunch is free (a leftover lunch is last night's dish)
-    free = [d for d in all_days if d not in leftover_days] or all_days
-    fish_on = spread_days(free, menu.days_needed(rules.fish_per_week_min, len(all_days))) \
-        if data.fish.any() else frozenset()
-    meat_on = spread_days([d for d in free if d not in fish_on] or free,
-                          menu.days_needed(rules.meat_per_week_min, len(all_days))) \
-        if data.meat.any() else frozenset()
+    free, fish_on, meat_on = _kind_days(data, rules, all_days, leftover_days)
     search = None if (fixed_menus or fixed) else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
     if search is not None:
         search.start()
@@ -251,14 +272,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         # a designated day missed (nothing fitted) is made up on the next free day
         need_fish = day in free and _main_days(data.fish, seen) < sum(1 for d in fish_on if d <= day)
         need_meat = day in free and _main_days(data.meat, seen) < sum(1 for d in meat_on if d <= day)
-        today = list((fixed or {}).get(day, ()))
-        left = _dinner_main(menus.get(day - 1)) if day in leftover_days else None
-        if left is not None and not any(f[0] == "lunch" for f in today):
-            today.append(("lunch", "main", left, None))
-            leftovers[day] = left
-        bans = set(slot_banned)
-        if day + 1 in leftover_days:  # tonight's main comes back tomorrow: one the week has not had
-            bans |= {("dinner", i) for m in seen.values() for _s, r, i, _p in m if r == "main"}
+        today, bans = _leftover_rules(menus, seen, day, list((fixed or {}).get(day, ())), set(slot_banned),
+                                      leftover_days, leftovers)
         context = replace(_context(data, rules, menus, day, {}, need_fish, pending),
                           co_targets=_co_targets(data, targets, menus, all_days), need_meat=need_meat,
                           fixed=tuple(today), closed=frozenset((closed or {}).get(day, ())),
