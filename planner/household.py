@@ -283,8 +283,9 @@ def _shared_meal(tables: DishTables, foods: pd.DataFrame, people: Mapping[str, P
 def _day(tables: DishTables, foods: pd.DataFrame, people: Mapping[str, PersonInput],
          menus: Mapping[str, Mapping[int, week.Menu]], day: int, shared: Sequence[str],
          leftover_days: Collection[int]) -> DayPlan:
-    own = {name: make_plan_day(tables, foods, people[name].data, day, menus[name][day], leftover_days)
-           for name in people}
+    own = {name: make_plan_day(tables, foods, people[name].data, day,
+                               tuple(m for m in menus[name][day] if m[0] not in shared), leftover_days)
+           for name in people}  # each person's own meals; a shared meal is built once below
     meals = []
     for slot in menu.MEAL_SLOTS:
         if slot in shared:

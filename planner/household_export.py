@@ -38,12 +38,6 @@ def by_person_text(portions: dict[str, float] | Any) -> str:
     return ", ".join(parts) + (" portions" if total > 1 + 1e-9 else " portion")
 
 
-def leftover_text(ref: LeftoverRef, day: int | None = None) -> str:
-    """'leftovers of day 1's dinner' ('of yesterday's dinner' when ``day`` is the next day)."""
-    when = "yesterday" if day is not None and day == ref.day + 1 else f"day {ref.day}"
-    return f"leftovers of {when}'s {slot_label(ref.slot).lower()}"
-
-
 def leftover_csv(ref: LeftoverRef | None) -> str:
     """The CSV's leftover marker: 'day 1 dinner' (empty: cooked for this meal)."""
     return "" if ref is None else f"day {ref.day} {ref.slot}"
@@ -57,7 +51,7 @@ def meal_heading(meal: Meal, *, who: bool = True) -> str:
     elif who and any(d.portions_by_person for d in meal.dishes):
         parts.append(EVERYONE)
     if meal.leftover_from is not None:
-        parts.append(leftover_text(meal.leftover_from))
+        parts.append(meal.leftover_from.text())
     return " — ".join(parts)
 
 
@@ -294,5 +288,5 @@ def iter_people_co_nutrients(plan: WeekPlan) -> Iterable[tuple[str, WeekPlan]]:
 
 
 __all__ = ["EVERYONE", "HOUSEHOLD_PLAN_CSV_COLUMNS", "by_person_text", "cook_text", "dish_people_html", "eaten_text",
-           "everyone_met", "household_checks_html", "household_markdown", "people_html", "people_texts", "household_rows", "leftover_csv", "leftover_text", "meal_times",
+           "everyone_met", "household_checks_html", "household_markdown", "people_html", "people_texts", "household_rows", "leftover_csv", "meal_times",
            "meal_heading", "source_meal", "whose_leftover"]
