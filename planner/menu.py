@@ -21,11 +21,14 @@ contents; names are what an explanation quotes):
 * co-nutrients (iron, calcium, potassium, vitamin D, B12) on the week's average: ``<nutrient>_week`` with a
   shortfall variable, penalised in the objective (soft: a vegan week stays possible);
 * variety over the week: a main dish on at most ``max_main_per_week`` days (``max_days_<dish>``) and never
-  on consecutive days (``not_consecutive_<d>_<dish>``), a breakfast at most ``max_breakfast_per_week`` times,
+  on consecutive days (``not_consecutive_<d>_<dish>``) but as a leftover lunch (``leftover_<d>_<dish>``: the
+  lunch of a leftover day is the dinner before), a breakfast at most ``max_breakfast_per_week`` times,
   fish on at least ``fish_per_week_min`` days a week when fish is allowed (``fish_week``; a shorter plan
   needs its share, rounded up: ``days_needed``).
 
 "No two identical days" is kept by the week method (planner.week), which never gives one menu to two days.
+The week method bounds the week with the LP of its average day (``build_average_day_model``: the weekly rules
+as daily shares, ``average_days_<role>_<dish>``, ``average_fish``, ``average_meat``).
 
 Objective (documented blend, minimised): co-nutrient shortfalls first (``SHORTFALL_WEIGHT`` per 100 % of a
 weekly target missed), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``), then preferences
@@ -43,12 +46,12 @@ from dataclasses import dataclass, field
 from typing import Collection, Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 import pulp
 
-from foods.dishes import DishTables, filter_dishes
-from foods.schema import split_tags
-from planner.model import Profile, Rules, Targets
+from planner.dish_data import (CO_NUTRIENTS, DAILY_NUTRIENTS, DISLIKE_PENALTY, FAVORITE_BONUS,  # noqa: F401
+                                FAVORITE_DISH_BONUS, PANTRY_BONUS, SERVING_REFERENCE_KCAL, UNKNOWN_COST_USD,
+                                DishData, dish_data, portion_center)
+from planner.model import Rules, Targets
 
 # Meal slots and the places (slot, role) a dish can fill in them: (slot, role, lo, hi) dishes.
 PLACES: tuple[tuple[str, str, int, int], ...] = (
@@ -72,12 +75,6 @@ ENERGY_SHARE: dict[str, tuple[float, float]] = {
     "breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner": (0.25, 0.45), "snack": (0.0, 0.25),
     "evening": (0.0, 0.15),
 }
-CO_NUTRIENTS: tuple[tuple[str, str], ...] = (  # (dish column, Targets field)
-    ("iron_mg", "iron_mg"), ("calcium_mg", "calcium_mg"), ("potassium_mg", "potassium_mg"),
-    ("vitamin_d_ug", "vitamin_d_ug"), ("vitamin_b12_ug", "vitamin_b12_ug"),
-)
-DAILY_NUTRIENTS: tuple[str, ...] = ("magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg",
-                                    "caffeine_mg", *(c for c, _t in CO_NUTRIENTS))
 SHORTFALL_WEIGHT = 10.0
 # Fruit every day (a dietitian's first remark on weeks without it): at least one portion of fruit (80 g, the
 # WHO portion) a day, softly: each portion missing costs FRUIT_SHORT_WEIGHT, so a day without fruit stays
@@ -91,105 +88,13 @@ ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # Drinks (a glass of milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day, so milk does not
 # fill the day's energy (a dietitian counted five milky drinks in one day).
 DRINKS_PER_DAY_MAX = 2
-FAVORITE_BONUS = 0.6  # a dish with a favourite ingredient
-# A dish named as a favourite (a recipe the person imported or loves): enough to outweigh a dish's cost and
-# the usual ties, so it is in the week (within the variety rules) unless the targets cannot allow it.
-FAVORITE_DISH_BONUS = 2.0
-DISLIKE_PENALTY = 3.0
-PANTRY_BONUS = 0.3  # a dish using something already in the pantry (less than a favourite ingredient)
 PORTION_WEIGHT = 0.4  # per portion away from the person's usual portion (``DishData.portion_center``)
-# A dish's serving is an adult's (about a 2,000 kcal day): a person whose energy range centres lower (a child
-# of 8: 1,500 kcal) is served less by default (0.75), never more than one serving (a tall man still has 1).
-SERVING_REFERENCE_KCAL = 2000.0
 # In a household, a personal meal that another person already eats that day is cooked once for both.
 SAME_DISH_BONUS = 0.5
 EXTRA_DISH_WEIGHT = 0.15
 COST_WEIGHT = 0.1
 CHEAPEST_COST_WEIGHT = 1.0
 TIE_BREAK = 1e-5
-UNKNOWN_COST_USD = 1.5  # per serving, for a dish with no priced ingredient (reported as unknown)
-
-
-@dataclass(frozen=True)
-class DishData:
-    """Arrays of the dishes one profile may eat (NaN nutrients count as 0; ``measured`` says how much is known)."""
-
-    ids: tuple[str, ...]
-    names: tuple[str, ...]
-    roles: Mapping[str, np.ndarray]  # role -> bool per dish
-    values: Mapping[str, np.ndarray]  # nutrient -> per serving
-    cost_usd: np.ndarray  # per serving (unknown: UNKNOWN_COST_USD)
-    fish: np.ndarray  # bool: a fish or seafood main
-    meat: np.ndarray  # bool: a meat or poultry main
-    fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
-    fruit_g: np.ndarray  # grams of fruit per serving
-    drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
-    legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
-    cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
-    staples: tuple[frozenset[str], ...]  # per dish: the grains and legumes it is built on (food ids)
-    preference: np.ndarray  # objective term per serving (negative: favourite)
-    servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
-    portion_center: float = 1.0  # the person's usual portion (``portion_center``); the penalty counts from it
-
-    @property
-    def index(self) -> dict[str, int]:
-        return {d: i for i, d in enumerate(self.ids)}
-
-    def candidates(self, role: str) -> np.ndarray:
-        return np.flatnonzero(self.roles[role])
-
-
-def _kind(d: pd.DataFrame, kind: str) -> np.ndarray:
-    return d["protein_kinds"].map(lambda v: kind in split_tags(v)).to_numpy(dtype=bool)
-
-
-def _role(d: pd.DataFrame, role: str) -> np.ndarray:
-    return d["roles"].map(lambda v: role in split_tags(v)).to_numpy(dtype=bool)
-
-
-def portion_center(targets: Targets) -> float:
-    """The person's usual portion: their energy range's middle over ``SERVING_REFERENCE_KCAL``, in quarters,
-    from 0.5 to 1."""
-    middle = (targets.energy_kcal_min + targets.energy_kcal_max) / 2
-    return min(1.0, max(0.5, round(4 * middle / SERVING_REFERENCE_KCAL) / 4))
-
-
-def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collection[str] = (),
-              favorites: Collection[str] = (), dislikes: Collection[str] = (),
-              pantry_foods: Collection[str] = ()) -> DishData:
-    """The dishes the profile's diet, allergens and exclusions allow (dish ids or food ids excluded);
-    favourites, dislikes and foods already in the pantry move a dish's preference."""
-    d = filter_dishes(tables.dishes, tables.ingredients, diet=profile.diet, avoid=profile.avoid_allergens,
-                      exclude_foods=profile.exclude_foods)
-    d = d[~d.index.isin(list(exclude_dishes))]
-    ing = tables.ingredients
-    contains = ing.groupby("dish_id")["food_id"].agg(frozenset)
-    pref = np.zeros(len(d))
-    for n, dish_id in enumerate(d.index):
-        foods = contains.get(dish_id, frozenset())
-        if dish_id in favorites:
-            pref[n] -= FAVORITE_DISH_BONUS
-        elif foods & set(favorites):
-            pref[n] -= FAVORITE_BONUS
-        if dish_id in dislikes or foods & set(dislikes):
-            pref[n] += DISLIKE_PENALTY
-        if foods & set(pantry_foods):
-            pref[n] -= PANTRY_BONUS
-    cost = d["cost_usd"].to_numpy(dtype=float)
-    return DishData(
-        ids=tuple(str(i) for i in d.index), names=tuple(str(n) for n in d["name"]),
-        roles={r: d["roles"].map(lambda v, r=r: r in split_tags(v)).to_numpy(dtype=bool)
-               for r in ("breakfast", "main", "snack", "side")},
-        values={n: np.nan_to_num(d[n].to_numpy(dtype=float)) for n in DAILY_NUTRIENTS},
-        cost_usd=np.where(np.isnan(cost), UNKNOWN_COST_USD, cost),
-        fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
-        fish_any=_kind(d, "fish_seafood"),
-        fruit_g=d["fruit_g"].to_numpy(dtype=float), drink=d["drink"].to_numpy(dtype=bool),
-        legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
-        cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
-        staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
-        preference=pref, servings=d["servings"].to_numpy(dtype=float),
-    )
 
 
 @dataclass
@@ -257,7 +162,7 @@ def amount(model: MenuModel, data: DishData, nutrient: str, day: int, slots: Seq
 
 def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Sequence[int],
                      budget_usd_per_day: float | None = None, context: DayContext | None = None,
-                     name: str = "magplan_menu") -> MenuModel:
+                     name: str = "magplan_menu", leftover_days: Collection[int] = ()) -> MenuModel:
     """The menu model for ``days``: all days of a week (the compact model, co-nutrients on the week's average),
     or one day in a ``context`` (the week method's day: co-nutrients priced, the rest of the week as rules)."""
     model = MenuModel(pulp.LpProblem(name, pulp.LpMinimize), days=tuple(days))
@@ -271,7 +176,7 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     if context is None:
         objective += _add_co_nutrients(model, data, targets)
         if len(model.days) > 1:
-            _add_variety(model, data, rules)
+            _add_variety(model, data, rules, frozenset(leftover_days) & set(model.days[1:]))
     else:
         objective += _priced_co_nutrients(model, data, context.prices)
         objective += _add_day_co_targets(model, data, context.co_targets)
@@ -280,6 +185,48 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
         _add_context(model, data, context)
     model.prob += objective
     return model
+
+
+def build_average_day_model(data: DishData, targets: Targets, rules: Rules, *, n_days: int,
+                            budget_usd_per_day: float | None = None) -> MenuModel:
+    """The average day of an ``n_days`` week, for its LP relaxation: a day's rows as they are and each weekly
+    rule as its daily average (a main on at most ``max_main_per_week / n_days`` of a day, fish mains on at least
+    ``days_needed / n_days``, co-nutrients on the day with a shortfall costing ``SHORTFALL_WEIGHT / n_days``).
+    The average of any week is a solution, so ``n_days`` times the LP value bounds the week from below, and the
+    co-nutrient rows' shadow prices are the week's (per unit). A week LP has 7 times the columns and, with
+    the "not on consecutive days" rows, solves about 20 times slower for a bound as good (bench/)."""
+    model = MenuModel(pulp.LpProblem("magplan_average_day", pulp.LpMinimize), days=(1,))
+    _add_choices(model, data)
+    _add_structure(model, data)
+    _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
+    _add_energy_shares(model, data)
+    objective = _objective(model, data, rules) + _add_food_groups(model, data, None)
+    objective += _add_co_nutrients(model, data, targets, weight=SHORTFALL_WEIGHT / n_days)
+    _add_average_variety(model, data, rules, n_days)
+    model.prob += objective
+    return model
+
+
+def _add_average_variety(model: MenuModel, data: DishData, rules: Rules, n_days: int) -> None:
+    """The weekly caps and minimums of ``_add_variety`` as a day's average share."""
+    by_dish: dict[tuple[str, int], list[pulp.LpAffineExpression]] = {}
+    for (_d, _s, role, i), y in model.y.items():
+        by_dish.setdefault(("snack_side" if role in ("snack", "side") else role, i), []).append(y)
+    caps = {"main": rules.max_main_per_week, "breakfast": rules.max_breakfast_per_week,
+            "snack_side": rules.max_snack_side_per_week}
+    for (group, i), ys in sorted(by_dish.items()):
+        model.prob += pulp.lpSum(ys) <= caps[group] / n_days, f"average_days_{group}_{data.ids[i]}"
+    for flags, per_week, kind in ((data.fish, rules.fish_per_week_min, "fish"),
+                                  (data.meat, rules.meat_per_week_min, "meat")):
+        mains = [y for (_d, _s, r, i), y in model.y.items() if r == "main" and flags[i]]
+        if per_week and mains:
+            model.prob += pulp.lpSum(mains) >= days_needed(per_week, n_days) / n_days, f"average_{kind}"
+    if rules.fish_per_week_max is not None:
+        has = model.fish_day[1] = pulp.LpVariable("fish_day_1", lowBound=0, upBound=1)
+        for (_d, s, _r, i), y in model.y.items():
+            if data.fish_any[i]:
+                model.prob += y <= has, f"fish_day_{s}_{data.ids[i]}"
+        model.prob += has <= days_allowed(rules.fish_per_week_max, n_days) / n_days, "average_fish_days"
 
 
 def _add_choices(model: MenuModel, data: DishData, banned: Collection[tuple[str, int]] = (),
@@ -391,8 +338,9 @@ def _at_most_one(model: MenuModel, keys: Sequence[tuple[int, str, str, int]], fi
         model.prob += pulp.lpSum(model.y[key] for key in keys) <= most, name
 
 
-def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets) -> pulp.LpAffineExpression:
-    """Week average >= target, softly: shortfall_<n> (in units of the weekly target) costs SHORTFALL_WEIGHT."""
+def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, weight: float = SHORTFALL_WEIGHT
+                      ) -> pulp.LpAffineExpression:
+    """Week average >= target, softly: shortfall_<n> (in units of the weekly target) costs ``weight``."""
     terms = pulp.LpAffineExpression()
     n_days = len(model.days)
     for column, target_field in CO_NUTRIENTS:
@@ -402,7 +350,7 @@ def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets) -> pul
         s = model.shortfall[column] = pulp.LpVariable(f"shortfall_{column}", lowBound=0, upBound=1)
         total = pulp.lpSum(amount(model, data, column, d) for d in model.days)
         model.prob += total + s * target * n_days >= target * n_days, f"{column}_week"
-        terms += SHORTFALL_WEIGHT * s
+        terms += weight * s
     return terms
 
 
@@ -443,15 +391,20 @@ def _add_context(model: MenuModel, data: DishData, context: DayContext) -> None:
         extra = [y for (_d, s, r, i), y in model.y.items() if s == slot and (s, r, i) not in pinned]
         if extra:
             model.prob += pulp.lpSum(extra) == 0, f"locked_meal_{slot}"
+    def allowed(s: str, r: str, i: int) -> bool:
+        return any((d, s2, r, i) in model.y for s2 in (("lunch", "dinner") if r == "main" else (s,)))
+
     for n, other in enumerate(context.other_days):
         # ``other`` holds a main under both lunch and dinner (a day is the same whichever way round), so
-        # it counts dishes: today's dishes all in ``other`` and as many of them as that day had.
-        same = [y for (_d, s, r, i), y in model.y.items() if (s, r, i) in other]
-        extra = [y for (_d, s, r, i), y in model.y.items() if (s, r, i) not in other]
-        size = len({(r, i) if r == "main" else (s, r, i) for s, r, i in other})
-        model.prob += pulp.lpSum(same) - pulp.lpSum(extra) <= size - 1, f"not_same_day_as_{n + 1}"
+        # it counts dishes: today's dishes all in ``other`` and as many of them as that day had. (No row when a
+        # dish of that day is not allowed today: today cannot be that day.)
+        if all(allowed(s, r, i) for s, r, i in other):
+            same = [y for (_d, s, r, i), y in model.y.items() if (s, r, i) in other]
+            extra = [y for (_d, s, r, i), y in model.y.items() if (s, r, i) not in other]
+            size = len({(r, i) if r == "main" else (s, r, i) for s, r, i in other})
+            model.prob += pulp.lpSum(same) - pulp.lpSum(extra) <= size - 1, f"not_same_day_as_{n + 1}"
         # and never the same pair of mains as another day (lunch and dinner swapped is no new day either)
-        mains = {i for s, r, i in other if r == "main"}
+        mains = {i for s, r, i in other if r == "main" and allowed(s, r, i)}
         if len(mains) > 1:
             model.prob += pulp.lpSum(y for (_d, s, r, i), y in model.y.items() if r == "main" and i in mains) <= 1, \
                 f"not_same_mains_as_{n + 1}"
@@ -485,13 +438,21 @@ def days_allowed(per_week_max: int, n_days: int) -> int:
     return max(1, math.floor(per_week_max * n_days / 7 + 1e-9))
 
 
-def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
+def _add_variety(model: MenuModel, data: DishData, rules: Rules, leftover_days: Collection[int] = ()) -> None:
     days = model.days
     for i in data.candidates("main"):
         used = {d: pulp.lpSum(model.y[(d, s, "main", int(i))] for s in ("lunch", "dinner")) for d in days}
         model.prob += pulp.lpSum(used.values()) <= rules.max_main_per_week, f"max_days_{data.ids[i]}"
         for d in days[:-1]:
-            model.prob += used[d] + used[d + 1] <= 1, f"not_consecutive_{d}_{data.ids[i]}"
+            if d + 1 in leftover_days:  # only as the leftover: yesterday's dinner is today's lunch
+                lunch, dinner = model.y[(d, "lunch", "main", int(i))], model.y[(d, "dinner", "main", int(i))]
+                model.prob += lunch + used[d + 1] <= 1, f"not_consecutive_{d}_{data.ids[i]}"
+                model.prob += model.y[(d + 1, "lunch", "main", int(i))] == dinner, f"leftover_{d + 1}_{data.ids[i]}"
+                # and a dish the week has not had otherwise (with a weekly cap of 2 the pair is both its days)
+                model.prob += pulp.lpSum(used.values()) + (rules.max_main_per_week - 2) * dinner \
+                    <= rules.max_main_per_week, f"leftover_new_{d}_{data.ids[i]}"
+            else:
+                model.prob += used[d] + used[d + 1] <= 1, f"not_consecutive_{d}_{data.ids[i]}"
     for i in data.candidates("breakfast"):
         model.prob += pulp.lpSum(model.y[(d, "breakfast", "breakfast", int(i))] for d in days) \
             <= rules.max_breakfast_per_week, f"max_breakfasts_{data.ids[i]}"
@@ -501,10 +462,13 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules) -> None:
             used = {d: pulp.lpSum(model.y[(d, s, role, int(i))] for s in slots) for d in days}
             for d in days[:-1]:
                 model.prob += used[d] + used[d + 1] <= 1, f"not_consecutive_{role}_{d}_{data.ids[i]}"
-    for i in np.flatnonzero(data.roles["snack"] | data.roles["side"]):  # one count for both roles
-        used = [pulp.lpSum(y for (dd, _s, r, j), y in model.y.items() if dd == d and r in ("snack", "side") and j == i)
-                for d in days]
-        model.prob += pulp.lpSum(used) <= rules.max_snack_side_per_week, f"max_days_snack_side_{data.ids[i]}"
+    extras: dict[int, list[pulp.LpAffineExpression]] = {}  # one count for both roles, snack and side
+    for (_d, _s, r, i), y in model.y.items():
+        if r in ("snack", "side"):
+            extras.setdefault(i, []).append(y)
+    for i in np.flatnonzero(data.roles["snack"] | data.roles["side"]):
+        model.prob += pulp.lpSum(extras.get(int(i), [])) <= rules.max_snack_side_per_week, \
+            f"max_days_snack_side_{data.ids[i]}"
     fish = [model.y[(d, s, "main", int(i))] for d in days for s in ("lunch", "dinner") for i in data.candidates("main")
             if data.fish[i]]
     if rules.fish_per_week_min and fish:

@@ -172,6 +172,91 @@ def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None
     return _cbc_outcome(prob, seconds)
 
 
+def run_pruned(prob: pulp.LpProblem, rules: Rules, *, max_nodes: int | None = None,
+               options: Mapping[str, object] | None = None, max_steps: int = 100) -> Outcome:
+    """Solve ``prob`` by reduced-cost fixing: its LP relaxation first, then the MIP over the 0/1 columns whose
+    reduced cost is within ``delta`` of the LP optimum (and every column the LP uses).
+
+    Exact, not a heuristic: a solution with a column left out costs at least the LP value plus that
+    column's reduced cost, so the best plan overall costs at least min(the restricted MIP's bound, LP + delta),
+    the bound this returns. When that bound is not within ``rules.gap_rel`` of the plan z, the MIP runs again
+    with ``delta`` four times larger, at most z - LP (then nothing left out can do better), or over all
+    columns when there is no plan yet; after ``max_steps`` with a plan, that plan stands with the gap proven. A day of dishes keeps about a tenth of its columns, and HiGHS then solves it several times faster
+    (bench/). CBC has no such interface: it solves ``prob``.
+    """
+    if rules.solver != "highs":
+        return run(prob, rules, max_nodes=max_nodes)
+    t0 = time.perf_counter()
+    h = highs_model(prob, rules)
+    for key, value in {**(options or {}), **({} if max_nodes is None else {"mip_max_nodes": int(max_nodes)})}.items():
+        h.setOptionValue(key, value)
+    lp = _relaxation(h)
+    if lp is None:
+        return Outcome(False, True, SolverInfo("HiGHS", "infeasible", seconds=round(time.perf_counter() - t0, 4)))
+    lp_value, reduced_cost, lp_x, ints = lp
+    values, objective, bound = None, math.inf, -math.inf  # the best plan found, the best bound proven
+    delta = max(PRUNE_FIRST_SHARE * abs(lp_value), PRUNE_MIN_DELTA)
+    for step in range(1, 100):
+        out = ints[(reduced_cost[ints] > delta) & (lp_x[ints] < 1e-9)]
+        _set_upper(h, out, 0.0)
+        h.run()
+        info = h.getInfo()  # read before the bounds change: a changed model forgets its solution
+        if int(info.primal_solution_status) == 2:
+            bound = max(bound, min(_finite(info.mip_dual_bound) or -math.inf, lp_value + delta))
+            if info.objective_function_value < objective:
+                values, objective = list(h.getSolution().col_value), info.objective_function_value
+        _set_upper(h, out, 1.0)
+        if not len(out) or (values is not None and objective - bound <= rules.gap_rel * abs(objective) + 1e-9):
+            break
+        if values is not None and step >= max_steps:
+            break  # the plan stands with the bound proven so far (its gap says so)
+        # With a plan of value z, a column of reduced cost above z - LP is in no better plan: the steps grow
+        # (PRUNE_GROWTH) up to that exact one. Without a plan, every column.
+        delta = min(PRUNE_GROWTH * delta, objective - lp_value + 1e-7) if values is not None else math.inf
+    seconds = round(time.perf_counter() - t0, 4)
+    if values is None:
+        return Outcome(False, True, SolverInfo("HiGHS", "infeasible", seconds=seconds))
+    for v in prob.variables():
+        v.varValue = values[v.index]
+    gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
+    return Outcome(True, False, SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible",
+                                           objective=objective, best_bound=_finite(bound), gap=round(gap, 6),
+                                           seconds=seconds))
+
+
+# Reduced-cost fixing (run_pruned): at first a column stays when its reduced cost is at most this share of the LP
+# value (at least PRUNE_MIN_DELTA). A day of dishes mostly proves its gap there, with a tenth of its columns.
+PRUNE_FIRST_SHARE = 0.03
+PRUNE_MIN_DELTA = 0.02
+PRUNE_GROWTH = 4.0
+
+
+def _relaxation(h):
+    """Solve ``h`` as an LP (its integer columns made continuous, then restored): (LP value, reduced costs,
+    values, integer column indices), or None when the LP is infeasible."""
+    import highspy
+    import numpy as np
+
+    kinds = np.array(h.getLp().integrality_)
+    ints = np.flatnonzero(kinds == highspy.HighsVarType.kInteger).astype(np.int32)
+    h.changeColsIntegrality(len(ints), ints, np.full(len(ints), highspy.HighsVarType.kContinuous))
+    h.run()
+    optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    solution = h.getSolution()
+    value = h.getInfo().objective_function_value
+    h.changeColsIntegrality(len(ints), ints, np.full(len(ints), highspy.HighsVarType.kInteger))
+    if not optimal:
+        return None
+    return value, np.array(solution.col_dual), np.array(solution.col_value), ints
+
+
+def _set_upper(h, cols, upper: float) -> None:
+    import numpy as np
+
+    if len(cols):
+        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.full(len(cols), upper))
+
+
 def _finite(x: float | None) -> float | None:
     if x is None or not math.isfinite(x) or abs(x) >= 1e30:
         return None
@@ -223,4 +308,4 @@ def _cbc_outcome(prob: pulp.LpProblem, seconds: float) -> Outcome:
     raise SolverError(f"CBC found no plan (status {pulp.LpStatus.get(st, st)}); raise --time-limit")
 
 
-__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "highs_model", "make_solver", "new_highs", "run"]
+__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "highs_model", "make_solver", "new_highs", "run", "run_pruned"]

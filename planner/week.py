@@ -1,21 +1,25 @@
-"""A week of dishes: each day planned under the week's rules, with co-nutrients priced, and a proven bound.
+"""A week of dishes: each day planned under the week's rules, with co-nutrients priced, then improved day by day,
+with a proven bound.
 
 The compact week model (``planner.menu``, all days in one MILP) is too slow to solve directly (HiGHS did not
-prove 1 % in 60 s on 246 dishes), and a single day with the co-nutrients as soft rows takes seconds. So:
+prove 1 % in 60 s on 246 dishes), and a single day with the co-nutrients as soft rows took 1-3 s. So:
 
-1. **Prices.** A unit of iron, calcium, potassium, vitamin D or B12 is worth what the week's shortfall
-   penalty charges for it (``SHORTFALL_WEIGHT / (target x days)``) as long as the week still needs it, and
-   nothing once the days planned so far cover the week's target (``day_prices``). (The LP duals of the
-   average day were tried first: the LP meets calcium for free, so calcium got no price and omnivore weeks
-   fell short of it.)
-2. **Bound.** The LP relaxation of the compact week model (all days, every weekly rule, co-nutrients on the
-   week's average), solved on the second core while the days are planned, bounds the week from below
-   (``week_lp_bound``; reported as the gap).
-3. **Days in order.** Day d is the priced day MIP under the rules the earlier days set: a main dish used on
-   the day before or already on ``max_main_per_week`` days is banned, a breakfast, snack or side at its cap
-   too, the day must differ from every earlier day (and not repeat another day's pair of mains), and the
-   designated fish days need a fish main (``spread_days``); on a leftover day (``leftover_days``) the lunch
-   is the previous day's dinner main, and that dinner is a main the week has not had yet.
+1. **Bound and prices.** The LP of the week's average day (``menu.build_average_day_model``: each weekly rule
+   as its daily share) bounds the week from below (``week_lp``: days x its value, as tight as the LP of the
+   whole week and about 20 times faster), and its co-nutrient rows' shadow prices say what a unit of iron,
+   calcium, potassium, vitamin D or B12 is worth to the week: usually nothing but vitamin D, which omnivore
+   weeks meet at a cost.
+2. **Days in order.** Day d is the day MIP under the rules the earlier days set: a main dish used on the day
+   before or already on ``max_main_per_week`` days is banned, a breakfast, snack or side at its cap too, the
+   day must differ from every earlier day (and not repeat another day's pair of mains), and the designated
+   fish and meat days need such a main (``spread_days``); on a leftover day (``leftover_days``) the lunch is
+   the previous day's dinner main, and that dinner is a main the week has not had yet. The co-nutrients the
+   week still needs are priced (``_co_prices``); one the week is behind on gets a soft row for today's share
+   (``_co_targets``), and so does every one still short on the last day. (Rows on every day, the method
+   before, weaken the day's LP: a day took 1-3 s instead of 0.1-0.3 s, and the week cost more.)
+   Each day is solved by reduced-cost fixing (``solve.run_pruned``): about a tenth of its columns.
+3. **Improve** (``improve``): each day planned again with the rest of the week fixed, now with the exact
+   shortfall rows, and kept when the week's objective falls.
 4. **The week's objective** is then computed as the compact model would (shortfalls on the week's average),
    so objective and bound compare like with like; the gap is reported, not assumed.
 
@@ -23,20 +27,28 @@ Deterministic: node limits, one thread and a fixed seed (``planner.solve``); tim
 """
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field, replace
 from typing import Collection, Mapping, Sequence
 
 import numpy as np
+import pulp
 
 from planner import menu
 from planner.errors import MagplanError, PlanError
 from planner.menu import CO_NUTRIENTS, DayContext, DishData, MenuModel
 from planner.model import Rules, Targets
-from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, run
+from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, run, run_pruned
 
 # A day's menu: (slot, role, dish index, portions).
+# A co-nutrient whose week total after the days planned so far is below this share of its pro rata need gets a
+# soft row in the next day (``_co_targets``); one on track is only priced (``_co_prices``).
+BEHIND_SHARE = 0.97
+PRICE_FLOOR_SHARE = 0.02
+# A day is one step of a heuristic week (the week's gap is what the plan reports), so it need not prove its own:
+# after two reduced-cost steps (``solve.run_pruned``) its best menu stands. (Proving every day took the $7/day
+# week of a man of 60 13.5 s instead of 5.5 s, and that week came out no better: 7.17 against 6.77.)
+DAY_PRUNE_STEPS = 2  # of the shortfall slope, added to a co-nutrient's shadow price while the week needs it
 Menu = tuple[tuple[str, str, int, float], ...]
 
 
@@ -77,7 +89,8 @@ def _solve_day(data: DishData, targets: Targets, rules: Rules, budget: float | N
                context: DayContext, solver_rules: Rules) -> tuple[MenuModel, float | None]:
     model = menu.build_menu_model(data, targets, rules, days=(day,), budget_usd_per_day=budget, context=context,
                                   name=f"magplan_day_{day}")
-    outcome = run(model.prob, solver_rules, max_nodes=DAY_MAX_NODES, options=DISH_DAY_OPTIONS)
+    outcome = run_pruned(model.prob, solver_rules, max_nodes=DAY_MAX_NODES, options=DISH_DAY_OPTIONS,
+                         max_steps=DAY_PRUNE_STEPS)
     if not outcome.feasible:
         raise PlanError(f"day {day}: no menu meets the targets under the week's rules "
                         f"({outcome.info.status})")
@@ -152,38 +165,66 @@ def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mappin
     return total
 
 
-def week_lp_bound(data: DishData, targets: Targets, rules: Rules, budget: float | None, n_days: int,
-                  solver_rules: Rules) -> float | None:
-    """A valid lower bound of the week: the LP relaxation of the compact week model (every weekly rule but
-    "no two identical days", co-nutrients on the week's average). None if the LP did not finish."""
-    model = menu.build_menu_model(data, targets, rules, days=tuple(range(1, n_days + 1)),
-                                  budget_usd_per_day=budget, name="magplan_week_lp")
+@dataclass(frozen=True)
+class WeekLP:
+    """The LP relaxation of the week's average day (``menu.build_average_day_model``): ``n_days`` times its value
+    bounds the week from below, and the shadow prices of its co-nutrient rows say what a unit of each is worth
+    to the week (objective per unit)."""
+
+    bound: float | None
+    prices: Mapping[str, float]
+
+
+def week_lp(data: DishData, targets: Targets, rules: Rules, budget: float | None, n_days: int,
+            solver_rules: Rules) -> WeekLP:
+    """The week's bound and co-nutrient prices; no bound when the LP did not finish (the time limit is the
+    safety net)."""
+    model = menu.build_average_day_model(data, targets, rules, n_days=n_days, budget_usd_per_day=budget)
     for v in model.prob.variables():
-        v.cat = "Continuous"
-    # The rules' time limit is the safety net: a 28-day LP needs more than 10 s on a busy machine, and an
-    # LP stopped early proves nothing (no bound, no gap), while the days take longer than the LP anyway.
-    outcome = run(model.prob, solver_rules)
-    return outcome.info.objective if outcome.feasible and outcome.info.status == "optimal" else None
+        v.cat = pulp.LpContinuous
+    try:
+        outcome = run(model.prob, solver_rules)
+    except MagplanError:  # no bound is an honest answer (the plan reports no gap), never a crash
+        return WeekLP(None, {})
+    if not (outcome.feasible and outcome.info.status == "optimal"):
+        return WeekLP(None, {})
+    rows = model.prob.constraints
+    prices = {c: max(0.0, float(rows[f"{c}_week"].pi or 0.0)) for c, _f in CO_NUTRIENTS if f"{c}_week" in rows}
+    return WeekLP(n_days * outcome.info.objective, prices)
 
 
-class _BoundSearch(threading.Thread):
-    """The week's bound on the second core while the days are planned on the first (``week_lp_bound``).
-
-    (A Lagrangian bound, the priced day MIP times the days, was used first: it cannot see the variety rules,
-    so it priced seven copies of the best day and left a 27 % gap on the woman-45 week; the week LP left 8 %.)
-    """
-
-    def __init__(self, data: DishData, targets: Targets, rules: Rules, budget: float | None, n_days: int,
-                 solver_rules: Rules) -> None:
-        super().__init__(daemon=True)
-        self.args = (data, targets, rules, budget, n_days, solver_rules)
-        self.bound: float | None = None
-
-    def run(self) -> None:
+def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu], leftover_days: Collection[int],
+            *, budget: float | None, slot_banned: Collection[tuple[str, int]], solver_rules: Rules) -> dict[int, Menu]:
+    """One pass over the days: each day planned again with the rest of the week as it is (its co-nutrient rows
+    now exact), kept when the week's objective falls. A leftover lunch and the dinner it comes from stay."""
+    week = dict(menus)
+    objective = week_objective(data, targets, rules, week)
+    for day in sorted(week):
+        keep = [(s, r, i, None) for s, r, i, _p in week[day]
+                if r == "main" and ((s == "lunch" and day in leftover_days) or (s == "dinner" and day + 1 in leftover_days))]
+        others = {d: m for d, m in week.items() if d != day}
         try:
-            self.bound = week_lp_bound(*self.args)
-        except MagplanError:  # no bound is an honest answer (the plan reports no gap), never a crash
-            self.bound = None
+            again = plan_days(data, targets, rules, [day], budget=budget, solver_rules=solver_rules, fixed_menus=others,
+                              fixed={day: keep}, slot_banned=slot_banned).menus[day]
+        except PlanError:
+            continue
+        value = week_objective(data, targets, rules, {**others, day: again})
+        if value < objective - 1e-9 and _days_differ({**others, day: again}):
+            week[day], objective = again, value
+    return week
+
+
+def _days_differ(menus: Mapping[int, Menu]) -> bool:
+    """No two days with the same dishes (a main the same dish at lunch or dinner), nor the same pair of mains."""
+    seen, pairs = set(), set()
+    for m in menus.values():
+        day = frozenset((("main", i) if r == "main" else (s, i)) for s, r, i, _p in m)
+        mains = frozenset(i for _s, r, i, _p in m if r == "main")
+        if day in seen or (len(mains) > 1 and mains in pairs):
+            return False
+        seen.add(day)
+        pairs.add(mains)
+    return True
 
 
 def leftover_days(days: Sequence[int], per_week: int) -> frozenset[int]:
@@ -223,6 +264,14 @@ def _leftover_rules(menus: Mapping[int, Menu], seen: Mapping[int, Menu], day: in
     return today, bans
 
 
+def _needs_kind(kind: np.ndarray, designated: Collection[int], seen: Mapping[int, Menu], day: int, later: int) -> bool:
+    """Whether ``day`` needs a main of a kind (fish, meat): the days planned hold fewer than the designated days
+    up to today (a missed one is made up on the next free day), or fewer than the week needs and the free days
+    still to plan cannot make up the rest (a day planned again with the rest of the week fixed)."""
+    have = _main_days(kind, seen)
+    return have < sum(1 for d in designated if d <= day) or have + later < len(designated)
+
+
 def _main_days(kind: np.ndarray, menus: Mapping[int, Menu]) -> int:
     """How many mains of a kind (fish, meat) the menus hold."""
     return sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and kind[i])
@@ -230,11 +279,26 @@ def _main_days(kind: np.ndarray, menus: Mapping[int, Menu]) -> int:
 
 def _co_targets(data: DishData, targets: Targets, menus: Mapping[int, Menu], all_days: Sequence[int]
                 ) -> dict[str, tuple[float, float]]:
-    """Per co-nutrient still short for the week: (today's share of what the week still needs, its price)."""
-    prices = day_prices(targets, menus, data, len(all_days))
+    """Soft rows for the co-nutrients the week is behind on (below BEHIND_SHARE of their pro rata need after
+    the days planned so far), and for every one still short on the last day: (today's share of what the week
+    still needs, its price: the shortfall penalty's slope)."""
     left = len([d for d in all_days if d not in menus])
-    return {c: (max(0.0, (float(getattr(targets, f)) * len(all_days) - _have(data, menus, c)) / left), p)
-            for (c, f) in CO_NUTRIENTS if (p := prices.get(c))}
+    done = len(all_days) - left
+    rows = {}
+    for column, field_name in CO_NUTRIENTS:
+        need = float(getattr(targets, field_name)) * len(all_days)
+        have = _have(data, menus, column)
+        if need > 0 and have < need and (left <= 1 or have < BEHIND_SHARE * need * done / len(all_days)):
+            rows[column] = ((need - have) / max(left, 1), menu.SHORTFALL_WEIGHT / need)
+    return rows
+
+
+def _co_prices(data: DishData, targets: Targets, menus: Mapping[int, Menu], n_days: int,
+               shadow: Mapping[str, float]) -> dict[str, float]:
+    """A unit's worth of each co-nutrient the week still needs: its shadow price in the week LP plus
+    PRICE_FLOOR_SHARE of the shortfall slope (so a day leans to the richer of two equal dishes)."""
+    slopes = day_prices(targets, menus, data, n_days)
+    return {c: shadow.get(c, 0.0) + PRICE_FLOOR_SHARE * slope for c, slope in slopes.items()}
 
 
 def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int], *,
@@ -260,9 +324,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
     free, fish_on, meat_on = _kind_days(data, rules, all_days, leftover_days)
-    search = None if (fixed_menus or fixed) else _BoundSearch(data, targets, rules, budget, len(all_days), solver_rules)
-    if search is not None:
-        search.start()
+    lp = week_lp(data, targets, rules, budget, len(all_days), solver_rules) if len(days) > 1 else WeekLP(None, {})
     status = "optimal"
     leftovers: dict[int, int] = {}
     for day in days:
@@ -270,11 +332,13 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
                    for d, items in (fixed or {}).items() if d not in menus and d != day}
         seen = {**pending, **menus}
         # a designated day missed (nothing fitted) is made up on the next free day
-        need_fish = day in free and _main_days(data.fish, seen) < sum(1 for d in fish_on if d <= day)
-        need_meat = day in free and _main_days(data.meat, seen) < sum(1 for d in meat_on if d <= day)
+        later = sum(1 for d in free if d > day and d not in seen)  # free days still to plan after today
+        need_fish = _needs_kind(data.fish, fish_on, seen, day, later) and day in free
+        need_meat = _needs_kind(data.meat, meat_on, seen, day, later) and day in free
         today, bans = _leftover_rules(menus, seen, day, list((fixed or {}).get(day, ())), set(slot_banned),
                                       leftover_days, leftovers)
-        context = replace(_context(data, rules, menus, day, {}, need_fish, pending),
+        prices = _co_prices(data, targets, menus, len(all_days), lp.prices)
+        context = replace(_context(data, rules, menus, day, prices, need_fish, pending),
                           co_targets=_co_targets(data, targets, menus, all_days), need_meat=need_meat,
                           fixed=tuple(today), closed=frozenset((closed or {}).get(day, ())),
                           slot_banned=frozenset(bans), bonus=dict((bonus or {}).get(day, {})))
@@ -287,9 +351,9 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
                                            replace(context, need_fish=False, need_meat=False), solver_rules)
             status = "feasible"
         menus[day] = _menu_of(model)
-    objective = week_objective(data, targets, rules, menus)
-    if search is not None:
-        search.join()
-    bound = search.bound if search is not None else None
-    return WeekSolution(menus=menus, objective=objective, bound=bound, status=status,
-                        seconds=time.perf_counter() - t0, leftovers=leftovers)
+    if len(days) > 1 and not (fixed_menus or fixed or bonus):
+        menus = improve(data, targets, rules, menus, leftover_days, budget=budget, slot_banned=slot_banned,
+                        solver_rules=solver_rules)
+    bound = lp.bound if not (fixed_menus or fixed) else None
+    return WeekSolution(menus=menus, objective=week_objective(data, targets, rules, menus), bound=bound,
+                        status=status, seconds=time.perf_counter() - t0, leftovers=leftovers)

@@ -279,8 +279,9 @@ def test_dish_swap_lists_ranked_alternatives_as_a_table_and_as_csv(dish_file, di
     expected = dish_alternatives.alternatives(plan, tables, curated, day=3, slot="dinner", dish_id=dinner, limit=5)
     assert main(["swap", str(dish_file), "--day", "3", "--slot", "dinner", "--dish", dinner, "--limit", "5"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Alternatives for {plan.day(3).meals[2].dishes[0].name} ({dinner}, 1 portion) "
-                          "at day 3 dinner")
+    dish = plan.day(3).meals[2].dishes[0]
+    portions = f"{dish.portions:g} portion" + ("" if dish.portions == 1 else "s")
+    assert out.startswith(f"Alternatives for {dish.name} ({dinner}, {portions}) at day 3 dinner")
     rows = [ln for ln in out.splitlines() if ln[:1].isdigit()]
     assert [ln.split()[1] for ln in rows] == [a.dish_id for a in expected]
     assert f"--dish '{dinner}' --to DISH_ID" in out

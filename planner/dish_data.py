@@ -1,0 +1,116 @@
+"""The dishes one person may eat, as arrays the menu model reads (``planner.menu``): roles, nutrients per serving,
+cost, kinds (fish, meat, legumes, cocoa, drinks) and the person's preferences (favourites, dislikes, pantry).
+
+Every number comes from the dish library (``foods.dishes``), itself derived from the USDA rows of the
+ingredients; this module only selects what the profile allows and arranges it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Collection, Mapping
+
+import numpy as np
+import pandas as pd
+
+from foods.dishes import DishTables, filter_dishes
+from foods.schema import split_tags
+from planner.model import Profile, Targets
+
+CO_NUTRIENTS: tuple[tuple[str, str], ...] = (  # (dish column, Targets field)
+    ("iron_mg", "iron_mg"), ("calcium_mg", "calcium_mg"), ("potassium_mg", "potassium_mg"),
+    ("vitamin_d_ug", "vitamin_d_ug"), ("vitamin_b12_ug", "vitamin_b12_ug"),
+)
+DAILY_NUTRIENTS: tuple[str, ...] = ("magnesium_mg", "energy_kcal", "protein_g", "fiber_g", "sodium_mg",
+                                    "caffeine_mg", *(c for c, _t in CO_NUTRIENTS))
+FAVORITE_BONUS = 0.6  # a dish with a favourite ingredient
+# A dish named as a favourite (a recipe the person imported or loves): enough to outweigh a dish's cost and
+# the usual ties, so it is in the week (within the variety rules) unless the targets cannot allow it.
+FAVORITE_DISH_BONUS = 2.0
+DISLIKE_PENALTY = 3.0
+PANTRY_BONUS = 0.3  # a dish using something already in the pantry (less than a favourite ingredient)
+# A dish's serving is an adult's (about a 2,000 kcal day): a person whose energy range centres lower (a child
+# of 8: 1,500 kcal) is served less by default (0.75), never more than one serving (a tall man still has 1).
+SERVING_REFERENCE_KCAL = 2000.0
+UNKNOWN_COST_USD = 1.5  # per serving, for a dish with no priced ingredient (reported as unknown)
+
+
+@dataclass(frozen=True)
+class DishData:
+    """Arrays of the dishes one profile may eat (NaN nutrients count as 0; ``measured`` says how much is known)."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    roles: Mapping[str, np.ndarray]  # role -> bool per dish
+    values: Mapping[str, np.ndarray]  # nutrient -> per serving
+    cost_usd: np.ndarray  # per serving (unknown: UNKNOWN_COST_USD)
+    fish: np.ndarray  # bool: a fish or seafood main
+    meat: np.ndarray  # bool: a meat or poultry main
+    fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
+    fruit_g: np.ndarray  # grams of fruit per serving
+    drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
+    legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
+    cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
+    staples: tuple[frozenset[str], ...]  # per dish: the grains and legumes it is built on (food ids)
+    preference: np.ndarray  # objective term per serving (negative: favourite)
+    servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
+    portion_center: float = 1.0  # the person's usual portion (``portion_center``); the penalty counts from it
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {d: i for i, d in enumerate(self.ids)}
+
+    def candidates(self, role: str) -> np.ndarray:
+        return np.flatnonzero(self.roles[role])
+
+
+def _kind(d: pd.DataFrame, kind: str) -> np.ndarray:
+    return d["protein_kinds"].map(lambda v: kind in split_tags(v)).to_numpy(dtype=bool)
+
+
+def _role(d: pd.DataFrame, role: str) -> np.ndarray:
+    return d["roles"].map(lambda v: role in split_tags(v)).to_numpy(dtype=bool)
+
+
+def portion_center(targets: Targets) -> float:
+    """The person's usual portion: their energy range's middle over ``SERVING_REFERENCE_KCAL``, in quarters,
+    from 0.5 to 1."""
+    middle = (targets.energy_kcal_min + targets.energy_kcal_max) / 2
+    return min(1.0, max(0.5, round(4 * middle / SERVING_REFERENCE_KCAL) / 4))
+
+
+def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collection[str] = (),
+              favorites: Collection[str] = (), dislikes: Collection[str] = (),
+              pantry_foods: Collection[str] = ()) -> DishData:
+    """The dishes the profile's diet, allergens and exclusions allow (dish ids or food ids excluded);
+    favourites, dislikes and foods already in the pantry move a dish's preference."""
+    d = filter_dishes(tables.dishes, tables.ingredients, diet=profile.diet, avoid=profile.avoid_allergens,
+                      exclude_foods=profile.exclude_foods)
+    d = d[~d.index.isin(list(exclude_dishes))]
+    ing = tables.ingredients
+    contains = ing.groupby("dish_id")["food_id"].agg(frozenset)
+    pref = np.zeros(len(d))
+    for n, dish_id in enumerate(d.index):
+        foods = contains.get(dish_id, frozenset())
+        if dish_id in favorites:
+            pref[n] -= FAVORITE_DISH_BONUS
+        elif foods & set(favorites):
+            pref[n] -= FAVORITE_BONUS
+        if dish_id in dislikes or foods & set(dislikes):
+            pref[n] += DISLIKE_PENALTY
+        if foods & set(pantry_foods):
+            pref[n] -= PANTRY_BONUS
+    cost = d["cost_usd"].to_numpy(dtype=float)
+    return DishData(
+        ids=tuple(str(i) for i in d.index), names=tuple(str(n) for n in d["name"]),
+        roles={r: d["roles"].map(lambda v, r=r: r in split_tags(v)).to_numpy(dtype=bool)
+               for r in ("breakfast", "main", "snack", "side")},
+        values={n: np.nan_to_num(d[n].to_numpy(dtype=float)) for n in DAILY_NUTRIENTS},
+        cost_usd=np.where(np.isnan(cost), UNKNOWN_COST_USD, cost),
+        fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
+        fish_any=_kind(d, "fish_seafood"),
+        fruit_g=d["fruit_g"].to_numpy(dtype=float), drink=d["drink"].to_numpy(dtype=bool),
+        legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
+        cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
+        staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
+        preference=pref, servings=d["servings"].to_numpy(dtype=float),
+    )
