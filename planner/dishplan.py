@@ -174,13 +174,15 @@ def check_roles(person: PersonInput, who: str = "") -> None:
 
 
 def plan_with_leftovers(person: PersonInput, days: Sequence[int], *, solver_rules: Rules,
-                        slot_banned: Collection[tuple[str, int]] = ()) -> tuple[week.WeekSolution, dict[int, int]]:
+                        slot_banned: Collection[tuple[str, int]] = (), improve_days: bool = True
+                        ) -> tuple[week.WeekSolution, dict[int, int]]:
     """The person's week with up to ``rules.leftovers_per_week`` lunches that are the previous day's dinner:
     (the solution, lunch day -> dish index)."""
     solution = week.plan_days(person.data, person.targets, person.rules, days,
                               budget=person.profile.budget_usd_per_day, solver_rules=solver_rules,
                               slot_banned=slot_banned,
-                              leftover_days=week.leftover_days(days, person.rules.leftovers_per_week))
+                              leftover_days=week.leftover_days(days, person.rules.leftovers_per_week),
+                              improve_days=improve_days)
     return solution, dict(solution.leftovers)
 
 
@@ -200,12 +202,14 @@ def solver_info(solution: week.WeekSolution, rules: Rules, t0: float) -> SolverI
 def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *, rules: Rules | None = None,
                    targets: Targets | None = None, exclude_dishes: Sequence[str] = (),
                    favorites: Sequence[str] = (), dislikes: Sequence[str] = (),
-                   pantry_foods: Collection[str] = ()) -> WeekPlan:
+                   pantry_foods: Collection[str] = (), improve_days: bool = True) -> WeekPlan:
     """A plan of ``rules.days`` days made of dishes (format version 2); raises PlanError when none exists.
 
     ``favorites`` and ``dislikes`` add to the profile's ``favorite_foods`` and ``disliked_foods`` (dish or
     food ids); the plan keeps them all in its profile, so later edits honour them too. ``pantry_foods``:
-    food ids already at home; dishes using them are preferred, and a note says which the week uses."""
+    food ids already at home; dishes using them are preferred, and a note says which the week uses.
+    ``improve_days``: improve the week day by day after planning it (planner.week.improve; off: faster, dearer).
+    """
     t0 = time.perf_counter()
     rules = rules or Rules()
     days = list(range(1, check_days(rules.days) + 1))
@@ -213,7 +217,7 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
                      favorites=favorites, dislikes=dislikes, pantry_foods=pantry_foods)
     try:
         check_roles(person)
-        solution, lunches = plan_with_leftovers(person, days, solver_rules=rules)
+        solution, lunches = plan_with_leftovers(person, days, solver_rules=rules, improve_days=improve_days)
     except PlanError as exc:  # why, with dishes and numbers, and what to change (planner.explain_dishes)
         exp = explain_dish_plan(tables, person.profile, rules=person.rules, targets=person.targets,
                                 exclude_dishes=exclude_dishes, week_error=str(exc))

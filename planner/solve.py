@@ -10,7 +10,7 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
@@ -27,7 +27,10 @@ DAY_MAX_NODES = 3000
 WEEK_MAX_NODES = 400
 # A day of dishes (about 2,400 binaries, 220 rows): HiGHS's RINS and RENS sub-MIPs nest 16 deep there and
 # took most of a day's time; without them the same menus come about twice as fast (bench/, dish levers).
-DISH_DAY_OPTIONS: dict[str, object] = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False}
+# Restarts (HiGHS presolving the model again once it fixes many columns) cost more than they save on a day pruned
+# to a few dozen columns (solve.run_pruned): the same menus, about a fifth faster (bench/).
+DISH_DAY_OPTIONS: dict[str, object] = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
+                                       "mip_allow_restart": False}
 
 
 @dataclass(frozen=True)
@@ -144,11 +147,42 @@ def new_highs(**options: object):
 def highs_model(prob: pulp.LpProblem, rules: Rules, *, gap_rel: float | None = None,
                 time_limit_s: float | None = None):
     """``prob`` (built with PuLP) as a configured highspy.Highs, not yet solved: for callers that solve one
-    model many times with changed costs or bounds. Variable ``v`` is column ``v.index``."""
-    solver = make_solver(replace(rules, solver="highs"), time_limit_s=time_limit_s, gap_rel=gap_rel)
-    solver.createAndConfigureSolver(prob)
-    solver.buildSolverModel(prob)
-    return prob.solverModel
+    model many times with changed costs or bounds. Variable ``v`` is column ``v.index``, constraint ``c`` row
+    ``c.index``, as PuLP's own HiGHS interface numbers them; the model goes to HiGHS in one call (PuLP adds
+    columns and rows one by one: a tenth of a day's planning time)."""
+    import highspy
+    import numpy as np
+
+    h = new_highs(mip_rel_gap=float(rules.gap_rel if gap_rel is None else gap_rel),
+                  time_limit=float(rules.time_limit_s if time_limit_s is None else time_limit_s))
+    variables = prob.variables()
+    for j, v in enumerate(variables):
+        v.index = j
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(variables), len(prob.constraints)
+    lp.col_cost_ = np.array([prob.objective.get(v, 0.0) for v in variables], dtype=float) \
+        * (-1.0 if prob.sense == pulp.LpMaximize else 1.0)
+    lp.col_lower_ = np.array([-highspy.kHighsInf if v.lowBound is None else v.lowBound for v in variables], dtype=float)
+    lp.col_upper_ = np.array([highspy.kHighsInf if v.upBound is None else v.upBound for v in variables], dtype=float)
+    lp.integrality_ = [highspy.HighsVarType.kInteger if v.cat == pulp.LpInteger else highspy.HighsVarType.kContinuous
+                       for v in variables]
+    starts, index, value, lower, upper = [0], [], [], [], []
+    for i, c in enumerate(prob.constraints.values()):
+        c.index = i
+        items = [(v.index, a) for v, a in c.items() if a != 0]
+        index.extend(j for j, _a in items)
+        value.extend(a for _j, a in items)
+        starts.append(len(index))
+        lb, ub = c.getLb(), c.getUb()
+        lower.append(-highspy.kHighsInf if lb is None else lb)
+        upper.append(highspy.kHighsInf if ub is None else ub)
+    lp.row_lower_, lp.row_upper_ = np.array(lower, dtype=float), np.array(upper, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = np.array(starts, dtype=np.int32), np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(value, dtype=float)
+    h.passModel(lp)
+    prob.solverModel = h
+    return h
 
 
 def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None,
@@ -216,7 +250,7 @@ def run_pruned(prob: pulp.LpProblem, rules: Rules, *, max_nodes: int | None = No
     seconds = round(time.perf_counter() - t0, 4)
     if values is None:
         return Outcome(False, True, SolverInfo("HiGHS", "infeasible", seconds=seconds))
-    for v in prob.variables():
+    for v in prob._variables:  # registered and numbered by highs_model
         v.varValue = values[v.index]
     gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
     return Outcome(True, False, SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible",

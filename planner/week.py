@@ -308,7 +308,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
               closed: Mapping[int, Collection[str]] | None = None,
               slot_banned: Collection[tuple[str, int]] = (),
               bonus: Mapping[int, Mapping[tuple[str, int], float]] | None = None,
-              leftover_days: Collection[int] = ()) -> WeekSolution:
+              leftover_days: Collection[int] = (), improve_days: bool = True) -> WeekSolution:
     """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
 
     ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
@@ -318,6 +318,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     ``bonus``: per day, (slot, dish index) -> a reward for choosing it (what another person eats then).
     ``leftover_days``: days whose lunch is the previous day's dinner main (cooked in a larger batch); the
     dinner before such a day is a main not yet in the week, so with its leftover it is eaten twice.
+    ``improve_days``: whether a week planned from scratch is then improved day by day (``improve``).
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
@@ -351,7 +352,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
                                            replace(context, need_fish=False, need_meat=False), solver_rules)
             status = "feasible"
         menus[day] = _menu_of(model)
-    if len(days) > 1 and not (fixed_menus or fixed or bonus):
+    if improve_days and len(days) > 1 and not (fixed_menus or fixed or bonus):
         menus = improve(data, targets, rules, menus, leftover_days, budget=budget, slot_banned=slot_banned,
                         solver_rules=solver_rules)
     bound = lp.bound if not (fixed_menus or fixed) else None
