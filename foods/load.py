@@ -47,13 +47,13 @@ CURATION_COLUMNS: tuple[str, ...] = (
 # --- USDA -----------------------------------------------------------------------------------------
 @lru_cache(maxsize=2)
 def _usda_foods_cached(path: str) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype={"ndb_number": "string"})
-    df = df.set_index("fdc_id", drop=False)
+    df = pd.read_csv(path, dtype={"ndb_number": "string"}).set_index("fdc_id", drop=False)
     diffs = pd.read_csv(USDA_DIFFERENCES_CSV)
-    for row in diffs.itertuples(index=False):
-        if row.fdc_id in df.index and row.nutrient in df.columns and pd.notna(row.sr_legacy_value):
-            df.loc[row.fdc_id, row.nutrient] = float(row.sr_legacy_value)
-            df.loc[row.fdc_id, "values_source"] = "SR Legacy"
+    diffs = diffs[diffs["fdc_id"].isin(df.index) & diffs["nutrient"].isin(df.columns) & diffs["sr_legacy_value"].notna()]
+    diffs = diffs.drop_duplicates(["fdc_id", "nutrient"], keep="last")  # as cell by cell: a later line wins
+    for nutrient, part in diffs.groupby("nutrient", sort=False):  # a whole column at a time
+        df.iloc[df.index.get_indexer(part["fdc_id"]), df.columns.get_loc(nutrient)] = part["sr_legacy_value"].to_numpy(float)
+    df.iloc[df.index.get_indexer(diffs["fdc_id"].unique()), df.columns.get_loc("values_source")] = "SR Legacy"
     return df
 
 
