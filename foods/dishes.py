@@ -12,13 +12,13 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 
+from foods.dish_source import DishSource
 from foods.errors import DishTableError
 from foods.schema import ALLERGENS, DIET_TAGS, DIETS, NUTRIENT_COLUMNS, food_allowed, split_tags
 
@@ -81,56 +81,13 @@ class DishTables(NamedTuple):
     ingredients: pd.DataFrame
 
 
-@dataclass(frozen=True)
-class _Source:
-    """Where a dish was written: the file, and line numbers for its block, keys and ingredient lines."""
-
-    path: str
-    text: str
-
-    def lines(self) -> list[str]:
-        return self._lines
-
-    @cached_property
-    def _lines(self) -> list[str]:  # split once: every ingredient line of a file looks its number up here
-        return self.text.splitlines()
-
-    @cached_property
-    def _block_lines(self) -> list[int]:
-        return [no for no, line in enumerate(self._lines, start=1) if line.strip().startswith("[[dish]]")]
-
-    def dish_line(self, dish_id: str) -> int | None:
-        pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(dish_id) + r'["\']')
-        for no, line in enumerate(self.lines(), start=1):
-            if pattern.match(line):
-                return no
-        return None
-
-    def block_line(self, index: int) -> int | None:
-        """Line of the ``index``-th ``[[dish]]`` header (0-based)."""
-        hits = self._block_lines  # computed once: a file of 100 dishes asks for it thousands of times
-        return hits[index] if index < len(hits) else None
-
-    def line_in_block(self, index: int, predicate) -> int | None:
-        """First line inside the ``index``-th block for which ``predicate(stripped_line)`` holds."""
-        start = self.block_line(index) or 1
-        lines = self.lines()
-        for no in range(start, len(lines) + 1):
-            text = lines[no - 1].strip()
-            if no > start and text.startswith("[[dish]]"):
-                break
-            if predicate(text):
-                return no
-        return start
-
-
 # --- reading ---------------------------------------------------------------------------------------
 def dish_files(directory: Path | None = None) -> list[Path]:
     """The shipped dish files, in name order."""
     return sorted((directory or DISHES_DIR).glob("*.toml"))
 
 
-def _parse_file(path: Path) -> tuple[_Source, list[Mapping[str, Any]]]:
+def _parse_file(path: Path) -> tuple[DishSource, list[Mapping[str, Any]]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -138,7 +95,7 @@ def _parse_file(path: Path) -> tuple[_Source, list[Mapping[str, Any]]]:
                              path=str(path)) from None
     except OSError as exc:
         raise DishTableError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
-    source = _Source(str(path), text)
+    source = DishSource(str(path), text)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -199,7 +156,7 @@ class _Dish:
 class _Checker:
     """Turns one raw [[dish]] block into a _Dish, raising DishTableError with file, line and dish."""
 
-    def __init__(self, source: _Source, index: int, block: Mapping[str, Any], foods: pd.DataFrame,
+    def __init__(self, source: DishSource, index: int, block: Mapping[str, Any], foods: pd.DataFrame,
                  references: Sequence[str], *, user: bool = False) -> None:
         self.user = user
         self.source = source
@@ -294,8 +251,7 @@ class _Checker:
             text = text.strip()
             if not text or text.startswith("#"):
                 continue
-            line = self.source.line_in_block(self.index, lambda t, text=text: t == text)
-            out.append(self._ingredient(text, line, seen))
+            out.append(self._ingredient(text, self.source.line_of_text(self.index, text), seen))
         return tuple(out)
 
     def _ingredient(self, text: str, line: int | None, seen: set[str]) -> _Ingredient:
@@ -330,7 +286,7 @@ class _Checker:
             if not text:
                 continue
             found = UNMATCHED_RE.match(text)
-            line = self.source.line_in_block(self.index, lambda t, text=text: t == text)
+            line = self.source.line_of_text(self.index, text)
             if not found:
                 raise self.fail(f"unmatched line {text!r} must read LINE GRAMS TEXT, GRAMS per serving or '?', "
                                 "e.g. '12 ? Salt to taste'", line=line)
