@@ -142,9 +142,7 @@ def check_row_count(rows: int, path: str) -> None:
 
 def _check_numeric(df: pd.DataFrame, column: str, path: str, example: str) -> None:
     """Raise FoodTableError at the first cell of ``column`` that is neither empty nor a number."""
-    values = pd.to_numeric(df[column], errors="coerce")
-    bad = values.isna() & df[column].notna() & (df[column].astype("string").str.strip() != "")
-    bad = bad | (values.abs() == np.inf)  # 'inf', '1e400': not a usable number
+    bad = schema.unreadable_numbers(df[column])
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise FoodTableError(f"'{df[column].iloc[pos]}' is not a number; write a plain number like {example} "

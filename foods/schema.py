@@ -83,6 +83,15 @@ def number_or_nan(value: Any) -> float:
     return out if math.isfinite(out) else math.nan
 
 
+def unreadable_numbers(cells: pd.Series) -> pd.Series:
+    """True where a cell is neither empty nor a usable number: 'abc', and 'inf' or '1e400' (infinite)."""
+    values = pd.to_numeric(cells, errors="coerce")
+    bad = values.abs() == float("inf")
+    if pd.api.types.is_numeric_dtype(cells.dtype):  # read as numbers already: no cell failed to read
+        return bad
+    return (values.isna() & cells.notna() & (cells.astype("string").str.strip() != "")) | bad
+
+
 def impossible_amount(column: str, value: float) -> str | None:
     """Why ``value`` (per 100 g, in ``column``'s unit) cannot be true, or None if it can."""
     limit = MAX_PER_100G.get(column)
@@ -189,8 +198,7 @@ def validate(df: pd.DataFrame, *, path: str = "food table") -> pd.DataFrame:
         if column not in df.columns:
             continue
         values = pd.to_numeric(df[column], errors="coerce")
-        bad = values.isna() & df[column].notna() & (df[column].astype("string").str.strip() != "")
-        bad = bad | (values.abs() == float("inf"))  # 'inf', '1e400': not a usable number
+        bad = unreadable_numbers(df[column])
         if bad.any():
             pos = int(bad.to_numpy().nonzero()[0][0])
             raise FoodTableError(f"'{df[column].iloc[pos]}' is not a number; write a plain number like 12.5 "
