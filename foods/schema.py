@@ -39,6 +39,8 @@ AISLE_LABELS: dict[str, str] = {
 }
 FORMS: tuple[str, ...] = ("raw", "cooked", "dry", "canned", "frozen", "prepared")
 PRICE_SOURCES: tuple[str, ...] = ("ppnap", "ers", "bls", "user", "none")
+# FoodData Central data types a food's row can come from (the food table's data_type column).
+DATA_TYPES: tuple[str, ...] = ("Foundation", "SR Legacy", "Survey (FNDDS)", "Branded")
 
 # --- nutrients (per 100 g edible) ---------------------------------------------------------------
 # name -> (unit, SR28 nutrient number, FDC nutrient id)
