@@ -15,7 +15,6 @@ from foods.dishes import ROLES, DishTables, dish_record, filter_dishes
 from foods.schema import ALLERGENS, DIETS
 from cli.options import command_group
 from foods.user import load_all_foods
-from planner.plan_text import frame_to_csv
 
 LIST_COLUMNS = {  # dish-table column -> header
     "name": "name", "roles": "roles", "cuisine": "cuisine", "minutes_total": "minutes",
@@ -110,6 +109,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([dish_record(tables, str(i)) for i in chosen.index], indent=2, ensure_ascii=False))
     elif args.format == "csv":
+        from planner.plan_text import frame_to_csv  # spreadsheet-safe cells; only this format needs it
+
         frame = chosen[list(LIST_COLUMNS)].rename(columns=LIST_COLUMNS)
         frame.index.name = "dish_id"
         print(frame_to_csv(frame.reset_index()), end="")

@@ -7,12 +7,15 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cli.options import command_group
-from foods import fdc
 from foods.paths import user_foods_path
+from foods.schema import DATA_TYPES
 from foods.user import load_all_foods, remove_user_food, user_foods
+
+if TYPE_CHECKING:
+    from foods import fdc
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -23,8 +26,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 
     p = cmds.add_parser("search", help="search FoodData Central", description="Search FoodData Central.")
     p.add_argument("query", help="words to look for, e.g. \"pumpkin seeds\"")
-    p.add_argument("--type", dest="types", action="append", choices=fdc.DATA_TYPES, metavar="TYPE",
-                   help=f"only this FDC data type (repeatable): {', '.join(fdc.DATA_TYPES)}")
+    p.add_argument("--type", dest="types", action="append", choices=DATA_TYPES, metavar="TYPE",
+                   help=f"only this FDC data type (repeatable): {', '.join(DATA_TYPES)}")
     p.add_argument("--limit", type=int, default=25, help="how many results (1-200, default 25)")
     p.set_defaults(func=cmd_search)
 
@@ -45,6 +48,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
 
 
 def _client() -> fdc.FDCClient:
+    from foods import fdc  # requests is imported by the commands that reach FoodData Central, not by every run
+
     client = fdc.FDCClient()
     if client.using_demo_key:
         print(f"magplan: note: {fdc.DEMO_KEY_NOTE}", file=sys.stderr)
@@ -90,6 +95,8 @@ class ProgressBar:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from foods import fdc
+
     ids = list(args.fdc_ids)
     progress = ProgressBar(sys.stderr) if len(ids) > 1 else None
     rows = fdc.import_foods(ids, client=_client(), progress=progress)

@@ -4,14 +4,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-
 
 from cli.plan_files import read_verified_plan
 from planner.errors import ShoppingError
 from planner.model import WeekPlan
-from planner.shopping import ShoppingList
+
+if TYPE_CHECKING:  # planner.shopping is imported by the command itself: 'magplan plan' does not need it
+    from planner.shopping import ShoppingList
 
 FORMATS: tuple[str, ...] = ("csv", "markdown", "html")
 _SUFFIX_FORMAT = {".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}

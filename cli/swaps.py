@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
 
 from cli.options import check_options, whole_number_from_1
 from cli.plan_files import is_dish_plan, read_verified_plan
-from planner import swaps
-from planner.changes import ChangeResult
 from planner.errors import ChangeError, PlanError, shell_quote
 from planner.model import WeekPlan
 from planner.plan_format import plan_to_json, write_plan
-from planner.plan_text import frame_to_csv  # spreadsheet-safe cells (OWASP CSV injection)
+
+if TYPE_CHECKING:
+    from planner.changes import ChangeResult
+
+# planner.swaps (version-1 plans) and planner.plan_text (CSV cells, spreadsheet-safe: OWASP CSV injection) are
+# imported by the commands that use them: 'magplan plan' imports this module but needs neither.
 
 
 def _add_table_options(p: argparse.ArgumentParser) -> None:
@@ -226,6 +229,9 @@ def _cmd_swap(args: argparse.Namespace) -> int:
     if args.to is None and (args.out or args.in_place):
         raise ChangeError("--out/--in-place need --to NEW_FOOD_ID (without --to, swap lists alternatives)")
     food = _target(args, plan)
+    from planner import swaps
+    from planner.plan_text import frame_to_csv
+
     if args.to is None:
         alt = swaps.alternatives(plan, table, args.day, args.slot, food, limit=args.limit)
         if args.format == "csv":
@@ -238,6 +244,7 @@ def _cmd_swap(args: argparse.Namespace) -> int:
 
 def _dish_swap(args: argparse.Namespace, plan: WeekPlan, table: pd.DataFrame) -> int:
     from planner import dish_alternatives, edits
+    from planner.plan_text import frame_to_csv
 
     dish_id = _target(args, plan)
     if args.to is None:
@@ -272,6 +279,8 @@ def _cmd_lock(args: argparse.Namespace) -> int:
         fn = edits.lock if args.command == "lock" else edits.unlock
         new = fn(plan, day=args.day, slot=args.slot, dish_id=part)
     else:
+        from planner import swaps
+
         fn = swaps.lock if args.command == "lock" else swaps.unlock
         new = fn(plan, args.day, args.slot, part)
     return _emit(args, new, _lock_lines(args.command, args, plan, new))
@@ -286,6 +295,8 @@ def _cmd_exclude(args: argparse.Namespace) -> int:
             raise ChangeError("exclude one thing: a dish (--dish DISH_ID) or every dish with a food (--food FOOD_ID)")
         return _run_dish_change(args, plan, table, lambda p, t, f: edits.exclude(p, t, f, dish_id=args.dish,
                                                                           food_id=args.food))
+    from planner import swaps
+
     food = _target(args, plan)
     return _run_change(args, lambda p, f: swaps.exclude(p, f, food), plan, table)
 
@@ -297,6 +308,8 @@ def _cmd_regenerate(args: argparse.Namespace) -> int:
 
         return _run_dish_change(args, plan, table, lambda p, t, f: edits.regenerate(p, t, f, day=args.day,
                                                                                     slot=args.slot))
+    from planner import swaps
+
     return _run_change(args, lambda p, f: swaps.regenerate(p, f, day=args.day, slot=args.slot), plan, table)
 
 
@@ -306,6 +319,8 @@ def _cmd_set_servings(args: argparse.Namespace) -> int:
     if is_dish_plan(plan):
         raise ChangeError("this plan is made of dishes: use 'magplan set-portions --day D --slot S --dish DISH_ID "
                           "--portions 1.25'")
+    from planner import swaps
+
     return _run_change(args, lambda p, f: swaps.set_servings(p, f, args.day, args.slot, args.food,
                                                               args.servings), plan, table)
 

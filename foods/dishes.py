@@ -4,7 +4,7 @@ A dish file holds ``[[dish]]`` blocks (see foods/dishes/README.md). Only what a 
 there: the name, roles, servings, ingredients as ``food_id grams [household measure]`` lines per serving,
 steps, minutes, cuisine, notes and an optional USDA "as eaten" reference. Everything else — nutrients,
 the share of each total that is measured, diet tags, allergens, cost and magnesium groups — is derived
-here from the food table's USDA rows, so a number about a dish is never typed.
+from the food table's USDA rows (``foods.dish_numbers``), so a number about a dish is never typed.
 """
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 
+from foods.dish_numbers import MAGNESIUM_GROUPS, MEASURED_PREFIX, FoodRows, derive_all  # noqa: F401 (API)
+from foods.dish_source import DishSource
 from foods.errors import DishTableError
-from foods.schema import ALLERGENS, DIET_TAGS, DIETS, NUTRIENT_COLUMNS, food_allowed, split_tags
+from foods.schema import ALLERGENS, DIETS, food_allowed, split_tags
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,30 +31,6 @@ else:  # pragma: no cover - Python 3.10
 DISHES_DIR = Path(__file__).resolve().parent / "dishes"
 
 ROLES: tuple[str, ...] = ("breakfast", "main", "snack", "side")
-# Magnesium-rich food groups a dish can contain, by the food-table categories that make them up.
-MAGNESIUM_GROUPS: dict[str, tuple[str, ...]] = {
-    "leafy_greens": ("leafy_greens",),
-    "nuts_seeds": ("nuts", "seeds"),
-    "whole_grains": ("whole_grains",),
-    "cocoa": ("dark_chocolate",),
-    "legumes": ("legumes_soy",),
-}
-# An ingredient puts its dish in a group from this many grams per serving (a sprinkle of sesame does not).
-GROUP_MIN_G = 5.0
-# The protein a main is built around, by food-table category; 'meat_poultry' is eggs_poultry_meat that
-# is not vegetarian (eggs are).
-PROTEIN_KINDS: tuple[str, ...] = ("fish_seafood", "meat_poultry")
-MIN_PROTEIN_KIND_G = 30.0
-# A dish's staples: the grains and legumes it is built on (this many grams a serving or more). The planner
-# serves a staple at one meal a day (no brown rice at lunch and again at dinner).
-STAPLE_CATEGORIES: tuple[str, ...] = ("whole_grains", "refined_grains", "legumes_soy", "breads", "breakfast_cereals")
-STAPLE_MIN_G = 40.0
-# A drink: a dish that is mostly something poured by the cup (milk, kefir, a plant milk, juice, tea, cocoa).
-# The planner serves at most one drink a meal and two a day (a dietitian found days of five milky drinks).
-LIQUID_CATEGORIES: tuple[str, ...] = ("drinks", "dairy_alternatives")
-LIQUID_SERVING_PREFIX = "1 cup"  # a liquid food's serving is poured (yogurt is '1 container', cheese '1 oz')
-DRINK_MIN_LIQUID_SHARE = 0.85
-
 REQUIRED_KEYS: tuple[str, ...] = (
     "id", "name", "roles", "servings", "cuisine", "minutes_active", "minutes_total", "ingredients",
 )
@@ -70,58 +47,11 @@ MAX_MINUTES = 3 * 24 * 60  # soaking beans or a slow ferment, not more
 MAX_INGREDIENT_G = 1000.0  # per serving
 STEPS_RANGE = (2, 8)
 
-# Derived columns of the dish table beyond the written ones (see ``dish_record`` for the JSON).
-MEASURED_PREFIX = "measured_"
-
-
 class DishTables(NamedTuple):
     """The dish library: one row per dish (indexed by dish_id) and a tidy ingredients table."""
 
     dishes: pd.DataFrame
     ingredients: pd.DataFrame
-
-
-@dataclass(frozen=True)
-class _Source:
-    """Where a dish was written: the file, and line numbers for its block, keys and ingredient lines."""
-
-    path: str
-    text: str
-
-    def lines(self) -> list[str]:
-        return self._lines
-
-    @cached_property
-    def _lines(self) -> list[str]:  # split once: every ingredient line of a file looks its number up here
-        return self.text.splitlines()
-
-    @cached_property
-    def _block_lines(self) -> list[int]:
-        return [no for no, line in enumerate(self._lines, start=1) if line.strip().startswith("[[dish]]")]
-
-    def dish_line(self, dish_id: str) -> int | None:
-        pattern = re.compile(r'^\s*id\s*=\s*["\']' + re.escape(dish_id) + r'["\']')
-        for no, line in enumerate(self.lines(), start=1):
-            if pattern.match(line):
-                return no
-        return None
-
-    def block_line(self, index: int) -> int | None:
-        """Line of the ``index``-th ``[[dish]]`` header (0-based)."""
-        hits = self._block_lines  # computed once: a file of 100 dishes asks for it thousands of times
-        return hits[index] if index < len(hits) else None
-
-    def line_in_block(self, index: int, predicate) -> int | None:
-        """First line inside the ``index``-th block for which ``predicate(stripped_line)`` holds."""
-        start = self.block_line(index) or 1
-        lines = self.lines()
-        for no in range(start, len(lines) + 1):
-            text = lines[no - 1].strip()
-            if no > start and text.startswith("[[dish]]"):
-                break
-            if predicate(text):
-                return no
-        return start
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -130,7 +60,7 @@ def dish_files(directory: Path | None = None) -> list[Path]:
     return sorted((directory or DISHES_DIR).glob("*.toml"))
 
 
-def _parse_file(path: Path) -> tuple[_Source, list[Mapping[str, Any]]]:
+def _parse_file(path: Path) -> tuple[DishSource, list[Mapping[str, Any]]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -138,7 +68,7 @@ def _parse_file(path: Path) -> tuple[_Source, list[Mapping[str, Any]]]:
                              path=str(path)) from None
     except OSError as exc:
         raise DishTableError(f"cannot read the file ({exc.strerror})", path=str(path)) from None
-    source = _Source(str(path), text)
+    source = DishSource(str(path), text)
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -199,7 +129,7 @@ class _Dish:
 class _Checker:
     """Turns one raw [[dish]] block into a _Dish, raising DishTableError with file, line and dish."""
 
-    def __init__(self, source: _Source, index: int, block: Mapping[str, Any], foods: pd.DataFrame,
+    def __init__(self, source: DishSource, index: int, block: Mapping[str, Any], foods: pd.DataFrame,
                  references: Sequence[str], *, user: bool = False) -> None:
         self.user = user
         self.source = source
@@ -285,18 +215,13 @@ class _Checker:
 
     def _ingredients(self) -> tuple[_Ingredient, ...]:
         raw = self.block.get("ingredients")
-        if not isinstance(raw, str) or not raw.strip():
+        lines = [t.strip() for t in raw.splitlines()] if isinstance(raw, str) else []
+        lines = [t for t in lines if t and not t.startswith("#")]
+        if not lines:  # empty, or comments only
             raise self.fail('ingredients must be a text block of lines "food_id grams [household measure]", '
                             'e.g. "oats_rolled_dry 40 1/2 cup"', key="ingredients")
-        out: list[_Ingredient] = []
         seen: set[str] = set()
-        for text in raw.strip().splitlines():
-            text = text.strip()
-            if not text or text.startswith("#"):
-                continue
-            line = self.source.line_in_block(self.index, lambda t, text=text: t == text)
-            out.append(self._ingredient(text, line, seen))
-        return tuple(out)
+        return tuple(self._ingredient(text, self.source.line_of_text(self.index, text), seen) for text in lines)
 
     def _ingredient(self, text: str, line: int | None, seen: set[str]) -> _Ingredient:
         parts = text.split(None, 2)
@@ -330,7 +255,7 @@ class _Checker:
             if not text:
                 continue
             found = UNMATCHED_RE.match(text)
-            line = self.source.line_in_block(self.index, lambda t, text=text: t == text)
+            line = self.source.line_of_text(self.index, text)
             if not found:
                 raise self.fail(f"unmatched line {text!r} must read LINE GRAMS TEXT, GRAMS per serving or '?', "
                                 "e.g. '12 ? Salt to taste'", line=line)
@@ -360,76 +285,7 @@ class _Checker:
 
 
 # --- deriving ------------------------------------------------------------------------------------
-_NUMBER_COLUMNS = (*NUTRIENT_COLUMNS, "price_usd_per_100g")
-
-
-class _FoodRows:
-    """The food table read once for deriving: numbers as one float matrix, tags as sets (by food_id)."""
-
-    def __init__(self, foods: pd.DataFrame) -> None:
-        self.position = {str(f): n for n, f in enumerate(foods.index)}
-        self.numbers = np.column_stack([pd.to_numeric(foods[c], errors="coerce").to_numpy(dtype="float64")
-                                        for c in _NUMBER_COLUMNS])
-        self.diet_tags = [set(split_tags(v)) for v in foods["diet_tags"]]
-        self.allergens = [set(split_tags(v)) for v in foods["allergens"]]
-        self.category = foods["category"].astype(str).to_numpy()
-        self.liquid = np.isin(self.category, LIQUID_CATEGORIES) & \
-            foods["serving_label"].astype(str).str.startswith(LIQUID_SERVING_PREFIX).to_numpy(dtype=bool)
-
-
-def _derive(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
-    """Every derived field of one dish (per serving), from its ingredients' rows of the food table."""
-    at = [rows.position[i.food_id] for i in dish.ingredients]
-    grams = np.array([i.grams for i in dish.ingredients], dtype="float64")
-    unmatched_g = unmatched_grams(grams, dish.unmatched)
-    total_g = float(grams.sum()) + unmatched_g
-    out: dict[str, Any] = {"grams": round(float(grams.sum()) + sum(u.grams or 0.0 for u in dish.unmatched), 2)}
-    for c, column in enumerate(_NUMBER_COLUMNS):
-        per100 = rows.numbers[at, c]
-        known = ~np.isnan(per100)
-        name = "cost_usd" if column == "price_usd_per_100g" else column
-        out[name] = round(float((per100[known] * grams[known]).sum() / 100.0), 4) if known.any() else float("nan")
-        out[MEASURED_PREFIX + name] = round(float(grams[known].sum() / total_g), 4) if total_g > 0 else 0.0
-    tag_sets = [rows.diet_tags[n] for n in at]
-    out["diet_tags"] = "|".join(t for t in DIET_TAGS if all(t in s for s in tag_sets))
-    found = set().union(*(rows.allergens[n] for n in at))
-    out["allergens"] = "|".join(a for a in ALLERGENS if a in found)
-    cats = rows.category[at]
-    out["groups"] = "|".join(g for g, members in MAGNESIUM_GROUPS.items()
-                             if any(c in members and g_ >= GROUP_MIN_G for c, g_ in zip(cats, grams)))
-    out["fruit_g"] = round(float(grams[cats == "fruit"].sum()), 2)  # the planner's fruit-a-day rule reads it
-    out["drink"] = bool(total_g > 0 and grams[rows.liquid[at]].sum() >= DRINK_MIN_LIQUID_SHARE * total_g)
-    out["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, cats, grams)
-                                      if c in STAPLE_CATEGORIES and g >= STAPLE_MIN_G}))
-    veg = np.array(["vegetarian" in s for s in tag_sets])
-    out["protein_kinds"] = "|".join(_protein_kinds(cats, veg, grams))
-    return out
-
-
-def unmatched_grams(grams: np.ndarray, unmatched: Sequence[Unmatched]) -> float:
-    """The grams per serving unmatched lines stand for, in the measured shares.
-
-    A line of known amount counts its grams. A line of unknown amount ("salt to taste") counts as much as the
-    dish's average line of known amount: its size is not known, but it is not nothing, so the measured shares
-    go down by about one line's worth instead of staying at 100 %.
-    """
-    known = [u.grams for u in unmatched if u.grams is not None]
-    n_unknown = sum(1 for u in unmatched if u.grams is None)
-    sizes = [*grams.tolist(), *known]
-    average = float(np.mean(sizes)) if sizes else 1.0
-    return float(sum(known)) + n_unknown * average
-
-
-def _protein_kinds(cats: np.ndarray, vegetarian: np.ndarray, grams: np.ndarray) -> list[str]:
-    kinds = []
-    if grams[(cats == "fish_seafood")].sum() >= MIN_PROTEIN_KIND_G:
-        kinds.append("fish_seafood")
-    if grams[(cats == "eggs_poultry_meat") & ~vegetarian].sum() >= MIN_PROTEIN_KIND_G:
-        kinds.append("meat_poultry")
-    return kinds
-
-
-def _dish_row(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
+def _dish_row(dish: _Dish, derived: dict[str, Any]) -> dict[str, Any]:
     return {
         "dish_id": dish.dish_id, "name": dish.name, "roles": "|".join(dish.roles), "servings": dish.servings,
         "cuisine": dish.cuisine, "minutes_active": dish.minutes_active, "minutes_total": dish.minutes_total,
@@ -438,7 +294,7 @@ def _dish_row(dish: _Dish, rows: _FoodRows) -> dict[str, Any]:
         "unmatched": "\n".join(f"{u.line} {'?' if u.grams is None else f'{u.grams:g}'} {u.text}"
                                for u in dish.unmatched),
         "unmatched_lines": len(dish.unmatched),
-        **_derive(dish, rows),
+        **derived,
     }
 
 
@@ -480,8 +336,9 @@ def load_dishes(foods: pd.DataFrame, paths: Iterable[Path | str] | None = None, 
 
 
 def _tables(dishes: Sequence[_Dish], foods: pd.DataFrame) -> DishTables:
-    rows = _FoodRows(foods)
-    table = pd.DataFrame([_dish_row(d, rows) for d in dishes]).set_index("dish_id")
+    rows = FoodRows(foods)
+    table = pd.DataFrame([_dish_row(d, derived) for d, derived in zip(dishes, derive_all(dishes, rows))])
+    table = table.set_index("dish_id")
     for col in ("name", "roles", "cuisine", "steps", "notes", "reference", "reference_note", "diet_tags",
                 "allergens", "groups", "protein_kinds", "source_path", "unmatched"):
         table[col] = table[col].astype("string")

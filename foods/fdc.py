@@ -51,7 +51,7 @@ DEMO_KEY = "DEMO_KEY"
 DEMO_KEY_NOTE = ("using FoodData Central's DEMO_KEY, which allows only a few requests per hour; get a free key at "
                  "https://fdc.nal.usda.gov/api-key-signup.html and set FDC_API_KEY")
 MAX_BATCH = 20
-DATA_TYPES: tuple[str, ...] = ("Foundation", "SR Legacy", "Survey (FNDDS)", "Branded")
+DATA_TYPES: tuple[str, ...] = schema.DATA_TYPES
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5

@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from foods import schema
+from foods.curated import resolve_curated
 from foods.errors import FoodTableError
 from foods.files import MIB, read_limited, size_text
 
@@ -47,13 +48,14 @@ CURATION_COLUMNS: tuple[str, ...] = (
 # --- USDA -----------------------------------------------------------------------------------------
 @lru_cache(maxsize=2)
 def _usda_foods_cached(path: str) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype={"ndb_number": "string"})
-    df = df.set_index("fdc_id", drop=False)
+    df = pd.read_csv(path, dtype={"ndb_number": "string"}).set_index("fdc_id", drop=False)
     diffs = pd.read_csv(USDA_DIFFERENCES_CSV)
-    for row in diffs.itertuples(index=False):
-        if row.fdc_id in df.index and row.nutrient in df.columns and pd.notna(row.sr_legacy_value):
-            df.loc[row.fdc_id, row.nutrient] = float(row.sr_legacy_value)
-            df.loc[row.fdc_id, "values_source"] = "SR Legacy"
+    known = diffs["fdc_id"].isin(df.index) & diffs["nutrient"].isin(df.columns) & diffs["sr_legacy_value"].notna()
+    diffs = diffs[known].drop_duplicates(["fdc_id", "nutrient"], keep="last")  # as cell by cell: a later line wins
+    for nutrient, part in diffs.groupby("nutrient", sort=False):  # a whole column at a time
+        rows = df.index.get_indexer(part["fdc_id"])
+        df.iloc[rows, df.columns.get_loc(nutrient)] = part["sr_legacy_value"].to_numpy(float)
+    df.iloc[df.index.get_indexer(diffs["fdc_id"].unique()), df.columns.get_loc("values_source")] = "SR Legacy"
     return df
 
 
@@ -80,26 +82,6 @@ def _price_tables() -> dict[str, pd.DataFrame]:
     ers.index = ers["item"].str.strip() + "|" + ers["form"].str.strip()
     bls = pd.read_csv(BLS_SUMMARY_CSV).set_index("series_id")
     return {"ppnap": ppnap, "ers": ers, "bls": bls}
-
-
-def price_for(source: str, ref: str) -> tuple[float, int]:
-    """(USD per 100 g, year) of a price row; raises KeyError naming the row if it does not exist.
-
-    ppnap: ref is the FNDDS food code, price per 100 g edible, 2017/2018 (year 2018).
-    ers: ref is 'item|form', price per 100 g edible, 2022.
-    bls: ref is the series id, 2024 mean per 100 g as purchased, 2024.
-    """
-    tables = _price_tables()
-    if source == "ppnap":
-        row = tables["ppnap"].loc[ref]
-        return float(row["price_usd_per_100g"]), 2018
-    if source == "ers":
-        row = tables["ers"].loc[ref]
-        return float(row["price_per_100g_edible_usd"]), int(row["year"])
-    if source == "bls":
-        row = tables["bls"].loc[ref]
-        return float(row["price_per_100g_2024_usd"]), 2024
-    raise KeyError(f"unknown price source {source!r}")
 
 
 # --- DRI ------------------------------------------------------------------------------------------
@@ -160,9 +142,7 @@ def check_row_count(rows: int, path: str) -> None:
 
 def _check_numeric(df: pd.DataFrame, column: str, path: str, example: str) -> None:
     """Raise FoodTableError at the first cell of ``column`` that is neither empty nor a number."""
-    values = pd.to_numeric(df[column], errors="coerce")
-    bad = values.isna() & df[column].notna() & (df[column].astype("string").str.strip() != "")
-    bad = bad | (values.abs() == np.inf)  # 'inf', '1e400': not a usable number
+    bad = schema.unreadable_numbers(df[column])
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise FoodTableError(f"'{df[column].iloc[pos]}' is not a number; write a plain number like {example} "
@@ -181,38 +161,6 @@ def _to_bool(series: pd.Series, path: str, column: str) -> pd.Series:
     return pd.Series(out, index=series.index, dtype="bool")
 
 
-def _resolve_curated(cur: pd.DataFrame, path: str, usda: pd.DataFrame) -> pd.DataFrame:
-    """Join curation rows with USDA nutrients, portions and prices; return a schema-shaped table."""
-    cur = _check_curation(cur, path)
-    by_key = usda_portions().set_index(["fdc_id", "seq_num"])
-    rows = []
-    for pos, r in enumerate(cur.itertuples(index=False)):
-        line = pos + 2
-        fdc = _curated_fdc_id(r, usda, path, line)
-        u = usda.loc[fdc]
-        rec = {"food_id": r.food_id, "name": r.name, "fdc_id": fdc, "data_type": "SR Legacy",
-               "usda_description": u["description"]}
-        for column in ("category", "form", "slots", "diet_tags", "allergens", "aisle", "purchase_unit",
-                       "buy_as", "main_item", "max_servings_per_meal", "purchase_unit_g"):
-            rec[column] = getattr(r, column)
-        label, grams = _curated_serving(r, fdc, by_key, path, line)
-        rec["serving_label"] = label if pd.notna(label) and str(label).strip() else f"{float(grams):g} g"
-        rec["serving_g"] = grams
-        if pd.isna(rec["purchase_unit_g"]) and pd.isna(rec["purchase_unit"]):
-            rec["purchase_unit"], rec["purchase_unit_g"] = rec["serving_label"], grams
-        if pd.isna(rec["aisle"]) or not str(rec["aisle"]).strip():
-            rec["aisle"] = "pantry"
-        rec["buy_g_per_g"] = _curated_buy_g_per_g(r, u, usda, path, line)
-        if pd.isna(rec["buy_as"]) or not str(rec["buy_as"]).strip():
-            rec["buy_as"] = r.name
-        rec.update(_curated_price(r, rec["buy_g_per_g"], path, line))
-        for n in schema.NUTRIENT_COLUMNS:
-            rec[n] = u[n]
-        rows.append(rec)
-    out = pd.DataFrame(rows).set_index("food_id")
-    return out
-
-
 def _check_curation(cur: pd.DataFrame, path: str) -> pd.DataFrame:
     """The curation table with every CURATION_COLUMNS column; FoodTableError for missing or non-numeric ones."""
     missing = [c for c in ("food_id", "name", "fdc_id") if c not in cur.columns]
@@ -229,82 +177,6 @@ def _check_curation(cur: pd.DataFrame, path: str) -> pd.DataFrame:
                             ("buy_g_per_g", "0.4"), ("serving_g", "28")):
         _check_numeric(cur, column, path, example)
     return cur
-
-
-def _curated_fdc_id(r: Any, usda: pd.DataFrame, path: str, line: int) -> int:
-    """The row's fdc_id, which must be in the USDA SR Legacy table."""
-    fdc = pd.to_numeric(pd.Series([r.fdc_id]), errors="coerce").iloc[0]
-    if pd.isna(fdc) or np.isinf(fdc):
-        raise FoodTableError(f"food '{r.food_id}' has no usable fdc_id ('{r.fdc_id}'); give the SR Legacy "
-                             "FoodData Central id, e.g. 170567 for almonds", path=path, row=line, column="fdc_id")
-    fdc = int(fdc)
-    if fdc not in usda.index:
-        raise FoodTableError(f"fdc_id {fdc} is not in the USDA SR Legacy table; look it up with "
-                             "'magplan foods search' or import it with 'magplan foods import'",
-                             path=path, row=line, column="fdc_id")
-    return fdc
-
-
-def _curated_serving(r: Any, fdc: int, by_key: pd.DataFrame, path: str, line: int) -> tuple[Any, Any]:
-    """(label, grams) of a serving: a USDA portion by seq_num (times portion_fraction), else serving_g."""
-    label, grams = r.serving_label, r.serving_g
-    if pd.notna(r.portion_seq):
-        key = (fdc, int(float(r.portion_seq)))
-        if key not in by_key.index:
-            raise FoodTableError(f"USDA has no portion {int(r.portion_seq)} for fdc_id {fdc}; pick a seq_num "
-                                 "from usda_sr_legacy_portions.csv or give serving_g", path=path, row=line,
-                                 column="portion_seq")
-        p = by_key.loc[key]
-        fraction = 1.0 if pd.isna(r.portion_fraction) else float(r.portion_fraction)
-        if fraction <= 0:
-            raise FoodTableError(f"food '{r.food_id}' has portion_fraction {r.portion_fraction}; it must be "
-                                 "a number above 0, e.g. 0.5 for half the USDA portion", path=path, row=line,
-                                 column="portion_fraction")
-        grams = float(p["gram_weight"]) * fraction if pd.isna(grams) else grams
-        if pd.isna(label) or not str(label).strip():
-            label = str(p["measure"])
-    if pd.isna(grams):
-        raise FoodTableError(f"food '{r.food_id}' has no serving size; give serving_g (grams, e.g. 28) or "
-                             "portion_seq (a seq_num of this fdc_id in usda_sr_legacy_portions.csv)",
-                             path=path, row=line, column="serving_g")
-    return label, grams
-
-
-def _curated_buy_g_per_g(r: Any, u: pd.Series, usda: pd.DataFrame, path: str, line: int) -> float:
-    """Grams of product bought per gram eaten; derived from energy when buy_fdc_id is given."""
-    factor = r.buy_g_per_g
-    if pd.isna(factor) and pd.notna(r.buy_fdc_id):
-        dry = int(float(r.buy_fdc_id))
-        if dry not in usda.index:
-            raise FoodTableError(f"buy_fdc_id {dry} is not in the USDA SR Legacy table", path=path, row=line,
-                                 column="buy_fdc_id")
-        factor = float(u["energy_kcal"]) / float(usda.loc[dry, "energy_kcal"])
-    return 1.0 if pd.isna(factor) else float(factor)
-
-
-def _curated_price(r: Any, buy_g_per_g: float, path: str, line: int) -> dict[str, Any]:
-    """price_usd_per_100g (as eaten), price_source, price_ref and price_year of a curation row."""
-    source = str(r.price_source).strip() if pd.notna(r.price_source) else "none"
-    price, year, ref = np.nan, pd.NA, (str(r.price_ref).strip() if pd.notna(r.price_ref) else pd.NA)
-    if source not in schema.PRICE_SOURCES:
-        raise FoodTableError(f"unknown price_source '{source}'; use one of {', '.join(schema.PRICE_SOURCES)}",
-                             path=path, row=line, column="price_source")
-    if source in ("ppnap", "ers", "bls"):
-        try:
-            price, year = price_for(source, str(ref))
-        except KeyError:
-            raise FoodTableError(f"price row '{ref}' not found in the {source} price file", path=path,
-                                 row=line, column="price_ref") from None
-        applies = str(r.price_applies_to).strip() if pd.notna(r.price_applies_to) else "eaten"
-        if applies not in ("eaten", "bought"):
-            raise FoodTableError(f"price_applies_to is '{r.price_applies_to}'; use 'eaten' (price per 100 g as "
-                                 "eaten) or 'bought' (per 100 g of the buy_as product)", path=path, row=line,
-                                 column="price_applies_to")
-        if applies == "bought":
-            price = price * buy_g_per_g
-    elif source == "user":
-        price = pd.to_numeric(pd.Series([ref]), errors="coerce").iloc[0]
-    return {"price_usd_per_100g": price, "price_source": source, "price_ref": ref, "price_year": year}
 
 
 def _finish(df: pd.DataFrame, path: str) -> pd.DataFrame:
@@ -354,7 +226,9 @@ def load_foods(path: Path | str | None = None) -> pd.DataFrame:
     cur = _read_csv(csv, capped=path is not None)
     if "food_id" in cur.columns:
         cur["food_id"] = cur["food_id"].astype("string").str.strip()
-    df = _resolve_curated(cur, str(csv), _usda_foods_cached(str(USDA_FOODS_CSV)))
+    cur = _check_curation(cur, str(csv))
+    df = resolve_curated(cur, str(csv), _usda_foods_cached(str(USDA_FOODS_CSV)),
+                         _portions_cached(str(USDA_PORTIONS_CSV)), _price_tables())
     return _finish(df, str(csv))
 
 

@@ -8,7 +8,7 @@
    portion of a volume (cup, tbsp, tsp, fl oz) and ``pint``; counts ("2 carrots", "3 cloves garlic", "1 medium
    onion") through the USDA portion of that name or size.
 4. A line that matches no food, or whose amount cannot be converted ("salt to taste", "a handful"), is kept
-   as **unmatched**: it counts as unknown in the dish (see ``foods.dishes.unmatched_grams``), never as zero.
+   as **unmatched**: it counts as unknown in the dish (see ``foods.dish_numbers.unmatched_grams``), never as zero.
 
 ``save_draft`` writes the dish into user_dishes.toml atomically, after loading the whole file with the new
 dish as the planner will (so a dish that does not load is never written); a food matched only in USDA SR

@@ -39,6 +39,8 @@ AISLE_LABELS: dict[str, str] = {
 }
 FORMS: tuple[str, ...] = ("raw", "cooked", "dry", "canned", "frozen", "prepared")
 PRICE_SOURCES: tuple[str, ...] = ("ppnap", "ers", "bls", "user", "none")
+# FoodData Central data types a food's row can come from (the food table's data_type column).
+DATA_TYPES: tuple[str, ...] = ("Foundation", "SR Legacy", "Survey (FNDDS)", "Branded")
 
 # --- nutrients (per 100 g edible) ---------------------------------------------------------------
 # name -> (unit, SR28 nutrient number, FDC nutrient id)
@@ -81,6 +83,15 @@ def number_or_nan(value: Any) -> float:
     except (TypeError, ValueError):
         return math.nan
     return out if math.isfinite(out) else math.nan
+
+
+def unreadable_numbers(cells: pd.Series) -> pd.Series:
+    """True where a cell is neither empty nor a usable number: 'abc', and 'inf' or '1e400' (infinite)."""
+    values = pd.to_numeric(cells, errors="coerce")
+    bad = values.abs() == float("inf")
+    if pd.api.types.is_numeric_dtype(cells.dtype):  # read as numbers already: no cell failed to read
+        return bad
+    return (values.isna() & cells.notna() & (cells.astype("string").str.strip() != "")) | bad
 
 
 def impossible_amount(column: str, value: float) -> str | None:
@@ -189,8 +200,7 @@ def validate(df: pd.DataFrame, *, path: str = "food table") -> pd.DataFrame:
         if column not in df.columns:
             continue
         values = pd.to_numeric(df[column], errors="coerce")
-        bad = values.isna() & df[column].notna() & (df[column].astype("string").str.strip() != "")
-        bad = bad | (values.abs() == float("inf"))  # 'inf', '1e400': not a usable number
+        bad = unreadable_numbers(df[column])
         if bad.any():
             pos = int(bad.to_numpy().nonzero()[0][0])
             raise FoodTableError(f"'{df[column].iloc[pos]}' is not a number; write a plain number like 12.5 "

@@ -255,3 +255,13 @@ def test_optimize_infeasible_and_bad_tables(tmp_path, capsys):
     bad = _write(tmp_path / "b.csv", "nutrient,min,max\nzinc_mg,1,\n")
     assert main(["optimize", "--foods", foods, "--limits", bad]) == 2
     assert "'zinc_mg' is not a column" in capsys.readouterr().err
+
+
+def test_the_command_line_starts_without_what_a_plan_does_not_use():
+    """Every run imports cli (all command groups register); FoodData Central (requests), the version-1 swaps,
+    shopping lists and CSV cells load with the commands that use them."""
+    unused = ("requests", "foods.fdc", "planner.swaps", "planner.shopping", "planner.plan_text")
+    code = f"import sys, cli; print([m for m in {unused!r} if m in sys.modules])"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

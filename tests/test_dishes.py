@@ -163,6 +163,8 @@ BAD = [
     (("Top with the seeds.", ""), 16, ["1 step(s)", "2 to 8"]),
     (("seeds   10  1 tbsp", "seeds   10  1 tbsp\noats 5"), 14, ["'oats' is listed twice"]),
     (('name = "Seedy porridge"', 'name = "Seedy porridge'), 4, ["not valid TOML"]),
+    (("oats    50  1/2 cup\nmilk   200  3/4 cup\nseeds   10  1 tbsp\nsalt     1  a pinch", "# to do"), 10,
+     ["ingredients must be a text block of lines", "oats_rolled_dry 40"]),  # comments only: no dish to derive
 ]
 
 

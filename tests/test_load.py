@@ -143,6 +143,15 @@ ERRORS = [
      ["999999999", "not in the USDA SR Legacy table"]),
     ("unknown_buy_fdc_id", curation(replace_field(ALMONDS, COL["buy_fdc_id"], "999999999")), "buy_fdc_id", 2,
      ["999999999"]),
+    ("buy_fdc_id_of_0_kcal", curation(CHIA, replace_field(ALMONDS, COL["buy_fdc_id"], "170679")), "buy_fdc_id", 3,
+     ["170679", "0 kcal", "buy_g_per_g"]),
+    # Columns are checked whole, but the problem a row-by-row reader meets first is the one named: the first row
+    # with a problem, and in that row the first check (fdc_id before portion before price).
+    ("first_row_wins", curation(CHIA, replace_field(ALMONDS, COL["price_source"], "amazon"),
+                                replace_field(CHIA, COL["fdc_id"], "999999999")), "price_source", 3, ["'amazon'"]),
+    ("first_check_in_the_row_wins", curation(replace_field(replace_field(ALMONDS, COL["price_source"], "amazon"),
+                                                           COL["portion_seq"], "99")), "portion_seq", 2,
+     ["no portion 99"]),
     ("bad_slug", curation(replace_field(ALMONDS, COL["food_id"], "Almonds!")), "food_id", 2,
      ["'Almonds!'", "not a slug", "pumpkin_seeds_roasted"]),
     ("unknown_allergen", curation(replace_field(ALMONDS, COL["allergens"], "nuts")), "allergens", 2,

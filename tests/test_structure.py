@@ -37,9 +37,8 @@ FORBIDDEN_LAYERS = {"foods": {"planner", "cli", "ui"}, "planner": {"cli", "ui"},
 LONG_FUNCTIONS_TO_SPLIT: dict[str, int] = {}
 # Modules over MAX_MODULE_LINES still to split: path -> lines today (may only shrink).
 LONG_MODULES_TO_SPLIT: dict[str, int] = {
-    "foods/dishes.py": 656,
+    "foods/dishes.py": 513,
     "foods/fdc.py": 946,
-    "foods/load.py": 522,
     "foods/recipe_import.py": 701,
     "planner/columns.py": 647,
     "planner/milp.py": 646,

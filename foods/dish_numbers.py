@@ -1,0 +1,164 @@
+"""Every number about a dish, derived from its ingredient lines and the food table's USDA rows.
+
+Per serving: nutrients and cost with the share of each total that is measured, diet tags (those every ingredient
+has), allergens (any ingredient's), magnesium groups, fruit grams, whether it is a drink, its staples and the
+protein it is built around. The numbers of all dishes are computed together, a few numpy calls per column
+(``foods.dishes`` reads and checks the dish files, then asks for them here).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from foods.schema import ALLERGENS, DIET_TAGS, NUTRIENT_COLUMNS, split_tags
+
+# Magnesium-rich food groups a dish can contain, by the food-table categories that make them up.
+MAGNESIUM_GROUPS: dict[str, tuple[str, ...]] = {
+    "leafy_greens": ("leafy_greens",),
+    "nuts_seeds": ("nuts", "seeds"),
+    "whole_grains": ("whole_grains",),
+    "cocoa": ("dark_chocolate",),
+    "legumes": ("legumes_soy",),
+}
+# An ingredient puts its dish in a group from this many grams per serving (a sprinkle of sesame does not).
+GROUP_MIN_G = 5.0
+# The protein a main is built around, by food-table category; 'meat_poultry' is eggs_poultry_meat that
+# is not vegetarian (eggs are).
+PROTEIN_KINDS: tuple[str, ...] = ("fish_seafood", "meat_poultry")
+MIN_PROTEIN_KIND_G = 30.0
+# A dish's staples: the grains and legumes it is built on (this many grams a serving or more). The planner
+# serves a staple at one meal a day (no brown rice at lunch and again at dinner).
+STAPLE_CATEGORIES: tuple[str, ...] = ("whole_grains", "refined_grains", "legumes_soy", "breads", "breakfast_cereals")
+STAPLE_MIN_G = 40.0
+# A drink: a dish that is mostly something poured by the cup (milk, kefir, a plant milk, juice, tea, cocoa).
+# The planner serves at most one drink a meal and two a day (a dietitian found days of five milky drinks).
+LIQUID_CATEGORIES: tuple[str, ...] = ("drinks", "dairy_alternatives")
+LIQUID_SERVING_PREFIX = "1 cup"  # a liquid food's serving is poured (yogurt is '1 container', cheese '1 oz')
+DRINK_MIN_LIQUID_SHARE = 0.85
+
+# Derived columns of the dish table beyond the written ones (see ``foods.dishes.dish_record`` for the JSON).
+MEASURED_PREFIX = "measured_"
+NUMBER_COLUMNS = (*NUTRIENT_COLUMNS, "price_usd_per_100g")
+
+
+class FoodRows:
+    """The food table read once for deriving: numbers as one float matrix, tags as sets (by food_id)."""
+
+    def __init__(self, foods: pd.DataFrame) -> None:
+        self.position = {str(f): n for n, f in enumerate(foods.index)}
+        self.numbers = np.column_stack([pd.to_numeric(foods[c], errors="coerce").to_numpy(dtype="float64")
+                                        for c in NUMBER_COLUMNS])
+        self.diet_tags = [set(split_tags(v)) for v in foods["diet_tags"]]
+        self.allergens = [set(split_tags(v)) for v in foods["allergens"]]
+        self.category = foods["category"].astype(str).to_numpy()
+        self.liquid = np.isin(self.category, LIQUID_CATEGORIES) & \
+            foods["serving_label"].astype(str).str.startswith(LIQUID_SERVING_PREFIX).to_numpy(dtype=bool)
+
+
+def _group_sums(values: np.ndarray, keep: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the sum of ``values`` where ``keep``; ``group`` never decreases along ``values``.
+
+    Each group is added up exactly as its own ``values[keep].sum()`` would be (numpy sums pairwise): the groups
+    of one length are stacked as the rows of a matrix and summed along the rows, a few numpy calls in all.
+    """
+    values, group = values[keep], group[keep]
+    lengths = np.bincount(group, minlength=n_groups)
+    starts = np.cumsum(lengths) - lengths
+    out = np.zeros(n_groups)
+    for n in np.unique(lengths[lengths > 0]):
+        which = np.flatnonzero(lengths == n)
+        out[which] = values[starts[which, None] + np.arange(n)].sum(axis=1)
+    return out
+
+
+class _Ingredients:
+    """The ingredient lines of all dishes as flat arrays (dish by dish, in order), and sums per dish."""
+
+    def __init__(self, dishes: Sequence[Any], rows: FoodRows) -> None:
+        self.count = np.array([len(d.ingredients) for d in dishes], dtype="int64")
+        self.start = np.cumsum(self.count) - self.count
+        self.dish = np.repeat(np.arange(len(dishes)), self.count)
+        self.at = np.array([rows.position[i.food_id] for d in dishes for i in d.ingredients], dtype="int64")
+        self.grams = np.array([i.grams for d in dishes for i in d.ingredients], dtype="float64")
+        self.category = rows.category[self.at]
+
+    def sums(self, keep: np.ndarray) -> np.ndarray:
+        """Per dish, the grams of the ingredients where ``keep``."""
+        return _group_sums(self.grams, keep, self.dish, len(self.count))
+
+    def nutrient_sums(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(amount, grams measured, lines measured) per column of ``numbers`` (per 100 g) and dish: the known
+        values only, as ``(per100[known] * grams[known]).sum()`` adds them."""
+        per100 = numbers[self.at].T  # one row per column: the groups (column, dish) follow each other in order
+        known = ~np.isnan(per100)
+        n_groups = per100.shape[0] * len(self.count)
+        group = np.arange(per100.shape[0])[:, None] * len(self.count) + self.dish
+        shape = (per100.shape[0], len(self.count))
+        amount = _group_sums((per100 * self.grams).ravel(), known.ravel(), group.ravel(), n_groups)
+        measured = _group_sums(np.broadcast_to(self.grams, per100.shape).ravel(), known.ravel(), group.ravel(),
+                               n_groups)
+        lines = np.bincount(group[known], minlength=n_groups)
+        return amount.reshape(shape), measured.reshape(shape), lines.reshape(shape)
+
+
+def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
+    """Every derived field of each dish (per serving), from its ingredients' rows of the food table.
+
+    ``dishes`` are written dishes (``foods.dishes``): ``ingredients`` with food_id and grams per serving,
+    ``unmatched`` lines with grams (None: unknown). The sums of all dishes are taken together (``_group_sums``:
+    each as the dish's own ``np.sum`` gives it); tags, groups and staples are read dish by dish.
+    """
+    ing = _Ingredients(dishes, rows)
+    amount, measured, lines = ing.nutrient_sums(rows.numbers)
+    total = ing.sums(np.ones(len(ing.grams), dtype=bool))
+    fruit = ing.sums(ing.category == "fruit")  # the planner's fruit-a-day rule reads it
+    liquid = ing.sums(rows.liquid[ing.at])
+    vegetarian = np.array(["vegetarian" in rows.diet_tags[n] for n in ing.at], dtype=bool)
+    fish = ing.sums(ing.category == "fish_seafood")
+    meat = ing.sums((ing.category == "eggs_poultry_meat") & ~vegetarian)
+    out = []
+    for d, dish in enumerate(dishes):
+        span = slice(ing.start[d], ing.start[d] + ing.count[d])
+        grams = ing.grams[span]
+        total_g = float(total[d]) + unmatched_grams(grams, dish.unmatched)
+        row: dict[str, Any] = {"grams": round(float(total[d]) + sum(u.grams or 0.0 for u in dish.unmatched), 2)}
+        for c, column in enumerate(NUMBER_COLUMNS):
+            name = "cost_usd" if column == "price_usd_per_100g" else column
+            row[name] = round(float(amount[c, d] / 100.0), 4) if lines[c, d] else float("nan")
+            row[MEASURED_PREFIX + name] = round(float(measured[c, d] / total_g), 4) if total_g > 0 else 0.0
+        row.update(_tags(ing.at[span], ing.category[span], grams, rows))
+        row["fruit_g"] = round(float(fruit[d]), 2)
+        row["drink"] = bool(total_g > 0 and liquid[d] >= DRINK_MIN_LIQUID_SHARE * total_g)
+        row["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
+                                          if c in STAPLE_CATEGORIES and g >= STAPLE_MIN_G}))
+        row["protein_kinds"] = "|".join(k for k, g in zip(PROTEIN_KINDS, (fish[d], meat[d])) if g >= MIN_PROTEIN_KIND_G)
+        out.append(row)
+    return out
+
+
+def _tags(at: np.ndarray, cats: np.ndarray, grams: np.ndarray, rows: FoodRows) -> dict[str, str]:
+    """diet_tags (those every ingredient has), allergens (any ingredient's) and magnesium groups of a dish."""
+    tag_sets = [rows.diet_tags[n] for n in at]
+    found = set().union(*(rows.allergens[n] for n in at))
+    return {
+        "diet_tags": "|".join(t for t in DIET_TAGS if all(t in s for s in tag_sets)),
+        "allergens": "|".join(a for a in ALLERGENS if a in found),
+        "groups": "|".join(g for g, members in MAGNESIUM_GROUPS.items()
+                           if any(c in members and g_ >= GROUP_MIN_G for c, g_ in zip(cats, grams))),
+    }
+
+
+def unmatched_grams(grams: np.ndarray, unmatched: Sequence[Any]) -> float:
+    """The grams per serving unmatched lines stand for, in the measured shares.
+
+    A line of known amount counts its grams. A line of unknown amount ("salt to taste") counts as much as the
+    dish's average line of known amount: its size is not known, but it is not nothing, so the measured shares
+    go down by about one line's worth instead of staying at 100 %.
+    """
+    known = [u.grams for u in unmatched if u.grams is not None]
+    n_unknown = sum(1 for u in unmatched if u.grams is None)
+    sizes = [*grams.tolist(), *known]
+    average = float(np.mean(sizes)) if sizes else 1.0
+    return float(sum(known)) + n_unknown * average
