@@ -970,7 +970,7 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
              "planning, writing the JSON); *solve* is the plan's own `solver.seconds`; the plan version shows which "
              "planner the command ran. `dish_*`: `planner.dishplan.plan_dish_week` in-process (tables loaded once, "
              "excluded); *solve* is `planner.week.plan_days`. Gap = (objective - best bound) / objective from the plan's "
-             "solver block (the week method's Lagrangian bound). *check*: tests/dish_plan_checker.py (every rule "
+             "solver block (days x the LP of the week's average day, planner.week.week_lp). *check*: tests/dish_plan_checker.py (every rule "
              "from USDA rows; 'not checked' when it does not load). *co-nutrients short*: iron, calcium, potassium, "
              "vitamin D, B12 whose week average is below the person's target.", "",
              header[:-len(" notes |")] + " target | verdict | notes |",
@@ -1211,10 +1211,14 @@ def _run_note(args: argparse.Namespace, full: bool) -> str:
 
 def _merged(old_report: dict[str, Any], results: list[dict[str, Any]], machine: dict[str, Any], cmd: str,
             elapsed_s: float) -> dict[str, Any]:
-    """The existing report with this run's rows in place of those of the same name (order kept)."""
+    """The existing report with this run's rows in place of those of the same name (order kept); rows of
+    scenarios the bench no longer has are dropped."""
+    from bench.scenarios import all_scenarios
+
     mine = {r["name"] for r in results}
+    known = {s.name for s in all_scenarios()}
     order = [r["name"] for r in old_report["scenarios"]]
-    merged = [r for r in old_report["scenarios"] if r["name"] not in mine]
+    merged = [r for r in old_report["scenarios"] if r["name"] not in mine and r["name"] in known]
     merged += results
     merged.sort(key=lambda r: order.index(r["name"]) if r["name"] in order else len(order))
     old_report["scenarios"] = merged

@@ -81,7 +81,8 @@ def _day_key(entries: Iterable[Entry]) -> tuple[frozenset, frozenset]:
 
 def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Sequence[Entry],
                    others: Mapping[int, week.Menu]) -> list[str]:
-    """Week rules a new menu for ``day`` breaks: a day like another, the same two mains, fewer fish days."""
+    """Week rules a new menu for ``day`` breaks: a day like another, the same two mains, fewer fish or meat days
+    than the week needs, and the day's food-group limits."""
     mains, rest = _day_key(entries)
     out = []
     for d, m in sorted(others.items()):
@@ -90,15 +91,38 @@ def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Seque
             out.append(f"the same dishes as day {d}")
         elif len(mains) > 1 and mains == other_mains:
             out.append(f"the same lunch and dinner mains as day {d}")
-    need = menu.days_needed(plan.rules.fish_per_week_min, len(plan.days))
-    if need and data.fish.any():
-        def fish_days(menus: Iterable[Sequence[Entry]]) -> int:
-            return sum(1 for m in menus if any(r == "main" and data.fish[i] for _s, r, i, _p in m))
+    today = _entries(data, plan.day(day), strict=False)
+    for kind, flags, per_week in (("fish", data.fish, plan.rules.fish_per_week_min),
+                                  ("meat or poultry", data.meat, plan.rules.meat_per_week_min)):
+        need = menu.days_needed(per_week, len(plan.days))
+        if need and flags.any():
+            def days_with(menus: Iterable[Sequence[Entry]]) -> int:
+                return sum(1 for m in menus if any(r == "main" and flags[i] for _s, r, i, _p in m))
 
-        now = fish_days([*others.values(), _entries(data, plan.day(day), strict=False)])
-        after = fish_days([*others.values(), entries])
-        if after < need and after < now:
-            out.append(f"fish on {after} days of the week, below {need}")
+            now, after = days_with([*others.values(), today]), days_with([*others.values(), entries])
+            if after < need and after < now:
+                out.append(f"{kind} on {after} days of the week, below {need}")
+    return out + food_group_problems(data, entries)
+
+
+def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[str]:
+    """The day's food-group limits a menu breaks (the rows of ``menu._add_food_groups``, worded): a legume dish a
+    meal, a cocoa dish a day, a staple at one meal, a drink a meal and DRINKS_PER_DAY_MAX a day."""
+    out = []
+    for slot in menu.ONE_LEGUME_SLOTS:
+        if sum(1 for s, _r, i, _p in entries if s == slot and data.legumes[i]) > 1:
+            out.append(f"two legume dishes at {slot}")
+    if sum(1 for *_x, i, _p in entries if data.cocoa[i]) > 1:
+        out.append("two cocoa or chocolate dishes in one day")
+    staples: dict[str, list[str]] = {}
+    for s, _r, i, _p in entries:
+        for food_id in data.staples[i]:
+            staples.setdefault(food_id, []).append(s)
+    out += [f"'{food_id}' at {' and '.join(slots)} (a staple at one meal a day)"
+            for food_id, slots in sorted(staples.items()) if len(slots) > 1]
+    drinks = [s for s, _r, i, _p in entries if data.drink[i]]
+    if len(drinks) > menu.DRINKS_PER_DAY_MAX or len(set(drinks)) < len(drinks):
+        out.append(f"more than one drink a meal or {menu.DRINKS_PER_DAY_MAX} a day")
     return out
 
 

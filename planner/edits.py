@@ -76,13 +76,15 @@ def diff_dish_plans(a: WeekPlan, b: WeekPlan) -> tuple[DishChange, ...]:
 
 # --- re-planning one day --------------------------------------------------------------------------
 def _solve_day(plan: WeekPlan, tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day: int, *,
-               fixed: Sequence[Entry], closed: Collection[str], banned: Collection[str]) -> DayPlan:
-    """Re-plan ``day`` with ``fixed`` dishes in, ``banned`` dishes out and ``closed`` meals holding only
-    their fixed dishes; the other days are kept and count for the week's rules. PlanError if none fits."""
+               fixed: Sequence[Entry], closed: Collection[str], banned: Collection[str],
+               kept: Sequence[Entry] = ()) -> DayPlan:
+    """Re-plan ``day`` with ``fixed`` dishes in (``kept`` among them only because the day had them), ``banned``
+    dishes out and ``closed`` meals holding only their fixed dishes; the other days are kept and count for
+    the week's rules. PlanError if none fits."""
     solution = week.plan_days(_without(data, banned), plan.targets, plan.rules, [day],
                               budget=plan.profile.budget_usd_per_day, solver_rules=plan.rules,
                               fixed_menus=_other_menus(plan, data, day), fixed={day: list(fixed)},
-                              closed={day: set(closed)})
+                              closed={day: set(closed)}, kept={day: {(s, i) for s, _r, i, _p in kept}})
     got = solution.menus[day]
     for slot, role, i, portions in fixed:
         if not any(e[:3] == (slot, role, i) and (portions is None or abs(e[3] - portions) < 1e-9) for e in got):
@@ -114,7 +116,7 @@ def _replan_day(plan: WeekPlan, tables: DishTables, foods: pd.DataFrame, data: m
     for n, (kept, closed) in enumerate(attempts):
         try:
             return _solve_day(plan, tables, foods, data, day, fixed=[*locked, *must, *kept],
-                              closed=closed | locked_meals, banned=banned)
+                              closed=closed | locked_meals, banned=banned, kept=kept)
         except PlanError as exc:
             if n == len(attempts) - 1:
                 raise PlanError(f"cannot {what}: {exc}", explanation=getattr(exc, "explanation", None)) from exc

@@ -308,7 +308,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
               closed: Mapping[int, Collection[str]] | None = None,
               slot_banned: Collection[tuple[str, int]] = (),
               bonus: Mapping[int, Mapping[tuple[str, int], float]] | None = None,
-              leftover_days: Collection[int] = (), improve_days: bool = True) -> WeekSolution:
+              leftover_days: Collection[int] = (), improve_days: bool = True,
+              kept: Mapping[int, Collection[tuple[str, int]]] | None = None) -> WeekSolution:
     """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
 
     ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
@@ -319,6 +320,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     ``leftover_days``: days whose lunch is the previous day's dinner main (cooked in a larger batch); the
     dinner before such a day is a main not yet in the week, so with its leftover it is eaten twice.
     ``improve_days``: whether a week planned from scratch is then improved day by day (``improve``).
+    ``kept``: per day, (slot, dish index) of ``fixed`` dishes kept only because the day had them (``DayContext.kept``).
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
@@ -342,7 +344,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         context = replace(_context(data, rules, menus, day, prices, need_fish, pending),
                           co_targets=_co_targets(data, targets, menus, all_days), need_meat=need_meat,
                           fixed=tuple(today), closed=frozenset((closed or {}).get(day, ())),
-                          slot_banned=frozenset(bans), bonus=dict((bonus or {}).get(day, {})))
+                          slot_banned=frozenset(bans), bonus=dict((bonus or {}).get(day, {})),
+                          kept=frozenset((kept or {}).get(day, ())))
         try:
             model, _day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
         except PlanError:

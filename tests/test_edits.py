@@ -209,6 +209,34 @@ def test_swap_that_breaks_a_limit_rebalances_the_day(dish_week, dish_tables, cur
     assert_only_day_changed(tight, result, {day})
 
 
+def _staple_clash(plan, tables, curated):
+    """(day, slot, dish_id, alternative) where the alternative shares a staple (brown rice, oats, a bean...) with
+    a dish of another meal that day, or None."""
+    for day in plan.days:
+        for slot in ("lunch", "dinner"):
+            dish_id = first_dish(plan, day.day, slot)
+            others = {x.dish_id for m in day.meals if m.slot != slot for x in m.dishes}
+            staples = {f for o in others for f in split_tags(tables.dishes.at[o, "staples"])}
+            for a in dish_alternatives.alternatives(plan, tables, curated, day=day.day, slot=slot, dish_id=dish_id,
+                                                    limit=None):
+                if staples & set(split_tags(tables.dishes.at[a.dish_id, "staples"])):
+                    return day.day, slot, dish_id, a
+    return None
+
+
+def test_a_swap_that_repeats_a_staple_in_the_day_replans_the_other_meal(dish_week, dish_tables, curated):
+    from foods.load import usda_foods
+    from dish_plan_checker import check_dish_plan, reference
+
+    day, slot, dish_id, alt = _staple_clash(dish_week, dish_tables, curated)
+    assert not alt.fits and any("staple at one meal" in p for p in alt.problems)
+    result = edits.swap(dish_week, dish_tables, curated, day=day, slot=slot, dish_id=dish_id, to=alt.dish_id)
+    assert alt.dish_id in dishes(result.plan, day, slot)
+    ref = reference(usda_foods(), curated, dish_tables.dishes, dish_tables.ingredients)
+    assert check_dish_plan(result.plan, ref) == []
+    assert_only_day_changed(dish_week, result, {day})
+
+
 # --- set portions ---------------------------------------------------------------------------------
 def test_set_portions_that_still_fits_changes_only_that_dish(dish_week, dish_tables, curated):
     dish_id = first_dish(dish_week, 2, "snack")
