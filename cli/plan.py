@@ -113,7 +113,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--foods", metavar="CSV", help="your own food table, used together with the curated foods")
     p.add_argument("--time-limit", type=float, default=20.0, metavar="SECONDS",
                    help="solver time limit per solve, a safety net (default 20)")
-    p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs",
+                   help="the MILP solver of 'optimize' and of the week's bound (default highs); the dish planner's "
+                        "days always use HiGHS, whose model it changes from day to day")
     p.add_argument("--format", choices=("json", "markdown", "csv"), default="json")
     p.add_argument("--out", metavar="PATH", help="write here instead of standard output")
     p.add_argument("--write-model", metavar="PATH",

@@ -106,7 +106,7 @@ def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Seque
 
 
 def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[str]:
-    """The day's food-group limits a menu breaks (the rows of ``menu._add_food_groups``, worded): a legume dish a
+    """The day's food-group limits a menu breaks (the rows of ``menu.add_food_groups``, worded): a legume dish a
     meal, a cocoa dish a day, a staple at one meal, a drink a meal and DRINKS_PER_DAY_MAX a day."""
     out = []
     for slot in menu.ONE_LEGUME_SLOTS:

@@ -43,7 +43,7 @@ from __future__ import annotations
 import math
 
 from dataclasses import dataclass, field
-from typing import Collection, Mapping, Sequence
+from typing import Collection, Sequence
 
 import numpy as np
 import pulp
@@ -110,39 +110,11 @@ class MenuModel:
     shortfall: dict[str, pulp.LpVariable] = field(default_factory=dict)
     fish_day: dict[int, pulp.LpVariable] = field(default_factory=dict)
     days: tuple[int, ...] = ()
+    # at-most-n rows of the food groups: row name -> (the places it counts, n)
+    limits: dict[str, tuple[list[tuple[int, str, str, int]], int]] = field(default_factory=dict)
 
     def keys(self, day: int, slot: str | None = None) -> list[tuple[int, str, str, int]]:
         return [key for key in self.y if key[0] == day and (slot is None or key[1] == slot)]
-
-
-@dataclass(frozen=True)
-class DayContext:
-    """What the rest of the week asks of one day when it is planned on its own (the week method's view).
-
-    ``banned``: (role, dish index) pairs not allowed today (weekly caps reached, a main of a neighbouring day);
-    ``fixed``: (slot, role, dish index, portions or None) that must be in today's menu (locks);
-    ``other_days``: the other days' menus as sets of (slot, role, dish index): today must differ from each;
-    ``need_fish``: today needs a fish main; ``prices``: nutrient -> reward per unit (the week's co-nutrient
-    prices; the day model then has no co-nutrient rows);
-    ``closed``: meal slots that hold exactly their ``fixed`` dishes, nothing added (a locked meal).
-    """
-
-    banned: frozenset[tuple[str, int]] = frozenset()
-    fixed: tuple[tuple[str, str, int, float | None], ...] = ()
-    other_days: tuple[frozenset[tuple[str, str, int]], ...] = ()
-    need_fish: bool = False
-    need_meat: bool = False
-    prices: Mapping[str, float] = field(default_factory=dict)
-    # nutrient -> (today's share of what the week still needs, objective per unit short): soft rows
-    co_targets: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    closed: frozenset[str] = frozenset()
-    # (slot, dish index) -> objective reward for choosing it (a dish another person eats at that meal today)
-    bonus: Mapping[tuple[str, int], float] = field(default_factory=dict)
-    # (slot, dish index) not allowed in that meal today (a household's shared meal: dishes not everyone eats)
-    slot_banned: frozenset[tuple[str, int]] = frozenset()
-    # (slot, dish index) of ``fixed`` dishes kept only because the day had them (an edit's minimal change), not
-    # chosen: unlike a lock, they do not stretch the food-group limits (two dishes on brown rice, say)
-    kept: frozenset[tuple[str, int]] = frozenset()
 
 
 def quarters(model: MenuModel, key: tuple[int, str, str, int]) -> pulp.LpAffineExpression:
@@ -164,30 +136,28 @@ def amount(model: MenuModel, data: DishData, nutrient: str, day: int, slots: Seq
 
 
 def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Sequence[int],
-                     budget_usd_per_day: float | None = None, context: DayContext | None = None,
-                     name: str = "magplan_menu", leftover_days: Collection[int] = ()) -> MenuModel:
-    """The menu model for ``days``: all days of a week (the compact model, co-nutrients on the week's average),
-    or one day in a ``context`` (the week method's day: co-nutrients priced, the rest of the week as rules)."""
+                     budget_usd_per_day: float | None = None, name: str = "magplan_menu",
+                     leftover_days: Collection[int] = ()) -> MenuModel:
+    """The menu model for ``days``: all days of a week (the compact model, co-nutrients on the week's average)
+    or one day (an explanation's). The week method's day model is ``planner.menu_day``."""
     model = MenuModel(pulp.LpProblem(name, pulp.LpMinimize), days=tuple(days))
-    banned = context.banned if context else frozenset()
-    fixed = {(s, r, i) for s, r, i, _p in context.fixed} if context else set()
-    _add_choices(model, data, banned, fixed, context.slot_banned if context else frozenset())
+    add_day_rows(model, data, targets, rules, budget_usd_per_day)
+    objective = dish_objective(model, data, rules) + add_food_groups(model, data)
+    objective += _add_co_nutrients(model, data, targets)
+    if len(model.days) > 1:
+        _add_variety(model, data, rules, frozenset(leftover_days) & set(model.days[1:]))
+    model.prob += objective
+    return model
+
+
+def add_day_rows(model: MenuModel, data: DishData, targets: Targets, rules: Rules, budget_usd_per_day: float | None,
+                 *, all_levels: bool = False) -> None:
+    """The choices (``all_levels``: every quarter from 0.5 to 2, for a model whose days fix dishes later) and
+    each day's structure, nutrient and energy-share rows."""
+    _add_choices(model, data, all_levels=all_levels)
     _add_structure(model, data)
     _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
     _add_energy_shares(model, data)
-    objective = _objective(model, data, rules) + _add_food_groups(model, data, context)
-    if context is None:
-        objective += _add_co_nutrients(model, data, targets)
-        if len(model.days) > 1:
-            _add_variety(model, data, rules, frozenset(leftover_days) & set(model.days[1:]))
-    else:
-        objective += _priced_co_nutrients(model, data, context.prices)
-        objective += _add_day_co_targets(model, data, context.co_targets)
-        objective -= pulp.lpSum(bonus * y for (_d, slot, _r, i), y in model.y.items()
-                                if (bonus := context.bonus.get((slot, i), 0.0)))
-        _add_context(model, data, context)
-    model.prob += objective
-    return model
 
 
 def build_average_day_model(data: DishData, targets: Targets, rules: Rules, *, n_days: int,
@@ -198,11 +168,8 @@ def build_average_day_model(data: DishData, targets: Targets, rules: Rules, *, n
     bounds the week, and the co-nutrient rows' shadow prices are the week's. The whole week's LP gave the same
     bounds on the bench profiles (pescatarian 4.465 against 4.457) in 0.5-1.3 s instead of 0.05-0.13 s."""
     model = MenuModel(pulp.LpProblem("magplan_average_day", pulp.LpMinimize), days=(1,))
-    _add_choices(model, data)
-    _add_structure(model, data)
-    _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
-    _add_energy_shares(model, data)
-    objective = _objective(model, data, rules) + _add_food_groups(model, data, None)
+    add_day_rows(model, data, targets, rules, budget_usd_per_day)
+    objective = dish_objective(model, data, rules) + add_food_groups(model, data)
     objective += _add_co_nutrients(model, data, targets, weight=SHORTFALL_WEIGHT / n_days)
     _add_average_variety(model, data, rules, n_days)
     model.prob += objective
@@ -231,19 +198,14 @@ def _add_average_variety(model: MenuModel, data: DishData, rules: Rules, n_days:
         model.prob += has <= days_allowed(rules.fish_per_week_max, n_days) / n_days, "average_fish_days"
 
 
-def _add_choices(model: MenuModel, data: DishData, banned: Collection[tuple[str, int]] = (),
-                 fixed: Collection[tuple[str, str, int]] = (), slot_banned: Collection[tuple[str, int]] = ()
-                 ) -> None:
-    """One 0/1 variable per portion level of each allowed dish in each place; a fixed dish is always allowed
-    (a lock, or a leftover lunch: yesterday's dinner on purpose)."""
+def _add_choices(model: MenuModel, data: DishData, *, all_levels: bool = False) -> None:
+    """One 0/1 variable per portion level of each dish in each place: the levels the planner serves
+    (PLANNED_QUARTERS), or with ``all_levels`` every quarter a person may set."""
     for d in model.days:
         for slot, role, _lo, _hi in PLACES:
+            allowed = range(QUARTERS_MIN, QUARTERS_MAX + 1) if all_levels else PLANNED_QUARTERS[role]
             for i in data.candidates(role):
-                if ((role, int(i)) in banned or (slot, int(i)) in slot_banned) and (slot, role, int(i)) not in fixed:
-                    continue
                 key = (d, slot, role, int(i))
-                allowed = range(QUARTERS_MIN, QUARTERS_MAX + 1) if (slot, role, int(i)) in fixed \
-                    else PLANNED_QUARTERS[role]
                 tag = f"{d}_{slot}_{role}_{data.ids[i]}"
                 levels = model.x[key] = {q: pulp.LpVariable(f"x_{tag}_q{q}", cat=pulp.LpBinary) for q in allowed}
                 model.y[key] = pulp.LpAffineExpression([(x, 1.0) for x in levels.values()])
@@ -305,39 +267,38 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
             model.prob += meal <= hi * day, f"energy_share_max_{slot}_{d}"
 
 
-def _add_food_groups(model: MenuModel, data: DishData, context: DayContext | None) -> pulp.LpAffineExpression:
+def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression:
     """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), one legume dish a meal, one cocoa
-    dish a day, a staple at one meal a day, one drink a meal and two a day."""
-    fixed = {(s, i) for s, _r, i, _p in context.fixed} - context.kept if context else set()
+    dish a day, a staple at one meal a day, one drink a meal and two a day (``model.limits`` keeps each)."""
     terms = pulp.LpAffineExpression()
     for d in model.days:
         short = pulp.LpVariable(f"fruit_short_{d}", lowBound=0, upBound=1)
         model.prob += per_serving(model, data.fruit_g, d) + FRUIT_G_MIN * short >= FRUIT_G_MIN, f"fruit_min_{d}"
         terms += FRUIT_SHORT_WEIGHT * short
         for slot in ONE_LEGUME_SLOTS:
-            _at_most_one(model, [key for key in model.keys(d, slot) if data.legumes[key[3]]], fixed,
+            _at_most_one(model, [key for key in model.keys(d, slot) if data.legumes[key[3]]],
                          f"one_legume_dish_{slot}_{d}")
         day_keys = model.keys(d)
-        _at_most_one(model, [key for key in day_keys if data.cocoa[key[3]]], fixed, f"one_cocoa_dish_{d}")
+        _at_most_one(model, [key for key in day_keys if data.cocoa[key[3]]], f"one_cocoa_dish_{d}")
         drinks = [key for key in day_keys if data.drink[key[3]]]
-        _at_most_one(model, drinks, fixed, f"drinks_{d}", limit=DRINKS_PER_DAY_MAX)
+        _at_most_one(model, drinks, f"drinks_{d}", limit=DRINKS_PER_DAY_MAX)
         for slot in MEAL_SLOTS:
-            _at_most_one(model, [key for key in drinks if key[1] == slot], fixed, f"one_drink_{slot}_{d}")
+            _at_most_one(model, [key for key in drinks if key[1] == slot], f"one_drink_{slot}_{d}")
         by_staple: dict[str, list[tuple[int, str, str, int]]] = {}  # one pass over the day's places
         for key in day_keys:
             for food_id in data.staples[key[3]]:
                 by_staple.setdefault(food_id, []).append(key)
         for food_id, keys in sorted(by_staple.items()):
-            _at_most_one(model, keys, fixed, f"staple_once_{food_id}_{d}")
+            _at_most_one(model, keys, f"staple_once_{food_id}_{d}")
     return terms
 
 
-def _at_most_one(model: MenuModel, keys: Sequence[tuple[int, str, str, int]], fixed: Collection[tuple[str, int]],
-                 name: str, limit: int = 1) -> None:
-    """At most one (``limit``) of these dishes, or as many as the person fixed themselves: their choice stands."""
-    most = max(limit, sum(1 for key in keys if (key[1], key[3]) in fixed))
-    if len(keys) > most:
-        model.prob += pulp.lpSum(model.y[key] for key in keys) <= most, name
+def _at_most_one(model: MenuModel, keys: Sequence[tuple[int, str, str, int]], name: str, limit: int = 1) -> None:
+    """At most one (``limit``) of these dishes; a day that fixes more of them (a person's locks) raises the row's
+    bound (``planner.menu_day``): their choice stands."""
+    if len(keys) > limit:
+        model.prob += pulp.lpSum(model.y[key] for key in keys) <= limit, name
+        model.limits[name] = (list(keys), limit)
 
 
 def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, weight: float = SHORTFALL_WEIGHT
@@ -356,67 +317,7 @@ def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, weight
     return terms
 
 
-def _priced_co_nutrients(model: MenuModel, data: DishData, prices: Mapping[str, float]
-                         ) -> pulp.LpAffineExpression:
-    """Reward per unit of each priced co-nutrient (the week's prices), linear: no shortfall rows in a day."""
-    if not prices:
-        return pulp.LpAffineExpression()
-    worth = sum(float(p) * data.values[n] for n, p in prices.items())
-    return -per_serving(model, worth)
-
-
-def _add_day_co_targets(model: MenuModel, data: DishData, co_targets: Mapping[str, tuple[float, float]]
-                        ) -> pulp.LpAffineExpression:
-    """Today's share of the week's co-nutrient need, softly: a unit short costs what it costs the week."""
-    (d,) = model.days
-    terms = pulp.LpAffineExpression()
-    for column, (target, per_unit) in co_targets.items():
-        if target <= 0:
-            continue
-        s = model.shortfall[column] = pulp.LpVariable(f"short_{column}_{d}", lowBound=0, upBound=target)
-        model.prob += amount(model, data, column, d) + s >= target, f"{column}_day_{d}"
-        terms += per_unit * s
-    return terms
-
-
-def _add_context(model: MenuModel, data: DishData, context: DayContext) -> None:
-    (d,) = model.days
-    for slot, role, i, portions in context.fixed:
-        key = (d, slot, role, i)
-        if key not in model.y:
-            continue  # a fixed dish the diet no longer allows is dropped by the caller's checks
-        model.prob += model.y[key] == 1, f"locked_{slot}_{data.ids[i]}"
-        if portions is not None:
-            model.prob += model.k[key] == round(portions * 4), f"locked_portions_{slot}_{data.ids[i]}"
-    pinned = {(slot, role, i) for slot, role, i, _p in context.fixed}
-    for slot in sorted(context.closed):
-        extra = [y for (_d, s, r, i), y in model.y.items() if s == slot and (s, r, i) not in pinned]
-        if extra:
-            model.prob += pulp.lpSum(extra) == 0, f"locked_meal_{slot}"
-    def allowed(s: str, r: str, i: int) -> bool:
-        return any((d, s2, r, i) in model.y for s2 in (("lunch", "dinner") if r == "main" else (s,)))
-
-    for n, other in enumerate(context.other_days):
-        # ``other`` holds a main under both lunch and dinner (a day is the same whichever way round), so
-        # it counts dishes: today's dishes all in ``other`` and as many of them as that day had. (No row when a
-        # dish of that day is not allowed today: today cannot be that day.)
-        if all(allowed(s, r, i) for s, r, i in other):
-            same = [y for (_d, s, r, i), y in model.y.items() if (s, r, i) in other]
-            extra = [y for (_d, s, r, i), y in model.y.items() if (s, r, i) not in other]
-            size = len({(r, i) if r == "main" else (s, r, i) for s, r, i in other})
-            model.prob += pulp.lpSum(same) - pulp.lpSum(extra) <= size - 1, f"not_same_day_as_{n + 1}"
-        # and never the same pair of mains as another day (lunch and dinner swapped is no new day either)
-        mains = {i for s, r, i in other if r == "main" and allowed(s, r, i)}
-        if len(mains) > 1:
-            model.prob += pulp.lpSum(y for (_d, s, r, i), y in model.y.items() if r == "main" and i in mains) <= 1, \
-                f"not_same_mains_as_{n + 1}"
-    for need, kind, name in ((context.need_fish, data.fish, "fish"), (context.need_meat, data.meat, "meat")):
-        if need:
-            model.prob += pulp.lpSum(y for (_d, s, r, i), y in model.y.items() if r == "main" and kind[i]) >= 1, \
-                f"{name}_{d}"
-
-
-def _objective(model: MenuModel, data: DishData, rules: Rules) -> pulp.LpAffineExpression:
+def dish_objective(model: MenuModel, data: DishData, rules: Rules) -> pulp.LpAffineExpression:
     cost_w = CHEAPEST_COST_WEIGHT if rules.cheapest else COST_WEIGHT
     pairs = []
     for key, levels in model.x.items():

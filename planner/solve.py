@@ -208,38 +208,59 @@ def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None
 
 def run_pruned(prob: pulp.LpProblem, rules: Rules, *, max_nodes: int | None = None,
                options: Mapping[str, object] | None = None, max_steps: int = 100) -> Outcome:
-    """Solve ``prob`` by reduced-cost fixing: its LP relaxation first, then the MIP over the 0/1 columns whose
-    reduced cost is within ``delta`` of the LP optimum (and every column the LP uses).
+    """Solve ``prob`` by reduced-cost fixing (``solve_pruned``); CBC has no such interface: it solves ``prob``."""
+    if rules.solver != "highs":
+        return run(prob, rules, max_nodes=max_nodes)
+    t0 = time.perf_counter()
+    found = solve_pruned(highs_model(prob, rules), rules, max_nodes=max_nodes, options=options, max_steps=max_steps)
+    seconds = round(time.perf_counter() - t0, 4)
+    if found is None:
+        return Outcome(False, True, SolverInfo("HiGHS", "infeasible", seconds=seconds))
+    values, objective, bound = found
+    for v in prob._variables:  # registered and numbered by highs_model
+        v.varValue = values[v.index]
+    gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
+    return Outcome(True, False, SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible",
+                                           objective=objective, best_bound=_finite(bound), gap=round(gap, 6),
+                                           seconds=seconds))
+
+
+def solve_pruned(h, rules: Rules, *, max_nodes: int | None = None, options: Mapping[str, object] | None = None,
+                 max_steps: int = 100) -> tuple[list[float], float, float] | None:
+    """Solve the highspy model ``h`` by reduced-cost fixing: its LP relaxation first, then the MIP over the 0/1
+    columns whose reduced cost is within ``delta`` of the LP optimum (and every column the LP uses):
+    (column values, objective, bound), or None when no plan is found.
 
     Exact, not a heuristic: a solution with a column left out costs at least the LP value plus that
     column's reduced cost, so the best plan overall costs at least min(the restricted MIP's bound, LP + delta),
     the bound this returns. When that bound is not within ``rules.gap_rel`` of the plan z, the MIP runs again
     with ``delta`` four times larger, at most z - LP (then nothing left out can do better), or over all
-    columns when there is no plan yet; after ``max_steps`` with a plan, that plan stands with the gap proven. A day of dishes keeps about a tenth of its columns, and HiGHS then solves it several times faster
-    (bench/). CBC has no such interface: it solves ``prob``.
+    columns when there is no plan yet; after ``max_steps`` with a plan, that plan stands with the gap proven.
+    A day of dishes keeps about a tenth of its columns, and HiGHS then solves it several times faster (bench/).
     """
-    if rules.solver != "highs":
-        return run(prob, rules, max_nodes=max_nodes)
-    t0 = time.perf_counter()
-    h = highs_model(prob, rules)
+    import numpy as np
+
     for key, value in {**(options or {}), **({} if max_nodes is None else {"mip_max_nodes": int(max_nodes)})}.items():
         h.setOptionValue(key, value)
     lp = _relaxation(h)
     if lp is None:
-        return Outcome(False, True, SolverInfo("HiGHS", "infeasible", seconds=round(time.perf_counter() - t0, 4)))
+        return None
     lp_value, reduced_cost, lp_x, ints = lp
+    lower, upper = np.array(h.getLp().col_lower_), np.array(h.getLp().col_upper_)
     values, objective, bound = None, math.inf, -math.inf  # the best plan found, the best bound proven
     delta = max(PRUNE_FIRST_SHARE * abs(lp_value), PRUNE_MIN_DELTA)
     for step in range(1, 100):
-        out = ints[(reduced_cost[ints] > delta) & (lp_x[ints] < 1e-9)]
-        _set_upper(h, out, 0.0)
+        out = ints[(reduced_cost[ints] > delta) & (lp_x[ints] < 1e-9) & (upper[ints] > 0)]
+        if len(out):
+            h.changeColsBounds(len(out), out, lower[out], np.zeros(len(out)))
         h.run()
         info = h.getInfo()  # read before the bounds change: a changed model forgets its solution
         if int(info.primal_solution_status) == 2:
             bound = max(bound, min(_finite(info.mip_dual_bound) or -math.inf, lp_value + delta))
             if info.objective_function_value < objective:
                 values, objective = list(h.getSolution().col_value), info.objective_function_value
-        _set_upper(h, out, 1.0)
+        if len(out):
+            h.changeColsBounds(len(out), out, lower[out], upper[out])
         if not len(out) or (values is not None and objective - bound <= rules.gap_rel * abs(objective) + 1e-9):
             break
         if values is not None and step >= max_steps:
@@ -247,15 +268,7 @@ def run_pruned(prob: pulp.LpProblem, rules: Rules, *, max_nodes: int | None = No
         # With a plan of value z, a column of reduced cost above z - LP is in no better plan: the steps grow
         # (PRUNE_GROWTH) up to that exact one. Without a plan, every column.
         delta = min(PRUNE_GROWTH * delta, objective - lp_value + 1e-7) if values is not None else math.inf
-    seconds = round(time.perf_counter() - t0, 4)
-    if values is None:
-        return Outcome(False, True, SolverInfo("HiGHS", "infeasible", seconds=seconds))
-    for v in prob._variables:  # registered and numbered by highs_model
-        v.varValue = values[v.index]
-    gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
-    return Outcome(True, False, SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible",
-                                           objective=objective, best_bound=_finite(bound), gap=round(gap, 6),
-                                           seconds=seconds))
+    return None if values is None else (values, objective, bound)
 
 
 # Reduced-cost fixing (run_pruned): at first a column stays when its reduced cost is at most this share of the LP
@@ -282,13 +295,6 @@ def _relaxation(h):
     if not optimal:
         return None
     return value, np.array(solution.col_dual), np.array(solution.col_value), ints
-
-
-def _set_upper(h, cols, upper: float) -> None:
-    import numpy as np
-
-    if len(cols):
-        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.full(len(cols), upper))
 
 
 def _finite(x: float | None) -> float | None:
@@ -342,4 +348,4 @@ def _cbc_outcome(prob: pulp.LpProblem, seconds: float) -> Outcome:
     raise SolverError(f"CBC found no plan (status {pulp.LpStatus.get(st, st)}); raise --time-limit")
 
 
-__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "highs_model", "make_solver", "new_highs", "run", "run_pruned"]
+__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "highs_model", "make_solver", "new_highs", "run", "run_pruned", "solve_pruned"]

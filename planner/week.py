@@ -17,7 +17,8 @@ prove 1 % in 60 s on 246 dishes), and a single day with the co-nutrients as soft
    week still needs are priced (``_co_prices``); one the week is behind on gets a soft row for today's share
    (``_co_targets``), and so does every one still short on the last day. (Rows on every day, the method
    before, weaken the day's LP: a day took 1-3 s instead of 0.1-0.3 s, and the week cost more.)
-   Each day is solved by reduced-cost fixing (``solve.run_pruned``): about a tenth of its columns.
+   Each day is solved by reduced-cost fixing (``solve.solve_pruned``: about a tenth of its columns) on one
+   day model built once and set for each day (``planner.menu_day``).
 3. **Improve** (``improve``): each day planned again with the rest of the week fixed, now with the exact
    shortfall rows, and kept when the week's objective falls.
 4. **The week's objective** is then computed as the compact model would (shortfalls on the week's average),
@@ -36,9 +37,10 @@ import pulp
 
 from planner import menu
 from planner.errors import MagplanError, PlanError
-from planner.menu import CO_NUTRIENTS, DayContext, DishData, MenuModel
+from planner.menu import CO_NUTRIENTS, DishData
+from planner.menu_day import DayContext, DayModel
 from planner.model import Rules, Targets
-from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, run, run_pruned
+from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, run
 
 # A day's menu: (slot, role, dish index, portions).
 # A co-nutrient whose week total after the days planned so far is below this share of its pro rata need gets a
@@ -46,7 +48,7 @@ from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, run, run_pruned
 BEHIND_SHARE = 0.97
 PRICE_FLOOR_SHARE = 0.02
 # A day is one step of a heuristic week (the week's gap is what the plan reports), so it need not prove its own:
-# after two reduced-cost steps (``solve.run_pruned``) its best menu stands. (Proving every day took the $7/day
+# after two reduced-cost steps (``solve.solve_pruned``) its best menu stands. (Proving every day took the $7/day
 # week of a man of 60 13.5 s instead of 5.5 s, and that week came out no better: 7.17 against 6.77.)
 DAY_PRUNE_STEPS = 2  # of the shortfall slope, added to a co-nutrient's shadow price while the week needs it
 Menu = tuple[tuple[str, str, int, float], ...]
@@ -85,25 +87,12 @@ def day_prices(targets: Targets, menus: Mapping[int, Menu], data: DishData, n_da
     return prices
 
 
-def _solve_day(data: DishData, targets: Targets, rules: Rules, budget: float | None, day: int,
-               context: DayContext, solver_rules: Rules) -> tuple[MenuModel, float | None]:
-    model = menu.build_menu_model(data, targets, rules, days=(day,), budget_usd_per_day=budget, context=context,
-                                  name=f"magplan_day_{day}")
-    outcome = run_pruned(model.prob, solver_rules, max_nodes=DAY_MAX_NODES, options=DISH_DAY_OPTIONS,
-                         max_steps=DAY_PRUNE_STEPS)
-    if not outcome.feasible:
-        raise PlanError(f"day {day}: no menu meets the targets under the week's rules "
-                        f"({outcome.info.status})")
-    return model, outcome.info.best_bound
-
-
-def _menu_of(model: MenuModel) -> Menu:
-    out = []
-    for (d, slot, role, i), k in model.k.items():
-        q = int(round(k.value() or 0))
-        if q > 0:
-            out.append((slot, role, i, q / 4))
-    return tuple(sorted(out))
+def _solve_day(day_model: DayModel, day: int, context: DayContext) -> Menu:
+    got = day_model.solve(context, day, max_nodes=DAY_MAX_NODES, options=DISH_DAY_OPTIONS,
+                          max_steps=DAY_PRUNE_STEPS)
+    if got is None:
+        raise PlanError(f"day {day}: no menu meets the targets under the week's rules")
+    return got
 
 
 def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, prices: Mapping[str, float],
@@ -194,7 +183,8 @@ def week_lp(data: DishData, targets: Targets, rules: Rules, budget: float | None
 
 
 def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu], leftover_days: Collection[int],
-            *, budget: float | None, slot_banned: Collection[tuple[str, int]], solver_rules: Rules) -> dict[int, Menu]:
+            *, budget: float | None, slot_banned: Collection[tuple[str, int]], solver_rules: Rules,
+            day_model: DayModel | None = None) -> dict[int, Menu]:
     """One pass over the days: each day planned again with the rest of the week as it is (its co-nutrient rows
     now exact), kept when the week's objective falls. A leftover lunch and the dinner it comes from stay."""
     week = dict(menus)
@@ -205,7 +195,7 @@ def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, 
         others = {d: m for d, m in week.items() if d != day}
         try:
             again = plan_days(data, targets, rules, [day], budget=budget, solver_rules=solver_rules, fixed_menus=others,
-                              fixed={day: keep}, slot_banned=slot_banned).menus[day]
+                              fixed={day: keep}, slot_banned=slot_banned, day_model=day_model).menus[day]
         except PlanError:
             continue
         value = week_objective(data, targets, rules, {**others, day: again})
@@ -309,7 +299,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
               slot_banned: Collection[tuple[str, int]] = (),
               bonus: Mapping[int, Mapping[tuple[str, int], float]] | None = None,
               leftover_days: Collection[int] = (), improve_days: bool = True,
-              kept: Mapping[int, Collection[tuple[str, int]]] | None = None) -> WeekSolution:
+              kept: Mapping[int, Collection[tuple[str, int]]] | None = None,
+              day_model: DayModel | None = None) -> WeekSolution:
     """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
 
     ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
@@ -319,8 +310,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     ``bonus``: per day, (slot, dish index) -> a reward for choosing it (what another person eats then).
     ``leftover_days``: days whose lunch is the previous day's dinner main (cooked in a larger batch); the
     dinner before such a day is a main not yet in the week, so with its leftover it is eaten twice.
-    ``improve_days``: whether a week planned from scratch is then improved day by day (``improve``).
-    ``kept``: per day, (slot, dish index) of ``fixed`` dishes kept only because the day had them (``DayContext.kept``).
+    ``improve_days``: whether a week planned from scratch is then improved day by day (``improve``). ``kept``:
+    per day, (slot, dish index) of ``fixed`` dishes the day only had (``DayContext.kept``). ``day_model``: reused.
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
@@ -328,6 +319,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     all_days = sorted(set(days) | set(menus))
     free, fish_on, meat_on = _kind_days(data, rules, all_days, leftover_days)
     lp = week_lp(data, targets, rules, budget, len(all_days), solver_rules) if len(days) > 1 else WeekLP(None, {})
+    day_model = day_model or DayModel(data, targets, rules, budget, solver_rules)
     status = "optimal"
     leftovers: dict[int, int] = {}
     for day in days:
@@ -347,17 +339,15 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
                           slot_banned=frozenset(bans), bonus=dict((bonus or {}).get(day, {})),
                           kept=frozenset((kept or {}).get(day, ())))
         try:
-            model, _day_bound = _solve_day(data, targets, rules, budget, day, context, solver_rules)
+            menus[day] = _solve_day(day_model, day, context)
         except PlanError:
             if not (need_fish or need_meat):
                 raise
-            model, _day_bound = _solve_day(data, targets, rules, budget, day,
-                                           replace(context, need_fish=False, need_meat=False), solver_rules)
+            menus[day] = _solve_day(day_model, day, replace(context, need_fish=False, need_meat=False))
             status = "feasible"
-        menus[day] = _menu_of(model)
     if improve_days and len(days) > 1 and not (fixed_menus or fixed or bonus):
         menus = improve(data, targets, rules, menus, leftover_days, budget=budget, slot_banned=slot_banned,
-                        solver_rules=solver_rules)
+                        solver_rules=solver_rules, day_model=day_model)
     bound = lp.bound if not (fixed_menus or fixed) else None
     return WeekSolution(menus=menus, objective=week_objective(data, targets, rules, menus), bound=bound,
                         status=status, seconds=time.perf_counter() - t0, leftovers=leftovers)
