@@ -130,6 +130,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
             row[MEASURED_PREFIX + name] = round(float(measured[c, d] / total_g), 4) if total_g > 0 else 0.0
         row.update(_tags(ing.at[span], ing.category[span], grams, rows))
         row["fruit_g"] = round(float(fruit[d]), 2)
+        row["fish_g"] = round(float(fish[d]), 2)  # the pregnancy cap of fish a week reads it
         row["drink"] = bool(total_g > 0 and liquid[d] >= DRINK_MIN_LIQUID_SHARE * total_g)
         row["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
                                           if c in STAPLE_CATEGORIES and g >= STAPLE_MIN_G}))

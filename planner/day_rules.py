@@ -102,18 +102,38 @@ def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Seque
             now, after = days_with([*others.values(), today]), days_with([*others.values(), entries])
             if after < need and after < now:
                 out.append(f"{kind} on {after} days of the week, below {need}")
-    return out + food_group_problems(data, entries)
+    return out + _fish_g_problems(plan, data, [*others.values()], today, entries) + food_group_problems(data, entries)
+
+
+def _fish_g_problems(plan: WeekPlan, data: menu.DishData, others: Sequence[Sequence[Entry]],
+                     today: Sequence[Entry], entries: Sequence[Entry]) -> list[str]:
+    """The week's cap of fish (``Rules.fish_g_per_week_max``, pregnancy) a new menu for the day goes over."""
+    if plan.rules.fish_g_per_week_max is None:
+        return []
+    most = plan.rules.fish_g_per_week_max * len(plan.days) / 7
+
+    def grams(day: Sequence[Entry]) -> float:
+        return sum(float(p or 0.0) * float(data.fish_g[i]) for _s, _r, i, p in [*(e for m in others for e in m), *day])
+
+    after = grams(entries)
+    return [f"{after:.0f} g of fish this week, above the {most:.0f} g the plan allows"] \
+        if after > most + 0.5 and after > grams(today) else []
 
 
 def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[str]:
     """The day's food-group limits a menu breaks (the rows of ``menu.add_food_groups``, worded): a legume dish a
-    meal, a cocoa dish a day, a staple at one meal, a drink a meal and DRINKS_PER_DAY_MAX a day."""
+    meal and none as a breakfast side, a cocoa and a fish dish a day, a staple at one meal, a drink a meal and
+    DRINKS_PER_DAY_MAX a day."""
     out = []
     for slot in menu.ONE_LEGUME_SLOTS:
         if sum(1 for s, _r, i, _p in entries if s == slot and data.legumes[i]) > 1:
             out.append(f"two legume dishes at {slot}")
     if sum(1 for *_x, i, _p in entries if data.cocoa[i]) > 1:
         out.append("two cocoa or chocolate dishes in one day")
+    if sum(1 for *_x, i, _p in entries if data.fish_any[i]) > 1:
+        out.append("two fish or seafood dishes in one day")
+    if any(s == "breakfast" and r == "side" and data.legumes[i] for s, r, i, _p in entries):
+        out.append("a legume dish as a breakfast side")
     staples: dict[str, list[str]] = {}
     for s, _r, i, _p in entries:
         for food_id in data.staples[i]:

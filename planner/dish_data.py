@@ -47,6 +47,7 @@ class DishData:
     meat: np.ndarray  # bool: a meat or poultry main
     fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
     fruit_g: np.ndarray  # grams of fruit per serving
+    fish_g: np.ndarray  # grams of fish and seafood per serving
     drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
@@ -108,7 +109,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         cost_usd=np.where(np.isnan(cost), UNKNOWN_COST_USD, cost),
         fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
         fish_any=_kind(d, "fish_seafood"),
-        fruit_g=d["fruit_g"].to_numpy(dtype=float), drink=d["drink"].to_numpy(dtype=bool),
+        fruit_g=d["fruit_g"].to_numpy(dtype=float), fish_g=d["fish_g"].to_numpy(dtype=float),
+        drink=d["drink"].to_numpy(dtype=bool),
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),

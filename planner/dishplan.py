@@ -45,10 +45,11 @@ FOOD_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
                        ("fortified breakfast cereals", _ALL, ("gluten",))),
 }
 PREGNANCY_FISH_DAYS_MAX = 3  # FDA/EPA: 8-12 oz of low-mercury fish a week, about three servings
+PREGNANCY_FISH_G_PER_WEEK_MAX = 340.0  # 12 oz: the FDA/EPA upper end (a dietitian counted 17 oz in one week)
 MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the {ul_mg:g} mg upper limit is for "
                   "supplements only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
 PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid and iodine, eat 8-12 oz "
-                  "(2-3 servings) a week of fish low in mercury (the plan's are), choose pasteurised milk, "
+                  "(2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to 12 oz), choose pasteurised milk, "
                   "yogurt and kefir, cook eggs until the yolks are firm, and ask for a ferritin test (low iron "
                   "makes RLS worse).")
 # Adults over 50 absorb the B12 bound in food poorly (IOM): the RDA is meant to come mostly from fortified
@@ -157,6 +158,8 @@ def prepare(tables: DishTables, profile: Profile, *, rules: Rules, targets: Targ
     check_profile(profile)
     if profile.status in ("pregnancy", "lactation") and rules.fish_per_week_max is None:
         rules = replace(rules, fish_per_week_max=PREGNANCY_FISH_DAYS_MAX)
+    if profile.status in ("pregnancy", "lactation") and rules.fish_g_per_week_max is None:
+        rules = replace(rules, fish_g_per_week_max=PREGNANCY_FISH_G_PER_WEEK_MAX)
     profile = replace(profile, favorite_foods=tuple(dict.fromkeys((*profile.favorite_foods, *favorites))),
                       disliked_foods=tuple(dict.fromkeys((*profile.disliked_foods, *dislikes))))
     targets = targets or targets_for(profile)

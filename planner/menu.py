@@ -85,6 +85,9 @@ FRUIT_SHORT_WEIGHT = 6.0
 ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # A day holds at most one cocoa or chocolate dish (not a chocolate breakfast and a hot cocoa at night), and a
 # staple (brown rice, kidney beans, oats...) at one meal only: a dietitian's "rice at lunch and dinner".
+# One fish or seafood dish a day (a dietitian found sardine pasta and sardine pate on one day, and trout left
+# over at lunch beside salmon cakes at dinner): fish is spread over the week, and in pregnancy its days cap
+# its servings. No legume dish as a breakfast side (refried beans beside raisin bran).
 # Drinks (a glass of milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day, so milk does not
 # fill the day's energy (a dietitian counted five milky drinks in one day).
 DRINKS_PER_DAY_MAX = 2
@@ -268,8 +271,9 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
 
 
 def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression:
-    """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), one legume dish a meal, one cocoa
-    dish a day, a staple at one meal a day, one drink a meal and two a day (``model.limits`` keeps each)."""
+    """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), one legume dish a meal and none
+    as a breakfast side, one cocoa dish and one fish dish a day, a staple at one meal a day, one drink a meal and
+    two a day (``model.limits`` keeps each)."""
     terms = pulp.LpAffineExpression()
     for d in model.days:
         short = pulp.LpVariable(f"fruit_short_{d}", lowBound=0, upBound=1)
@@ -280,6 +284,9 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
                          f"one_legume_dish_{slot}_{d}")
         day_keys = model.keys(d)
         _at_most_one(model, [key for key in day_keys if data.cocoa[key[3]]], f"one_cocoa_dish_{d}")
+        _at_most_one(model, [key for key in day_keys if data.fish_any[key[3]]], f"one_fish_dish_{d}")
+        _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and data.legumes[key[3]]],
+                     f"no_legume_side_breakfast_{d}", limit=0)
         drinks = [key for key in day_keys if data.drink[key[3]]]
         _at_most_one(model, drinks, f"drinks_{d}", limit=DRINKS_PER_DAY_MAX)
         for slot in MEAL_SLOTS:

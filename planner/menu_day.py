@@ -9,7 +9,8 @@ day took about half of a week's planning time; setting these on the model HiGHS 
 fraction of a millisecond per change (bench/README.md).
 
 Rows added for a day are named as before (``locked_<slot>_<dish>``, ``locked_portions_<slot>_<dish>``,
-``not_same_day_as_<n>``, ``not_same_mains_as_<n>``, ``fish_<d>``, ``meat_<d>``, ``<nutrient>_day_<d>``).
+``not_same_day_as_<n>``, ``not_same_mains_as_<n>``, ``fish_<d>``, ``meat_<d>``, ``fish_g_<d>`` (what the week's
+cap of fish leaves today), ``<nutrient>_day_<d>``).
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class DayContext:
     # (slot, dish index) of ``fixed`` dishes kept only because the day had them (an edit's minimal change), not
     # chosen: unlike a lock, they do not stretch the food-group limits (two dishes on brown rice, say)
     kept: frozenset[tuple[str, int]] = frozenset()
+    fish_g_max: float | None = None  # grams of fish and seafood today at most (what the week's cap leaves)
 
 
 @dataclass
@@ -96,6 +98,8 @@ def overlay(model: MenuModel, data: DishData, context: DayContext, day: int) -> 
         if need:
             out.rows[f"{name}_{day}"] = pulp.lpSum(y for (_d, _s, r, i), y in model.y.items()
                                                    if r == "main" and kind[i]) >= 1
+    if context.fish_g_max is not None:
+        out.rows[f"fish_g_{day}"] = menu.per_serving(model, data.fish_g, 0) <= context.fish_g_max
     for column, (target, per_unit) in context.co_targets.items():  # today's share, softly
         if target > 0:
             short = pulp.LpVariable(f"short_{column}_{day}", lowBound=0, upBound=target)

@@ -87,12 +87,16 @@ def day_prices(targets: Targets, menus: Mapping[int, Menu], data: DishData, n_da
     return prices
 
 
-def _solve_day(day_model: DayModel, day: int, context: DayContext) -> Menu:
-    got = day_model.solve(context, day, max_nodes=DAY_MAX_NODES, options=DISH_DAY_OPTIONS,
-                          max_steps=DAY_PRUNE_STEPS)
-    if got is None:
-        raise PlanError(f"day {day}: no menu meets the targets under the week's rules")
-    return got
+def _solve_day(day_model: DayModel, day: int, context: DayContext) -> tuple[Menu, bool]:
+    """The day's menu, and whether it has the fish or meat main it was to have: when no menu with it fits, the
+    day is planned without (the next free day makes it up); PlanError when no menu fits at all."""
+    for ctx in (context, replace(context, need_fish=False, need_meat=False)):
+        got = day_model.solve(ctx, day, max_nodes=DAY_MAX_NODES, options=DISH_DAY_OPTIONS, max_steps=DAY_PRUNE_STEPS)
+        if got is not None:
+            return got, ctx is context
+        if not (context.need_fish or context.need_meat):
+            break
+    raise PlanError(f"day {day}: no menu meets the targets under the week's rules")
 
 
 def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, prices: Mapping[str, float],
@@ -262,6 +266,17 @@ def _needs_kind(kind: np.ndarray, designated: Collection[int], seen: Mapping[int
     return have < sum(1 for d in designated if d <= day) or have + later < len(designated)
 
 
+def _fish_g_left(data: DishData, rules: Rules, seen: Mapping[int, Menu], today: Sequence, n_days: int
+                 ) -> float | None:
+    """Grams of fish today may hold under the week's cap (``rules.fish_g_per_week_max``, pregnancy), at least
+    the fish of today's fixed dishes (a leftover lunch) at their smallest portion; None: no cap."""
+    if rules.fish_g_per_week_max is None:
+        return None
+    used = sum(p * float(data.fish_g[i]) for m in seen.values() for _s, _r, i, p in m)
+    fixed = sum((menu.QUARTERS_MIN / 4 if p is None else p) * float(data.fish_g[i]) for _s, _r, i, p in today)
+    return max(rules.fish_g_per_week_max * n_days / 7 - used, fixed)
+
+
 def _main_days(kind: np.ndarray, menus: Mapping[int, Menu]) -> int:
     """How many mains of a kind (fish, meat) the menus hold."""
     return sum(1 for m in menus.values() for _s, r, i, _p in m if r == "main" and kind[i])
@@ -337,14 +352,10 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
                           co_targets=_co_targets(data, targets, menus, all_days), need_meat=need_meat,
                           fixed=tuple(today), closed=frozenset((closed or {}).get(day, ())),
                           slot_banned=frozenset(bans), bonus=dict((bonus or {}).get(day, {})),
-                          kept=frozenset((kept or {}).get(day, ())))
-        try:
-            menus[day] = _solve_day(day_model, day, context)
-        except PlanError:
-            if not (need_fish or need_meat):
-                raise
-            menus[day] = _solve_day(day_model, day, replace(context, need_fish=False, need_meat=False))
-            status = "feasible"
+                          kept=frozenset((kept or {}).get(day, ())),
+                          fish_g_max=_fish_g_left(data, rules, seen, today, len(all_days)))
+        menus[day], as_designated = _solve_day(day_model, day, context)
+        status = status if as_designated else "feasible"
     if improve_days and len(days) > 1 and not (fixed_menus or fixed or bonus):
         menus = improve(data, targets, rules, menus, leftover_days, budget=budget, slot_banned=slot_banned,
                         solver_rules=solver_rules, day_model=day_model)

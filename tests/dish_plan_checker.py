@@ -43,6 +43,7 @@ EVENING_SHARE_SLOTS: tuple[str, ...] = ("dinner", "evening")
 AFTER_LUNCH_SLOTS: tuple[str, ...] = ("dinner", "snack", "evening")
 PORTIONS_MIN, PORTIONS_MAX, PORTION_STEP = 0.5, 2.0, 0.25
 FISH_CATEGORY = "fish_seafood"
+PREGNANCY_FISH_G_PER_WEEK = 340.0  # FDA/EPA: at most 12 oz of (low-mercury) fish a week in pregnancy
 FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
 FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion)
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
@@ -239,6 +240,9 @@ def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
     cocoa = [x.dish_id for _s, x in dishes if _category_grams(ref, x, COCOA_CATEGORY) / x.portions >= COCOA_G_PER_SERVING]
     if len(cocoa) > 1:
         out.append(f"day {day.day}: {len(cocoa)} cocoa or chocolate dishes ({', '.join(cocoa)})")
+    fish = [x.dish_id for _s, x in dishes if is_fish_main(ref, x.dish_id)]
+    if len(fish) > 1:
+        out.append(f"day {day.day}: {len(fish)} fish or seafood dishes ({', '.join(fish)}; at most one a day)")
     meals_by_staple: dict[str, list[str]] = {}
     for slot, x in dishes:
         for i in x.ingredients:
@@ -289,6 +293,8 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
                      _category_grams(ref, x, LEGUME_CATEGORY) / x.portions >= LEGUME_G_PER_SERVING]
     if meal.slot in ("breakfast", "lunch", "dinner") and len(legume_dishes) > 1:
         out.append(f"{where}: {len(legume_dishes)} legume dishes in one meal ({', '.join(legume_dishes)})")
+    if meal.slot == "breakfast" and any(x.dish_id in legume_dishes for x in sides):
+        out.append(f"{where}: a legume dish as a breakfast side ({', '.join(legume_dishes)})")
     for x in mains:
         if main_role not in _roles(ref, x.dish_id):
             out.append(f"{where}: main '{x.dish_id}' is not a {main_role} dish of the library")
@@ -499,7 +505,13 @@ def _check_fish_max(ref: Reference, plan: WeekPlan, profile: Profile) -> list[st
         return []
     most = max(1, most * len(plan.days) // 7)
     days = [d.day for d in plan.days if any(has_fish(ref, x.dish_id) for m in d.meals for x in m.dishes)]
-    return [] if len(days) <= most else [f"fish on {len(days)} days {days} (max {most})"]
+    out = [] if len(days) <= most else [f"fish on {len(days)} days {days} (max {most})"]
+    if profile.status in ("pregnancy", "lactation"):  # and 12 oz (340 g) a week at most
+        grams = sum(_category_grams(ref, x, FISH_CATEGORY) for d in plan.days for m in d.meals for x in m.dishes)
+        cap = PREGNANCY_FISH_G_PER_WEEK * len(plan.days) / 7
+        if grams > cap + 0.5:
+            out.append(f"{grams:.0f} g of fish and seafood in {len(plan.days)} days (max {cap:.0f} g: 12 oz a week)")
+    return out
 
 
 def week_averages(ref: Reference, plan: WeekPlan) -> dict[str, float]:
