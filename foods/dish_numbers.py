@@ -28,10 +28,12 @@ GROUP_MIN_G = 5.0
 # is not vegetarian (eggs are).
 PROTEIN_KINDS: tuple[str, ...] = ("fish_seafood", "meat_poultry")
 MIN_PROTEIN_KIND_G = 30.0
-# A dish's staples: the grains and legumes it is built on (this many grams a serving or more). The planner
-# serves a staple at one meal a day (no brown rice at lunch and again at dinner).
-STAPLE_CATEGORIES: tuple[str, ...] = ("whole_grains", "refined_grains", "legumes_soy", "breads", "breakfast_cereals")
-STAPLE_MIN_G = 40.0
+# A dish's staples: the grains and legumes it is built on (40 g a serving or more), and its nuts, seeds and
+# their butters (15 g or more). The planner serves a staple at one meal a day (no brown rice at lunch and again
+# at dinner; no peanut butter smoothie, peanut noodles and peanut stew in one day, which a dietitian found).
+STAPLE_MIN_G: dict[str, float] = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
+                                  "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0}
+STAPLE_CATEGORIES: tuple[str, ...] = tuple(STAPLE_MIN_G)
 # A drink: a dish that is mostly something poured by the cup (milk, kefir, a plant milk, juice, tea, cocoa).
 # The planner serves at most one drink a meal and two a day (a dietitian found days of five milky drinks).
 LIQUID_CATEGORIES: tuple[str, ...] = ("drinks", "dairy_alternatives")
@@ -133,7 +135,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row["fish_g"] = round(float(fish[d]), 2)  # the pregnancy cap of fish a week reads it
         row["drink"] = bool(total_g > 0 and liquid[d] >= DRINK_MIN_LIQUID_SHARE * total_g)
         row["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
-                                          if c in STAPLE_CATEGORIES and g >= STAPLE_MIN_G}))
+                                          if g >= STAPLE_MIN_G.get(c, float("inf"))}))
         row["protein_kinds"] = "|".join(k for k, g in zip(PROTEIN_KINDS, (fish[d], meat[d])) if g >= MIN_PROTEIN_KIND_G)
         out.append(row)
     return out

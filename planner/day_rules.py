@@ -134,6 +134,8 @@ def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[s
         out.append("two fish or seafood dishes in one day")
     if any(s == "breakfast" and r == "side" and data.legumes[i] for s, r, i, _p in entries):
         out.append("a legume dish as a breakfast side")
+    if any(s in menu.DRINKLESS_MEALS and r == "side" and data.drink[i] for s, r, i, _p in entries):
+        out.append("a drink as a lunch or dinner side")
     staples: dict[str, list[str]] = {}
     for s, _r, i, _p in entries:
         for food_id in data.staples[i]:

@@ -51,7 +51,7 @@ class DishData:
     drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
-    staples: tuple[frozenset[str], ...]  # per dish: the grains and legumes it is built on (food ids)
+    staples: tuple[frozenset[str], ...]  # per dish: the grains, legumes, nuts and seeds it is built on (food ids)
     preference: np.ndarray  # objective term per serving (negative: favourite)
     servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
     portion_center: float = 1.0  # the person's usual portion (``portion_center``); the penalty counts from it

@@ -88,6 +88,9 @@ ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # One fish or seafood dish a day (a dietitian found sardine pasta and sardine pate on one day, and trout left
 # over at lunch beside salmon cakes at dinner): fish is spread over the week, and in pregnancy its days cap
 # its servings. No legume dish as a breakfast side (refried beans beside raisin bran).
+# Lunch and dinner sides are food, not a drink (a dietitian: "swap the glass of milk beside the mac and cheese
+# for a vegetable"); drinks come at breakfast and as snacks.
+DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
 # Drinks (a glass of milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day, so milk does not
 # fill the day's energy (a dietitian counted five milky drinks in one day).
 DRINKS_PER_DAY_MAX = 2
@@ -272,8 +275,8 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
 
 def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression:
     """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), one legume dish a meal and none
-    as a breakfast side, one cocoa dish and one fish dish a day, a staple at one meal a day, one drink a meal and
-    two a day (``model.limits`` keeps each)."""
+    as a breakfast side, one cocoa dish and one fish dish a day, a staple at one meal a day, one drink a meal,
+    two a day and none as a lunch or dinner side (``model.limits`` keeps each)."""
     terms = pulp.LpAffineExpression()
     for d in model.days:
         short = pulp.LpVariable(f"fruit_short_{d}", lowBound=0, upBound=1)
@@ -287,6 +290,9 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         _at_most_one(model, [key for key in day_keys if data.fish_any[key[3]]], f"one_fish_dish_{d}")
         _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and data.legumes[key[3]]],
                      f"no_legume_side_breakfast_{d}", limit=0)
+        for slot in DRINKLESS_MEALS:
+            _at_most_one(model, [key for key in model.keys(d, slot) if key[2] == "side" and data.drink[key[3]]],
+                         f"no_drink_side_{slot}_{d}", limit=0)
         drinks = [key for key in day_keys if data.drink[key[3]]]
         _at_most_one(model, drinks, f"drinks_{d}", limit=DRINKS_PER_DAY_MAX)
         for slot in MEAL_SLOTS:

@@ -48,9 +48,9 @@ FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this
 FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion)
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
 COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or chocolate dish a day
-# a staple grain or legume (40 g a serving or more of one food) is served at one meal a day
-STAPLE_CATEGORIES, STAPLE_G_PER_SERVING = ("whole_grains", "refined_grains", "legumes_soy", "breads",
-                                           "breakfast_cereals"), 40.0
+# a staple grain or legume (40 g a serving or more of one food), nut or seed (15 g) is served at one meal a day
+STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
+                        "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0}
 DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
@@ -247,8 +247,7 @@ def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
     for slot, x in dishes:
         for i in x.ingredients:
             row = ref.curated.loc[i.food_id] if i.food_id in ref.curated.index else None
-            if row is not None and str(row["category"]) in STAPLE_CATEGORIES \
-                    and i.grams / x.portions >= STAPLE_G_PER_SERVING:
+            if row is not None and i.grams / x.portions >= STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9):
                 meals_by_staple.setdefault(i.food_id, []).append(f"{slot} {x.dish_id}")
     out += [f"day {day.day}: '{f}' is a staple of {len(w)} dishes ({', '.join(w)})"
             for f, w in sorted(meals_by_staple.items()) if len(w) > 1]
@@ -295,6 +294,8 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
         out.append(f"{where}: {len(legume_dishes)} legume dishes in one meal ({', '.join(legume_dishes)})")
     if meal.slot == "breakfast" and any(x.dish_id in legume_dishes for x in sides):
         out.append(f"{where}: a legume dish as a breakfast side ({', '.join(legume_dishes)})")
+    if meal.slot in ("lunch", "dinner") and any(_is_drink(ref, x) for x in sides):
+        out.append(f"{where}: a drink as a side ({', '.join(x.dish_id for x in sides if _is_drink(ref, x))})")
     for x in mains:
         if main_role not in _roles(ref, x.dish_id):
             out.append(f"{where}: main '{x.dish_id}' is not a {main_role} dish of the library")
