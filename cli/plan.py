@@ -270,12 +270,14 @@ def _emit(text: str, out: str | None) -> None:
 
 def _write_model(path: str, tables, profile: Profile, rules: Rules, exclude_dishes: Sequence[str],
                  favorites: Sequence[str], dislikes: Sequence[str]) -> None:
-    from planner import menu
+    from planner import menu, week
     from planner.targets import targets_for
 
     data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=favorites, dislikes=dislikes)
-    model = menu.build_menu_model(data, targets_for(profile), rules, days=range(1, rules.days + 1),
-                                  budget_usd_per_day=profile.budget_usd_per_day, name="magplan_week")
+    days = list(range(1, rules.days + 1))
+    model = menu.build_menu_model(data, targets_for(profile), rules, days=days,
+                                  budget_usd_per_day=profile.budget_usd_per_day, name="magplan_week",
+                                  leftover_days=week.leftover_days(days, rules.leftovers_per_week))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     model.prob.writeMPS(path)
     print(f"wrote {path} ({len(model.prob.variables())} variables, {len(model.prob.constraints)} constraints, "

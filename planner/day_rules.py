@@ -71,22 +71,14 @@ def _limit_problems(plan: WeekPlan, slots: SlotTotals) -> list[str]:
     return out
 
 
-def _day_key(entries: Iterable[Entry]) -> tuple[frozenset, frozenset]:
-    """What makes two days the same: the same dishes (lunch and dinner mains either way round)."""
-    entries = list(entries)
-    mains = frozenset(i for _s, r, i, _p in entries if r == "main")
-    rest = frozenset((s, r, i) for s, r, i, _p in entries if r != "main")
-    return mains, rest
-
-
 def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Sequence[Entry],
                    others: Mapping[int, week.Menu]) -> list[str]:
     """Week rules a new menu for ``day`` breaks: a day like another, the same two mains, fewer fish or meat days
     than the week needs, and the day's food-group limits."""
-    mains, rest = _day_key(entries)
+    mains, rest = week.day_key(entries)
     out = []
     for d, m in sorted(others.items()):
-        other_mains, other_rest = _day_key(m)
+        other_mains, other_rest = week.day_key(m)
         if (mains, rest) == (other_mains, other_rest):
             out.append(f"the same dishes as day {d}")
         elif len(mains) > 1 and mains == other_mains:

@@ -1,12 +1,13 @@
 """The week method's day model (``planner.week``): one day of ``planner.menu``'s model, built once per plan
-with every portion level of every dish, handed to HiGHS once, and set for each day by its ``DayContext``.
+with the portion levels the planner serves (a second, with every level, only for a lock at another portion),
+handed to HiGHS once, and set for each day by its ``DayContext``.
 
 A day differs from the next only in what the rest of the week asks of it: dishes not allowed today (upper
 bound 0), the co-nutrient prices and a household's bonuses (costs), a lock's rows, "not the same day as day n",
 a fish or meat main, a soft row per co-nutrient the week is behind on (``short_<nutrient>``, a new column),
 and a food-group limit a person's own locks exceed (a row bound). Building the whole model in PuLP for each
-day took about half of a week's planning time; setting these on the model HiGHS already holds takes a
-fraction of a millisecond per change (bench/README.md).
+day and handing it to HiGHS was a third of a week's planning time; with one model changed per day the woman of
+45's week takes 1.25 s instead of 1.64 s (bench/README.md).
 
 Rows added for a day are named as before (``locked_<slot>_<dish>``, ``locked_portions_<slot>_<dish>``,
 ``not_same_day_as_<n>``, ``not_same_mains_as_<n>``, ``fish_<d>``, ``meat_<d>``, ``fish_g_<d>`` (what the week's

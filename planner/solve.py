@@ -28,7 +28,7 @@ WEEK_MAX_NODES = 400
 # A day of dishes (about 2,400 binaries, 220 rows): HiGHS's RINS and RENS sub-MIPs nest 16 deep there and
 # took most of a day's time; without them the same menus come about twice as fast (bench/, dish levers).
 # Restarts (HiGHS presolving the model again once it fixes many columns) cost more than they save on a day pruned
-# to a few dozen columns (solve.run_pruned): the same menus, about a fifth faster (bench/).
+# to a few dozen columns (solve_pruned): the same menus, about a fifth faster (bench/).
 DISH_DAY_OPTIONS: dict[str, object] = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False,
                                        "mip_allow_restart": False}
 
@@ -206,25 +206,6 @@ def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None
     return _cbc_outcome(prob, seconds)
 
 
-def run_pruned(prob: pulp.LpProblem, rules: Rules, *, max_nodes: int | None = None,
-               options: Mapping[str, object] | None = None, max_steps: int = 100) -> Outcome:
-    """Solve ``prob`` by reduced-cost fixing (``solve_pruned``); CBC has no such interface: it solves ``prob``."""
-    if rules.solver != "highs":
-        return run(prob, rules, max_nodes=max_nodes)
-    t0 = time.perf_counter()
-    found = solve_pruned(highs_model(prob, rules), rules, max_nodes=max_nodes, options=options, max_steps=max_steps)
-    seconds = round(time.perf_counter() - t0, 4)
-    if found is None:
-        return Outcome(False, True, SolverInfo("HiGHS", "infeasible", seconds=seconds))
-    values, objective, bound = found
-    for v in prob._variables:  # registered and numbered by highs_model
-        v.varValue = values[v.index]
-    gap = max(0.0, objective - bound) / max(abs(objective), 1e-9)
-    return Outcome(True, False, SolverInfo("HiGHS", "optimal" if gap <= rules.gap_rel + 1e-9 else "feasible",
-                                           objective=objective, best_bound=_finite(bound), gap=round(gap, 6),
-                                           seconds=seconds))
-
-
 def solve_pruned(h, rules: Rules, *, max_nodes: int | None = None, options: Mapping[str, object] | None = None,
                  max_steps: int = 100) -> tuple[list[float], float, float] | None:
     """Solve the highspy model ``h`` by reduced-cost fixing: its LP relaxation first, then the MIP over the 0/1
@@ -271,7 +252,7 @@ def solve_pruned(h, rules: Rules, *, max_nodes: int | None = None, options: Mapp
     return None if values is None else (values, objective, bound)
 
 
-# Reduced-cost fixing (run_pruned): at first a column stays when its reduced cost is at most this share of the LP
+# Reduced-cost fixing (solve_pruned): at first a column stays when its reduced cost is at most this share of the LP
 # value (at least PRUNE_MIN_DELTA). A day of dishes mostly proves its gap there, with a tenth of its columns.
 PRUNE_FIRST_SHARE = 0.03
 PRUNE_MIN_DELTA = 0.02
@@ -348,4 +329,4 @@ def _cbc_outcome(prob: pulp.LpProblem, seconds: float) -> Outcome:
     raise SolverError(f"CBC found no plan (status {pulp.LpStatus.get(st, st)}); raise --time-limit")
 
 
-__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "highs_model", "make_solver", "new_highs", "run", "run_pruned", "solve_pruned"]
+__all__ = ["Outcome", "RANDOM_SEED", "THREADS", "highs_model", "make_solver", "new_highs", "run", "solve_pruned"]

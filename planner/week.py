@@ -6,7 +6,7 @@ prove 1 % in 60 s on 246 dishes), and a single day with the co-nutrients as soft
 
 1. **Bound and prices.** The LP of the week's average day (``menu.build_average_day_model``: each weekly rule
    as its daily share) bounds the week from below (``week_lp``: days x its value, as tight as the LP of the
-   whole week and about 20 times faster), and its co-nutrient rows' shadow prices say what a unit of iron,
+   whole week and about ten times faster), and its co-nutrient rows' shadow prices say what a unit of iron,
    calcium, potassium, vitamin D or B12 is worth to the week: usually nothing but vitamin D, which omnivore
    weeks meet at a cost.
 2. **Days in order.** Day d is the day MIP under the rules the earlier days set: a main dish used on the day
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import Collection, Mapping, Sequence
+from typing import Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 import pulp
@@ -43,15 +43,15 @@ from planner.model import Rules, Targets
 from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, run
 
 # A day's menu: (slot, role, dish index, portions).
+Menu = tuple[tuple[str, str, int, float], ...]
 # A co-nutrient whose week total after the days planned so far is below this share of its pro rata need gets a
 # soft row in the next day (``_co_targets``); one on track is only priced (``_co_prices``).
 BEHIND_SHARE = 0.97
-PRICE_FLOOR_SHARE = 0.02
+PRICE_FLOOR_SHARE = 0.02  # of the shortfall slope, added to a co-nutrient's shadow price while the week needs it
 # A day is one step of a heuristic week (the week's gap is what the plan reports), so it need not prove its own:
 # after two reduced-cost steps (``solve.solve_pruned``) its best menu stands. (Proving every day took the $7/day
 # week of a man of 60 13.5 s instead of 5.5 s, and that week came out no better: 7.17 against 6.77.)
-DAY_PRUNE_STEPS = 2  # of the shortfall slope, added to a co-nutrient's shadow price while the week needs it
-Menu = tuple[tuple[str, str, int, float], ...]
+DAY_PRUNE_STEPS = 2
 
 
 @dataclass(frozen=True)
@@ -208,16 +208,22 @@ def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, 
     return week
 
 
+def day_key(day_menu: Iterable[tuple[str, str, int, float | None]]) -> tuple[frozenset, frozenset]:
+    """What makes two days the same: the same dishes, lunch and dinner mains either way round (mains, the rest)."""
+    day_menu = list(day_menu)
+    mains = frozenset(i for _s, r, i, _p in day_menu if r == "main")
+    return mains, frozenset((s, r, i) for s, r, i, _p in day_menu if r != "main")
+
+
 def _days_differ(menus: Mapping[int, Menu]) -> bool:
-    """No two days with the same dishes (a main the same dish at lunch or dinner), nor the same pair of mains."""
+    """No two days with the same dishes (``day_key``), nor the same pair of mains."""
     seen, pairs = set(), set()
     for m in menus.values():
-        day = frozenset((("main", i) if r == "main" else (s, i)) for s, r, i, _p in m)
-        mains = frozenset(i for _s, r, i, _p in m if r == "main")
-        if day in seen or (len(mains) > 1 and mains in pairs):
+        day = day_key(m)
+        if day in seen or (len(day[0]) > 1 and day[0] in pairs):
             return False
         seen.add(day)
-        pairs.add(mains)
+        pairs.add(day[0])
     return True
 
 

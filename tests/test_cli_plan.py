@@ -221,6 +221,7 @@ def test_write_model_writes_mps_that_reads_back(shipped, tmp_path, capsys):
     assert {"magnesium_min_1", "magnesium_min_2", "budget_2", "fish_week", "calcium_mg_week",
             "one_main_dinner_2"} <= names
     assert any(n.startswith("max_days_") for n in names) and any(n.startswith("not_consecutive_1_") for n in names)
+    assert any(n.startswith("leftover_2_") for n in names)  # day 2's lunch is day 1's dinner, as planned
     assert not any("salmon_kedgeree" in v.name for v in prob.variables())
     assert prob.sense == pulp.LpMinimize
     err = capsys.readouterr().err
