@@ -119,6 +119,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
     liquid = ing.sums(rows.liquid[ing.at])
     vegetarian = np.array(["vegetarian" in rows.diet_tags[n] for n in ing.at], dtype=bool)
     fish = ing.sums(ing.category == "fish_seafood")
+    dairy = ing.sums(ing.category == "dairy_alternatives")  # milk, plant milks, yogurt, kefir
     meat = ing.sums((ing.category == "eggs_poultry_meat") & ~vegetarian)
     out = []
     for d, dish in enumerate(dishes):
@@ -133,6 +134,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row.update(_tags(ing.at[span], ing.category[span], grams, rows))
         row["fruit_g"] = round(float(fruit[d]), 2)
         row["fish_g"] = round(float(fish[d]), 2)  # the pregnancy cap of fish a week reads it
+        row["dairy_g"] = round(float(dairy[d]), 2)  # one milky dish a meal
         row["drink"] = bool(total_g > 0 and liquid[d] >= DRINK_MIN_LIQUID_SHARE * total_g)
         row["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
                                           if g >= STAPLE_MIN_G.get(c, float("inf"))}))

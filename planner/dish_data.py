@@ -31,7 +31,17 @@ PANTRY_BONUS = 0.3  # a dish using something already in the pantry (less than a 
 # A dish's serving is an adult's (about a 2,000 kcal day): a person whose energy range centres lower (a child
 # of 8: 1,500 kcal) is served less by default (0.75), never more than one serving (a tall man still has 1).
 SERVING_REFERENCE_KCAL = 2000.0
+# A dish with shellfish (mussels, shrimp, clams, scallops) is eaten the day it is cooked, never as tomorrow's
+# leftover lunch (a dietitian: reheated it is rubbery, and it is the riskiest food to keep).
+NOT_KEEPING_ALLERGENS: frozenset[str] = frozenset({"shellfish"})
+# A dish built on milk, a plant milk or yogurt: a meal holds one (not raisin bran with milk and a glass of milk).
+MILKY_G_MIN = 150.0
 UNKNOWN_COST_USD = 1.5  # per serving, for a dish with no priced ingredient (reported as unknown)
+
+
+def keeps_overnight(allergens: object) -> bool:
+    """Whether a dish with these allergens (a dish table's tags) keeps as tomorrow's leftover lunch."""
+    return not (set(split_tags(allergens)) & NOT_KEEPING_ALLERGENS)
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class DishData:
     fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
     fruit_g: np.ndarray  # grams of fruit per serving
     fish_g: np.ndarray  # grams of fish and seafood per serving
+    keeps: np.ndarray  # bool: good as tomorrow's leftover lunch (``keeps_overnight``)
+    milky: np.ndarray  # bool: built on milk, a plant milk or yogurt (``MILKY_G_MIN`` a serving or more)
     drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
@@ -110,6 +122,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
         fish_any=_kind(d, "fish_seafood"),
         fruit_g=d["fruit_g"].to_numpy(dtype=float), fish_g=d["fish_g"].to_numpy(dtype=float),
+        keeps=d["allergens"].map(keeps_overnight).to_numpy(dtype=bool),
+        milky=d["dairy_g"].to_numpy(dtype=float) >= MILKY_G_MIN,
         drink=d["drink"].to_numpy(dtype=bool),
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),

@@ -275,8 +275,8 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
 
 def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression:
     """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), one legume dish a meal and none
-    as a breakfast side, one cocoa dish and one fish dish a day, a staple at one meal a day, one drink a meal,
-    two a day and none as a lunch or dinner side (``model.limits`` keeps each)."""
+    as a breakfast side, one milky dish a meal, one cocoa dish and one fish dish a day, a staple at one meal a
+    day, one drink a meal, two a day and none as a lunch or dinner side (``model.limits`` keeps each)."""
     terms = pulp.LpAffineExpression()
     for d in model.days:
         short = pulp.LpVariable(f"fruit_short_{d}", lowBound=0, upBound=1)
@@ -290,6 +290,8 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         _at_most_one(model, [key for key in day_keys if data.fish_any[key[3]]], f"one_fish_dish_{d}")
         _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and data.legumes[key[3]]],
                      f"no_legume_side_breakfast_{d}", limit=0)
+        for slot in MEAL_SLOTS:  # one milky dish a meal: not raisin bran with milk and a glass of milk
+            _at_most_one(model, [key for key in model.keys(d, slot) if data.milky[key[3]]], f"one_milky_dish_{slot}_{d}")
         for slot in DRINKLESS_MEALS:
             _at_most_one(model, [key for key in model.keys(d, slot) if key[2] == "side" and data.drink[key[3]]],
                          f"no_drink_side_{slot}_{d}", limit=0)
@@ -364,6 +366,8 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules, leftover_days: 
                 lunch, dinner = model.y[(d, "lunch", "main", int(i))], model.y[(d, "dinner", "main", int(i))]
                 model.prob += lunch + used[d + 1] <= 1, f"not_consecutive_{d}_{data.ids[i]}"
                 model.prob += model.y[(d + 1, "lunch", "main", int(i))] == dinner, f"leftover_{d + 1}_{data.ids[i]}"
+                if not data.keeps[i]:  # eaten the day it is cooked (shellfish)
+                    model.prob += dinner == 0, f"leftover_keeps_{d}_{data.ids[i]}"
                 # and a dish the week has not had otherwise (with a weekly cap of 2 the pair is both its days)
                 model.prob += pulp.lpSum(used.values()) + (rules.max_main_per_week - 2) * dinner \
                     <= rules.max_main_per_week, f"leftover_new_{d}_{data.ids[i]}"

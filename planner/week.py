@@ -256,17 +256,19 @@ def _kind_days(data: DishData, rules: Rules, all_days: Sequence[int], leftover_d
     return free, fish_on, meat_on
 
 
-def _leftover_rules(menus: Mapping[int, Menu], seen: Mapping[int, Menu], day: int, today: list,
+def _leftover_rules(data: DishData, menus: Mapping[int, Menu], seen: Mapping[int, Menu], day: int, today: list,
                     bans: set[tuple[str, int]], leftover_days: Collection[int], leftovers: dict[int, int]
                     ) -> tuple[list, set[tuple[str, int]]]:
     """``today``'s fixed dishes and the slot bans with the leftover rules: on a leftover day the lunch is the
-    previous dinner's main (noted in ``leftovers``); the dinner before one is a main the week has not had."""
+    previous dinner's main (noted in ``leftovers``); the dinner before one is a main the week has not had, and
+    one that keeps overnight (``DishData.keeps``)."""
     left = _dinner_main(menus.get(day - 1)) if day in leftover_days else None
     if left is not None and not any(f[0] == "lunch" for f in today):
         today = [*today, ("lunch", "main", left, None)]
         leftovers[day] = left
     if day + 1 in leftover_days:
         bans = bans | {("dinner", i) for m in seen.values() for _s, r, i, _p in m if r == "main"}
+        bans |= {("dinner", int(i)) for i in np.flatnonzero(~data.keeps)}
     return today, bans
 
 
@@ -357,7 +359,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         later = sum(1 for d in free if d > day and d not in seen)  # free days still to plan after today
         need_fish = _needs_kind(data.fish, fish_on, seen, day, later) and day in free
         need_meat = _needs_kind(data.meat, meat_on, seen, day, later) and day in free
-        today, bans = _leftover_rules(menus, seen, day, list((fixed or {}).get(day, ())), set(slot_banned),
+        today, bans = _leftover_rules(data, menus, seen, day, list((fixed or {}).get(day, ())), set(slot_banned),
                                       leftover_days, leftovers)
         prices = _co_prices(data, targets, menus, len(all_days), lp.prices)
         context = replace(_context(data, rules, menus, day, prices, need_fish, pending),

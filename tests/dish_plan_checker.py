@@ -43,7 +43,9 @@ EVENING_SHARE_SLOTS: tuple[str, ...] = ("dinner", "evening")
 AFTER_LUNCH_SLOTS: tuple[str, ...] = ("dinner", "snack", "evening")
 PORTIONS_MIN, PORTIONS_MAX, PORTION_STEP = 0.5, 2.0, 0.25
 FISH_CATEGORY = "fish_seafood"
-PREGNANCY_FISH_G_PER_WEEK = 340.0  # FDA/EPA: at most 12 oz of (low-mercury) fish a week in pregnancy
+PREGNANCY_FISH_G_PER_WEEK = 340.0
+MILK_CATEGORY, MILKY_G_PER_SERVING = "dairy_alternatives", 150.0  # milk, plant milk or yogurt: one such dish a meal
+NOT_KEEPING_ALLERGEN = "shellfish"  # a shellfish dish is never a leftover lunch  # FDA/EPA: at most 12 oz of (low-mercury) fish a week in pregnancy
 FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
 FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion)
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
@@ -292,6 +294,10 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
                      _category_grams(ref, x, LEGUME_CATEGORY) / x.portions >= LEGUME_G_PER_SERVING]
     if meal.slot in ("breakfast", "lunch", "dinner") and len(legume_dishes) > 1:
         out.append(f"{where}: {len(legume_dishes)} legume dishes in one meal ({', '.join(legume_dishes)})")
+    milky = [x.dish_id for x in meal.dishes if x.portions > 0
+             and _category_grams(ref, x, MILK_CATEGORY) / x.portions >= MILKY_G_PER_SERVING]
+    if len(milky) > 1:
+        out.append(f"{where}: {len(milky)} dishes built on milk or yogurt ({', '.join(milky)}; one a meal)")
     if meal.slot == "breakfast" and any(x.dish_id in legume_dishes for x in sides):
         out.append(f"{where}: a legume dish as a breakfast side ({', '.join(legume_dishes)})")
     if meal.slot in ("lunch", "dinner") and any(_is_drink(ref, x) for x in sides):
@@ -463,6 +469,16 @@ def _check_leftovers(plan: WeekPlan) -> list[str]:
     return out
 
 
+def _check_leftover_keeps(ref: Reference, plan: WeekPlan) -> list[str]:
+    """A leftover lunch keeps overnight: no shellfish (by the curated rows of its ingredients)."""
+    out = []
+    for day, dish_id in sorted(_leftover_lunches(plan).items()):
+        foods = [f for f, _fdc, _g in ref.recipes.get(dish_id, ()) if f in ref.curated.index]
+        if any(NOT_KEEPING_ALLERGEN in str(ref.curated.at[f, "allergens"]).split("|") for f in foods):
+            out.append(f"day {day} lunch: leftover '{dish_id}' has shellfish (eaten the day it is cooked)")
+    return out
+
+
 def _check_identical_days(days: Sequence[DayPlan]) -> list[str]:
     out = []
     menus = [(d.day, frozenset(x.dish_id for m in d.meals for x in m.dishes)) for d in days]
@@ -549,6 +565,7 @@ def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None =
         out += _check_day(ref, plan, day, profile)
     out += _check_variety(plan)
     out += _check_leftovers(plan)
+    out += _check_leftover_keeps(ref, plan)
     out += _check_fish(ref, plan, profile)
     out += _check_meat(ref, plan, profile)
     out += _check_fish_max(ref, plan, profile)
