@@ -173,10 +173,11 @@ class WeekLP:
 
 
 def week_lp(data: DishData, targets: Targets, rules: Rules, budget: float | None, n_days: int,
-            solver_rules: Rules) -> WeekLP:
-    """The week's bound and co-nutrient prices; no bound when the LP did not finish (the time limit is the
-    safety net)."""
-    model = menu.build_average_day_model(data, targets, rules, n_days=n_days, budget_usd_per_day=budget)
+            solver_rules: Rules, n_leftover_days: int = 0) -> WeekLP:
+    """The week's bound and co-nutrient prices (``n_leftover_days`` lunches the previous dinner); no bound when the
+    LP did not finish (the time limit is the safety net)."""
+    model = menu.build_average_day_model(data, targets, rules, n_days=n_days, budget_usd_per_day=budget,
+                                         n_leftover_days=n_leftover_days)
     for v in model.prob.variables():
         v.cat = pulp.LpContinuous
     try:
@@ -192,26 +193,42 @@ def week_lp(data: DishData, targets: Targets, rules: Rules, budget: float | None
 
 def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu], leftover_days: Collection[int],
             *, budget: float | None, slot_banned: Collection[tuple[str, int]], solver_rules: Rules,
-            day_model: DayModel | None = None) -> dict[int, Menu]:
+            day_model: DayModel | None = None, lp: WeekLP | None = None) -> dict[int, Menu]:
     """One pass over the days: each day planned again with the rest of the week as it is (its co-nutrient rows
-    now exact), kept when the week's objective falls. A leftover lunch and the dinner it comes from stay. In a
-    plan longer than IMPROVE_DAYS_MAX days, only that many days are planned again: the dearest (``day_objective``)."""
+    now exact), kept when the week's objective falls; a leftover lunch and the dinner it comes from stay. Then
+    each such dinner and the next day are planned again together (``_units``). In a plan longer than
+    IMPROVE_DAYS_MAX days, only the dearest days (``day_objective``) are planned again."""
     week = dict(menus)
     objective = week_objective(data, targets, rules, week)
-    dearest = sorted(week, key=lambda d: (-day_objective(data, rules, week[d]), d))[:IMPROVE_DAYS_MAX]
-    for day in sorted(dearest):
-        keep = [(s, r, i, None) for s, r, i, _p in week[day]
-                if r == "main" and ((s == "lunch" and day in leftover_days) or (s == "dinner" and day + 1 in leftover_days))]
-        others = {d: m for d, m in week.items() if d != day}
-        try:
-            again = plan_days(data, targets, rules, [day], budget=budget, solver_rules=solver_rules, fixed_menus=others,
-                              fixed={day: keep}, slot_banned=slot_banned, day_model=day_model).menus[day]
+    dearest = set(sorted(week, key=lambda d: (-day_objective(data, rules, week[d]), d))[:IMPROVE_DAYS_MAX])
+    for unit in _units(sorted(week), leftover_days):
+        if not set(unit) & dearest:
+            continue
+        others = {d: m for d, m in week.items() if d not in unit}
+        keep = {} if len(unit) > 1 else {unit[0]: _leftover_keeps(week[unit[0]], unit[0], leftover_days)}
+        try:  # a pair is priced as a week is planned (its first day does not hold all of the week's shortfall)
+            again = plan_days(data, targets, rules, unit, budget=budget, solver_rules=solver_rules, fixed_menus=others,
+                              fixed=keep, slot_banned=slot_banned, day_model=day_model,
+                              leftover_days=leftover_days if len(unit) > 1 else (),
+                              lp=lp if len(unit) > 1 else None).menus
         except PlanError:
             continue
-        value = week_objective(data, targets, rules, {**others, day: again})
-        if value < objective - 1e-9 and _days_differ({**others, day: again}):
-            week[day], objective = again, value
+        value = week_objective(data, targets, rules, {**week, **again})
+        if value < objective - 1e-9 and _days_differ({**week, **again}):
+            week, objective = {**week, **again}, value
     return week
+
+
+def _leftover_keeps(day_menu: Menu, day: int, leftover_days: Collection[int]) -> list[tuple[str, str, int, None]]:
+    """A day's mains tied to a leftover: its lunch (yesterday's dinner) and the dinner left over for tomorrow."""
+    return [(s, r, i, None) for s, r, i, _p in day_menu
+            if r == "main" and ((s == "lunch" and day in leftover_days) or (s == "dinner" and day + 1 in leftover_days))]
+
+
+def _units(days: Sequence[int], leftover_days: Collection[int]) -> list[list[int]]:
+    """What ``improve`` plans again, in order: each day alone, then each dinner with the leftover lunch after it."""
+    pairs = [[d - 1, d] for d in days if d in leftover_days and d - 1 in days]
+    return pairs + [[d] for d in days]
 
 
 def day_key(day_menu: Iterable[tuple[str, str, int, float | None]]) -> tuple[frozenset, frozenset]:
@@ -257,15 +274,13 @@ def _kind_days(data: DishData, rules: Rules, all_days: Sequence[int], leftover_d
 
 
 def _leftover_rules(data: DishData, menus: Mapping[int, Menu], seen: Mapping[int, Menu], day: int, today: list,
-                    bans: set[tuple[str, int]], leftover_days: Collection[int], leftovers: dict[int, int]
-                    ) -> tuple[list, set[tuple[str, int]]]:
+                    bans: set[tuple[str, int]], leftover_days: Collection[int]) -> tuple[list, set[tuple[str, int]]]:
     """``today``'s fixed dishes and the slot bans with the leftover rules: on a leftover day the lunch is the
-    previous dinner's main (noted in ``leftovers``); the dinner before one is a main the week has not had, and
+    previous dinner's main; the dinner before one is a main the week has not had, and
     one that keeps overnight (``DishData.keeps``)."""
     left = _dinner_main(menus.get(day - 1)) if day in leftover_days else None
     if left is not None and not any(f[0] == "lunch" for f in today):
         today = [*today, ("lunch", "main", left, None)]
-        leftovers[day] = left
     if day + 1 in leftover_days:
         bans = bans | {("dinner", i) for m in seen.values() for _s, r, i, _p in m if r == "main"}
         bans |= {("dinner", int(i)) for i in np.flatnonzero(~data.keeps)}
@@ -329,7 +344,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
               bonus: Mapping[int, Mapping[tuple[str, int], float]] | None = None,
               leftover_days: Collection[int] = (), improve_days: bool = True,
               kept: Mapping[int, Collection[tuple[str, int]]] | None = None,
-              day_model: DayModel | None = None) -> WeekSolution:
+              day_model: DayModel | None = None, lp: WeekLP | None = None) -> WeekSolution:
     """Menus for ``days`` (other days in ``fixed_menus`` are kept and count for the week's rules).
 
     ``fixed``: per day, (slot, model role, dish index, portions or None) that must be in that day's menu
@@ -341,16 +356,18 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     dinner before such a day is a main not yet in the week, so with its leftover it is eaten twice.
     ``improve_days``: whether a week planned from scratch is then improved day by day (``improve``). ``kept``:
     per day, (slot, dish index) of ``fixed`` dishes the day only had (``DayContext.kept``). ``day_model``: reused.
+    ``lp``: the week's bound and prices, when known (else computed for a plan of several days).
     """
     t0 = time.perf_counter()
     solver_rules = solver_rules or Rules()
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
     free, fish_on, meat_on = _kind_days(data, rules, all_days, leftover_days)
-    lp = week_lp(data, targets, rules, budget, len(all_days), solver_rules) if len(days) > 1 else WeekLP(None, {})
+    if lp is None:
+        lp = week_lp(data, targets, rules, budget, len(all_days), solver_rules,
+                     len(set(leftover_days) & set(all_days))) if len(days) > 1 else WeekLP(None, {})
     day_model = day_model or DayModel(data, targets, rules, budget, solver_rules)
     status = "optimal"
-    leftovers: dict[int, int] = {}
     for day in days:
         pending = {d: tuple((s, r, i, 1.0 if p is None else p) for s, r, i, p in items)
                    for d, items in (fixed or {}).items() if d not in menus and d != day}
@@ -360,7 +377,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         need_fish = _needs_kind(data.fish, fish_on, seen, day, later) and day in free
         need_meat = _needs_kind(data.meat, meat_on, seen, day, later) and day in free
         today, bans = _leftover_rules(data, menus, seen, day, list((fixed or {}).get(day, ())), set(slot_banned),
-                                      leftover_days, leftovers)
+                                      leftover_days)
         prices = _co_prices(data, targets, menus, len(all_days), lp.prices)
         context = replace(_context(data, rules, menus, day, prices, need_fish, pending),
                           co_targets=_co_targets(data, targets, menus, all_days), need_meat=need_meat,
@@ -372,7 +389,17 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         status = status if as_designated else "feasible"
     if improve_days and len(days) > 1 and not (fixed_menus or fixed or bonus):
         menus = improve(data, targets, rules, menus, leftover_days, budget=budget, slot_banned=slot_banned,
-                        solver_rules=solver_rules, day_model=day_model)
+                        solver_rules=solver_rules, day_model=day_model, lp=lp)
     bound = lp.bound if not (fixed_menus or fixed) else None
     return WeekSolution(menus=menus, objective=week_objective(data, targets, rules, menus), bound=bound,
-                        status=status, seconds=time.perf_counter() - t0, leftovers=leftovers)
+                        status=status, seconds=time.perf_counter() - t0, leftovers=_leftovers(menus, days, leftover_days))
+
+
+def _leftovers(menus: Mapping[int, Menu], days: Collection[int], leftover_days: Collection[int]) -> dict[int, int]:
+    """Lunch day -> dish index, for the ``days`` whose lunch is the dinner main of the day before."""
+    out = {}
+    for day in sorted(set(days) & set(leftover_days)):
+        left = _dinner_main(menus.get(day - 1))
+        if left is not None and any(s == "lunch" and r == "main" and i == left for s, r, i, _p in menus[day]):
+            out[day] = left
+    return out

@@ -1,0 +1,58 @@
+"""The week's bound (planner.week.week_lp) is valid: the average of a planned week, leftover lunches and all, is a
+solution of the average-day model (planner.menu.build_average_day_model) with the same objective per day."""
+from __future__ import annotations
+
+import pulp
+import pytest
+
+from foods.dishes import load_dishes
+from foods.load import load_foods
+from planner import menu, week
+from planner.dishplan import prepare
+from planner.model import Profile, Rules
+
+PROFILES = {
+    "pescatarian_67_evening_40": (Profile(age=67, sex="male", diet="pescatarian"), Rules(evening_share_min=0.4)),
+    "pregnant_28_nut_free": (Profile(age=28, sex="female", status="pregnancy",
+                                     avoid_allergens=("tree_nuts", "peanuts")), Rules()),
+}
+
+
+def _average_values(model: menu.MenuModel, data, targets, rules, solution: week.WeekSolution) -> dict[str, float]:
+    """Each variable of the average-day model at the week's average."""
+    n = len(solution.menus)
+    values = {v.name: 0.0 for v in model.prob.variables()}
+    for day_menu in solution.menus.values():
+        for slot, role, i, portions in day_menu:
+            values[model.x[(1, slot, role, i)][round(portions * 4)].name] += 1 / n
+        values["energy_kcal_1"] += week._have(data, {0: day_menu}, "energy_kcal") / n
+        fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in day_menu)
+        values["fruit_short_1"] += max(0.0, 1 - fruit_g / menu.FRUIT_G_MIN) / n
+        if "fish_day_1" in values and any(data.fish_any[i] for _s, _r, i, _p in day_menu):
+            values["fish_day_1"] += 1 / n
+    for column, field_name in menu.CO_NUTRIENTS:
+        need = float(getattr(targets, field_name)) * n
+        values[f"shortfall_{column}"] = max(0.0, 1 - week._have(data, solution.menus, column) / need)
+    for i in solution.leftovers.values():
+        values[f"leftover_share_{data.ids[i]}"] += 1 / n
+    return values
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_a_planned_week_averages_to_a_solution_of_the_bound_model(name):
+    profile, rules = PROFILES[name]
+    foods = load_foods()
+    person = prepare(load_dishes(foods), profile, rules=rules)
+    days = list(range(1, 8))
+    leftover_days = week.leftover_days(days, person.rules.leftovers_per_week)
+    solution = week.plan_days(person.data, person.targets, person.rules, days, leftover_days=leftover_days)
+    assert len(solution.leftovers) == 2  # the week has its leftover lunches, so their rows are tested
+    model = menu.build_average_day_model(person.data, person.targets, person.rules, n_days=7,
+                                         n_leftover_days=len(leftover_days))
+    values = _average_values(model, person.data, person.targets, person.rules, solution)
+    for v in model.prob.variables():
+        v.varValue = values[v.name]
+    broken = [row for row, c in model.prob.constraints.items() if not c.valid(eps=1e-6)]
+    assert broken == []
+    assert 7 * pulp.value(model.prob.objective) == pytest.approx(solution.objective, rel=1e-9)
+    assert solution.bound is not None and solution.bound <= solution.objective
