@@ -49,9 +49,11 @@ Menu = tuple[tuple[str, str, int, float], ...]
 BEHIND_SHARE = 0.97
 PRICE_FLOOR_SHARE = 0.02  # of the shortfall slope, added to a co-nutrient's shadow price while the week needs it
 # A day is one step of a heuristic week (the week's gap is what the plan reports), so it need not prove its own:
-# after two reduced-cost steps (``solve.solve_pruned``) its best menu stands. (Proving every day took the $7/day
-# week of a man of 60 13.5 s instead of 5.5 s, and that week came out no better: 7.17 against 6.77.)
-DAY_PRUNE_STEPS = 2
+# after one reduced-cost step (``solve.solve_pruned``: the MIP over the columns the day's LP prices near its
+# optimum) its best menu stands. (Proving every day took the $7/day week of a man of 60 13.5 s instead of 5.5 s,
+# and that week came out no better: 7.17 against 6.77. A second step took 4.3 s instead of 1.4 s for 6.89
+# against 6.74; over the five bench profiles the weeks summed 44.83 against 44.70.)
+DAY_PRUNE_STEPS = 1
 # The improvement pass plans at most so many days again (a week: all of them). 28 days improved in full took
 # 6.3 s instead of 3.5 s for a gap of 2.1 % instead of 4.8 % (bench/README.md).
 IMPROVE_DAYS_MAX = 7
