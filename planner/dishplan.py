@@ -29,10 +29,11 @@ CO_NUTRIENT_ADVICE: tuple[tuple[str, str, str, str], ...] = (
     ("calcium_mg", "Calcium", "mg", "Add {foods}."),
     ("potassium_mg", "Potassium", "mg", "Add beans, potatoes, leafy greens and fruit."),
     ("vitamin_d_ug", "Vitamin D", "µg",
-     "Few foods have much vitamin D: most people need sunlight or a supplement; ask about a 25(OH)D blood test."),
+     "Few foods have much vitamin D: most people need sunlight or a supplement (15 µg, 600 IU, a day covers "
+     "the RDA); ask about a 25(OH)D blood test."),
     ("vitamin_b12_ug", "Vitamin B12", "µg",
-     "Plants have no B12: take a B12 supplement or foods fortified with it ({foods}), and ask for a B12 "
-     "blood test."),
+     "Plants have no B12, so you need a B12 supplement (commonly 25-100 µg a day, or 1,000 µg twice a week) or "
+     "foods fortified with it ({foods}); ask for a B12 blood test."),
 )
 # Food suggestions per co-nutrient: (text, the diets that eat it, allergens it has).
 _ALL = ("omnivore", "pescatarian", "vegetarian", "vegan")
@@ -56,6 +57,11 @@ PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic ac
 # foods or a supplement, whatever the plan's average says.
 OVER_50_B12_NOTE = ("Over 50, much of the B12 in food is poorly absorbed: get most of it from fortified foods or "
                     "a B12 supplement (the usual advice for everyone over 50).")
+# Iron stores matter in RLS whatever the plan's iron: said once, in every plan whose other notes do not say it.
+FERRITIN_NOTE = ("In RLS, iron stores matter as much as magnesium: ask your doctor for a ferritin test, and take "
+                 "iron only if it shows you need it.")
+# A vegan plan has almost no iodine (dairy, fish and eggs are the usual sources; the tables do not count it).
+VEGAN_IODINE_NOTE = "Vegan food has little iodine: use iodised salt, or a supplement with 150 µg a day."
 
 
 def _sources(field_name: str, profile: Profile) -> str:
@@ -128,10 +134,14 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
     notes.append(MAGNESIUM_NOTE.format(ul_mg=targets.magnesium_ul_supplemental_mg))
     if profile.age > 50 and not any(n.startswith("Vitamin B12 averages") for n in notes):
         notes.append(OVER_50_B12_NOTE)
+    if profile.diet == "vegan" and profile.status not in ("pregnancy", "lactation"):
+        notes.append(VEGAN_IODINE_NOTE)
     if profile.status in ("pregnancy", "lactation"):
         notes.append(PREGNANCY_NOTE if profile.status == "pregnancy" else PREGNANCY_NOTE.replace(
             "In pregnancy: keep taking a prenatal supplement with folic acid and iodine", "While breastfeeding: "
             "keep taking the supplement your midwife or doctor advised"))
+    if not any("ferritin" in n for n in notes):
+        notes.append(FERRITIN_NOTE)
     return tuple(notes)
 
 

@@ -233,3 +233,12 @@ def test_weekly_day_rules_scale_with_the_plan_length(per_week, n_days, need, mos
 
     assert days_needed(per_week, n_days) == need  # fish twice a week: once in a 2-day plan, 8 times in 4 weeks
     assert days_allowed(per_week, n_days) == most  # fish at most 3 days a week in pregnancy: 12 days in 4 weeks
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_every_plan_says_once_to_check_ferritin_and_a_vegan_one_names_iodine(plans, name):
+    notes = plans(name).notes
+    assert sum("ferritin" in n for n in notes) == 1  # an RLS factor in every plan, said once
+    assert any("iodine" in n and "150 µg" in n for n in notes) == (PROFILES[name][0].diet == "vegan")
+    b12 = [n for n in notes if n.startswith("Vitamin B12 averages")]
+    assert all("you need a B12 supplement" in n for n in b12)  # plainly, with a dose
