@@ -35,15 +35,35 @@ def fmt_qty(value: float) -> str:
     return fmt_number(round(value, 2))
 
 
-def kitchen_qty(value: float) -> str:
-    """A scaled amount as a cook measures it: halves, thirds, quarters and eighths as fractions; any other
-    amount as the nearest of them within 20 %, said 'about' (0.94 cup -> 'about 1', 0.31 tsp -> 'about 1/3')."""
+def kitchen_qty(value: float, denominators: tuple[int, ...] = (1, 2, 3, 4)) -> str:
+    """A scaled amount as a cook measures it: wholes, halves, thirds and quarters (and 1/8, a measuring spoon)
+    as fractions; any other amount as the nearest of them within 20 %, said 'about' (0.94 cup -> 'about 1',
+    0.31 tsp -> 'about 1/3', 3/8 egg -> 'about 1/3': a dietitian found '3/8 egg' and '1 7/8 cups' unusable).
+    ``denominators``: the fractions allowed (a counted thing, an egg or a tortilla: (1, 2), halves)."""
     exact = fmt_qty(value)
-    if value <= 0 or math.isnan(value) or "." not in exact:
+    if value <= 0 or math.isnan(value):
         return exact
-    near = min((Fraction(n, d) for d in (1, 2, 3, 4, 8) for n in range(1, int(value * d) + 2)),
+    frac = Fraction(value).limit_denominator(8)
+    if abs(float(frac) - value) < 1e-6 and (frac.denominator in denominators or frac == Fraction(1, 8)):
+        return exact
+    candidates = {Fraction(n, d) for d in denominators for n in range(1, int(value * d) + 2)}
+    near = min(candidates | ({Fraction(1, 8)} if 4 in denominators else set()),
                key=lambda f: (abs(float(f) - value), f.denominator))
-    return f"about {fmt_qty(float(near))}" if abs(float(near) - value) <= 0.2 * value else exact
+    # within 20 %, or an eighth of a unit for small amounts (0.19 tsp: about 1/4; below a spoon's precision)
+    close = abs(float(near) - value) <= max(0.2 * value, KITCHEN_SLACK if 0.125 <= value < 0.5 else 0.0)
+    return f"about {fmt_qty(float(near))}" if close else exact
+
+
+KITCHEN_SLACK = 0.07  # of a unit: how far a small amount may be from the nearest kitchen fraction
+
+
+# Things a cook counts rather than measures: a scaled amount of them is said in halves ('about 4 tortillas').
+_COUNTED = frozenset({"egg", "eggs", "tortilla", "tortillas", "clove", "cloves", "can", "cans", "pita", "pitas",
+                      "banana", "bananas", "tomato", "tomatoes", "onion", "onions", "scallion", "scallions",
+                      "slice", "slices", "small", "medium", "large", "date", "dates", "square", "squares"})
+# '3/4 cup plus 1 tbsp': the two measures as tablespoons, so that a scaled amount is said as one.
+_CUP_PLUS_TBSP = re.compile(r"^(\S+(?:\s+\d+/\d+)?)\s+cups?\s+plus\s+(\S+)\s+(?:tbsp|tablespoons?)$", re.I)
+TBSP_PER_CUP = 16
 
 
 _MEASURE_PLURALS: dict[str, str] = {
@@ -52,6 +72,20 @@ _MEASURE_PLURALS: dict[str, str] = {
     "fillet": "fillets", "link": "links", "patty": "patties", "leaf": "leaves", "spear": "spears",
 }
 _LEADING_QTY = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s+(.*)$")
+
+
+def _scaled_measure(qty: float, unit: str) -> str:
+    amount = kitchen_qty(qty)
+    plural = {"cup": "cups", "tbsp": "tbsp"}[unit]
+    return f"{amount} {plural if _shown(amount) > 1 + 1e-9 else unit}"
+
+
+def _shown(amount: str) -> float:
+    """The number an amount says ('about 1 1/2' -> 1.5); NaN when it says none."""
+    try:
+        return parse_qty(amount.removeprefix("about "))
+    except ValueError:
+        return math.nan
 
 
 def parse_qty(text: str) -> float:
@@ -84,16 +118,23 @@ def scaled_serving(servings: float, serving_label: str) -> str:
         return label
     qualifier = _QUALIFIER.match(label)
     body = label[qualifier.end():] if qualifier else label
+    plus = _CUP_PLUS_TBSP.match(body)
+    if plus:  # '3/4 cup plus 1 tbsp' x 1.25 = 16.25 tbsp: 'about 1 cup'
+        tbsp = (parse_qty(plus.group(1)) * TBSP_PER_CUP + parse_qty(plus.group(2))) * servings
+        return _scaled_measure(tbsp / TBSP_PER_CUP, "cup") if tbsp >= TBSP_PER_CUP / 4 else _scaled_measure(tbsp, "tbsp")
     m = _LEADING_QTY.match(body)
-    if m and " plus " in m.group(2):  # '3/4 cup plus 1 tbsp': both parts scale, so say it as a multiple
+    if m and " plus " in m.group(2):  # another 'A plus B': both parts scale, so say it as a multiple
         return f"{fmt_qty(servings)} × ({label})"
     if m:
         qty = parse_qty(m.group(1)) * servings
         rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", m.group(2)).strip()
         first, _, more = rest.partition(" ")
-        if qty > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
+        counted = any(w.strip(",").lower() in _COUNTED for w in rest.split()[:2])
+        amount = kitchen_qty(qty, (1, 2) if counted and qty > 1 else (1, 2, 3, 4))
+        if _shown(amount) > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
             rest = f"{_MEASURE_PLURALS[first.lower()]} {more}".strip()
-        amount = f"{qualifier.group(1)} {fmt_qty(qty)}" if qualifier else kitchen_qty(qty)
+        if qualifier:  # 'scant 3/4 cup': the person's word, not 'about'
+            amount = f"{qualifier.group(1)} {amount.removeprefix('about ')}"
         return f"{amount} {rest}".strip()
     if _VAGUE.match(label):
         return label
