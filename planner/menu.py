@@ -94,6 +94,11 @@ DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
 # Drinks (a glass of milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day, so milk does not
 # fill the day's energy (a dietitian counted five milky drinks in one day).
 DRINKS_PER_DAY_MAX = 2
+# Protein at breakfast (a dietitian: oats with rice milk, about 10 g, leave the morning short, above all after
+# 60): each gram below BREAKFAST_PROTEIN_G_MIN costs BREAKFAST_PROTEIN_WEIGHT (soft, so a vegan soy-free week
+# stays possible: ``breakfast_protein_short_<d>``).
+BREAKFAST_PROTEIN_G_MIN = 15.0
+BREAKFAST_PROTEIN_WEIGHT = 0.01
 PORTION_WEIGHT = 0.4  # per portion away from the person's usual portion (``DishData.portion_center``)
 # In a household, a personal meal that another person already eats that day is cooked once for both.
 SAME_DISH_BONUS = 0.5
@@ -295,9 +300,10 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
 
 
 def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression:
-    """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), one legume dish a meal and none
-    as a breakfast side, one milky dish a meal, one cocoa dish and one fish dish a day, a staple at one meal a
-    day, one drink a meal, two a day and none as a lunch or dinner side (``model.limits`` keeps each)."""
+    """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), protein at breakfast (soft), one
+    legume dish a meal and none as a breakfast side, one milky dish a meal, one cocoa dish and one fish dish a
+    day, a staple at one meal a day, one drink a meal, two a day and none as a lunch or dinner side
+    (``model.limits`` keeps each)."""
     terms = pulp.LpAffineExpression()
     for d in model.days:
         short = pulp.LpVariable(f"fruit_short_{d}", lowBound=0, upBound=1)
@@ -320,6 +326,7 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         _at_most_one(model, drinks, f"drinks_{d}", limit=DRINKS_PER_DAY_MAX)
         for slot in MEAL_SLOTS:
             _at_most_one(model, [key for key in drinks if key[1] == slot], f"one_drink_{slot}_{d}")
+        terms += _add_breakfast_protein(model, data, d)
         by_staple: dict[str, list[tuple[int, str, str, int]]] = {}  # one pass over the day's places
         for key in day_keys:
             for food_id in data.staples[key[3]]:
@@ -327,6 +334,13 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         for food_id, keys in sorted(by_staple.items()):
             _at_most_one(model, keys, f"staple_once_{food_id}_{d}")
     return terms
+
+
+def _add_breakfast_protein(model: MenuModel, data: DishData, d: int) -> pulp.LpAffineExpression:
+    short = pulp.LpVariable(f"breakfast_protein_short_{d}", lowBound=0, upBound=BREAKFAST_PROTEIN_G_MIN)
+    model.prob += amount(model, data, "protein_g", d, ("breakfast",)) + short >= BREAKFAST_PROTEIN_G_MIN, \
+        f"breakfast_protein_{d}"
+    return BREAKFAST_PROTEIN_WEIGHT * short
 
 
 def _at_most_one(model: MenuModel, keys: Sequence[tuple[int, str, str, int]], name: str, limit: int = 1) -> None:

@@ -57,6 +57,8 @@ class DayContext:
     # chosen: unlike a lock, they do not stretch the food-group limits (two dishes on brown rice, say)
     kept: frozenset[tuple[str, int]] = frozenset()
     fish_g_max: float | None = None  # grams of fish and seafood today at most (what the week's cap leaves)
+    # the dinner main is eaten again at tomorrow's lunch (a leftover): its fish counts twice against fish_g_max
+    fish_dinner_twice: bool = False
 
 
 @dataclass
@@ -100,7 +102,8 @@ def overlay(model: MenuModel, data: DishData, context: DayContext, day: int) -> 
             out.rows[f"{name}_{day}"] = pulp.lpSum(y for (_d, _s, r, i), y in model.y.items()
                                                    if r == "main" and kind[i]) >= 1
     if context.fish_g_max is not None:
-        out.rows[f"fish_g_{day}"] = menu.per_serving(model, data.fish_g, 0) <= context.fish_g_max
+        again = menu.per_serving(model, data.fish_g, 0, ("dinner",)) if context.fish_dinner_twice else 0
+        out.rows[f"fish_g_{day}"] = menu.per_serving(model, data.fish_g, 0) + again <= context.fish_g_max
     for column, (target, per_unit) in context.co_targets.items():  # today's share, softly
         if target > 0:
             short = pulp.LpVariable(f"short_{column}_{day}", lowBound=0, upBound=target)

@@ -147,7 +147,8 @@ def day_context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: in
 
 
 def day_objective(data: DishData, rules: Rules, day_menu: Menu) -> float:
-    """A day's own terms of the objective: its dishes' cost, preferences, portions and extras, and its fruit."""
+    """A day's own terms of the objective: its dishes' cost, preferences, portions and extras, its fruit and its
+    breakfast protein."""
     cost_w = menu.CHEAPEST_COST_WEIGHT if rules.cheapest else menu.COST_WEIGHT
     total = 0.0
     for _slot, role, i, portions in day_menu:
@@ -155,7 +156,9 @@ def day_objective(data: DishData, rules: Rules, day_menu: Menu) -> float:
         total += menu.TIE_BREAK * (i + 1) * portions * 4 + menu.PORTION_WEIGHT * abs(portions - data.portion_center)
         total += menu.EXTRA_DISH_WEIGHT if role in ("side", "snack") else 0.0
     fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in day_menu)
-    return total + menu.FRUIT_SHORT_WEIGHT * max(0.0, 1.0 - fruit_g / menu.FRUIT_G_MIN)
+    protein_g = sum(p * float(data.values["protein_g"][i]) for s, _r, i, p in day_menu if s == "breakfast")
+    return total + menu.FRUIT_SHORT_WEIGHT * max(0.0, 1.0 - fruit_g / menu.FRUIT_G_MIN) \
+        + menu.BREAKFAST_PROTEIN_WEIGHT * max(0.0, menu.BREAKFAST_PROTEIN_G_MIN - protein_g)
 
 
 def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu]) -> float:
@@ -333,11 +336,13 @@ def _needs_kind(kind: np.ndarray, designated: Collection[int], seen: Mapping[int
 def _fish_g_left(data: DishData, rules: Rules, seen: Mapping[int, Menu], today: Sequence, n_days: int
                  ) -> float | None:
     """Grams of fish today may hold under the week's cap (``rules.fish_g_per_week_max``, pregnancy), at least
-    the fish of today's fixed dishes (a leftover lunch) at their smallest portion; None: no cap."""
+    the fish of today's fixed dishes (a leftover lunch) at their smallest planned portion; None: no cap. (A
+    dinner eaten again at tomorrow's lunch counts twice: ``DayContext.fish_dinner_twice``.)"""
     if rules.fish_g_per_week_max is None:
         return None
     used = sum(p * float(data.fish_g[i]) for m in seen.values() for _s, _r, i, p in m)
-    fixed = sum((menu.QUARTERS_MIN / 4 if p is None else p) * float(data.fish_g[i]) for _s, _r, i, p in today)
+    fixed = sum((min(menu.PLANNED_QUARTERS[r]) / 4 if p is None else p) * float(data.fish_g[i])
+                for _s, r, i, p in today)
     return max(rules.fish_g_per_week_max * n_days / 7 - used, fixed)
 
 
@@ -422,7 +427,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
                           fixed=tuple(today), closed=frozenset((closed or {}).get(day, ())),
                           slot_banned=frozenset(bans), bonus=dict((bonus or {}).get(day, {})),
                           kept=frozenset((kept or {}).get(day, ())),
-                          fish_g_max=_fish_g_left(data, rules, seen, today, len(all_days)))
+                          fish_g_max=_fish_g_left(data, rules, seen, today, len(all_days)),
+                          fish_dinner_twice=day + 1 in leftover_days and day + 1 not in seen)
         menus[day], as_designated = _solve_day(day_model, day, context)
         status = status if as_designated else "feasible"
     if improve_days and len(days) > 1 and not (fixed_menus or fixed or bonus):
