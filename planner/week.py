@@ -36,11 +36,11 @@ import numpy as np
 import pulp
 
 from planner import menu
-from planner.errors import MagplanError, PlanError
+from planner.errors import PlanError
 from planner.menu import CO_NUTRIENTS, DishData
 from planner.menu_day import DayContext, DayModel
 from planner.model import Rules, Targets
-from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, run
+from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, highs_model
 
 # A day's menu: (slot, role, dish index, portions).
 Menu = tuple[tuple[str, str, int, float], ...]
@@ -187,19 +187,20 @@ def week_lp(data: DishData, targets: Targets, rules: Rules, budget: float | None
             solver_rules: Rules, n_leftover_days: int = 0) -> WeekLP:
     """The week's bound and co-nutrient prices (``n_leftover_days`` lunches the previous dinner); no bound when the
     LP did not finish (the time limit is the safety net)."""
+    import highspy
+
     model = menu.build_average_day_model(data, targets, rules, n_days=n_days, budget_usd_per_day=budget,
                                          n_leftover_days=n_leftover_days)
     for v in model.prob.variables():
         v.cat = pulp.LpContinuous
-    try:
-        outcome = run(model.prob, solver_rules)
-    except MagplanError:  # no bound is an honest answer (the plan reports no gap), never a crash
+    h = highs_model(model.prob, solver_rules)  # one passModel: PuLP's own interface took 0.1 s to hand it over
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # no bound is an honest answer, never a crash
         return WeekLP(None, {})
-    if not (outcome.feasible and outcome.info.status == "optimal"):
-        return WeekLP(None, {})
-    rows = model.prob.constraints
-    prices = {c: max(0.0, float(rows[f"{c}_week"].pi or 0.0)) for c, _f in CO_NUTRIENTS if f"{c}_week" in rows}
-    return WeekLP(n_days * outcome.info.objective, prices)
+    rows, duals = model.prob.constraints, h.getSolution().row_dual
+    prices = {c: max(0.0, float(duals[rows[f"{c}_week"].index])) for c, _f in CO_NUTRIENTS if f"{c}_week" in rows}
+    value = h.getInfo().objective_function_value + float(model.prob.objective.constant)
+    return WeekLP(n_days * value, prices)
 
 
 def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu], leftover_days: Collection[int],
