@@ -265,7 +265,7 @@ def _leftover_keeps(day_menu: Menu, day: int, leftover_days: Collection[int]) ->
 
 
 def _units(days: Sequence[int], leftover_days: Collection[int]) -> list[list[int]]:
-    """What ``improve`` plans again, in order: each day alone, then each dinner with the leftover lunch after it."""
+    """What ``improve`` plans again, in order: each dinner with the leftover lunch after it, then each day alone."""
     pairs = [[d - 1, d] for d in days if d in leftover_days and d - 1 in days]
     return pairs + [[d] for d in days]
 
