@@ -53,6 +53,9 @@ PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic ac
                   "(2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to 12 oz), choose pasteurised milk, "
                   "yogurt and kefir, cook eggs until the yolks are firm, and ask for a ferritin test (low iron "
                   "makes RLS worse).")
+# DRI energy in pregnancy: +0, +340 and +452 kcal a day by trimester; planner.targets plans the second.
+TRIMESTER_NOTE = ("The energy range is the second trimester's (+340 kcal a day): in the first trimester eat "
+                  "about 340 kcal less, in the third about 110 kcal more.")
 # Adults over 50 absorb the B12 bound in food poorly (IOM): the RDA is meant to come mostly from fortified
 # foods or a supplement, whatever the plan's average says.
 OVER_50_B12_NOTE = ("Over 50, much of the B12 in food is poorly absorbed: get most of it from fortified foods or "
@@ -137,12 +140,17 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
     if profile.diet == "vegan" and profile.status not in ("pregnancy", "lactation"):
         notes.append(VEGAN_IODINE_NOTE)
     if profile.status in ("pregnancy", "lactation"):
-        notes.append(PREGNANCY_NOTE if profile.status == "pregnancy" else PREGNANCY_NOTE.replace(
-            "In pregnancy: keep taking a prenatal supplement with folic acid and iodine", "While breastfeeding: "
-            "keep taking the supplement your midwife or doctor advised"))
+        notes.append(_status_note(profile.status))
     if not any("ferritin" in n for n in notes):
         notes.append(FERRITIN_NOTE)
     return tuple(notes)
+
+
+def _status_note(status: str) -> str:
+    if status == "pregnancy":
+        return f"{PREGNANCY_NOTE} {TRIMESTER_NOTE}"
+    return PREGNANCY_NOTE.replace("In pregnancy: keep taking a prenatal supplement with folic acid and iodine",
+                                  "While breastfeeding: keep taking the supplement your midwife or doctor advised")
 
 
 def check_days(days: int) -> int:

@@ -242,3 +242,12 @@ def test_every_plan_says_once_to_check_ferritin_and_a_vegan_one_names_iodine(pla
     assert any("iodine" in n and "150 µg" in n for n in notes) == (PROFILES[name][0].diet == "vegan")
     b12 = [n for n in notes if n.startswith("Vitamin B12 averages")]
     assert all("you need a B12 supplement" in n for n in b12)  # plainly, with a dose
+
+
+def test_a_pregnancy_plan_says_which_trimester_its_energy_is_for(plans):
+    from planner.dishplan import co_nutrient_notes
+
+    plan = plans("pregnant_28_nut_free")
+    assert any("second trimester" in n for n in plan.notes)
+    nursing = co_nutrient_notes(plan.days, plan.targets, replace(plan.profile, status="lactation"))
+    assert not any("trimester" in n for n in nursing) and any("While breastfeeding" in n for n in nursing)
