@@ -62,6 +62,7 @@ class DishData:
     milky: np.ndarray  # bool: built on milk, a plant milk or yogurt (``MILKY_G_MIN`` a serving or more)
     drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
+    greens: np.ndarray  # bool: a dish with leafy greens (magnesium group "leafy_greens")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
     staples: tuple[frozenset[str], ...]  # per dish: the grains, legumes, nuts and seeds it is built on (food ids)
     preference: np.ndarray  # objective term per serving (negative: favourite)
@@ -127,6 +128,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         drink=d["drink"].to_numpy(dtype=bool),
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
+        greens=d["groups"].map(lambda v: "leafy_greens" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
         preference=pref, servings=d["servings"].to_numpy(dtype=float),
     )

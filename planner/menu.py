@@ -87,7 +87,8 @@ ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # staple (brown rice, kidney beans, oats...) at one meal only: a dietitian's "rice at lunch and dinner".
 # One fish or seafood dish a day (a dietitian found sardine pasta and sardine pate on one day, and trout left
 # over at lunch beside salmon cakes at dinner): fish is spread over the week, and in pregnancy its days cap
-# its servings. No legume dish as a breakfast side (refried beans beside raisin bran).
+# its servings. No legume dish as a breakfast side (refried beans beside raisin bran), nor one of leafy greens
+# (steamed callaloo beside overnight oats).
 # Lunch and dinner sides are food, not a drink (a dietitian: "swap the glass of milk beside the mac and cheese
 # for a vegetable"); drinks come at breakfast and as snacks.
 DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
@@ -301,7 +302,7 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
 
 def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression:
     """Fruit every day (soft: ``fruit_short_<d>`` in portions of FRUIT_G_MIN), protein at breakfast (soft), one
-    legume dish a meal and none as a breakfast side, one milky dish a meal, one cocoa dish and one fish dish a
+    legume dish a meal and none (nor a leafy-greens dish) as a breakfast side, one milky dish a meal, one cocoa dish and one fish dish a
     day, a staple at one meal a day, one drink a meal, two a day and none as a lunch or dinner side
     (``model.limits`` keeps each)."""
     terms = pulp.LpAffineExpression()
@@ -317,6 +318,8 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         _at_most_one(model, [key for key in day_keys if data.fish_any[key[3]]], f"one_fish_dish_{d}")
         _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and data.legumes[key[3]]],
                      f"no_legume_side_breakfast_{d}", limit=0)
+        _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and data.greens[key[3]]],
+                     f"no_greens_side_breakfast_{d}", limit=0)
         for slot in MEAL_SLOTS:  # one milky dish a meal: not raisin bran with milk and a glass of milk
             _at_most_one(model, [key for key in model.keys(d, slot) if data.milky[key[3]]], f"one_milky_dish_{slot}_{d}")
         for slot in DRINKLESS_MEALS:

@@ -50,6 +50,7 @@ FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this
 FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion)
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
 COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or chocolate dish a day
+GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens dish as a breakfast side
 # a staple grain or legume (40 g a serving or more of one food), nut or seed (15 g) is served at one meal a day
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
                         "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0}
@@ -300,6 +301,10 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
         out.append(f"{where}: {len(milky)} dishes built on milk or yogurt ({', '.join(milky)}; one a meal)")
     if meal.slot == "breakfast" and any(x.dish_id in legume_dishes for x in sides):
         out.append(f"{where}: a legume dish as a breakfast side ({', '.join(legume_dishes)})")
+    greens = [x.dish_id for x in sides if x.portions > 0
+              and _category_grams(ref, x, GREENS_CATEGORY) / x.portions >= GREENS_G_PER_SERVING]
+    if meal.slot == "breakfast" and greens:
+        out.append(f"{where}: a leafy-greens dish as a breakfast side ({', '.join(greens)})")
     if meal.slot in ("lunch", "dinner") and any(_is_drink(ref, x) for x in sides):
         out.append(f"{where}: a drink as a side ({', '.join(x.dish_id for x in sides if _is_drink(ref, x))})")
     for x in mains:

@@ -425,7 +425,7 @@ def test_co_nutrient_shortfalls_come_with_advice_said_once(solved_plan):
     assert status["Vitamin B12"] == "below" and status["Calcium"] == "below"
     advice = [m.value for m in at.markdown if "Below the reference, and what to do" in m.value]
     assert len(advice) == 1
-    assert "B12 supplement or foods fortified with it" in advice[0] and "calcium-fortified soy milk" in advice[0]
+    assert "you need a B12 supplement" in advice[0] and "calcium-fortified soy milk" in advice[0]
     page = " ".join([m.value for m in at.markdown] + [c.value for c in at.caption])
     assert page.count("Plants have no B12") == 1  # said once, no nagging
 

@@ -251,3 +251,15 @@ def test_a_pregnancy_plan_says_which_trimester_its_energy_is_for(plans):
     assert any("second trimester" in n for n in plan.notes)
     nursing = co_nutrient_notes(plan.days, plan.targets, replace(plan.profile, status="lactation"))
     assert not any("trimester" in n for n in nursing) and any("While breastfeeding" in n for n in nursing)
+
+
+def test_the_checker_catches_greens_as_a_breakfast_side(plans, ref, tables, foods_table):
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    callaloo = make_dish(tables, foods_table, "jamaican_callaloo", "side", 1.0)
+    day = plan.day(1)
+    meals = [Meal(m.slot, dishes=(*m.dishes, callaloo)) if m.slot == "breakfast" else m for m in day.meals]
+    broken = replace(plan, days=(make_day(1, meals), *plan.days[1:]))
+    assert any("leafy-greens dish as a breakfast side" in p for p in check_dish_plan(broken, ref))
+    assert not any("leafy-greens" in p for p in check_dish_plan(plan, ref))
