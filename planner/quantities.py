@@ -123,7 +123,7 @@ def scaled_serving(servings: float, serving_label: str) -> str:
         tbsp = (parse_qty(plus.group(1)) * TBSP_PER_CUP + parse_qty(plus.group(2))) * servings
         return _scaled_measure(tbsp / TBSP_PER_CUP, "cup") if tbsp >= TBSP_PER_CUP / 4 else _scaled_measure(tbsp, "tbsp")
     m = _LEADING_QTY.match(body)
-    if m and " plus " in m.group(2):  # another 'A plus B': both parts scale, so say it as a multiple
+    if m and re.search(r"\bplus\b.*\d", m.group(2)):  # another 'A plus B': both scale, so say it as a multiple
         return f"{fmt_qty(servings)} × ({label})"
     if m:
         qty = parse_qty(m.group(1)) * servings

@@ -102,6 +102,8 @@ def test_fmt_qty(value, text):
     (1.5, "1/8 tsp", "about 1/4 tsp"),  # not 0.19 tsp
     (1.25, "scant 1/4 tsp", "scant 1/3 tsp"),  # the recipe's word stays, without 'about'
     (1.5, "1/4 cup", "about 1/3 cup"),
+    (1.25, "2 tsp, plus zest", "2 1/2 tsp, plus zest"),  # 'plus' without a second measure: only the amount scales
+    (1.25, "1 tbsp plus 1 tsp", "1 1/4 × (1 tbsp plus 1 tsp)"),
     (1.25, "0.05 oz", "0.06 oz"),  # nothing kitchen-like within 20 %: the number
 ])
 def test_scaled_serving(servings, label, text):
