@@ -222,7 +222,7 @@ def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, 
             again = plan_days(data, targets, rules, unit, budget=budget, solver_rules=solver_rules, fixed_menus=others,
                               fixed=keep, slot_banned=slot_banned, day_model=day_model,
                               leftover_days=leftover_days if len(unit) > 1 else (),
-                              lp=lp if len(unit) > 1 else None).menus
+                              lp=lp if len(unit) > 1 else None, improve_days=False).menus
         except PlanError:
             continue
         value = week_objective(data, targets, rules, {**week, **again})
@@ -247,7 +247,8 @@ def close_near_misses(data: DishData, targets: Targets, rules: Rules, menus: Map
             try:
                 again = plan_days(data, targets, rules, [day], budget=budget, solver_rules=solver_rules,
                                   fixed_menus=others, fixed={day: _leftover_keeps(week[day], day, leftover_days)},
-                                  slot_banned=slot_banned, day_model=day_model, closing=(column,)).menus[day]
+                                  slot_banned=slot_banned, day_model=day_model, closing=(column,),
+                                  improve_days=False).menus[day]
             except PlanError:
                 continue
             trial = {**week, day: again}
@@ -407,9 +408,7 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
     menus: dict[int, Menu] = dict(fixed_menus or {})
     all_days = sorted(set(days) | set(menus))
     free, fish_on, meat_on = _kind_days(data, rules, all_days, leftover_days)
-    if lp is None:
-        lp = week_lp(data, targets, rules, budget, len(all_days), solver_rules,
-                     len(set(leftover_days) & set(all_days))) if len(days) > 1 else WeekLP(None, {})
+    lp = lp if lp is not None else _plan_lp(data, targets, rules, budget, days, all_days, leftover_days, solver_rules)
     day_model = day_model or DayModel(data, targets, rules, budget, solver_rules)
     status = "optimal"
     for day in days:
@@ -433,13 +432,27 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         menus[day], as_designated = _solve_day(day_model, day, context)
         status = status if as_designated else "feasible"
     if improve_days and len(days) > 1 and not (fixed_menus or fixed or bonus):
-        menus = improve(data, targets, rules, menus, leftover_days, budget=budget, slot_banned=slot_banned,
-                        solver_rules=solver_rules, day_model=day_model, lp=lp)
-        menus = close_near_misses(data, targets, rules, menus, leftover_days, budget=budget, slot_banned=slot_banned,
-                                  solver_rules=solver_rules, day_model=day_model)
+        menus = _polish(data, targets, rules, menus, leftover_days, lp, budget=budget, slot_banned=slot_banned,
+                        solver_rules=solver_rules, day_model=day_model)
     bound = lp.bound if not (fixed_menus or fixed) else None
     return WeekSolution(menus=menus, objective=week_objective(data, targets, rules, menus), bound=bound,
                         status=status, seconds=time.perf_counter() - t0, leftovers=_leftovers(menus, days, leftover_days))
+
+
+def _polish(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu], leftover_days: Collection[int],
+            lp: WeekLP, **shared) -> dict[int, Menu]:
+    """A week planned day by day, improved (``improve``), then with its near misses closed (``close_near_misses``);
+    ``shared``: budget, slot_banned, solver_rules and day_model, as both take them."""
+    better = improve(data, targets, rules, menus, leftover_days, lp=lp, **shared)
+    return close_near_misses(data, targets, rules, better, leftover_days, **shared)
+
+
+def _plan_lp(data: DishData, targets: Targets, rules: Rules, budget: float | None, days: Sequence[int],
+             all_days: Sequence[int], leftover_days: Collection[int], solver_rules: Rules) -> WeekLP:
+    """The bound and prices of a plan of several days (none for a single day planned again)."""
+    if len(days) <= 1:
+        return WeekLP(None, {})
+    return week_lp(data, targets, rules, budget, len(all_days), solver_rules, len(set(leftover_days) & set(all_days)))
 
 
 def _leftovers(menus: Mapping[int, Menu], days: Collection[int], leftover_days: Collection[int]) -> dict[int, int]:

@@ -99,3 +99,15 @@ def test_a_fish_dinner_left_over_for_lunch_counts_twice_against_the_pregnancy_ca
     twice = model.solve(DayContext(need_fish=True, fish_g_max=room_g, slot_banned=no_fish_lunch,
                                    fish_dinner_twice=True), 1, max_nodes=3000, options={}, max_steps=1)
     assert twice is None
+
+
+def test_a_two_day_plan_is_improved_once(monkeypatch):
+    """Improving a 2-day plan plans its leftover pair, the whole plan, again: that must not improve again (it
+    recursed until the stack ran out, and the plan lost its favourite dish)."""
+    foods = load_foods()
+    person = prepare(load_dishes(foods), Profile(age=40, sex="female"), rules=Rules())
+    calls = []
+    real = week.improve
+    monkeypatch.setattr(week, "improve", lambda *a, **k: calls.append(1) or real(*a, **k))
+    solution = week.plan_days(person.data, person.targets, person.rules, [1, 2], leftover_days=week.leftover_days([1, 2], 2))
+    assert len(calls) == 1 and sorted(solution.menus) == [1, 2] and solution.leftovers
