@@ -30,7 +30,7 @@ CO_NUTRIENT_ADVICE: tuple[tuple[str, str, str, str], ...] = (
     ("potassium_mg", "Potassium", "mg", "Add beans, potatoes, leafy greens and fruit."),
     ("vitamin_d_ug", "Vitamin D", "µg",
      "Few foods have much vitamin D: most people need sunlight or a supplement (15 µg, 600 IU, a day covers "
-     "the RDA); ask about a 25(OH)D blood test."),
+     "the RDA{vegan_d}); ask about a 25(OH)D blood test."),
     ("vitamin_b12_ug", "Vitamin B12", "µg",
      "Plants have no B12, so you need a B12 supplement (commonly 25-100 µg a day, or 1,000 µg twice a week) or "
      "foods fortified with it ({foods}); ask for a B12 blood test."),
@@ -49,7 +49,8 @@ PREGNANCY_FISH_DAYS_MAX = 3  # FDA/EPA: 8-12 oz of low-mercury fish a week, abou
 PREGNANCY_FISH_G_PER_WEEK_MAX = 340.0  # 12 oz: the FDA/EPA upper end (a dietitian counted 17 oz in one week)
 MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the {ul_mg:g} mg upper limit is for "
                   "supplements only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
-PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid and iodine, eat 8-12 oz "
+PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid (400 µg) and iodine (150 µg), "
+                  "eat 8-12 oz "
                   "(2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to 12 oz), choose pasteurised milk, "
                   "yogurt and kefir, cook eggs until the yolks are firm, and ask for a ferritin test (low iron "
                   "makes RLS worse).")
@@ -59,12 +60,18 @@ TRIMESTER_NOTE = ("The energy range is the second trimester's (+340 kcal a day):
 # Adults over 50 absorb the B12 bound in food poorly (IOM): the RDA is meant to come mostly from fortified
 # foods or a supplement, whatever the plan's average says.
 OVER_50_B12_NOTE = ("Over 50, much of the B12 in food is poorly absorbed: get most of it from fortified foods or "
-                    "a B12 supplement (the usual advice for everyone over 50).")
+                    "a B12 supplement (commonly 25-100 µg a day; the usual advice for everyone over 50).")
 # Iron stores matter in RLS whatever the plan's iron: said once, in every plan whose other notes do not say it.
-FERRITIN_NOTE = ("In RLS, iron stores matter as much as magnesium: ask your doctor for a ferritin test, and take "
-                 "iron only if it shows you need it.")
+FERRITIN_NOTE = ("In RLS, iron stores matter as much as magnesium: ask your doctor for a ferritin test (RLS "
+                 "guidance treats a ferritin of 75 µg/L or less as low), and take iron only if it shows you need it.")
 # A vegan plan has almost no iodine (dairy, fish and eggs are the usual sources; the tables do not count it).
-VEGAN_IODINE_NOTE = "Vegan food has little iodine: use iodised salt, or a supplement with 150 µg a day."
+VEGAN_IODINE_NOTE = ("Vegan food has little iodine, and the plan's salt gives well under the 150 µg a day you "
+                     "need: a supplement with 150 µg a day is the surer way.")
+VEGAN_D_TEXT = "; vegans: vitamin D2 or a lichen-based D3"
+# A diet that avoids allergens: the plan's ingredients are free of them, but packaged foods carry traces.
+ALLERGEN_LABEL_NOTE = ("You avoid {allergens}: the plan's ingredients contain none, but check the labels of packaged "
+                       "ones (chocolate, breads, tortillas, seed butters, plant milks) for them and for "
+                       "'may contain' warnings.")
 
 
 def _sources(field_name: str, profile: Profile) -> str:
@@ -133,7 +140,8 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
         average = co_nutrient_average(days, field_name)
         if target > 0 and not co_nutrient_met(average, target):
             notes.append(f"{label} averages {average_text(average, target)} {unit} a day, below your {target:g} {unit}. "
-                         + advice.format(foods=_sources(field_name, profile)))
+                         + advice.format(foods=_sources(field_name, profile), vegan_d=VEGAN_D_TEXT
+                                         if profile.diet == "vegan" else ""))
     notes.append(MAGNESIUM_NOTE.format(ul_mg=targets.magnesium_ul_supplemental_mg))
     if profile.age > 50 and not any(n.startswith("Vitamin B12 averages") for n in notes):
         notes.append(OVER_50_B12_NOTE)
@@ -143,13 +151,21 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
         notes.append(_status_note(profile.status))
     if not any("ferritin" in n for n in notes):
         notes.append(FERRITIN_NOTE)
+    if profile.avoid_allergens:
+        notes.append(ALLERGEN_LABEL_NOTE.format(allergens=_allergen_words(profile.avoid_allergens)))
     return tuple(notes)
+
+
+def _allergen_words(allergens: Sequence[str]) -> str:
+    words = [a.replace("_", " ") for a in allergens]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _status_note(status: str) -> str:
     if status == "pregnancy":
         return f"{PREGNANCY_NOTE} {TRIMESTER_NOTE}"
-    return PREGNANCY_NOTE.replace("In pregnancy: keep taking a prenatal supplement with folic acid and iodine",
+    return PREGNANCY_NOTE.replace("In pregnancy: keep taking a prenatal supplement with folic acid (400 µg) and iodine "
+                                  "(150 µg)",
                                   "While breastfeeding: keep taking the supplement your midwife or doctor advised")
 
 
