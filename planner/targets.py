@@ -25,14 +25,17 @@ _PA = {
     "male": {"sedentary": 1.00, "low_active": 1.11, "active": 1.25, "very_active": 1.48},
     "female": {"sedentary": 1.00, "low_active": 1.12, "active": 1.27, "very_active": 1.45},
 }
-# Default energy ranges (kcal/day) by (sex, age_min, age_max): DGA 2020-2025 estimated needs.
+# Default energy ranges (kcal/day) by (sex, age_min, age_max): DGA 2020-2025 estimated needs (Appendix 2,
+# sedentary to active). Men need 2,200 kcal sedentary up to 60 and 2,000 from 61 (a dietitian found a man of 60
+# planned at 2,000); women's active need falls from 2,200 to 2,000 at 61.
 _DEFAULT_KCAL = (
     ("both", 1, 3, 1000, 1400), ("both", 4, 8, 1200, 1800),
     ("female", 9, 13, 1400, 2000), ("male", 9, 13, 1600, 2200),
     ("female", 14, 18, 1800, 2400), ("male", 14, 18, 2000, 2800),
     ("female", 19, 30, 1800, 2400), ("male", 19, 30, 2400, 3000),
     ("female", 31, 50, 1800, 2200), ("male", 31, 50, 2200, 2800),
-    ("female", 51, 200, 1600, 2200), ("male", 51, 200, 2000, 2600),
+    ("female", 51, 60, 1600, 2200), ("male", 51, 55, 2200, 2800), ("male", 56, 60, 2200, 2600),
+    ("female", 61, 200, 1600, 2000), ("male", 61, 75, 2000, 2600), ("male", 76, 200, 2000, 2400),
 )
 # Protein RDA in grams/day when no weight is given.
 _DEFAULT_PROTEIN = (

@@ -10,11 +10,14 @@ from planner.targets import check_profile, targets_for
 
 @pytest.mark.parametrize("profile, mg, sodium, fiber, kcal", [
     (Profile(age=45, sex="female"), 320, 2300, 25, (1800, 2200)),
-    (Profile(age=60, sex="male"), 420, 2300, 30, (2000, 2600)),
+    (Profile(age=60, sex="male"), 420, 2300, 30, (2200, 2600)),  # DGA: 2,200 sedentary up to 60
+    (Profile(age=61, sex="male"), 420, 2300, 30, (2000, 2600)),
+    (Profile(age=80, sex="male"), 420, 2300, 30, (2000, 2400)),
     (Profile(age=25, sex="female", status="pregnancy"), 350, 2300, 28, (2140, 2740)),
     (Profile(age=25, sex="male"), 400, 2300, 38, (2400, 3000)),
     (Profile(age=30, sex="female", status="lactation"), 310, 2300, 29, (2130, 2730)),
-    (Profile(age=75, sex="female"), 320, 2300, 21, (1600, 2200)),
+    (Profile(age=75, sex="female"), 320, 2300, 21, (1600, 2000)),
+    (Profile(age=55, sex="female"), 320, 2300, 21, (1600, 2200)),
 ])
 def test_targets_from_dri(profile, mg, sodium, fiber, kcal):
     t = targets_for(profile)
