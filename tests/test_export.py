@@ -97,6 +97,7 @@ def test_fmt_qty(value, text):
     (1.25, "3/4 cup plus 1 tbsp", "about 1 cup"),  # 16.25 tbsp: the tablespoon scales too, said as one measure
     (0.25, "3/4 cup plus 1 tbsp", "3 1/4 tbsp"),
     (1.5, "1/4 egg (1 egg binds the 4 servings)", "about 1/3 egg"),  # not '3/8 egg' (a dietitian: unusable)
+    (1.5, "1/4 egg (one egg binds the whole batch)", "about 1/3 egg (one egg binds the whole batch)"),
     (1.25, "3 small (6-inch) tortillas", "about 4 small tortillas"),  # counted things in halves, not 3 3/4
     (1.25, "1 1/2 cups baby spinach", "about 2 cups baby spinach"),  # not 1 7/8 cups
     (1.5, "1/8 tsp", "about 1/4 tsp"),  # not 0.19 tsp
