@@ -51,9 +51,10 @@ FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day 
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
 COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or chocolate dish a day
 GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens dish as a breakfast side
-# a staple grain or legume (40 g a serving or more of one food), nut or seed (15 g) is served at one meal a day
+# a staple grain, legume or leafy green (40 g a serving or more of one food), nut or seed (15 g) is served at one
+# meal a day
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
-                        "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0}
+                        "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0}
 DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals

@@ -265,3 +265,14 @@ def test_the_checker_catches_greens_as_a_breakfast_side(plans, ref, tables, food
     broken = replace(plan, days=(make_day(1, meals), *plan.days[1:]))
     assert any("leafy-greens dish as a breakfast side" in p for p in check_dish_plan(broken, ref))
     assert not any("leafy-greens" in p for p in check_dish_plan(plan, ref))
+
+
+def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    callaloo = make_dish(tables, foods_table, "jamaican_callaloo", "side", 1.0)
+    day = plan.day(1)
+    meals = [Meal(m.slot, dishes=(*m.dishes, callaloo)) if m.slot in ("lunch", "dinner") else m for m in day.meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("'amaranth_leaves_cooked' is a staple of" in p for p in problems)  # callaloo at lunch and dinner
