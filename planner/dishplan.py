@@ -64,6 +64,10 @@ OVER_50_B12_NOTE = ("Over 50, much of the B12 in food is poorly absorbed: get mo
 # Iron stores matter in RLS whatever the plan's iron: said once, in every plan whose other notes do not say it.
 FERRITIN_NOTE = ("In RLS, iron stores matter as much as magnesium: ask your doctor for a ferritin test (RLS "
                  "guidance treats a ferritin of 75 µg/L or less as low), and take iron only if it shows you need it.")
+# The 75 µg/L cut-off is the adults' (IRLSSG); a child's doctor judges a child's ferritin, so no number is given.
+CHILD_FERRITIN_NOTE = ("In RLS, iron stores matter as much as magnesium: ask the child's doctor for a ferritin test, "
+                       "and give iron only if it shows a need.")
+ADULT_AGE = 18
 # A vegan plan has almost no iodine (dairy, fish and eggs are the usual sources; the tables do not count it).
 VEGAN_IODINE_NOTE = ("Vegan food has little iodine, and the plan's salt gives well under the 150 µg a day you "
                      "need: a supplement with 150 µg a day is the surer way.")
@@ -150,7 +154,7 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
     if profile.status in ("pregnancy", "lactation"):
         notes.append(_status_note(profile.status))
     if not any("ferritin" in n for n in notes):
-        notes.append(FERRITIN_NOTE)
+        notes.append(FERRITIN_NOTE if profile.age >= ADULT_AGE else CHILD_FERRITIN_NOTE)
     if profile.avoid_allergens:
         notes.append(ALLERGEN_LABEL_NOTE.format(allergens=_allergen_words(profile.avoid_allergens)))
     return tuple(notes)

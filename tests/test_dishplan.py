@@ -246,6 +246,16 @@ def test_every_plan_says_once_to_check_ferritin_and_a_vegan_one_names_iodine(pla
     assert all("you need a B12 supplement" in n for n in b12)  # plainly, with a dose
 
 
+def test_a_child_is_not_given_the_adults_ferritin_cut_off(plans):
+    from planner.dishplan import co_nutrient_notes
+
+    plan = plans("woman_45_omnivore")
+    child = co_nutrient_notes(plan.days, plan.targets, replace(plan.profile, age=8))
+    adult = co_nutrient_notes(plan.days, plan.targets, plan.profile)
+    assert any("child's doctor for a ferritin test" in n for n in child) and not any("75 µg/L" in n for n in child)
+    assert any("75 µg/L" in n for n in adult)
+
+
 def test_a_pregnancy_plan_says_which_trimester_its_energy_is_for(plans):
     from planner.dishplan import co_nutrient_notes
 
