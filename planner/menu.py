@@ -371,15 +371,23 @@ def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, weight
 
 
 def dish_objective(model: MenuModel, data: DishData, rules: Rules) -> pulp.LpAffineExpression:
+    return pulp.LpAffineExpression([(x, choice_cost(data, rules, key[2], key[3], q))
+                                    for key, levels in model.x.items() for q, x in levels.items()])
+
+
+def choice_cost(data: DishData, rules: Rules, role: str, i: int, quarters: int) -> float:
+    """The objective of dish ``i`` in ``role`` at ``quarters`` of a serving: its cost, preference and tie-break
+    per quarter, its distance from the person's usual portion, and the price of a side or snack."""
     cost_w = CHEAPEST_COST_WEIGHT if rules.cheapest else COST_WEIGHT
-    pairs = []
-    for key, levels in model.x.items():
-        i = key[3]
-        per_quarter = 0.25 * (cost_w * float(data.cost_usd[i]) + float(data.preference[i])) + TIE_BREAK * (i + 1)
-        extra = EXTRA_DISH_WEIGHT if key[2] in ("side", "snack") else 0.0
-        for q, x in levels.items():
-            pairs.append((x, q * per_quarter + extra + PORTION_WEIGHT * abs(q / 4 - data.portion_center)))
-    return pulp.LpAffineExpression(pairs)
+    per_quarter = 0.25 * (cost_w * float(data.cost_usd[i]) + float(data.preference[i])) + TIE_BREAK * (i + 1)
+    extra = EXTRA_DISH_WEIGHT if role in ("side", "snack") else 0.0
+    return quarters * per_quarter + extra + PORTION_WEIGHT * abs(quarters / 4 - data.portion_center)
+
+
+def day_shortfall_cost(fruit_g: float, breakfast_protein_g: float) -> float:
+    """The soft food-group terms of a day (``add_food_groups``' ``fruit_short`` and ``breakfast_protein_short``)."""
+    return FRUIT_SHORT_WEIGHT * max(0.0, 1.0 - fruit_g / FRUIT_G_MIN) \
+        + BREAKFAST_PROTEIN_WEIGHT * max(0.0, BREAKFAST_PROTEIN_G_MIN - breakfast_protein_g)
 
 
 def days_needed(per_week: int, n_days: int) -> int:

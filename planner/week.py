@@ -149,16 +149,10 @@ def day_context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: in
 def day_objective(data: DishData, rules: Rules, day_menu: Menu) -> float:
     """A day's own terms of the objective: its dishes' cost, preferences, portions and extras, its fruit and its
     breakfast protein."""
-    cost_w = menu.CHEAPEST_COST_WEIGHT if rules.cheapest else menu.COST_WEIGHT
-    total = 0.0
-    for _slot, role, i, portions in day_menu:
-        total += portions * (cost_w * float(data.cost_usd[i]) + float(data.preference[i]))
-        total += menu.TIE_BREAK * (i + 1) * portions * 4 + menu.PORTION_WEIGHT * abs(portions - data.portion_center)
-        total += menu.EXTRA_DISH_WEIGHT if role in ("side", "snack") else 0.0
+    total = sum(menu.choice_cost(data, rules, role, i, round(portions * 4)) for _s, role, i, portions in day_menu)
     fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in day_menu)
     protein_g = sum(p * float(data.values["protein_g"][i]) for s, _r, i, p in day_menu if s == "breakfast")
-    return total + menu.FRUIT_SHORT_WEIGHT * max(0.0, 1.0 - fruit_g / menu.FRUIT_G_MIN) \
-        + menu.BREAKFAST_PROTEIN_WEIGHT * max(0.0, menu.BREAKFAST_PROTEIN_G_MIN - protein_g)
+    return total + menu.day_shortfall_cost(fruit_g, protein_g)
 
 
 def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu]) -> float:
@@ -226,9 +220,10 @@ def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, 
                               lp=lp if len(unit) > 1 else None, improve_days=False).menus
         except PlanError:
             continue
-        value = week_objective(data, targets, rules, {**week, **again})
-        if value < objective - 1e-9 and _days_differ({**week, **again}):
-            week, objective = {**week, **again}, value
+        trial = {**week, **again}
+        value = week_objective(data, targets, rules, trial)
+        if value < objective - 1e-9 and _days_differ(trial):
+            week, objective = trial, value
     return week
 
 
