@@ -49,11 +49,13 @@ PREGNANCY_FISH_DAYS_MAX = 3  # FDA/EPA: 8-12 oz of low-mercury fish a week, abou
 PREGNANCY_FISH_G_PER_WEEK_MAX = 340.0  # 12 oz: the FDA/EPA upper end (a dietitian counted 17 oz in one week)
 MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the {ul_mg:g} mg upper limit is for "
                   "supplements only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
-PREGNANCY_NOTE = ("In pregnancy: keep taking a prenatal supplement with folic acid (400 µg) and iodine (150 µg), "
-                  "eat 8-12 oz "
-                  "(2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to 12 oz), choose pasteurised milk, "
-                  "yogurt and kefir, cook eggs until the yolks are firm, and ask for a ferritin test (low iron "
-                  "makes RLS worse).")
+# Pregnancy and breastfeeding share the food advice; only the supplement they start with differs.
+PRENATAL_SUPPLEMENT = "In pregnancy: keep taking a prenatal supplement with folic acid (400 µg) and iodine (150 µg)"
+NURSING_SUPPLEMENT = "While breastfeeding: keep taking the supplement your midwife or doctor advised"
+MOTHER_FOOD_ADVICE = (", eat 8-12 oz (2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to "
+                      "12 oz), choose pasteurised milk, yogurt and kefir, cook eggs until the yolks are firm, and ask "
+                      "for a ferritin test (low iron makes RLS worse).")
+PREGNANCY_NOTE = PRENATAL_SUPPLEMENT + MOTHER_FOOD_ADVICE
 # DRI energy in pregnancy: +0, +340 and +452 kcal a day by trimester; planner.targets plans the second.
 TRIMESTER_NOTE = ("The energy range is the second trimester's (+340 kcal a day): in the first trimester eat "
                   "about 340 kcal less, in the third about 110 kcal more.")
@@ -168,9 +170,7 @@ def _allergen_words(allergens: Sequence[str]) -> str:
 def _status_note(status: str) -> str:
     if status == "pregnancy":
         return f"{PREGNANCY_NOTE} {TRIMESTER_NOTE}"
-    return PREGNANCY_NOTE.replace("In pregnancy: keep taking a prenatal supplement with folic acid (400 µg) and iodine "
-                                  "(150 µg)",
-                                  "While breastfeeding: keep taking the supplement your midwife or doctor advised")
+    return NURSING_SUPPLEMENT + MOTHER_FOOD_ADVICE
 
 
 def check_days(days: int) -> int:

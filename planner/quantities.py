@@ -35,6 +35,9 @@ def fmt_qty(value: float) -> str:
     return fmt_number(round(value, 2))
 
 
+KITCHEN_SLACK = 0.07  # of a unit: how far a small amount may be from the nearest kitchen fraction
+
+
 def kitchen_qty(value: float, denominators: tuple[int, ...] = (1, 2, 3, 4)) -> str:
     """A scaled amount as a cook measures it: wholes, halves, thirds and quarters (and 1/8, a measuring spoon)
     as fractions; any other amount as the nearest of them within 20 %, said 'about' (0.94 cup -> 'about 1',
@@ -52,9 +55,6 @@ def kitchen_qty(value: float, denominators: tuple[int, ...] = (1, 2, 3, 4)) -> s
     # within 20 %, or an eighth of a unit for small amounts (0.19 tsp: about 1/4; below a spoon's precision)
     close = abs(float(near) - value) <= max(0.2 * value, KITCHEN_SLACK if 0.125 <= value < 0.5 else 0.0)
     return f"about {fmt_qty(float(near))}" if close else exact
-
-
-KITCHEN_SLACK = 0.07  # of a unit: how far a small amount may be from the nearest kitchen fraction
 
 
 # Things a cook counts rather than measures: a scaled amount of them is said in halves ('about 4 tortillas').
@@ -76,8 +76,7 @@ _LEADING_QTY = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s+(.*)$")
 
 def _scaled_measure(qty: float, unit: str) -> str:
     amount = kitchen_qty(qty)
-    plural = {"cup": "cups", "tbsp": "tbsp"}[unit]
-    return f"{amount} {plural if _shown(amount) > 1 + 1e-9 else unit}"
+    return f"{amount} {_MEASURE_PLURALS.get(unit, unit) if _shown(amount) > 1 + 1e-9 else unit}"
 
 
 def _shown(amount: str) -> float:
