@@ -15,7 +15,8 @@ cap of fish leaves today), ``<nutrient>_day_<d>``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import numpy as np
@@ -174,19 +175,33 @@ class DayModel:
     """The base day model held by HiGHS; ``solve(context, day)`` sets the day and returns its menu."""
 
     def __init__(self, data: DishData, targets: Targets, rules: Rules, budget_usd_per_day: float | None,
-                 solver_rules: Rules) -> None:
+                 solver_rules: Rules, *, source: DayModel | None = None) -> None:
         self.data, self.solver_rules = data, solver_rules
         self.inputs = (data, targets, rules, budget_usd_per_day)
         self.bases: dict[bool, _Base] = {}
+        self.source = source
+        self.lock = source.lock if source is not None else threading.Lock()
+
+    def twin(self) -> DayModel:
+        """A day model for a second thread: the same base models (built once, read only), its own HiGHS."""
+        return DayModel(*self.inputs, self.solver_rules, source=self)
 
     def _base(self, all_levels: bool) -> _Base:
-        if all_levels not in self.bases:
-            model = build_day_base(*self.inputs, all_levels=all_levels)
-            h = solve.highs_model(model.prob, self.solver_rules)
-            self.bases[all_levels] = _Base(model, h, h.getLp(),
-                                           {name: c.index for name, c in model.prob.constraints.items()},
-                                           [(key, q, x.index) for key, lv in model.x.items() for q, x in lv.items()])
-        return self.bases[all_levels]
+        with self.lock:
+            if all_levels not in self.bases:
+                self.bases[all_levels] = self._build(all_levels)
+            return self.bases[all_levels]
+
+    def _build(self, all_levels: bool) -> _Base:
+        if self.source is not None:  # called under the shared lock: the source's base, without locking again
+            if all_levels not in self.source.bases:
+                self.source.bases[all_levels] = self.source._build(all_levels)
+            base = self.source.bases[all_levels]
+            return replace(base, highs=solve.highs_of_lp(base.lp, self.solver_rules))
+        model = build_day_base(*self.inputs, all_levels=all_levels)
+        h = solve.highs_model(model.prob, self.solver_rules)
+        return _Base(model, h, h.getLp(), {name: c.index for name, c in model.prob.constraints.items()},
+                     [(key, q, x.index) for key, lv in model.x.items() for q, x in lv.items()])
 
     def solve(self, context: DayContext, day: int, *, max_nodes: int, options: Mapping[str, object],
               max_steps: int) -> tuple[tuple[str, str, int, float], ...] | None:

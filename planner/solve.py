@@ -153,8 +153,7 @@ def highs_model(prob: pulp.LpProblem, rules: Rules, *, gap_rel: float | None = N
     import highspy
     import numpy as np
 
-    h = new_highs(mip_rel_gap=float(rules.gap_rel if gap_rel is None else gap_rel),
-                  time_limit=float(rules.time_limit_s if time_limit_s is None else time_limit_s))
+    h = _configured(rules, gap_rel, time_limit_s)
     variables = prob.variables()
     for j, v in enumerate(variables):
         v.index = j
@@ -183,6 +182,18 @@ def highs_model(prob: pulp.LpProblem, rules: Rules, *, gap_rel: float | None = N
     h.passModel(lp)
     prob.solverModel = h
     return h
+
+
+def highs_of_lp(lp, rules: Rules):
+    """A second configured highspy.Highs holding a copy of the HighsLp ``lp`` (as ``highs_model`` configures)."""
+    h = _configured(rules, None, None)
+    h.passModel(lp)
+    return h
+
+
+def _configured(rules: Rules, gap_rel: float | None, time_limit_s: float | None):
+    return new_highs(mip_rel_gap=float(rules.gap_rel if gap_rel is None else gap_rel),
+                     time_limit=float(rules.time_limit_s if time_limit_s is None else time_limit_s))
 
 
 def run(prob: pulp.LpProblem, rules: Rules, *, time_limit_s: float | None = None,

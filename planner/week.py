@@ -28,7 +28,10 @@ Deterministic: node limits, one thread and a fixed seed (``planner.solve``); tim
 """
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import Collection, Iterable, Mapping, Sequence
 
@@ -203,28 +206,55 @@ def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, 
     """One pass over the days: each dinner with the leftover lunch after it planned again together, then each day
     alone, the dearest first (``_units``), with the rest of the week as it is (its co-nutrient rows now exact);
     a change is kept when the week's objective falls (a single day keeps its leftover links). In a plan longer
-    than IMPROVE_DAYS_MAX days, only the dearest days (``day_objective``) are planned again."""
+    than IMPROVE_DAYS_MAX days, only the dearest days (``day_objective``) are planned again.
+
+    With two cores, the next unit is planned on the second (``DayModel.twin``) against the same week while this
+    one is: most changes are not kept, and when one is, the next unit's plan is thrown away and made again. So
+    the week is the one a single core makes, a third sooner (bench/README.md)."""
     week = dict(menus)
     objective = week_objective(data, targets, rules, week)
     order = sorted(week, key=lambda d: (-day_objective(data, rules, week[d]), d))  # the dearest day first
     dearest = set(order[:IMPROVE_DAYS_MAX])
-    for unit in _units(order, leftover_days):
-        if not set(unit) & dearest:
-            continue
-        others = {d: m for d, m in week.items() if d not in unit}
-        keep = {} if len(unit) > 1 else {unit[0]: _leftover_keeps(week[unit[0]], unit[0], leftover_days)}
+    units = [u for u in _units(order, leftover_days) if set(u) & dearest]
+    main = day_model or DayModel(data, targets, rules, budget, solver_rules)
+    twin = main.twin()
+
+    def again(unit: list[int], state: Mapping[int, Menu], model: DayModel) -> dict[int, Menu] | None:
+        others = {d: m for d, m in state.items() if d not in unit}
+        keep = {} if len(unit) > 1 else {unit[0]: _leftover_keeps(state[unit[0]], unit[0], leftover_days)}
         try:  # a pair is priced as a week is planned (its first day does not hold all of the week's shortfall)
-            again = plan_days(data, targets, rules, unit, budget=budget, solver_rules=solver_rules, fixed_menus=others,
-                              fixed=keep, slot_banned=slot_banned, day_model=day_model,
-                              leftover_days=leftover_days if len(unit) > 1 else (),
-                              lp=lp if len(unit) > 1 else None, improve_days=False).menus
+            return {**state, **plan_days(data, targets, rules, unit, budget=budget, solver_rules=solver_rules,
+                                         fixed_menus=others, fixed=keep, slot_banned=slot_banned, day_model=model,
+                                         leftover_days=leftover_days if len(unit) > 1 else (),
+                                         lp=lp if len(unit) > 1 else None, improve_days=False).menus}
         except PlanError:
-            continue
-        trial = {**week, **again}
-        value = week_objective(data, targets, rules, trial)
-        if value < objective - 1e-9 and _days_differ(trial):
-            week, objective = trial, value
+            return None
+
+    with ThreadPoolExecutor(max_workers=1) if _cores() >= IMPROVE_THREADS else nullcontext() as ahead:
+        k = 0
+        while k < len(units):
+            guess = ahead.submit(again, units[k + 1], week, twin) if ahead and k + 1 < len(units) else None
+            trials = [again(units[k], week, main)]
+            k += 1
+            if not _kept(data, targets, rules, trials[0], objective) and guess is not None:
+                trials, k = [guess.result()], k + 1  # the week is unchanged: the guess stands
+            for trial in trials:
+                if _kept(data, targets, rules, trial, objective):
+                    week, objective = trial, week_objective(data, targets, rules, trial)
     return week
+
+
+IMPROVE_THREADS = 2  # improve() plans the next unit ahead on a second core when the machine has one
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _kept(data: DishData, targets: Targets, rules: Rules, trial: Mapping[int, Menu] | None, objective: float) -> bool:
+    """Whether ``improve`` keeps the week ``trial``: its objective falls and its days still differ."""
+    return trial is not None and week_objective(data, targets, rules, trial) < objective - 1e-9 \
+        and _days_differ(trial)
 
 
 def close_near_misses(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu],
