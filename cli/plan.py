@@ -17,7 +17,8 @@ from foods.schema import ALLERGENS, DIETS
 from cli.options import check_options
 from planner.errors import ProfileError
 from planner.household import Member, check_members, check_shared, member_from_fields, read_household
-from planner.model import ACTIVITIES, MAX_DAYS, SEXES, Profile, Rules, check_number
+from planner.model import (ACTIVITIES, CAFFEINE_AFTER_LUNCH_MG_DEFAULT, MAX_DAYS, SEXES, Profile, Rules,
+                           check_number)
 from planner.plan_format import atomic_write_text, plan_to_json
 
 # Options of the food-level planner that dish plans no longer have: option -> (dest, why, what to do instead).
@@ -77,6 +78,19 @@ def _add_profile_options(p: argparse.ArgumentParser) -> None:
                         "repeatable)")
 
 
+def _caffeine_cap_mg(text: str | None) -> float | None:
+    """``--caffeine-after-lunch-mg``: the default cap when not given, None for 'none', else the number."""
+    if text is None:
+        return CAFFEINE_AFTER_LUNCH_MG_DEFAULT
+    if text.strip().lower() in ("none", "no", "off"):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ProfileError(f"--caffeine-after-lunch-mg '{text}' is not a number of mg; give e.g. 15, or 'none' "
+                           "for no cap") from None
+
+
 def _add_limit_options(p: argparse.ArgumentParser) -> None:
     """The targets and limits of each day and of the week."""
     p.add_argument("--target-mg", type=float, help="magnesium target per day (default: the RDA)")
@@ -85,7 +99,9 @@ def _add_limit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget-usd-per-day", type=float, help="food budget per day in USD")
     p.add_argument("--evening-share", type=float,
                    help="minimum share (0-1) of the day's magnesium at dinner and the evening snack")
-    p.add_argument("--caffeine-after-lunch-mg", type=float, help="cap on caffeine after lunch (mg)")
+    p.add_argument("--caffeine-after-lunch-mg", metavar="MG",
+                   help=f"cap on caffeine after lunch in mg, or 'none' (default {CAFFEINE_AFTER_LUNCH_MG_DEFAULT:g}: "
+                        "about a cup of cocoa; RLS guidance advises against caffeine in the evening)")
     p.add_argument("--cheapest", action="store_true",
                    help="the cheapest week that meets the targets (default: cost counts after variety and "
                         "co-nutrients)")
@@ -175,6 +191,8 @@ PERSON_OPTIONS: tuple[str, ...] = ("age", "sex", "status", "weight_kg", "height_
 
 def profile_from_args(args: argparse.Namespace) -> tuple[Profile, Rules]:
     """Profile and Rules from the parsed ``magplan plan`` options (favourites: dish or food ids)."""
+    cap_mg = _caffeine_cap_mg(args.caffeine_after_lunch_mg)
+    args = argparse.Namespace(**{**vars(args), "caffeine_after_lunch_mg": cap_mg})
     check_options(args, PLAN_OPTION_RANGES)
     overrides: dict[str, float] = {}
     if args.target_mg is not None:

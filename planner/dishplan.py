@@ -63,12 +63,26 @@ TRIMESTER_NOTE = ("The energy range is the second trimester's (+340 kcal a day):
 # foods or a supplement, whatever the plan's average says.
 OVER_50_B12_NOTE = ("Over 50, much of the B12 in food is poorly absorbed: get most of it from fortified foods or "
                     "a B12 supplement (commonly 25-100 µg a day; the usual advice for everyone over 50).")
-# Iron stores matter in RLS whatever the plan's iron: said once, in every plan whose other notes do not say it.
-FERRITIN_NOTE = ("In RLS, iron stores matter as much as magnesium: ask your doctor for a ferritin test (RLS "
-                 "guidance treats a ferritin of 75 µg/L or less as low), and take iron only if it shows you need it.")
-# The 75 µg/L cut-off is the adults' (IRLSSG); a child's doctor judges a child's ferritin, so no number is given.
-CHILD_FERRITIN_NOTE = ("In RLS, iron stores matter as much as magnesium: ask the child's doctor for a ferritin test, "
-                       "and give iron only if it shows a need.")
+# Iron stores matter in RLS whatever the plan's iron: said once, in every plan whose other notes do not say it. The
+# AASM's 2024 guideline recommends iron for adults with RLS whose ferritin is 75 µg/L or less or whose transferrin
+# saturation is below 20 %; it makes no recommendation on magnesium (too little evidence), so iron comes first.
+FERRITIN_NOTE = ("In RLS the evidence is stronger for iron than for magnesium: ask your doctor for a ferritin and "
+                 "transferrin saturation test (RLS guidance treats a ferritin of 75 µg/L or less, or a saturation "
+                 "below 20 %, as low), and take iron only if it shows you need it.")
+# The cut-offs are the adults'; a child's doctor judges a child's iron, so no number is given.
+CHILD_FERRITIN_NOTE = ("In RLS the evidence is stronger for iron than for magnesium: ask the child's doctor for a "
+                       "ferritin test, and give iron only if it shows a need.")
+# Coconut is not a tree nut in the FDA's allergen labelling since 2025, so a tree-nut-free plan may use it; a
+# dietitian asked that the note say so when it does (some allergists still advise caution).
+COCONUT_NOTE = ("You avoid tree nuts and the plan uses coconut ({foods}): coconut is not a tree nut in US allergen "
+                "labelling and most people with a tree-nut allergy eat it, but ask your allergist if unsure.")
+# How notes the planner no longer writes began: an edit replaces them with today's (never two ferritin notes).
+RETIRED_NOTE_STARTS: tuple[str, ...] = ("In RLS, iron stores matter as much as magnesium",)
+# The standard RLS advice on what to drink, said once; with the plan's own caffeine cap when it has one.
+CAFFEINE_NOTE = ("RLS guidance advises against caffeine and alcohol in the evening: this plan keeps caffeine after "
+                 "lunch to {mg:g} mg a day at most (a cup of cocoa has about 14 mg, a cup of coffee about 95 mg).")
+NO_CAFFEINE_CAP_NOTE = ("RLS guidance advises against caffeine and alcohol in the evening; this plan has no caffeine "
+                        "limit after lunch.")
 ADULT_AGE = 18
 # A vegan plan has almost no iodine (dairy, fish and eggs are the usual sources; the tables do not count it).
 VEGAN_IODINE_NOTE = ("Vegan food has little iodine, and the plan's salt gives well under the 150 µg a day you "
@@ -135,10 +149,10 @@ def average_text(average: float, target: float) -> str:
     return f"{average:,.4f}"
 
 
-def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profile | None = None
-                      ) -> tuple[str, ...]:
+def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profile | None = None,
+                      rules: Rules | None = None) -> tuple[str, ...]:
     """The plan's notes: one sentence per co-nutrient whose average is below the target, with what to do
-    (foods the person's diet and allergens allow), then the magnesium and pregnancy notes."""
+    (foods the person's diet and allergens allow), then the magnesium, pregnancy, iron and caffeine notes."""
     profile = profile or Profile()
     notes = []
     for field_name, label, unit, advice in CO_NUTRIENT_ADVICE:
@@ -157,8 +171,15 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
         notes.append(_status_note(profile.status))
     if not any("ferritin" in n for n in notes):
         notes.append(FERRITIN_NOTE if profile.age >= ADULT_AGE else CHILD_FERRITIN_NOTE)
+    if rules is not None:
+        cap_mg = rules.caffeine_after_lunch_max_mg
+        notes.append(NO_CAFFEINE_CAP_NOTE if cap_mg is None else CAFFEINE_NOTE.format(mg=cap_mg))
     if profile.avoid_allergens:
         notes.append(ALLERGEN_LABEL_NOTE.format(allergens=_allergen_words(profile.avoid_allergens)))
+    coconut = sorted({it.name.split(" (")[0].lower() for d in days for m in d.meals for it in m.items
+                      if "coconut" in it.food_id})
+    if "tree_nuts" in profile.avoid_allergens and coconut:
+        notes.append(COCONUT_NOTE.format(foods=", ".join(coconut)))
     return tuple(notes)
 
 
@@ -267,7 +288,7 @@ def plan_dish_week(tables: DishTables, foods: pd.DataFrame, profile: Profile, *,
     return WeekPlan(profile=person.profile, targets=person.targets, rules=person.rules, days=plan_days,
                     solver=solver_info(solution, rules, t0), excluded=tuple(exclude_dishes),
                     notes=(*pantry_notes(plan_days, pantry_foods),
-                           *co_nutrient_notes(plan_days, person.targets, person.profile)), version=DISH_PLAN_VERSION)
+                           *co_nutrient_notes(plan_days, person.targets, person.profile, person.rules)), version=DISH_PLAN_VERSION)
 
 
 PANTRY_NOTE_START = "From your pantry the week uses: "

@@ -297,12 +297,14 @@ def _day(tables: DishTables, foods: pd.DataFrame, people: Mapping[str, PersonInp
     return replace(plan_day, totals_by_person=totals_by_person(plan_day, list(people)))
 
 
-def household_notes(people: Sequence[Person], days_by_person: Mapping[str, Sequence[DayPlan]]) -> tuple[str, ...]:
+def household_notes(people: Sequence[Person], days_by_person: Mapping[str, Sequence[DayPlan]],
+                    rules: Rules | None = None) -> tuple[str, ...]:
     """Each person's co-nutrient notes under their name; a note that is the same for everyone, once; and one
-    magnesium note naming each person's supplemental upper limit (a child's is lower)."""
+    magnesium note naming each person's supplemental upper limit (a child's is lower). ``rules``: the household's
+    (its caffeine cap is everyone's)."""
     limits = {p.name: p.targets.magnesium_ul_supplemental_mg for p in people}
     own = {p.name: MAGNESIUM_NOTE.format(ul_mg=limits[p.name]) for p in people}
-    per_person = {p.name: [n for n in co_nutrient_notes(days_by_person[p.name], p.targets, p.profile)
+    per_person = {p.name: [n for n in co_nutrient_notes(days_by_person[p.name], p.targets, p.profile, rules)
                            if n != own[p.name]] for p in people}
     common = set.intersection(*(set(n) for n in per_person.values()))
     out = [f"{name}: {note}" for name, notes in per_person.items() for note in notes if note not in common]
@@ -331,7 +333,7 @@ def _household_plan(tables: DishTables, foods: pd.DataFrame, people: Mapping[str
                     solver=_solver_info(solutions, rules, t0), excluded=tuple(exclude_dishes),
                     version=DISH_PLAN_VERSION, people=persons)
     views = {p.name: person_plan(plan, p.name).days for p in persons}
-    return replace(plan, notes=household_notes(persons, views))
+    return replace(plan, notes=household_notes(persons, views, rules))
 
 
 def _solver_info(solutions: Mapping[str, week.WeekSolution], rules: Rules, t0: float) -> SolverInfo:

@@ -66,6 +66,9 @@ class Targets:
     magnesium_source: str = ""
 
 
+CAFFEINE_AFTER_LUNCH_MG_DEFAULT = 15.0
+
+
 @dataclass(frozen=True)
 class Rules:
     """How the menu is built: slots, steps, variety and the optional RLS-related limits."""
@@ -78,8 +81,10 @@ class Rules:
     # Minimum share of the day's magnesium from the evening slots (None: no minimum).
     evening_share_min: float | None = None
     evening_slots: tuple[str, ...] = ("dinner", "snack")
-    # Cap on caffeine (mg) in the slots after lunch (None: no cap).
-    caffeine_after_lunch_max_mg: float | None = None
+    # Cap on caffeine (mg) in the slots after lunch (None: no cap). RLS guidance advises against caffeine in the
+    # evening: by default a day holds at most a cup of cocoa's worth (about 14 mg; a cup of coffee has about 95 mg)
+    # after lunch. A dietitian found hot cocoa or chocolate in the afternoon or evening on every day of four weeks.
+    caffeine_after_lunch_max_mg: float | None = CAFFEINE_AFTER_LUNCH_MG_DEFAULT
     # Realistic days: servings of vegetables, leafy greens and fruit a day (0: no minimum), and a vegetable
     # or leafy green at lunch and at dinner.
     produce_servings_min: float = 3.0

@@ -128,11 +128,11 @@ def notes_for_days(plan: WeekPlan, days: tuple[DayPlan, ...]) -> tuple[str, ...]
     """``plan``'s notes for new ``days``: a dish plan's co-nutrient notes brought up to date, other notes kept."""
     if plan.version < DISH_PLAN_VERSION or plan.people:  # a household's notes are per person: kept as they are
         return plan.notes
-    from planner.dishplan import co_nutrient_notes  # here: dishplan loads the solver, which reading a plan needs not
+    from planner.dishplan import RETIRED_NOTE_STARTS, co_nutrient_notes  # here: dishplan loads the solver, which reading a plan needs not
 
-    new = co_nutrient_notes(days, plan.targets, plan.profile)
-    old = set(co_nutrient_notes(plan.days, plan.targets, plan.profile)) | set(new)
-    return tuple(n for n in plan.notes if n not in old) + new
+    new = co_nutrient_notes(days, plan.targets, plan.profile, plan.rules)
+    old = set(co_nutrient_notes(plan.days, plan.targets, plan.profile, plan.rules)) | set(new)
+    return tuple(n for n in plan.notes if n not in old and not n.startswith(RETIRED_NOTE_STARTS)) + new
 
 
 def verify_plan(plan: WeekPlan, foods: pd.DataFrame) -> WeekPlan:

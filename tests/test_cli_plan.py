@@ -134,6 +134,8 @@ BASE = ["plan", "--days", "2"]
     (["--favorite", "salmon_kedgeree", "--favorite", "almonds", "--favorite", "salmon_kedgeree"],
      {"favorites": ("salmon_kedgeree", "almonds"), "profile.favorite_foods": ("salmon_kedgeree", "almonds")}),
     (["--dislike", "tofu_firm", "--dislike", "miso_salmon_soba"], {"dislikes": ("tofu_firm", "miso_salmon_soba")}),
+    ([], {"rules.caffeine_after_lunch_max_mg": 15.0}),  # RLS: about a cup of cocoa after lunch at most
+    (["--caffeine-after-lunch-mg", "none"], {"rules.caffeine_after_lunch_max_mg": None}),
     (["--exclude-dish", "salmon_kedgeree", "--exclude", "mushrooms_white"],
      {"exclude_dishes": ("salmon_kedgeree",), "profile.exclude_foods": ("mushrooms_white",)}),
     (["--budget-usd-per-day", "7", "--evening-share", "0.4", "--caffeine-after-lunch-mg", "50", "--time-limit", "5",
@@ -175,6 +177,7 @@ def test_formats_and_notes(recorder, capsys, fmt, check):
     (["--status", "pregnancy", "--sex", "male"], ["'status'", "female"]),
     (["--evening-share", "2"], ["--evening-share"]),
     (["--caffeine-after-lunch-mg", "-1"], ["--caffeine-after-lunch-mg", "from 0 to 2000"]),
+    (["--caffeine-after-lunch-mg", "lots"], ["'lots' is not a number of mg", "'none' for no cap"]),
     (["--days", "29"], ["--days 29", "1 to 28"]),
     (["--days", "0"], ["--days 0", "1 to 28"]),
     (["--time-limit", "0"], ["--time-limit"]),

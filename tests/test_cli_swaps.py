@@ -338,10 +338,12 @@ def test_dish_lock_then_regenerate_keeps_the_locked_dish(dish_file, dish_week, c
 
 def test_dish_set_portions_and_exclude_in_place(dish_file, dish_week, capsys):
     _tables, plan = dish_week
-    snack = next(iter(_dishes(plan, 2, "snack")))
-    assert main(["set-portions", str(dish_file), "--day", "2", "--slot", "snack", "--dish", snack,
+    from test_edits import caffeine_free_snack
+
+    day, snack = caffeine_free_snack(plan)
+    assert main(["set-portions", str(dish_file), "--day", str(day), "--slot", "snack", "--dish", snack,
                  "--portions", "1.25", "--in-place"]) == 0
-    assert _dishes(read_plan(dish_file), 2, "snack")[snack] == 1.25
+    assert _dishes(read_plan(dish_file), day, "snack")[snack] == 1.25
     assert main(["exclude", str(dish_file), "--dish", snack, "--in-place"]) == 0
     after = read_plan(dish_file)
     assert snack in after.excluded

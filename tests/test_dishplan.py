@@ -286,3 +286,41 @@ def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, food
     meals = [Meal(m.slot, dishes=(*m.dishes, callaloo)) if m.slot in ("lunch", "dinner") else m for m in day.meals]
     problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
     assert any("'amaranth_leaves_cooked' is a staple of" in p for p in problems)  # callaloo at lunch and dinner
+
+
+def test_a_default_plan_keeps_caffeine_after_lunch_to_about_a_cup_of_cocoa_and_says_so(plans):
+    from planner.dishplan import co_nutrient_notes
+    from planner.model import CAFFEINE_AFTER_LUNCH_MG_DEFAULT
+
+    plan = plans("woman_45_omnivore")
+    assert plan.rules.caffeine_after_lunch_max_mg == CAFFEINE_AFTER_LUNCH_MG_DEFAULT
+    after_lunch_mg = [sum(x.value("caffeine_mg") or 0.0 for m in d.meals if m.slot in ("dinner", "snack", "evening")
+                          for x in m.dishes) for d in plan.days]
+    assert max(after_lunch_mg) <= CAFFEINE_AFTER_LUNCH_MG_DEFAULT + 1e-6
+    assert any("against caffeine and alcohol in the evening" in n and "15 mg" in n for n in plan.notes)
+    uncapped = co_nutrient_notes(plan.days, plan.targets, plan.profile,
+                                 replace(plan.rules, caffeine_after_lunch_max_mg=None))
+    assert any("has no caffeine limit after lunch" in n for n in uncapped)
+    assert any("transferrin saturation" in n and "stronger for iron than for magnesium" in n for n in plan.notes)
+
+
+def test_an_edit_replaces_the_retired_ferritin_note_instead_of_adding_a_second(plans):
+    from planner.dishplan import RETIRED_NOTE_STARTS
+    from planner.verify import notes_for_days
+
+    plan = plans("woman_45_omnivore")
+    old = "In RLS, iron stores matter as much as magnesium: ask your doctor for a ferritin test."
+    assert old.startswith(RETIRED_NOTE_STARTS)
+    saved = replace(plan, notes=tuple(n for n in plan.notes if "ferritin" not in n) + (old,))
+    notes = notes_for_days(saved, saved.days)
+    assert sum("ferritin" in n for n in notes) == 1 and old not in notes
+
+
+def test_a_tree_nut_free_plan_with_coconut_says_coconut_is_not_a_tree_nut(plans):
+    from planner.dishplan import co_nutrient_notes
+
+    plan = plans("pregnant_28_nut_free")
+    uses = any("coconut" in it.food_id for d in plan.days for m in d.meals for it in m.items)
+    assert uses == any("plan uses coconut" in n for n in plan.notes)
+    no_nuts = co_nutrient_notes(plan.days, plan.targets, replace(plan.profile, avoid_allergens=("peanuts",)))
+    assert not any("plan uses coconut" in n for n in no_nuts)  # only for a person who avoids tree nuts

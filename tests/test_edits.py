@@ -53,6 +53,13 @@ def dishes(plan, day: int, slot: str) -> dict[str, float]:
     return {x.dish_id: x.portions for m in plan.day(day).meals if m.slot == slot for x in m.dishes}
 
 
+def caffeine_free_snack(plan) -> tuple[int, str]:
+    """(day, dish id) of the first afternoon snack without caffeine: a quarter more of a cup of cocoa could pass
+    the default cap on caffeine after lunch (planner.model.Rules)."""
+    return next((d.day, x.dish_id) for d in plan.days for m in d.meals if m.slot == "snack" for x in m.dishes
+                if not x.value("caffeine_mg"))
+
+
 def first_dish(plan, day: int, slot: str) -> str:
     return next(iter(dishes(plan, day, slot)))
 
@@ -239,13 +246,13 @@ def test_a_swap_that_repeats_a_staple_in_the_day_replans_the_other_meal(dish_wee
 
 # --- set portions ---------------------------------------------------------------------------------
 def test_set_portions_that_still_fits_changes_only_that_dish(dish_week, dish_tables, curated):
-    dish_id = first_dish(dish_week, 2, "snack")
-    now = dishes(dish_week, 2, "snack")[dish_id]
+    day, dish_id = caffeine_free_snack(dish_week)
+    now = dishes(dish_week, day, "snack")[dish_id]
     new = now + 0.25 if now < 2 else now - 0.25
-    result = edits.set_portions(dish_week, dish_tables, curated, day=2, slot="snack", dish_id=dish_id, portions=new)
-    assert dishes(result.plan, 2, "snack")[dish_id] == new
-    assert_only_day_changed(dish_week, result, {2})
-    assert edits.set_portions(dish_week, dish_tables, curated, day=2, slot="snack", dish_id=dish_id,
+    result = edits.set_portions(dish_week, dish_tables, curated, day=day, slot="snack", dish_id=dish_id, portions=new)
+    assert dishes(result.plan, day, "snack")[dish_id] == new
+    assert_only_day_changed(dish_week, result, {day})
+    assert edits.set_portions(dish_week, dish_tables, curated, day=day, slot="snack", dish_id=dish_id,
                               portions=now).changes == ()
 
 

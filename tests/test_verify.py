@@ -38,7 +38,7 @@ def dish_plan(curated) -> WeekPlan:
                                    for slot, dish_id, p in PICKS)) for d in (1, 2))
     plan = WeekPlan(profile=Profile(age=45, sex="female"), targets=hand_plan(curated).targets, rules=Rules(days=2),
                     days=days, solver=SolverInfo("highs", "optimal"), version=2)
-    return replace(plan, notes=co_nutrient_notes(days, plan.targets, plan.profile))
+    return replace(plan, notes=co_nutrient_notes(days, plan.targets, plan.profile, plan.rules))
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +121,7 @@ def test_co_nutrient_notes_follow_the_recomputed_totals(dish_plan, curated):
         d["notes"] = []
         for day in d["days"]:
             day["totals"].update(calcium_mg=5000, potassium_mg=9000, vitamin_d_ug=100, vitamin_b12_ug=50)
-    shortfalls = co_nutrient_notes(dish_plan.days, dish_plan.targets, dish_plan.profile)
+    shortfalls = co_nutrient_notes(dish_plan.days, dish_plan.targets, dish_plan.profile, dish_plan.rules)
     assert any(n.startswith("Calcium averages") for n in shortfalls)
     hiding = plan_from_dict(edited(dish_plan, mutate))
     assert not any(n.startswith("Calcium averages") for n in co_nutrient_notes(hiding.days, hiding.targets))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from foods.schema import ALLERGENS, DIETS
 from planner.errors import MagplanError
-from planner.model import ACTIVITIES, Profile, Rules
+from planner.model import ACTIVITIES, CAFFEINE_AFTER_LUNCH_MG_DEFAULT, Profile, Rules
 from planner.targets import check_profile, targets_for
 from ui.common import dish_library, safe_md
 
@@ -26,7 +26,7 @@ RULES_WIDGETS = {"days": "p_days", "caffeine_after_lunch_max_mg": "p_caffeine", 
 DEFAULTS: dict[str, Any] = {
     "p_age": 40, "p_sex": "female", "p_status": "none", "p_weight": None, "p_height": None, "p_activity": None,
     "p_diet": "omnivore", "p_avoid": [], "p_exclude": [], "p_favorites": [], "p_budget": None,
-    "p_target_mg": None, "p_evening": 0, "p_caffeine": None, "p_days": 7,
+    "p_target_mg": None, "p_evening": 0, "p_caffeine": CAFFEINE_AFTER_LUNCH_MG_DEFAULT, "p_days": 7,
     "p_exclude_dishes": [], "p_dislikes": [], "p_same_breakfast": False, "p_fish": True, "p_cheapest": False,
 }
 FISH_PER_WEEK = Rules().fish_per_week_min  # "fish twice a week"
@@ -247,8 +247,10 @@ def _magnesium_widgets(sb: Any, profile: Profile, overrides: dict) -> tuple[Prof
               help="Part of the day's magnesium at dinner and the evening snack; some people with RLS "
                    "prefer it later in the day. 0 means no minimum.")
     sb.number_input("Caffeine after lunch (at most, mg)", min_value=0.0, max_value=500.0, step=10.0,
-                    value=None, key="p_caffeine", placeholder="no limit", format="%.0f",
-                    help="Dark chocolate, coffee and tea carry caffeine; caffeine can worsen RLS at night.")
+                    value=DEFAULTS["p_caffeine"], key="p_caffeine", placeholder="no limit", format="%.0f",
+                    help="Dark chocolate, cocoa, coffee and tea carry caffeine, and RLS guidance advises against it "
+                         f"in the evening. {CAFFEINE_AFTER_LUNCH_MG_DEFAULT:g} mg is about a cup of cocoa (a cup "
+                         "of coffee has about 95 mg); clear the box for no limit.")
     return profile, problem
 
 
