@@ -17,7 +17,7 @@ from planner.household_export import (HOUSEHOLD_PLAN_CSV_COLUMNS, batches_by_mea
                                       iter_people_co_nutrients, leftover_csv, meal_heading, people_html)
 from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, PLAN_CSV_COLUMNS, _co_nutrient_lines, _grams, dish_rows,
                                co_nutrient_checks, day_total_rows, h, is_missing, md_text, meal_lines, money_text, num_text, portions_text, profile_summary, rows_to_csv,
-                               solver_line, supplement_line)
+                               slot_label, solver_line, supplement_line)
 from planner.quantities import scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,7 +141,7 @@ def _html_item_table(day: DayPlan) -> list[str]:
     for meal in day.meals:
         for it in meal.items:
             parts.append(
-                f"<tr><td>{h(meal.slot.capitalize())}</td><td>{h(it.name)}</td>"
+                f"<tr><td>{h(slot_label(meal.slot))}</td><td>{h(it.name)}</td>"
                 f"<td>{h(scaled_serving(it.servings, it.serving_label))}</td>"
                 f"<td class=\"num\">{h(num_text(it.grams))}</td><td class=\"num\">{h(num_text(it.magnesium_mg))}</td>"
                 f"<td class=\"num\">{h(num_text(it.energy_kcal))}</td><td class=\"num\">{h(money_text(it.cost_usd))}</td>"

@@ -45,7 +45,7 @@ def leftover_csv(ref: LeftoverRef | None) -> str:
 
 def meal_heading(meal: Meal, *, who: bool = True) -> str:
     """'Breakfast', 'Breakfast — Ann', 'Dinner — everyone', 'Lunch — leftovers of day 1's dinner'."""
-    parts = [slot_label(meal.slot) if meal.slot != "evening" else meal.slot.capitalize()]
+    parts = [slot_label(meal.slot)]
     if who and meal.person is not None:
         parts.append(meal.person)
     elif who and any(d.portions_by_person for d in meal.dishes):

@@ -39,12 +39,13 @@ DISH_PLAN_CSV_COLUMNS: tuple[str, ...] = (
 
 CHECK = "✓"
 CROSS = "✗"
-SLOT_LABELS: dict[str, str] = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner", "snack": "Snack",
-                               "evening": "Evening snack"}
+# "Afternoon snack", not "Snack": a dietitian read a plain "Snack" after dinner as a second evening snack.
+SLOT_LABELS: dict[str, str] = {"breakfast": "Breakfast", "lunch": "Lunch", "dinner": "Dinner",
+                               "snack": "Afternoon snack", "evening": "Evening snack"}
 
 
 def slot_label(slot: str) -> str:
-    """'Evening snack' for 'evening'; any other slot capitalised."""
+    """'Afternoon snack' and 'Evening snack' for 'snack' and 'evening'; any other slot capitalised."""
     return SLOT_LABELS.get(slot, slot.replace("_", " ").capitalize())
 
 

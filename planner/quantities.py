@@ -64,6 +64,8 @@ _COUNTED = frozenset({"egg", "eggs", "tortilla", "tortillas", "clove", "cloves",
 # '3/4 cup plus 1 tbsp': the two measures as tablespoons, so that a scaled amount is said as one.
 _CUP_PLUS_TBSP = re.compile(r"^(\S+(?:\s+\d+/\d+)?)\s+cups?\s+plus\s+(\S+)\s+(?:tbsp|tablespoons?)$", re.I)
 TBSP_PER_CUP = 16
+TSP_PER_TBSP = 3
+_TEASPOONS = frozenset({"tsp", "teaspoon", "teaspoons"})
 
 
 _MEASURE_PLURALS: dict[str, str] = {
@@ -105,6 +107,12 @@ _QUALIFIER = re.compile(r"^(about|scant|generous|heaped|heaping)\s+(?=\d)", re.I
 _VAGUE = re.compile(r"^(a|an|for|to)\s", re.I)
 
 
+def _half_tbsp(tsp: float) -> bool:
+    """Whether so many teaspoons are a whole or a half number of tablespoons, from one tablespoon up."""
+    tbsp = tsp / TSP_PER_TBSP
+    return tbsp >= 1 - 0.05 and abs(tbsp * 2 - round(tbsp * 2)) <= 0.1
+
+
 def scaled_serving(servings: float, serving_label: str) -> str:
     """'1/2 cup cooked' x 1.5 -> '3/4 cup cooked'; labels without a leading amount -> '1.5 x 1 medium'.
 
@@ -128,6 +136,9 @@ def scaled_serving(servings: float, serving_label: str) -> str:
         qty = parse_qty(m.group(1)) * servings
         rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", m.group(2)).strip()
         first, _, more = rest.partition(" ")
+        if first.lower() in _TEASPOONS and _half_tbsp(qty):  # '3 tsp' is said '1 tbsp' ('4 tsp' stays)
+            qty, first = qty / TSP_PER_TBSP, "tbsp"
+            rest = f"{first} {more}".strip()
         counted = any(w.strip(",").lower() in _COUNTED for w in rest.split()[:2])
         amount = kitchen_qty(qty, (1, 2) if counted and qty > 1 else (1, 2, 3, 4))
         if _shown(amount) > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:

@@ -373,3 +373,16 @@ def test_dish_plan_writers_read_the_same_plan_back_from_json(foods):
 ])
 def test_scaled_serving_of_recipe_measures(servings, label, text):
     assert scaled_serving(servings, label) == text
+
+
+@pytest.mark.parametrize("servings, label, shown", [
+    (3, "1 tsp", "1 tbsp"),  # a cook measures a tablespoon, not three teaspoons
+    (1.5, "2 tsp ground", "1 tbsp ground"),
+    (1.25, "2 1/2 tsp", "about 1 tbsp"),
+    (2, "2 tsp", "4 tsp"),  # not '1 1/3 tbsp'
+    (1.5, "1 teaspoon honey", "1 1/2 teaspoons honey"),
+])
+def test_scaled_teaspoons_become_tablespoons_only_in_whole_or_half_tablespoons(servings, label, shown):
+    from planner.quantities import scaled_serving
+
+    assert scaled_serving(servings, label) == shown

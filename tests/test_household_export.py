@@ -18,6 +18,7 @@ from planner.household_export import HOUSEHOLD_PLAN_CSV_COLUMNS, by_person_text
 from planner.ics import event_uid, plan_to_ics
 from planner.print_week import plan_to_print_html
 from planner.quantities import fmt_qty
+from planner.plan_text import slot_label
 from planner.shopping import ShoppingError, shopping_list
 
 START = date(2026, 12, 7)
@@ -50,7 +51,7 @@ def test_markdown_lists_people_shared_meals_once_personal_meals_by_name_and_each
             assert set(dish.portions_by_person) == set(NAMES)
     for day, meal in personal_meals(household_plan):
         left = f" — leftovers of day {meal.leftover_from.day}'s dinner" if meal.leftover_from else ""
-        assert f"### {meal.slot.capitalize()} — {meal.person}{left}" in text
+        assert f"### {slot_label(meal.slot)} — {meal.person}{left}" in text
     for i, day in enumerate(household_plan.days):  # each person's magnesium against their own target
         block = text[text.index(f"## Day {day.day}"):]
         block = block[:block.index("- Cost (everyone)")]
@@ -93,7 +94,7 @@ def test_calendar_has_one_event_per_shared_meal_and_one_per_personal_meal_per_pe
     assert {event_uid(START, d.day, m.slot, m.person) for d, m in shared + personal} == uids  # stable
     by_summary = {str(e["summary"]): str(e["description"]) for e in events}
     for day, meal in personal:
-        summary = next(s for s in by_summary if s.startswith(f"{meal.person} — {meal.slot.capitalize()}")
+        summary = next(s for s in by_summary if s.startswith(f"{meal.person} — {slot_label(meal.slot)}")
                        and by_summary[s].count(f"{meal.person}, day {day.day}: ") == 1)
         if meal.leftover_from is not None:
             assert f"Leftovers of day {meal.leftover_from.day}'s shared dinner (Ann, Tom, Mia)" in by_summary[summary]

@@ -10,7 +10,7 @@ from planner.plan_text import plan_slots, slot_label
 from planner.model import WeekPlan
 from ui.common import fmt, is_dish_plan, meets_target, plan_dishes_frame, plan_items_frame
 
-SLOT_COLORS = {"Breakfast": "#f2b134", "Lunch": "#4daf7c", "Dinner": "#2e6f9e", "Snack": "#8e5ea2",
+SLOT_COLORS = {"Breakfast": "#f2b134", "Lunch": "#4daf7c", "Dinner": "#2e6f9e", "Afternoon snack": "#8e5ea2",
                "Evening snack": "#5b4a8b"}
 
 
