@@ -41,6 +41,11 @@ LIQUID_CATEGORIES: tuple[str, ...] = ("drinks", "dairy_alternatives")
 LIQUID_SERVING_PREFIX = "1 cup"  # a liquid food's serving is poured (yogurt is '1 container', cheese '1 oz')
 DRINK_MIN_LIQUID_SHARE = 0.85
 
+# A morning dish: its heaviest ingredient is a breakfast food of the food table (its ``slots`` name breakfast:
+# fruit, milk, yogurt, bread, cereal...). The planner serves only these (and snacks) as a breakfast side: a
+# dietitian found roasted sweet potato wedges and bulgur pilaf beside overnight oats.
+MORNING_SLOT = "breakfast"
+
 # Derived columns of the dish table beyond the written ones (see ``foods.dishes.dish_record`` for the JSON).
 MEASURED_PREFIX = "measured_"
 NUMBER_COLUMNS = (*NUTRIENT_COLUMNS, "price_usd_per_100g")
@@ -56,6 +61,7 @@ class FoodRows:
         self.diet_tags = [set(split_tags(v)) for v in foods["diet_tags"]]
         self.allergens = [set(split_tags(v)) for v in foods["allergens"]]
         self.category = foods["category"].astype(str).to_numpy()
+        self.morning = np.array([MORNING_SLOT in split_tags(v) for v in foods["slots"]], dtype=bool)
         self.liquid = np.isin(self.category, LIQUID_CATEGORIES) & \
             foods["serving_label"].astype(str).str.startswith(LIQUID_SERVING_PREFIX).to_numpy(dtype=bool)
 
@@ -137,6 +143,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row["fish_g"] = round(float(fish[d]), 2)  # the pregnancy cap of fish a week reads it
         row["dairy_g"] = round(float(dairy[d]), 2)  # one milky dish a meal
         row["drink"] = bool(total_g > 0 and liquid[d] >= DRINK_MIN_LIQUID_SHARE * total_g)
+        row["morning"] = bool(len(grams)) and bool(rows.morning[ing.at[span][int(np.argmax(grams))]])
         row["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
                                           if g >= STAPLE_MIN_G.get(c, float("inf"))}))
         row["protein_kinds"] = "|".join(k for k, g in zip(PROTEIN_KINDS, (fish[d], meat[d])) if g >= MIN_PROTEIN_KIND_G)

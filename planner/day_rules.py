@@ -128,6 +128,8 @@ def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[s
         out.append("a legume dish as a breakfast side")
     if any(s == "breakfast" and r == "side" and data.greens[i] for s, r, i, _p in entries):
         out.append("a leafy-greens dish as a breakfast side")
+    if any(s == "breakfast" and r == "side" and not data.morning[i] for s, r, i, _p in entries):
+        out.append("a breakfast side that is not a morning food (fruit, milk or yogurt, bread or cereal)")
     milky = [s for s, _r, i, _p in entries if data.milky[i]]
     if len(set(milky)) < len(milky):
         out.append("two dishes built on milk or yogurt in one meal")

@@ -61,6 +61,7 @@ class DishData:
     keeps: np.ndarray  # bool: good as tomorrow's leftover lunch (``keeps_overnight``)
     milky: np.ndarray  # bool: built on milk, a plant milk or yogurt (``MILKY_G_MIN`` a serving or more)
     drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
+    morning: np.ndarray  # bool: a snack, or a dish whose heaviest ingredient is a breakfast food (foods.dish_numbers)
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
     greens: np.ndarray  # bool: a dish with leafy greens (magnesium group "leafy_greens")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
@@ -126,6 +127,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         keeps=d["allergens"].map(keeps_overnight).to_numpy(dtype=bool),
         milky=d["dairy_g"].to_numpy(dtype=float) >= MILKY_G_MIN,
         drink=d["drink"].to_numpy(dtype=bool),
+        morning=d["morning"].to_numpy(dtype=bool) | _role(d, "snack"),
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
         greens=d["groups"].map(lambda v: "leafy_greens" in split_tags(v)).to_numpy(dtype=bool),

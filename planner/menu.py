@@ -88,7 +88,8 @@ ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # One fish or seafood dish a day (a dietitian found sardine pasta and sardine pate on one day, and trout left
 # over at lunch beside salmon cakes at dinner): fish is spread over the week, and in pregnancy its days cap
 # its servings. No legume dish as a breakfast side (refried beans beside raisin bran), nor one of leafy greens
-# (steamed callaloo beside overnight oats).
+# (steamed callaloo beside overnight oats); a breakfast side is a snack or a morning food (``DishData.morning``:
+# not roasted sweet potato wedges beside overnight oats).
 # Lunch and dinner sides are food, not a drink (a dietitian: "swap the glass of milk beside the mac and cheese
 # for a vegetable"); drinks come at breakfast and as snacks.
 DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
@@ -320,6 +321,8 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
                      f"no_legume_side_breakfast_{d}", limit=0)
         _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and data.greens[key[3]]],
                      f"no_greens_side_breakfast_{d}", limit=0)
+        _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and not data.morning[key[3]]],
+                     f"morning_sides_breakfast_{d}", limit=0)
         for slot in MEAL_SLOTS:  # one milky dish a meal: not raisin bran with milk and a glass of milk
             _at_most_one(model, [key for key in model.keys(d, slot) if data.milky[key[3]]], f"one_milky_dish_{slot}_{d}")
         for slot in DRINKLESS_MEALS:

@@ -51,6 +51,9 @@ FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day 
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
 COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or chocolate dish a day
 GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens dish as a breakfast side
+# a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
+# breakfast (its slots): not roasted sweet potato wedges beside overnight oats
+MORNING_SLOT = "breakfast"
 # a staple grain, legume or leafy green (40 g a serving or more of one food), nut or seed (15 g) is served at one
 # meal a day
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
@@ -238,6 +241,15 @@ def _category_grams(ref: Reference, dish: PlanDish, category: str) -> float:
                if i.food_id in ref.curated.index and str(ref.curated.at[i.food_id, "category"]) == category)
 
 
+def _is_morning(ref: Reference, dish: PlanDish) -> bool:
+    """A snack of the library, or a dish whose heaviest ingredient the food table serves at breakfast."""
+    if "snack" in _roles(ref, dish.dish_id):
+        return True
+    heaviest = max(dish.ingredients, key=lambda i: i.grams, default=None)
+    return heaviest is not None and heaviest.food_id in ref.curated.index \
+        and MORNING_SLOT in str(ref.curated.at[heaviest.food_id, "slots"]).split("|")
+
+
 def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
     out = []
     dishes = [(m.slot, x) for m in day.meals for x in m.dishes if x.portions > 0]
@@ -306,6 +318,9 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
               and _category_grams(ref, x, GREENS_CATEGORY) / x.portions >= GREENS_G_PER_SERVING]
     if meal.slot == "breakfast" and greens:
         out.append(f"{where}: a leafy-greens dish as a breakfast side ({', '.join(greens)})")
+    not_morning = [x.dish_id for x in sides if not _is_morning(ref, x)]
+    if meal.slot == "breakfast" and not_morning:
+        out.append(f"{where}: a breakfast side that is not a morning food ({', '.join(not_morning)})")
     if meal.slot in ("lunch", "dinner") and any(_is_drink(ref, x) for x in sides):
         out.append(f"{where}: a drink as a side ({', '.join(x.dish_id for x in sides if _is_drink(ref, x))})")
     for x in mains:

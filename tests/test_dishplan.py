@@ -277,6 +277,25 @@ def test_the_checker_catches_greens_as_a_breakfast_side(plans, ref, tables, food
     assert not any("leafy-greens" in p for p in check_dish_plan(plan, ref))
 
 
+@pytest.mark.parametrize("side, morning", [("roasted_sweet_potato_wedges", False), ("turkish_bulgur_pilaf", False),
+                                           ("raspberries_cup", True), ("whole_wheat_toast_slice", True),
+                                           ("glass_of_milk", True), ("kefir_cup", True)])
+def test_a_breakfast_side_is_a_morning_food_for_the_checker_and_the_swap_rules(plans, ref, tables, foods_table, side,
+                                                                               morning):
+    from planner import menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    dish = make_dish(tables, foods_table, side, "side", 1.0)
+    day = plan.day(1)
+    meals = [Meal(m.slot, dishes=(m.dishes[0], dish)) if m.slot == "breakfast" else m for m in day.meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("breakfast side that is not a morning food" in p for p in problems) == (not morning)
+    data = menu.dish_data(tables, plan.profile)
+    assert bool(data.morning[data.index[side]]) == morning  # the model's and the swap rules' view agrees
+    assert not any("not a morning food" in p for p in check_dish_plan(plan, ref))
+
+
 def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):
     from planner.dishplan import make_day, make_dish
 
