@@ -64,6 +64,17 @@ class FoodRows:
         self.morning = np.array([MORNING_SLOT in split_tags(v) for v in foods["slots"]], dtype=bool)
         self.liquid = np.isin(self.category, LIQUID_CATEGORIES) & \
             foods["serving_label"].astype(str).str.startswith(LIQUID_SERVING_PREFIX).to_numpy(dtype=bool)
+        self.price_estimate = budget_prices(foods)
+
+
+def budget_prices(foods: pd.DataFrame) -> np.ndarray:
+    """USD per 100 g of each food for budgets and the planner's cost: its retail price, or, for a food without one
+    (46 of 340 curated foods: amaranth, tempeh, hemp seeds, coconut milk...), the median price of the priced foods
+    of its category; 0 when no food of the category has a price. A dietitian found a $7-a-day week leaning on
+    unpriced foods, which had counted as free."""
+    price = pd.to_numeric(foods["price_usd_per_100g"], errors="coerce")
+    median = price.groupby(foods["category"].astype(str)).transform("median")
+    return price.fillna(median).fillna(0.0).to_numpy(dtype="float64")
 
 
 def _group_sums(values: np.ndarray, keep: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
@@ -143,6 +154,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row["fish_g"] = round(float(fish[d]), 2)  # the pregnancy cap of fish a week reads it
         row["dairy_g"] = round(float(dairy[d]), 2)  # one milky dish a meal
         row["drink"] = bool(total_g > 0 and liquid[d] >= DRINK_MIN_LIQUID_SHARE * total_g)
+        row["budget_usd"] = round(float(rows.price_estimate[ing.at[span]] @ grams) / 100.0, 4)
         row["morning"] = bool(len(grams)) and bool(rows.morning[ing.at[span][int(np.argmax(grams))]])
         row["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
                                           if g >= STAPLE_MIN_G.get(c, float("inf"))}))

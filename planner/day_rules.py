@@ -13,21 +13,31 @@ from foods.schema import split_tags
 from planner import menu, week
 from planner.dish_day import Entry, _entries
 from planner.errors import ChangeError
-from planner.model import DayPlan, WeekPlan
+from planner.model import DayPlan, PlanDish, WeekPlan
 
 
 # --- what a day must meet -------------------------------------------------------------------------
 SlotTotals = Mapping[str, Mapping[str, float]]  # slot -> nutrient (and cost_usd) -> amount
 
 
-def _slot_totals(day_plan: DayPlan) -> dict[str, dict[str, float]]:
+def _slot_totals(day_plan: DayPlan, data: menu.DishData | None = None) -> dict[str, dict[str, float]]:
+    """slot -> nutrient, cost_usd (priced ingredients) and, with ``data``, budget_usd (``budget_usd``) -> amount."""
     out: dict[str, dict[str, float]] = {}
     for m in day_plan.meals:
         t = out.setdefault(m.slot, {})
         for x in m.dishes:
             for n in (*menu.DAILY_NUTRIENTS, "cost_usd"):
                 t[n] = t.get(n, 0.0) + (x.value(n) or 0.0)
+            if data is not None:
+                t["budget_usd"] = t.get("budget_usd", 0.0) + budget_usd(data, x)
     return out
+
+
+def budget_usd(data: menu.DishData, dish: PlanDish) -> float:
+    """What a dish counts against a budget: as the planner counts it (``DishData.cost_usd``, unpriced ingredients
+    at their category's median price), or its priced cost when the profile's dishes no longer hold it."""
+    i = data.index.get(dish.dish_id)
+    return dish.portions * float(data.cost_usd[i]) if i is not None else (dish.value("cost_usd") or 0.0)
 
 
 def _sum(slots: SlotTotals, nutrient: str, only: Collection[str] | None = None) -> float:
@@ -52,8 +62,9 @@ def _limit_problems(plan: WeekPlan, slots: SlotTotals) -> list[str]:
     )
     out += [text for broken, text in checks if broken]
     budget = plan.profile.budget_usd_per_day
-    if budget is not None and _sum(slots, "cost_usd") > budget + 0.005:
-        out.append(f"cost ${_sum(slots, 'cost_usd'):.2f}, above the ${budget:.2f} budget")
+    counted = "budget_usd" if any("budget_usd" in t for t in slots.values()) else "cost_usd"
+    if budget is not None and _sum(slots, counted) > budget + 0.005:
+        out.append(f"cost ${_sum(slots, counted):.2f}, above the ${budget:.2f} budget")
     if rules.evening_share_min is not None and mg > 0:
         share = _sum(slots, "magnesium_mg", menu.EVENING_SLOTS) / mg
         if share < rules.evening_share_min - 1e-4:

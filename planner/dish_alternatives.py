@@ -13,7 +13,7 @@ import pandas as pd
 
 from foods.dishes import DishTables
 from planner import menu, week
-from planner.day_rules import SlotTotals, _limit_problems, _rule_reason, _slot_totals, _week_problems
+from planner.day_rules import SlotTotals, _limit_problems, _rule_reason, _slot_totals, _week_problems, budget_usd
 from planner.dish_day import PORTION_LEVELS, _check_dish_plan, _data, _dish, _entries, _model_role, _other_menus
 from planner.errors import ChangeError
 from planner.model import PlanDish, WeekPlan
@@ -43,11 +43,11 @@ class Alternative:
 
 # --- alternatives ---------------------------------------------------------------------------------
 def _per_serving(tables: DishTables, data: menu.DishData, dish_id: str) -> dict[str, float]:
-    """A dish's nutrients and known cost per serving (unknown counts as 0, as in the day totals)."""
+    """A dish's nutrients, known cost (unknown counts as 0, as in the day totals) and budget cost per serving."""
     i = data.index[dish_id]
     cost = float(tables.dishes.at[dish_id, "cost_usd"])
     values = {n: float(data.values[n][i]) for n in menu.DAILY_NUTRIENTS}
-    return {**values, "cost_usd": 0.0 if math.isnan(cost) else cost}
+    return {**values, "cost_usd": 0.0 if math.isnan(cost) else cost, "budget_usd": float(data.cost_usd[i])}
 
 
 def _swapped(slots: SlotTotals, slot: str, old: Mapping[str, float], new: Mapping[str, float], portions: float
@@ -74,8 +74,9 @@ def _alternative(plan: WeekPlan, tables: DishTables, data: menu.DishData, day: i
     """``new_id`` in place of ``current`` (portions by ``_best_portions``), nothing else changed; the numbers
     are the dish table's per-serving values times the portions."""
     day_plan = plan.day(day)
-    slots = _slot_totals(day_plan)
-    old = {n: current.value(n) or 0.0 for n in (*menu.DAILY_NUTRIENTS, "cost_usd")}
+    slots = _slot_totals(day_plan, data)
+    old = {**{n: current.value(n) or 0.0 for n in (*menu.DAILY_NUTRIENTS, "cost_usd")},
+           "budget_usd": budget_usd(data, current)}
     new = _per_serving(tables, data, new_id)
     portions = _best_portions(plan, slots, slot, old, new)
     entries = [e for e in _entries(data, day_plan, strict=False)

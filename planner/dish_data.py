@@ -52,7 +52,9 @@ class DishData:
     names: tuple[str, ...]
     roles: Mapping[str, np.ndarray]  # role -> bool per dish
     values: Mapping[str, np.ndarray]  # nutrient -> per serving
-    cost_usd: np.ndarray  # per serving (unknown: UNKNOWN_COST_USD)
+    # per serving, unpriced ingredients at their category's median price (foods.dish_numbers.budget_prices): what
+    # budgets and the cost term count (a dish with nothing priced or estimated: UNKNOWN_COST_USD)
+    cost_usd: np.ndarray
     fish: np.ndarray  # bool: a fish or seafood main
     meat: np.ndarray  # bool: a meat or poultry main
     fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
@@ -114,13 +116,13 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
             pref[n] += DISLIKE_PENALTY
         if foods & set(pantry_foods):
             pref[n] -= PANTRY_BONUS
-    cost = d["cost_usd"].to_numpy(dtype=float)
+    cost = d["budget_usd"].to_numpy(dtype=float)
     return DishData(
         ids=tuple(str(i) for i in d.index), names=tuple(str(n) for n in d["name"]),
         roles={r: d["roles"].map(lambda v, r=r: r in split_tags(v)).to_numpy(dtype=bool)
                for r in ("breakfast", "main", "snack", "side")},
         values={n: np.nan_to_num(d[n].to_numpy(dtype=float)) for n in DAILY_NUTRIENTS},
-        cost_usd=np.where(np.isnan(cost), UNKNOWN_COST_USD, cost),
+        cost_usd=np.where(np.isnan(cost) | (cost <= 0), UNKNOWN_COST_USD, cost),
         fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
         fish_any=_kind(d, "fish_seafood"),
         fruit_g=d["fruit_g"].to_numpy(dtype=float), fish_g=d["fish_g"].to_numpy(dtype=float),

@@ -76,6 +76,11 @@ CHILD_FERRITIN_NOTE = ("In RLS the evidence is stronger for iron than for magnes
 # dietitian asked that the note say so when it does (some allergists still advise caution).
 COCONUT_NOTE = ("You avoid tree nuts and the plan uses coconut ({foods}): coconut is not a tree nut in US allergen "
                 "labelling and most people with a tree-nut allergy eat it, but ask your allergist if unsure.")
+# A budget counts a food without a retail price in the price tables at its category's median price
+# (foods.dish_numbers.budget_prices); the plan names the foods it so counted, pinches of salt and spice aside.
+ESTIMATED_PRICE_NOTE = ("Toward your budget, foods without a US retail price in the price tables ({foods}) count at "
+                        "the median price of their food group; the day's cost shows priced foods only.")
+UNPRICED_NAMED_G_MIN = 5.0
 # How notes the planner no longer writes began: an edit replaces them with today's (never two ferritin notes).
 RETIRED_NOTE_STARTS: tuple[str, ...] = ("In RLS, iron stores matter as much as magnesium",)
 # The standard RLS advice on what to drink, said once; with the plan's own caffeine cap when it has one.
@@ -176,11 +181,19 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
         notes.append(NO_CAFFEINE_CAP_NOTE if cap_mg is None else CAFFEINE_NOTE.format(mg=cap_mg))
     if profile.avoid_allergens:
         notes.append(ALLERGEN_LABEL_NOTE.format(allergens=_allergen_words(profile.avoid_allergens)))
+    if profile.budget_usd_per_day is not None:
+        notes.extend(_estimated_price_notes(days))
     coconut = sorted({it.name.split(" (")[0].lower() for d in days for m in d.meals for it in m.items
                       if "coconut" in it.food_id})
     if "tree_nuts" in profile.avoid_allergens and coconut:
         notes.append(COCONUT_NOTE.format(foods=", ".join(coconut)))
     return tuple(notes)
+
+
+def _estimated_price_notes(days: Sequence[DayPlan]) -> list[str]:
+    unpriced = sorted({it.name.split(" (")[0].split(",")[0].lower() for d in days for m in d.meals for it in m.items
+                       if it.cost_usd is None and it.grams >= UNPRICED_NAMED_G_MIN})
+    return [ESTIMATED_PRICE_NOTE.format(foods=", ".join(unpriced))] if unpriced else []
 
 
 def _allergen_words(allergens: Sequence[str]) -> str:

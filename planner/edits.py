@@ -189,7 +189,7 @@ def set_portions(plan: WeekPlan, tables: DishTables, foods: pd.DataFrame, *, day
     _entries(data, day_plan, strict=True)  # every dish of the day maps to the model
     role, i = _model_role(slot, current.role), data.index[dish_id]
     new_day = _replace_dish(day_plan, slot, dish_id, make_dish(tables, foods, dish_id, current.role, portions))
-    if _limit_problems(plan, _slot_totals(new_day)):
+    if _limit_problems(plan, _slot_totals(new_day, data)):
         keep = _unlocked_entries(plan, data, day_plan, skip={(slot, dish_id)})
         new_day = _replan_day(plan, tables, foods, data, day,
                               f"set '{dish_id}' in day {day} {slot} to {portions:g} portions",

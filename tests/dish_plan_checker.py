@@ -116,6 +116,22 @@ def dish_cost(ref: Reference, dish: PlanDish) -> float:
     return total
 
 
+def budget_cost(ref: Reference, dish: PlanDish) -> float:
+    """What a dish counts against a budget: grams x the curated price per 100 g, an unpriced ingredient at the
+    median price of the priced foods of its category."""
+    prices = pd.to_numeric(ref.curated["price_usd_per_100g"], errors="coerce")
+    medians = prices.groupby(ref.curated["category"].astype(str)).median()
+    total = 0.0
+    for i in dish.ingredients:
+        if i.food_id not in ref.curated.index:
+            continue
+        price = prices.at[i.food_id]
+        if pd.isna(price):
+            price = medians.get(str(ref.curated.at[i.food_id, "category"]), 0.0)
+        total += float(price) * i.grams / 100.0
+    return total
+
+
 def day_amount(ref: Reference, day: DayPlan, nutrient: str, slots: Iterable[str] | None = None) -> float:
     wanted = None if slots is None else set(slots)
     return sum(dish_amount(ref, x, nutrient) for m in day.meals if wanted is None or m.slot in wanted
@@ -360,9 +376,10 @@ def _check_day_targets(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Pr
     if g["sodium_mg"] > t.sodium_mg_max + _tol(t.sodium_mg_max):
         out.append(f"{w}: sodium {g['sodium_mg']:.0f} mg above {t.sodium_mg_max:g}")
     budget = profile.budget_usd_per_day
-    cost = sum(dish_cost(ref, x) for m in day.meals for x in m.dishes)
+    cost = sum(budget_cost(ref, x) for m in day.meals for x in m.dishes)
     if budget is not None and cost > budget + _tol(budget):
-        out.append(f"{w}: priced cost ${cost:.2f} above the budget ${budget:.2f}")
+        out.append(f"{w}: cost ${cost:.2f} (unpriced foods at their category's median) above the budget "
+                   f"${budget:.2f}")
     if r.evening_share_min is not None:
         evening = day_amount(ref, day, "magnesium_mg", EVENING_SHARE_SLOTS)
         if evening < r.evening_share_min * g["magnesium_mg"] - _tol(g["magnesium_mg"]):

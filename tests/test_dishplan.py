@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Callable
 
 import pytest
+import pandas as pd
 
 from dish_plan_checker import Reference, check_dish_plan, is_fish_main, reference, week_averages
 from foods.dishes import DishTables, load_dishes
@@ -343,3 +344,25 @@ def test_a_tree_nut_free_plan_with_coconut_says_coconut_is_not_a_tree_nut(plans)
     assert uses == any("plan uses coconut" in n for n in plan.notes)
     no_nuts = co_nutrient_notes(plan.days, plan.targets, replace(plan.profile, avoid_allergens=("peanuts",)))
     assert not any("plan uses coconut" in n for n in no_nuts)  # only for a person who avoids tree nuts
+
+
+def test_a_budget_counts_unpriced_foods_at_their_categorys_median_price(tables, foods_table):
+    from foods.dish_numbers import budget_prices
+
+    prices = pd.Series(budget_prices(foods_table), index=foods_table.index)
+    amaranth = foods_table.loc["amaranth_cooked"]
+    assert pd.isna(amaranth["price_usd_per_100g"])  # the fact this rule exists for
+    grains = foods_table[foods_table["category"] == amaranth["category"]]["price_usd_per_100g"].dropna()
+    assert prices["amaranth_cooked"] == pytest.approx(float(grains.median()))
+    assert prices["oats_rolled_dry"] == pytest.approx(float(foods_table.at["oats_rolled_dry", "price_usd_per_100g"]))
+    dishes = tables.dishes
+    with_amaranth = tables.ingredients[tables.ingredients["food_id"] == "amaranth_cooked"]["dish_id"].iloc[0]
+    assert dishes.at[with_amaranth, "budget_usd"] > dishes.at[with_amaranth, "cost_usd"]  # no longer free
+
+
+def test_a_budget_plan_names_the_foods_it_priced_by_estimate(plans):
+    plan = plans("man_60_omnivore_7_usd")
+    unpriced = {it.name for d in plan.days for m in d.meals for it in m.items
+                if it.cost_usd is None and it.grams >= 5}
+    notes = [n for n in plan.notes if n.startswith("Toward your budget")]
+    assert len(notes) == (1 if unpriced else 0)
