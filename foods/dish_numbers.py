@@ -31,9 +31,13 @@ MIN_PROTEIN_KIND_G = 30.0
 # A dish's staples: the grains and legumes it is built on (40 g a serving or more), and its nuts, seeds and
 # their butters (15 g or more). The planner serves a staple at one meal a day (no brown rice at lunch and again
 # at dinner; no peanut butter smoothie, peanut noodles and peanut stew in one day, which a dietitian found), and
-# its leafy greens (40 g or more: not rice and peas with callaloo beside a side of steamed callaloo).
+# its leafy greens (40 g or more: not rice and peas with callaloo beside a side of steamed callaloo) and its eggs,
+# meat or poultry (40 g: not scrambled eggs at breakfast and shakshuka at dinner, four eggs in a day; a staple is
+# one food of the table, so a fried egg is another food than a scrambled one). (Fruit
+# as a staple, 60 g, left a child's household day short of its portion of fruit: fruit may come twice.)
 STAPLE_MIN_G: dict[str, float] = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
-                                  "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0}
+                                  "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
+                                  "eggs_poultry_meat": 40.0}
 STAPLE_CATEGORIES: tuple[str, ...] = tuple(STAPLE_MIN_G)
 # A drink: a dish that is mostly something poured by the cup (milk, kefir, a plant milk, juice, tea, cocoa).
 # The planner serves at most one drink a meal and two a day (a dietitian found days of five milky drinks).

@@ -53,8 +53,8 @@ MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the {ul_mg:g
 PRENATAL_SUPPLEMENT = "In pregnancy: keep taking a prenatal supplement with folic acid (400 µg) and iodine (150 µg)"
 NURSING_SUPPLEMENT = "While breastfeeding: keep taking the supplement your midwife or doctor advised"
 MOTHER_FOOD_ADVICE = (", eat 8-12 oz (2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to "
-                      "12 oz), choose pasteurised milk, yogurt and kefir, cook eggs until the yolks are firm, and ask "
-                      "for a ferritin test (low iron makes RLS worse).")
+                      "12 oz), choose pasteurised milk, yogurt and kefir, and cook eggs until the yolks are firm.")
+# (The ferritin test has its own note, or the iron note's when the plan is short of iron: said once.)
 PREGNANCY_NOTE = PRENATAL_SUPPLEMENT + MOTHER_FOOD_ADVICE
 # DRI energy in pregnancy: +0, +340 and +452 kcal a day by trimester; planner.targets plans the second.
 TRIMESTER_NOTE = ("The energy range is the second trimester's (+340 kcal a day): in the first trimester eat "
@@ -82,7 +82,9 @@ ESTIMATED_PRICE_NOTE = ("Toward your budget, foods without a US retail price in 
                         "the median price of their food group; the day's cost shows priced foods only.")
 UNPRICED_NAMED_G_MIN = 5.0
 # How notes the planner no longer writes began: an edit replaces them with today's (never two ferritin notes).
-RETIRED_NOTE_STARTS: tuple[str, ...] = ("In RLS, iron stores matter as much as magnesium",)
+# (A mother's note is written again whole, so the versions that asked for the ferritin test go too.)
+RETIRED_NOTE_STARTS: tuple[str, ...] = ("In RLS, iron stores matter as much as magnesium", PRENATAL_SUPPLEMENT,
+                                        NURSING_SUPPLEMENT)
 # The standard RLS advice on what to drink, said once; with the plan's own caffeine cap when it has one.
 CAFFEINE_NOTE = ("RLS guidance advises against caffeine and alcohol in the evening: this plan keeps caffeine after "
                  "lunch to {mg:g} mg a day at most (a cup of cocoa has about 14 mg, a cup of coffee about 95 mg).")

@@ -54,10 +54,11 @@ GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens d
 # a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
 # breakfast (its slots): not roasted sweet potato wedges beside overnight oats
 MORNING_SLOT = "breakfast"
-# a staple grain, legume or leafy green (40 g a serving or more of one food), nut or seed (15 g) is served at one
-# meal a day
+# a staple grain, legume, leafy green, egg, meat or poultry (40 g a serving or more of one food), nut or seed (15 g)
+# is served at one meal a day
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
-                        "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0}
+                        "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
+                        "eggs_poultry_meat": 40.0}
 DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals

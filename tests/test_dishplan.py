@@ -308,6 +308,20 @@ def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, food
     assert any("'amaranth_leaves_cooked' is a staple of" in p for p in problems)  # callaloo at lunch and dinner
 
 
+def test_the_checker_catches_eggs_at_two_meals_of_a_day(plans, ref, tables, foods_table):
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    scrambled = make_dish(tables, foods_table, "scrambled_eggs_spinach_toast", "main", 1.0)
+    shakshuka = make_dish(tables, foods_table, "shakshuka_with_chickpeas", "main", 1.0)
+    day = plan.day(1)
+    swap = {"breakfast": scrambled, "dinner": shakshuka}
+    meals = [Meal(m.slot, dishes=(swap[m.slot], *m.dishes[1:])) if m.slot in swap else m for m in day.meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("'egg_whole_raw' is a staple of 2 dishes" in p for p in problems)  # two eggs at two meals
+    assert not any("is a staple of" in p for p in check_dish_plan(plan, ref))
+
+
 def test_a_default_plan_keeps_caffeine_after_lunch_to_about_a_cup_of_cocoa_and_says_so(plans):
     from planner.dishplan import co_nutrient_notes
     from planner.model import CAFFEINE_AFTER_LUNCH_MG_DEFAULT
