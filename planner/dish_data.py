@@ -36,6 +36,10 @@ SERVING_REFERENCE_KCAL = 2000.0
 NOT_KEEPING_ALLERGENS: frozenset[str] = frozenset({"shellfish"})
 # A dish built on milk, a plant milk or yogurt: a meal holds one (not raisin bran with milk and a glass of milk).
 MILKY_G_MIN = 150.0
+# A starchy side: 28 g of carbohydrate a serving or more, not mostly fruit (rice, quinoa, pilafs, potatoes,
+# refried or black beans). Every main brings its own starch (35 g or more), so the planner serves none beside a
+# main: a dietitian found refried beans beside salmon with new potatoes and beside macaroni and cheese.
+STARCHY_SIDE_CARB_G = 28.0
 UNKNOWN_COST_USD = 1.5  # per serving, for a dish with no priced ingredient (reported as unknown)
 
 
@@ -64,6 +68,7 @@ class DishData:
     milky: np.ndarray  # bool: built on milk, a plant milk or yogurt (``MILKY_G_MIN`` a serving or more)
     drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
     morning: np.ndarray  # bool: a snack, or a dish whose heaviest ingredient is a breakfast food (foods.dish_numbers)
+    starchy: np.ndarray  # bool: STARCHY_SIDE_CARB_G of carbohydrate a serving or more, less than half of it fruit
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
     greens: np.ndarray  # bool: a dish with leafy greens (magnesium group "leafy_greens")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
@@ -130,6 +135,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         milky=d["dairy_g"].to_numpy(dtype=float) >= MILKY_G_MIN,
         drink=d["drink"].to_numpy(dtype=bool),
         morning=d["morning"].to_numpy(dtype=bool) | _role(d, "snack"),
+        starchy=(np.nan_to_num(d["carbohydrate_g"].to_numpy(dtype=float)) >= STARCHY_SIDE_CARB_G)
+        & (d["fruit_g"].to_numpy(dtype=float) < 0.5 * d["grams"].to_numpy(dtype=float)),
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
         greens=d["groups"].map(lambda v: "leafy_greens" in split_tags(v)).to_numpy(dtype=bool),

@@ -91,7 +91,8 @@ ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # (steamed callaloo beside overnight oats); a breakfast side is a snack or a morning food (``DishData.morning``:
 # not roasted sweet potato wedges beside overnight oats).
 # Lunch and dinner sides are food, not a drink (a dietitian: "swap the glass of milk beside the mac and cheese
-# for a vegetable"); drinks come at breakfast and as snacks.
+# for a vegetable"); drinks come at breakfast and as snacks. Nor is a side starchy (``DishData.starchy``): every
+# main brings its own starch.
 DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
 # Drinks (a glass of milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day, so milk does not
 # fill the day's energy (a dietitian counted five milky drinks in one day).
@@ -328,6 +329,8 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         for slot in DRINKLESS_MEALS:
             _at_most_one(model, [key for key in model.keys(d, slot) if key[2] == "side" and data.drink[key[3]]],
                          f"no_drink_side_{slot}_{d}", limit=0)
+            _at_most_one(model, [key for key in model.keys(d, slot) if key[2] == "side" and data.starchy[key[3]]],
+                         f"no_starchy_side_{slot}_{d}", limit=0)
         drinks = [key for key in day_keys if data.drink[key[3]]]
         _at_most_one(model, drinks, f"drinks_{d}", limit=DRINKS_PER_DAY_MAX)
         for slot in MEAL_SLOTS:

@@ -175,7 +175,9 @@ FOODS: list[F] = [
     F("whole_wheat_bread", "Whole-wheat bread", 172688, "whole_grains", "prepared", r"^1 slice", "1 slice", ("20 oz loaf", 567.0), "p:51300110", allergens="gluten", slots="breakfast|lunch|snack", max_servings=2),
     F("whole_wheat_pita", "Whole-wheat pita", 174916, "whole_grains", "prepared", r"^1 pita, large", "1 large pita", ("6-pita pack", 384.0), "p:51301600", allergens="gluten", slots="lunch|dinner", max_servings=1),
     F("multigrain_bread", "Multi-grain bread (whole-grain)", 168013, "whole_grains", "prepared", r"^1 slice regular", "1 slice", ("24 oz loaf", 680.4), "p:51601020", allergens="gluten", slots="breakfast|lunch|snack", max_servings=2),
-    F("corn_tortillas", "Corn tortillas", 175036, "whole_grains", "prepared", r"^1 tortilla$", "2 tortillas", ("30-count pack", 720.0), "p:52215100", frac=2, slots="breakfast|lunch|dinner", max_servings=2),
+    # Not "breakfast": as a side the planner served two tortillas beside raisin bran (a breakfast side is a
+    # dish whose heaviest food is a breakfast food); breakfast tacos and huevos rancheros are dishes of their own.
+    F("corn_tortillas", "Corn tortillas", 175036, "whole_grains", "prepared", r"^1 tortilla$", "2 tortillas", ("30-count pack", 720.0), "p:52215100", frac=2, slots="lunch|dinner", max_servings=2),
     F("sorghum_grain", "Sorghum grain (dry, to cook)", 169716, "whole_grains", "dry", r"^1 cup", "1/4 cup dry (about 3/4 cup cooked)", LB, "", frac=0.25),
     # --- refined grains -------------------------------------------------------------------------
     F("white_rice_cooked", "White rice (cooked)", 168878, "refined_grains", "cooked", "^1 cup", "1/2 cup cooked", ("2 lb bag", 907.2), "p:56205008", frac=0.5, buy_as="White rice, long-grain, dry", buy_fdc="Rice, white, long-grain, regular, raw, enriched"),

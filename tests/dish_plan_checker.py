@@ -54,6 +54,9 @@ GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens d
 # a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
 # breakfast (its slots): not roasted sweet potato wedges beside overnight oats
 MORNING_SLOT = "breakfast"
+# no starchy side at lunch or dinner (28 g of carbohydrate a serving or more, less than half its grams fruit): every
+# main brings its own starch
+STARCHY_SIDE_CARB_G = 28.0
 # a staple grain, legume, leafy green, egg, meat or poultry (40 g a serving or more of one food), nut or seed (15 g)
 # is served at one meal a day
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
@@ -258,6 +261,11 @@ def _category_grams(ref: Reference, dish: PlanDish, category: str) -> float:
                if i.food_id in ref.curated.index and str(ref.curated.at[i.food_id, "category"]) == category)
 
 
+def _is_starchy(ref: Reference, dish: PlanDish) -> bool:
+    carbs_g = dish_amount(ref, dish, "carbohydrate_g") / dish.portions
+    return carbs_g >= STARCHY_SIDE_CARB_G and _category_grams(ref, dish, FRUIT_CATEGORY) < 0.5 * dish.grams
+
+
 def _is_morning(ref: Reference, dish: PlanDish) -> bool:
     """A snack of the library, or a dish whose heaviest ingredient the food table serves at breakfast."""
     if "snack" in _roles(ref, dish.dish_id):
@@ -335,6 +343,9 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
               and _category_grams(ref, x, GREENS_CATEGORY) / x.portions >= GREENS_G_PER_SERVING]
     if meal.slot == "breakfast" and greens:
         out.append(f"{where}: a leafy-greens dish as a breakfast side ({', '.join(greens)})")
+    starchy = [x.dish_id for x in sides if x.portions > 0 and _is_starchy(ref, x)]
+    if meal.slot in ("lunch", "dinner") and starchy:
+        out.append(f"{where}: a starchy side beside the main ({', '.join(starchy)})")
     not_morning = [x.dish_id for x in sides if not _is_morning(ref, x)]
     if meal.slot == "breakfast" and not_morning:
         out.append(f"{where}: a breakfast side that is not a morning food ({', '.join(not_morning)})")

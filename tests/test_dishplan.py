@@ -297,6 +297,24 @@ def test_a_breakfast_side_is_a_morning_food_for_the_checker_and_the_swap_rules(p
     assert not any("not a morning food" in p for p in check_dish_plan(plan, ref))
 
 
+@pytest.mark.parametrize("side, starchy", [
+    ("homemade_refried_pinto_beans", True), ("brown_rice_plain", True), ("baked_potato_yogurt_scallions", True),
+    ("tropical_fruit_salad_lime_hemp", False), ("broccoli_lemon_olive_oil", False), ("french_lentil_salad", False)])
+def test_no_starchy_side_beside_a_main_for_the_checker_and_the_model(plans, ref, tables, foods_table, side, starchy):
+    from planner import menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    dish = make_dish(tables, foods_table, side, "side", 1.0)
+    day = plan.day(1)
+    meals = [Meal(m.slot, dishes=(m.dishes[0], dish)) if m.slot == "dinner" else m for m in day.meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("a starchy side beside the main" in p for p in problems) == starchy
+    data = menu.dish_data(tables, plan.profile)
+    assert bool(data.starchy[data.index[side]]) == starchy
+    assert not any("starchy side" in p for p in check_dish_plan(plan, ref))
+
+
 def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):
     from planner.dishplan import make_day, make_dish
 
