@@ -33,12 +33,19 @@ MIN_PROTEIN_KIND_G = 30.0
 # at dinner; no peanut butter smoothie, peanut noodles and peanut stew in one day, which a dietitian found), and
 # its leafy greens (40 g or more: not rice and peas with callaloo beside a side of steamed callaloo) and its eggs,
 # meat or poultry (40 g: not scrambled eggs at breakfast and shakshuka at dinner, four eggs in a day; a staple is
-# one food of the table, so a fried egg is another food than a scrambled one). (Fruit
+# one food of the table, but eggs are one staple however they are cooked: ``staple_key``). (Fruit
 # as a staple, 60 g, left a child's household day short of its portion of fruit: fruit may come twice.)
 STAPLE_MIN_G: dict[str, float] = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
                                   "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
                                   "eggs_poultry_meat": 40.0}
 STAPLE_CATEGORIES: tuple[str, ...] = tuple(STAPLE_MIN_G)
+EGG_CATEGORY, EGG_PREFIX, EGGS = "eggs_poultry_meat", "egg_", "eggs"
+
+
+def staple_key(food_id: str, category: str) -> str:
+    """What a staple is counted as: the food, or 'eggs' for an egg however it is cooked (a dietitian counted
+    scrambled eggs, egg curry and fried eggs, six eggs, in one day: three foods of the table)."""
+    return EGGS if category == EGG_CATEGORY and food_id.startswith(EGG_PREFIX) else food_id
 # A drink: a dish that is mostly something poured by the cup (milk, kefir, a plant milk, juice, tea, cocoa).
 # The planner serves at most one drink a meal and two a day (a dietitian found days of five milky drinks).
 LIQUID_CATEGORIES: tuple[str, ...] = ("drinks", "dairy_alternatives")
@@ -160,7 +167,8 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row["drink"] = bool(total_g > 0 and liquid[d] >= DRINK_MIN_LIQUID_SHARE * total_g)
         row["budget_usd"] = round(float(rows.price_estimate[ing.at[span]] @ grams) / 100.0, 4)
         row["morning"] = bool(len(grams)) and bool(rows.morning[ing.at[span][int(np.argmax(grams))]])
-        row["staples"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
+        row["staples"] = "|".join(sorted({staple_key(i.food_id, c) for i, c, g in
+                                          zip(dish.ingredients, ing.category[span], grams)
                                           if g >= STAPLE_MIN_G.get(c, float("inf"))}))
         row["protein_kinds"] = "|".join(k for k, g in zip(PROTEIN_KINDS, (fish[d], meat[d])) if g >= MIN_PROTEIN_KIND_G)
         out.append(row)

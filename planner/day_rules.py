@@ -147,7 +147,7 @@ def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[s
     if any(s in menu.DRINKLESS_MEALS and r == "side" and data.drink[i] for s, r, i, _p in entries):
         out.append("a drink as a lunch or dinner side")
     if any(s in menu.DRINKLESS_MEALS and r == "side" and data.starchy[i] for s, r, i, _p in entries):
-        out.append("a starchy side (rice, potatoes, beans) beside a main that has its own starch")
+        out.append("a starchy side (rice, potatoes, tortillas, beans) beside a main that has its own starch")
     staples: dict[str, list[str]] = {}
     for s, _r, i, _p in entries:
         for food_id in data.staples[i]:

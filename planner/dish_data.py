@@ -36,11 +36,17 @@ SERVING_REFERENCE_KCAL = 2000.0
 NOT_KEEPING_ALLERGENS: frozenset[str] = frozenset({"shellfish"})
 # A dish built on milk, a plant milk or yogurt: a meal holds one (not raisin bran with milk and a glass of milk).
 MILKY_G_MIN = 150.0
-# A starchy side: 28 g of carbohydrate a serving or more, not mostly fruit (rice, quinoa, pilafs, potatoes,
-# refried or black beans). Every main brings its own starch (35 g or more), so the planner serves none beside a
-# main: a dietitian found refried beans beside salmon with new potatoes and beside macaroni and cheese.
-STARCHY_SIDE_CARB_G = 28.0
+# A starchy side: 20 g of carbohydrate a serving or more, not mostly fruit (rice, quinoa, pilafs, potatoes, corn,
+# tortillas, bean and lentil salads, refried beans). Every main brings its own starch (35 g or more), so the planner
+# serves none beside a main: a dietitian found refried beans beside salmon with new potatoes and beside macaroni
+# and cheese, then (at 28 g) tortillas beside a shepherd's pie.
+STARCHY_SIDE_CARB_G = 20.0
 UNKNOWN_COST_USD = 1.5  # per serving, for a dish with no priced ingredient (reported as unknown)
+
+
+# A dish built on a cooked food kept overnight already (fried rice from day-old rice) is not cooked to be eaten
+# again tomorrow: food-safety advice reheats rice once (a dietitian found egg fried rice as a leftover lunch).
+STORED_ALREADY = "day-old"
 
 
 def keeps_overnight(allergens: object) -> bool:
@@ -64,7 +70,7 @@ class DishData:
     fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
     fruit_g: np.ndarray  # grams of fruit per serving
     fish_g: np.ndarray  # grams of fish and seafood per serving
-    keeps: np.ndarray  # bool: good as tomorrow's leftover lunch (``keeps_overnight``)
+    keeps: np.ndarray  # bool: good as tomorrow's leftover lunch (``keeps_overnight``, not STORED_ALREADY)
     milky: np.ndarray  # bool: built on milk, a plant milk or yogurt (``MILKY_G_MIN`` a serving or more)
     drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
     morning: np.ndarray  # bool: a snack, or a dish whose heaviest ingredient is a breakfast food (foods.dish_numbers)
@@ -122,6 +128,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         if foods & set(pantry_foods):
             pref[n] -= PANTRY_BONUS
     cost = d["budget_usd"].to_numpy(dtype=float)
+    stored = ing.loc[ing["household"].astype(str).str.contains(STORED_ALREADY, regex=False), "dish_id"].unique()
     return DishData(
         ids=tuple(str(i) for i in d.index), names=tuple(str(n) for n in d["name"]),
         roles={r: d["roles"].map(lambda v, r=r: r in split_tags(v)).to_numpy(dtype=bool)
@@ -131,7 +138,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         fish=_kind(d, "fish_seafood") & _role(d, "main"), meat=_kind(d, "meat_poultry") & _role(d, "main"),
         fish_any=_kind(d, "fish_seafood"),
         fruit_g=d["fruit_g"].to_numpy(dtype=float), fish_g=d["fish_g"].to_numpy(dtype=float),
-        keeps=d["allergens"].map(keeps_overnight).to_numpy(dtype=bool),
+        keeps=d["allergens"].map(keeps_overnight).to_numpy(dtype=bool) & ~d.index.isin(stored),
         milky=d["dairy_g"].to_numpy(dtype=float) >= MILKY_G_MIN,
         drink=d["drink"].to_numpy(dtype=bool),
         morning=d["morning"].to_numpy(dtype=bool) | _role(d, "snack"),

@@ -24,8 +24,8 @@ from planner.targets import check_profile, targets_for
 # "{foods}" is filled with the foods of FOOD_SOURCES the person's diet and allergens allow.
 CO_NUTRIENT_ADVICE: tuple[tuple[str, str, str, str], ...] = (
     ("iron_mg", "Iron", "mg",
-     "In RLS, ask your doctor for a ferritin test before taking iron; {foods}, with vitamin C at the same "
-     "meal, help."),
+     "Eat more {foods}, with vitamin C at the same meal; take iron tablets only if the iron test below "
+     "shows a need."),
     ("calcium_mg", "Calcium", "mg", "Add {foods}."),
     ("potassium_mg", "Potassium", "mg", "Add beans, potatoes, leafy greens and fruit."),
     ("vitamin_d_ug", "Vitamin D", "µg",
@@ -54,7 +54,7 @@ PRENATAL_SUPPLEMENT = "In pregnancy: keep taking a prenatal supplement with foli
 NURSING_SUPPLEMENT = "While breastfeeding: keep taking the supplement your midwife or doctor advised"
 MOTHER_FOOD_ADVICE = (", eat 8-12 oz (2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to "
                       "12 oz), choose pasteurised milk, yogurt and kefir, and cook eggs until the yolks are firm.")
-# (The ferritin test has its own note, or the iron note's when the plan is short of iron: said once.)
+# (The ferritin test has its own note, in every plan: said once.)
 PREGNANCY_NOTE = PRENATAL_SUPPLEMENT + MOTHER_FOOD_ADVICE
 # DRI energy in pregnancy: +0, +340 and +452 kcal a day by trimester; planner.targets plans the second.
 TRIMESTER_NOTE = ("The energy range is the second trimester's (+340 kcal a day): in the first trimester eat "
@@ -83,8 +83,9 @@ ESTIMATED_PRICE_NOTE = ("Toward your budget, foods without a US retail price in 
 UNPRICED_NAMED_G_MIN = 5.0
 # How notes the planner no longer writes began: an edit replaces them with today's (never two ferritin notes).
 # (A mother's note is written again whole, so the versions that asked for the ferritin test go too.)
+# (An iron shortfall's note is written again from the days, so its version that asked for the ferritin test goes.)
 RETIRED_NOTE_STARTS: tuple[str, ...] = ("In RLS, iron stores matter as much as magnesium", PRENATAL_SUPPLEMENT,
-                                        NURSING_SUPPLEMENT)
+                                        NURSING_SUPPLEMENT, "Iron averages")
 # The standard RLS advice on what to drink, said once; with the plan's own caffeine cap when it has one.
 CAFFEINE_NOTE = ("RLS guidance advises against caffeine and alcohol in the evening: this plan keeps caffeine after "
                  "lunch to {mg:g} mg a day at most (a cup of cocoa has about 14 mg, a cup of coffee about 95 mg).")
@@ -176,8 +177,8 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
         notes.append(VEGAN_IODINE_NOTE)
     if profile.status in ("pregnancy", "lactation"):
         notes.append(_status_note(profile.status))
-    if not any("ferritin" in n for n in notes):
-        notes.append(FERRITIN_NOTE if profile.age >= ADULT_AGE else CHILD_FERRITIN_NOTE)
+    # every plan, with or without an iron shortfall (whose note points to it): the cut-offs are said once
+    notes.append(FERRITIN_NOTE if profile.age >= ADULT_AGE else CHILD_FERRITIN_NOTE)
     if rules is not None:
         cap_mg = rules.caffeine_after_lunch_max_mg
         notes.append(NO_CAFFEINE_CAP_NOTE if cap_mg is None else CAFFEINE_NOTE.format(mg=cap_mg))

@@ -54,11 +54,11 @@ GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens d
 # a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
 # breakfast (its slots): not roasted sweet potato wedges beside overnight oats
 MORNING_SLOT = "breakfast"
-# no starchy side at lunch or dinner (28 g of carbohydrate a serving or more, less than half its grams fruit): every
+# no starchy side at lunch or dinner (20 g of carbohydrate a serving or more, less than half its grams fruit): every
 # main brings its own starch
-STARCHY_SIDE_CARB_G = 28.0
+STARCHY_SIDE_CARB_G = 20.0
 # a staple grain, legume, leafy green, egg, meat or poultry (40 g a serving or more of one food), nut or seed (15 g)
-# is served at one meal a day
+# is served at one meal a day; eggs, however cooked (raw, fried, hard-boiled), are one staple
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
                         "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
                         "eggs_poultry_meat": 40.0}
@@ -78,6 +78,8 @@ class Reference:
     curated: pd.DataFrame  # indexed by food_id: diet_tags, allergens, category, price_usd_per_100g
     dishes: pd.DataFrame  # indexed by dish_id: name, roles
     recipes: Mapping[str, tuple[tuple[str, int, float], ...]]  # dish_id -> ((food_id, fdc_id, grams), ...)
+    # dishes with an ingredient cooked and kept overnight already ("day-old" rice): never a leftover lunch
+    stored_already: frozenset[str] = frozenset()
 
 
 def reference(usda: pd.DataFrame, curated: pd.DataFrame, dishes: pd.DataFrame, ingredients: pd.DataFrame
@@ -87,7 +89,9 @@ def reference(usda: pd.DataFrame, curated: pd.DataFrame, dishes: pd.DataFrame, i
     for dish_id, rows in ingredients.sort_values(["dish_id", "position"]).groupby("dish_id", sort=False):
         recipes[str(dish_id)] = tuple((str(r.food_id), int(r.fdc_id), float(r.grams))
                                       for r in rows.itertuples(index=False))
-    return Reference(usda=usda, curated=curated, dishes=dishes, recipes=recipes)
+    day_old = ingredients["household"].astype(str).str.contains("day-old", regex=False)
+    return Reference(usda=usda, curated=curated, dishes=dishes, recipes=recipes,
+                     stored_already=frozenset(ingredients.loc[day_old, "dish_id"].astype(str)))
 
 
 def _tol(bound: float) -> float:
@@ -289,7 +293,8 @@ def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
         for i in x.ingredients:
             row = ref.curated.loc[i.food_id] if i.food_id in ref.curated.index else None
             if row is not None and i.grams / x.portions >= STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9):
-                meals_by_staple.setdefault(i.food_id, []).append(f"{slot} {x.dish_id}")
+                key = "eggs" if row["category"] == MEAT_CATEGORY and i.food_id.startswith("egg_") else i.food_id
+                meals_by_staple.setdefault(key, []).append(f"{slot} {x.dish_id}")
     out += [f"day {day.day}: '{f}' is a staple of {len(w)} dishes ({', '.join(w)})"
             for f, w in sorted(meals_by_staple.items()) if len(w) > 1]
     drinks = [(slot, x.dish_id) for slot, x in dishes if _is_drink(ref, x)]
@@ -526,6 +531,8 @@ def _check_leftover_keeps(ref: Reference, plan: WeekPlan) -> list[str]:
         foods = [f for f, _fdc, _g in ref.recipes.get(dish_id, ()) if f in ref.curated.index]
         if any(NOT_KEEPING_ALLERGEN in str(ref.curated.at[f, "allergens"]).split("|") for f in foods):
             out.append(f"day {day} lunch: leftover '{dish_id}' has shellfish (eaten the day it is cooked)")
+        if dish_id in ref.stored_already:
+            out.append(f"day {day} lunch: leftover '{dish_id}' is made from day-old food (reheated once only)")
     return out
 
 

@@ -299,7 +299,8 @@ def test_a_breakfast_side_is_a_morning_food_for_the_checker_and_the_swap_rules(p
 
 @pytest.mark.parametrize("side, starchy", [
     ("homemade_refried_pinto_beans", True), ("brown_rice_plain", True), ("baked_potato_yogurt_scallions", True),
-    ("tropical_fruit_salad_lime_hemp", False), ("broccoli_lemon_olive_oil", False), ("french_lentil_salad", False)])
+    ("warm_corn_tortillas", True), ("french_lentil_salad", True), ("tropical_fruit_salad_lime_hemp", False),
+    ("broccoli_lemon_olive_oil", False), ("caesar_salad_romaine", False)])
 def test_no_starchy_side_beside_a_main_for_the_checker_and_the_model(plans, ref, tables, foods_table, side, starchy):
     from planner import menu
     from planner.dishplan import make_day, make_dish
@@ -331,13 +332,32 @@ def test_the_checker_catches_eggs_at_two_meals_of_a_day(plans, ref, tables, food
 
     plan = plans("woman_45_omnivore")
     scrambled = make_dish(tables, foods_table, "scrambled_eggs_spinach_toast", "main", 1.0)
-    shakshuka = make_dish(tables, foods_table, "shakshuka_with_chickpeas", "main", 1.0)
+    fried = make_dish(tables, foods_table, "kasha_mushrooms_chard_egg", "main", 1.0)  # another food: egg_fried
     day = plan.day(1)
-    swap = {"breakfast": scrambled, "dinner": shakshuka}
+    swap = {"breakfast": scrambled, "dinner": fried}
     meals = [Meal(m.slot, dishes=(swap[m.slot], *m.dishes[1:])) if m.slot in swap else m for m in day.meals]
     problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
-    assert any("'egg_whole_raw' is a staple of 2 dishes" in p for p in problems)  # two eggs at two meals
+    assert any("'eggs' is a staple of 2 dishes" in p for p in problems)  # scrambled, then fried: eggs twice
     assert not any("is a staple of" in p for p in check_dish_plan(plan, ref))
+
+
+def test_fried_rice_from_day_old_rice_is_never_a_leftover_lunch(plans, ref, tables, foods_table):
+    from planner import menu
+    from planner.dishplan import make_day, make_dish
+    from planner.model import LeftoverRef
+
+    plan = plans("woman_45_omnivore")
+    data = menu.dish_data(tables, plan.profile)
+    assert not data.keeps[data.index["egg_fried_brown_rice_edamame"]]  # the planner's view
+    assert data.keeps[data.index["salmon_new_potatoes_chard"]]
+    rice = make_dish(tables, foods_table, "egg_fried_brown_rice_edamame", "main", 1.0)
+    day1, day2 = plan.day(1), plan.day(2)
+    dinner = [Meal(m.slot, dishes=(rice, *m.dishes[1:])) if m.slot == "dinner" else m for m in day1.meals]
+    lunch = [Meal(m.slot, dishes=(rice, *m.dishes[1:]), leftover_from=LeftoverRef(1)) if m.slot == "lunch" else m
+             for m in day2.meals]
+    broken = replace(plan, days=(make_day(1, dinner), make_day(2, lunch), *plan.days[2:]))
+    assert any("made from day-old food" in p for p in check_dish_plan(broken, ref))
+    assert not any("day-old" in p for p in check_dish_plan(plan, ref))
 
 
 def test_a_default_plan_keeps_caffeine_after_lunch_to_about_a_cup_of_cocoa_and_says_so(plans):
