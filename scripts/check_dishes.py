@@ -18,7 +18,7 @@ from foods.errors import MagplanError  # noqa: E402
 from foods.load import load_fndds, load_foods  # noqa: E402
 
 
-def coverage(tables) -> "pd.DataFrame":
+def coverage(tables) -> "pandas.DataFrame":  # noqa: F821 (pandas is imported inside, for a quick start)
     """Rows (role, diet), columns 'none' and each allergen: how many dishes remain."""
     import pandas as pd
 
