@@ -54,6 +54,9 @@ GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens d
 # a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
 # breakfast (its slots): not roasted sweet potato wedges beside overnight oats
 MORNING_SLOT = "breakfast"
+# each meal's share of the day's energy (low, high): a realistic day, and no dinner of half the day's energy
+MEAL_ENERGY_SHARE = {"breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner": (0.25, 0.40), "snack": (0.0, 0.25),
+                     "evening": (0.0, 0.15)}
 # no starchy side at lunch or dinner (20 g of carbohydrate a serving or more, less than half its grams fruit): every
 # main brings its own starch
 STARCHY_SIDE_CARB_G = 20.0
@@ -384,6 +387,10 @@ def _check_day_targets(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Pr
     out = []
     if g["magnesium_mg"] < t.magnesium_mg - _tol(t.magnesium_mg):
         out.append(f"{w}: magnesium {g['magnesium_mg']:.1f} mg (measured) below target {t.magnesium_mg:g}")
+    for slot, (low, high) in MEAL_ENERGY_SHARE.items():
+        share = day_amount(ref, day, "energy_kcal", (slot,)) / max(g["energy_kcal"], 1e-9)
+        if not low - 1e-4 <= share <= high + 1e-4:
+            out.append(f"{w}: {slot} is {share:.1%} of the day's energy (allowed {low:.0%}-{high:.0%})")
     if not t.energy_kcal_min - _tol(t.energy_kcal_min) <= g["energy_kcal"] <= t.energy_kcal_max + _tol(t.energy_kcal_max):
         out.append(f"{w}: energy {g['energy_kcal']:.0f} kcal outside {t.energy_kcal_min:g}..{t.energy_kcal_max:g}")
     if g["protein_g"] < t.protein_g_min - _tol(t.protein_g_min):

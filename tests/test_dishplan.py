@@ -360,6 +360,19 @@ def test_fried_rice_from_day_old_rice_is_never_a_leftover_lunch(plans, ref, tabl
     assert not any("day-old" in p for p in check_dish_plan(plan, ref))
 
 
+def test_the_checker_catches_a_dinner_of_half_the_days_energy(plans, ref, tables, foods_table):
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    day = plan.day(1)
+    main = next(m.dishes[0] for m in day.meals if m.slot == "dinner")
+    double = make_dish(tables, foods_table, main.dish_id, "main", 2.0)
+    meals = [Meal(m.slot, dishes=(double, *m.dishes[1:])) if m.slot == "dinner" else m for m in day.meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("day 1: dinner is" in p and "(allowed 25%-40%)" in p for p in problems)
+    assert not any("of the day's energy" in p for p in check_dish_plan(plan, ref))
+
+
 def test_a_default_plan_keeps_caffeine_after_lunch_to_about_a_cup_of_cocoa_and_says_so(plans):
     from planner.dishplan import co_nutrient_notes
     from planner.model import CAFFEINE_AFTER_LUNCH_MG_DEFAULT
