@@ -26,6 +26,7 @@ import pulp
 from bench.checkers import Row
 from foods.schema import food_allowed, split_tags
 from planner.model import Profile, Rules, Targets
+from planner.solve import THREADS as PLANNER_THREADS
 
 UNKNOWN_PRICE_USD_PER_100G = 1.0
 
@@ -176,7 +177,11 @@ def solve_baseline(model: BaselineModel, *, time_limit_s: float, gap_rel: float 
             cmd = pulp.PULP_CBC_CMD(timeLimit=time_limit_s, gapRel=gap_rel, msg=False, logPath=str(log),
                                     threads=threads)
         elif solver == "highs":
-            cmd = pulp.HiGHS(timeLimit=time_limit_s, gapRel=gap_rel, msg=False, threads=threads)
+            # HiGHS has one task scheduler per process, sized by the first run's thread count: a run asking another
+            # count afterwards stops with status "Not Set". So the baseline uses the planner's count (a plan made
+            # in the same process after it, as in the tests, failed with "no menu meets the targets").
+            cmd = pulp.HiGHS(timeLimit=time_limit_s, gapRel=gap_rel, msg=False,
+                             threads=PLANNER_THREADS if threads is None else threads)
         else:
             raise ValueError(f"solver must be 'cbc' or 'highs', not {solver!r}")
         t0 = time.perf_counter()

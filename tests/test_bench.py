@@ -229,3 +229,24 @@ def test_food_plan_check_treats_plan_exclusions_as_banned(tiny_foods):
     check = food_plan_checker(tiny_foods)
     assert check(plan) == []
     assert any("excluded food 'rice'" in b for b in check(replace(plan, excluded=("rice",))))
+
+
+def test_a_plan_after_the_baseline_in_one_process_still_solves():
+    """HiGHS sizes one scheduler per process by the first run's thread count; a baseline run with another count
+    made every later planner solve stop with status 'Not Set'. A fresh process: the baseline's HiGHS run first."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pulp\n"
+        "import bench.baseline as b\n"
+        "from planner import solve\n"
+        "from planner.model import Rules\n"
+        "p = pulp.LpProblem('b', pulp.LpMinimize); x = pulp.LpVariable('x', 0, 3, cat='Integer'); p += x; p += x >= 1\n"
+        "b.solve_baseline(b.BaselineModel(p, {}, {}, 1.0, 0, 0.0), time_limit_s=5, solver='highs')\n"
+        "q = pulp.LpProblem('p', pulp.LpMinimize); y = pulp.LpVariable('y', 0, 3, cat='Integer'); q += y; q += y >= 2\n"
+        "print(solve.run(q, Rules()).feasible, y.varValue)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["True", "2.0"]
