@@ -7,6 +7,7 @@ ingredients; this module only selects what the profile allows and arranges it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Collection, Mapping
 
 import numpy as np
@@ -83,8 +84,9 @@ class DishData:
     servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
     portion_center: float = 1.0  # the person's usual portion (``portion_center``); the penalty counts from it
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
+        """dish id -> position (built once: swaps and budgets look dishes up per dish of a day)."""
         return {d: i for i, d in enumerate(self.ids)}
 
     def candidates(self, role: str) -> np.ndarray:

@@ -234,13 +234,15 @@ def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, 
         k = 0
         while k < len(units):
             guess = ahead.submit(again, units[k + 1], week, twin) if ahead and k + 1 < len(units) else None
-            trials = [again(units[k], week, main)]
+            trial = again(units[k], week, main)
+            value = _kept(data, targets, rules, trial, objective)
             k += 1
-            if not _kept(data, targets, rules, trials[0], objective) and guess is not None:
-                trials, k = [guess.result()], k + 1  # the week is unchanged: the guess stands
-            for trial in trials:
-                if _kept(data, targets, rules, trial, objective):
-                    week, objective = trial, week_objective(data, targets, rules, trial)
+            if value is None and guess is not None:  # the week is unchanged: the guess stands
+                trial = guess.result()
+                value = _kept(data, targets, rules, trial, objective)
+                k += 1
+            if value is not None:
+                week, objective = trial, value
     return week
 
 
@@ -251,10 +253,14 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _kept(data: DishData, targets: Targets, rules: Rules, trial: Mapping[int, Menu] | None, objective: float) -> bool:
-    """Whether ``improve`` keeps the week ``trial``: its objective falls and its days still differ."""
-    return trial is not None and week_objective(data, targets, rules, trial) < objective - 1e-9 \
-        and _days_differ(trial)
+def _kept(data: DishData, targets: Targets, rules: Rules, trial: Mapping[int, Menu] | None, objective: float
+          ) -> float | None:
+    """The objective of the week ``trial`` when ``improve`` keeps it (it falls and the days still differ), else
+    None."""
+    if trial is None:
+        return None
+    value = week_objective(data, targets, rules, trial)
+    return value if value < objective - 1e-9 and _days_differ(trial) else None
 
 
 def close_near_misses(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu],
