@@ -17,7 +17,7 @@ from planner.household_export import (HOUSEHOLD_PLAN_CSV_COLUMNS, batches_by_mea
                                       iter_people_co_nutrients, leftover_csv, meal_heading, people_html)
 from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, PLAN_CSV_COLUMNS, _co_nutrient_lines, _grams, dish_rows,
                                co_nutrient_checks, day_total_rows, h, is_missing, md_text, meal_lines, money_text, num_text, portions_text, profile_summary, rows_to_csv,
-                               slot_label, solver_line, supplement_line)
+                               meals_in_order, slot_label, solver_line, supplement_line)
 from planner.quantities import scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,7 +39,7 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         met = mg is not None and not is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
         lines.append(f"## Day {day.day} {CHECK if met else ''}".rstrip())
         lines.append("")
-        for meal in day.meals:
+        for meal in meals_in_order(plan, day):
             lines.append(f"### {md_text(meal_heading(meal))}")
             lines.append("")
             lines += cook_lines(batches, day.day, meal)
@@ -179,10 +179,10 @@ def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
     return parts
 
 
-def _html_dish_day(day: DayPlan, dishes: "DishTables | None") -> list[str]:
-    """A day of a dish plan: each meal's dishes, each with its recipe."""
+def _html_dish_day(plan: WeekPlan, day: DayPlan, dishes: "DishTables | None") -> list[str]:
+    """A day of a dish plan: each meal's dishes, each with its recipe, in the order of the day."""
     parts: list[str] = []
-    for meal in day.meals:
+    for meal in meals_in_order(plan, day):
         parts.append(f"<h3>{h(meal_heading(meal))}</h3>")
         if not meal.dishes:
             parts.append("<p class=\"muted\">(nothing)</p>")
@@ -220,7 +220,7 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
         met = everyone_met(plan, plan.days.index(day)) if plan.people else met
         parts.append("<section class=\"day\">" if by_dish else "<section>")
         parts.append(f"<h2>Day {h(day.day)}" + (f" <span class=\"ok\">{CHECK}</span>" if met else "") + "</h2>")
-        parts += _html_dish_day(day, dishes) if by_dish else _html_item_table(day)
+        parts += _html_dish_day(plan, day, dishes) if by_dish else _html_item_table(day)
         parts.append("<ul>")
         if plan.people:
             parts += household_checks_html(plan, plan.days.index(day))

@@ -49,13 +49,24 @@ def slot_label(slot: str) -> str:
     return SLOT_LABELS.get(slot, slot.replace("_", " ").capitalize())
 
 
+# A dish plan's meals in the order of the day: its afternoon snack before dinner (listed after dinner, it was read
+# as a second evening snack), its evening snack last.
+DISH_DAY_ORDER: tuple[str, ...] = ("breakfast", "lunch", "snack", "dinner", "evening")
+
+
 def plan_slots(plan: WeekPlan) -> list[str]:
-    """The plan's meal slots in the order of a day (the evening snack of dish plans last)."""
-    from planner.model import PLAN_SLOTS
+    """The plan's meal slots in the order of a day (a dish plan's afternoon snack before dinner, evening last)."""
+    from planner.model import DISH_PLAN_VERSION, PLAN_SLOTS
 
     used = {m.slot for d in plan.days for m in d.meals}
-    order = [*PLAN_SLOTS, *plan.rules.slots]
+    order = [*(DISH_DAY_ORDER if plan.version >= DISH_PLAN_VERSION else ()), *PLAN_SLOTS, *plan.rules.slots]
     return [s for s in dict.fromkeys(order) if s in used]
+
+
+def meals_in_order(plan: WeekPlan, day: DayPlan) -> list:
+    """``day``'s meals in the order of ``plan_slots`` (what every reader lists; the file keeps its own order)."""
+    order = {s: n for n, s in enumerate(plan_slots(plan))}
+    return sorted(day.meals, key=lambda m: order.get(m.slot, len(order)))
 
 
 # --- cells ----------------------------------------------------------------------------------------

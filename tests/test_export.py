@@ -386,3 +386,14 @@ def test_scaled_teaspoons_become_tablespoons_only_in_whole_or_half_tablespoons(s
     from planner.quantities import scaled_serving
 
     assert scaled_serving(servings, label) == shown
+
+
+def test_a_dish_plan_lists_its_afternoon_snack_before_dinner(two_day_plan):
+    from planner.export import plan_to_markdown
+    from planner.plan_text import meals_in_order, plan_slots
+
+    assert [s for s in plan_slots(two_day_plan) if s in ("snack", "dinner")] == ["snack", "dinner"]
+    text = plan_to_markdown(two_day_plan)
+    assert text.index("### Afternoon snack") < text.index("### Dinner")  # read as the day goes
+    day = two_day_plan.days[0]
+    assert sorted(m.slot for m in meals_in_order(two_day_plan, day)) == sorted(m.slot for m in day.meals)

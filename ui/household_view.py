@@ -19,7 +19,7 @@ import streamlit as st
 
 from foods.schema import ALLERGENS, DIETS
 from planner.errors import MagplanError
-from planner.plan_text import plan_slots, slot_label
+from planner.plan_text import meals_in_order, plan_slots, slot_label
 from planner.household import MAX_PEOPLE, SHAREABLE_SLOTS, Member, check_members, member_from_fields
 from planner.model import ACTIVITIES, Profile, Rules, WeekPlan
 from planner.people import person_plan
@@ -324,9 +324,8 @@ def render_day(plan: WeekPlan, views: Mapping[str, WeekPlan], foods_table: pd.Da
         day = ss.edit_day or days[0]
         for name, view in views.items():
             st.markdown(f"{safe_md(name)}, {day_label(day).lower()}: {day_total_text(view, day)}")
-        order = {s: i for i, s in enumerate(plan_slots(plan))}
         opened = False
-        for n, meal in enumerate(sorted(plan.day(day).meals, key=lambda m: order.get(m.slot, 99))):
+        for n, meal in enumerate(meals_in_order(plan, plan.day(day))):
             opened = _meal_box(plan, tables, day, n, meal, list(views), opened)
 
 

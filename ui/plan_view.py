@@ -13,7 +13,7 @@ import streamlit as st
 from planner import dish_alternatives
 from planner.errors import MagplanError
 from planner.export import plan_to_csv, plan_to_html, plan_to_markdown
-from planner.plan_text import plan_slots, slot_label
+from planner.plan_text import meals_in_order, plan_slots, slot_label
 from planner.ics import next_monday, plan_to_ics
 from planner.model import Profile, Rules, WeekPlan
 from planner.plan_format import plan_to_json
@@ -435,8 +435,7 @@ def render_day_editor(plan: WeekPlan, foods: pd.DataFrame) -> None:
         st.markdown(f"{day_label(day, start)}: {day_total_text(plan, day)}")
         _day_actions(plan, mod, day)
         day_locked = any(l.day == day and l.slot is None for l in plan.locks)
-        order = {s: n for n, s in enumerate(plan_slots(plan))}
-        for meal in sorted(plan.day(day).meals, key=lambda m: order.get(m.slot, 99)):
+        for meal in meals_in_order(plan, plan.day(day)):
             _meal_card(plan, tables, foods, mod, day, meal, day_locked)
 
 
