@@ -17,7 +17,7 @@ from planner.errors import PlanError, ProfileError
 from planner.explain_dishes import explain_dish_plan
 from planner.model import (DISH_PLAN_VERSION, MAX_DAYS, DayPlan, LeftoverRef, Meal, PlanDish, Profile, Rules, SolverInfo,
                            Targets, WeekPlan)
-from planner.nutrition import make_day, make_ingredient
+from planner.nutrition import make_day, make_ingredients
 from planner.targets import check_profile, targets_for
 
 # (Targets field, label, unit, what to do when the food falls short); the plan says it once, plainly.
@@ -110,11 +110,26 @@ def _sources(field_name: str, profile: Profile) -> str:
 
 def make_dish(tables: DishTables, foods: pd.DataFrame, dish_id: str, role: str, portions: float) -> PlanDish:
     """A PlanDish for ``portions`` servings of a library dish, its ingredients from the food table."""
-    rows = tables.ingredients[tables.ingredients["dish_id"] == dish_id].sort_values("position")
-    items = tuple(make_ingredient(foods, str(r.food_id), float(r.grams), str(r.household), portions)
-                  for r in rows.itertuples(index=False))
-    return PlanDish(dish_id=dish_id, name=str(tables.dishes.at[dish_id, "name"]), role=role,
-                    portions=float(portions), ingredients=items)
+    return make_dishes(tables, foods, [(dish_id, role, portions)])[0]
+
+
+def make_dishes(tables: DishTables, foods: pd.DataFrame,
+                picks: Sequence[tuple[str, str, float]]) -> tuple[PlanDish, ...]:
+    """``make_dish`` for each (dish id, role, portions), reading the two tables once for them all."""
+    ing = tables.ingredients
+    rows = ing[ing["dish_id"].isin([dish_id for dish_id, _r, _p in picks])].sort_values(["dish_id", "position"])
+    recipes: dict[str, list[tuple[str, float, str]]] = {}
+    for r in rows.itertuples(index=False):
+        recipes.setdefault(str(r.dish_id), []).append((str(r.food_id), float(r.grams), str(r.household)))
+    items = make_ingredients(foods, [part for dish_id, _r, p in picks for part in recipes.get(dish_id, ())],
+                             [p for dish_id, _r, p in picks for _part in recipes.get(dish_id, ())])
+    out, start = [], 0
+    for dish_id, role, portions in picks:
+        n = len(recipes.get(dish_id, ()))
+        out.append(PlanDish(dish_id=dish_id, name=str(tables.dishes.at[dish_id, "name"]), role=role,
+                            portions=float(portions), ingredients=items[start:start + n]))
+        start += n
+    return tuple(out)
 
 
 def meal_dishes(day_menu: week.Menu, slot: str, data: menu.DishData) -> list[tuple[str, str, float]]:
@@ -131,9 +146,10 @@ def leftover_ref(day: int, slot: str, leftover_days: Collection[int]) -> Leftove
 def make_plan_day(tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day: int, day_menu: week.Menu,
                   leftover_days: Collection[int] = ()) -> DayPlan:
     """One person's day of dishes from a day's menu (``leftover_days``: days whose lunch is a leftover)."""
-    meals = [Meal(slot=slot, dishes=tuple(make_dish(tables, foods, dish_id, role, p) for dish_id, role, p in dishes),
-                  leftover_from=leftover_ref(day, slot, leftover_days))
-             for slot in menu.MEAL_SLOTS if (dishes := meal_dishes(day_menu, slot, data))]
+    picks = {slot: dishes for slot in menu.MEAL_SLOTS if (dishes := meal_dishes(day_menu, slot, data))}
+    made = iter(make_dishes(tables, foods, [pick for dishes in picks.values() for pick in dishes]))
+    meals = [Meal(slot=slot, dishes=tuple(next(made) for _ in dishes), leftover_from=leftover_ref(day, slot, leftover_days))
+             for slot, dishes in picks.items()]
     return make_day(day, meals)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Iterable
+from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -26,13 +26,27 @@ def make_ingredient(foods: pd.DataFrame, food_id: str, grams_per_serving: float,
     return item_of_grams(foods, food_id, float(grams_per_serving) * float(portions), float(portions), label)
 
 
+def make_ingredients(foods: pd.DataFrame, parts: Sequence[tuple[str, float, str]],
+                     portions: Sequence[float]) -> tuple[PlanItem, ...]:
+    """``make_ingredient`` for each (food id, grams per serving, household measure) of ``parts`` at its
+    ``portions``, reading the food table once (a week has some 250 ingredients)."""
+    if not parts:
+        return ()
+    rows = foods.loc[[food_id for food_id, _g, _h in parts], list(_ITEM_COLUMNS)].to_dict("records")
+    return tuple(_item(row, food_id, float(grams) * float(p), float(p), household or f"{grams:g} g")
+                 for row, (food_id, grams, household), p in zip(rows, parts, portions))
+
+
 def item_of_grams(foods: pd.DataFrame, food_id: str, grams: float, servings: float, label: str) -> PlanItem:
     """A PlanItem for ``grams`` of ``food_id`` (its values from the food's row), keeping ``servings`` and
     ``label`` as given. Needs the columns ``make_item`` needs."""
     return _item(foods.loc[food_id], food_id, float(grams), float(servings), label)
 
 
-def _item(row: pd.Series, food_id: str, grams: float, servings: float, label: str) -> PlanItem:
+_ITEM_COLUMNS = ("name", "fdc_id", "price_usd_per_100g", *PLAN_NUTRIENTS)
+
+
+def _item(row: Mapping[str, Any], food_id: str, grams: float, servings: float, label: str) -> PlanItem:
     values = {}
     for n in PLAN_NUTRIENTS:
         per100 = number_or_nan(row[n])
