@@ -45,7 +45,7 @@ def _page(foods) -> None:
 
     # Stateful tabs (key) so that Generate can bring the Plan tab forward; every tab is still drawn.
     tab_plan, tab_shop, tab_dishes, tab_foods, tab_saved = st.tabs(
-        [actions.PLAN_TAB, ":material/shopping_cart: Shopping list", ":material/restaurant: Dishes",
+        [actions.PLAN_TAB, actions.SHOP_TAB, ":material/restaurant: Dishes",
          ":material/nutrition: Foods", ":material/bookmark: Saved plans"], key="main_tab", on_change="rerun")
     with tab_plan:
         if profile_problem and (st.session_state.get("pending") or (None,))[0] == "generate":
@@ -53,8 +53,11 @@ def _page(foods) -> None:
             st.session_state.notice = state.Notice("error", f"Check your profile first: {profile_problem}")
         actions.run(foods, profile, rules, sidebar.choices(), home)
         plan_page.render(foods, profile, rules)
-    with tab_shop:
-        shopping_view.render(st.session_state.get("plan"), foods)
+    if tab_shop.open:  # drawn only when open: its lists and tick boxes cost the first plan about half a second
+        with tab_shop:
+            shopping_view.render(st.session_state.get("plan"), foods)
+    else:
+        shopping_view.keep_state()
     with tab_dishes:
         dishes_view.render(foods)
     with tab_foods:

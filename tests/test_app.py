@@ -67,6 +67,14 @@ def app(plan: WeekPlan | None = None) -> AppTest:
     return at.run()
 
 
+def shopping_tab(at: AppTest) -> AppTest:
+    """``at`` with the Shopping list tab open (as a click on it: the tab is drawn only when open)."""
+    from ui.actions import SHOP_TAB
+
+    at.session_state["main_tab"] = SHOP_TAB
+    return at.run()
+
+
 def texts(at: AppTest, kind: str) -> list[str]:
     """The messages of a kind as a person reads them (user text in them is shown through character references)."""
     return [html.unescape(str(e.value)) for e in getattr(at, kind)]
@@ -461,6 +469,8 @@ def test_infeasible_profile_explains_keeps_the_plan_and_a_way_out_works(solved_p
 def test_shopping_list_days_people_and_downloads(solved_plan, downloads):
     at = app(solved_plan)
     ok(at)
+    assert not any(m.value.startswith("### Estimated total") for m in at.markdown)  # drawn only when open
+    shopping_tab(at)
     assert any(m.value.startswith("### Estimated total: $") for m in at.markdown)
     csv = download(at, downloads, "dl_shop_csv")
     header = csv.splitlines()[0]
@@ -484,6 +494,31 @@ def test_shopping_list_days_people_and_downloads(solved_plan, downloads):
     assert 1 <= len(one_day.splitlines()) - 1 <= products_all
 
 
+def test_shopping_choices_and_unsaved_pantry_rows_outlive_a_visit_to_another_tab(solved_plan):
+    """The Shopping tab is drawn only when open, and Streamlit forgets the values of widgets it does not draw:
+    its days, people and unsaved pantry rows must still be there when the person comes back."""
+    import pandas as pd
+
+    from ui.actions import PLAN_TAB
+
+    at = shopping_tab(app(solved_plan))
+    at.multiselect(key="shop_days").set_value([1])
+    at.number_input(key="shop_people").set_value(3)
+    at.run()
+    at.session_state["pantry_edited"] = pd.DataFrame({"food_or_product": ["Almonds"], "amount": [200.0],
+                                                      "unit": ["g"]})  # what the editor returns after a typed row
+    at.session_state["main_tab"] = PLAN_TAB
+    at.run()
+    ok(at)
+    assert not any(m.value.startswith("### Estimated total") for m in at.markdown)
+    shopping_tab(at)
+    ok(at)
+    assert at.multiselect(key="shop_days").value == [1]
+    assert at.number_input(key="shop_people").value == 3
+    assert any("for 3 people" in c.value and "day(s) 1" in c.value for c in at.caption)
+    assert list(at.session_state["pantry_df"]["food_or_product"]) == ["Almonds"]
+
+
 def test_pantry_with_a_bad_row_is_reported(solved_plan):
     import pandas as pd
 
@@ -491,7 +526,7 @@ def test_pantry_with_a_bad_row_is_reported(solved_plan):
     at.session_state["plan"] = solved_plan
     at.session_state["pantry_df"] = pd.DataFrame({"food_or_product": ["Almonds"], "amount": [200.0],
                                                   "unit": ["bushels of 3!"]})
-    at.run()
+    shopping_tab(at)
     ok(at)
     assert any("pantry table has a problem" in e and "unit" in e for e in texts(at, "error"))
     assert any(m.value.startswith("### Estimated total") for m in at.markdown)  # the list is still shown
@@ -661,7 +696,7 @@ def test_pantry_covers_a_product_and_is_remembered(solved_plan):
     at.session_state["plan"] = solved_plan
     at.session_state["pantry_df"] = pd.DataFrame({"food_or_product": [product], "amount": [5.0],
                                                   "unit": ["kg"]})
-    at.run()
+    shopping_tab(at)
     ok(at)
     tables = [d.value for d in at.dataframe if "Buy" in d.value.columns]
     row = next(t for t in tables if product in list(t["Product"]))
@@ -972,6 +1007,7 @@ def test_the_plan_key_is_in_the_address_and_a_reload_opens_the_plan(solved_plan)
     again = AppTest.from_file(APP, default_timeout=TIMEOUT)
     again.query_params["plan"] = key
     again.run()
+    shopping_tab(again)
     ok(again)
     assert same_plan(again.session_state.plan, solved_plan)
     assert again.slider(key="p_days").value == len(solved_plan.days)  # the sidebar shows the plan's settings
@@ -1013,7 +1049,7 @@ def test_ticks_on_the_shopping_list_survive_a_reload(solved_plan):
     from planner.open_plans import OpenPlans, plan_key
     from ui.shopping_view import tick_widget_key
 
-    at = app(solved_plan)
+    at = shopping_tab(app(solved_plan))
     ok(at)
     key = plan_key(solved_plan)
     boxes = [c for c in at.checkbox if c.key and c.key.startswith(f"tick_{key}_")]
@@ -1027,6 +1063,7 @@ def test_ticks_on_the_shopping_list_survive_a_reload(solved_plan):
     again = AppTest.from_file(APP, default_timeout=TIMEOUT)
     again.query_params["plan"] = key
     again.run()
+    shopping_tab(again)
     ok(again)
     ticked = {c.key for c in again.checkbox if c.key and c.key.startswith("tick_") and c.value}
     assert ticked == {tick_widget_key(key, p) for p in products}
@@ -1111,6 +1148,7 @@ def test_a_household_plan_shows_everyone_one_person_and_its_files(household_plan
     assert "Mia" in download(at, downloads, "dl_plan_md")
     assert "BEGIN:VCALENDAR" in download(at, downloads, "dl_plan_ics")
     assert "<html" in download(at, downloads, "dl_plan_print").lower()
+    shopping_tab(at)
     assert any(m.value.startswith("### Estimated total: $") for m in at.markdown)  # the shopping list
     at.segmented_control(key="hh_view").set_value("Mia").run()
     ok(at)

@@ -220,6 +220,7 @@ def _food_change(mod: Any, plan: WeekPlan, foods: pd.DataFrame, name: str, kw: d
 
 # --- callbacks (they only record the request) ------------------------------------------------------
 PLAN_TAB = ":material/calendar_month: Plan"
+SHOP_TAB = ":material/shopping_cart: Shopping list"
 
 
 def on_generate() -> None:

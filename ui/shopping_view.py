@@ -162,6 +162,22 @@ def _downloads(sl: ShoppingList) -> None:
     ])
 
 
+KEPT_WIDGETS = ("shop_days", "shop_people")  # the tab's choices, kept while another tab is open
+
+
+def keep_state() -> None:
+    """Keep the Shopping tab's choices while it is closed (the tab is drawn only when open).
+
+    Streamlit forgets a widget's value in a run that does not draw it: the days and people are kept by
+    setting them again, and the pantry editor's unsaved rows become the table it starts from next time."""
+    ss = st.session_state
+    for key in KEPT_WIDGETS:
+        if key in ss:
+            ss[key] = ss[key]
+    if ss.get("pantry_edited") is not None:
+        ss.pantry_df = ss.pantry_edited
+
+
 def current_pantry() -> pd.DataFrame:
     """The pantry as the Shopping tab shows it: its editor's table (with unsaved edits), else the remembered one."""
     ss = st.session_state
