@@ -37,6 +37,7 @@ SERVING_REFERENCE_KCAL = 2000.0
 NOT_KEEPING_ALLERGENS: frozenset[str] = frozenset({"shellfish"})
 # A dish built on milk, a plant milk or yogurt: a meal holds one (not raisin bran with milk and a glass of milk).
 MILKY_G_MIN = 150.0
+IRON_RICH_MAIN_MG = 3.0
 # A starchy side: 20 g of carbohydrate a serving or more, not mostly fruit (rice, quinoa, pilafs, potatoes, corn,
 # tortillas, bean and lentil salads, refried beans). Every main brings its own starch (35 g or more), so the planner
 # serves none beside a main: a dietitian found refried beans beside salmon with new potatoes and beside macaroni
@@ -83,6 +84,12 @@ class DishData:
     preference: np.ndarray  # objective term per serving (negative: favourite)
     servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
     portion_center: float = 1.0  # the person's usual portion (``portion_center``); the penalty counts from it
+
+    @cached_property
+    def iron_rich(self) -> np.ndarray:
+        """bool: IRON_RICH_MAIN_MG of iron a serving or more (no milky side beside such a main: calcium lowers
+        the iron absorbed from a meal)."""
+        return self.values["iron_mg"] >= IRON_RICH_MAIN_MG
 
     @cached_property
     def index(self) -> dict[str, int]:

@@ -31,7 +31,7 @@ The week method bounds the week with the LP of its average day (``build_average_
 as daily shares, ``average_days_<role>_<dish>``, ``average_fish``, ``average_meat``).
 
 Objective (documented blend, minimised): co-nutrient shortfalls first (``SHORTFALL_WEIGHT`` per 100 % of a
-weekly target missed), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``), then preferences
+weekly target missed, iron ``SHORTFALL_PRIORITY`` times that), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``), then preferences
 (``FAVORITE_DISH_BONUS`` per serving of a favourite dish, ``FAVORITE_BONUS`` of a dish with a favourite
 ingredient, ``DISLIKE_PENALTY`` for a disliked one), portion closeness (``PORTION_WEIGHT`` per
 serving away from 1), a small price on each side and snack (``EXTRA_DISH_WEIGHT``: meals stay simple) and
@@ -41,7 +41,6 @@ makes the optimum unique.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass, field
 from typing import Collection, Sequence
 
@@ -78,9 +77,11 @@ ENERGY_SHARE: dict[str, tuple[float, float]] = {
     "evening": (0.0, 0.15),
 }
 SHORTFALL_WEIGHT = 10.0
-# Fruit every day (a dietitian's first remark on weeks without it): at least one portion of fruit (80 g, the
-# WHO portion) a day, softly: each portion missing costs FRUIT_SHORT_WEIGHT, so a day without fruit stays
-# possible but is rarely chosen.
+# Iron first among the co-nutrients (in RLS its evidence is stronger than magnesium's, AASM 2024; a dietitian would
+# not sign a vegetarian week 13 % short of iron): its shortfall costs twice as much (x3 cost other profiles more).
+SHORTFALL_PRIORITY: dict[str, float] = {"iron_mg": 2.0}
+# Fruit every day (a dietitian's first remark on weeks without it): a portion (80 g, the WHO portion, times the
+# person's usual portion: 60 g for a child served 3/4), softly: each portion missing costs FRUIT_SHORT_WEIGHT.
 FRUIT_G_MIN = 80.0
 FRUIT_SHORT_WEIGHT = 6.0
 # Meals that hold at most one legume dish (no bean chili with a side of edamame: "beans on beans").
@@ -96,6 +97,10 @@ ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
 # for a vegetable"); drinks come at breakfast and as snacks. Nor is a side starchy (``DishData.starchy``): every
 # main brings its own starch.
 DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
+# No cocoa dish as the evening snack (a dietitian found five in six weeks: theobromine and caffeine at bedtime; the
+# caffeine cap counts only caffeine). No milky side beside an iron-rich main (``DishData.iron_rich``): calcium
+# lowers the iron absorbed from a meal (a dietitian found a glass of milk beside egg-and-bean breakfasts).
+NO_COCOA_SLOTS: tuple[str, ...] = ("evening",)
 # Drinks (a glass of milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day, so milk does not
 # fill the day's energy (a dietitian counted five milky drinks in one day).
 DRINKS_PER_DAY_MAX = 2
@@ -187,7 +192,7 @@ def build_average_day_model(data: DishData, targets: Targets, rules: Rules, *, n
     model = MenuModel(pulp.LpProblem("magplan_average_day", pulp.LpMinimize), days=(1,))
     add_day_rows(model, data, targets, rules, budget_usd_per_day)
     objective = dish_objective(model, data, rules) + add_food_groups(model, data)
-    objective += _add_co_nutrients(model, data, targets, weight=SHORTFALL_WEIGHT / n_days)
+    objective += _add_co_nutrients(model, data, targets, scale=1.0 / n_days)
     _add_average_variety(model, data, rules, n_days)
     _add_average_leftovers(model, data, n_leftover_days / n_days)
     model.prob += objective
@@ -312,7 +317,8 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
     terms = pulp.LpAffineExpression()
     for d in model.days:
         short = pulp.LpVariable(f"fruit_short_{d}", lowBound=0, upBound=1)
-        model.prob += per_serving(model, data.fruit_g, d) + FRUIT_G_MIN * short >= FRUIT_G_MIN, f"fruit_min_{d}"
+        least = fruit_g_min(data)
+        model.prob += per_serving(model, data.fruit_g, d) + least * short >= least, f"fruit_min_{d}"
         terms += FRUIT_SHORT_WEIGHT * short
         for slot in ONE_LEGUME_SLOTS:
             _at_most_one(model, [key for key in model.keys(d, slot) if data.legumes[key[3]]],
@@ -328,6 +334,10 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
                      f"morning_sides_breakfast_{d}", limit=0)
         for slot in MEAL_SLOTS:  # one milky dish a meal: not raisin bran with milk and a glass of milk
             _at_most_one(model, [key for key in model.keys(d, slot) if data.milky[key[3]]], f"one_milky_dish_{slot}_{d}")
+            _add_no_milk_with_iron(model, data, d, slot)
+        for slot in NO_COCOA_SLOTS:
+            _at_most_one(model, [key for key in model.keys(d, slot) if data.cocoa[key[3]]], f"no_cocoa_{slot}_{d}",
+                         limit=0)
         for slot in DRINKLESS_MEALS:
             _at_most_one(model, [key for key in model.keys(d, slot) if key[2] == "side" and data.drink[key[3]]],
                          f"no_drink_side_{slot}_{d}", limit=0)
@@ -347,6 +357,13 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
     return terms
 
 
+def _add_no_milk_with_iron(model: MenuModel, data: DishData, d: int, slot: str) -> None:
+    """``no_milk_with_iron_<slot>_<d>``: an iron-rich main or a milky side, not both (a meal has one milky dish)."""
+    _at_most_one(model, [k for k in model.keys(d, slot) if (k[2] == "side" and data.milky[k[3]])
+                         or (k[2] in ("breakfast", "main") and data.iron_rich[k[3]])],
+                 f"no_milk_with_iron_{slot}_{d}")
+
+
 def _add_breakfast_protein(model: MenuModel, data: DishData, d: int) -> pulp.LpAffineExpression:
     short = pulp.LpVariable(f"breakfast_protein_short_{d}", lowBound=0, upBound=BREAKFAST_PROTEIN_G_MIN)
     model.prob += amount(model, data, "protein_g", d, ("breakfast",)) + short >= BREAKFAST_PROTEIN_G_MIN, \
@@ -362,9 +379,15 @@ def _at_most_one(model: MenuModel, keys: Sequence[tuple[int, str, str, int]], na
         model.limits[name] = (list(keys), limit)
 
 
-def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, weight: float = SHORTFALL_WEIGHT
+def shortfall_weight(column: str) -> float:
+    """The objective of missing a co-nutrient's weekly target by 100 % (``SHORTFALL_PRIORITY`` over the base)."""
+    return SHORTFALL_WEIGHT * SHORTFALL_PRIORITY.get(column, 1.0)
+
+
+def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, scale: float = 1.0
                       ) -> pulp.LpAffineExpression:
-    """Week average >= target, softly: shortfall_<n> (in units of the weekly target) costs ``weight``."""
+    """Week average >= target, softly: shortfall_<n> (in units of the weekly target) costs ``scale`` times
+    ``shortfall_weight``."""
     terms = pulp.LpAffineExpression()
     n_days = len(model.days)
     for column, target_field in CO_NUTRIENTS:
@@ -374,7 +397,7 @@ def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, weight
         s = model.shortfall[column] = pulp.LpVariable(f"shortfall_{column}", lowBound=0, upBound=1)
         total = pulp.lpSum(amount(model, data, column, d) for d in model.days)
         model.prob += total + s * target * n_days >= target * n_days, f"{column}_week"
-        terms += weight * s
+        terms += scale * shortfall_weight(column) * s
     return terms
 
 
@@ -392,9 +415,14 @@ def choice_cost(data: DishData, rules: Rules, role: str, i: int, quarters: int) 
     return quarters * per_quarter + extra + PORTION_WEIGHT * abs(quarters / 4 - data.portion_center)
 
 
-def day_shortfall_cost(fruit_g: float, breakfast_protein_g: float) -> float:
+def fruit_g_min(data: DishData) -> float:
+    """A day's portion of fruit: FRUIT_G_MIN times the person's usual portion (a child served 3/4: 60 g)."""
+    return FRUIT_G_MIN * data.portion_center
+
+
+def day_shortfall_cost(fruit_g: float, breakfast_protein_g: float, fruit_min_g: float = FRUIT_G_MIN) -> float:
     """The soft food-group terms of a day (``add_food_groups``' ``fruit_short`` and ``breakfast_protein_short``)."""
-    return FRUIT_SHORT_WEIGHT * max(0.0, 1.0 - fruit_g / FRUIT_G_MIN) \
+    return FRUIT_SHORT_WEIGHT * max(0.0, 1.0 - fruit_g / fruit_min_g) \
         + BREAKFAST_PROTEIN_WEIGHT * max(0.0, BREAKFAST_PROTEIN_G_MIN - breakfast_protein_g)
 
 

@@ -97,7 +97,7 @@ def day_prices(targets: Targets, menus: Mapping[int, Menu], data: DishData, n_da
         need = float(getattr(targets, field_name)) * n_days
         have = _have(data, menus, column)
         if need > 0 and have < need:
-            prices[column] = menu.SHORTFALL_WEIGHT / need
+            prices[column] = menu.shortfall_weight(column) / need
     return prices
 
 
@@ -155,7 +155,7 @@ def day_objective(data: DishData, rules: Rules, day_menu: Menu) -> float:
     total = sum(menu.choice_cost(data, rules, role, i, round(portions * 4)) for _s, role, i, portions in day_menu)
     fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in day_menu)
     protein_g = sum(p * float(data.values["protein_g"][i]) for s, _r, i, p in day_menu if s == "breakfast")
-    return total + menu.day_shortfall_cost(fruit_g, protein_g)
+    return total + menu.day_shortfall_cost(fruit_g, protein_g, menu.fruit_g_min(data))
 
 
 def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu]) -> float:
@@ -166,7 +166,7 @@ def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mappin
     for column, field_name in CO_NUTRIENTS:
         need = float(getattr(targets, field_name)) * n
         if need > 0:
-            total += menu.SHORTFALL_WEIGHT * max(0.0, 1.0 - amounts[column] / need)
+            total += menu.shortfall_weight(column) * max(0.0, 1.0 - amounts[column] / need)
     return total
 
 
@@ -273,7 +273,7 @@ def close_near_misses(data: DishData, targets: Targets, rules: Rules, menus: Map
         need = float(getattr(targets, field_name)) * len(week)
         if not 0 < need - _have(data, week, column) <= NEAR_MISS_SHARE * need:
             continue
-        best, best_value = None, week_objective(data, targets, rules, week) + menu.SHORTFALL_WEIGHT * NEAR_MISS_SHARE
+        best, best_value = None, week_objective(data, targets, rules, week) + menu.shortfall_weight(column) * NEAR_MISS_SHARE
         for day in sorted(week):
             others = {d: m for d, m in week.items() if d != day}
             try:
@@ -399,7 +399,7 @@ def _co_targets(data: DishData, targets: Targets, menus: Mapping[int, Menu], all
         need = float(getattr(targets, field_name)) * len(all_days)
         have = _have(data, menus, column)
         if need > 0 and have < need and (left <= 1 or have < BEHIND_SHARE * need * done / len(all_days)):
-            weight = CLOSING_WEIGHT if column in closing else menu.SHORTFALL_WEIGHT
+            weight = CLOSING_WEIGHT if column in closing else menu.shortfall_weight(column)
             rows[column] = ((need - have) / max(left, 1), weight / need)
     return rows
 

@@ -47,10 +47,12 @@ PREGNANCY_FISH_G_PER_WEEK = 340.0
 MILK_CATEGORY, MILKY_G_PER_SERVING = "dairy_alternatives", 150.0  # milk, plant milk or yogurt: one such dish a meal
 NOT_KEEPING_ALLERGEN = "shellfish"  # a shellfish dish is never a leftover lunch  # FDA/EPA: at most 12 oz of (low-mercury) fish a week in pregnancy
 FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
-FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion)
+FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion; times the usual portion)
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
 COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or chocolate dish a day
 GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens dish as a breakfast side
+NO_COCOA_SLOT = "evening"  # no cocoa or chocolate dish as the evening snack (theobromine and caffeine at bedtime)
+IRON_RICH_MAIN_MG = 3.0  # no milky side beside a main with this much iron a serving (calcium lowers its absorption)
 # a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
 # breakfast (its slots): not roasted sweet potato wedges beside overnight oats
 MORNING_SLOT = "breakfast"
@@ -368,6 +370,28 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
     return out
 
 
+def _check_meal_pairings(ref: Reference, meal: Meal, where: str) -> list[str]:
+    """No cocoa dish as the evening snack; no milky side beside an iron-rich main."""
+    out = []
+    live = [x for x in meal.dishes if x.portions > 0]
+    cocoa = [x.dish_id for x in live if _category_grams(ref, x, COCOA_CATEGORY) / x.portions >= COCOA_G_PER_SERVING]
+    if meal.slot == NO_COCOA_SLOT and cocoa:
+        out.append(f"{where}: a cocoa or chocolate dish as the evening snack ({', '.join(cocoa)})")
+    iron_mains = [x.dish_id for x in live if x.role == "main"
+                  and dish_amount(ref, x, "iron_mg") / x.portions >= IRON_RICH_MAIN_MG]
+    milky_sides = [x.dish_id for x in live if x.role == "side"
+                   and _category_grams(ref, x, MILK_CATEGORY) / x.portions >= MILKY_G_PER_SERVING]
+    if iron_mains and milky_sides:
+        out.append(f"{where}: a milky side ({', '.join(milky_sides)}) beside the iron-rich main {iron_mains[0]}")
+    return out
+
+
+def _usual_portion(plan: WeekPlan) -> float:
+    """The person's usual portion: the middle of their energy range over 2,000 kcal, in quarters, 0.5 to 1."""
+    middle = (plan.targets.energy_kcal_min + plan.targets.energy_kcal_max) / 2
+    return min(1.0, max(0.5, round(4 * middle / 2000.0) / 4))
+
+
 def _check_day_totals(ref: Reference, day: DayPlan, w: str) -> list[str]:
     out = []
     for n in NUTRIENTS:
@@ -427,7 +451,7 @@ def _check_day(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Profile) -
     excluded = set(plan.excluded)
     for m in day.meals:
         where = f"day {day.day} {m.slot}"
-        out += _check_meal(ref, m, where)
+        out += _check_meal(ref, m, where) + _check_meal_pairings(ref, m, where)
         for x in m.dishes:
             out += _check_recipe(ref, x, where)
             out += _check_values(ref, x, where)
@@ -437,8 +461,9 @@ def _check_day(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Profile) -
     out += _check_day_targets(ref, plan, day, profile)
     out += _check_day_monotony(ref, day)
     fruit_g = sum(_category_grams(ref, x, FRUIT_CATEGORY) for m in day.meals for x in m.dishes)
-    if fruit_g < FRUIT_G_PER_DAY - 0.5:
-        out.append(f"day {day.day}: {fruit_g:.0f} g of fruit (a portion is {FRUIT_G_PER_DAY:.0f} g a day)")
+    least = FRUIT_G_PER_DAY * _usual_portion(plan)
+    if fruit_g < least - 0.5:
+        out.append(f"day {day.day}: {fruit_g:.0f} g of fruit (a portion is {least:.0f} g a day)")
     return out
 
 

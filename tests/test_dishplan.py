@@ -30,6 +30,8 @@ PROFILES: dict[str, tuple[Profile, Rules]] = {
     "man_60_omnivore_7_usd": (Profile(age=60, sex="male", budget_usd_per_day=7.0), Rules()),
     "vegetarian_man_25_gluten_free": (Profile(age=25, sex="male", diet="vegetarian", avoid_allergens=("gluten",)),
                                       Rules()),
+    # iron 1.8 x 18 mg (IOM, vegetarian): the profile a dietitian would not sign while it was 13 % short
+    "vegetarian_woman_35": (Profile(age=35, sex="female", diet="vegetarian"), Rules()),
 }
 
 
@@ -314,6 +316,51 @@ def test_no_starchy_side_beside_a_main_for_the_checker_and_the_model(plans, ref,
     data = menu.dish_data(tables, plan.profile)
     assert bool(data.starchy[data.index[side]]) == starchy
     assert not any("starchy side" in p for p in check_dish_plan(plan, ref))
+
+
+def test_a_vegetarian_woman_gets_her_iron_and_its_meals_no_milky_side(plans):
+    """Iron comes first among the co-nutrients (RLS); calcium beside an iron-rich main lowers what is absorbed."""
+    from planner.dishplan import co_nutrient_average
+
+    plan = plans("vegetarian_woman_35")
+    assert plan.targets.iron_mg == pytest.approx(1.8 * 18)
+    assert co_nutrient_average(plan.days, "iron_mg") >= plan.targets.iron_mg - 0.05
+
+
+@pytest.mark.parametrize("main, iron_rich", [("breakfast_burrito_black_beans_eggs", True),
+                                             ("raisin_bran_milk_banana", True),
+                                             ("whole_wheat_blueberry_pancakes", False)])
+def test_no_milky_side_beside_an_iron_rich_main_for_the_checker_the_model_and_swaps(plans, ref, tables, foods_table,
+                                                                                     main, iron_rich):
+    from planner import day_rules, menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    dishes = (make_dish(tables, foods_table, main, "main", 1.0),
+              make_dish(tables, foods_table, "glass_of_milk", "side", 1.0))
+    meals = [Meal(m.slot, dishes=dishes) if m.slot == "breakfast" else m for m in plan.day(1).meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("beside the iron-rich main" in p for p in problems) == iron_rich
+    data = menu.dish_data(tables, plan.profile)
+    assert bool(data.iron_rich[data.index[main]]) == iron_rich
+    entries = [("breakfast", "breakfast", data.index[main], 1.0), ("breakfast", "side", data.index["glass_of_milk"], 1.0)]
+    said = day_rules.food_group_problems(data, entries)
+    assert any("milky side beside an iron-rich main" in p for p in said) == iron_rich
+
+
+def test_no_cocoa_dish_as_the_evening_snack_for_the_checker_and_swaps(plans, ref, tables, foods_table):
+    from planner import day_rules, menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    cocoa = make_dish(tables, foods_table, "hot_cocoa_milk_evening", "snack", 1.0)
+    meals = [m for m in plan.day(1).meals if m.slot != "evening"] + [Meal("evening", dishes=(cocoa,))]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("cocoa or chocolate dish as the evening snack" in p for p in problems)
+    data = menu.dish_data(tables, plan.profile)
+    evening = [("evening", "snack", data.index["hot_cocoa_milk_evening"], 1.0)]
+    assert any("evening snack" in p for p in day_rules.food_group_problems(data, evening))
+    assert not day_rules.food_group_problems(data, [("snack", "snack", data.index["hot_cocoa_milk_evening"], 1.0)])
 
 
 def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):

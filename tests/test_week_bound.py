@@ -30,7 +30,7 @@ def _average_values(model: menu.MenuModel, data, targets, rules, solution: week.
             values[model.x[(1, slot, role, i)][round(portions * 4)].name] += 1 / n
         values["energy_kcal_1"] += week._have(data, {0: day_menu}, "energy_kcal") / n
         fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in day_menu)
-        values["fruit_short_1"] += max(0.0, 1 - fruit_g / menu.FRUIT_G_MIN) / n
+        values["fruit_short_1"] += max(0.0, 1 - fruit_g / menu.fruit_g_min(data)) / n
         protein_g = sum(p * float(data.values["protein_g"][i]) for s, _r, i, p in day_menu if s == "breakfast")
         values["breakfast_protein_short_1"] += max(0.0, menu.BREAKFAST_PROTEIN_G_MIN - protein_g) / n
         if "fish_day_1" in values and any(data.fish_any[i] for _s, _r, i, _p in day_menu):
@@ -75,7 +75,7 @@ def test_a_near_miss_is_closed_by_planning_one_day_again():
     closed = week.close_near_misses(data, targets, rules, menus, (), budget=None, slot_banned=(), solver_rules=Rules())
     assert week._have(data, closed, "vitamin_d_ug") >= targets.vitamin_d_ug * 7
     assert sum(closed[d] != menus[d] for d in days) == 1
-    assert week.week_objective(data, targets, rules, closed) <= before + menu.SHORTFALL_WEIGHT * week.NEAR_MISS_SHARE
+    assert week.week_objective(data, targets, rules, closed) <= before + menu.shortfall_weight("vitamin_d_ug") * week.NEAR_MISS_SHARE
     far = replace(person.targets, vitamin_d_ug=have / 7 * 1.05)  # 5 % short: not a near miss, left as it is
     assert week.close_near_misses(data, far, rules, menus, (), budget=None, slot_banned=(), solver_rules=Rules()) == menus
 
