@@ -69,6 +69,8 @@ def _limit_problems(plan: WeekPlan, slots: SlotTotals) -> list[str]:
         share = _sum(slots, "magnesium_mg", menu.EVENING_SLOTS) / mg
         if share < rules.evening_share_min - 1e-4:
             out.append(f"evening magnesium share {share:.0%}, below {rules.evening_share_min:.0%}")
+        if not slots.get("evening"):
+            out.append("no evening snack (a plan with an evening magnesium share has one every day)")
     if rules.caffeine_after_lunch_max_mg is not None:
         after = menu.MEAL_SLOTS[menu.MEAL_SLOTS.index("lunch") + 1:]
         caffeine = _sum(slots, "caffeine_mg", after)

@@ -61,7 +61,8 @@ PLACES: tuple[tuple[str, str, int, int], ...] = (
     ("evening", "snack", 0, 1),
 )
 MEAL_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack", "evening")
-EVENING_SLOTS: tuple[str, ...] = ("dinner", "evening")  # what the evening magnesium share counts
+# What the evening magnesium share counts; a plan asking for one has an evening snack daily (``evening_snack_<d>``).
+EVENING_SLOTS: tuple[str, ...] = ("dinner", "evening")
 QUARTERS_MIN, QUARTERS_MAX = 2, 8  # portions 0.5 .. 2 servings (what a person may set)
 # The portions the planner itself serves, in quarters: a dietitian found 1.75 bowls of porridge and 900 kcal
 # dinners too much, and a cook serves a side or a snack as a half, one or one and a half. A person can
@@ -101,17 +102,14 @@ DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
 # caffeine cap counts only caffeine). No milky side beside an iron-rich main (``DishData.iron_rich``): calcium
 # lowers the iron absorbed from a meal (a dietitian found a glass of milk beside egg-and-bean breakfasts).
 NO_COCOA_SLOTS: tuple[str, ...] = ("evening",)
-# Drinks (a glass of milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day, so milk does not
-# fill the day's energy (a dietitian counted five milky drinks in one day).
+# Drinks (milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day (a dietitian counted five in a day).
 DRINKS_PER_DAY_MAX = 2
-# Protein at breakfast (a dietitian: oats with rice milk, about 10 g, leave the morning short, above all after
-# 60): each gram below BREAKFAST_PROTEIN_G_MIN costs BREAKFAST_PROTEIN_WEIGHT (soft, so a vegan soy-free week
-# stays possible: ``breakfast_protein_short_<d>``).
+# Protein at breakfast (a dietitian: oats with rice milk, 10 g, leave the morning short): each gram below
+# BREAKFAST_PROTEIN_G_MIN costs BREAKFAST_PROTEIN_WEIGHT (soft: ``breakfast_protein_short_<d>``).
 BREAKFAST_PROTEIN_G_MIN = 15.0
 BREAKFAST_PROTEIN_WEIGHT = 0.01
 PORTION_WEIGHT = 0.4  # per portion away from the person's usual portion (``DishData.portion_center``)
-# In a household, a personal meal that another person already eats that day is cooked once for both.
-SAME_DISH_BONUS = 0.5
+SAME_DISH_BONUS = 0.5  # a household's personal meal that another person eats that day too: cooked once for both
 EXTRA_DISH_WEIGHT = 0.15
 COST_WEIGHT = 0.1
 CHEAPEST_COST_WEIGHT = 1.0
@@ -290,6 +288,8 @@ def _add_daily_nutrients(model: MenuModel, data: DishData, targets: Targets, rul
             evening = amount(model, data, "magnesium_mg", d, EVENING_SLOTS)
             p += evening >= rules.evening_share_min * amount(model, data, "magnesium_mg", d), \
                 f"evening_magnesium_share_{d}"
+            p += pulp.lpSum(y for key, y in model.y.items() if key[0] == d and key[1] == "evening") >= 1, \
+                f"evening_snack_{d}"
         if rules.caffeine_after_lunch_max_mg is not None:
             after = MEAL_SLOTS[MEAL_SLOTS.index("lunch") + 1:]
             p += amount(model, data, "caffeine_mg", d, after) <= rules.caffeine_after_lunch_max_mg, \

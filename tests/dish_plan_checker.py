@@ -428,6 +428,8 @@ def _check_day_targets(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Pr
     if budget is not None and cost > budget + _tol(budget):
         out.append(f"{w}: cost ${cost:.2f} (unpriced foods at their category's median) above the budget "
                    f"${budget:.2f}")
+    if r.evening_share_min is not None and not any(m.slot == "evening" and m.dishes for m in day.meals):
+        out.append(f"{w}: no evening snack, though the plan asks for an evening magnesium share")
     if r.evening_share_min is not None:
         evening = day_amount(ref, day, "magnesium_mg", EVENING_SHARE_SLOTS)
         if evening < r.evening_share_min * g["magnesium_mg"] - _tol(g["magnesium_mg"]):

@@ -363,6 +363,16 @@ def test_no_cocoa_dish_as_the_evening_snack_for_the_checker_and_swaps(plans, ref
     assert not day_rules.food_group_problems(data, [("snack", "snack", data.index["hot_cocoa_milk_evening"], 1.0)])
 
 
+def test_an_evening_share_plan_has_an_evening_snack_every_day(plans, ref):
+    from planner.dishplan import make_day
+
+    plan = plans("pescatarian_67_evening_40")
+    assert all(any(m.slot == "evening" and m.dishes for m in d.meals) for d in plan.days)
+    meals = [m for m in plan.day(1).meals if m.slot != "evening"]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("no evening snack" in p for p in problems)
+
+
 def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):
     from planner.dishplan import make_day, make_dish
 
