@@ -72,7 +72,7 @@ def _render(fmt: str, plan, start: date | None, times, dishes) -> str:
         return plan_to_print_html(plan, dishes, start=start)
     if fmt == "html":
         return export.plan_to_html(plan, dishes)
-    return export.plan_to_markdown(plan) if fmt == "markdown" else export.plan_to_csv(plan)
+    return export.plan_to_markdown(plan, dishes) if fmt == "markdown" else export.plan_to_csv(plan)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -328,7 +328,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return 0
     pantry = _pantry_foods(args.use_pantry, foods)
     plan = _make_plan(tables, foods, profile, members, shared, rules, exclude_dishes, favorites, dislikes, pantry)
-    _write_plan(plan, args)
+    _write_plan(plan, args, tables)
     return 0
 
 
@@ -357,13 +357,13 @@ def _make_plan(tables, foods, profile: Profile, members: Sequence[Member], share
                           dislikes=dislikes, pantry_foods=pantry)
 
 
-def _write_plan(plan, args: argparse.Namespace) -> None:
+def _write_plan(plan, args: argparse.Namespace, tables=None) -> None:
     if args.format == "json":
         text = plan_to_json(plan)
     else:
         from planner import export
 
-        text = export.plan_to_markdown(plan) if args.format == "markdown" else export.plan_to_csv(plan)
+        text = export.plan_to_markdown(plan, tables) if args.format == "markdown" else export.plan_to_csv(plan)
     _emit(text, args.out)
     if args.out:
         print(f"wrote {args.out} ({plan.rules.days} days, solver {plan.solver.status})", file=sys.stderr)

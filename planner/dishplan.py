@@ -53,7 +53,8 @@ MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the {ul_mg:g
 PRENATAL_SUPPLEMENT = "In pregnancy: keep taking a prenatal supplement with folic acid (400 µg) and iodine (150 µg)"
 NURSING_SUPPLEMENT = "While breastfeeding: keep taking the supplement your midwife or doctor advised"
 MOTHER_FOOD_ADVICE = (", eat 8-12 oz (2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to "
-                      "12 oz), choose pasteurised milk, yogurt and kefir, and cook eggs until the yolks are firm.")
+                      "12 oz), choose pasteurised milk, yogurt, kefir and cheese (feta, ricotta and paneer too), and cook "
+                      "eggs until the yolks are firm.")
 # (The ferritin test has its own note, in every plan: said once.)
 PREGNANCY_NOTE = PRENATAL_SUPPLEMENT + MOTHER_FOOD_ADVICE
 # DRI energy in pregnancy: +0, +340 and +452 kcal a day by trimester; planner.targets plans the second.

@@ -18,22 +18,26 @@ from planner.household_export import (HOUSEHOLD_PLAN_CSV_COLUMNS, batches_by_mea
 from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, PLAN_CSV_COLUMNS, _co_nutrient_lines, _grams, dish_rows,
                                co_nutrient_checks, day_total_rows, h, is_missing, md_text, meal_lines, money_text, num_text, portions_text, profile_summary, rows_to_csv,
                                meals_in_order, slot_label, solver_line, supplement_line)
+from planner.prep import ahead_lines, prep_by_evening, prep_heading
 from planner.quantities import scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables
     from planner.shopping import ShoppingList
 
-def plan_to_markdown(plan: WeekPlan) -> str:
-    """A readable week: a heading per day, the items per meal, the day's totals vs targets, notes."""
+def plan_to_markdown(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
+    """A readable week: a heading per day, the items per meal, what to prep that evening for the next day (the
+    library's steps, ``dishes``, say which dishes set overnight), the day's totals vs targets, notes."""
     if plan.people:
         return household_markdown(plan)
     t = plan.targets
     batches = batches_by_meal(plan)
+    prep = prep_by_evening(plan, dishes)
     lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
     lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {num_text(t.magnesium_mg)} mg"
                  + (f" ({md_text(t.magnesium_source)})" if t.magnesium_source else "") + ".")
     lines.append("")
+    lines += _prep_md(prep, 0)
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")
         met = mg is not None and not is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
@@ -45,6 +49,7 @@ def plan_to_markdown(plan: WeekPlan) -> str:
             lines += cook_lines(batches, day.day, meal)
             lines += meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
             lines.append("")
+        lines += _prep_md(prep, day.day) if day.day < plan.days[-1].day else []
         lines.append("**Totals**")
         lines.append("")
         for label, text, ok in day_total_rows(plan, day):
@@ -67,6 +72,11 @@ def plan_to_markdown(plan: WeekPlan) -> str:
         for n in plan.notes:
             lines.append(f"- {md_text(n)}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _prep_md(prep: dict[int, list[str]], evening_day: int) -> list[str]:
+    lines = prep.get(evening_day, [])
+    return [f"**{prep_heading(evening_day)}:**", "", *(f"- {md_text(x)}" for x in lines), ""] if lines else []
 
 
 def dish_plan_rows(plan: WeekPlan) -> list[list[Any]]:
@@ -188,7 +198,14 @@ def _html_dish_day(plan: WeekPlan, day: DayPlan, dishes: "DishTables | None") ->
             parts.append("<p class=\"muted\">(nothing)</p>")
         for dish in meal.dishes:
             parts += [x for x in (dish_people_html(dish),) if x] + dish_html(dish, dishes)
+    if day.day < plan.days[-1].day:
+        parts += _prep_html(day.day, ahead_lines(plan.day(day.day + 1), dishes))
     return parts
+
+
+def _prep_html(evening_day: int, lines: list[str]) -> list[str]:
+    return [f"<h3>{h(prep_heading(evening_day))}</h3><ul>" + "".join(f"<li>{h(x)}</li>" for x in lines) + "</ul>"] \
+        if lines else []
 
 
 def _html_co_nutrients(plan: WeekPlan, who: str = "") -> list[str]:
@@ -214,6 +231,8 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
              + (f" ({h(t.magnesium_source)})" if t.magnesium_source else "") + "</p>"]
     if plan.people:
         parts[1] = people_html(plan)
+    elif by_dish and plan.days:
+        parts += _prep_html(0, ahead_lines(plan.days[0], dishes))
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")
         met = mg is not None and not is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6

@@ -526,11 +526,12 @@ def _more_menu(plan: WeekPlan, day: int, slot: str, dish, locked: bool) -> None:
 
 
 def render_plan_files(plan: WeekPlan, foods: pd.DataFrame | None = None) -> None:
+    library = _recipe_library(plan, foods)
     download_row([
         ("Plan (JSON, to open later)", plan_to_json(plan), "magnesium_plan.json", "application/json", "dl_plan_json"),
-        ("Plan (Markdown)", plan_to_markdown(plan), "magnesium_plan.md", "text/markdown", "dl_plan_md"),
+        ("Plan (Markdown)", plan_to_markdown(plan, library), "magnesium_plan.md", "text/markdown", "dl_plan_md"),
         ("Plan (CSV)", plan_to_csv(plan), "magnesium_plan.csv", "text/csv", "dl_plan_csv"),
-        ("Printable plan with recipes (HTML)", plan_to_html(plan, dishes=_recipe_library(plan, foods)),
+        ("Printable plan with recipes (HTML)", plan_to_html(plan, dishes=library),
          "magnesium_plan.html", "text/html", "dl_plan_html"),
     ])
 
