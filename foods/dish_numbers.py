@@ -38,7 +38,19 @@ MIN_PROTEIN_KIND_G = 30.0
 STAPLE_MIN_G: dict[str, float] = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
                                   "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
                                   "eggs_poultry_meat": 40.0}
+# Foods that are staples though their category is not: the starchy vegetables (a dietitian found sweet potato at
+# two meals of a day three times), and a fruit of 60 g a serving or more (banana at breakfast and again in the
+# afternoon's nice cream): another fruit may come at the next meal.
+STAPLE_FOOD_MIN_G: dict[str, float] = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
+STAPLE_FRUIT_MIN_G = 60.0
 STAPLE_CATEGORIES: tuple[str, ...] = tuple(STAPLE_MIN_G)
+
+
+def staple_min_g(food_id: str, category: str) -> float:
+    """Grams a serving from which a food is one of a dish's staples (inf: never)."""
+    if food_id in STAPLE_FOOD_MIN_G:
+        return STAPLE_FOOD_MIN_G[food_id]
+    return STAPLE_FRUIT_MIN_G if category == "fruit" else STAPLE_MIN_G.get(category, float("inf"))
 EGG_CATEGORY, EGG_PREFIX, EGGS = "eggs_poultry_meat", "egg_", "eggs"
 
 
@@ -169,7 +181,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row["morning"] = bool(len(grams)) and bool(rows.morning[ing.at[span][int(np.argmax(grams))]])
         row["staples"] = "|".join(sorted({staple_key(i.food_id, c) for i, c, g in
                                           zip(dish.ingredients, ing.category[span], grams)
-                                          if g >= STAPLE_MIN_G.get(c, float("inf"))}))
+                                          if g >= staple_min_g(i.food_id, c)}))
         row["protein_kinds"] = "|".join(k for k, g in zip(PROTEIN_KINDS, (fish[d], meat[d])) if g >= MIN_PROTEIN_KIND_G)
         out.append(row)
     return out

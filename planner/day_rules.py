@@ -149,8 +149,8 @@ def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[s
     if any(s in iron_meals and r == "side" and data.milky[i] for s, r, i, _p in entries):
         out.append("a milky side beside an iron-rich main (calcium lowers the iron absorbed)")
     milky = [s for s, _r, i, _p in entries if data.milky[i]]
-    if len(set(milky)) < len(milky):
-        out.append("two dishes built on milk or yogurt in one meal")
+    if len(set(milky)) < len(milky) or len(milky) > menu.MILKY_PER_DAY_MAX:
+        out.append(f"two dishes built on milk or yogurt in one meal, or more than {menu.MILKY_PER_DAY_MAX} a day")
     if any(s in menu.DRINKLESS_MEALS and r == "side" and data.drink[i] for s, r, i, _p in entries):
         out.append("a drink as a lunch or dinner side")
     if any(s in menu.DRINKLESS_MEALS and r == "side" and data.starchy[i] for s, r, i, _p in entries):

@@ -85,8 +85,7 @@ SHORTFALL_PRIORITY: dict[str, float] = {"iron_mg": 2.0}
 # person's usual portion: 60 g for a child served 3/4), softly: each portion missing costs FRUIT_SHORT_WEIGHT.
 FRUIT_G_MIN = 80.0
 FRUIT_SHORT_WEIGHT = 6.0
-# Meals that hold at most one legume dish (no bean chili with a side of edamame: "beans on beans").
-ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")
+ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")  # one legume dish: not chili and edamame
 # A day holds at most one cocoa or chocolate dish (not a chocolate breakfast and a hot cocoa at night), and a
 # staple (brown rice, kidney beans, oats...) at one meal only: a dietitian's "rice at lunch and dinner".
 # One fish or seafood dish a day (a dietitian found sardine pasta and sardine pate on one day, and trout left
@@ -102,8 +101,9 @@ DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
 # caffeine cap counts only caffeine). No milky side beside an iron-rich main (``DishData.iron_rich``): calcium
 # lowers the iron absorbed from a meal (a dietitian found a glass of milk beside egg-and-bean breakfasts).
 NO_COCOA_SLOTS: tuple[str, ...] = ("evening",)
-# Drinks (milk, kefir, golden milk, hot cocoa, juice): one a meal, two a day (a dietitian counted five in a day).
-DRINKS_PER_DAY_MAX = 2
+# Drinks (milk, kefir, golden milk, cocoa, juice): one a meal, two a day; so many dishes built on milk or yogurt a
+# day (a dietitian counted five drinks in a day, then four milk dishes, 870 g of milk; two cost 1.6 % over six weeks).
+DRINKS_PER_DAY_MAX = MILKY_PER_DAY_MAX = 2
 # Protein at breakfast (a dietitian: oats with rice milk, 10 g, leave the morning short): each gram below
 # BREAKFAST_PROTEIN_G_MIN costs BREAKFAST_PROTEIN_WEIGHT (soft: ``breakfast_protein_short_<d>``).
 BREAKFAST_PROTEIN_G_MIN = 15.0
@@ -111,8 +111,7 @@ BREAKFAST_PROTEIN_WEIGHT = 0.01
 PORTION_WEIGHT = 0.4  # per portion away from the person's usual portion (``DishData.portion_center``)
 SAME_DISH_BONUS = 0.5  # a household's personal meal that another person eats that day too: cooked once for both
 EXTRA_DISH_WEIGHT = 0.15
-COST_WEIGHT = 0.1
-CHEAPEST_COST_WEIGHT = 1.0
+COST_WEIGHT, CHEAPEST_COST_WEIGHT = 0.1, 1.0
 TIE_BREAK = 1e-5
 
 
@@ -332,6 +331,7 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
                      f"no_greens_side_breakfast_{d}", limit=0)
         _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and not data.morning[key[3]]],
                      f"morning_sides_breakfast_{d}", limit=0)
+        _at_most_one(model, [key for key in day_keys if data.milky[key[3]]], f"milky_dishes_{d}", limit=MILKY_PER_DAY_MAX)
         for slot in MEAL_SLOTS:  # one milky dish a meal: not raisin bran with milk and a glass of milk
             _at_most_one(model, [key for key in model.keys(d, slot) if data.milky[key[3]]], f"one_milky_dish_{slot}_{d}")
             _add_no_milk_with_iron(model, data, d, slot)

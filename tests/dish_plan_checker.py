@@ -45,6 +45,7 @@ PORTIONS_MIN, PORTIONS_MAX, PORTION_STEP = 0.5, 2.0, 0.25
 FISH_CATEGORY = "fish_seafood"
 PREGNANCY_FISH_G_PER_WEEK = 340.0
 MILK_CATEGORY, MILKY_G_PER_SERVING = "dairy_alternatives", 150.0  # milk, plant milk or yogurt: one such dish a meal
+MILKY_PER_DAY = 2  # and two a day (a dietitian found four, 870 g of milk, in one day)
 NOT_KEEPING_ALLERGEN = "shellfish"  # a shellfish dish is never a leftover lunch  # FDA/EPA: at most 12 oz of (low-mercury) fish a week in pregnancy
 FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
 FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion; times the usual portion)
@@ -62,11 +63,13 @@ MEAL_ENERGY_SHARE = {"breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner":
 # no starchy side at lunch or dinner (20 g of carbohydrate a serving or more, less than half its grams fruit): every
 # main brings its own starch
 STARCHY_SIDE_CARB_G = 20.0
-# a staple grain, legume, leafy green, egg, meat or poultry (40 g a serving or more of one food), nut or seed (15 g)
+# a staple grain, legume, leafy green, egg, meat or poultry (40 g a serving or more of one food), fruit (60 g), nut or seed (15 g)
 # is served at one meal a day; eggs, however cooked (raw, fried, hard-boiled), are one staple
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
                         "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
-                        "eggs_poultry_meat": 40.0}
+                        "eggs_poultry_meat": 40.0, "fruit": 60.0}
+# and so is a starchy vegetable (60 g): not sweet potato at two meals of a day
+STAPLE_FOODS_G_PER_SERVING = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
 DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
@@ -297,11 +300,17 @@ def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
     for slot, x in dishes:
         for i in x.ingredients:
             row = ref.curated.loc[i.food_id] if i.food_id in ref.curated.index else None
-            if row is not None and i.grams / x.portions >= STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9):
+            least = STAPLE_FOODS_G_PER_SERVING.get(i.food_id, STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9)) \
+                if row is not None else 1e9
+            if i.grams / x.portions >= least:
                 key = "eggs" if row["category"] == MEAT_CATEGORY and i.food_id.startswith("egg_") else i.food_id
                 meals_by_staple.setdefault(key, []).append(f"{slot} {x.dish_id}")
     out += [f"day {day.day}: '{f}' is a staple of {len(w)} dishes ({', '.join(w)})"
             for f, w in sorted(meals_by_staple.items()) if len(w) > 1]
+    milky = [x.dish_id for _s, x in dishes if _category_grams(ref, x, MILK_CATEGORY) / x.portions >= MILKY_G_PER_SERVING]
+    if len(milky) > MILKY_PER_DAY:
+        out.append(f"day {day.day}: {len(milky)} dishes built on milk or yogurt ({', '.join(milky)}; at most "
+                   f"{MILKY_PER_DAY} a day)")
     drinks = [(slot, x.dish_id) for slot, x in dishes if _is_drink(ref, x)]
     if len(drinks) > DRINKS_PER_DAY:
         out.append(f"day {day.day}: {len(drinks)} drinks {drinks} (at most {DRINKS_PER_DAY} a day)")

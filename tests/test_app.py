@@ -302,7 +302,7 @@ def test_recipe_of_a_larger_portion_scales_the_ingredients(solved_plan, food_tab
     at.button(key=f"recipe_1_{slot}_{dish.dish_id}").click().run()
     ok(at)
     assert any("Ingredients for 1.5 portions" in m.value for m in at.markdown)
-    assert recipe_shown(at)[1] == [round(1.5 * i.grams) for i in dish.ingredients]
+    assert recipe_shown(at)[1] == [round(1.5 * i.grams / dish.portions) for i in dish.ingredients]
 
 
 # --- per-dish changes (planner.edits) -------------------------------------------------------------

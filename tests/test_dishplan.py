@@ -373,6 +373,43 @@ def test_an_evening_share_plan_has_an_evening_snack_every_day(plans, ref):
     assert any("no evening snack" in p for p in problems)
 
 
+@pytest.mark.parametrize("breakfast, snack, staple", [("raisin_bran_milk_banana", "cocoa_banana_nice_cream", "banana"),
+                                                       ("sweet_potato_black_bean_hash", "roasted_sweet_potato_wedges",
+                                                        "sweet_potato_baked")])
+def test_a_fruit_and_a_starchy_vegetable_are_staples_for_the_checker_and_swaps(plans, ref, tables, foods_table,
+                                                                              breakfast, snack, staple):
+    """Banana at breakfast and again in the afternoon, sweet potato at two meals: one meal a day each."""
+    from planner import day_rules, menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    made = {d: make_dish(tables, foods_table, d, r, 1.0) for d, r in ((breakfast, "main"), (snack, "snack"))}
+    meals = [Meal(m.slot, dishes=(made[breakfast],)) if m.slot == "breakfast" else
+             Meal(m.slot, dishes=(made[snack],)) if m.slot == "snack" else m for m in plan.day(1).meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any(f"'{staple}' is a staple of" in p for p in problems)
+    data = menu.dish_data(tables, plan.profile)
+    entries = [("breakfast", "breakfast", data.index[breakfast], 1.0), ("snack", "snack", data.index[snack], 1.0)]
+    assert any(f"'{staple}' at breakfast and snack" in p for p in day_rules.food_group_problems(data, entries))
+
+
+def test_two_milky_dishes_a_day_for_the_checker_and_swaps(plans, ref, tables, foods_table):
+    from planner import day_rules, menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    picks = {"breakfast": "raisin_bran_milk_banana", "snack": "golden_milk_turmeric", "evening": "glass_of_milk"}
+    meals = [m for m in plan.day(1).meals if m.slot not in picks]
+    meals += [Meal(slot, dishes=(make_dish(tables, foods_table, d, "main" if slot == "breakfast" else "snack", 1.0),))
+              for slot, d in picks.items()]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("3 dishes built on milk or yogurt" in p and "at most 2 a day" in p for p in problems)
+    data = menu.dish_data(tables, plan.profile)
+    entries = [(slot, "breakfast" if slot == "breakfast" else "snack", data.index[d], 1.0) for slot, d in picks.items()]
+    assert any("more than 2 a day" in p for p in day_rules.food_group_problems(data, entries))
+    assert not any("built on milk" in p for p in day_rules.food_group_problems(data, entries[:2]))
+
+
 def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):
     from planner.dishplan import make_day, make_dish
 

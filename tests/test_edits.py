@@ -192,8 +192,10 @@ def test_swap_to_the_best_alternative_changes_only_that_dish(dish_week, dish_tab
 
 
 def _richest_dinner_day(plan) -> int:
-    """The day whose dinner main has the most magnesium: swapping it for a poorer main breaks the target."""
-    return max((d.day for d in plan.days),
+    """The day whose dinner main has the most magnesium: swapping it for a poorer main breaks the target. (Not a
+    dinner left over for the next day's lunch: swapping it unmarks that lunch, another day.)"""
+    sources = {m.leftover_from.day for d in plan.days for m in d.meals if m.leftover_from}
+    return max((d.day for d in plan.days if d.day not in sources),
                key=lambda day: max(x.value("magnesium_mg") or 0 for m in plan.day(day).meals if m.slot == "dinner"
                                    for x in m.dishes))
 
