@@ -49,6 +49,9 @@ UNKNOWN_COST_USD = 1.5  # per serving, for a dish with no priced ingredient (rep
 # A dish built on a cooked food kept overnight already (fried rice from day-old rice) is not cooked to be eaten
 # again tomorrow: food-safety advice reheats rice once (a dietitian found egg fried rice as a leftover lunch).
 STORED_ALREADY = "day-old"
+# Nor is a dish with eggs cooked to order (fried, poached): a dietitian found kasha with fried eggs kept for
+# tomorrow's lunch.
+COOKED_TO_ORDER: frozenset[str] = frozenset({"egg_fried", "egg_poached"})
 
 
 def keeps_overnight(allergens: object) -> bool:
@@ -72,7 +75,7 @@ class DishData:
     fish_any: np.ndarray  # bool: a dish of any role with fish or seafood (the pregnancy cap counts them)
     fruit_g: np.ndarray  # grams of fruit per serving
     fish_g: np.ndarray  # grams of fish and seafood per serving
-    keeps: np.ndarray  # bool: good as tomorrow's leftover lunch (``keeps_overnight``, not STORED_ALREADY)
+    keeps: np.ndarray  # bool: good as tomorrow's leftover lunch (``keeps_overnight``, not STORED_ALREADY nor COOKED_TO_ORDER)
     milky: np.ndarray  # bool: built on milk, a plant milk or yogurt (``MILKY_G_MIN`` a serving or more)
     drink: np.ndarray  # bool: a dish that is mostly poured by the cup (foods.dishes: 'drink')
     morning: np.ndarray  # bool: a snack, or a dish whose heaviest ingredient is a breakfast food (foods.dish_numbers)
@@ -137,7 +140,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         if foods & set(pantry_foods):
             pref[n] -= PANTRY_BONUS
     cost = d["budget_usd"].to_numpy(dtype=float)
-    stored = ing.loc[ing["household"].astype(str).str.contains(STORED_ALREADY, regex=False), "dish_id"].unique()
+    stored = ing.loc[ing["household"].astype(str).str.contains(STORED_ALREADY, regex=False)
+                     | ing["food_id"].isin(COOKED_TO_ORDER), "dish_id"].unique()
     return DishData(
         ids=tuple(str(i) for i in d.index), names=tuple(str(n) for n in d["name"]),
         roles={r: d["roles"].map(lambda v, r=r: r in split_tags(v)).to_numpy(dtype=bool)

@@ -97,7 +97,8 @@ def reference(usda: pd.DataFrame, curated: pd.DataFrame, dishes: pd.DataFrame, i
     for dish_id, rows in ingredients.sort_values(["dish_id", "position"]).groupby("dish_id", sort=False):
         recipes[str(dish_id)] = tuple((str(r.food_id), int(r.fdc_id), float(r.grams))
                                       for r in rows.itertuples(index=False))
-    day_old = ingredients["household"].astype(str).str.contains("day-old", regex=False)
+    day_old = ingredients["household"].astype(str).str.contains("day-old", regex=False) \
+        | ingredients["food_id"].isin(["egg_fried", "egg_poached"])  # or eggs cooked to order
     return Reference(usda=usda, curated=curated, dishes=dishes, recipes=recipes,
                      stored_already=frozenset(ingredients.loc[day_old, "dish_id"].astype(str)))
 
@@ -575,7 +576,8 @@ def _check_leftover_keeps(ref: Reference, plan: WeekPlan) -> list[str]:
         if any(NOT_KEEPING_ALLERGEN in str(ref.curated.at[f, "allergens"]).split("|") for f in foods):
             out.append(f"day {day} lunch: leftover '{dish_id}' has shellfish (eaten the day it is cooked)")
         if dish_id in ref.stored_already:
-            out.append(f"day {day} lunch: leftover '{dish_id}' is made from day-old food (reheated once only)")
+            out.append(f"day {day} lunch: leftover '{dish_id}' is made from day-old food (reheated once only) or has "
+                       "eggs cooked to order")
     return out
 
 

@@ -435,6 +435,23 @@ def test_the_checker_catches_eggs_at_two_meals_of_a_day(plans, ref, tables, food
     assert not any("is a staple of" in p for p in check_dish_plan(plan, ref))
 
 
+def test_a_dish_with_eggs_cooked_to_order_is_never_a_leftover_lunch(plans, ref, tables, foods_table):
+    """Kasha with fried eggs kept for tomorrow's lunch (a dietitian): the eggs are fried for the meal."""
+    from planner import menu
+    from planner.dishplan import make_day, make_dish
+    from planner.model import LeftoverRef
+
+    plan = plans("woman_45_omnivore")
+    data = menu.dish_data(tables, plan.profile)
+    assert not data.keeps[data.index["kasha_mushrooms_chard_egg"]] and not data.keeps[data.index["polenta_kale_white_beans_egg"]]
+    kasha = make_dish(tables, foods_table, "kasha_mushrooms_chard_egg", "main", 1.0)
+    dinner = [Meal(m.slot, dishes=(kasha,)) if m.slot == "dinner" else m for m in plan.day(1).meals]
+    lunch = [Meal(m.slot, dishes=(kasha,), leftover_from=LeftoverRef(1)) if m.slot == "lunch" else m
+             for m in plan.day(2).meals]
+    broken = replace(plan, days=(make_day(1, dinner), make_day(2, lunch), *plan.days[2:]))
+    assert any("eggs cooked to order" in p for p in check_dish_plan(broken, ref))
+
+
 def test_fried_rice_from_day_old_rice_is_never_a_leftover_lunch(plans, ref, tables, foods_table):
     from planner import menu
     from planner.dishplan import make_day, make_dish
