@@ -97,7 +97,7 @@ class Rules:
     # at most this many times, fish on at least this many days when fish is allowed, the cheapest week.
     max_main_per_week: int = 2
     max_breakfast_per_week: int = 3
-    max_snack_side_per_week: int = 3  # a snack or side dish on at most this many days (a week is varied)
+    max_snack_side_per_week: int = 2  # a snack or side dish on at most this many days (3 before: nice cream 3x a week)
     fish_per_week_min: int = 2
     meat_per_week_min: int = 2  # meat or poultry mains, when the diet has them (an omnivore's week)
     fish_per_week_max: int | None = None  # days with fish at most (pregnancy: 3, about 12 oz a week)
@@ -363,7 +363,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "portions": Range(0.5, 2, "a number of portions in quarters", "1.25"),
     "max_main_per_week": Range(1, MAX_DAYS, "a whole number of days", "2", integer=True),
     "max_breakfast_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
-    "max_snack_side_per_week": Range(1, MAX_DAYS, "a whole number of days", "3", integer=True),
+    "max_snack_side_per_week": Range(1, MAX_DAYS, "a whole number of days", "2", integer=True),
     "fish_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
     "meat_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
     "fish_per_week_max": Range(0, MAX_DAYS, "a whole number of days", "3", integer=True),
