@@ -6,7 +6,7 @@ ingredients; this module only selects what the profile allows and arranges it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Collection, Mapping
 
@@ -38,6 +38,7 @@ NOT_KEEPING_ALLERGENS: frozenset[str] = frozenset({"shellfish"})
 # A dish built on milk, a plant milk or yogurt: a meal holds one (not raisin bran with milk and a glass of milk).
 MILKY_G_MIN = 150.0
 IRON_RICH_MAIN_MG = 3.0
+IRON_PRIORITY_MG = 18.0
 # A starchy side: 20 g of carbohydrate a serving or more, not mostly fruit (rice, quinoa, pilafs, potatoes, corn,
 # tortillas, bean and lentil salads, refried beans). Every main brings its own starch (35 g or more), so the planner
 # serves none beside a main: a dietitian found refried beans beside salmon with new potatoes and beside macaroni
@@ -87,6 +88,7 @@ class DishData:
     preference: np.ndarray  # objective term per serving (negative: favourite)
     servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
     portion_center: float = 1.0  # the person's usual portion (``portion_center``); the penalty counts from it
+    iron_priority: bool = False  # iron target IRON_PRIORITY_MG or more: no iron-rich dish built on milk (``for_targets``)
 
     @cached_property
     def iron_rich(self) -> np.ndarray:
@@ -116,6 +118,12 @@ def portion_center(targets: Targets) -> float:
     from 0.5 to 1."""
     middle = (targets.energy_kcal_min + targets.energy_kcal_max) / 2
     return min(1.0, max(0.5, round(4 * middle / SERVING_REFERENCE_KCAL) / 4))
+
+
+def for_targets(data: DishData, targets: Targets) -> DishData:
+    """``data`` for a person with these targets: their usual portion, and whether iron is a priority (a woman of
+    19-50, pregnancy, a vegetarian woman's 1.8 x: 18 mg a day or more)."""
+    return replace(data, portion_center=portion_center(targets), iron_priority=targets.iron_mg >= IRON_PRIORITY_MG)
 
 
 def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collection[str] = (),

@@ -92,7 +92,7 @@ def _data(plan: WeekPlan, tables: DishTables, *, extra_dishes: Collection[str] =
     """The dishes this plan's profile, exclusions (plus ``extra_dishes``) and favourites allow."""
     data = menu.dish_data(tables, plan.profile, exclude_dishes=(*plan.excluded, *extra_dishes),
                           favorites=plan.profile.favorite_foods, dislikes=plan.profile.disliked_foods)
-    return replace(data, portion_center=menu.portion_center(plan.targets))
+    return menu.for_targets(data, plan.targets)
 
 
 def _entries(data: menu.DishData, day_plan: DayPlan, *, strict: bool) -> list[Entry]:

@@ -258,7 +258,7 @@ def prepare(tables: DishTables, profile: Profile, *, rules: Rules, targets: Targ
     data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=profile.favorite_foods,
                           dislikes=profile.disliked_foods, pantry_foods=pantry_foods)
     return PersonInput(profile=profile, rules=rules, targets=targets,
-                       data=replace(data, portion_center=menu.portion_center(targets)))
+                       data=menu.for_targets(data, targets))
 
 
 def check_roles(person: PersonInput, who: str = "") -> None:

@@ -333,7 +333,7 @@ def _working(tables: DishTables, profile: Profile, exclude_dishes: Sequence[str]
     out = []
     for s in suggestions:
         p, _r, excl = apply_suggestion(s, profile, limits.rules, exclude_dishes)
-        if day_possible(menu.dish_data(tables, p, exclude_dishes=excl), limits):
+        if day_possible(menu.for_targets(menu.dish_data(tables, p, exclude_dishes=excl), limits.targets), limits):
             out.append(s)
     return out
 
@@ -349,7 +349,7 @@ def explain_dish_plan(tables: DishTables, profile: Profile, *, rules: Rules | No
     targets = targets or targets_for(profile)
     limits = Limits(targets, rules, profile.budget_usd_per_day)
     ctx = dish_context(profile, exclude_dishes)
-    data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes)
+    data = menu.for_targets(menu.dish_data(tables, profile, exclude_dishes=exclude_dishes), targets)
     missing = [r for r in PLANNED_ROLES if not data.roles[r].any()]
     lifts = _restriction_changes(tables, profile, exclude_dishes, rules)
     if missing:

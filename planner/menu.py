@@ -49,7 +49,7 @@ import pulp
 
 from planner.dish_data import (CO_NUTRIENTS, DAILY_NUTRIENTS, DISLIKE_PENALTY, FAVORITE_BONUS,  # noqa: F401
                                 FAVORITE_DISH_BONUS, PANTRY_BONUS, SERVING_REFERENCE_KCAL, UNKNOWN_COST_USD,
-                                DishData, dish_data, portion_center)
+                                DishData, dish_data, for_targets, portion_center)
 from planner.model import Rules, Targets
 
 # Meal slots and the places (slot, role) a dish can fill in them: (slot, role, lo, hi) dishes.
@@ -97,9 +97,9 @@ ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")  # one legu
 # for a vegetable"); drinks come at breakfast and as snacks. Nor is a side starchy (``DishData.starchy``): every
 # main brings its own starch.
 DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
-# No cocoa dish as the evening snack (a dietitian found five in six weeks: theobromine and caffeine at bedtime; the
-# caffeine cap counts only caffeine). No milky side beside an iron-rich main (``DishData.iron_rich``): calcium
-# lowers the iron absorbed from a meal (a dietitian found a glass of milk beside egg-and-bean breakfasts).
+# No cocoa dish as the evening snack (theobromine and caffeine at bedtime). No milky side beside an iron-rich main
+# (``DishData.iron_rich``), nor where iron is a priority (``iron_priority``) an iron-rich dish built on milk (raisin
+# bran in 250 g of milk): calcium lowers the iron absorbed (a dietitian found both; x1.04-1.12 where it applies).
 NO_COCOA_SLOTS: tuple[str, ...] = ("evening",)
 # Drinks (milk, kefir, golden milk, cocoa, juice): one a meal, two a day; so many dishes built on milk or yogurt a
 # day (a dietitian counted five drinks in a day, then four milk dishes, 870 g of milk; two cost 1.6 % over six weeks).
@@ -109,10 +109,8 @@ DRINKS_PER_DAY_MAX = MILKY_PER_DAY_MAX = 2
 BREAKFAST_PROTEIN_G_MIN = 15.0
 BREAKFAST_PROTEIN_WEIGHT = 0.01
 PORTION_WEIGHT = 0.4  # per portion away from the person's usual portion (``DishData.portion_center``)
-SAME_DISH_BONUS = 0.5  # a household's personal meal that another person eats that day too: cooked once for both
-EXTRA_DISH_WEIGHT = 0.15
-COST_WEIGHT, CHEAPEST_COST_WEIGHT = 0.1, 1.0
-TIE_BREAK = 1e-5
+SAME_DISH_BONUS, EXTRA_DISH_WEIGHT = 0.5, 0.15  # SAME_DISH: a meal another person eats that day is cooked once
+COST_WEIGHT, CHEAPEST_COST_WEIGHT, TIE_BREAK = 0.1, 1.0, 1e-5
 
 
 @dataclass
@@ -332,6 +330,8 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and not data.morning[key[3]]],
                      f"morning_sides_breakfast_{d}", limit=0)
         _at_most_one(model, [key for key in day_keys if data.milky[key[3]]], f"milky_dishes_{d}", limit=MILKY_PER_DAY_MAX)
+        _at_most_one(model, [k for k in day_keys if data.iron_priority and data.milky[k[3]] and data.iron_rich[k[3]]],
+                     f"milky_iron_dish_{d}", limit=0)
         for slot in MEAL_SLOTS:  # one milky dish a meal: not raisin bran with milk and a glass of milk
             _at_most_one(model, [key for key in model.keys(d, slot) if data.milky[key[3]]], f"one_milky_dish_{slot}_{d}")
             _add_no_milk_with_iron(model, data, d, slot)

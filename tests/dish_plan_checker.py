@@ -54,6 +54,7 @@ COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or choc
 GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens dish as a breakfast side
 NO_COCOA_SLOT = "evening"  # no cocoa or chocolate dish as the evening snack (theobromine and caffeine at bedtime)
 IRON_RICH_MAIN_MG = 3.0  # no milky side beside a main with this much iron a serving (calcium lowers its absorption)
+IRON_PRIORITY_MG = 18.0  # and with an iron target this high, no such dish built on milk itself
 # a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
 # breakfast (its slots): not roasted sweet potato wedges beside overnight oats
 MORNING_SLOT = "breakfast"
@@ -380,8 +381,9 @@ def _check_meal(ref: Reference, meal: Meal, where: str) -> list[str]:
     return out
 
 
-def _check_meal_pairings(ref: Reference, meal: Meal, where: str) -> list[str]:
-    """No cocoa dish as the evening snack; no milky side beside an iron-rich main."""
+def _check_meal_pairings(ref: Reference, meal: Meal, where: str, iron_target_mg: float = 0.0) -> list[str]:
+    """No cocoa dish as the evening snack; no milky side beside an iron-rich main; with an iron target of
+    IRON_PRIORITY_MG or more, no iron-rich dish built on milk."""
     out = []
     live = [x for x in meal.dishes if x.portions > 0]
     cocoa = [x.dish_id for x in live if _category_grams(ref, x, COCOA_CATEGORY) / x.portions >= COCOA_G_PER_SERVING]
@@ -393,6 +395,11 @@ def _check_meal_pairings(ref: Reference, meal: Meal, where: str) -> list[str]:
                    and _category_grams(ref, x, MILK_CATEGORY) / x.portions >= MILKY_G_PER_SERVING]
     if iron_mains and milky_sides:
         out.append(f"{where}: a milky side ({', '.join(milky_sides)}) beside the iron-rich main {iron_mains[0]}")
+    both = [x.dish_id for x in live if dish_amount(ref, x, "iron_mg") / x.portions >= IRON_RICH_MAIN_MG
+            and _category_grams(ref, x, MILK_CATEGORY) / x.portions >= MILKY_G_PER_SERVING]
+    if iron_target_mg >= IRON_PRIORITY_MG and both:
+        out.append(f"{where}: an iron-rich dish built on milk ({', '.join(both)}) for an iron target of "
+                   f"{iron_target_mg:g} mg")
     return out
 
 
@@ -463,7 +470,7 @@ def _check_day(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Profile) -
     excluded = set(plan.excluded)
     for m in day.meals:
         where = f"day {day.day} {m.slot}"
-        out += _check_meal(ref, m, where) + _check_meal_pairings(ref, m, where)
+        out += _check_meal(ref, m, where) + _check_meal_pairings(ref, m, where, plan.targets.iron_mg)
         for x in m.dishes:
             out += _check_recipe(ref, x, where)
             out += _check_values(ref, x, where)

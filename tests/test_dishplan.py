@@ -348,6 +348,24 @@ def test_no_milky_side_beside_an_iron_rich_main_for_the_checker_the_model_and_sw
     assert any("milky side beside an iron-rich main" in p for p in said) == iron_rich
 
 
+def test_where_iron_is_a_priority_no_iron_rich_dish_is_built_on_milk(plans, ref, tables, foods_table):
+    """Raisin bran in 250 g of milk: fine for a man of 60 (8 mg of iron a day), not for a woman of 45 (18 mg)."""
+    from planner import day_rules, menu
+    from planner.dishplan import make_day, make_dish, prepare
+
+    bran = make_dish(tables, foods_table, "raisin_bran_milk_banana", "main", 1.0)
+    for name, priority in (("woman_45_omnivore", True), ("man_60_omnivore_7_usd", False)):
+        plan = plans(name)
+        meals = [Meal(m.slot, dishes=(bran,)) if m.slot == "breakfast" else m for m in plan.day(1).meals]
+        problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+        assert any("iron-rich dish built on milk" in p for p in problems) == priority
+        data = prepare(tables, plan.profile, rules=plan.rules).data
+        assert data.iron_priority == priority
+        said = day_rules.food_group_problems(data, [("breakfast", "breakfast", data.index["raisin_bran_milk_banana"], 1.0)])
+        assert any("iron-rich dish built on milk" in p for p in said) == priority
+    assert not menu.dish_data(tables, plans("woman_45_omnivore").profile).iron_priority  # only with the targets
+
+
 def test_no_cocoa_dish_as_the_evening_snack_for_the_checker_and_swaps(plans, ref, tables, foods_table):
     from planner import day_rules, menu
     from planner.dishplan import make_day, make_dish

@@ -37,8 +37,9 @@ def breakfasts(tables) -> tuple[str, ...]:
 
 def second_solve(tables, profile, rules, *, sense, quantity, targets=None, budget=None) -> float | None:
     """An independent one-day solve: optimise ``quantity(model, data)`` (sense +1 min, -1 max) under ``targets``."""
-    data = menu.dish_data(tables, profile)
-    model = menu.build_menu_model(data, targets or targets_for(profile), rules, days=(1,), budget_usd_per_day=budget)
+    targets = targets or targets_for(profile)
+    data = menu.for_targets(menu.dish_data(tables, profile), targets)  # the planner's view (iron priority too)
+    model = menu.build_menu_model(data, targets, rules, days=(1,), budget_usd_per_day=budget)
     expr = quantity(model, data)
     model.prob.setObjective(sense * expr)
     if not run(model.prob, rules, gap_rel=1e-4).feasible:

@@ -92,16 +92,16 @@ def test_calendar_has_one_event_per_shared_meal_and_one_per_personal_meal_per_pe
     assert len({str(e["uid"]) for e in events}) == len(events)  # unique
     uids = {str(e["uid"]) for e in events}
     assert {event_uid(START, d.day, m.slot, m.person) for d, m in shared + personal} == uids  # stable
-    by_summary = {str(e["summary"]): str(e["description"]) for e in events}
+    texts = [(str(e["summary"]), str(e["description"])) for e in events]  # a summary can repeat on two days
     for day, meal in personal:
-        summary = next(s for s in by_summary if s.startswith(f"{meal.person} — {slot_label(meal.slot)}")
-                       and by_summary[s].count(f"{meal.person}, day {day.day}: ") == 1)
+        description = next(d for s, d in texts if s.startswith(f"{meal.person} — {slot_label(meal.slot)}")
+                           and d.count(f"{meal.person}, day {day.day}: ") == 1)
         if meal.leftover_from is not None:
-            assert f"Leftovers of day {meal.leftover_from.day}'s shared dinner (Ann, Tom, Mia)" in by_summary[summary]
-    dinners = [s for s in by_summary if s.startswith("Dinner: ")]
+            assert f"Leftovers of day {meal.leftover_from.day}'s shared dinner (Ann, Tom, Mia)" in description
+    dinners = [d for s, d in texts if s.startswith("Dinner: ")]
     assert len(dinners) == len(shared)
-    for s in dinners:
-        assert all(f"{n}, day " in by_summary[s] for n in NAMES) and "Ann " in by_summary[s].splitlines()[1]
+    for d in dinners:
+        assert all(f"{n}, day " in d for n in NAMES) and "Ann " in d.splitlines()[1]
 
 
 def test_print_grid_shows_shared_dinner_once_with_portions_and_cards_cook_dinner_with_its_leftovers(household_plan):
