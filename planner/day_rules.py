@@ -10,7 +10,7 @@ from typing import Collection, Iterable, Mapping, Sequence
 
 from foods.dishes import DishTables
 from foods.schema import split_tags
-from planner import menu, week
+from planner import menu, menu_day, week
 from planner.dish_day import Entry, _entries
 from planner.errors import ChangeError
 from planner.model import DayPlan, PlanDish, WeekPlan
@@ -88,14 +88,17 @@ def _week_problems(plan: WeekPlan, data: menu.DishData, day: int, entries: Seque
                    others: Mapping[int, week.Menu]) -> list[str]:
     """Week rules a new menu for ``day`` breaks: a day like another, the same two mains, fewer fish or meat days
     than the week needs, and the day's food-group limits."""
-    mains, rest = week.day_key(entries)
+    mains, rest = menu_day.day_key(entries)
     out = []
     for d, m in sorted(others.items()):
-        other_mains, other_rest = week.day_key(m)
+        other_mains, other_rest = menu_day.day_key(m)
         if (mains, rest) == (other_mains, other_rest):
             out.append(f"the same dishes as day {d}")
-        elif len(mains) > 1 and mains == other_mains:
+            continue
+        if len(mains) > 1 and mains == other_mains:
             out.append(f"the same lunch and dinner mains as day {d}")
+        if (n := menu_day.shared_dishes(entries, m)) > menu_day.SHARED_DISHES_MAX:
+            out.append(f"{n} dishes in common with day {d} (at most {menu_day.SHARED_DISHES_MAX})")
     today = _entries(data, plan.day(day), strict=False)
     for kind, flags, per_week in (("fish", data.fish, plan.rules.fish_per_week_min),
                                   ("meat or poultry", data.meat, plan.rules.meat_per_week_min)):

@@ -10,14 +10,14 @@ day and handing it to HiGHS was a third of a week's planning time; with one mode
 45's week takes 1.25 s instead of 1.64 s (bench/README.md).
 
 Rows added for a day are named as before (``locked_<slot>_<dish>``, ``locked_portions_<slot>_<dish>``,
-``not_same_day_as_<n>``, ``not_same_mains_as_<n>``, ``fish_<d>``, ``meat_<d>``, ``fish_g_<d>`` (what the week's
+``not_same_day_as_<n>``, ``shared_with_<n>``, ``not_same_mains_as_<n>``, ``fish_<d>``, ``meat_<d>``, ``fish_g_<d>`` (what the week's
 cap of fish leaves today), ``<nutrient>_day_<d>``).
 """
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
 import pulp
@@ -27,6 +27,9 @@ from planner.menu import PLANNED_QUARTERS, DishData, MenuModel
 from planner.model import Rules, Targets
 
 Key = tuple[int, str, str, int]  # (day, slot, role, dish index) of the model
+# Two days share at most so many dishes (a main at lunch or dinner alike): a dietitian found a man's day 2 and
+# day 4 sharing 5 of their 6 dishes (``shared_with_<n>``, ``days_differ``).
+SHARED_DISHES_MAX = 3
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,10 @@ def _add_other_days(out: Overlay, model: MenuModel, context: DayContext) -> None
             extra = [y for key, y in model.y.items() if key in open_keys and key[1:] not in other]
             size = len({(r, i) if r == "main" else (s, r, i) for s, r, i in other})
             out.rows[f"not_same_day_as_{n + 1}"] = pulp.lpSum(same) - pulp.lpSum(extra) <= size - 1
+        shared = [y for (_d, s, r, i), y in model.y.items()
+                  if (r == "main" and any(r2 == "main" and i2 == i for _s2, r2, i2 in other)) or (s, r, i) in other]
+        if len(shared) > SHARED_DISHES_MAX:
+            out.rows[f"shared_with_{n + 1}"] = pulp.lpSum(shared) <= SHARED_DISHES_MAX
         mains = {i for s, r, i in other if r == "main" and allowed(s, r, i)}
         if len(mains) > 1:
             out.rows[f"not_same_mains_as_{n + 1}"] = pulp.lpSum(
@@ -240,3 +247,32 @@ class DayModel:
             lb, ub = c.getLb(), c.getUb()
             h.addRow(-highspy.kHighsInf if lb is None else lb, highspy.kHighsInf if ub is None else ub, len(items),
                      np.array([j for j, _a in items], dtype=np.int32), np.array([a for _j, a in items], dtype=float))
+
+
+def day_key(day_menu: Iterable[tuple[str, str, int, float | None]]) -> tuple[frozenset, frozenset]:
+    """What makes two days the same: the same dishes, lunch and dinner mains either way round (mains, the rest)."""
+    day_menu = list(day_menu)
+    mains = frozenset(i for _s, r, i, _p in day_menu if r == "main")
+    return mains, frozenset((s, r, i) for s, r, i, _p in day_menu if r != "main")
+
+
+def shared_dishes(a: Iterable[tuple[str, str, int, float | None]], b: Iterable[tuple[str, str, int, float | None]]) -> int:
+    """How many dishes two days have in common (a main at lunch or dinner alike)."""
+    (mains_a, rest_a), (mains_b, rest_b) = day_key(a), day_key(b)
+    return len(mains_a & mains_b) + len(rest_a & rest_b)
+
+
+def days_differ(menus: Iterable[Iterable[tuple[str, str, int, float | None]]]) -> bool:
+    """No two days with the same dishes (``day_key``), nor the same pair of mains, nor more than
+    SHARED_DISHES_MAX dishes in common (the week's improvement pass keeps a trial week only then)."""
+    days = [list(m) for m in menus]
+    if any(shared_dishes(a, b) > SHARED_DISHES_MAX for n, a in enumerate(days) for b in days[n + 1:]):
+        return False
+    seen, pairs = set(), set()
+    for m in days:
+        day = day_key(m)
+        if day in seen or (len(day[0]) > 1 and day[0] in pairs):
+            return False
+        seen.add(day)
+        pairs.add(day[0])
+    return True

@@ -33,7 +33,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from typing import Collection, Iterable, Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 import pulp
@@ -41,7 +41,7 @@ import pulp
 from planner import menu
 from planner.errors import PlanError
 from planner.menu import CO_NUTRIENTS, DishData
-from planner.menu_day import DayContext, DayModel
+from planner.menu_day import DayContext, DayModel, days_differ
 from planner.model import Rules, Targets
 from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, highs_model
 
@@ -260,7 +260,7 @@ def _kept(data: DishData, targets: Targets, rules: Rules, trial: Mapping[int, Me
     if trial is None:
         return None
     value = week_objective(data, targets, rules, trial)
-    return value if value < objective - 1e-9 and _days_differ(trial) else None
+    return value if value < objective - 1e-9 and days_differ(trial.values()) else None
 
 
 def close_near_misses(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu],
@@ -286,7 +286,7 @@ def close_near_misses(data: DishData, targets: Targets, rules: Rules, menus: Map
                 continue
             trial = {**week, day: again}
             value = week_objective(data, targets, rules, trial)
-            if _have(data, trial, column) >= need and value < best_value and _days_differ(trial):
+            if _have(data, trial, column) >= need and value < best_value and days_differ(trial.values()):
                 best, best_value = trial, value
         week = best or week
     return week
@@ -304,25 +304,6 @@ def _units(days: Sequence[int], leftover_days: Collection[int]) -> list[list[int
     calendar order, and four of five cheaper, e.g. the pescatarian 5.110 against 5.254)."""
     pairs = [[d - 1, d] for d in sorted(days) if d in leftover_days and d - 1 in days]
     return pairs + [[d] for d in days]
-
-
-def day_key(day_menu: Iterable[tuple[str, str, int, float | None]]) -> tuple[frozenset, frozenset]:
-    """What makes two days the same: the same dishes, lunch and dinner mains either way round (mains, the rest)."""
-    day_menu = list(day_menu)
-    mains = frozenset(i for _s, r, i, _p in day_menu if r == "main")
-    return mains, frozenset((s, r, i) for s, r, i, _p in day_menu if r != "main")
-
-
-def _days_differ(menus: Mapping[int, Menu]) -> bool:
-    """No two days with the same dishes (``day_key``), nor the same pair of mains."""
-    seen, pairs = set(), set()
-    for m in menus.values():
-        day = day_key(m)
-        if day in seen or (len(day[0]) > 1 and day[0] in pairs):
-            return False
-        seen.add(day)
-        pairs.add(day[0])
-    return True
 
 
 def leftover_days(days: Sequence[int], per_week: int) -> frozenset[int]:

@@ -46,6 +46,7 @@ FISH_CATEGORY = "fish_seafood"
 PREGNANCY_FISH_G_PER_WEEK = 340.0
 MILK_CATEGORY, MILKY_G_PER_SERVING = "dairy_alternatives", 150.0  # milk, plant milk or yogurt: one such dish a meal
 MILKY_PER_DAY = 2  # and two a day (a dietitian found four, 870 g of milk, in one day)
+SHARED_DISHES_PER_DAY_PAIR = 3  # two days share at most 3 dishes (a dietitian found 5 of 6 in common)
 NOT_KEEPING_ALLERGEN = "shellfish"  # a shellfish dish is never a leftover lunch  # FDA/EPA: at most 12 oz of (low-mercury) fish a week in pregnancy
 FISH_MIN_G_PER_SERVING = 30.0  # a fish main is built around fish: at least this much per serving
 FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day (the WHO portion; times the usual portion)
@@ -595,6 +596,13 @@ def _check_identical_days(days: Sequence[DayPlan]) -> list[str]:
         for b, menu_b in menus[n + 1:]:
             if menu_a == menu_b:
                 out.append(f"days {a} and {b} are the same dishes {sorted(menu_a)}")
+    kept = [(d.day, {x.dish_id if x.role == "main" else (m.slot, x.dish_id) for m in d.meals for x in m.dishes})
+            for d in days]  # a main at lunch or dinner alike; another dish in its meal
+    for n, (a, menu_a) in enumerate(kept):
+        for b, menu_b in kept[n + 1:]:
+            if len(menu_a & menu_b) > SHARED_DISHES_PER_DAY_PAIR:
+                out.append(f"days {a} and {b} share {len(menu_a & menu_b)} dishes (at most "
+                           f"{SHARED_DISHES_PER_DAY_PAIR})")
     return out
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from dish_plan_checker import Reference, check_dish_plan, is_fish_main, reference, week_averages
 from foods.dishes import DishTables, load_dishes
 from foods.load import load_foods, usda_foods
-from planner.dishplan import plan_dish_week
+from planner.dishplan import plan_dish_week, prepare
 from planner.errors import PlanError
 from planner.model import DayPlan, Meal, PlanDish, PlanItem, Profile, Rules, WeekPlan
 from planner.plan_format import plan_from_json, plan_to_json
@@ -426,6 +426,25 @@ def test_two_milky_dishes_a_day_for_the_checker_and_swaps(plans, ref, tables, fo
     entries = [(slot, "breakfast" if slot == "breakfast" else "snack", data.index[d], 1.0) for slot, d in picks.items()]
     assert any("more than 2 a day" in p for p in day_rules.food_group_problems(data, entries))
     assert not any("built on milk" in p for p in day_rules.food_group_problems(data, entries[:2]))
+
+
+def test_two_days_share_at_most_three_dishes_for_the_checker_and_swaps(plans, ref, tables, foods_table):
+    from planner import day_rules, menu_day
+    from planner.dish_day import _entries
+
+    plan = plans("man_60_omnivore_7_usd")
+    copy = replace(plan.day(1), day=2)  # day 2 made of day 1's dishes
+    problems = check_dish_plan(replace(plan, days=(plan.day(1), copy, *plan.days[2:])), ref)
+    assert any(p.startswith("days 1 and 2 share") for p in problems)
+    data = prepare(tables, plan.profile, rules=plan.rules).data
+    one, two = _entries(data, plan.day(1), strict=False), _entries(data, plan.day(2), strict=False)
+    assert menu_day.shared_dishes(one, one) == len(one) > menu_day.SHARED_DISHES_MAX
+    assert menu_day.shared_dishes(one, two) <= menu_day.SHARED_DISHES_MAX
+    assert menu_day.days_differ([one, two]) and not menu_day.days_differ([one, one])
+    most = [e for e in one if e[1] != "main"][1:] + [e for e in one if e[1] == "main"]  # all but one other dish
+    assert len(most) > menu_day.SHARED_DISHES_MAX
+    said = day_rules._week_problems(plan, data, 2, most, {1: tuple(one)})
+    assert f"{len(most)} dishes in common with day 1 (at most 3)" in said
 
 
 def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):
