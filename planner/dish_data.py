@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Collection, Mapping
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ NOT_KEEPING_ALLERGENS: frozenset[str] = frozenset({"shellfish"})
 MILKY_G_MIN = 150.0
 IRON_RICH_MAIN_MG = 3.0
 IRON_PRIORITY_MG = 18.0
+EGG_PREFIX, NOT_EGGS, EGG_G = "egg_", ("egg_noodles_cooked", "egg_white"), 48.0  # a large egg: 50 g raw, 46 g fried
 # A starchy side: 20 g of carbohydrate a serving or more, not mostly fruit (rice, quinoa, pilafs, potatoes, corn,
 # tortillas, bean and lentil salads, refried beans). Every main brings its own starch (35 g or more), so the planner
 # serves none beside a main: a dietitian found refried beans beside salmon with new potatoes and beside macaroni
@@ -87,8 +88,15 @@ class DishData:
     staples: tuple[frozenset[str], ...]  # per dish: the grains, legumes, nuts and seeds it is built on (food ids)
     preference: np.ndarray  # objective term per serving (negative: favourite)
     servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
+    whole_eggs: np.ndarray  # int: eggs a serving when whole (``planned_levels`` keeps them whole), else 0
     portion_center: float = 1.0  # the person's usual portion (``portion_center``); the penalty counts from it
     iron_priority: bool = False  # iron target IRON_PRIORITY_MG or more: no iron-rich dish built on milk (``for_targets``)
+
+    def planned_levels(self, i: int, levels: Sequence[int]) -> list[int]:
+        """The portion levels (quarters) of ``levels`` the planner serves dish ``i`` at: whole eggs only (a
+        dietitian found "2 1/2 large eggs" poached in a shakshuka at 1 1/4 portions)."""
+        eggs = int(self.whole_eggs[i])
+        return [q for q in levels if eggs * q % 4 == 0] or list(levels)
 
     @cached_property
     def iron_rich(self) -> np.ndarray:
@@ -170,4 +178,13 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         greens=d["groups"].map(lambda v: "leafy_greens" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
         preference=pref, servings=d["servings"].to_numpy(dtype=float),
+        whole_eggs=_whole_eggs(d.index, ing),
     )
+
+
+def _whole_eggs(dish_ids: pd.Index, ing: pd.DataFrame) -> np.ndarray:
+    """Eggs a serving when they are whole eggs (1, 2...: 46-50 g each), else 0 (a binder's 1/4 egg, a pan's)."""
+    egg = ing["food_id"].astype(str).str.startswith(EGG_PREFIX) & ~ing["food_id"].isin(NOT_EGGS)
+    per_dish = ing.loc[egg].groupby("dish_id")["grams"].sum().reindex(dish_ids, fill_value=0.0) / EGG_G
+    count = per_dish.round().to_numpy()
+    return np.where((count >= 1) & (np.abs(per_dish.to_numpy() - count) <= 0.2), count, 0).astype(int)

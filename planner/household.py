@@ -189,7 +189,7 @@ def plan_household(tables: DishTables, foods: pd.DataFrame, members: Sequence[Me
                               dislikes=dislikes, pantry_foods=pantry_foods) for m in members}
     for name, person in people.items():
         check_roles(person, who=f"{name}'s diet {person.profile.diet!r}")
-    everyone = set.intersection(*(set(p.data.ids) for p in people.values()))
+    everyone = set.intersection(*(_shareable(p.data) for p in people.values()))
     errors = []
     for lead in people:  # the first person leads; if someone cannot eat around their choice, the next one
         try:
@@ -201,6 +201,11 @@ def plan_household(tables: DishTables, foods: pd.DataFrame, members: Sequence[Me
         raise PlanError(errors[0])
     plan = _household_plan(tables, foods, people, menus, lunches, shared, solutions, rules, t0, exclude_dishes)
     return replace(plan, notes=(*pantry_notes(plan.days, pantry_foods), *plan.notes))
+
+
+def _shareable(data: menu.DishData) -> set[str]:
+    """The dishes a person can share: those they eat, but where iron is a priority no iron-rich dish built on milk."""
+    return {d for i, d in enumerate(data.ids) if not (data.iron_priority and data.milky[i] and data.iron_rich[i])}
 
 
 def _shared_bans(person: PersonInput, shared: Sequence[str], everyone: set[str]) -> frozenset[tuple[str, int]]:

@@ -669,8 +669,24 @@ def _check_co_nutrients(ref: Reference, plan: WeekPlan) -> list[str]:
     return out
 
 
-def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None = None) -> list[str]:
-    """Every broken rule of a version-2 plan, recomputed from USDA rows and the dish library; [] when fine."""
+def _check_whole_eggs(ref: Reference, plan: WeekPlan) -> list[str]:
+    """A dish of whole eggs (1, 2... a serving: 46-50 g each) is served in whole eggs, never '2 1/2 large eggs'."""
+    out = []
+    for day in plan.days:
+        for m in day.meals:
+            for x in m.dishes:
+                per_serving = sum(g for f, _fdc, g in ref.recipes.get(x.dish_id, ())
+                                  if f.startswith("egg_") and f not in ("egg_noodles_cooked", "egg_white")) / 48.0
+                whole = round(per_serving)
+                if whole >= 1 and abs(per_serving - whole) <= 0.2 and abs(whole * x.portions - round(whole * x.portions)) > 1e-6:
+                    out.append(f"day {day.day} {m.slot}: {whole * x.portions:g} eggs in '{x.dish_id}' (whole eggs only)")
+    return out
+
+
+def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None = None,
+                    whole_eggs: bool = True) -> list[str]:
+    """Every broken rule of a version-2 plan, recomputed from USDA rows and the dish library; [] when fine.
+    ``whole_eggs``: a person's share of a household's shared dish may be 3/4 of it (the cook makes it whole)."""
     profile = profile or plan.profile
     out: list[str] = []
     if plan.version != 2:
@@ -687,6 +703,7 @@ def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None =
     out += _check_meat(ref, plan, profile)
     out += _check_fish_max(ref, plan, profile)
     out += _check_co_nutrients(ref, plan)
+    out += _check_whole_eggs(ref, plan) if whole_eggs else []
     return out
 
 
@@ -762,7 +779,7 @@ def check_household_plan(plan: WeekPlan, ref: Reference) -> list[str]:
         out += _check_household_day(ref, plan, day)
     for person in plan.people:
         view = person_view(ref, plan, person.name)
-        out += [f"{person.name}: {problem}" for problem in check_dish_plan(view, ref, profile=person.profile)
+        out += [f"{person.name}: {problem}" for problem in check_dish_plan(view, ref, profile=person.profile, whole_eggs=False)
                 if "totals[" not in problem]  # a view's totals are the checker's own
     return out
 

@@ -447,6 +447,23 @@ def test_two_days_share_at_most_three_dishes_for_the_checker_and_swaps(plans, re
     assert f"{len(most)} dishes in common with day 1 (at most 3)" in said
 
 
+def test_eggs_are_served_whole_for_the_checker_and_the_model(plans, ref, tables, foods_table):
+    """Shakshuka has 2 eggs a serving: 1 1/4 portions would be '2 1/2 large eggs'; a binder's 1/4 egg is no count."""
+    from planner import menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    data = menu.dish_data(tables, plan.profile)
+    shakshuka, cakes = data.index["shakshuka_whole_wheat_pita"], data.index["salmon_cakes_sweet_potato_salad"]
+    assert data.whole_eggs[shakshuka] == 2 and data.whole_eggs[cakes] == 0
+    assert data.planned_levels(shakshuka, menu.PLANNED_QUARTERS["main"]) == [4, 6]
+    assert data.planned_levels(cakes, menu.PLANNED_QUARTERS["main"]) == [3, 4, 5, 6]
+    big = make_dish(tables, foods_table, "shakshuka_whole_wheat_pita", "main", 1.25)
+    meals = [Meal(m.slot, dishes=(big,)) if m.slot == "breakfast" else m for m in plan.day(1).meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("2.5 eggs in 'shakshuka_whole_wheat_pita'" in p for p in problems)
+
+
 def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):
     from planner.dishplan import make_day, make_dish
 
