@@ -2,7 +2,8 @@
 
 A dietitian found a fried rice of "1 cup cooked, day-old" rice on a day after none was cooked, and overnight
 oats with no word the evening before. A dish needs the evening before when one of its ingredients is measured
-as already stored (``dish_data.STORED_ALREADY``: "day-old") or one of its steps soaks or sets it overnight.
+as already stored (``dish_data.STORED_ALREADY``: "day-old") or is cooked from dried beans (soaked overnight, or
+canned instead), or one of its steps soaks or sets it overnight.
 A leftover lunch needs nothing: it was cooked with the dinner before. No solver here; text only.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables
 
 OVERNIGHT_WORDS: tuple[str, ...] = ("overnight",)  # in the steps ("cover and refrigerate overnight"), not a tip
+FROM_DRY = "(cooked from dry)"  # a food of the table cooked from dried beans: soaked the evening before
 COOL_AND_CHILL = "cool it within an hour and keep it in the fridge"
 
 
@@ -35,8 +37,10 @@ def _dish_lines(dish: PlanDish, slot: str, dishes: "DishTables | None") -> list[
     out = [f"Cook the {i.name.split(' (')[0].lower()} for {meal} "
            f"({scaled_serving(i.servings, i.serving_label).replace(', ' + STORED_ALREADY, '')}, {i.grams:.0f} g): "
            f"{COOL_AND_CHILL}." for i in dish.ingredients if STORED_ALREADY in i.serving_label]
+    out += [f"Soak the dried {i.name.split(' (')[0].split(',')[0].lower()} for {meal} ({i.grams:.0f} g cooked) "
+            "in plenty of cold water, or use canned ones, rinsed." for i in dish.ingredients if FROM_DRY in i.name]
     if any(word in dish_steps_text(dishes, dish.dish_id) for word in OVERNIGHT_WORDS):
-        out.append(f"Start {meal}: it soaks or sets overnight in the fridge (see its steps).")
+        out.append(f"Start {meal}: it soaks or sets overnight in the fridge (the printable plan has its steps).")
     return out
 
 

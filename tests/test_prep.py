@@ -41,17 +41,19 @@ def test_day_old_rice_and_overnight_oats_are_prepared_the_evening_before(kit):
     day2 = _day(kit, 2, "cocoa_overnight_oats_raspberry", "egg_fried_brown_rice_edamame",
                 "rajma_brown_rice")
     lines = ahead_lines(day2, tables)
-    assert len(lines) == 2  # in the order of the day
+    assert len(lines) == 3  # in the order of the day
     assert lines[0].startswith("Start tomorrow's breakfast, Cocoa overnight oats")
     assert lines[1].startswith("Cook the brown rice for tomorrow's lunch, Egg fried brown rice")
     assert "1 1/4 cups cooked, 250 g" in lines[1] and "day-old" not in lines[1] and "fridge" in lines[1]
+    assert lines[2].startswith("Soak the dried kidney beans for tomorrow's dinner, Rajma")
+    assert "or use canned ones, rinsed" in lines[2]
     assert ahead_lines(day2, None) == lines[1:]  # without the library's steps only the ingredients speak
 
 
 def test_a_leftover_lunch_and_a_tip_in_the_notes_need_nothing(kit):
     foods, tables = kit
     day = _day(kit, 2, "chocolate_buckwheat_porridge", "egg_fried_brown_rice_edamame",
-               "rajma_brown_rice", leftover=True)
+               "shakshuka_whole_wheat_pita", leftover=True)
     assert "night before" in str(tables.dishes.at["chocolate_buckwheat_porridge", "notes"])
     assert ahead_lines(day, tables) == []
 
