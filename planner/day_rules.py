@@ -81,6 +81,8 @@ def _limit_problems(plan: WeekPlan, slots: SlotTotals) -> list[str]:
             share = _sum(slots, "energy_kcal", (slot,)) / kcal
             if share < lo - 1e-4 or share > hi + 1e-4:
                 out.append(f"{slot} has {share:.0%} of the day's energy, outside {lo:.0%}-{hi:.0%}")
+            if _sum(slots, "energy_kcal", (slot,)) > menu.MEAL_KCAL_MAX + 0.01:
+                out.append(f"{slot} has {_sum(slots, 'energy_kcal', (slot,)):.0f} kcal, above {menu.MEAL_KCAL_MAX:g}")
     return out
 
 

@@ -73,10 +73,9 @@ PLANNED_QUARTERS: dict[str, tuple[int, ...]] = {"breakfast": (3, 4, 5), "main": 
 # Share of the day's energy by slot (lo, hi): a realistic day, not a snack-only one. Dinner at most 40 % (45 %
 # before: a dietitian found 1,050 kcal dinners, 45 % of the day, shortly before bed; 35 % cost 1.7 % over six
 # profiles and made the man of 60 on $7 a day take 5 s, 40 % cost 0.3 %).
-ENERGY_SHARE: dict[str, tuple[float, float]] = {
-    "breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner": (0.25, 0.40), "snack": (0.0, 0.25),
-    "evening": (0.0, 0.15),
-}
+ENERGY_SHARE: dict[str, tuple[float, float]] = {"breakfast": (0.15, 0.35), "lunch": (0.20, 0.40),
+                                                "dinner": (0.25, 0.40), "snack": (0.0, 0.25), "evening": (0.0, 0.15)}
+MEAL_KCAL_MAX = 850.0  # and no meal above it (a dietitian found 934 kcal meals for a vegan man; 800 cost 1.8 %, this 0.9 %)
 SHORTFALL_WEIGHT = 10.0
 # Iron first among the co-nutrients (in RLS its evidence is stronger than magnesium's, AASM 2024; a dietitian would
 # not sign a vegetarian week 13 % short of iron): its shortfall costs twice as much (x3 cost other profiles more).
@@ -304,6 +303,7 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
             if lo > 0:
                 model.prob += meal >= lo * day, f"energy_share_min_{slot}_{d}"
             model.prob += meal <= hi * day, f"energy_share_max_{slot}_{d}"
+            model.prob += meal <= MEAL_KCAL_MAX, f"meal_kcal_max_{slot}_{d}"
 
 
 def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression:

@@ -60,6 +60,7 @@ IRON_PRIORITY_MG = 18.0  # and with an iron target this high, no such dish built
 # breakfast (its slots): not roasted sweet potato wedges beside overnight oats
 MORNING_SLOT = "breakfast"
 # each meal's share of the day's energy (low, high): a realistic day, and no dinner of half the day's energy
+MEAL_KCAL_MAX = 850.0  # and no meal above 850 kcal (a dietitian found 934 kcal meals)
 MEAL_ENERGY_SHARE = {"breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner": (0.25, 0.40), "snack": (0.0, 0.25),
                      "evening": (0.0, 0.15)}
 # no starchy side at lunch or dinner (20 g of carbohydrate a serving or more, less than half its grams fruit): every
@@ -433,6 +434,8 @@ def _check_day_targets(ref: Reference, plan: WeekPlan, day: DayPlan, profile: Pr
         share = day_amount(ref, day, "energy_kcal", (slot,)) / max(g["energy_kcal"], 1e-9)
         if not low - 1e-4 <= share <= high + 1e-4:
             out.append(f"{w}: {slot} is {share:.1%} of the day's energy (allowed {low:.0%}-{high:.0%})")
+        if day_amount(ref, day, "energy_kcal", (slot,)) > MEAL_KCAL_MAX + _tol(MEAL_KCAL_MAX):
+            out.append(f"{w}: {slot} has {day_amount(ref, day, 'energy_kcal', (slot,)):.0f} kcal (at most {MEAL_KCAL_MAX:g})")
     if not t.energy_kcal_min - _tol(t.energy_kcal_min) <= g["energy_kcal"] <= t.energy_kcal_max + _tol(t.energy_kcal_max):
         out.append(f"{w}: energy {g['energy_kcal']:.0f} kcal outside {t.energy_kcal_min:g}..{t.energy_kcal_max:g}")
     if g["protein_g"] < t.protein_g_min - _tol(t.protein_g_min):

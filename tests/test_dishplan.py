@@ -464,6 +464,21 @@ def test_eggs_are_served_whole_for_the_checker_and_the_model(plans, ref, tables,
     assert any("2.5 eggs in 'shakshuka_whole_wheat_pita'" in p for p in problems)
 
 
+def test_no_meal_above_850_kcal_for_the_checker_and_swaps(plans, ref, tables, foods_table):
+    from planner import day_rules
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    big = make_dish(tables, foods_table, "trout_quinoa_kale_almonds", "main", 2.0)
+    assert (big.value("energy_kcal") or 0) > 850
+    meals = [Meal(m.slot, dishes=(big,)) if m.slot == "dinner" else m for m in plan.day(1).meals]
+    broken = replace(plan, days=(make_day(1, meals), *plan.days[1:]))
+    assert any("dinner has" in p and "(at most 850)" in p for p in check_dish_plan(broken, ref))
+    said = day_rules._limit_problems(broken, day_rules._slot_totals(broken.day(1)))
+    assert any(p.startswith("dinner has") and "above 850" in p for p in said)
+    assert not any("above 850" in p for p in day_rules._limit_problems(plan, day_rules._slot_totals(plan.day(1))))
+
+
 def test_the_checker_catches_a_leafy_green_at_two_meals(plans, ref, tables, foods_table):
     from planner.dishplan import make_day, make_dish
 
