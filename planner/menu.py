@@ -172,7 +172,7 @@ def add_day_rows(model: MenuModel, data: DishData, targets: Targets, rules: Rule
     _add_choices(model, data, all_levels=all_levels)
     _add_structure(model, data)
     _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
-    _add_energy_shares(model, data)
+    _add_energy_shares(model, data, targets.energy_kcal_max)
 
 
 def build_average_day_model(data: DishData, targets: Targets, rules: Rules, *, n_days: int,
@@ -292,10 +292,9 @@ def _add_daily_nutrients(model: MenuModel, data: DishData, targets: Targets, rul
                 f"caffeine_after_lunch_{d}"
 
 
-def _add_energy_shares(model: MenuModel, data: DishData) -> None:
-    for d in model.days:
-        # The day's energy as one variable: each share row then holds only its own meal's dishes (a tenth of
-        # the nonzeros of rows written over every dish of the day, which HiGHS's presolve pays for).
+def _add_energy_shares(model: MenuModel, data: DishData, day_kcal_max: float) -> None:
+    for d in model.days:  # (and MEAL_KCAL_MAX where it can bind)
+        # The day's energy as one variable: a share row holds only its meal's dishes (a tenth of the nonzeros).
         day = pulp.LpVariable(f"energy_kcal_{d}", lowBound=0)
         model.prob += day == amount(model, data, "energy_kcal", d), f"energy_day_{d}"
         for slot, (lo, hi) in ENERGY_SHARE.items():
@@ -303,7 +302,8 @@ def _add_energy_shares(model: MenuModel, data: DishData) -> None:
             if lo > 0:
                 model.prob += meal >= lo * day, f"energy_share_min_{slot}_{d}"
             model.prob += meal <= hi * day, f"energy_share_max_{slot}_{d}"
-            model.prob += meal <= MEAL_KCAL_MAX, f"meal_kcal_max_{slot}_{d}"
+            if hi * day_kcal_max > MEAL_KCAL_MAX:  # only where it can bind: a row slows a day's solve
+                model.prob += meal <= MEAL_KCAL_MAX, f"meal_kcal_max_{slot}_{d}"
 
 
 def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression:
