@@ -159,8 +159,8 @@ def _add_other_days(out: Overlay, model: MenuModel, context: DayContext) -> None
             extra = [y for key, y in model.y.items() if key in open_keys and key[1:] not in other]
             size = len({(r, i) if r == "main" else (s, r, i) for s, r, i in other})
             out.rows[f"not_same_day_as_{n + 1}"] = pulp.lpSum(same) - pulp.lpSum(extra) <= size - 1
-        shared = [y for (_d, s, r, i), y in model.y.items()
-                  if (r == "main" and any(r2 == "main" and i2 == i for _s2, r2, i2 in other)) or (s, r, i) in other]
+        other_mains = {i2 for _s2, r2, i2 in other if r2 == "main"}
+        shared = [y for (_d, s, r, i), y in model.y.items() if (r == "main" and i in other_mains) or (s, r, i) in other]
         if len(shared) > SHARED_DISHES_MAX:
             out.rows[f"shared_with_{n + 1}"] = pulp.lpSum(shared) <= SHARED_DISHES_MAX
         mains = {i for s, r, i in other if r == "main" and allowed(s, r, i)}
