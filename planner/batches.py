@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from planner.model import PlanDish, WeekPlan
 from planner.nutrition import scale_item
+from planner.plan_text import is_missing
 
 if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables
@@ -95,4 +96,17 @@ def recipe_servings(tables: "DishTables | None", dish_id: str) -> int | None:
     return int(tables.dishes.loc[dish_id, "servings"])
 
 
-__all__ = ["Batch", "Eaten", "plan_batches", "recipe_servings"]
+
+
+def dish_steps(dishes: "DishTables | None", dish_id: str) -> tuple[list[str], str]:
+    """(steps, 'Ready in 25 min') of a library dish; nothing for a dish the library does not hold."""
+    if dishes is None or dish_id not in dishes.dishes.index:
+        return [], ""
+    row = dishes.dishes.loc[dish_id]
+    steps = [] if is_missing(row["steps"]) else [x.strip() for x in str(row["steps"]).split("\n") if x.strip()]
+    minutes = row["minutes_total"] if "minutes_total" in row.index else None
+    ready = "" if is_missing(minutes) or not float(minutes) > 0 else f"Ready in {float(minutes):.0f} min"
+    return steps, ready
+
+
+__all__ = ["Batch", "Eaten", "dish_steps", "plan_batches", "recipe_servings"]

@@ -18,7 +18,8 @@ from planner.household_export import (HOUSEHOLD_PLAN_CSV_COLUMNS, batches_by_mea
 from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, PLAN_CSV_COLUMNS, _co_nutrient_lines, _grams, dish_rows,
                                co_nutrient_checks, day_total_rows, h, is_missing, md_text, meal_lines, money_text, num_text, portions_text, profile_summary, rows_to_csv,
                                meals_in_order, slot_label, solver_line, supplement_line)
-from planner.prep import ahead_lines, prep_by_evening, prep_heading
+from planner.batches import dish_steps
+from planner.prep import prep_by_evening, prep_heading
 from planner.quantities import scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +50,7 @@ def plan_to_markdown(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
             lines += cook_lines(batches, day.day, meal)
             lines += meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
             lines.append("")
-        lines += _prep_md(prep, day.day) if day.day < plan.days[-1].day else []
+        lines += _prep_md(prep, day.day)
         lines.append("**Totals**")
         lines.append("")
         for label, text, ok in day_total_rows(plan, day):
@@ -160,17 +161,6 @@ def _html_item_table(day: DayPlan) -> list[str]:
     return parts
 
 
-def dish_steps(dishes: "DishTables | None", dish_id: str) -> tuple[list[str], str]:
-    """(steps, 'Ready in 25 min') of a library dish; nothing for a dish the library does not hold."""
-    if dishes is None or dish_id not in dishes.dishes.index:
-        return [], ""
-    row = dishes.dishes.loc[dish_id]
-    steps = [] if is_missing(row["steps"]) else [x.strip() for x in str(row["steps"]).split("\n") if x.strip()]
-    minutes = row["minutes_total"] if "minutes_total" in row.index else None
-    ready = "" if is_missing(minutes) or not float(minutes) > 0 else f"Ready in {float(minutes):.0f} min"
-    return steps, ready
-
-
 def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
     """One dish with its recipe: the ingredients for these portions, then the library's steps."""
     role = " · side" if dish.role == "side" else ""
@@ -189,8 +179,9 @@ def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
     return parts
 
 
-def _html_dish_day(plan: WeekPlan, day: DayPlan, dishes: "DishTables | None") -> list[str]:
-    """A day of a dish plan: each meal's dishes, each with its recipe, in the order of the day."""
+def _html_dish_day(plan: WeekPlan, day: DayPlan, dishes: "DishTables | None", prep: list[str]) -> list[str]:
+    """A day of a dish plan: each meal's dishes, each with its recipe, in the order of the day; then ``prep``,
+    what to do that evening for the next day."""
     parts: list[str] = []
     for meal in meals_in_order(plan, day):
         parts.append(f"<h3>{h(meal_heading(meal))}</h3>")
@@ -198,9 +189,7 @@ def _html_dish_day(plan: WeekPlan, day: DayPlan, dishes: "DishTables | None") ->
             parts.append("<p class=\"muted\">(nothing)</p>")
         for dish in meal.dishes:
             parts += [x for x in (dish_people_html(dish),) if x] + dish_html(dish, dishes)
-    if day.day < plan.days[-1].day:
-        parts += _prep_html(day.day, ahead_lines(plan.day(day.day + 1), dishes))
-    return parts
+    return parts + _prep_html(day.day, prep)
 
 
 def _prep_html(evening_day: int, lines: list[str]) -> list[str]:
@@ -231,15 +220,15 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
              + (f" ({h(t.magnesium_source)})" if t.magnesium_source else "") + "</p>"]
     if plan.people:
         parts[1] = people_html(plan)
-    elif by_dish and plan.days:
-        parts += _prep_html(0, ahead_lines(plan.days[0], dishes))
+    prep = prep_by_evening(plan, dishes) if by_dish else {}
+    parts += _prep_html(0, prep.get(0, []))
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")
         met = mg is not None and not is_missing(mg) and float(mg) >= t.magnesium_mg - 1e-6
         met = everyone_met(plan, plan.days.index(day)) if plan.people else met
         parts.append("<section class=\"day\">" if by_dish else "<section>")
         parts.append(f"<h2>Day {h(day.day)}" + (f" <span class=\"ok\">{CHECK}</span>" if met else "") + "</h2>")
-        parts += _html_dish_day(plan, day, dishes) if by_dish else _html_item_table(day)
+        parts += _html_dish_day(plan, day, dishes, prep.get(day.day, [])) if by_dish else _html_item_table(day)
         parts.append("<ul>")
         if plan.people:
             parts += household_checks_html(plan, plan.days.index(day))

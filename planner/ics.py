@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Mapping
 
 from planner.errors import ExportError
-from planner.export import dish_steps
+from planner.batches import dish_steps
 from planner.plan_text import dish_line, ingredient_line, magnesium_check, portions_text, slot_label
 from planner.household_export import by_person_text, whose_leftover
 from planner.model import PLAN_SLOTS, DayPlan, Meal, WeekPlan

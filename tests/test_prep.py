@@ -1,4 +1,4 @@
-"""Prep the evening before: day-old rice is cooked and chilled the evening before, overnight oats are started."""
+"""Prep the evening before: day-old rice is cooked and chilled, dried beans soaked, overnight oats started."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -10,13 +10,23 @@ from foods.load import load_foods
 from planner.dishplan import make_day, make_dish
 from planner.export import plan_to_html, plan_to_markdown
 from planner.model import LeftoverRef, Meal, Profile
-from planner.prep import ahead_lines, prep_by_evening
+from planner.prep import prep_by_evening
+
+PLAIN_DAY = ("scrambled_eggs_spinach_toast", "salmon_cakes_sweet_potato_salad", "shakshuka_whole_wheat_pita")
 
 
 @pytest.fixture(scope="module")
 def kit():
     foods = load_foods()
     return foods, load_dishes(foods)
+
+
+@pytest.fixture(scope="module")
+def week(kit):
+    from planner.dishplan import plan_dish_week
+
+    foods, tables = kit
+    return plan_dish_week(tables, foods, Profile(age=45, sex="female"))
 
 
 def _day(kit, n: int, breakfast: str, lunch: str, dinner: str, leftover: bool = False):
@@ -28,47 +38,47 @@ def _day(kit, n: int, breakfast: str, lunch: str, dinner: str, leftover: bool = 
     return make_day(n, meals)
 
 
-def _plan(kit, days):
-    from planner.dishplan import plan_dish_week
-
+def test_day_old_rice_dried_beans_and_overnight_oats_are_prepared_the_evening_before(kit, week):
     foods, tables = kit
-    plan = plan_dish_week(tables, foods, Profile(age=45, sex="female"))
-    return replace(plan, days=tuple(days))
-
-
-def test_day_old_rice_and_overnight_oats_are_prepared_the_evening_before(kit):
-    foods, tables = kit
-    day2 = _day(kit, 2, "cocoa_overnight_oats_raspberry", "egg_fried_brown_rice_edamame",
-                "rajma_brown_rice")
-    lines = ahead_lines(day2, tables)
+    plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY),
+                               _day(kit, 2, "cocoa_overnight_oats_raspberry", "egg_fried_brown_rice_edamame",
+                                    "rajma_brown_rice")))
+    prep = prep_by_evening(plan, tables)
+    assert sorted(prep) == [1]  # day 1 needs nothing the evening before
+    lines = prep[1]
     assert len(lines) == 3  # in the order of the day
-    assert lines[0].startswith("Start tomorrow's breakfast, Cocoa overnight oats")
-    assert lines[1].startswith("Cook the brown rice for tomorrow's lunch, Egg fried brown rice")
+    assert lines[0].startswith("For tomorrow's breakfast, Cocoa overnight oats") and "sets overnight" in lines[0]
+    assert lines[1].startswith("For tomorrow's lunch, Egg fried brown rice with edamame and bok choy: cook the brown rice")
     assert "1 1/4 cups cooked, 250 g" in lines[1] and "day-old" not in lines[1] and "fridge" in lines[1]
-    assert lines[2].startswith("Soak the dried kidney beans for tomorrow's dinner, Rajma")
+    assert lines[2].startswith("For tomorrow's dinner, Rajma") and "soak dried kidney beans" in lines[2]
     assert "or use canned ones, rinsed" in lines[2]
-    assert ahead_lines(day2, None) == lines[1:]  # without the library's steps only the ingredients speak
+    assert prep_by_evening(plan, None)[1] == lines[1:]  # without the library's steps only the ingredients speak
 
 
-def test_a_leftover_lunch_and_a_tip_in_the_notes_need_nothing(kit):
+def test_a_dinner_cooked_with_tomorrows_leftover_lunch_is_prepared_for_both(kit, week):
+    """The rice for fried rice at dinner (1 portion) and at tomorrow's leftover lunch (1 1/4): 2 1/4 portions.
+    The leftover lunch needs nothing itself, nor does a tip in a dish's notes."""
     foods, tables = kit
-    day = _day(kit, 2, "chocolate_buckwheat_porridge", "egg_fried_brown_rice_edamame",
-               "shakshuka_whole_wheat_pita", leftover=True)
     assert "night before" in str(tables.dishes.at["chocolate_buckwheat_porridge", "notes"])
-    assert ahead_lines(day, tables) == []
+    plan = replace(week, days=(_day(kit, 1, PLAIN_DAY[0], PLAIN_DAY[1], "egg_fried_brown_rice_edamame"),
+                               _day(kit, 2, "chocolate_buckwheat_porridge", "egg_fried_brown_rice_edamame",
+                                    PLAIN_DAY[2], leftover=True)))
+    prep = prep_by_evening(plan, tables)
+    assert sorted(prep) == [0]
+    assert prep[0] == ["For tomorrow's dinner, Egg fried brown rice with edamame and bok choy: cook the brown rice "
+                       "(2 1/4 cups cooked, 450 g), cool it within an hour and keep it in the fridge."]
 
 
-def test_the_markdown_and_the_printable_plan_say_it_on_the_evening_before(kit):
+def test_the_markdown_and_the_printable_plan_say_it_on_the_evening_before(kit, week):
     foods, tables = kit
-    days = [_day(kit, 1, "overnight_oats_chia_banana_soy", "rajma_brown_rice",
-                 "shakshuka_whole_wheat_pita"),
-            _day(kit, 2, "scrambled_eggs_spinach_toast", "egg_fried_brown_rice_edamame",
-                 "shakshuka_whole_wheat_pita")]
-    plan = _plan(kit, days)
+    plan = replace(week, days=(_day(kit, 1, "overnight_oats_chia_banana_soy", *PLAIN_DAY[1:]),
+                               _day(kit, 2, PLAIN_DAY[0], "egg_fried_brown_rice_edamame", PLAIN_DAY[2])))
     assert sorted(prep_by_evening(plan, tables)) == [0, 1]
     md = plan_to_markdown(plan, tables)
     assert md.index("**The evening before day 1:**") < md.index("## Day 1")
     day1 = md[md.index("## Day 1"):md.index("## Day 2")]
-    assert "**Tonight, for day 2:**" in day1 and "Cook the brown rice for tomorrow's lunch" in day1
+    assert "**Tonight, for day 2:**" in day1
+    assert "For tomorrow's lunch, Egg fried brown rice with edamame and bok choy: cook the brown rice" in day1
     html = plan_to_html(plan, tables)
-    assert "Tonight, for day 2" in html and "Start tomorrow&#x27;s breakfast" in html
+    assert "The evening before day 1" in html and "Tonight, for day 2" in html
+    assert "For tomorrow&#x27;s breakfast, Overnight oats with chia" in html

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from planner import dish_alternatives
+from planner.batches import dish_steps
 from planner.errors import MagplanError
 from planner.export import plan_to_csv, plan_to_html, plan_to_markdown
 from planner.plan_text import meals_in_order, plan_slots, slot_label
@@ -334,14 +335,6 @@ def recipe_html(frame: pd.DataFrame, steps: list[str], portions: float) -> str:
             + (f"<p><b>Steps</b></p><ol>{ordered}</ol>" if ordered else "") + "</div>")
 
 
-def dish_steps(tables, dish_id: str) -> list[str]:
-    """A library dish's steps, one per line of its recipe (none for a food or an unknown dish)."""
-    lib = tables.dishes if tables is not None else None
-    if lib is None or dish_id not in lib.index:
-        return []
-    return [line.strip() for line in str(lib.at[dish_id, "steps"]).splitlines() if line.strip()]
-
-
 def render_recipe(plan: WeekPlan, tables, day: int, slot: str, dish) -> None:
     """A dish of the plan as a recipe for its portions: ingredients scaled, steps from the dish library."""
     lib = tables.dishes if tables is not None else None
@@ -359,7 +352,7 @@ def render_recipe(plan: WeekPlan, tables, day: int, slot: str, dish) -> None:
         if lib is not None and dish.dish_id in lib.index:
             facts.append(f"{int(lib.at[dish.dish_id, 'minutes_total'])} min in all")
         st.caption(" · ".join(facts))
-        steps = dish_steps(tables, dish.dish_id)
+        steps = dish_steps(tables, dish.dish_id)[0]
         st.markdown(recipe_html(recipe_frame(dish), steps, dish.portions), unsafe_allow_html=True)
         if not steps and is_dish_plan(plan):
             st.caption("No steps: serve as it is.")
