@@ -153,7 +153,7 @@ def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[s
     iron_meals = {s for s, r, i, _p in entries if r in ("breakfast", "main") and data.iron_rich[i]}
     if any(s in iron_meals and r == "side" and data.milky[i] for s, r, i, _p in entries):
         out.append("a milky side beside an iron-rich main (calcium lowers the iron absorbed)")
-    if data.iron_priority and any(data.milky[i] and data.iron_rich[i] for *_x, i, _p in entries):
+    if any(data.milk_with_iron[i] for *_x, i, _p in entries):
         out.append("an iron-rich dish built on milk (calcium lowers the iron absorbed; iron is a priority here)")
     milky = [s for s, _r, i, _p in entries if data.milky[i]]
     if len(set(milky)) < len(milky) or len(milky) > menu.MILKY_PER_DAY_MAX:

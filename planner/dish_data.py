@@ -105,6 +105,11 @@ class DishData:
         return self.values["iron_mg"] >= IRON_RICH_MAIN_MG
 
     @cached_property
+    def milk_with_iron(self) -> np.ndarray:
+        """bool: an iron-rich dish built on milk that a person whose iron is a priority is not served."""
+        return self.milky & self.iron_rich & self.iron_priority
+
+    @cached_property
     def index(self) -> dict[str, int]:
         """dish id -> position (built once: swaps and budgets look dishes up per dish of a day)."""
         return {d: i for i, d in enumerate(self.ids)}

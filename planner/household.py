@@ -205,7 +205,7 @@ def plan_household(tables: DishTables, foods: pd.DataFrame, members: Sequence[Me
 
 def _shareable(data: menu.DishData) -> set[str]:
     """The dishes a person can share: those they eat, but where iron is a priority no iron-rich dish built on milk."""
-    return {d for i, d in enumerate(data.ids) if not (data.iron_priority and data.milky[i] and data.iron_rich[i])}
+    return {d for i, d in enumerate(data.ids) if not data.milk_with_iron[i]}
 
 
 def _shared_bans(person: PersonInput, shared: Sequence[str], everyone: set[str]) -> frozenset[tuple[str, int]]:

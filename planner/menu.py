@@ -330,8 +330,7 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         _at_most_one(model, [key for key in model.keys(d, "breakfast") if key[2] == "side" and not data.morning[key[3]]],
                      f"morning_sides_breakfast_{d}", limit=0)
         _at_most_one(model, [key for key in day_keys if data.milky[key[3]]], f"milky_dishes_{d}", limit=MILKY_PER_DAY_MAX)
-        _at_most_one(model, [k for k in day_keys if data.iron_priority and data.milky[k[3]] and data.iron_rich[k[3]]],
-                     f"milky_iron_dish_{d}", limit=0)
+        _at_most_one(model, [k for k in day_keys if data.milk_with_iron[k[3]]], f"milky_iron_dish_{d}", limit=0)
         for slot in MEAL_SLOTS:  # one milky dish a meal: not raisin bran with milk and a glass of milk
             _at_most_one(model, [key for key in model.keys(d, slot) if data.milky[key[3]]], f"one_milky_dish_{slot}_{d}")
             _add_no_milk_with_iron(model, data, d, slot)

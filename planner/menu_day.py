@@ -92,13 +92,10 @@ def overlay(model: MenuModel, data: DishData, context: DayContext, day: int) -> 
     out = Overlay()
     pinned = {(s, r, i): p for s, r, i, p in context.fixed}
     for (_d, s, r, i), levels in model.x.items():
-        if (s, r, i) in pinned:  # a lock, a leftover lunch, a household's shared dish
-            if pinned[(s, r, i)] is None and s not in context.closed:  # a leftover lunch: whole eggs too
-                out.closed.update(x for q, x in levels.items() if q not in data.planned_levels(i, PLANNED_QUARTERS[r]))
-            continue
-        if (r, i) in context.banned or (s, i) in context.slot_banned or s in context.closed:
+        fixed = (s, r, i) in pinned  # a lock, a leftover lunch, a household's shared dish
+        if not fixed and ((r, i) in context.banned or (s, i) in context.slot_banned or s in context.closed):
             out.closed.update(levels.values())
-        else:
+        elif not fixed or (pinned[(s, r, i)] is None and s not in context.closed):  # a leftover lunch: whole eggs too
             out.closed.update(x for q, x in levels.items() if q not in data.planned_levels(i, PLANNED_QUARTERS[r]))
     _add_costs(out, model, data, context)
     _add_locks(out, model, data, context)
