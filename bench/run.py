@@ -970,7 +970,7 @@ def dish_tables(report: dict[str, Any]) -> list[str]:
              "planning, writing the JSON); *solve* is the plan's own `solver.seconds`; the plan version shows which "
              "planner the command ran. `dish_*`: `planner.dishplan.plan_dish_week` in-process (tables loaded once, "
              "excluded); *solve* is `planner.week.plan_days`. Gap = (objective - best bound) / objective from the plan's "
-             "solver block (days x the LP of the week's average day, planner.week.week_lp). *check*: tests/dish_plan_checker.py (every rule "
+             "solver block (days x the LP of the week's average day, planner.menu_average.week_lp). *check*: tests/dish_plan_checker.py (every rule "
              "from USDA rows; 'not checked' when it does not load). *co-nutrients short*: iron, calcium, potassium, "
              "vitamin D, B12 whose week average is below the person's target.", "",
              header[:-len(" notes |")] + " target | verdict | notes |",

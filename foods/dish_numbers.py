@@ -40,9 +40,12 @@ STAPLE_MIN_G: dict[str, float] = {"whole_grains": 40.0, "refined_grains": 40.0, 
                                   "eggs_poultry_meat": 40.0}
 # Foods that are staples though their category is not: the starchy vegetables (a dietitian found sweet potato at
 # two meals of a day three times), and a fruit of 60 g a serving or more (banana at breakfast and again in the
-# afternoon's nice cream): another fruit may come at the next meal.
+# afternoon's nice cream): another fruit may come at the next meal. Potatoes and sweet potatoes are one staple
+# (a dietitian found a jacket potato at lunch and sweet potato wedges at dinner).
 STAPLE_FOOD_MIN_G: dict[str, float] = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
+POTATOES = "potatoes"
 STAPLE_FRUIT_MIN_G = 60.0
+FRUIT_CATEGORY = "fruit"
 STAPLE_CATEGORIES: tuple[str, ...] = tuple(STAPLE_MIN_G)
 
 
@@ -50,13 +53,16 @@ def staple_min_g(food_id: str, category: str) -> float:
     """Grams a serving from which a food is one of a dish's staples (inf: never)."""
     if food_id in STAPLE_FOOD_MIN_G:
         return STAPLE_FOOD_MIN_G[food_id]
-    return STAPLE_FRUIT_MIN_G if category == "fruit" else STAPLE_MIN_G.get(category, float("inf"))
+    return STAPLE_FRUIT_MIN_G if category == FRUIT_CATEGORY else STAPLE_MIN_G.get(category, float("inf"))
 EGG_CATEGORY, EGG_PREFIX, EGGS = "eggs_poultry_meat", "egg_", "eggs"
 
 
 def staple_key(food_id: str, category: str) -> str:
     """What a staple is counted as: the food, or 'eggs' for an egg however it is cooked (a dietitian counted
-    scrambled eggs, egg curry and fried eggs, six eggs, in one day: three foods of the table)."""
+    scrambled eggs, egg curry and fried eggs, six eggs, in one day: three foods of the table), 'potatoes' for a
+    potato or sweet potato."""
+    if food_id in STAPLE_FOOD_MIN_G:
+        return POTATOES
     return EGGS if category == EGG_CATEGORY and food_id.startswith(EGG_PREFIX) else food_id
 # A drink: a dish that is mostly something poured by the cup (milk, kefir, a plant milk, juice, tea, cocoa).
 # The planner serves at most one drink a meal and two a day (a dietitian found days of five milky drinks).
@@ -156,7 +162,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
     ing = _Ingredients(dishes, rows)
     amount, measured, lines = ing.nutrient_sums(rows.numbers)
     total = ing.sums(np.ones(len(ing.grams), dtype=bool))
-    fruit = ing.sums(ing.category == "fruit")  # the planner's fruit-a-day rule reads it
+    fruit = ing.sums(ing.category == FRUIT_CATEGORY)  # the planner's fruit-a-day rule reads it
     liquid = ing.sums(rows.liquid[ing.at])
     vegetarian = np.array(["vegetarian" in rows.diet_tags[n] for n in ing.at], dtype=bool)
     fish = ing.sums(ing.category == "fish_seafood")
@@ -182,6 +188,9 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row["staples"] = "|".join(sorted({staple_key(i.food_id, c) for i, c, g in
                                           zip(dish.ingredients, ing.category[span], grams)
                                           if g >= staple_min_g(i.food_id, c)}))
+        # the fruits a dish is built on (60 g a serving or more): each on at most so many days a week (planner.menu)
+        row["fruits"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
+                                         if c == FRUIT_CATEGORY and g >= STAPLE_FRUIT_MIN_G}))
         row["protein_kinds"] = "|".join(k for k, g in zip(PROTEIN_KINDS, (fish[d], meat[d])) if g >= MIN_PROTEIN_KIND_G)
         out.append(row)
     return out

@@ -186,6 +186,11 @@ def _week_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: in
     near = [d for d in (day - 1, day + 1) if any(r == role and j == i for _s, r, j, _p in others.get(d, ()))]
     if near:
         return f"'{dish_id}' is a {role} on day {near[0]}; a {role} never comes on consecutive days"
+    full = week.full_fruits(data, rules, others, day)
+    food_id = min(data.fruits[i] & set(full), default=None)
+    if food_id is not None:
+        return (f"'{dish_id}' is built on {food_id}, already on days {', '.join(map(str, full[food_id]))}; a fruit "
+                f"comes on at most {menu.days_allowed(menu.FRUIT_DAYS_PER_WEEK_MAX, rules.days)} days")
     used = sorted(d for d, m in others.items() if any(j == i for _s, _r, j, _p in m))
     if used:
         return f"'{dish_id}' is already on {len(used)} other days ({', '.join(map(str, used))}); the week allows no more"

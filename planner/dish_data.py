@@ -86,6 +86,7 @@ class DishData:
     greens: np.ndarray  # bool: a dish with leafy greens (magnesium group "leafy_greens")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
     staples: tuple[frozenset[str], ...]  # per dish: the grains, legumes, nuts and seeds it is built on (food ids)
+    fruits: tuple[frozenset[str], ...]  # per dish: the fruits it is built on (food ids; planner.menu's weekly cap)
     preference: np.ndarray  # objective term per serving (negative: favourite)
     servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
     whole_eggs: np.ndarray  # int: eggs a serving when whole (``planned_levels`` keeps them whole), else 0
@@ -182,6 +183,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
         greens=d["groups"].map(lambda v: "leafy_greens" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
+        fruits=tuple(frozenset(split_tags(v)) for v in d["fruits"]),
         preference=pref, servings=d["servings"].to_numpy(dtype=float),
         whole_eggs=_whole_eggs(d.index, ing),
     )

@@ -27,8 +27,8 @@ contents; names are what an explanation quotes):
   needs its share, rounded up: ``days_needed``).
 
 "No two identical days" is kept by the week method (planner.week), which never gives one menu to two days.
-The week method bounds the week with the LP of its average day (``build_average_day_model``: the weekly rules
-as daily shares, ``average_days_<role>_<dish>``, ``average_fish``, ``average_meat``).
+The week method bounds the week with the LP of its average day (``planner.menu_average``: the weekly rules
+as daily shares).
 
 Objective (documented blend, minimised): co-nutrient shortfalls first (``SHORTFALL_WEIGHT`` per 100 % of a
 weekly target missed, iron ``SHORTFALL_PRIORITY`` times that), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``), then preferences
@@ -84,6 +84,9 @@ SHORTFALL_PRIORITY: dict[str, float] = {"iron_mg": 2.0}
 # person's usual portion: 60 g for a child served 3/4), softly: each portion missing costs FRUIT_SHORT_WEIGHT.
 FRUIT_G_MIN = 80.0
 FRUIT_SHORT_WEIGHT = 6.0
+# A fruit a dish is built on (``DishData.fruits``: 60 g a serving or more) on at most so many days a week: a
+# dietitian found banana on 7 of 7 days (``fruit_days_<food>``; a staple already comes at one meal a day).
+FRUIT_DAYS_PER_WEEK_MAX = 4
 ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")  # one legume dish: not chili and edamame
 # A day holds at most one cocoa or chocolate dish (not a chocolate breakfast and a hot cocoa at night), and a
 # staple (brown rice, kidney beans, oats...) at one meal only: a dietitian's "rice at lunch and dinner".
@@ -158,7 +161,7 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     model = MenuModel(pulp.LpProblem(name, pulp.LpMinimize), days=tuple(days))
     add_day_rows(model, data, targets, rules, budget_usd_per_day)
     objective = dish_objective(model, data, rules) + add_food_groups(model, data)
-    objective += _add_co_nutrients(model, data, targets)
+    objective += add_co_nutrients(model, data, targets)
     if len(model.days) > 1:
         _add_variety(model, data, rules, frozenset(leftover_days) & set(model.days[1:]))
     model.prob += objective
@@ -173,65 +176,6 @@ def add_day_rows(model: MenuModel, data: DishData, targets: Targets, rules: Rule
     _add_structure(model, data)
     _add_daily_nutrients(model, data, targets, rules, budget_usd_per_day)
     _add_energy_shares(model, data, targets.energy_kcal_max)
-
-
-def build_average_day_model(data: DishData, targets: Targets, rules: Rules, *, n_days: int,
-                            budget_usd_per_day: float | None = None, n_leftover_days: int = 0) -> MenuModel:
-    """The average day of an ``n_days`` week, for its LP relaxation: a day's rows and each weekly rule as its
-    daily share (a main on at most ``max_main_per_week / n_days`` of a day, a shortfall costing
-    ``SHORTFALL_WEIGHT / n_days``...). The average of any week is a solution, so ``n_days`` times the LP value
-    bounds the week, and the co-nutrient rows' shadow prices are the week's. The whole week's LP gave the same
-    bounds on the bench profiles (pescatarian 4.465 against 4.457) in 0.5-1.3 s instead of 0.05-0.13 s.
-    ``n_leftover_days``: lunches that are the previous dinner (``_add_average_leftovers``)."""
-    model = MenuModel(pulp.LpProblem("magplan_average_day", pulp.LpMinimize), days=(1,))
-    add_day_rows(model, data, targets, rules, budget_usd_per_day)
-    objective = dish_objective(model, data, rules) + add_food_groups(model, data)
-    objective += _add_co_nutrients(model, data, targets, scale=1.0 / n_days)
-    _add_average_variety(model, data, rules, n_days)
-    _add_average_leftovers(model, data, n_leftover_days / n_days)
-    model.prob += objective
-    return model
-
-
-def _add_average_leftovers(model: MenuModel, data: DishData, share: float) -> None:
-    """The leftover lunches as the average day sees them: a ``share`` of the days' lunches is a dish of the dinner
-    before, one that keeps overnight (``leftover_share_<dish>``, of the days); each such dish is on the average
-    day's lunch and dinner at least that often. (The week's pairs average to exactly this; without these rows
-    the bound was that of a week without leftovers: the pescatarian of 67 paid 8 % for hers.)"""
-    if share <= 0:
-        return
-    shares = []
-    for i in data.candidates("main"):
-        lunch, dinner = (model.y.get((1, slot, "main", int(i))) for slot in ("lunch", "dinner"))
-        if lunch is None or dinner is None or not data.keeps[i]:
-            continue
-        a = pulp.LpVariable(f"leftover_share_{data.ids[i]}", lowBound=0)
-        model.prob += a <= lunch, f"average_leftover_lunch_{data.ids[i]}"
-        model.prob += a <= dinner, f"average_leftover_dinner_{data.ids[i]}"
-        shares.append(a)
-    model.prob += pulp.lpSum(shares) >= share, "average_leftovers"
-
-
-def _add_average_variety(model: MenuModel, data: DishData, rules: Rules, n_days: int) -> None:
-    """The weekly caps and minimums of ``_add_variety`` as a day's average share."""
-    by_dish: dict[tuple[str, int], list[pulp.LpAffineExpression]] = {}
-    for (_d, _s, role, i), y in model.y.items():
-        by_dish.setdefault(("snack_side" if role in ("snack", "side") else role, i), []).append(y)
-    caps = {"main": rules.max_main_per_week, "breakfast": rules.max_breakfast_per_week,
-            "snack_side": rules.max_snack_side_per_week}
-    for (group, i), ys in sorted(by_dish.items()):
-        model.prob += pulp.lpSum(ys) <= caps[group] / n_days, f"average_days_{group}_{data.ids[i]}"
-    for flags, per_week, kind in ((data.fish, rules.fish_per_week_min, "fish"),
-                                  (data.meat, rules.meat_per_week_min, "meat")):
-        mains = [y for (_d, _s, r, i), y in model.y.items() if r == "main" and flags[i]]
-        if per_week and mains:
-            model.prob += pulp.lpSum(mains) >= days_needed(per_week, n_days) / n_days, f"average_{kind}"
-    if rules.fish_per_week_max is not None:
-        has = model.fish_day[1] = pulp.LpVariable("fish_day_1", lowBound=0, upBound=1)
-        for (_d, s, _r, i), y in model.y.items():
-            if data.fish_any[i]:
-                model.prob += y <= has, f"fish_day_{s}_{data.ids[i]}"
-        model.prob += has <= days_allowed(rules.fish_per_week_max, n_days) / n_days, "average_fish_days"
 
 
 def _add_choices(model: MenuModel, data: DishData, *, all_levels: bool = False) -> None:
@@ -383,7 +327,7 @@ def shortfall_weight(column: str) -> float:
     return SHORTFALL_WEIGHT * SHORTFALL_PRIORITY.get(column, 1.0)
 
 
-def _add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, scale: float = 1.0
+def add_co_nutrients(model: MenuModel, data: DishData, targets: Targets, scale: float = 1.0
                       ) -> pulp.LpAffineExpression:
     """Week average >= target, softly: shortfall_<n> (in units of the weekly target) costs ``scale`` times
     ``shortfall_weight``."""
@@ -475,6 +419,7 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules, leftover_days: 
     if rules.fish_per_week_min and fish:
         need = days_needed(rules.fish_per_week_min, len(days))
         model.prob += pulp.lpSum(fish) >= need, "fish_week"
+    _add_fruit_days(model, data, days)
     meat = [y for (d, s, r, i), y in model.y.items() if r == "main" and data.meat[i]]
     if rules.meat_per_week_min and meat:
         model.prob += pulp.lpSum(meat) >= days_needed(rules.meat_per_week_min, len(days)), "meat_week"
@@ -486,6 +431,23 @@ def _add_variety(model: MenuModel, data: DishData, rules: Rules, leftover_days: 
                     model.prob += y <= has, f"fish_day_{d}_{s}_{data.ids[i]}"
         model.prob += pulp.lpSum(model.fish_day.values()) <= days_allowed(rules.fish_per_week_max, len(days)), \
             "fish_week_max"
+
+
+def fruits_used(data: DishData, keys: Collection[tuple[int, str, str, int]]) -> dict[str, list[tuple[int, str, str, int]]]:
+    """fruit food id -> the places among ``keys`` whose dish is built on it."""
+    out: dict[str, list[tuple[int, str, str, int]]] = {}
+    for key in keys:
+        for food_id in data.fruits[key[3]]:
+            out.setdefault(food_id, []).append(key)
+    return out
+
+
+def _add_fruit_days(model: MenuModel, data: DishData, days: Sequence[int]) -> None:
+    """``fruit_days_<food>``: each fruit on at most its share of FRUIT_DAYS_PER_WEEK_MAX days (a staple: one
+    dish a day at most, so its dishes count its days)."""
+    for food_id, keys in sorted(fruits_used(data, model.y).items()):
+        model.prob += pulp.lpSum(model.y[key] for key in keys) <= days_allowed(FRUIT_DAYS_PER_WEEK_MAX, len(days)), \
+            f"fruit_days_{food_id}"
 
 
 def solution(model: MenuModel, data: DishData) -> dict[tuple[int, str], list[tuple[str, str, float]]]:

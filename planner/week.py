@@ -4,8 +4,8 @@ with a proven bound.
 The compact week model (``planner.menu``, all days in one MILP) is too slow to solve directly (HiGHS did not
 prove 1 % in 60 s on 246 dishes), and a single day with the co-nutrients as soft rows took 1-3 s. So:
 
-1. **Bound and prices.** The LP of the week's average day (``menu.build_average_day_model``: each weekly rule
-   as its daily share) bounds the week from below (``week_lp``: days x its value, as tight as the LP of the
+1. **Bound and prices.** The LP of the week's average day (``planner.menu_average``: each weekly rule as its daily
+   share) bounds the week from below (``menu_average.week_lp``: days x its value, as tight as the LP of the
    whole week and about ten times faster), and its co-nutrient rows' shadow prices say what a unit of iron,
    calcium, potassium, vitamin D or B12 is worth to the week: usually nothing but vitamin D, which omnivore
    weeks meet at a cost.
@@ -36,14 +36,14 @@ from dataclasses import dataclass, field, replace
 from typing import Collection, Mapping, Sequence
 
 import numpy as np
-import pulp
 
 from planner import menu
 from planner.errors import PlanError
 from planner.menu import CO_NUTRIENTS, DishData
+from planner.menu_average import WeekLP, week_lp
 from planner.menu_day import DayContext, DayModel, days_differ
 from planner.model import Rules, Targets
-from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS, highs_model
+from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS
 
 # A day's menu: (slot, role, dish index, portions).
 Menu = tuple[tuple[str, str, int, float], ...]
@@ -133,6 +133,7 @@ def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, 
     spaced = {"main", "snack"} | ({"breakfast"} if rules.max_breakfast_per_week < rules.days else set())
     for neighbour in (day - 1, day + 1):
         banned |= {(role, i) for _s, role, i, _p in menus.get(neighbour, ()) if role in spaced}
+    banned |= _fruit_banned(data, rules, menus, day)
     if rules.fish_per_week_max is not None:  # e.g. pregnancy: fish on at most so many days
         fish_days_so_far = sum(1 for d, m in menus.items() if d != day and any(data.fish_any[i] for *_x, i, _p in m))
         if fish_days_so_far >= menu.days_allowed(rules.fish_per_week_max, rules.days):
@@ -142,6 +143,26 @@ def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, 
     # A day with the same dishes as another is the same day, whichever main is lunch and which is dinner.
     others = tuple(o | {(s2, r, i) for s, r, i in o if r == "main" for s2 in ("lunch", "dinner")} for o in others)
     return DayContext(banned=frozenset(banned), other_days=others, need_fish=fish_needed, prices=dict(prices))
+
+
+def full_fruits(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int) -> dict[str, list[int]]:
+    """The fruits the days other than ``day`` already have on ``menu.FRUIT_DAYS_PER_WEEK_MAX`` days (their share of
+    the plan's days): fruit food id -> those days."""
+    fruit_days: dict[str, set[int]] = {}
+    for d, m in menus.items():
+        for _s, _r, i, _p in m if d != day else ():
+            for food_id in data.fruits[i]:
+                fruit_days.setdefault(food_id, set()).add(d)
+    most = menu.days_allowed(menu.FRUIT_DAYS_PER_WEEK_MAX, rules.days)
+    return {food_id: sorted(used) for food_id, used in fruit_days.items() if len(used) >= most}
+
+
+def _fruit_banned(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int) -> set[tuple[str, int]]:
+    """(role, dish) pairs built on a fruit that is full for the week (``full_fruits``)."""
+    full = set(full_fruits(data, rules, menus, day))
+    if not full:
+        return set()
+    return {(role, int(i)) for role, flags in data.roles.items() for i in np.flatnonzero(flags) if data.fruits[i] & full}
 
 
 def day_context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int) -> DayContext:
@@ -168,36 +189,6 @@ def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mappin
         if need > 0:
             total += menu.shortfall_weight(column) * max(0.0, 1.0 - amounts[column] / need)
     return total
-
-
-@dataclass(frozen=True)
-class WeekLP:
-    """The LP relaxation of the week's average day (``menu.build_average_day_model``): ``n_days`` times its value
-    bounds the week from below, and the shadow prices of its co-nutrient rows say what a unit of each is worth
-    to the week (objective per unit)."""
-
-    bound: float | None
-    prices: Mapping[str, float]
-
-
-def week_lp(data: DishData, targets: Targets, rules: Rules, budget: float | None, n_days: int,
-            solver_rules: Rules, n_leftover_days: int = 0) -> WeekLP:
-    """The week's bound and co-nutrient prices (``n_leftover_days`` lunches the previous dinner); no bound when the
-    LP did not finish (the time limit is the safety net)."""
-    import highspy
-
-    model = menu.build_average_day_model(data, targets, rules, n_days=n_days, budget_usd_per_day=budget,
-                                         n_leftover_days=n_leftover_days)
-    for v in model.prob.variables():
-        v.cat = pulp.LpContinuous
-    h = highs_model(model.prob, solver_rules)  # one passModel: PuLP's own interface took 0.1 s to hand it over
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # no bound is an honest answer, never a crash
-        return WeekLP(None, {})
-    rows, duals = model.prob.constraints, h.getSolution().row_dual
-    prices = {c: max(0.0, float(duals[rows[f"{c}_week"].index])) for c, _f in CO_NUTRIENTS if f"{c}_week" in rows}
-    value = h.getInfo().objective_function_value + float(model.prob.objective.constant)
-    return WeekLP(n_days * value, prices)
 
 
 def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu], leftover_days: Collection[int],

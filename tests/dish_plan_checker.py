@@ -71,8 +71,11 @@ STARCHY_SIDE_CARB_G = 20.0
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
                         "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
                         "eggs_poultry_meat": 40.0, "fruit": 60.0}
-# and so is a starchy vegetable (60 g): not sweet potato at two meals of a day
+# and so is a starchy vegetable (60 g): not sweet potato at two meals of a day, nor potato at one and sweet potato
+# at the other (one staple, "potatoes")
 STAPLE_FOODS_G_PER_SERVING = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
+# a fruit of 60 g a serving or more comes on at most 4 days a week (not banana every day)
+FRUIT_CATEGORY, FRUIT_G_PER_SERVING, FRUIT_DAYS_PER_WEEK = "fruit", 60.0, 4
 DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
@@ -307,7 +310,8 @@ def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
             least = STAPLE_FOODS_G_PER_SERVING.get(i.food_id, STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9)) \
                 if row is not None else 1e9
             if i.grams / x.portions >= least:
-                key = "eggs" if row["category"] == MEAT_CATEGORY and i.food_id.startswith("egg_") else i.food_id
+                key = "eggs" if row["category"] == MEAT_CATEGORY and i.food_id.startswith("egg_") else \
+                    "potatoes" if i.food_id in STAPLE_FOODS_G_PER_SERVING else i.food_id
                 meals_by_staple.setdefault(key, []).append(f"{slot} {x.dish_id}")
     out += [f"day {day.day}: '{f}' is a staple of {len(w)} dishes ({', '.join(w)})"
             for f, w in sorted(meals_by_staple.items()) if len(w) > 1]
@@ -707,7 +711,23 @@ def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None =
     out += _check_fish_max(ref, plan, profile)
     out += _check_co_nutrients(ref, plan)
     out += _check_whole_eggs(ref, plan) if whole_eggs else []
+    out += _check_fruit_days(ref, plan)
     return out
+
+
+def _check_fruit_days(ref: Reference, plan: WeekPlan) -> list[str]:
+    """Each fruit a dish is built on (60 g a serving or more) on at most 4 days a week (rounded down, at least 1)."""
+    days_by_fruit: dict[str, set[int]] = {}
+    for day in plan.days:
+        for m in day.meals:
+            for x in m.dishes:
+                for i in x.ingredients:
+                    fruit = i.food_id in ref.curated.index and ref.curated.at[i.food_id, "category"] == FRUIT_CATEGORY
+                    if fruit and x.portions > 0 and i.grams / x.portions >= FRUIT_G_PER_SERVING:
+                        days_by_fruit.setdefault(i.food_id, set()).add(day.day)
+    most = max(1, FRUIT_DAYS_PER_WEEK * len(plan.days) // 7)
+    return [f"'{food_id}' on {len(days)} days {sorted(days)} (max {most}: a fruit on at most 4 days a week)"
+            for food_id, days in sorted(days_by_fruit.items()) if len(days) > most]
 
 
 # --- a household -------------------------------------------------------------------------------------

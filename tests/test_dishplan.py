@@ -393,10 +393,13 @@ def test_an_evening_share_plan_has_an_evening_snack_every_day(plans, ref):
 
 @pytest.mark.parametrize("breakfast, snack, staple", [("raisin_bran_milk_banana", "cocoa_banana_nice_cream", "banana"),
                                                        ("sweet_potato_black_bean_hash", "roasted_sweet_potato_wedges",
-                                                        "sweet_potato_baked")])
+                                                        "potatoes"),
+                                                       ("sweet_potato_black_bean_hash", "baked_potato_yogurt_scallions",
+                                                        "potatoes")])
 def test_a_fruit_and_a_starchy_vegetable_are_staples_for_the_checker_and_swaps(plans, ref, tables, foods_table,
                                                                               breakfast, snack, staple):
-    """Banana at breakfast and again in the afternoon, sweet potato at two meals: one meal a day each."""
+    """Banana at breakfast and again in the afternoon, sweet potato at two meals, or potato at one and sweet
+    potato at the other: one meal a day each."""
     from planner import day_rules, menu
     from planner.dishplan import make_day, make_dish
 
@@ -409,6 +412,19 @@ def test_a_fruit_and_a_starchy_vegetable_are_staples_for_the_checker_and_swaps(p
     data = menu.dish_data(tables, plan.profile)
     entries = [("breakfast", "breakfast", data.index[breakfast], 1.0), ("snack", "snack", data.index[snack], 1.0)]
     assert any(f"'{staple}' at breakfast and snack" in p for p in day_rules.food_group_problems(data, entries))
+
+
+def test_a_fruit_on_five_days_is_caught_by_the_checker(plans, ref, tables, foods_table):
+    """Banana as the afternoon snack on five days: a fruit comes on at most 4 days a week."""
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    nice_cream = make_dish(tables, foods_table, "cocoa_banana_nice_cream", "snack", 1.0)
+    days = tuple(make_day(d.day, [Meal("snack", dishes=(nice_cream,)) if m.slot == "snack" else m for m in d.meals])
+                 if d.day <= 5 else d for d in plan.days)
+    problems = check_dish_plan(replace(plan, days=days), ref)
+    assert "'banana' on 5 days [1, 2, 3, 4, 5] (max 4: a fruit on at most 4 days a week)" in problems
+    assert not [p for p in check_dish_plan(plan, ref) if "a fruit on at most" in p]
 
 
 def test_two_milky_dishes_a_day_for_the_checker_and_swaps(plans, ref, tables, foods_table):

@@ -464,3 +464,28 @@ def test_a_household_plan_refuses_edits_with_the_way_out(dish_week, dish_tables,
     household = replace(dish_week, people=(Person("Ann", dish_week.profile, dish_week.targets),))
     with pytest.raises(ChangeError, match="household plan"):
         edits.regenerate(household, dish_tables, curated, day=1)
+
+
+def test_a_fruit_on_its_weekly_days_is_no_alternative_and_no_swap(dish_week, dish_tables, curated):
+    """A fruit a dish is built on comes on at most 4 days a week (planner.menu.FRUIT_DAYS_PER_WEEK_MAX): with banana
+    on four days, a fifth day is offered no banana dish, and a swap to one is refused with the reason."""
+    from planner import menu
+
+    fruit_days: dict[str, set[int]] = {}
+    for d in dish_week.days:
+        for m in d.meals:
+            for x in m.dishes:
+                for food_id in split_tags(dish_tables.dishes.at[x.dish_id, "fruits"]):
+                    fruit_days.setdefault(food_id, set()).add(d.day)
+    assert all(len(days) <= menu.FRUIT_DAYS_PER_WEEK_MAX for days in fruit_days.values())
+    fruit, days = max(sorted(fruit_days.items()), key=lambda kv: len(kv[1]))
+    assert len(days) == menu.FRUIT_DAYS_PER_WEEK_MAX  # the week uses its fruit up, so the rule is tested
+    day = min(set(range(1, 8)) - days)
+    snack = first_dish(dish_week, day, "snack")
+    built_on = {i for i in dish_tables.dishes.index if fruit in split_tags(dish_tables.dishes.at[i, "fruits"])}
+    alts = dish_alternatives.alternatives(dish_week, dish_tables, curated, day=day, slot="snack", dish_id=snack,
+                                          limit=None)
+    assert alts and not {a.dish_id for a in alts} & built_on
+    banana_snack = sorted(i for i in built_on if "snack" in split_tags(dish_tables.dishes.at[i, "roles"]))[0]
+    with pytest.raises(ChangeError, match=f"built on {fruit}, already on days"):
+        edits.swap(dish_week, dish_tables, curated, day=day, slot="snack", dish_id=snack, to=banana_snack)

@@ -1,5 +1,5 @@
-"""The week's bound (planner.week.week_lp) is valid: the average of a planned week, leftover lunches and all, is a
-solution of the average-day model (planner.menu.build_average_day_model) with the same objective per day."""
+"""The week's bound (planner.menu_average.week_lp) is valid: the average of a planned week, leftover lunches and all, is a
+solution of the average-day model (planner.menu_average.build_average_day_model) with the same objective per day."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,7 +9,7 @@ import pytest
 
 from foods.dishes import load_dishes
 from foods.load import load_foods
-from planner import menu, week
+from planner import menu, menu_average, week
 from planner.dishplan import prepare
 from planner.menu_day import DayContext, DayModel
 from planner.model import Profile, Rules
@@ -52,8 +52,8 @@ def test_a_planned_week_averages_to_a_solution_of_the_bound_model(name):
     leftover_days = week.leftover_days(days, person.rules.leftovers_per_week)
     solution = week.plan_days(person.data, person.targets, person.rules, days, leftover_days=leftover_days)
     assert len(solution.leftovers) == 2  # the week has its leftover lunches, so their rows are tested
-    model = menu.build_average_day_model(person.data, person.targets, person.rules, n_days=7,
-                                         n_leftover_days=len(leftover_days))
+    model = menu_average.build_average_day_model(person.data, person.targets, person.rules, n_days=7,
+                                                 n_leftover_days=len(leftover_days))
     values = _average_values(model, person.data, person.targets, person.rules, solution)
     for v in model.prob.variables():
         v.varValue = values[v.name]
