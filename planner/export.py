@@ -19,7 +19,7 @@ from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, PLAN_CSV_COL
                                co_nutrient_checks, day_total_rows, h, is_missing, md_text, meal_lines, money_text, num_text, portions_text, profile_summary, rows_to_csv,
                                meals_in_order, slot_label, solver_line, supplement_line)
 from planner.batches import dish_steps
-from planner.prep import prep_by_evening, prep_heading
+from planner.prep import prep_by_evening, prep_heading, yolk_cue
 from planner.quantities import scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,7 +48,7 @@ def plan_to_markdown(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
             lines.append(f"### {md_text(meal_heading(meal))}")
             lines.append("")
             lines += cook_lines(batches, day.day, meal)
-            lines += meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION)
+            lines += meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION, cue=lambda x: yolk_cue(plan, x))
             lines.append("")
         lines += _prep_md(prep, day.day)
         lines.append("**Totals**")
@@ -161,8 +161,9 @@ def _html_item_table(day: DayPlan) -> list[str]:
     return parts
 
 
-def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
-    """One dish with its recipe: the ingredients for these portions, then the library's steps."""
+def dish_html(dish: PlanDish, dishes: "DishTables | None", cue: str | None = None) -> list[str]:
+    """One dish with its recipe: the ingredients for these portions, then the library's steps and the ``cue``
+    (a cooking note, e.g. ``prep.yolk_cue``)."""
     role = " · side" if dish.role == "side" else ""
     steps, ready = dish_steps(dishes, dish.dish_id)
     facts = [portions_text(dish.portions) + role, f"{num_text(dish.value('magnesium_mg'))} mg Mg", f"{num_text(dish.value('energy_kcal'))} kcal",
@@ -175,6 +176,8 @@ def dish_html(dish: PlanDish, dishes: "DishTables | None") -> list[str]:
     parts.append("</ul>")
     if steps:
         parts.append("<ol class=\"steps\">" + "".join(f"<li>{h(x)}</li>" for x in steps) + "</ol>")
+    if cue:
+        parts.append(f"<p class=\"cue\"><em>{h(cue)}</em></p>")
     parts.append("</div>")
     return parts
 
@@ -188,7 +191,7 @@ def _html_dish_day(plan: WeekPlan, day: DayPlan, dishes: "DishTables | None", pr
         if not meal.dishes:
             parts.append("<p class=\"muted\">(nothing)</p>")
         for dish in meal.dishes:
-            parts += [x for x in (dish_people_html(dish),) if x] + dish_html(dish, dishes)
+            parts += [x for x in (dish_people_html(dish),) if x] + dish_html(dish, dishes, yolk_cue(plan, dish))
     return parts + _prep_html(day.day, prep)
 
 

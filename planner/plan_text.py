@@ -279,7 +279,8 @@ def _single_amount(dish: PlanDish) -> str:
     return f"{scaled_serving(item.servings, item.serving_label)}, {_grams(item.grams)} g"
 
 
-def meal_lines(meal: Meal, *, dishes: bool) -> list[str]:
+def meal_lines(meal: Meal, *, dishes: bool, cue: Callable[[PlanDish], str | None] | None = None) -> list[str]:
+    """A meal in Markdown: each dish with its ingredients indented, and its ``cue`` (a cooking note) when any."""
     if not meal.items:
         return ["- (nothing)"]
     if not dishes:
@@ -291,6 +292,7 @@ def meal_lines(meal: Meal, *, dishes: bool) -> list[str]:
             continue
         out.append(f"- **{md_text(dish_line(dish))}**")
         out += [f"  - {md_text(ingredient_line(i))}" for i in dish.ingredients]
+        out += [f"  - *{md_text(note)}*" for note in ((cue or (lambda _d: None))(dish),) if note]
     return out
 
 

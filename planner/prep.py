@@ -13,13 +13,18 @@ from typing import TYPE_CHECKING
 
 from planner.batches import Batch, dish_steps, plan_batches
 from planner.dish_data import STORED_ALREADY
-from planner.model import WeekPlan
+from planner.model import PlanDish, WeekPlan
 from planner.plan_text import slot_label
 from planner.quantities import scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables
 
+# In pregnancy, eggs served as eggs (40 g a portion or more: not a binder's share, not hard-boiled) carry the FDA's
+# cue at the dish itself: a dietitian found a shakshuka whose note was only in the plan's notes.
+YOLK_EGGS: frozenset[str] = frozenset({"egg_fried", "egg_poached", "egg_scrambled", "egg_whole_raw"})
+YOLK_EGG_G_MIN = 40.0
+YOLK_CUE = "In pregnancy: cook the eggs until the yolks and whites are firm."
 OVERNIGHT_WORDS: tuple[str, ...] = ("overnight",)  # in the steps ("cover and refrigerate overnight"), not a tip
 FROM_DRY = "(cooked from dry)"  # a food of the table cooked from dried beans: soaked the evening before
 COOL_AND_CHILL = "cool it within an hour and keep it in the fridge"
@@ -52,3 +57,11 @@ def prep_by_evening(plan: WeekPlan, dishes: "DishTables | None" = None) -> dict[
 
 def prep_heading(evening_day: int) -> str:
     return "The evening before day 1" if evening_day == 0 else f"Tonight, for day {evening_day + 1}"
+
+
+def yolk_cue(plan: WeekPlan, dish: PlanDish) -> str | None:
+    """YOLK_CUE for a dish with eggs served as eggs in a pregnant person's plan, else None."""
+    if plan.profile is None or plan.profile.status != "pregnancy" or dish.portions <= 0:
+        return None
+    eggs = any(i.food_id in YOLK_EGGS and i.grams / dish.portions >= YOLK_EGG_G_MIN for i in dish.ingredients)
+    return YOLK_CUE if eggs else None

@@ -16,6 +16,7 @@ from planner.plan_text import CHECK, CROSS, day_magnesium, h, plan_slots, portio
 from planner.batches import Batch, plan_batches
 from planner.household_export import by_person_text, cook_text, eaten_text
 from planner.ics import day_date
+from planner.prep import yolk_cue
 from planner.model import DayPlan, Meal, PlanDish, WeekPlan
 from planner.quantities import fmt_qty
 
@@ -173,8 +174,9 @@ def _eaten(where: list[tuple[int, str]], start: date | None) -> str:
     return "For " + ", ".join(one(d, s) for d, s in where)
 
 
-def _card(dish: PlanDish, batches: list[Batch], dishes: "DishTables | None", start: date | None) -> str:
-    block = dish_html(dish, dishes)  # ['<div class="dish">', '<h4>name</h4>', facts, ingredients ..., '</div>']
+def _card(dish: PlanDish, batches: list[Batch], dishes: "DishTables | None", start: date | None,
+          cue: str | None = None) -> str:
+    block = dish_html(dish, dishes, cue)  # ['<div class="dish">', '<h4>name</h4>', facts, ingredients ..., '</div>']
     notes = [_eaten(_where(batches), start)]
     if any(e.person or e.by_person for e in batches[0].eaten):  # a household: who eats which portions
         notes.append(eaten_text(e for b in batches for e in b.eaten))
@@ -191,7 +193,7 @@ def plan_to_print_html(plan: WeekPlan, dishes: "DishTables | None" = None, *, st
     parts = [_grid_page(plan, plan.days[i:i + DAYS_PER_PAGE], start)
              for i in range(0, len(plan.days), DAYS_PER_PAGE)]
     parts.append("<div class=\"cards\">")
-    parts += [_card(dish, batches, dishes, start) for dish, batches in distinct_batches(plan)]
+    parts += [_card(dish, batches, dishes, start, yolk_cue(plan, dish)) for dish, batches in distinct_batches(plan)]
     parts.append("</div>")
     return html_page("Magnesium meal plan: the week to print", "\n".join(parts), extra_css=PRINT_CSS)
 

@@ -82,3 +82,35 @@ def test_the_markdown_and_the_printable_plan_say_it_on_the_evening_before(kit, w
     html = plan_to_html(plan, tables)
     assert "The evening before day 1" in html and "Tonight, for day 2" in html
     assert "For tomorrow&#x27;s breakfast, Overnight oats with chia" in html
+
+
+def test_in_pregnancy_egg_dishes_carry_the_yolk_cue_and_binder_eggs_do_not(kit, week):
+    """Eggs served as eggs (scrambled, a shakshuka's) carry the FDA's cue at the dish in a pregnant person's plan,
+    in the Markdown and the printable plan; salmon cakes bound with a share of an egg do not, nor does any dish
+    in another person's plan."""
+    from planner.print_week import plan_to_print_html
+    from planner.prep import YOLK_CUE, yolk_cue
+
+    foods, tables = kit
+    plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY),))
+    pregnant = replace(plan, profile=replace(plan.profile, status="pregnancy"))
+    cues = {x.dish_id: yolk_cue(pregnant, x) for m in pregnant.days[0].meals for x in m.dishes}
+    assert cues == {PLAIN_DAY[0]: YOLK_CUE, PLAIN_DAY[1]: None, PLAIN_DAY[2]: YOLK_CUE}
+    assert all(yolk_cue(plan, x) is None for m in plan.days[0].meals for x in m.dishes)
+    md = plan_to_markdown(pregnant, tables)
+    assert md.count(f"  - *{YOLK_CUE}*") == 2 and YOLK_CUE not in plan_to_markdown(plan, tables)
+    shakshuka = md[md.index("Shakshuka"):]
+    assert shakshuka.index(YOLK_CUE) < shakshuka.index("**Totals**")  # under the dish, not in the notes
+    assert plan_to_html(pregnant, tables).count(YOLK_CUE) == 2
+    assert plan_to_print_html(pregnant, tables).count(YOLK_CUE) == 2
+
+
+def test_rice_pudding_gets_its_rice_cooked_the_evening_before(kit, week):
+    """The rice pudding is made from cooked rice: a dietitian found nothing in the week cooked it."""
+    foods, tables = kit
+    day2 = _day(kit, 2, *PLAIN_DAY)
+    pudding = Meal("snack", dishes=(make_dish(tables, foods, "brown_rice_pudding_cinnamon_raisins", "snack", 1.0),))
+    plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY), make_day(2, [*day2.meals, pudding])))
+    lines = prep_by_evening(plan, tables)[1]
+    assert lines == ["For tomorrow's afternoon snack, Creamy brown rice pudding with cinnamon and raisins: cook the "
+                     "brown rice (1/3 cup cooked, 60 g), cool it within an hour and keep it in the fridge."]
