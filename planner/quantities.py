@@ -51,16 +51,21 @@ def kitchen_qty(value: float, denominators: tuple[int, ...] = (1, 2, 3, 4)) -> s
         return exact
     candidates = {Fraction(n, d) for d in denominators for n in range(1, int(value * d) + 2)}
     near = min(candidates | ({Fraction(1, 8)} if 4 in denominators else set()),
-               key=lambda f: (abs(float(f) - value), f.denominator))
+               key=lambda f: (abs(float(f) - value), f.denominator, f))
     # within 20 %, or an eighth of a unit for small amounts (0.19 tsp: about 1/4; below a spoon's precision)
     close = abs(float(near) - value) <= max(0.2 * value, KITCHEN_SLACK if 0.125 <= value < 0.5 else 0.0)
     return f"about {fmt_qty(float(near))}" if close else exact
 
 
-# Things a cook counts rather than measures: a scaled amount of them is said in halves ('about 4 tortillas').
+# Things a cook counts rather than measures: a scaled amount of them is said in halves ('1 1/2 slices'), and from
+# COUNT_WHOLE_MIN on in wholes ('about 4 mushrooms', not the '4 1/2 mushrooms' a dietitian found); a range
+# ('4-5 small potatoes') in whole numbers at both ends.
 _COUNTED = frozenset({"egg", "eggs", "tortilla", "tortillas", "clove", "cloves", "can", "cans", "pita", "pitas",
                       "banana", "bananas", "tomato", "tomatoes", "onion", "onions", "scallion", "scallions",
-                      "slice", "slices", "small", "medium", "large", "date", "dates", "square", "squares"})
+                      "slice", "slices", "small", "medium", "large", "date", "dates", "square", "squares",
+                      "mushroom", "mushrooms", "shrimp", "potato", "potatoes"})
+COUNT_WHOLE_MIN = 3.0
+_RANGE = re.compile(r"^(\d+)-(\d+)\s+(.*)$")
 # '3/4 cup plus 1 tbsp': the two measures as tablespoons, so that a scaled amount is said as one.
 _CUP_PLUS_TBSP = re.compile(r"^(\S+(?:\s+\d+/\d+)?)\s+cups?\s+plus\s+(\S+)\s+(?:tbsp|tablespoons?)$", re.I)
 TBSP_PER_CUP = 16
@@ -113,6 +118,11 @@ def _half_tbsp(tsp: float) -> bool:
     return tbsp >= 1 - 0.05 and abs(tbsp * 2 - round(tbsp * 2)) <= 0.1
 
 
+def _count_denominators(qty: float) -> tuple[int, ...]:
+    """The fractions a counted amount is said in: quarters below one, halves up to COUNT_WHOLE_MIN, then wholes."""
+    return (1, 2, 3, 4) if qty <= 1 else (1, 2) if qty < COUNT_WHOLE_MIN else (1,)
+
+
 def scaled_serving(servings: float, serving_label: str) -> str:
     """'1/2 cup cooked' x 1.5 -> '3/4 cup cooked'; labels without a leading amount -> '1.5 x 1 medium'.
 
@@ -129,6 +139,10 @@ def scaled_serving(servings: float, serving_label: str) -> str:
     if plus:  # '3/4 cup plus 1 tbsp' x 1.25 = 16.25 tbsp: 'about 1 cup'
         tbsp = (parse_qty(plus.group(1)) * TBSP_PER_CUP + parse_qty(plus.group(2))) * servings
         return _scaled_measure(tbsp / TBSP_PER_CUP, "cup") if tbsp >= TBSP_PER_CUP / 4 else _scaled_measure(tbsp, "tbsp")
+    ranged = _RANGE.match(body)
+    if ranged:  # '4-5 small new potatoes' x 1.5: '6-8 small new potatoes'
+        low, high = (math.floor(int(ranged.group(n)) * servings + 0.5) for n in (1, 2))
+        return f"{max(low, 1)}-{high} {ranged.group(3)}" if high > max(low, 1) else f"about {high} {ranged.group(3)}"
     m = _LEADING_QTY.match(body)
     if m and re.search(r"\bplus\b.*\d", m.group(2)):  # another 'A plus B': both scale, so say it as a multiple
         return f"{fmt_qty(servings)} × ({label})"
@@ -140,7 +154,7 @@ def scaled_serving(servings: float, serving_label: str) -> str:
             qty, first = qty / TSP_PER_TBSP, "tbsp"
             rest = f"{first} {more}".strip()
         counted = any(w.strip(",").lower() in _COUNTED for w in rest.split()[:2])
-        amount = kitchen_qty(qty, (1, 2) if counted and qty > 1 else (1, 2, 3, 4))
+        amount = kitchen_qty(qty, _count_denominators(qty) if counted else (1, 2, 3, 4))
         if _shown(amount) > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
             rest = f"{_MEASURE_PLURALS[first.lower()]} {more}".strip()
         if qualifier:  # 'scant 3/4 cup': the person's word, not 'about'

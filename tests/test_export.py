@@ -99,6 +99,11 @@ def test_fmt_qty(value, text):
     (1.5, "1/4 egg (1 egg binds the 4 servings)", "about 1/3 egg"),  # not '3/8 egg' (a dietitian: unusable)
     (1.5, "1/4 egg (one egg binds the whole batch)", "about 1/3 egg (one egg binds the whole batch)"),
     (1.25, "3 small (6-inch) tortillas", "about 4 small tortillas"),  # counted things in halves, not 3 3/4
+    (1.5, "3 mushrooms, sliced", "about 4 mushrooms, sliced"),  # from 3 on in wholes: not '4 1/2 mushrooms'
+    (1.5, "2 corn tortillas", "3 corn tortillas"),
+    (1.25, "2 slices", "2 1/2 slices"),  # below 3 in halves
+    (1.5, "4-5 small new potatoes, boiled", "6-8 small new potatoes, boiled"),  # a range: whole at both ends
+    (0.5, "5-6 large shrimp", "about 3 large shrimp"),  # 2 1/2-3: one number
     (1.25, "1 1/2 cups baby spinach", "about 2 cups baby spinach"),  # not 1 7/8 cups
     (1.5, "1/8 tsp", "about 1/4 tsp"),  # not 0.19 tsp
     (1.25, "scant 1/4 tsp", "scant 1/3 tsp"),  # the recipe's word stays, without 'about'
