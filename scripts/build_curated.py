@@ -147,8 +147,8 @@ FOODS: list[F] = [
     F("cashew_butter", "Cashew butter", 170163, "nuts", "prepared", r"^1 tbsp", "2 tbsp", ("16 oz jar", 453.6), "p:42201000", frac=2, max_servings=1),
     # --- seeds ----------------------------------------------------------------------------------
     F("pumpkin_seeds", "Pumpkin seed kernels (pepitas)", 170556, "seeds", "dry", r"^1 oz", "1 oz (about 1/4 cup)", LB, "p:43101150"),
-    F("pumpkin_seeds_roasted", "Pumpkin seed kernels, roasted, unsalted", 170557, "seeds", "prepared", r"^1 oz", "1 oz (about 1/4 cup)", LB, "p:43101150"),
-    F("sunflower_seeds", "Sunflower seed kernels, dry roasted, unsalted", 170563, "seeds", "prepared", r"^1 oz", "1 oz (about 1/4 cup)", LB, "p:43102000"),
+    F("pumpkin_seeds_roasted", "Pumpkin seed kernels, roasted, unsalted", 170557, "seeds", "prepared", r"^1 oz", "1 oz (about 1/4 cup)", LB, "p:43101150", buy_as="Pumpkin seed kernels (pepitas)", buy_fdc=170556),
+    F("sunflower_seeds", "Sunflower seed kernels, dry roasted, unsalted", 170563, "seeds", "prepared", r"^1 oz", "1 oz (about 1/4 cup)", LB, "p:43102000", buy_as="Sunflower seed kernels (raw)", buy_fdc=170562),
     F("sunflower_seeds_raw", "Sunflower seed kernels (raw)", 170562, "seeds", "dry", r"^1 cup$", "1/4 cup", LB, "p:43102000", frac=0.25),
     F("chia_seeds", "Chia seeds", 170554, "seeds", "dry", r"^1 oz", "1 oz (about 2 tbsp)", ("12 oz bag", 340.2), "p:43108010"),
     F("flaxseed_ground", "Flaxseed, ground", 169414, "seeds", "dry", r"^1 tbsp, ground", "2 tbsp ground", ("16 oz bag", 453.6), "p:43104000", frac=2),

@@ -380,3 +380,19 @@ def test_dish_plan_pantry_and_costs(foods):
     assert r.loc["Eggs", "cost_usd"] == pytest.approx(1.5)
     assert r.loc["Black beans, canned", "cost_usd"] == pytest.approx(4.25 * 0.42 / 1.5)
     assert sl.rows_without_price == 1  # spinach has no price
+
+
+@pytest.mark.parametrize("roasted, raw, product", [("pumpkin_seeds_roasted", "pumpkin_seeds", "Pumpkin seed kernels (pepitas)"),
+                                                  ("sunflower_seeds", "sunflower_seeds_raw", "Sunflower seed kernels (raw)")])
+def test_roasted_and_raw_seeds_are_one_bag(curated, roasted, raw, product):
+    """A dietitian found two bags of pumpkin seeds in one week: roasted seeds are bought raw and toasted, so both
+    foods are one product (``buy_as``) whose grams are theirs together (roasted ones as the raw grams that
+    give them, from the two USDA rows' energy)."""
+    plan = week([[("snack", [(roasted, 1.0)]), ("breakfast", [(raw, 1.0)])]], curated)
+    rows = shopping_list(plan, curated).rows
+    seeds = rows[rows["product"].str.contains("seed kernels")]
+    assert list(seeds["product"]) == [product] and int(seeds["units"].iloc[0]) == 1
+    factor = float(curated.at[roasted, "buy_g_per_g"])
+    assert 0.9 < factor < 1.1 and factor != 1.0  # derived, not defaulted
+    eaten = {f: it.grams for d in plan.days for m in d.meals for it in m.items for f in (it.food_id,)}
+    assert float(seeds["needed_g"].iloc[0]) == pytest.approx(eaten[roasted] * factor + eaten[raw], rel=1e-6)
