@@ -33,18 +33,21 @@ MIN_PROTEIN_KIND_G = 30.0
 # at dinner; no peanut butter smoothie, peanut noodles and peanut stew in one day, which a dietitian found), and
 # its leafy greens (40 g or more: not rice and peas with callaloo beside a side of steamed callaloo) and its eggs,
 # meat or poultry (40 g: not scrambled eggs at breakfast and shakshuka at dinner, four eggs in a day; a staple is
-# one food of the table, but eggs are one staple however they are cooked: ``staple_key``). (Fruit
-# as a staple, 60 g, left a child's household day short of its portion of fruit: fruit may come twice.)
+# one food of the table, but eggs are one staple however they are cooked: ``staple_key``). (Each fruit is its own
+# staple, so another fruit may come at the next meal: a child's household day keeps its portion of fruit.)
 STAPLE_MIN_G: dict[str, float] = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
                                   "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
                                   "eggs_poultry_meat": 40.0}
 # Foods that are staples though their category is not: the starchy vegetables (a dietitian found sweet potato at
-# two meals of a day three times), and a fruit of 60 g a serving or more (banana at breakfast and again in the
+# two meals of a day three times), and a fruit of 40 g a serving or more (banana at breakfast and again in the
 # afternoon's nice cream): another fruit may come at the next meal. Potatoes and sweet potatoes are one staple
 # (a dietitian found a jacket potato at lunch and sweet potato wedges at dinner).
 STAPLE_FOOD_MIN_G: dict[str, float] = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
 POTATOES = "potatoes"
-STAPLE_FRUIT_MIN_G = 60.0
+# A fruit is a staple from 40 g a serving, a third of a banana: a dietitian counted the banana in the cookies and
+# the pancakes too, on 5-6 days of a week and twice in a day. The planner's weekly cap on each fruit
+# (planner.menu.FRUIT_DAYS_PER_WEEK_MAX) counts the same fruits (``fruits``).
+STAPLE_FRUIT_MIN_G = FRUIT_WEEK_MIN_G = 40.0
 FRUIT_CATEGORY = "fruit"
 STAPLE_CATEGORIES: tuple[str, ...] = tuple(STAPLE_MIN_G)
 
@@ -188,9 +191,9 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row["staples"] = "|".join(sorted({staple_key(i.food_id, c) for i, c, g in
                                           zip(dish.ingredients, ing.category[span], grams)
                                           if g >= staple_min_g(i.food_id, c)}))
-        # the fruits a dish is built on (60 g a serving or more): each on at most so many days a week (planner.menu)
+        # the fruits a dish has (FRUIT_WEEK_MIN_G a serving or more): each on at most so many days a week
         row["fruits"] = "|".join(sorted({i.food_id for i, c, g in zip(dish.ingredients, ing.category[span], grams)
-                                         if c == FRUIT_CATEGORY and g >= STAPLE_FRUIT_MIN_G}))
+                                         if c == FRUIT_CATEGORY and g >= FRUIT_WEEK_MIN_G}))
         row["protein_kinds"] = "|".join(k for k, g in zip(PROTEIN_KINDS, (fish[d], meat[d])) if g >= MIN_PROTEIN_KIND_G)
         out.append(row)
     return out

@@ -86,7 +86,7 @@ class DishData:
     greens: np.ndarray  # bool: a dish with leafy greens (magnesium group "leafy_greens")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
     staples: tuple[frozenset[str], ...]  # per dish: the grains, legumes, nuts and seeds it is built on (food ids)
-    fruits: tuple[frozenset[str], ...]  # per dish: the fruits it is built on (food ids; planner.menu's weekly cap)
+    fruits: tuple[frozenset[str], ...]  # per dish: its fruits of 40 g a serving or more (planner.menu's weekly cap)
     preference: np.ndarray  # objective term per serving (negative: favourite)
     servings: np.ndarray  # how many servings the recipe makes (a batch worth keeping for leftovers)
     whole_eggs: np.ndarray  # int: eggs a serving when whole (``planned_levels`` keeps them whole), else 0

@@ -84,8 +84,8 @@ SHORTFALL_PRIORITY: dict[str, float] = {"iron_mg": 2.0}
 # person's usual portion: 60 g for a child served 3/4), softly: each portion missing costs FRUIT_SHORT_WEIGHT.
 FRUIT_G_MIN = 80.0
 FRUIT_SHORT_WEIGHT = 6.0
-# A fruit a dish is built on (``DishData.fruits``: 60 g a serving or more) on at most so many days a week: a
-# dietitian found banana on 7 of 7 days (``fruit_days_<food>``; a staple already comes at one meal a day).
+# A fruit a dish has (``DishData.fruits``: 40 g a serving or more) on at most so many days a week: a dietitian
+# found banana on 7 of 7 days (``fruit_days_<food>``); such a fruit is a staple too (one meal a day).
 FRUIT_DAYS_PER_WEEK_MAX = 4
 ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")  # one legume dish: not chili and edamame
 # A day holds at most one cocoa or chocolate dish (not a chocolate breakfast and a hot cocoa at night), and a

@@ -66,16 +66,16 @@ MEAL_ENERGY_SHARE = {"breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner":
 # no starchy side at lunch or dinner (20 g of carbohydrate a serving or more, less than half its grams fruit): every
 # main brings its own starch
 STARCHY_SIDE_CARB_G = 20.0
-# a staple grain, legume, leafy green, egg, meat or poultry (40 g a serving or more of one food), fruit (60 g), nut or seed (15 g)
+# a staple grain, legume, leafy green, egg, meat or poultry, fruit (40 g a serving or more of one food), nut or seed (15 g)
 # is served at one meal a day; eggs, however cooked (raw, fried, hard-boiled), are one staple
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
                         "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
-                        "eggs_poultry_meat": 40.0, "fruit": 60.0}
+                        "eggs_poultry_meat": 40.0, "fruit": 40.0}
 # and so is a starchy vegetable (60 g): not sweet potato at two meals of a day, nor potato at one and sweet potato
 # at the other (one staple, "potatoes")
 STAPLE_FOODS_G_PER_SERVING = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
-# a fruit of 60 g a serving or more comes on at most 4 days a week (not banana every day)
-FRUIT_CATEGORY, FRUIT_G_PER_SERVING, FRUIT_DAYS_PER_WEEK = "fruit", 60.0, 4
+# a fruit of 40 g a serving or more (a third of a banana) comes on at most 4 days a week (not banana every day)
+FRUIT_CATEGORY, FRUIT_G_PER_SERVING, FRUIT_DAYS_PER_WEEK = "fruit", 40.0, 4
 DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
@@ -716,7 +716,7 @@ def check_dish_plan(plan: WeekPlan, ref: Reference, *, profile: Profile | None =
 
 
 def _check_fruit_days(ref: Reference, plan: WeekPlan) -> list[str]:
-    """Each fruit a dish is built on (60 g a serving or more) on at most 4 days a week (rounded down, at least 1)."""
+    """Each fruit of 40 g a serving or more in a dish on at most 4 days a week (rounded down, at least 1)."""
     days_by_fruit: dict[str, set[int]] = {}
     for day in plan.days:
         for m in day.meals:

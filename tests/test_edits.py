@@ -220,7 +220,7 @@ def test_swap_that_breaks_a_limit_rebalances_the_day(dish_week, dish_tables, cur
 
 def _staple_clash(plan, tables, curated):
     """(day, slot, dish_id, alternative) where the alternative shares a staple (brown rice, oats, a bean...) with
-    a dish of another meal that day, or None."""
+    a dish of another meal that day and breaks no other rule, or None."""
     for day in plan.days:
         for slot in ("lunch", "dinner"):
             dish_id = first_dish(plan, day.day, slot)
@@ -228,7 +228,8 @@ def _staple_clash(plan, tables, curated):
             staples = {f for o in others for f in split_tags(tables.dishes.at[o, "staples"])}
             for a in dish_alternatives.alternatives(plan, tables, curated, day=day.day, slot=slot, dish_id=dish_id,
                                                     limit=None):
-                if staples & set(split_tags(tables.dishes.at[a.dish_id, "staples"])):
+                only_staples = all("staple at one meal" in p for p in a.problems)
+                if staples & set(split_tags(tables.dishes.at[a.dish_id, "staples"])) and only_staples:
                     return day.day, slot, dish_id, a
     return None
 
