@@ -14,6 +14,7 @@ import pandas as pd
 
 from foods.schema import ALLERGENS, DIET_TAGS, NUTRIENT_COLUMNS, split_tags
 
+COCOA_CATEGORY = "dark_chocolate"  # cocoa powder and dark chocolate
 # Magnesium-rich food groups a dish can contain, by the food-table categories that make them up.
 MAGNESIUM_GROUPS: dict[str, tuple[str, ...]] = {
     "leafy_greens": ("leafy_greens",),
@@ -170,6 +171,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
     vegetarian = np.array(["vegetarian" in rows.diet_tags[n] for n in ing.at], dtype=bool)
     fish = ing.sums(ing.category == "fish_seafood")
     dairy = ing.sums(ing.category == "dairy_alternatives")  # milk, plant milks, yogurt, kefir
+    cocoa = ing.sums(ing.category == COCOA_CATEGORY)  # any at all keeps a dish out of the evening (planner.menu)
     meat = ing.sums((ing.category == "eggs_poultry_meat") & ~vegetarian)
     out = []
     for d, dish in enumerate(dishes):
@@ -185,6 +187,7 @@ def derive_all(dishes: Sequence[Any], rows: FoodRows) -> list[dict[str, Any]]:
         row["fruit_g"] = round(float(fruit[d]), 2)
         row["fish_g"] = round(float(fish[d]), 2)  # the pregnancy cap of fish a week reads it
         row["dairy_g"] = round(float(dairy[d]), 2)  # one milky dish a meal
+        row["cocoa_g"] = round(float(cocoa[d]), 2)
         row["drink"] = bool(total_g > 0 and liquid[d] >= DRINK_MIN_LIQUID_SHARE * total_g)
         row["budget_usd"] = round(float(rows.price_estimate[ing.at[span]] @ grams) / 100.0, 4)
         row["morning"] = bool(len(grams)) and bool(rows.morning[ing.at[span][int(np.argmax(grams))]])

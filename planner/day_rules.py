@@ -148,7 +148,7 @@ def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[s
         out.append("a leafy-greens dish as a breakfast side")
     if any(s == "breakfast" and r == "side" and not data.morning[i] for s, r, i, _p in entries):
         out.append("a breakfast side that is not a morning food (fruit, milk or yogurt, bread or cereal)")
-    if any(s in menu.NO_COCOA_SLOTS and data.cocoa[i] for s, _r, i, _p in entries):
+    if any(s in menu.NO_COCOA_SLOTS and data.cocoa_any[i] for s, _r, i, _p in entries):
         out.append("a cocoa or chocolate dish as the evening snack")
     iron_meals = {s for s, r, i, _p in entries if r in ("breakfast", "main") and data.iron_rich[i]}
     if any(s in iron_meals and r == "side" and data.milky[i] for s, r, i, _p in entries):

@@ -85,6 +85,7 @@ class DishData:
     legumes: np.ndarray  # bool: a dish built on beans, lentils, peas or soy (magnesium group "legumes")
     greens: np.ndarray  # bool: a dish with leafy greens (magnesium group "leafy_greens")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
+    cocoa_any: np.ndarray  # bool: a dish with any cocoa or dark chocolate at all (none in the evening)
     staples: tuple[frozenset[str], ...]  # per dish: the grains, legumes, nuts and seeds it is built on (food ids)
     fruits: tuple[frozenset[str], ...]  # per dish: its fruits of 40 g a serving or more (planner.menu's weekly cap)
     preference: np.ndarray  # objective term per serving (negative: favourite)
@@ -181,6 +182,7 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         & (d["fruit_g"].to_numpy(dtype=float) < 0.5 * d["grams"].to_numpy(dtype=float)),
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
+        cocoa_any=d["cocoa_g"].to_numpy(dtype=float) > 0,
         greens=d["groups"].map(lambda v: "leafy_greens" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
         fruits=tuple(frozenset(split_tags(v)) for v in d["fruits"]),

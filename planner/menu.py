@@ -99,7 +99,8 @@ ONE_LEGUME_SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner")  # one legu
 # for a vegetable"); drinks come at breakfast and as snacks. Nor is a side starchy (``DishData.starchy``): every
 # main brings its own starch.
 DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
-# No cocoa dish as the evening snack (theobromine and caffeine at bedtime). No milky side beside an iron-rich main
+# No cocoa or chocolate at all in the evening snack (theobromine and caffeine at bedtime; a dietitian found cocoa-date
+# balls with 3 g of cocoa there). No milky side beside an iron-rich main
 # (``DishData.iron_rich``), nor where iron is a priority (``iron_priority``) an iron-rich dish built on milk (raisin
 # bran in 250 g of milk): calcium lowers the iron absorbed (a dietitian found both; x1.04-1.12 where it applies).
 NO_COCOA_SLOTS: tuple[str, ...] = ("evening",)
@@ -279,7 +280,7 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
             _at_most_one(model, [key for key in model.keys(d, slot) if data.milky[key[3]]], f"one_milky_dish_{slot}_{d}")
             _add_no_milk_with_iron(model, data, d, slot)
         for slot in NO_COCOA_SLOTS:
-            _at_most_one(model, [key for key in model.keys(d, slot) if data.cocoa[key[3]]], f"no_cocoa_{slot}_{d}",
+            _at_most_one(model, [key for key in model.keys(d, slot) if data.cocoa_any[key[3]]], f"no_cocoa_{slot}_{d}",
                          limit=0)
         for slot in DRINKLESS_MEALS:
             _at_most_one(model, [key for key in model.keys(d, slot) if key[2] == "side" and data.drink[key[3]]],

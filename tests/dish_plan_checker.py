@@ -53,7 +53,7 @@ FRUIT_CATEGORY, FRUIT_G_PER_DAY = "fruit", 80.0  # a portion of fruit every day 
 LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g or more of legumes a serving
 COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or chocolate dish a day
 GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens dish as a breakfast side
-NO_COCOA_SLOT = "evening"  # no cocoa or chocolate dish as the evening snack (theobromine and caffeine at bedtime)
+NO_COCOA_SLOT = "evening"  # no cocoa or chocolate at all in the evening snack (theobromine and caffeine at bedtime)
 IRON_RICH_MAIN_MG = 3.0  # no milky side beside a main with this much iron a serving (calcium lowers its absorption)
 IRON_PRIORITY_MG = 18.0  # and with an iron target this high, no such dish built on milk itself
 # a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
@@ -392,7 +392,7 @@ def _check_meal_pairings(ref: Reference, meal: Meal, where: str, iron_target_mg:
     IRON_PRIORITY_MG or more, no iron-rich dish built on milk."""
     out = []
     live = [x for x in meal.dishes if x.portions > 0]
-    cocoa = [x.dish_id for x in live if _category_grams(ref, x, COCOA_CATEGORY) / x.portions >= COCOA_G_PER_SERVING]
+    cocoa = [x.dish_id for x in live if _category_grams(ref, x, COCOA_CATEGORY) > 0]  # any at all, in the evening
     if meal.slot == NO_COCOA_SLOT and cocoa:
         out.append(f"{where}: a cocoa or chocolate dish as the evening snack ({', '.join(cocoa)})")
     iron_mains = [x.dish_id for x in live if x.role == "main"

@@ -366,19 +366,22 @@ def test_where_iron_is_a_priority_no_iron_rich_dish_is_built_on_milk(plans, ref,
     assert not menu.dish_data(tables, plans("woman_45_omnivore").profile).iron_priority  # only with the targets
 
 
-def test_no_cocoa_dish_as_the_evening_snack_for_the_checker_and_swaps(plans, ref, tables, foods_table):
+@pytest.mark.parametrize("dish_id", ["hot_cocoa_milk_evening", "cocoa_date_oat_energy_balls"])
+def test_no_cocoa_dish_as_the_evening_snack_for_the_checker_and_swaps(plans, ref, tables, foods_table, dish_id):
+    """Hot cocoa, and energy balls with 3 g of cocoa a serving (below the 5 g of the magnesium group 'cocoa'): no
+    cocoa at all after dinner."""
     from planner import day_rules, menu
     from planner.dishplan import make_day, make_dish
 
     plan = plans("woman_45_omnivore")
-    cocoa = make_dish(tables, foods_table, "hot_cocoa_milk_evening", "snack", 1.0)
+    cocoa = make_dish(tables, foods_table, dish_id, "snack", 1.0)
     meals = [m for m in plan.day(1).meals if m.slot != "evening"] + [Meal("evening", dishes=(cocoa,))]
     problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
     assert any("cocoa or chocolate dish as the evening snack" in p for p in problems)
     data = menu.dish_data(tables, plan.profile)
-    evening = [("evening", "snack", data.index["hot_cocoa_milk_evening"], 1.0)]
+    evening = [("evening", "snack", data.index[dish_id], 1.0)]
     assert any("evening snack" in p for p in day_rules.food_group_problems(data, evening))
-    assert not day_rules.food_group_problems(data, [("snack", "snack", data.index["hot_cocoa_milk_evening"], 1.0)])
+    assert not day_rules.food_group_problems(data, [("snack", "snack", data.index[dish_id], 1.0)])
 
 
 def test_an_evening_share_plan_has_an_evening_snack_every_day(plans, ref):
