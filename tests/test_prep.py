@@ -114,3 +114,14 @@ def test_rice_pudding_gets_its_rice_cooked_the_evening_before(kit, week):
     lines = prep_by_evening(plan, tables)[1]
     assert lines == ["For tomorrow's afternoon snack, Creamy brown rice pudding with cinnamon and raisins: cook the "
                      "brown rice (1/3 cup cooked, 60 g), cool it within an hour and keep it in the fridge."]
+
+
+def test_beans_for_a_breakfast_or_a_small_amount_are_canned_first(kit, week):
+    """Dried beans take an overnight soak and an hour or more of cooking: not before breakfast, nor for a few
+    spoonfuls; the line says canned first, and a dinner's 190 g are still soaked."""
+    plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY),
+                               _day(kit, 2, "egg_pinto_bean_tacos", PLAIN_DAY[1], "rajma_brown_rice")))
+    lines = prep_by_evening(plan, kit[1])[1]
+    assert lines[0].startswith("For tomorrow's breakfast, Egg and pinto bean breakfast tacos: use canned pinto "
+                               "beans (60 g), rinsed")
+    assert lines[1].startswith("For tomorrow's dinner, Rajma") and "soak dried kidney beans (enough for 190 g" in lines[1]
