@@ -158,13 +158,35 @@ def batch_note(batch: Batch, servings: int) -> str:
 
 def batch_notes(plan: WeekPlan, tables: "DishTables | None", days: Iterable[int] | None = None) -> tuple[str, ...]:
     """For every batch cooked on ``days`` from a library recipe that makes more than one serving: the recipe's
-    servings against the portions the plan eats from it, so no serving is silently left over."""
+    servings against the portions the plan eats from it, so no serving is silently left over; and for a dish
+    the plan cooks again later, that it can be cooked once (``cook_once_note``)."""
     out = []
-    for batch in plan_batches(plan, days):
+    batches = plan_batches(plan, days)
+    for k, batch in enumerate(batches):
         servings = recipe_servings(tables, batch.dish.dish_id)
         if servings is not None and servings > 1:
             out.append(batch_note(batch, servings))
+        again = [b for b in batches[k + 1:] if b.dish.dish_id == batch.dish.dish_id]
+        main = batch.slot in COOK_ONCE_SLOTS and batch.dish.role == "main" and (servings or 0) > 1
+        if main and again and not any(b.dish.dish_id == batch.dish.dish_id for b in batches[:k]):
+            out.append(cook_once_note(batch, again))
     return tuple(out)
+
+
+FRIDGE_DAYS_MAX = 3  # cooked leftovers keep 3-4 days in the fridge (USDA); later ones are frozen
+COOK_ONCE_SLOTS = ("lunch", "dinner")  # a main cooked from a recipe of several servings (not a fried egg, a drink)
+
+
+def cook_once_note(first: Batch, later: Sequence[Batch]) -> str:
+    """'Rajma ... comes again on day 6: cook 2 1/4 servings on day 2 and freeze 1 1/4 for day 6' (a dietitian
+    counted 19 mains cooked twice from scratch in six weeks)."""
+    day = min(e.day for e in first.eaten)
+    rest = sum(b.portions for b in later)
+    when = sorted({min(e.day for e in b.eaten) for b in later})
+    keep = f"freeze {fmt_qty(rest)}" if max(when) - day > FRIDGE_DAYS_MAX else f"keep {fmt_qty(rest)} in the fridge"
+    on = ", ".join(f"day {d}" for d in when)
+    return (f"{first.dish.name} comes again on {on}: you can cook {fmt_qty(first.portions + rest)} servings on day "
+            f"{day} and {keep} for {on}")
 
 
 # --- Markdown -----------------------------------------------------------------------------------------
