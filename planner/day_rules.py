@@ -10,7 +10,7 @@ from typing import Collection, Iterable, Mapping, Sequence
 
 from foods.dishes import DishTables
 from foods.schema import split_tags
-from planner import menu, menu_day, week
+from planner import fruit_days, menu, menu_day, week
 from planner.dish_day import Entry, _entries
 from planner.errors import ChangeError
 from planner.model import DayPlan, PlanDish, WeekPlan
@@ -186,7 +186,7 @@ def _week_reason(plan: WeekPlan, data: menu.DishData, day: int, role: str, i: in
     near = [d for d in (day - 1, day + 1) if any(r == role and j == i for _s, r, j, _p in others.get(d, ()))]
     if near:
         return f"'{dish_id}' is a {role} on day {near[0]}; a {role} never comes on consecutive days"
-    full = week.full_fruits(data, rules, others, day)
+    full = fruit_days.full(data, rules, others, day)
     food_id = min(data.fruits[i] & set(full), default=None)
     if food_id is not None:
         return (f"'{dish_id}' is built on {food_id}, already on days {', '.join(map(str, full[food_id]))}; a fruit "

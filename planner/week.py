@@ -37,7 +37,7 @@ from typing import Collection, Mapping, Sequence
 
 import numpy as np
 
-from planner import menu
+from planner import fruit_days, menu
 from planner.errors import PlanError
 from planner.menu import CO_NUTRIENTS, DishData
 from planner.menu_average import WeekLP, week_lp
@@ -136,7 +136,7 @@ def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, 
     spaced = {"main", "snack"} | ({"breakfast"} if rules.max_breakfast_per_week < rules.days else set())
     for neighbour in (day - 1, day + 1):
         banned |= {(role, i) for _s, role, i, _p in menus.get(neighbour, ()) if role in spaced}
-    banned |= _fruit_banned(data, rules, menus, day)
+    banned |= fruit_days.banned(data, rules, menus, day)
     if rules.fish_per_week_max is not None:  # e.g. pregnancy: fish on at most so many days
         fish_days_so_far = sum(1 for d, m in menus.items() if d != day and any(data.fish_any[i] for *_x, i, _p in m))
         if fish_days_so_far >= menu.days_allowed(rules.fish_per_week_max, rules.days):
@@ -146,26 +146,6 @@ def _context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int, 
     # A day with the same dishes as another is the same day, whichever main is lunch and which is dinner.
     others = tuple(o | {(s2, r, i) for s, r, i in o if r == "main" for s2 in ("lunch", "dinner")} for o in others)
     return DayContext(banned=frozenset(banned), other_days=others, need_fish=fish_needed, prices=dict(prices))
-
-
-def full_fruits(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int) -> dict[str, list[int]]:
-    """The fruits the days other than ``day`` already have on ``menu.FRUIT_DAYS_PER_WEEK_MAX`` days (their share of
-    the plan's days): fruit food id -> those days."""
-    fruit_days: dict[str, set[int]] = {}
-    for d, m in menus.items():
-        for _s, _r, i, _p in m if d != day else ():
-            for food_id in data.fruits[i]:
-                fruit_days.setdefault(food_id, set()).add(d)
-    most = menu.days_allowed(menu.FRUIT_DAYS_PER_WEEK_MAX, rules.days)
-    return {food_id: sorted(used) for food_id, used in fruit_days.items() if len(used) >= most}
-
-
-def _fruit_banned(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int) -> set[tuple[str, int]]:
-    """(role, dish) pairs built on a fruit that is full for the week (``full_fruits``)."""
-    full = set(full_fruits(data, rules, menus, day))
-    if not full:
-        return set()
-    return {(role, int(i)) for role, flags in data.roles.items() for i in np.flatnonzero(flags) if data.fruits[i] & full}
 
 
 def day_context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: int) -> DayContext:
@@ -347,17 +327,20 @@ def _kind_days(data: DishData, rules: Rules, all_days: Sequence[int], leftover_d
     return free, fish_on, meat_on
 
 
-def _leftover_rules(data: DishData, menus: Mapping[int, Menu], seen: Mapping[int, Menu], day: int, today: list,
-                    bans: set[tuple[str, int]], leftover_days: Collection[int]) -> tuple[list, set[tuple[str, int]]]:
+def _leftover_rules(data: DishData, rules: Rules, menus: Mapping[int, Menu], seen: Mapping[int, Menu], day: int,
+                    today: list, bans: set[tuple[str, int]], leftover_days: Collection[int]
+                    ) -> tuple[list, set[tuple[str, int]]]:
     """``today``'s fixed dishes and the slot bans with the leftover rules: on a leftover day the lunch is the
-    previous dinner's main; the dinner before one is a main the week has not had, and
-    one that keeps overnight (``DishData.keeps``)."""
+    previous dinner's main; the dinner before one is a main the week has not had, one that keeps overnight
+    (``DishData.keeps``), and one whose fruit its second day would not take over the week's cap."""
     left = _dinner_main(menus.get(day - 1)) if day in leftover_days else None
     if left is not None and not any(f[0] == "lunch" for f in today):
         today = [*today, ("lunch", "main", left, None)]
     if day + 1 in leftover_days:
         bans = bans | {("dinner", i) for m in seen.values() for _s, r, i, _p in m if r == "main"}
         bans |= {("dinner", int(i)) for i in np.flatnonzero(~data.keeps)}
+        if day + 1 not in seen:  # tomorrow's lunch is not planned yet: tonight's dinner will be it
+            bans |= fruit_days.twice_banned(data, rules, seen, day)
     return today, bans
 
 
@@ -453,8 +436,8 @@ def plan_days(data: DishData, targets: Targets, rules: Rules, days: Sequence[int
         later = sum(1 for d in free if d > day and d not in seen)  # free days still to plan after today
         need_fish = _needs_kind(data.fish, fish_on, seen, day, later) and day in free
         need_meat = _needs_kind(data.meat, meat_on, seen, day, later) and day in free
-        today, bans = _leftover_rules(data, menus, seen, day, list((fixed or {}).get(day, ())), set(slot_banned),
-                                      leftover_days)
+        today, bans = _leftover_rules(data, rules, menus, seen, day, list((fixed or {}).get(day, ())),
+                                      set(slot_banned), leftover_days)
         prices = _co_prices(data, targets, menus, len(all_days), lp.prices)
         context = replace(_context(data, rules, menus, day, prices, need_fish, pending),
                           co_targets=_co_targets(data, targets, menus, all_days, closing), need_meat=need_meat,

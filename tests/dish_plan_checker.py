@@ -294,6 +294,19 @@ def _is_morning(ref: Reference, dish: PlanDish) -> bool:
         and MORNING_SLOT in str(ref.curated.at[heaviest.food_id, "slots"]).split("|")
 
 
+def _staple_keys(ref: Reference, x: PlanDish) -> set[str]:
+    """The staples a dish is built on (eggs however cooked are one, potatoes and sweet potatoes one)."""
+    keys = set()
+    for i in x.ingredients:
+        row = ref.curated.loc[i.food_id] if i.food_id in ref.curated.index else None
+        least = STAPLE_FOODS_G_PER_SERVING.get(i.food_id, STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9)) \
+            if row is not None else 1e9
+        if x.portions > 0 and i.grams / x.portions >= least:
+            keys.add("eggs" if row["category"] == MEAT_CATEGORY and i.food_id.startswith("egg_") else
+                     "potatoes" if i.food_id in STAPLE_FOODS_G_PER_SERVING else i.food_id)
+    return keys
+
+
 def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
     out = []
     dishes = [(m.slot, x) for m in day.meals for x in m.dishes if x.portions > 0]
@@ -305,14 +318,8 @@ def _check_day_monotony(ref: Reference, day: DayPlan) -> list[str]:
         out.append(f"day {day.day}: {len(fish)} fish or seafood dishes ({', '.join(fish)}; at most one a day)")
     meals_by_staple: dict[str, list[str]] = {}
     for slot, x in dishes:
-        for i in x.ingredients:
-            row = ref.curated.loc[i.food_id] if i.food_id in ref.curated.index else None
-            least = STAPLE_FOODS_G_PER_SERVING.get(i.food_id, STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9)) \
-                if row is not None else 1e9
-            if i.grams / x.portions >= least:
-                key = "eggs" if row["category"] == MEAT_CATEGORY and i.food_id.startswith("egg_") else \
-                    "potatoes" if i.food_id in STAPLE_FOODS_G_PER_SERVING else i.food_id
-                meals_by_staple.setdefault(key, []).append(f"{slot} {x.dish_id}")
+        for key in _staple_keys(ref, x):
+            meals_by_staple.setdefault(key, []).append(f"{slot} {x.dish_id}")
     out += [f"day {day.day}: '{f}' is a staple of {len(w)} dishes ({', '.join(w)})"
             for f, w in sorted(meals_by_staple.items()) if len(w) > 1]
     milky = [x.dish_id for _s, x in dishes if _category_grams(ref, x, MILK_CATEGORY) / x.portions >= MILKY_G_PER_SERVING]

@@ -130,3 +130,21 @@ def test_planning_the_next_day_ahead_on_a_second_core_gives_the_week_one_core_gi
     ahead, alone = planned(2), planned(3)
     assert ahead.menus == alone.menus
     assert ahead.objective == alone.objective
+
+
+def test_a_dinner_left_over_for_lunch_counts_its_fruit_on_two_days():
+    """A main with a fruit, cooked for tonight and tomorrow's leftover lunch, adds two days of that fruit: with the
+    fruit on all but one of its weekly days already, it is no dinner before a leftover day (the average-day rows
+    caught a pescatarian's week over the cap this way); with one day fewer, it is."""
+    from planner import fruit_days
+
+    foods = load_foods()
+    person = prepare(load_dishes(foods), Profile(age=45, sex="female"), rules=Rules())
+    data, rules = person.data, person.rules
+    main = next(int(i) for i in data.candidates("main") if data.fruits[i])
+    fruit = min(data.fruits[main])
+    snack = next(int(i) for i in data.candidates("snack") if fruit in data.fruits[i])
+    most = menu.days_allowed(menu.FRUIT_DAYS_PER_WEEK_MAX, rules.days)
+    seen = {d: (("snack", "snack", snack, 1.0),) for d in range(1, most)}  # the fruit on most - 1 days
+    assert ("dinner", main) in fruit_days.twice_banned(data, rules, seen, day=5)
+    assert ("dinner", main) not in fruit_days.twice_banned(data, rules, dict(list(seen.items())[1:]), day=5)
