@@ -150,6 +150,8 @@ def food_group_problems(data: menu.DishData, entries: Sequence[Entry]) -> list[s
         out.append("a breakfast side that is not a morning food (fruit, milk or yogurt, bread or cereal)")
     if any(s in menu.NO_COCOA_SLOTS and data.cocoa_any[i] for s, _r, i, _p in entries):
         out.append("a cocoa or chocolate dish as the evening snack")
+    if any(s in menu.NO_SMOOTHIE_SLOTS and data.smoothie[i] for s, _r, i, _p in entries):
+        out.append("a smoothie (a cup of cold milk with fruit) as the evening snack")
     iron_meals = {s for s, r, i, _p in entries if r in ("breakfast", "main") and data.iron_rich[i]}
     if any(s in iron_meals and r == "side" and data.milky[i] for s, r, i, _p in entries):
         out.append("a milky side beside an iron-rich main (calcium lowers the iron absorbed)")

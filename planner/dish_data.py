@@ -37,6 +37,9 @@ SERVING_REFERENCE_KCAL = 2000.0
 NOT_KEEPING_ALLERGENS: frozenset[str] = frozenset({"shellfish"})
 # A dish built on milk, a plant milk or yogurt: a meal holds one (not raisin bran with milk and a glass of milk).
 MILKY_G_MIN = 150.0
+# A cold fruit-and-milk dish, a smoothie (``MILKY_G_MIN`` of milk, plant milk, kefir or yogurt and SMOOTHIE_FRUIT_G_MIN
+# of fruit a serving): not at bedtime (planner.menu.NO_SMOOTHIE_SLOTS).
+SMOOTHIE_FRUIT_G_MIN = 60.0
 IRON_RICH_MAIN_MG = 3.0
 IRON_PRIORITY_MG = 18.0
 EGG_PREFIX, NOT_EGGS, EGG_G = "egg_", ("egg_noodles_cooked", "egg_white"), 48.0  # a large egg: 50 g raw, 46 g fried
@@ -86,6 +89,7 @@ class DishData:
     greens: np.ndarray  # bool: a dish with leafy greens (magnesium group "leafy_greens")
     cocoa: np.ndarray  # bool: a dish with cocoa or dark chocolate (magnesium group "cocoa")
     cocoa_any: np.ndarray  # bool: a dish with any cocoa or dark chocolate at all (none in the evening)
+    smoothie: np.ndarray  # bool: fruit and milk, a cold dish of a cup or more (``SMOOTHIE_FRUIT_G_MIN``)
     staples: tuple[frozenset[str], ...]  # per dish: the grains, legumes, nuts and seeds it is built on (food ids)
     fruits: tuple[frozenset[str], ...]  # per dish: its fruits of 40 g a serving or more (planner.menu's weekly cap)
     preference: np.ndarray  # objective term per serving (negative: favourite)
@@ -183,6 +187,8 @@ def dish_data(tables: DishTables, profile: Profile, *, exclude_dishes: Collectio
         legumes=d["groups"].map(lambda v: "legumes" in split_tags(v)).to_numpy(dtype=bool),
         cocoa=d["groups"].map(lambda v: "cocoa" in split_tags(v)).to_numpy(dtype=bool),
         cocoa_any=d["cocoa_g"].to_numpy(dtype=float) > 0,
+        smoothie=(d["dairy_g"].to_numpy(dtype=float) >= MILKY_G_MIN)
+        & (d["fruit_g"].to_numpy(dtype=float) >= SMOOTHIE_FRUIT_G_MIN),
         greens=d["groups"].map(lambda v: "leafy_greens" in split_tags(v)).to_numpy(dtype=bool),
         staples=tuple(frozenset(split_tags(v)) for v in d["staples"]),
         fruits=tuple(frozenset(split_tags(v)) for v in d["fruits"]),

@@ -104,6 +104,8 @@ DRINKLESS_MEALS: tuple[str, ...] = ("lunch", "dinner")
 # (``DishData.iron_rich``), nor where iron is a priority (``iron_priority``) an iron-rich dish built on milk (raisin
 # bran in 250 g of milk): calcium lowers the iron absorbed (a dietitian found both; x1.04-1.12 where it applies).
 NO_COCOA_SLOTS: tuple[str, ...] = ("evening",)
+# Nor a smoothie (``DishData.smoothie``: a cup of cold milk with fruit) after dinner: a dietitian found four.
+NO_SMOOTHIE_SLOTS: tuple[str, ...] = ("evening",)
 # Drinks (milk, kefir, golden milk, cocoa, juice): one a meal, two a day; so many dishes built on milk or yogurt a
 # day (a dietitian counted five drinks in a day, then four milk dishes, 870 g of milk; two cost 1.6 % over six weeks).
 DRINKS_PER_DAY_MAX = MILKY_PER_DAY_MAX = 2
@@ -282,6 +284,9 @@ def add_food_groups(model: MenuModel, data: DishData) -> pulp.LpAffineExpression
         for slot in NO_COCOA_SLOTS:
             _at_most_one(model, [key for key in model.keys(d, slot) if data.cocoa_any[key[3]]], f"no_cocoa_{slot}_{d}",
                          limit=0)
+        for slot in NO_SMOOTHIE_SLOTS:
+            _at_most_one(model, [key for key in model.keys(d, slot) if data.smoothie[key[3]]],
+                         f"no_smoothie_{slot}_{d}", limit=0)
         for slot in DRINKLESS_MEALS:
             _at_most_one(model, [key for key in model.keys(d, slot) if key[2] == "side" and data.drink[key[3]]],
                          f"no_drink_side_{slot}_{d}", limit=0)

@@ -54,6 +54,8 @@ LEGUME_CATEGORY, LEGUME_G_PER_SERVING = "legumes_soy", 5.0  # a legume dish: 5 g
 COCOA_CATEGORY, COCOA_G_PER_SERVING = "dark_chocolate", 5.0  # one cocoa or chocolate dish a day
 GREENS_CATEGORY, GREENS_G_PER_SERVING = "leafy_greens", 5.0  # no leafy-greens dish as a breakfast side
 NO_COCOA_SLOT = "evening"  # no cocoa or chocolate at all in the evening snack (theobromine and caffeine at bedtime)
+# nor a smoothie there: 150 g of milk, plant milk, kefir or yogurt with 60 g of fruit a serving, a cold cupful
+FRUIT_G_PER_SERVING_SMOOTHIE = 60.0
 IRON_RICH_MAIN_MG = 3.0  # no milky side beside a main with this much iron a serving (calcium lowers its absorption)
 IRON_PRIORITY_MG = 18.0  # and with an iron target this high, no such dish built on milk itself
 # a breakfast side is a snack of the library, or a dish whose heaviest ingredient the food table serves at
@@ -75,7 +77,7 @@ STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_s
 # at the other (one staple, "potatoes")
 STAPLE_FOODS_G_PER_SERVING = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
 # a fruit of 40 g a serving or more (a third of a banana) comes on at most 4 days a week (not banana every day)
-FRUIT_CATEGORY, FRUIT_G_PER_SERVING, FRUIT_DAYS_PER_WEEK = "fruit", 40.0, 4
+FRUIT_G_PER_SERVING, FRUIT_DAYS_PER_WEEK = 40.0, 4
 DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
 MEAT_CATEGORY = "eggs_poultry_meat"  # meat or poultry: this category without a vegetarian tag (eggs have one)
 GRAMS_TOL = 0.01  # grams are written with 4 decimals
@@ -402,6 +404,10 @@ def _check_meal_pairings(ref: Reference, meal: Meal, where: str, iron_target_mg:
     cocoa = [x.dish_id for x in live if _category_grams(ref, x, COCOA_CATEGORY) > 0]  # any at all, in the evening
     if meal.slot == NO_COCOA_SLOT and cocoa:
         out.append(f"{where}: a cocoa or chocolate dish as the evening snack ({', '.join(cocoa)})")
+    smoothies = [x.dish_id for x in live if _category_grams(ref, x, MILK_CATEGORY) / x.portions >= MILKY_G_PER_SERVING
+                 and _category_grams(ref, x, FRUIT_CATEGORY) / x.portions >= FRUIT_G_PER_SERVING_SMOOTHIE]
+    if meal.slot == NO_COCOA_SLOT and smoothies:
+        out.append(f"{where}: a smoothie as the evening snack ({', '.join(smoothies)})")
     iron_mains = [x.dish_id for x in live if x.role == "main"
                   and dish_amount(ref, x, "iron_mg") / x.portions >= IRON_RICH_MAIN_MG]
     milky_sides = [x.dish_id for x in live if x.role == "side"

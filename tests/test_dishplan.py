@@ -366,6 +366,25 @@ def test_where_iron_is_a_priority_no_iron_rich_dish_is_built_on_milk(plans, ref,
     assert not menu.dish_data(tables, plans("woman_45_omnivore").profile).iron_priority  # only with the targets
 
 
+@pytest.mark.parametrize("dish_id", ["strawberry_banana_oat_smoothie", "kefir_spinach_pineapple_smoothie"])
+def test_no_smoothie_as_the_evening_snack_for_the_checker_and_swaps(plans, ref, tables, foods_table, dish_id):
+    """A cupful of cold milk or kefir blended with fruit after dinner (a dietitian found four): the afternoon's."""
+    from planner import day_rules, menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    smoothie = make_dish(tables, foods_table, dish_id, "snack", 1.0)
+    meals = [m for m in plan.day(1).meals if m.slot != "evening"] + [Meal("evening", dishes=(smoothie,))]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert f"day 1 evening: a smoothie as the evening snack ({dish_id})" in problems
+    data = menu.dish_data(tables, plan.profile)
+    assert data.smoothie[data.index[dish_id]] and data.smoothie.sum() > 2  # the breakfast smoothies too
+    assert not data.smoothie[data.index["golden_milk_turmeric"]]  # warm milk without fruit is no smoothie
+    evening = [("evening", "snack", data.index[dish_id], 1.0)]
+    assert any("smoothie" in p for p in day_rules.food_group_problems(data, evening))
+    assert not day_rules.food_group_problems(data, [("snack", "snack", data.index[dish_id], 1.0)])
+
+
 @pytest.mark.parametrize("dish_id", ["hot_cocoa_milk_evening", "cocoa_date_oat_energy_balls"])
 def test_no_cocoa_dish_as_the_evening_snack_for_the_checker_and_swaps(plans, ref, tables, foods_table, dish_id):
     """Hot cocoa, and energy balls with 3 g of cocoa a serving (below the 5 g of the magnesium group 'cocoa'): no
