@@ -108,6 +108,7 @@ def parse_qty(text: str) -> float:
 
 
 _QUALIFIER = re.compile(r"^(about|scant|generous|heaped|heaping)\s+(?=\d)", re.I)
+_QUALIFIER_WORD = re.compile(r"^(scant|generous)\s+", re.I)  # after the amount: "1 scant tbsp" ("1 1/2 heaped tbsp" is said so)
 # Recipe measures too small or vague to scale ('a pinch', 'a few drops', 'for the pan'): shown as written.
 _VAGUE = re.compile(r"^(a|an|for|to)\s", re.I)
 
@@ -149,6 +150,9 @@ def scaled_serving(servings: float, serving_label: str) -> str:
     if m:
         qty = parse_qty(m.group(1)) * servings
         rest = re.sub(r"\s*\([^)]*\d[^)]*\)", "", m.group(2)).strip()
+        after = _QUALIFIER_WORD.match(rest)  # '1 scant tbsp' x 1.25: 'scant 1 1/4 tbsp', not '1 1/4 scant tbsp'
+        if after and not qualifier:
+            return f"{after.group(1)} {scaled_serving(servings, f'{m.group(1)} {rest[after.end():]}')}"
         first, _, more = rest.partition(" ")
         if first.lower() in _TEASPOONS and _half_tbsp(qty):  # '3 tsp' is said '1 tbsp' ('4 tsp' stays)
             qty, first = qty / TSP_PER_TBSP, "tbsp"

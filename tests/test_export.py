@@ -107,6 +107,8 @@ def test_fmt_qty(value, text):
     (1.25, "1 1/2 cups baby spinach", "about 2 cups baby spinach"),  # not 1 7/8 cups
     (1.5, "1/8 tsp", "about 1/4 tsp"),  # not 0.19 tsp
     (1.25, "scant 1/4 tsp", "scant 1/3 tsp"),  # the recipe's word stays, without 'about'
+    (1.25, "1 scant tbsp", "scant 1 1/4 tbsp"),  # not '1 1/4 scant tbsp'
+    (1.5, "1 heaped tbsp", "1 1/2 heaped tbsp"),
     (1.5, "1/4 cup", "about 1/3 cup"),
     (1.25, "2 tsp, plus zest", "2 1/2 tsp, plus zest"),  # 'plus' without a second measure: only the amount scales
     (1.25, "1 tbsp plus 1 tsp", "1 1/4 × (1 tbsp plus 1 tsp)"),
