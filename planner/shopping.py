@@ -297,8 +297,25 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
                      "the total leaves them out")
     if people > 1:
         notes.append(f"amounts are for {people} people")
+    notes += opened_can_notes(rows)
     return ShoppingList(rows=rows, total_cost_usd=total, price_note=note, notes=tuple(dict.fromkeys(notes)),
                         rows_without_price=missing, people=people, days=chosen, household=household)
+
+
+# A can the plan opens and does not finish (a dietitian found half a can of salmon eaten five days after it was
+# opened): what is left keeps 3-4 days in the fridge in a covered container (USDA), or goes in the freezer.
+OPENED_CAN_NOTE = ("Opened cans ({products}): put what the plan leaves in a covered container; it keeps 3-4 days in "
+                   "the fridge, longer frozen")
+CAN_WORDS: tuple[str, ...] = ("can", "tin")
+
+
+def opened_can_notes(rows: pd.DataFrame) -> list[str]:
+    """OPENED_CAN_NOTE for the canned foods (a product named canned, bought by the can: not baking powder's tin)
+    bought with some left over; none when there are none."""
+    by_can = rows["purchase_unit"].astype(str).str.lower().str.split().map(lambda w: any(c in w for c in CAN_WORDS))
+    canned = by_can & rows["product"].astype(str).str.lower().str.contains("canned", regex=False)
+    left = rows.loc[canned & rows["status"].eq(STATUS_BUY) & (rows["leftover_g"] > 1e-6), "product"]
+    return [OPENED_CAN_NOTE.format(products=", ".join(str(p).lower() for p in left))] if len(left) else []
 
 
 def _buy_factor(food: pd.Series) -> float:

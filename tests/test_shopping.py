@@ -396,3 +396,19 @@ def test_roasted_and_raw_seeds_are_one_bag(curated, roasted, raw, product):
     assert 0.9 < factor < 1.1 and factor != 1.0  # derived, not defaulted
     eaten = {f: it.grams for d in plan.days for m in d.meals for it in m.items for f in (it.food_id,)}
     assert float(seeds["needed_g"].iloc[0]) == pytest.approx(eaten[roasted] * factor + eaten[raw], rel=1e-6)
+
+
+def test_an_opened_can_the_plan_does_not_finish_gets_a_storage_note(curated):
+    """Half a can of salmon eaten five days after it was opened (a dietitian): a can the plan leaves part of is
+    named in a note that says how long the rest keeps; baking powder's can and a finished can are not."""
+    from planner.shopping import OPENED_CAN_NOTE, opened_can_notes
+
+    can_g = float(curated.at["tomatoes_canned", "purchase_unit_g"])
+    serving_g = float(curated.at["tomatoes_canned", "serving_g"])
+    part = week([[("dinner", [("tomatoes_canned", 0.5 * can_g / serving_g), ("baking_powder", 0.1)])]], curated)
+    notes = shopping_list(part, curated).notes
+    assert OPENED_CAN_NOTE.format(products="tomatoes (canned)") in notes
+    whole = week([[("dinner", [("tomatoes_canned", can_g / serving_g)])]], curated)
+    rows = shopping_list(whole, curated).rows
+    assert float(rows.loc[rows["product"] == "Tomatoes (canned)", "leftover_g"].iloc[0]) < 1e-6
+    assert opened_can_notes(rows) == []
