@@ -32,12 +32,13 @@ MIN_PROTEIN_KIND_G = 30.0
 # A dish's staples: the grains and legumes it is built on (40 g a serving or more), and its nuts, seeds and
 # their butters (15 g or more). The planner serves a staple at one meal a day (no brown rice at lunch and again
 # at dinner; no peanut butter smoothie, peanut noodles and peanut stew in one day, which a dietitian found), and
-# its leafy greens (40 g or more: not rice and peas with callaloo beside a side of steamed callaloo) and its eggs,
+# its leafy greens (20 g or more, a cup of baby spinach: not rice and peas with callaloo beside a side of steamed
+# callaloo, nor spinach in three dishes of a day, which a dietitian found at 40 g; free over six profiles) and its eggs,
 # meat or poultry (40 g: not scrambled eggs at breakfast and shakshuka at dinner, four eggs in a day; a staple is
 # one food of the table, but eggs are one staple however they are cooked: ``staple_key``). (Each fruit is its own
 # staple, so another fruit may come at the next meal: a child's household day keeps its portion of fruit.)
 STAPLE_MIN_G: dict[str, float] = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
-                                  "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
+                                  "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 20.0,
                                   "eggs_poultry_meat": 40.0}
 # Foods that are staples though their category is not: the starchy vegetables (a dietitian found sweet potato at
 # two meals of a day three times), and a fruit of 40 g a serving or more (banana at breakfast and again in the

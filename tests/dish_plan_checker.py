@@ -68,10 +68,10 @@ MEAL_ENERGY_SHARE = {"breakfast": (0.15, 0.35), "lunch": (0.20, 0.40), "dinner":
 # no starchy side at lunch or dinner (20 g of carbohydrate a serving or more, less than half its grams fruit): every
 # main brings its own starch
 STARCHY_SIDE_CARB_G = 20.0
-# a staple grain, legume, leafy green, egg, meat or poultry, fruit (40 g a serving or more of one food), nut or seed (15 g)
+# a staple grain, legume, egg, meat or poultry, fruit (40 g a serving or more of one food), leafy green (20 g), nut or seed (15 g)
 # is served at one meal a day; eggs, however cooked (raw, fried, hard-boiled), are one staple
 STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_soy": 40.0, "breads": 40.0,
-                        "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 40.0,
+                        "breakfast_cereals": 40.0, "nuts": 15.0, "seeds": 15.0, "leafy_greens": 20.0,
                         "eggs_poultry_meat": 40.0, "fruit": 40.0}
 # and so is a starchy vegetable (60 g): not sweet potato at two meals of a day, nor potato at one and sweet potato
 # at the other (one staple, "potatoes")
