@@ -28,6 +28,7 @@ from planner import menu
 from planner.explain import ALLERGEN_WORDS, NEXT_DIET, _join_or, context
 from planner.explanation import Explanation, Suggestion
 from planner.menu import DishData, MenuModel
+from planner.menu_day import Menu
 from planner.model import Profile, Rules, Targets
 from planner.solve import run
 from planner.targets import targets_for
@@ -36,8 +37,6 @@ PROBE_GAP = 0.001
 PROBE_TIME_S = 10.0
 DINKELBACH_STEPS = 6
 PLANNED_ROLES: tuple[str, ...] = ("breakfast", "main", "snack")  # roles a day cannot do without
-# A day's menu: (slot, model role, dish index, portions), as planner.week.Menu.
-Menu = tuple[tuple[str, str, int, float], ...]
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,8 @@ import numpy as np
 
 from planner import menu
 from planner.dish_data import DishData
+from planner.menu_day import Menu
 from planner.model import Rules
-
-Menu = tuple[tuple[str, str, int, float], ...]  # as planner.week's: (slot, role, dish index, portions)
 
 
 def _days(data: DishData, menus: Mapping[int, Menu], skip: Collection[int]) -> dict[str, set[int]]:

@@ -162,13 +162,16 @@ def batch_notes(plan: WeekPlan, tables: "DishTables | None", days: Iterable[int]
     the plan cooks again later, that it can be cooked once (``cook_once_note``)."""
     out = []
     batches = plan_batches(plan, days)
-    for k, batch in enumerate(batches):
+    by_dish: dict[str, list[Batch]] = {}
+    for batch in batches:
+        by_dish.setdefault(batch.dish.dish_id, []).append(batch)
+    for batch in batches:
         servings = recipe_servings(tables, batch.dish.dish_id)
         if servings is not None and servings > 1:
             out.append(batch_note(batch, servings))
-        again = [b for b in batches[k + 1:] if b.dish.dish_id == batch.dish.dish_id]
+        first, *again = by_dish[batch.dish.dish_id]
         main = batch.slot in COOK_ONCE_SLOTS and batch.dish.role == "main" and (servings or 0) > 1
-        if main and again and not any(b.dish.dish_id == batch.dish.dish_id for b in batches[:k]):
+        if main and again and batch is first:
             out.append(cook_once_note(batch, again))
     return tuple(out)
 

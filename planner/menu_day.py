@@ -27,6 +27,7 @@ from planner.menu import PLANNED_QUARTERS, DishData, MenuModel
 from planner.model import Rules, Targets
 
 Key = tuple[int, str, str, int]  # (day, slot, role, dish index) of the model
+Menu = tuple[tuple[str, str, int, float], ...]  # a day's menu: (slot, role, dish index, portions)
 # Two days share at most so many dishes (a main at lunch or dinner alike): a dietitian found a man's day 2 and
 # day 4 sharing 5 of their 6 dishes (``shared_with_<n>``, ``days_differ``).
 SHARED_DISHES_MAX = 3

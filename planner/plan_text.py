@@ -292,7 +292,9 @@ def meal_lines(meal: Meal, *, dishes: bool, cue: Callable[[PlanDish], str | None
             continue
         out.append(f"- **{md_text(dish_line(dish))}**")
         out += [f"  - {md_text(ingredient_line(i))}" for i in dish.ingredients]
-        out += [f"  - *{md_text(note)}*" for note in ((cue or (lambda _d: None))(dish),) if note]
+        note = cue(dish) if cue else None
+        if note:
+            out.append(f"  - *{md_text(note)}*")
     return out
 
 

@@ -41,12 +41,10 @@ from planner import fruit_days, menu
 from planner.errors import PlanError
 from planner.menu import CO_NUTRIENTS, DishData
 from planner.menu_average import WeekLP, week_lp
-from planner.menu_day import DayContext, DayModel, days_differ
+from planner.menu_day import DayContext, DayModel, Menu, days_differ
 from planner.model import Rules, Targets
 from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS
 
-# A day's menu: (slot, role, dish index, portions).
-Menu = tuple[tuple[str, str, int, float], ...]
 # A co-nutrient whose week total after the days planned so far is below this share of its pro rata need gets a
 # soft row in the next day (``_co_targets``); one on track is only priced (``_co_prices``).
 BEHIND_SHARE = 0.97
