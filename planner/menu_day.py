@@ -262,6 +262,11 @@ def shared_dishes(a: Iterable[tuple[str, str, int, float | None]], b: Iterable[t
     return len(mains_a & mains_b) + len(rest_a & rest_b)
 
 
+def menus_amount(data: DishData, menus: Mapping[int, Menu], column: str) -> float:
+    """How much of ``column`` (a nutrient column of ``data.values``) the days' ``menus`` hold, portions counted."""
+    return sum(p * float(data.values[column][i]) for m in menus.values() for _s, _r, i, p in m)
+
+
 def days_differ(menus: Iterable[Iterable[tuple[str, str, int, float | None]]]) -> bool:
     """No two days with the same dishes (``day_key``), nor the same pair of mains, nor more than
     SHARED_DISHES_MAX dishes in common (the week's improvement pass keeps a trial week only then)."""

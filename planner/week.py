@@ -37,11 +37,11 @@ from typing import Collection, Mapping, Sequence
 
 import numpy as np
 
-from planner import fruit_days, menu
+from planner import fruit_days, menu, near_misses
 from planner.errors import PlanError
 from planner.menu import CO_NUTRIENTS, DishData
 from planner.menu_average import WeekLP, week_lp
-from planner.menu_day import DayContext, DayModel, Menu, days_differ
+from planner.menu_day import DayContext, DayModel, Menu, days_differ, menus_amount
 from planner.model import Rules, Targets
 from planner.solve import DAY_MAX_NODES, DISH_DAY_OPTIONS
 
@@ -58,15 +58,10 @@ DAY_PRUNE_STEPS = 1
 # The improvement pass plans at most so many days again (a week: all of them). 28 days improved in full took
 # 6.3 s instead of 3.5 s for a gap of 2.1 % instead of 4.8 % (bench/README.md).
 IMPROVE_DAYS_MAX = 7
-# A co-nutrient the week misses by at most this share of its target (vitamin D at 14.99 of 15 µg: a dietitian reads
-# a red cross) is closed by planning one day again with its shortfall row at CLOSING_WEIGHT per 100 %, when that
-# costs at most what such a miss costs (``close_near_misses``; the NEAR_MISS_DAYS poorest days: all 28 took 6 s;
-# 4 of 7 left a pregnant woman at 14.9 of 15 µg of vitamin D). A weight of 1,000 made each such day take 0.2-0.8 s
-# (a vegan woman's week 4.3-5.4 s instead of 2.3 s with her iron 1 % short); 100 closes the same misses over six
-# profiles, in 2.6 s for hers.
-NEAR_MISS_SHARE = 0.01
-NEAR_MISS_DAYS = 7
+# The rows of the co-nutrients a re-planned day is to close (``planner.near_misses``): their weight per 100 %
+# of the weekly target, and how far above the target they aim (so a day does not stop a hair short).
 CLOSING_WEIGHT = 100.0
+CLOSING_MARGIN = 0.005
 
 
 @dataclass(frozen=True)
@@ -86,17 +81,13 @@ def spread_days(days: Sequence[int], need: int) -> frozenset[int]:
     return frozenset(days[min(n - 1, int(n * (k + 0.5) / need))] for k in range(need)) if need else frozenset()
 
 
-def _have(data: DishData, menus: Mapping[int, Menu], column: str) -> float:
-    return sum(p * float(data.values[column][i]) for m in menus.values() for _s, _r, i, p in m)
-
-
 def day_prices(targets: Targets, menus: Mapping[int, Menu], data: DishData, n_days: int) -> dict[str, float]:
     """Objective value of a unit of each co-nutrient for the next day: the shortfall penalty's slope while
     the days planned so far leave the week short of the target, else nothing."""
     prices = {}
     for column, field_name in CO_NUTRIENTS:
         need = float(getattr(targets, field_name)) * n_days
-        have = _have(data, menus, column)
+        have = menus_amount(data, menus, column)
         if need > 0 and have < need:
             prices[column] = menu.shortfall_weight(column) / need
     return prices
@@ -163,7 +154,7 @@ def day_objective(data: DishData, rules: Rules, day_menu: Menu) -> float:
 def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu]) -> float:
     """The compact model's objective of a week: each day's terms plus the co-nutrient shortfall penalty."""
     total = sum(day_objective(data, rules, m) for m in menus.values())
-    amounts = {c: _have(data, menus, c) for c, _t in CO_NUTRIENTS}
+    amounts = {c: menus_amount(data, menus, c) for c, _t in CO_NUTRIENTS}
     n = len(menus)
     for column, field_name in CO_NUTRIENTS:
         need = float(getattr(targets, field_name)) * n
@@ -238,29 +229,17 @@ def _kept(data: DishData, targets: Targets, rules: Rules, trial: Mapping[int, Me
 def close_near_misses(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu],
                       leftover_days: Collection[int], *, budget: float | None, slot_banned: Collection[tuple[str, int]],
                       solver_rules: Rules, day_model: DayModel | None = None) -> dict[int, Menu]:
-    """A co-nutrient the week misses by at most NEAR_MISS_SHARE of its target is closed when planning one day
-    again closes it, for at most what a miss of that share costs: of the days that do (the NEAR_MISS_DAYS poorest
-    in it are tried, half of them on a second core when there is one), the cheapest week."""
-    week = dict(menus)
+    """``near_misses.close_near_misses`` with days planned again by ``plan_days`` (half of them on a second core
+    when there is one) and weeks priced by ``week_objective``."""
     main = day_model or DayModel(data, targets, rules, budget, solver_rules)
     models = (main, main.twin() if _cores() >= IMPROVE_THREADS else None)
-    for column, field_name in CO_NUTRIENTS:
-        need = float(getattr(targets, field_name)) * len(week)
-        if not 0 < need - _have(data, week, column) <= NEAR_MISS_SHARE * need:
-            continue
-        best, best_value = None, week_objective(data, targets, rules, week) + menu.shortfall_weight(column) * NEAR_MISS_SHARE
-        days = sorted(sorted(week, key=lambda d: (_have(data, {d: week[d]}, column), d))[:NEAR_MISS_DAYS])
-        tries = _replans(data, targets, rules, week, days, leftover_days, models, budget=budget,
-                         solver_rules=solver_rules, slot_banned=slot_banned, closing=(column,))
-        for day in days:
-            if tries[day] is None:
-                continue
-            trial = {**week, day: tries[day]}
-            value = week_objective(data, targets, rules, trial)
-            if _have(data, trial, column) >= need and value < best_value and days_differ(trial.values()):
-                best, best_value = trial, value
-        week = best or week
-    return week
+
+    def replan(week: Mapping[int, Menu], days: Sequence[int], closing: tuple[str, ...]) -> dict[int, Menu | None]:
+        return _replans(data, targets, rules, week, days, leftover_days, models, budget=budget,
+                        solver_rules=solver_rules, slot_banned=slot_banned, closing=closing)
+
+    return near_misses.close_near_misses(data, targets, menus, replan,
+                                         lambda week: week_objective(data, targets, rules, week))
 
 
 def _replans(data: DishData, targets: Targets, rules: Rules, week: Mapping[int, Menu], days: Sequence[int],
@@ -378,10 +357,11 @@ def _co_targets(data: DishData, targets: Targets, menus: Mapping[int, Menu], all
     rows = {}
     for column, field_name in CO_NUTRIENTS:
         need = float(getattr(targets, field_name)) * len(all_days)
-        have = _have(data, menus, column)
+        have = menus_amount(data, menus, column)
         if need > 0 and have < need and (left <= 1 or have < BEHIND_SHARE * need * done / len(all_days)):
             weight = CLOSING_WEIGHT if column in closing else menu.shortfall_weight(column)
-            rows[column] = ((need - have) / max(left, 1), weight / need)
+            aim = need * (1 + CLOSING_MARGIN) if column in closing else need
+            rows[column] = ((aim - have) / max(left, 1), weight / need)
     return rows
 
 

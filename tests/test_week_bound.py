@@ -9,9 +9,9 @@ import pytest
 
 from foods.dishes import load_dishes
 from foods.load import load_foods
-from planner import menu, menu_average, week
+from planner import menu, menu_average, near_misses, week
 from planner.dishplan import prepare
-from planner.menu_day import DayContext, DayModel
+from planner.menu_day import DayContext, DayModel, menus_amount
 from planner.model import Profile, Rules
 
 PROFILES = {
@@ -28,7 +28,7 @@ def _average_values(model: menu.MenuModel, data, targets, rules, solution: week.
     for day_menu in solution.menus.values():
         for slot, role, i, portions in day_menu:
             values[model.x[(1, slot, role, i)][round(portions * 4)].name] += 1 / n
-        values["energy_kcal_1"] += week._have(data, {0: day_menu}, "energy_kcal") / n
+        values["energy_kcal_1"] += menus_amount(data, {0: day_menu}, "energy_kcal") / n
         fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in day_menu)
         values["fruit_short_1"] += max(0.0, 1 - fruit_g / menu.fruit_g_min(data)) / n
         protein_g = sum(p * float(data.values["protein_g"][i]) for s, _r, i, p in day_menu if s == "breakfast")
@@ -37,7 +37,7 @@ def _average_values(model: menu.MenuModel, data, targets, rules, solution: week.
             values["fish_day_1"] += 1 / n
     for column, field_name in menu.CO_NUTRIENTS:
         need = float(getattr(targets, field_name)) * n
-        values[f"shortfall_{column}"] = max(0.0, 1 - week._have(data, solution.menus, column) / need)
+        values[f"shortfall_{column}"] = max(0.0, 1 - menus_amount(data, solution.menus, column) / need)
     for i in solution.leftovers.values():
         values[f"leftover_share_{data.ids[i]}"] += 1 / n
     return values
@@ -69,13 +69,13 @@ def test_a_near_miss_is_closed_by_planning_one_day_again():
     data, rules = person.data, person.rules
     days = list(range(1, 8))
     menus = week.plan_days(data, person.targets, rules, days, improve_days=False).menus
-    have = week._have(data, menus, "vitamin_d_ug")
+    have = menus_amount(data, menus, "vitamin_d_ug")
     targets = replace(person.targets, vitamin_d_ug=have / 7 * 1.005)  # the week misses by 0.5 %
     before = week.week_objective(data, targets, rules, menus)
     closed = week.close_near_misses(data, targets, rules, menus, (), budget=None, slot_banned=(), solver_rules=Rules())
-    assert week._have(data, closed, "vitamin_d_ug") >= targets.vitamin_d_ug * 7
+    assert menus_amount(data, closed, "vitamin_d_ug") >= targets.vitamin_d_ug * 7
     assert sum(closed[d] != menus[d] for d in days) == 1
-    assert week.week_objective(data, targets, rules, closed) <= before + menu.shortfall_weight("vitamin_d_ug") * week.NEAR_MISS_SHARE
+    assert week.week_objective(data, targets, rules, closed) <= before + menu.shortfall_weight("vitamin_d_ug") * near_misses.NEAR_MISS_SHARE
     far = replace(person.targets, vitamin_d_ug=have / 7 * 1.05)  # 5 % short: not a near miss, left as it is
     assert week.close_near_misses(data, far, rules, menus, (), budget=None, slot_banned=(), solver_rules=Rules()) == menus
 
