@@ -71,6 +71,7 @@ _CUP_PLUS_TBSP = re.compile(r"^(\S+(?:\s+\d+/\d+)?)\s+cups?\s+plus\s+(\S+)\s+(?:
 TBSP_PER_CUP = 16
 TSP_PER_TBSP = 3
 _TEASPOONS = frozenset({"tsp", "teaspoon", "teaspoons"})
+_TABLESPOONS = frozenset({"tbsp", "tablespoon", "tablespoons"})
 
 
 _MEASURE_PLURALS: dict[str, str] = {
@@ -83,7 +84,21 @@ _LEADING_QTY = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s+(.*)$")
 
 def _scaled_measure(qty: float, unit: str) -> str:
     amount = kitchen_qty(qty)
+    if unit in _TABLESPOONS and _spoons(amount):
+        return _spoons(amount)
     return f"{amount} {_MEASURE_PLURALS.get(unit, unit) if _shown(amount) > 1 + 1e-9 else unit}"
+
+
+def _spoons(tbsp_amount: str) -> str | None:
+    """A number of tablespoons no measuring spoon holds, said in the spoons a cook has ('1 1/4' -> '1 tbsp +
+    3/4 tsp', '3/4' -> '2 1/4 tsp', a dietitian's ask); None for whole and half tablespoons."""
+    shown = _shown(tbsp_amount)
+    whole = math.floor(shown + 1e-9)
+    if math.isnan(shown) or abs(shown * 2 - round(shown * 2)) < 1e-6:
+        return None
+    about = "about " if tbsp_amount.startswith("about ") else ""
+    tsp = f"{fmt_qty((shown - whole) * TSP_PER_TBSP)} tsp"
+    return f"{about}{whole} tbsp + {tsp}" if whole else f"{about}{tsp}"
 
 
 def _shown(amount: str) -> float:
@@ -159,7 +174,9 @@ def scaled_serving(servings: float, serving_label: str) -> str:
             rest = f"{first} {more}".strip()
         counted = any(w.strip(",").lower() in _COUNTED for w in rest.split()[:2])
         amount = kitchen_qty(qty, _count_denominators(qty) if counted else (1, 2, 3, 4))
-        if _shown(amount) > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
+        if first.lower() in _TABLESPOONS and _spoons(amount):
+            amount, rest = _spoons(amount), more
+        elif _shown(amount) > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
             rest = f"{_MEASURE_PLURALS[first.lower()]} {more}".strip()
         if qualifier:  # 'scant 3/4 cup': the person's word, not 'about'
             amount = f"{qualifier.group(1)} {amount.removeprefix('about ')}"

@@ -95,7 +95,7 @@ def test_fmt_qty(value, text):
     (1.25, "3/4 cup", "about 1 cup"),  # 15/16 cup: a cook measures the nearest fraction (the grams are beside)
     (1.25, "1/4 tsp", "about 1/3 tsp"),  # 5/16 tsp
     (1.25, "3/4 cup plus 1 tbsp", "about 1 cup"),  # 16.25 tbsp: the tablespoon scales too, said as one measure
-    (0.25, "3/4 cup plus 1 tbsp", "3 1/4 tbsp"),
+    (0.25, "3/4 cup plus 1 tbsp", "3 tbsp + 3/4 tsp"),  # no spoon holds a quarter tablespoon
     (1.5, "1/4 egg (1 egg binds the 4 servings)", "about 1/3 egg"),  # not '3/8 egg' (a dietitian: unusable)
     (1.5, "1/4 egg (one egg binds the whole batch)", "about 1/3 egg (one egg binds the whole batch)"),
     (1.25, "3 small (6-inch) tortillas", "about 4 small tortillas"),  # counted things in halves, not 3 3/4
@@ -107,7 +107,10 @@ def test_fmt_qty(value, text):
     (1.25, "1 1/2 cups baby spinach", "about 2 cups baby spinach"),  # not 1 7/8 cups
     (1.5, "1/8 tsp", "about 1/4 tsp"),  # not 0.19 tsp
     (1.25, "scant 1/4 tsp", "scant 1/3 tsp"),  # the recipe's word stays, without 'about'
-    (1.25, "1 scant tbsp", "scant 1 1/4 tbsp"),  # not '1 1/4 scant tbsp'
+    (1.25, "1 scant tbsp", "scant 1 tbsp + 3/4 tsp"),  # not '1 1/4 scant tbsp' (nor 1 1/4 tbsp: no such spoon)
+    (0.75, "1 tbsp olive oil", "2 1/4 tsp olive oil"),
+    (4 / 3, "1 tbsp maple syrup", "1 tbsp + 1 tsp maple syrup"),
+    (1.5, "1 tbsp olive oil", "1 1/2 tbsp olive oil"),  # half tablespoons stay: the spoon exists
     (1.5, "1 heaped tbsp", "1 1/2 heaped tbsp"),
     (1.5, "1/4 cup", "about 1/3 cup"),
     (1.25, "2 tsp, plus zest", "2 1/2 tsp, plus zest"),  # 'plus' without a second measure: only the amount scales
