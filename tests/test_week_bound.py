@@ -30,7 +30,9 @@ def _average_values(model: menu.MenuModel, data, targets, rules, solution: week.
             values[model.x[(1, slot, role, i)][round(portions * 4)].name] += 1 / n
         values["energy_kcal_1"] += menus_amount(data, {0: day_menu}, "energy_kcal") / n
         fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in day_menu)
-        values["fruit_short_1"] += max(0.0, 1 - fruit_g / menu.fruit_g_min(data)) / n
+        missing = max(0.0, 2 - fruit_g / menu.fruit_g_min(data))  # portions of the day's two: the second first
+        values["fruit_second_short_1"] += min(missing, 1.0) / n
+        values["fruit_short_1"] += max(0.0, missing - 1.0) / n
         protein_g = sum(p * float(data.values["protein_g"][i]) for s, _r, i, p in day_menu if s == "breakfast")
         values["breakfast_protein_short_1"] += max(0.0, menu.BREAKFAST_PROTEIN_G_MIN - protein_g) / n
         if "fish_day_1" in values and any(data.fish_any[i] for _s, _r, i, _p in day_menu):
