@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 LOCAL_HOSTS := 127.0.0.1 localhost ::1
 ERROR_DETAILS := $(if $(filter $(HOST),$(LOCAL_HOSTS)),full,none)
 
-.PHONY: run run-public test bench screenshot install install-test browser clean
+.PHONY: run run-public test bench screenshot install install-test browser bytecode clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "magplan needs Python 3.10 or newer")'
@@ -25,8 +25,14 @@ $(VENV)/.stamp-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $(VENV)/.stamp-install $@
 
-install: $(VENV)/.stamp-install
-install-test: $(VENV)/.stamp-test browser
+install: $(VENV)/.stamp-install bytecode
+install-test: $(VENV)/.stamp-test browser bytecode
+
+# The project's modules compiled ahead (as pip does for an installed package): a machine that sets
+# PYTHONDONTWRITEBYTECODE, like CI's, otherwise compiles all of them again at every magplan start (0.15 s).
+# Up-to-date files are skipped; Python itself recompiles any that a later edit makes stale.
+bytecode: | $(PY)
+	@$(PY) -m compileall -q planner foods cli ui bench scripts streamlit_app.py >/dev/null
 
 # The end-to-end test drives Debian's Chromium (a test tool's own browser download does not work here).
 browser:

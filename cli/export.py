@@ -46,11 +46,10 @@ def _format(args: argparse.Namespace) -> str:
 def _dish_library():
     """The dish library (shipped and the person's own) for the recipes' steps; None, said on stderr, if it
     cannot be loaded (the export goes on without steps)."""
-    from foods.dishes import load_all_dishes
-    from foods.user import load_all_foods
+    from foods.library_cache import library
 
     try:
-        return load_all_dishes(load_all_foods())
+        return library()[1]
     except MagplanError as exc:
         print(f"magplan: warning: the recipes' steps are left out: the dish library cannot be loaded ({exc})",
               file=sys.stderr)

@@ -161,15 +161,18 @@ def check_retired(args: argparse.Namespace) -> None:
             raise ProfileError(f"{option} is no longer an option of 'magplan plan': {why}")
 
 
-def _load_foods(args: argparse.Namespace):
-    """The curated and the person's foods, plus ``--foods`` CSV if given (what the dishes are built from)."""
+def _load_library(args: argparse.Namespace):
+    """(foods, dish tables): the curated and the person's foods, plus ``--foods`` CSV if given, and the dishes built
+    from them (kept between runs without ``--foods``: ``foods.library_cache``)."""
+    from foods.dishes import load_all_dishes
+    from foods.library_cache import library
     from foods.load import combine, load_user_foods
     from foods.user import load_all_foods
 
-    base = load_all_foods()
-    if args.foods:
-        return combine(base, load_user_foods(Path(args.foods)))
-    return base
+    if not args.foods:
+        return library()
+    foods = combine(load_all_foods(), load_user_foods(Path(args.foods)))
+    return foods, load_all_dishes(foods)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -303,7 +306,6 @@ def _write_model(path: str, tables, profile: Profile, rules: Rules, exclude_dish
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from foods.dishes import load_all_dishes
     from planner.targets import check_profile
 
     check_retired(args)
@@ -314,8 +316,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         rules = replace(rules, leftovers_per_week=file_leftovers)
     if not members:
         check_profile(profile)
-    foods = _load_foods(args)
-    tables = load_all_dishes(foods)
+    foods, tables = _load_library(args)
     dish_ids, food_ids = list(tables.dishes.index), list(foods.index)
     for member in members or (Member("", profile),):
         check_ids("--exclude", member.profile.exclude_foods, food_ids=food_ids)

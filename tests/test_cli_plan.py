@@ -40,9 +40,7 @@ def library():
 @pytest.fixture
 def shipped(library, monkeypatch):
     """magplan plan reads the session's library instead of loading it again (nothing else changes)."""
-    table, tables = library
-    monkeypatch.setattr(cli_plan, "_load_foods", lambda args: table)
-    monkeypatch.setattr("foods.dishes.load_all_dishes", lambda foods: tables)
+    monkeypatch.setattr(cli_plan, "_load_library", lambda args: library)
     return library
 
 
