@@ -90,15 +90,29 @@ def _scaled_measure(qty: float, unit: str) -> str:
 
 
 def _spoons(tbsp_amount: str) -> str | None:
-    """A number of tablespoons no measuring spoon holds, said in the spoons a cook has ('1 1/4' -> '1 tbsp +
-    3/4 tsp', '3/4' -> '2 1/4 tsp', a dietitian's ask); None for whole and half tablespoons."""
+    """A number of tablespoons no measuring spoon holds, said in the measures a cook has ('1 1/4' -> '1 tbsp +
+    3/4 tsp', '3/4' -> '2 1/4 tsp', a dietitian's ask; from 3 tbsp a cup measure when one is near: '3 3/4' ->
+    'about 1/4 cup', not '3 tbsp + 2 1/4 tsp'); None for whole and half tablespoons."""
     shown = _shown(tbsp_amount)
-    whole = math.floor(shown + 1e-9)
     if math.isnan(shown) or abs(shown * 2 - round(shown * 2)) < 1e-6:
         return None
+    cup = _near_cup(shown / TBSP_PER_CUP)
+    if shown >= 3 and cup is not None:
+        return f"{'' if abs(cup * TBSP_PER_CUP - shown) < 1e-6 else 'about '}{fmt_qty(cup)} cup"
+    whole = math.floor(shown + 1e-9)
     about = "about " if tbsp_amount.startswith("about ") else ""
     tsp = f"{fmt_qty((shown - whole) * TSP_PER_TBSP)} tsp"
     return f"{about}{whole} tbsp + {tsp}" if whole else f"{about}{tsp}"
+
+
+def _near_cup(cups: float) -> float | None:
+    """The cup measure (halves, thirds, quarters) within CUP_SLACK of ``cups``, else None."""
+    near = min((Fraction(n, d) for d in (1, 2, 3, 4) for n in range(1, int(cups * d) + 2)),
+               key=lambda f: (abs(float(f) - cups), f.denominator))
+    return float(near) if abs(float(near) - cups) <= CUP_SLACK * cups else None
+
+
+CUP_SLACK = 0.1  # a cup measure said instead of 3 or more tablespoons only this near (3 3/4 tbsp: about 1/4 cup)
 
 
 def _shown(amount: str) -> float:

@@ -111,6 +111,8 @@ def test_fmt_qty(value, text):
     (0.75, "1 tbsp olive oil", "2 1/4 tsp olive oil"),
     (4 / 3, "1 tbsp maple syrup", "1 tbsp + 1 tsp maple syrup"),
     (1.5, "1 tbsp olive oil", "1 1/2 tbsp olive oil"),  # half tablespoons stay: the spoon exists
+    (1.25, "3 tbsp rolled oats", "about 1/4 cup rolled oats"),  # not '3 tbsp + 2 1/4 tsp' (3 3/4 tbsp)
+    (1.1, "3 tbsp rolled oats", "about 3 tbsp + 1 tsp rolled oats"),  # 1/4 cup is 21 % off: spoons
     (1.5, "1 heaped tbsp", "1 1/2 heaped tbsp"),
     (1.5, "1/4 cup", "about 1/3 cup"),
     (1.25, "2 tsp, plus zest", "2 1/2 tsp, plus zest"),  # 'plus' without a second measure: only the amount scales
