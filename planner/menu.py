@@ -15,9 +15,10 @@ contents; names are what an explanation quotes):
 * nutrients, every day: ``magnesium_min_<d>`` (measured values only), ``energy_min/max_<d>``,
   ``protein_min_<d>``, ``fiber_min_<d>``, ``sodium_max_<d>``, ``budget_<d>``, ``evening_magnesium_share_<d>``,
   ``caffeine_after_lunch_<d>``, and each meal's share of the day's energy (``energy_share_<slot>_<d>``);
-* food groups, every day: two portions of fruit (``fruit_min_<d>``, soft: ``fruit_short_<d>``, ``fruit_second_short_<d>``), at most one
-  legume dish in a breakfast, lunch or dinner (``one_legume_dish_<slot>_<d>``), one cocoa or chocolate dish
-  (``one_cocoa_dish_<d>``) and each staple grain or legume at one meal (``staple_once_<food>_<d>``);
+* food groups, every day: two portions of fruit (``fruit_min_<d>``, soft: ``fruit_short_<d>`` and
+  ``fruit_second_short_<d>``), at most one legume dish in a breakfast, lunch or dinner
+  (``one_legume_dish_<slot>_<d>``), one cocoa or chocolate dish (``one_cocoa_dish_<d>``) and each staple grain or
+  legume at one meal (``staple_once_<food>_<d>``);
 * co-nutrients (iron, calcium, potassium, vitamin D, B12) on the week's average: ``<nutrient>_week`` with a
   shortfall variable, penalised in the objective (soft: a vegan week stays possible);
 * variety over the week: a main dish on at most ``max_main_per_week`` days (``max_days_<dish>``) and never

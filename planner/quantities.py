@@ -84,8 +84,8 @@ _LEADING_QTY = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s+(.*)$")
 
 def _scaled_measure(qty: float, unit: str) -> str:
     amount = kitchen_qty(qty)
-    if unit in _TABLESPOONS and _spoons(amount):
-        return _spoons(amount)
+    if unit in _TABLESPOONS and (spoons := _spoons(amount)):
+        return spoons
     return f"{amount} {_MEASURE_PLURALS.get(unit, unit) if _shown(amount) > 1 + 1e-9 else unit}"
 
 
@@ -188,8 +188,8 @@ def scaled_serving(servings: float, serving_label: str) -> str:
             rest = f"{first} {more}".strip()
         counted = any(w.strip(",").lower() in _COUNTED for w in rest.split()[:2])
         amount = kitchen_qty(qty, _count_denominators(qty) if counted else (1, 2, 3, 4))
-        if first.lower() in _TABLESPOONS and _spoons(amount):
-            amount, rest = _spoons(amount), more
+        if first.lower() in _TABLESPOONS and (spoons := _spoons(amount)):
+            amount, rest = spoons, more
         elif _shown(amount) > 1 + 1e-9 and first.lower() in _MEASURE_PLURALS:
             rest = f"{_MEASURE_PLURALS[first.lower()]} {more}".strip()
         if qualifier:  # 'scant 3/4 cup': the person's word, not 'about'
