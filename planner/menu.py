@@ -32,7 +32,8 @@ The week method bounds the week with the LP of its average day (``planner.menu_a
 as daily shares).
 
 Objective (documented blend, minimised): co-nutrient shortfalls first (``SHORTFALL_WEIGHT`` per 100 % of a
-weekly target missed, iron ``SHORTFALL_PRIORITY`` times that), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``), then preferences
+weekly target missed, iron ``SHORTFALL_PRIORITY`` times that), a day without its portion of fruit (``FRUIT_SHORT_WEIGHT``;
+its second portion ``FRUIT_SECOND_WEIGHT``, after the co-nutrients), then preferences
 (``FAVORITE_DISH_BONUS`` per serving of a favourite dish, ``FAVORITE_BONUS`` of a dish with a favourite
 ingredient, ``DISLIKE_PENALTY`` for a disliked one), portion closeness (``PORTION_WEIGHT`` per
 serving away from 1), a small price on each side and snack (``EXTRA_DISH_WEIGHT``: meals stay simple) and

@@ -38,6 +38,12 @@ def fmt_qty(value: float) -> str:
 KITCHEN_SLACK = 0.07  # of a unit: how far a small amount may be from the nearest kitchen fraction
 
 
+def _nearest_fraction(value: float, denominators: tuple[int, ...], extra: tuple[Fraction, ...] = ()) -> Fraction:
+    """The fraction with one of ``denominators`` (or one of ``extra``) nearest ``value``; on a tie the simpler."""
+    candidates = {Fraction(n, d) for d in denominators for n in range(1, int(value * d) + 2)} | set(extra)
+    return min(candidates, key=lambda f: (abs(float(f) - value), f.denominator, f))
+
+
 def kitchen_qty(value: float, denominators: tuple[int, ...] = (1, 2, 3, 4)) -> str:
     """A scaled amount as a cook measures it: wholes, halves, thirds and quarters (and 1/8, a measuring spoon)
     as fractions; any other amount as the nearest of them within 20 %, said 'about' (0.94 cup -> 'about 1',
@@ -49,9 +55,7 @@ def kitchen_qty(value: float, denominators: tuple[int, ...] = (1, 2, 3, 4)) -> s
     frac = Fraction(value).limit_denominator(8)
     if abs(float(frac) - value) < 1e-6 and (frac.denominator in denominators or frac == Fraction(1, 8)):
         return exact
-    candidates = {Fraction(n, d) for d in denominators for n in range(1, int(value * d) + 2)}
-    near = min(candidates | ({Fraction(1, 8)} if 4 in denominators else set()),
-               key=lambda f: (abs(float(f) - value), f.denominator, f))
+    near = _nearest_fraction(value, denominators, extra=(Fraction(1, 8),) if 4 in denominators else ())
     # within 20 %, or an eighth of a unit for small amounts (0.19 tsp: about 1/4; below a spoon's precision)
     close = abs(float(near) - value) <= max(0.2 * value, KITCHEN_SLACK if 0.125 <= value < 0.5 else 0.0)
     return f"about {fmt_qty(float(near))}" if close else exact
@@ -107,8 +111,7 @@ def _spoons(tbsp_amount: str) -> str | None:
 
 def _near_cup(cups: float) -> float | None:
     """The cup measure (halves, thirds, quarters) within CUP_SLACK of ``cups``, else None."""
-    near = min((Fraction(n, d) for d in (1, 2, 3, 4) for n in range(1, int(cups * d) + 2)),
-               key=lambda f: (abs(float(f) - cups), f.denominator))
+    near = _nearest_fraction(cups, (1, 2, 3, 4))
     return float(near) if abs(float(near) - cups) <= CUP_SLACK * cups else None
 
 
