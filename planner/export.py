@@ -7,7 +7,7 @@ characters that would change the document's structure.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 
 from foods.schema import AISLE_LABELS
@@ -19,6 +19,7 @@ from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, PLAN_CSV_COL
                                co_nutrient_checks, day_total_rows, h, is_missing, md_text, meal_lines, money_text, num_text, portions_text, profile_summary, rows_to_csv,
                                meals_in_order, slot_label, solver_line, supplement_line)
 from planner.batches import dish_steps
+from planner.cook_once import MealKey, meal_cues
 from planner.prep import prep_by_evening, prep_heading, yolk_cue
 from planner.quantities import scaled_serving
 
@@ -33,7 +34,7 @@ def plan_to_markdown(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
         return household_markdown(plan)
     t = plan.targets
     batches = batches_by_meal(plan)
-    prep = prep_by_evening(plan, dishes)
+    prep, cues = prep_by_evening(plan, dishes), meal_cues(plan, dishes)
     lines = [f"# Magnesium meal plan ({len(plan.days)} day{'s' if len(plan.days) != 1 else ''})", ""]
     lines.append(f"For: {md_text(profile_summary(plan))}. Daily magnesium target: {num_text(t.magnesium_mg)} mg"
                  + (f" ({md_text(t.magnesium_source)})" if t.magnesium_source else "") + ".")
@@ -48,7 +49,7 @@ def plan_to_markdown(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
             lines.append(f"### {md_text(meal_heading(meal))}")
             lines.append("")
             lines += cook_lines(batches, day.day, meal)
-            lines += meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION, cue=lambda x: yolk_cue(plan, x))
+            lines += meal_lines(meal, dishes=plan.version >= DISH_PLAN_VERSION, cue=dish_cue(plan, cues, day.day, meal.slot))
             lines.append("")
         lines += _prep_md(prep, day.day)
         lines.append("**Totals**")
@@ -73,6 +74,14 @@ def plan_to_markdown(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
         for n in plan.notes:
             lines.append(f"- {md_text(n)}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def dish_cue(plan: WeekPlan, cues: Mapping[MealKey, str], day: int, slot: str) -> Callable[[PlanDish], str | None]:
+    """The cooking notes of a dish at ``day``'s ``slot``: cooked once for later days or served from an earlier
+    cooking (``cook_once.meal_cues``), and the pregnancy egg cue (``prep.yolk_cue``)."""
+    def cue(dish: PlanDish) -> str | None:
+        return " ".join(c for c in (cues.get((day, slot, dish.dish_id)), yolk_cue(plan, dish)) if c) or None
+    return cue
 
 
 def _prep_md(prep: dict[int, list[str]], evening_day: int) -> list[str]:
@@ -182,16 +191,18 @@ def dish_html(dish: PlanDish, dishes: "DishTables | None", cue: str | None = Non
     return parts
 
 
-def _html_dish_day(plan: WeekPlan, day: DayPlan, dishes: "DishTables | None", prep: list[str]) -> list[str]:
-    """A day of a dish plan: each meal's dishes, each with its recipe, in the order of the day; then ``prep``,
-    what to do that evening for the next day."""
+def _html_dish_day(plan: WeekPlan, day: DayPlan, dishes: "DishTables | None", prep: list[str],
+                   cues: Mapping[MealKey, str]) -> list[str]:
+    """A day of a dish plan: each meal's dishes, each with its recipe and cooking notes (``dish_cue``), in the
+    order of the day; then ``prep``, what to do that evening for the next day."""
     parts: list[str] = []
     for meal in meals_in_order(plan, day):
+        cue = dish_cue(plan, cues, day.day, meal.slot)
         parts.append(f"<h3>{h(meal_heading(meal))}</h3>")
         if not meal.dishes:
             parts.append("<p class=\"muted\">(nothing)</p>")
         for dish in meal.dishes:
-            parts += [x for x in (dish_people_html(dish),) if x] + dish_html(dish, dishes, yolk_cue(plan, dish))
+            parts += [x for x in (dish_people_html(dish),) if x] + dish_html(dish, dishes, cue(dish))
     return parts + _prep_html(day.day, prep)
 
 
@@ -224,6 +235,7 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
     if plan.people:
         parts[1] = people_html(plan)
     prep = prep_by_evening(plan, dishes) if by_dish else {}
+    cues = meal_cues(plan, dishes) if by_dish else {}
     parts += _prep_html(0, prep.get(0, []))
     for day in plan.days:
         mg = day.totals.get("magnesium_mg")
@@ -231,7 +243,7 @@ def plan_to_html(plan: WeekPlan, dishes: "DishTables | None" = None) -> str:
         met = everyone_met(plan, plan.days.index(day)) if plan.people else met
         parts.append("<section class=\"day\">" if by_dish else "<section>")
         parts.append(f"<h2>Day {h(day.day)}" + (f" <span class=\"ok\">{CHECK}</span>" if met else "") + "</h2>")
-        parts += _html_dish_day(plan, day, dishes, prep.get(day.day, [])) if by_dish else _html_item_table(day)
+        parts += _html_dish_day(plan, day, dishes, prep.get(day.day, []), cues) if by_dish else _html_item_table(day)
         parts.append("<ul>")
         if plan.people:
             parts += household_checks_html(plan, plan.days.index(day))

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from planner.batches import Batch, plan_batches, recipe_servings
+from planner.cook_once import KEEP_TEXT, cook_once_note, returns
 from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, co_nutrient_checks, day_checks, day_total_rows,
                                dish_rows, h, md_text, meal_lines, num_text, portions_text, profile_summary,
                                slot_label, solver_line, supplement_line)
@@ -137,9 +138,6 @@ def meal_times(batch: Batch) -> str:
     return ", ".join(f"day {d} {slot_label(s).lower()}" for d, s in meals)
 
 
-KEEP_TEXT = "fridge up to 3–4 days, or freeze it if it freezes well"
-
-
 def batch_note(batch: Batch, servings: int) -> str:
     """One line of the shopping list's 'Cook in batches / left over' section for a recipe of ``servings``."""
     eaten = batch.portions
@@ -159,37 +157,17 @@ def batch_note(batch: Batch, servings: int) -> str:
 def batch_notes(plan: WeekPlan, tables: "DishTables | None", days: Iterable[int] | None = None) -> tuple[str, ...]:
     """For every batch cooked on ``days`` from a library recipe that makes more than one serving: the recipe's
     servings against the portions the plan eats from it, so no serving is silently left over; and for a dish
-    the plan cooks again later, that it can be cooked once (``cook_once_note``)."""
+    the plan cooks again later, that it can be cooked once (``planner.cook_once``)."""
+    again = {ret.first.dish.dish_id: ret for ret in returns(plan, tables, days)}
     out = []
-    batches = plan_batches(plan, days)
-    by_dish: dict[str, list[Batch]] = {}
-    for batch in batches:
-        by_dish.setdefault(batch.dish.dish_id, []).append(batch)
-    for batch in batches:
+    for batch in plan_batches(plan, days):
         servings = recipe_servings(tables, batch.dish.dish_id)
         if servings is not None and servings > 1:
             out.append(batch_note(batch, servings))
-        first, *again = by_dish[batch.dish.dish_id]
-        main = batch.slot in COOK_ONCE_SLOTS and batch.dish.role == "main" and (servings or 0) > 1
-        if main and again and batch is first:
-            out.append(cook_once_note(batch, again))
+        ret = again.get(batch.dish.dish_id)
+        if ret is not None and (batch.day, batch.slot) == (ret.first.day, ret.first.slot):
+            out.append(cook_once_note(ret))
     return tuple(out)
-
-
-FRIDGE_DAYS_MAX = 3  # cooked leftovers keep 3-4 days in the fridge (USDA); later ones are frozen
-COOK_ONCE_SLOTS = ("lunch", "dinner")  # a main cooked from a recipe of several servings (not a fried egg, a drink)
-
-
-def cook_once_note(first: Batch, later: Sequence[Batch]) -> str:
-    """'Rajma ... comes again on day 6: cook 2 1/4 servings on day 2 and freeze 1 1/4 for day 6' (a dietitian
-    counted 19 mains cooked twice from scratch in six weeks)."""
-    day = min(e.day for e in first.eaten)
-    rest = sum(b.portions for b in later)
-    when = sorted({min(e.day for e in b.eaten) for b in later})
-    keep = f"freeze {fmt_qty(rest)}" if max(when) - day > FRIDGE_DAYS_MAX else f"keep {fmt_qty(rest)} in the fridge"
-    on = ", ".join(f"day {d}" for d in when)
-    return (f"{first.dish.name} comes again on {on}: you can cook {fmt_qty(first.portions + rest)} servings on day "
-            f"{day} and {keep} for {on}")
 
 
 # --- Markdown -----------------------------------------------------------------------------------------

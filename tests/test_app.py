@@ -305,6 +305,19 @@ def test_recipe_of_a_larger_portion_scales_the_ingredients(solved_plan, food_tab
     assert recipe_shown(at)[1] == [round(1.5 * i.grams / dish.portions) for i in dish.ingredients]
 
 
+def test_a_recipe_that_comes_back_later_says_to_cook_it_once(solved_plan, dish_tables):
+    """Day 1's lunch main served again on day 3: its recipe says to cook the day-3 serving too (planner.cook_once)."""
+    slot, dish = main_dish(solved_plan)
+    assert int(dish_tables.dishes.at[dish.dish_id, "servings"]) > 1
+    day3 = solved_plan.day(3)
+    meals = tuple(replace(m, dishes=(dish, *m.dishes[1:]), items=()) if m.slot == "dinner" else m for m in day3.meals)
+    plan = replace(solved_plan, days=tuple(replace(d, meals=meals) if d.day == 3 else d for d in solved_plan.days))
+    at = app(plan)
+    at.button(key=f"recipe_1_{slot}_{dish.dish_id}").click().run()
+    ok(at)
+    assert [i.value for i in at.info if i.value.startswith("Comes again on day 3: cook ")], [i.value for i in at.info]
+
+
 # --- per-dish changes (planner.edits) -------------------------------------------------------------
 def test_swap_to_an_alternative_dish_leaves_other_days_and_undo_restores(solved_plan, edits):
     at, slot, dish, _key = clicked(solved_plan, "swap")

@@ -195,7 +195,7 @@ def test_a_main_cooked_again_later_can_be_cooked_once(two_day_plan, curated, shi
                          day(5, "rajma_brown_rice", 1.0), day(6, "salmon_cakes_sweet_potato_salad", 1.0)))
     again = [n for n in batch_notes(plan, shipped_dishes) if " comes again on " in n]
     assert again == ["Rajma (Punjabi kidney bean curry) with brown rice comes again on day 3, day 5: you can cook "
-                     "3 1/4 servings on day 1 and freeze 2 1/4 for day 3, day 5",
+                     "3 1/4 servings on day 1 and keep 1 1/4 in the fridge for day 3 and freeze 1 for day 5",
                      "Shakshuka with whole-wheat pita comes again on day 4: you can cook 2 servings on day 2 and keep "
                      "1 in the fridge for day 4"]
 

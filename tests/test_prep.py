@@ -116,12 +116,43 @@ def test_rice_pudding_gets_its_rice_cooked_the_evening_before(kit, week):
                      "brown rice (1/3 cup cooked, 60 g), cool it within an hour and keep it in the fridge."]
 
 
-def test_beans_for_a_breakfast_or_a_small_amount_are_canned_first(kit, week):
+def test_beans_for_a_breakfast_or_a_small_amount_are_canned_and_need_nothing_tonight(kit, week):
     """Dried beans take an overnight soak and an hour or more of cooking: not before breakfast, nor for a few
-    spoonfuls; the line says canned first, and a dinner's 190 g are still soaked."""
+    spoonfuls. Those are canned beans, which need nothing the evening before (a dietitian found "use canned
+    chickpeas" listed there with nothing to do); a dinner's 190 g are still soaked."""
     plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY),
                                _day(kit, 2, "egg_pinto_bean_tacos", PLAIN_DAY[1], "rajma_brown_rice")))
     lines = prep_by_evening(plan, kit[1])[1]
-    assert lines[0].startswith("For tomorrow's breakfast, Egg and pinto bean breakfast tacos: use canned pinto "
-                               "beans (60 g), rinsed")
-    assert lines[1].startswith("For tomorrow's dinner, Rajma") and "soak dried kidney beans (enough for 190 g" in lines[1]
+    assert len(lines) == 1 and "pinto" not in lines[0]
+    assert lines[0].startswith("For tomorrow's dinner, Rajma") and "soak dried kidney beans (enough for 190 g" in lines[0]
+
+
+def test_a_dish_that_comes_back_is_cooked_once_and_said_so_at_both_meals(kit, week):
+    """A dietitian found salmon cakes made fresh on day 1 and day 4: the first meal says to cook the later
+    servings too, the later one that it comes from the fridge, the evening before prepares for both (the rajma's
+    beans soaked for 2 servings, none soaked for the later day); beyond the fridge's 3 days it is a choice, with
+    a thaw line the evening before."""
+    from planner.cook_once import meal_cues
+
+    foods, tables = kit
+    plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY), _day(kit, 2, *PLAIN_DAY[:2], "rajma_brown_rice"),
+                               _day(kit, 3, "egg_pinto_bean_tacos", "beef_pinto_bean_tacos", "chana_saag_brown_rice"),
+                               _day(kit, 4, *PLAIN_DAY[:2], "rajma_brown_rice"),
+                               _day(kit, 5, "egg_pinto_bean_tacos", "beef_pinto_bean_tacos", PLAIN_DAY[2])))
+    cues = meal_cues(plan, tables)
+    assert cues[(2, "dinner", "rajma_brown_rice")].startswith(
+        "Comes again on day 4: cook 2 servings today and keep 1 in the fridge for day 4 (cooked food keeps 3 days in "
+        "the fridge).")
+    assert cues[(4, "dinner", "rajma_brown_rice")].startswith("Made on day 2: 1 serving from the fridge")
+    assert cues[(1, "dinner", PLAIN_DAY[2])].startswith("Comes again on day 5: you can cook 2 servings today and "
+                                                        "freeze 1 for day 5")
+    assert cues[(5, "dinner", PLAIN_DAY[2])].startswith("If you froze a serving on day 1")
+    assert (1, "breakfast", PLAIN_DAY[0]) not in cues  # a one-serving recipe is cooked each time
+    prep = prep_by_evening(plan, tables)
+    assert any("Rajma" in x and "enough for 380 g cooked" in x for x in prep[1])  # for day 2 and day 4
+    assert not any("Rajma" in x for x in prep.get(3, []))
+    assert any(x.startswith(f"For tomorrow's dinner, {plan.days[0].meals[2].dishes[0].name}: if you froze a serving "
+                            "on day 1, move it to the fridge to thaw") for x in prep[4])
+    text, page = plan_to_markdown(plan, tables), plan_to_html(plan, tables)
+    for cue in (cues[(2, "dinner", "rajma_brown_rice")], cues[(4, "dinner", "rajma_brown_rice")]):
+        assert f"  - *{cue}*" in text and cue in page

@@ -12,6 +12,7 @@ import streamlit as st
 
 from planner import dish_alternatives
 from planner.batches import dish_steps
+from planner.cook_once import meal_cues
 from planner.errors import MagplanError
 from planner.export import plan_to_csv, plan_to_html, plan_to_markdown
 from planner.plan_text import meals_in_order, plan_slots, slot_label
@@ -353,6 +354,9 @@ def render_recipe(plan: WeekPlan, tables, day: int, slot: str, dish) -> None:
             facts.append(f"{int(lib.at[dish.dish_id, 'minutes_total'])} min in all")
         st.caption(" · ".join(facts))
         steps = dish_steps(tables, dish.dish_id)[0]
+        cue = meal_cues(plan, tables).get((day, slot, dish.dish_id))  # cooked once for a later day, or from it
+        if cue:
+            st.info(cue, icon=":material/kitchen:")
         st.markdown(recipe_html(recipe_frame(dish), steps, dish.portions), unsafe_allow_html=True)
         if not steps and is_dish_plan(plan):
             st.caption("No steps: serve as it is.")
