@@ -15,7 +15,7 @@ from planner.errors import ExportError, MagplanError
 FORMATS: tuple[str, ...] = ("ics", "print-html", "html", "markdown", "csv")
 _SUFFIX_FORMAT = {".ics": "ics", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
                   ".csv": "csv"}
-NEEDS_STEPS = ("ics", "print-html", "html")
+NEEDS_STEPS = ("ics", "print-html", "html", "markdown")  # markdown: the evening-before and cook-once lines
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -43,7 +43,7 @@ def _format(args: argparse.Namespace) -> str:
     return _SUFFIX_FORMAT.get(Path(args.out).suffix.lower(), "markdown") if args.out else "markdown"
 
 
-def _dish_library():
+def dish_library():
     """The dish library (shipped and the person's own) for the recipes' steps; None, said on stderr, if it
     cannot be loaded (the export goes on without steps)."""
     from foods.library_cache import library
@@ -82,7 +82,7 @@ def run_export(args: argparse.Namespace) -> int:
     start = parse_start(args.start) if args.start is not None else None  # bad input fails before any work
     times = parse_times(args.times)
     plan = read_plan(args.plan)
-    text = _render(fmt, plan, start, times, _dish_library() if fmt in NEEDS_STEPS else None)
+    text = _render(fmt, plan, start, times, dish_library() if fmt in NEEDS_STEPS else None)
     if not args.out:
         sys.stdout.write(text)
         return 0

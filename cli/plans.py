@@ -70,10 +70,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _render(plan: WeekPlan, fmt: str) -> str:
+    from cli.export import dish_library
     from planner.export import plan_to_markdown
     from planner.plan_format import plan_to_json
 
-    return plan_to_markdown(plan) if fmt == "markdown" else plan_to_json(plan)
+    return plan_to_markdown(plan, dish_library()) if fmt == "markdown" else plan_to_json(plan)
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -43,8 +43,10 @@ STAPLE_MIN_G: dict[str, float] = {"whole_grains": 40.0, "refined_grains": 40.0, 
 # Foods that are staples though their category is not: the starchy vegetables (a dietitian found sweet potato at
 # two meals of a day three times), and a fruit of 40 g a serving or more (banana at breakfast and again in the
 # afternoon's nice cream): another fruit may come at the next meal. Potatoes and sweet potatoes are one staple
-# (a dietitian found a jacket potato at lunch and sweet potato wedges at dinner).
-STAPLE_FOOD_MIN_G: dict[str, float] = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
+# (a dietitian found a jacket potato at lunch and sweet potato wedges at dinner). Vitamin D mushrooms, once they
+# came, were served at breakfast on toast and again as a side at dinner: at one meal a day too.
+POTATO_FOODS: frozenset[str] = frozenset({"potato_baked", "potato_boiled", "sweet_potato_baked"})
+STAPLE_FOOD_MIN_G: dict[str, float] = {**dict.fromkeys(sorted(POTATO_FOODS), 60.0), "mushrooms_white_uv": 40.0}
 POTATOES = "potatoes"
 # A fruit is a staple from 40 g a serving, a third of a banana: a dietitian counted the banana in the cookies and
 # the pancakes too, on 5-6 days of a week and twice in a day. The planner's weekly cap on each fruit
@@ -66,7 +68,7 @@ def staple_key(food_id: str, category: str) -> str:
     """What a staple is counted as: the food, or 'eggs' for an egg however it is cooked (a dietitian counted
     scrambled eggs, egg curry and fried eggs, six eggs, in one day: three foods of the table), 'potatoes' for a
     potato or sweet potato."""
-    if food_id in STAPLE_FOOD_MIN_G:
+    if food_id in POTATO_FOODS:
         return POTATOES
     return EGGS if category == EGG_CATEGORY and food_id.startswith(EGG_PREFIX) else food_id
 # A drink: a dish that is mostly something poured by the cup (milk, kefir, a plant milk, juice, tea, cocoa).

@@ -47,13 +47,14 @@ FOOD_SOURCES: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
 }
 PREGNANCY_FISH_DAYS_MAX = 3  # FDA/EPA: 8-12 oz of low-mercury fish a week, about three servings
 PREGNANCY_FISH_G_PER_WEEK_MAX = 340.0  # 12 oz: the FDA/EPA upper end (a dietitian counted 17 oz in one week)
+PREGNANCY_FISH_G_PER_WEEK_MIN = 226.8  # 8 oz: the lower end (a dietitian found 7.1 oz, one sardine dish eaten twice)
 MAGNESIUM_NOTE = ("Magnesium from food is safe for healthy kidneys: the {ul_mg:g} mg upper limit is for "
                   "supplements only. With kidney disease, or medicines that interact with magnesium, ask your doctor.")
 # Pregnancy and breastfeeding share the food advice; only the supplement they start with differs.
 PRENATAL_SUPPLEMENT = "In pregnancy: keep taking a prenatal supplement with folic acid (400 µg) and iodine (150 µg)"
 NURSING_SUPPLEMENT = "While breastfeeding: keep taking the supplement your midwife or doctor advised"
-MOTHER_FOOD_ADVICE = (", eat 8-12 oz (2-3 servings) a week of fish low in mercury (the plan's fish are, and it keeps to "
-                      "12 oz), choose pasteurised milk, yogurt, kefir and cheese (feta, ricotta and paneer too), and cook "
+MOTHER_FOOD_ADVICE = (", eat 8-12 oz (2-3 servings) a week of fish low in mercury (the plan's fish are, and it plans "
+                      "8-12 oz when your diet has fish), choose pasteurised milk, yogurt, kefir and cheese (feta, ricotta and paneer too), and cook "
                       "eggs until the yolks are firm.")
 # (The ferritin test has its own note, in every plan: said once.)
 PREGNANCY_NOTE = PRENATAL_SUPPLEMENT + MOTHER_FOOD_ADVICE
@@ -77,6 +78,13 @@ CHILD_FERRITIN_NOTE = ("In RLS the evidence is stronger for iron than for magnes
 # dietitian asked that the note say so when it does (some allergists still advise caution).
 COCONUT_NOTE = ("You avoid tree nuts and the plan uses coconut ({foods}): coconut is not a tree nut in US allergen "
                 "labelling and most people with a tree-nut allergy eat it, but ask your allergist if unsure.")
+# Vitamin D mushrooms (UV-exposed: UV_MUSHROOMS, a curated food) can carry most of a week's vitamin D: the note
+# says which mushrooms to buy, that their vitamin D is D2, and what settles whether it is enough.
+UV_MUSHROOMS = "mushrooms_white_uv"
+UV_MUSHROOM_NOTE = ("{share} of the plan's vitamin D comes from UV-exposed mushrooms ({grams:.0f} g over the plan): "
+                    "buy the packs labelled for vitamin D (ordinary mushrooms have almost none), and buy them close to "
+                    "the days you cook them: their vitamin D fades in the fridge. It is vitamin D2; if yours has been "
+                    "low, a blood test of 25-hydroxyvitamin D shows whether food alone is enough.")
 # A budget counts a food without a retail price in the price tables at its category's median price
 # (foods.dish_numbers.budget_prices); the plan names the foods it so counted, pinches of salt and spice aside.
 ESTIMATED_PRICE_NOTE = ("Toward your budget, foods without a US retail price in the price tables ({foods}) count at "
@@ -203,11 +211,22 @@ def co_nutrient_notes(days: Sequence[DayPlan], targets: Targets, profile: Profil
         notes.append(ALLERGEN_LABEL_NOTE.format(allergens=_allergen_words(profile.avoid_allergens)))
     if profile.budget_usd_per_day is not None:
         notes.extend(_estimated_price_notes(days))
+    notes.extend(_uv_mushroom_notes(days))
     coconut = sorted({it.name.split(" (")[0].lower() for d in days for m in d.meals for it in m.items
                       if "coconut" in it.food_id})
     if "tree_nuts" in profile.avoid_allergens and coconut:
         notes.append(COCONUT_NOTE.format(foods=", ".join(coconut)))
     return tuple(notes)
+
+
+def _uv_mushroom_notes(days: Sequence[DayPlan]) -> list[str]:
+    """UV_MUSHROOM_NOTE when the plan has vitamin D mushrooms, saying whether they give most of its vitamin D."""
+    items = [it for d in days for m in d.meals for it in m.items]
+    mushrooms = [it for it in items if it.food_id == UV_MUSHROOMS]
+    if not mushrooms:
+        return []
+    share = sum(it.vitamin_d_ug or 0.0 for it in mushrooms) / max(sum(it.vitamin_d_ug or 0.0 for it in items), 1e-9)
+    return [UV_MUSHROOM_NOTE.format(share="Most" if share > 0.5 else "Part", grams=sum(it.grams for it in mushrooms))]
 
 
 def _estimated_price_notes(days: Sequence[DayPlan]) -> list[str]:
@@ -252,6 +271,8 @@ def prepare(tables: DishTables, profile: Profile, *, rules: Rules, targets: Targ
         rules = replace(rules, fish_per_week_max=PREGNANCY_FISH_DAYS_MAX)
     if profile.status in ("pregnancy", "lactation") and rules.fish_g_per_week_max is None:
         rules = replace(rules, fish_g_per_week_max=PREGNANCY_FISH_G_PER_WEEK_MAX)
+    if profile.status in ("pregnancy", "lactation") and rules.fish_g_per_week_min is None:  # acts on fish days only
+        rules = replace(rules, fish_g_per_week_min=PREGNANCY_FISH_G_PER_WEEK_MIN)
     profile = replace(profile, favorite_foods=tuple(dict.fromkeys((*profile.favorite_foods, *favorites))),
                       disliked_foods=tuple(dict.fromkeys((*profile.disliked_foods, *dislikes))))
     targets = targets or targets_for(profile)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from planner.batches import Batch, plan_batches, recipe_servings
-from planner.cook_once import KEEP_TEXT, cook_once_note, returns
+from planner.cook_once import KEEP_TEXT, cook_once_note, cooking_batches, returns
 from planner.plan_text import (CHECK, CROSS, DISH_PLAN_CSV_COLUMNS, co_nutrient_checks, day_checks, day_total_rows,
                                dish_rows, h, md_text, meal_lines, num_text, portions_text, profile_summary,
                                slot_label, solver_line, supplement_line)
@@ -156,16 +156,16 @@ def batch_note(batch: Batch, servings: int) -> str:
 
 def batch_notes(plan: WeekPlan, tables: "DishTables | None", days: Iterable[int] | None = None) -> tuple[str, ...]:
     """For every batch cooked on ``days`` from a library recipe that makes more than one serving: the recipe's
-    servings against the portions the plan eats from it, so no serving is silently left over; and for a dish
-    the plan cooks again later, that it can be cooked once (``planner.cook_once``)."""
-    again = {ret.first.dish.dish_id: ret for ret in returns(plan, tables, days)}
+    servings against the portions the plan eats from it, so no serving is silently left over; a dish that comes
+    back within a few days is one batch, with a line saying so (``planner.cook_once``)."""
+    again = {(ret.first.day, ret.first.slot, ret.first.dish.dish_id): ret for ret in returns(plan, tables, days)}
     out = []
-    for batch in plan_batches(plan, days):
+    for batch in cooking_batches(plan, tables, days):
         servings = recipe_servings(tables, batch.dish.dish_id)
         if servings is not None and servings > 1:
             out.append(batch_note(batch, servings))
-        ret = again.get(batch.dish.dish_id)
-        if ret is not None and (batch.day, batch.slot) == (ret.first.day, ret.first.slot):
+        ret = again.get((batch.day, batch.slot, batch.dish.dish_id))
+        if ret is not None:
             out.append(cook_once_note(ret))
     return tuple(out)
 

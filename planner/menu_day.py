@@ -11,7 +11,7 @@ day and handing it to HiGHS was a third of a week's planning time; with one mode
 
 Rows added for a day are named as before (``locked_<slot>_<dish>``, ``locked_portions_<slot>_<dish>``,
 ``not_same_day_as_<n>``, ``shared_with_<n>``, ``not_same_mains_as_<n>``, ``fish_<d>``, ``meat_<d>``, ``fish_g_<d>`` (what the week's
-cap of fish leaves today), ``<nutrient>_day_<d>``).
+cap of fish leaves today), ``fish_g_min_<d>`` (the week's minimum, softly), ``<nutrient>_day_<d>``).
 """
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ class DayContext:
     fish_g_max: float | None = None  # grams of fish and seafood today at most (what the week's cap leaves)
     # the dinner main is eaten again at tomorrow's lunch (a leftover): its fish counts twice against fish_g_max
     fish_dinner_twice: bool = False
+    # (grams of fish today at least, objective per gram short): the week's minimum (pregnancy) on a fish day, softly
+    fish_g_min: tuple[float, float] | None = None
 
 
 @dataclass
@@ -108,6 +110,12 @@ def overlay(model: MenuModel, data: DishData, context: DayContext, day: int) -> 
     if context.fish_g_max is not None:
         again = menu.per_serving(model, data.fish_g, 0, ("dinner",)) if context.fish_dinner_twice else 0
         out.rows[f"fish_g_{day}"] = menu.per_serving(model, data.fish_g, 0) + again <= context.fish_g_max
+    if context.fish_g_min is not None and context.fish_g_min[0] > 0:
+        grams, per_g = context.fish_g_min
+        short = pulp.LpVariable(f"fish_g_short_{day}", lowBound=0, upBound=grams)
+        out.new.append(short)
+        out.cost[short] = per_g
+        out.rows[f"fish_g_min_{day}"] = menu.per_serving(model, data.fish_g, 0) + short >= grams
     for column, (target, per_unit) in context.co_targets.items():  # today's share, softly
         if target > 0:
             short = pulp.LpVariable(f"short_{column}_{day}", lowBound=0, upBound=target)

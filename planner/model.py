@@ -102,6 +102,7 @@ class Rules:
     meat_per_week_min: int = 2  # meat or poultry mains, when the diet has them (an omnivore's week)
     fish_per_week_max: int | None = None  # days with fish at most (pregnancy: 3, about 12 oz a week)
     fish_g_per_week_max: float | None = None  # grams of fish and seafood a week at most (pregnancy: 340 g, 12 oz)
+    fish_g_per_week_min: float | None = None  # and at least, softly (pregnancy: 227 g, 8 oz)
     cheapest: bool = False
     # Up to this many lunches a week are the previous day's dinner, cooked in a larger batch.
     leftovers_per_week: int = 2
@@ -368,6 +369,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "meat_per_week_min": Range(0, MAX_DAYS, "a whole number of days", "2", integer=True),
     "fish_per_week_max": Range(0, MAX_DAYS, "a whole number of days", "3", integer=True),
     "fish_g_per_week_max": Range(0, 5000, "grams of fish a week", "340"),
+    "fish_g_per_week_min": Range(0, 5000, "grams of fish a week", "227"),
     "leftovers_per_week": Range(0, 6, "a whole number of leftover lunches a week", "2", integer=True),
     "people": Range(1, 1000, "a whole number of people", "2", integer=True),
 }

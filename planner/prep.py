@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.batches import Batch, dish_steps
-from planner.cook_once import cooking_batches, thaw_lines
+from planner.cook_once import cooking_batches
 from planner.dish_data import STORED_ALREADY
 from planner.model import PlanDish, WeekPlan
 from planner.plan_text import slot_label
-from planner.quantities import scaled_serving
+from planner.quantities import fmt_qty, scaled_serving
 
 if TYPE_CHECKING:  # pragma: no cover
     from foods.dishes import DishTables
@@ -30,16 +30,15 @@ OVERNIGHT_WORDS: tuple[str, ...] = ("overnight",)  # in the steps ("cover and re
 FROM_DRY = "(cooked from dry)"  # a food of the table cooked from dried beans: soaked the evening before
 COOL_AND_CHILL = "cool it within an hour and keep it in the fridge"
 # Dried beans are soaked overnight and cooked for an hour or two: not before breakfast, nor for less than about
-# 3/4 cup cooked (a dietitian counted 60 soak lines in six weeks, 24 of them for 100 g or less). Those are canned
-# beans, which need nothing the evening before, so they get no line (a dietitian found "use canned chickpeas"
-# under "the evening before" with nothing to do).
+# 3/4 cup cooked (a dietitian counted 60 soak lines in six weeks, 24 of them for 100 g or less): canned first.
+# (Dropping those lines left dried beans on the shopping list that nobody was told to soak.)
 BEANS_SOAK_MIN_G = 150.0
 
 
-def _beans_line(meal: str, beans: str, grams: float, slot: str) -> str | None:
-    """Soak dried beans tonight; None for a breakfast or a small amount (BEANS_SOAK_MIN_G): canned ones then."""
+def _beans_line(meal: str, beans: str, grams: float, slot: str) -> str:
+    """Soak dried beans tonight, or, for a breakfast or a small amount (BEANS_SOAK_MIN_G), canned ones first."""
     if slot == "breakfast" or grams < BEANS_SOAK_MIN_G:
-        return None
+        return f"{meal}: use canned {beans} ({grams:.0f} g), rinsed, or dried ones you have cooked ahead."
     return f"{meal}: soak dried {beans} (enough for {grams:.0f} g cooked) in plenty of cold water, or use canned ones, rinsed."
 
 
@@ -50,13 +49,14 @@ def _batch_lines(batch: Batch, dishes: "DishTables | None") -> list[str]:
     out = [f"{meal}: cook the {i.name.split(' (')[0].lower()} "
            f"({scaled_serving(i.servings, i.serving_label).replace(', ' + STORED_ALREADY, '')}, {i.grams:.0f} g), "
            f"{COOL_AND_CHILL}." for i in dish.ingredients if STORED_ALREADY in i.serving_label]
-    beans = (_beans_line(meal, i.name.split(' (')[0].split(',')[0].lower(), i.grams, batch.slot)
-             for i in dish.ingredients if FROM_DRY in i.name)
-    out += [line for line in beans if line]
+    out += [_beans_line(meal, i.name.split(' (')[0].split(',')[0].lower(), i.grams, batch.slot)
+            for i in dish.ingredients if FROM_DRY in i.name]
     steps = " ".join(dish_steps(dishes, dish.dish_id)[0]).lower()  # notes are tips, not steps
     if any(word in steps for word in OVERNIGHT_WORDS):
-        out.append(f"{meal}: start it tonight; it soaks or sets overnight in the fridge (the printable plan has its "
-                   "steps).")
+        many = f" ({fmt_qty(dish.portions)} servings: the plan serves it on {len({e.day for e in batch.eaten})} days)" \
+            if len({e.day for e in batch.eaten}) > 1 else ""
+        out.append(f"{meal}: start it tonight{many}; it soaks or sets overnight in the fridge (the printable plan has "
+                   "its steps).")
     return out
 
 
@@ -66,8 +66,6 @@ def prep_by_evening(plan: WeekPlan, dishes: "DishTables | None" = None) -> dict[
     for batch in cooking_batches(plan, dishes):  # a later serving from the fridge is prepared with its first
         if lines := _batch_lines(batch, dishes):
             out.setdefault(batch.day - 1, []).extend(lines)
-    for evening, lines in thaw_lines(plan, dishes).items():  # a serving frozen earlier in the week
-        out.setdefault(evening, []).extend(lines)
     return out
 
 

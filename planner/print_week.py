@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from planner.export import dish_html, html_page
+from planner.cook_once import cooking_batches, meal_cues
+from planner.export import dish_cue, dish_html, html_page
 from planner.plan_text import CHECK, CROSS, day_magnesium, h, plan_slots, portions_text, profile_summary, slot_label
-from planner.batches import Batch, plan_batches
+from planner.batches import Batch
 from planner.household_export import by_person_text, cook_text, eaten_text
 from planner.ics import day_date
-from planner.prep import yolk_cue
 from planner.model import DayPlan, Meal, PlanDish, WeekPlan
 from planner.quantities import fmt_qty
 
@@ -141,16 +141,18 @@ def _grid_page(plan: WeekPlan, days: tuple[DayPlan, ...], start: date | None) ->
             f"<tbody>{''.join(rows)}</tbody></table></section>")
 
 
-def distinct_dishes(plan: WeekPlan) -> list[tuple[PlanDish, list[tuple[int, str]]]]:
+def distinct_dishes(plan: WeekPlan, dishes: "DishTables | None" = None) -> list[tuple[PlanDish, list[tuple[int, str]]]]:
     """Each distinct (dish, portions cooked) of the plan in order of first appearance, with the (day, slot)s it is
-    eaten at: a dinner and its leftover lunch are one batch (``planner.batches``), cooked once."""
-    return [(dish, _where(batches)) for dish, batches in distinct_batches(plan)]
+    eaten at: a dinner and its leftover lunch are one batch (``planner.batches``), cooked once, and so is a dish
+    that comes back within a few days (``planner.cook_once``, with ``dishes``)."""
+    return [(dish, _where(batches)) for dish, batches in distinct_batches(plan, dishes)]
 
 
-def distinct_batches(plan: WeekPlan) -> list[tuple[PlanDish, list[Batch]]]:
-    """Each distinct (dish, portions cooked): the dish for the whole batch, and the batches cooked so."""
+def distinct_batches(plan: WeekPlan, dishes: "DishTables | None" = None) -> list[tuple[PlanDish, list[Batch]]]:
+    """Each distinct (dish, portions cooked): the dish for the whole batch, and the batches cooked so (a dish
+    that comes back within a few days is one batch, ``cook_once.cooking_batches``, with ``dishes``)."""
     found: dict[tuple, tuple[PlanDish, list[Batch]]] = {}
-    for batch in plan_batches(plan):
+    for batch in cooking_batches(plan, dishes):
         key = (batch.dish.dish_id, batch.portions, _who(batch))
         found.setdefault(key, (batch.cooked, []))[1].append(batch)
     return list(found.values())
@@ -193,7 +195,9 @@ def plan_to_print_html(plan: WeekPlan, dishes: "DishTables | None" = None, *, st
     parts = [_grid_page(plan, plan.days[i:i + DAYS_PER_PAGE], start)
              for i in range(0, len(plan.days), DAYS_PER_PAGE)]
     parts.append("<div class=\"cards\">")
-    parts += [_card(dish, batches, dishes, start, yolk_cue(plan, dish)) for dish, batches in distinct_batches(plan)]
+    cues = meal_cues(plan, dishes)
+    parts += [_card(dish, batches, dishes, start, dish_cue(plan, cues, batches[0].day, batches[0].slot)(dish))
+              for dish, batches in distinct_batches(plan, dishes)]
     parts.append("</div>")
     return html_page("Magnesium meal plan: the week to print", "\n".join(parts), extra_css=PRINT_CSS)
 

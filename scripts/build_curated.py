@@ -314,6 +314,9 @@ FOODS: list[F] = [
     F("red_bell_pepper", "Red bell pepper (raw)", 170108, "vegetables", "raw", r"^1 cup, chopped", "1 cup chopped", ("1 pepper", 164.0), "p:75122200", slots="lunch|dinner|snack"),
     F("onion_raw", "Onion", 170000, "vegetables", "raw", r"^1 cup, chopped", "1/2 cup chopped", ("3 lb bag", 1360.8), "p:75117020", frac=0.5, main=False),
     F("mushrooms_white", "White mushrooms (raw)", 169251, "vegetables", "raw", r"^1 cup, pieces", "1 cup sliced", ("8 oz pack", 226.8), "p:75115000"),
+    # Sold as "vitamin D mushrooms" (the pack says UV-exposed): the one plant food with vitamin D a vegetarian week
+    # can reach (a dietitian's ask). Priced as ordinary white mushrooms, PP-NAP having no UV-exposed row.
+    F("mushrooms_white_uv", "White mushrooms, UV-exposed (raw)", 169376, "vegetables", "raw", r"^1 cup pieces", "1 cup sliced", ("8 oz pack", 226.8), "p:75115000", buy_as="UV-exposed white mushrooms (\"vitamin D\" on the pack)"),
     F("portabella_grilled", "Portabella mushrooms (grilled)", 169243, "vegetables", "cooked", r"^1 cup sliced", "1 cup sliced, grilled", ("6 oz pack", 170.1), "p:75219011", buy_as="Portabella mushrooms", buy_fdc="Mushrooms, portabella, raw"),
     F("cauliflower_cooked", "Cauliflower (cooked)", 170397, "vegetables", "cooked", r"^0.5 cup", "1/2 cup cooked", ("1 head", 588.0), "p:75214011", buy_as="Fresh cauliflower", buy_fdc="Cauliflower, raw"),
     F("green_beans_cooked", "Green beans (cooked)", 169141, "vegetables", "cooked", r"^1 cup", "1/2 cup cooked", LB, "p:75205021", frac=0.5, buy_as="Fresh green beans", buy_fdc="Beans, snap, green, raw"),

@@ -76,6 +76,9 @@ STAPLE_G_PER_SERVING = {"whole_grains": 40.0, "refined_grains": 40.0, "legumes_s
 # and so is a starchy vegetable (60 g): not sweet potato at two meals of a day, nor potato at one and sweet potato
 # at the other (one staple, "potatoes")
 STAPLE_FOODS_G_PER_SERVING = {"potato_baked": 60.0, "potato_boiled": 60.0, "sweet_potato_baked": 60.0}
+# vitamin D (UV-exposed) mushrooms too, from 40 g: not on toast at breakfast and as a side at dinner
+STAPLE_OTHER_G_PER_SERVING = {"mushrooms_white_uv": 40.0}
+POTATO_FOODS = set(STAPLE_FOODS_G_PER_SERVING)
 # a fruit of 40 g a serving or more (a third of a banana) comes on at most 4 days a week (not banana every day)
 FRUIT_G_PER_SERVING, FRUIT_DAYS_PER_WEEK = 40.0, 4
 DRINK_CATEGORIES, DRINK_SHARE, DRINKS_PER_DAY = ("drinks", "dairy_alternatives"), 0.85, 2  # one a meal, two a day
@@ -301,11 +304,11 @@ def _staple_keys(ref: Reference, x: PlanDish) -> set[str]:
     keys = set()
     for i in x.ingredients:
         row = ref.curated.loc[i.food_id] if i.food_id in ref.curated.index else None
-        least = STAPLE_FOODS_G_PER_SERVING.get(i.food_id, STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9)) \
-            if row is not None else 1e9
+        by_food = {**STAPLE_FOODS_G_PER_SERVING, **STAPLE_OTHER_G_PER_SERVING}
+        least = by_food.get(i.food_id, STAPLE_G_PER_SERVING.get(str(row["category"]), 1e9)) if row is not None else 1e9
         if x.portions > 0 and i.grams / x.portions >= least:
             keys.add("eggs" if row["category"] == MEAT_CATEGORY and i.food_id.startswith("egg_") else
-                     "potatoes" if i.food_id in STAPLE_FOODS_G_PER_SERVING else i.food_id)
+                     "potatoes" if i.food_id in POTATO_FOODS else i.food_id)
     return keys
 
 

@@ -249,6 +249,22 @@ def test_every_plan_says_once_to_check_ferritin_and_a_vegan_one_names_iodine(pla
     assert all("you need a B12 supplement" in n for n in b12)  # plainly, with a dose
 
 
+def test_a_pregnant_week_has_8_oz_of_fish_on_days_apart(plans, foods_table):
+    """FDA/EPA: 8-12 oz of low-mercury fish a week in pregnancy. A dietitian found 7.1 oz, one sardine dish eaten on
+    two days in a row: the week has at least 8 oz, and no fish on the day after a fish day but its leftover lunch."""
+    plan = plans("pregnant_28_nut_free")
+    fish_ids = set(foods_table.index[foods_table["category"] == "fish_seafood"])
+    by_day = {d.day: sum(i.grams for m in d.meals for x in m.dishes for i in x.ingredients if i.food_id in fish_ids)
+              for d in plan.days}
+    assert sum(by_day.values()) >= 226.8 - 1e-6 and plan.rules.fish_g_per_week_min == pytest.approx(226.8)
+    fish_days = sorted(d for d, g in by_day.items() if g > 0)
+    for a, b in zip(fish_days, fish_days[1:]):
+        day_b = plan.day(b)
+        if b == a + 1:  # only as last night's dinner eaten again
+            assert all(m.leftover_from is not None for m in day_b.meals
+                       if any(i.food_id in fish_ids for x in m.dishes for i in x.ingredients))
+
+
 def test_a_child_is_not_given_the_adults_ferritin_cut_off(plans):
     from planner.dishplan import co_nutrient_notes
 
@@ -434,6 +450,40 @@ def test_a_fruit_and_a_starchy_vegetable_are_staples_for_the_checker_and_swaps(p
     data = menu.dish_data(tables, plan.profile)
     entries = [("breakfast", "breakfast", data.index[breakfast], 1.0), ("snack", "snack", data.index[snack], 1.0)]
     assert any(f"'{staple}' at breakfast and snack" in p for p in day_rules.food_group_problems(data, entries))
+
+
+def test_vitamin_d_mushrooms_close_a_vegetarian_week_and_the_plan_says_which_to_buy(plans):
+    """The vegetarian woman's vitamin D was 6.1 of 15 µg: UV-exposed mushrooms (USDA SR 169376) close it, and the
+    plan says to buy the packs labelled for vitamin D."""
+    plan = plans("vegetarian_woman_35")
+    grams = sum(i.grams for d in plan.days for m in d.meals for x in m.dishes for i in x.ingredients
+                if i.food_id == "mushrooms_white_uv")
+    assert grams > 0
+    average = sum(float(d.totals["vitamin_d_ug"]) for d in plan.days) / len(plan.days)
+    assert average >= plan.targets.vitamin_d_ug * (1 - 1e-6)
+    from_mushrooms = sum(i.vitamin_d_ug for d in plan.days for m in d.meals for i in m.items
+                         if i.food_id == "mushrooms_white_uv")
+    share = "Most" if from_mushrooms > 0.5 * average * len(plan.days) else "Part"
+    note = next(n for n in plan.notes if " of the plan's vitamin D comes from UV-exposed mushrooms" in n)
+    assert note.startswith(share) and f"({grams:.0f} g over the plan)" in note and "labelled for vitamin D" in note
+
+
+def test_vitamin_d_mushrooms_come_at_one_meal_a_day_for_the_checker_and_the_model(plans, ref, tables, foods_table):
+    """Mushrooms on toast at breakfast and garlic mushrooms beside dinner: one meal a day, like a staple."""
+    from planner import day_rules, menu
+    from planner.dishplan import make_day, make_dish
+
+    plan = plans("woman_45_omnivore")
+    toast = make_dish(tables, foods_table, "vitamin_d_mushrooms_spinach_toast", "main", 1.0)
+    side = make_dish(tables, foods_table, "garlic_vitamin_d_mushrooms", "side", 1.0)
+    meals = [Meal(m.slot, dishes=(toast,)) if m.slot == "breakfast" else
+             Meal(m.slot, dishes=(*m.dishes[:1], side)) if m.slot == "dinner" else m for m in plan.day(1).meals]
+    problems = check_dish_plan(replace(plan, days=(make_day(1, meals), *plan.days[1:])), ref)
+    assert any("'mushrooms_white_uv' is a staple of" in p for p in problems)
+    data = menu.dish_data(tables, plan.profile)
+    entries = [("breakfast", "breakfast", data.index[toast.dish_id], 1.0),
+               ("dinner", "side", data.index[side.dish_id], 1.0)]
+    assert any("'mushrooms_white_uv' at breakfast and dinner" in p for p in day_rules.food_group_problems(data, entries))
 
 
 def test_a_fruit_on_five_days_is_caught_by_the_checker(plans, ref, tables, foods_table):

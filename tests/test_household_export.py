@@ -179,7 +179,7 @@ def test_batch_notes_say_what_the_recipe_makes_against_what_is_eaten(household_p
 
 def test_a_main_cooked_again_later_can_be_cooked_once(two_day_plan, curated, shipped_dishes):
     """A dietitian counted 19 mains cooked twice from scratch in six weeks: the batch notes say the first cooking
-    can make the later one's servings too, kept in the fridge up to 3 days later, frozen beyond."""
+    can make the later one's servings too, kept in the fridge up to 3 days later; later than that it is cooked again."""
     from dataclasses import replace
 
     from planner.dishplan import make_day, make_dish
@@ -194,10 +194,10 @@ def test_a_main_cooked_again_later_can_be_cooked_once(two_day_plan, curated, shi
                          day(3, "rajma_brown_rice", 1.25), day(4, "shakshuka_whole_wheat_pita", 1.0),
                          day(5, "rajma_brown_rice", 1.0), day(6, "salmon_cakes_sweet_potato_salad", 1.0)))
     again = [n for n in batch_notes(plan, shipped_dishes) if " comes again on " in n]
-    assert again == ["Rajma (Punjabi kidney bean curry) with brown rice comes again on day 3, day 5: you can cook "
-                     "3 1/4 servings on day 1 and keep 1 1/4 in the fridge for day 3 and freeze 1 for day 5",
-                     "Shakshuka with whole-wheat pita comes again on day 4: you can cook 2 servings on day 2 and keep "
-                     "1 in the fridge for day 4"]
+    assert again == ["Rajma (Punjabi kidney bean curry) with brown rice comes again on day 3: cook 2 1/4 servings on "
+                     "day 1 and keep 1 1/4 in the fridge for day 3 (cooked food keeps 3 days in the fridge)",
+                     "Shakshuka with whole-wheat pita comes again on day 4: cook 2 servings on day 2 and keep 1 in the "
+                     "fridge for day 4 (cooked food keeps 3 days in the fridge)"]
 
 
 def test_one_person_plan_shows_leftovers_and_keeps_its_shape(two_day_plan):

@@ -137,7 +137,7 @@ def test_a_start_too_late_for_the_plan(two_day_plan):
 @pytest.fixture
 def plan_file(two_day_plan, tmp_path, shipped_dishes, monkeypatch) -> Path:
     """The plan as a file; the command reads the session's dish library instead of loading it again."""
-    monkeypatch.setattr("cli.export._dish_library", lambda: shipped_dishes)
+    monkeypatch.setattr("cli.export.dish_library", lambda: shipped_dishes)
     path = tmp_path / "plan.json"
     write_plan(two_day_plan, path)
     return path

@@ -116,23 +116,25 @@ def test_rice_pudding_gets_its_rice_cooked_the_evening_before(kit, week):
                      "brown rice (1/3 cup cooked, 60 g), cool it within an hour and keep it in the fridge."]
 
 
-def test_beans_for_a_breakfast_or_a_small_amount_are_canned_and_need_nothing_tonight(kit, week):
+def test_beans_for_a_breakfast_or_a_small_amount_are_canned_first(kit, week):
     """Dried beans take an overnight soak and an hour or more of cooking: not before breakfast, nor for a few
-    spoonfuls. Those are canned beans, which need nothing the evening before (a dietitian found "use canned
-    chickpeas" listed there with nothing to do); a dinner's 190 g are still soaked."""
+    spoonfuls; the line says canned first, and a dinner's 190 g are still soaked."""
     plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY),
                                _day(kit, 2, "egg_pinto_bean_tacos", PLAIN_DAY[1], "rajma_brown_rice")))
     lines = prep_by_evening(plan, kit[1])[1]
-    assert len(lines) == 1 and "pinto" not in lines[0]
-    assert lines[0].startswith("For tomorrow's dinner, Rajma") and "soak dried kidney beans (enough for 190 g" in lines[0]
+    assert lines[0].startswith("For tomorrow's breakfast, Egg and pinto bean breakfast tacos: use canned pinto "
+                               "beans (60 g), rinsed")
+    assert lines[1].startswith("For tomorrow's dinner, Rajma") and "soak dried kidney beans (enough for 190 g" in lines[1]
 
 
 def test_a_dish_that_comes_back_is_cooked_once_and_said_so_at_both_meals(kit, week):
     """A dietitian found salmon cakes made fresh on day 1 and day 4: the first meal says to cook the later
-    servings too, the later one that it comes from the fridge, the evening before prepares for both (the rajma's
-    beans soaked for 2 servings, none soaked for the later day); beyond the fridge's 3 days it is a choice, with
-    a thaw line the evening before."""
+    servings too and chill them within 2 hours, the later one that it comes from the fridge, the evening before
+    prepares for both (the rajma's beans soaked for 2 servings, none soaked for the later day), and the shopping
+    list's batch notes count one batch. A dish back after more than 3 days is cooked again; in pregnancy a
+    reheated serving is always steaming hot."""
     from planner.cook_once import meal_cues
+    from planner.household_export import batch_notes
 
     foods, tables = kit
     plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY), _day(kit, 2, *PLAIN_DAY[:2], "rajma_brown_rice"),
@@ -140,19 +142,35 @@ def test_a_dish_that_comes_back_is_cooked_once_and_said_so_at_both_meals(kit, we
                                _day(kit, 4, *PLAIN_DAY[:2], "rajma_brown_rice"),
                                _day(kit, 5, "egg_pinto_bean_tacos", "beef_pinto_bean_tacos", PLAIN_DAY[2])))
     cues = meal_cues(plan, tables)
-    assert cues[(2, "dinner", "rajma_brown_rice")].startswith(
-        "Comes again on day 4: cook 2 servings today and keep 1 in the fridge for day 4 (cooked food keeps 3 days in "
-        "the fridge).")
-    assert cues[(4, "dinner", "rajma_brown_rice")].startswith("Made on day 2: 1 serving from the fridge")
-    assert cues[(1, "dinner", PLAIN_DAY[2])].startswith("Comes again on day 5: you can cook 2 servings today and "
-                                                        "freeze 1 for day 5")
-    assert cues[(5, "dinner", PLAIN_DAY[2])].startswith("If you froze a serving on day 1")
+    assert cues[(2, "dinner", "rajma_brown_rice")] == (
+        "Comes again on day 4: cook 2 servings today; cool the extra and put it in the fridge within 2 hours for day "
+        "4 (cooked food keeps 3 days in the fridge).")
+    assert cues[(4, "dinner", "rajma_brown_rice")] == ("Made on day 2: 1 serving from the fridge; reheat it until "
+                                                       "steaming if it is eaten hot.")
+    assert (1, "dinner", PLAIN_DAY[2]) not in cues and (5, "dinner", PLAIN_DAY[2]) not in cues  # 4 days apart
     assert (1, "breakfast", PLAIN_DAY[0]) not in cues  # a one-serving recipe is cooked each time
+    pregnant = replace(plan, profile=replace(plan.profile, sex="female", status="pregnancy"))
+    assert "steaming hot, even a dish served cold" in meal_cues(pregnant, tables)[(4, "dinner", "rajma_brown_rice")]
     prep = prep_by_evening(plan, tables)
     assert any("Rajma" in x and "enough for 380 g cooked" in x for x in prep[1])  # for day 2 and day 4
     assert not any("Rajma" in x for x in prep.get(3, []))
-    assert any(x.startswith(f"For tomorrow's dinner, {plan.days[0].meals[2].dishes[0].name}: if you froze a serving "
-                            "on day 1, move it to the fridge to thaw") for x in prep[4])
+    notes = [n for n in batch_notes(plan, tables) if n.startswith("Rajma")]
+    assert len(notes) == 2 and "the plan eats 2 (day 2 dinner, day 4 dinner)" in notes[0]
+    assert notes[1].endswith("cook 2 servings on day 2 and keep 1 in the fridge for day 4 (cooked food keeps 3 days "
+                             "in the fridge)")
     text, page = plan_to_markdown(plan, tables), plan_to_html(plan, tables)
     for cue in (cues[(2, "dinner", "rajma_brown_rice")], cues[(4, "dinner", "rajma_brown_rice")]):
         assert f"  - *{cue}*" in text and cue in page
+
+
+def test_overnight_oats_for_two_days_are_started_for_both(kit, week):
+    """Overnight oats on day 2 and day 4 are one batch set on the evening of day 1, and that line says so (a
+    dietitian found the batch size only at the breakfast, after the oats were set)."""
+    plan = replace(week, days=(_day(kit, 1, *PLAIN_DAY),
+                               _day(kit, 2, "cocoa_overnight_oats_raspberry", *PLAIN_DAY[1:]),
+                               _day(kit, 3, *PLAIN_DAY),
+                               _day(kit, 4, "cocoa_overnight_oats_raspberry", *PLAIN_DAY[1:])))
+    lines = prep_by_evening(plan, kit[1])
+    assert any("Cocoa overnight oats" in x and "start it tonight (2 servings: the plan serves it on 2 days)" in x
+               for x in lines[1])
+    assert not any("Cocoa overnight oats" in x for x in lines.get(3, []))

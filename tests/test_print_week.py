@@ -10,6 +10,7 @@ from conftest import unbalanced_tags
 from planner.export import dish_steps
 from planner.plan_text import plan_slots, portions_text, slot_label
 from planner.ics import day_date
+from planner.cook_once import returns
 from planner.print_week import DAYS_PER_PAGE, date_label, distinct_dishes, plan_to_print_html
 
 START = date(2026, 12, 7)
@@ -39,9 +40,12 @@ def test_grid_has_a_column_per_day_a_row_per_meal_and_each_days_magnesium(two_da
 def test_one_card_per_distinct_dish_with_scaled_ingredients_and_steps(two_day_plan, shipped_dishes):
     page = plan_to_print_html(two_day_plan, shipped_dishes, start=START)
     cards = page[page.index('<div class="cards">'):].split('<div class="card">')[1:]
-    distinct = distinct_dishes(two_day_plan)
+    distinct = distinct_dishes(two_day_plan, shipped_dishes)
     assert len(cards) == len(distinct) == len({(x.dish_id, x.portions) for d in two_day_plan.days
                                                for m in d.meals for x in m.dishes})
+    for ret in returns(two_day_plan, shipped_dishes):  # cooked once for both days: one card, both meals
+        card = next(c for c in cards if f"<h4>{html.escape(ret.first.dish.name)}</h4>" in c)
+        assert f"Comes again on day {ret.later[0].day}: cook" in card and portions_text(ret.total) in card
     for card, (dish, where) in zip(cards, distinct):
         assert f"<h4>{html.escape(dish.name)}</h4>" in card
         assert portions_text(dish.portions) in card
