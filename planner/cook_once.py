@@ -7,8 +7,8 @@ fridge. One story is told everywhere from here (the plan's meals in Markdown, th
 the evening before, the shopping list's "cook in batches" notes):
 
 - the meal it is cooked at says what to cook and keep ("Comes again on day 4: cook 2 servings today; cool the
-  extra and put it in the fridge within 2 hours for day 4 ...");
-- the later meal says where it comes from ("Made on day 1: 1 serving from the fridge"), and needs nothing the
+  extra and put it in the fridge within 2 hours for day 4 ...", in portions as the plan's meals count them);
+- the later meal says where it comes from ("Made on day 1: 1 portion from the fridge"), and needs nothing the
   evening before nor a batch of its own (``cooking_batches``: the first cooking is prepared and noted for it);
 - in pregnancy a reheated serving is always reheated until steaming (listeria), not only a hot dish.
 
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from planner.batches import Batch, plan_batches, recipe_servings
 from planner.model import WeekPlan
+from planner.plan_text import portions_text
 from planner.quantities import fmt_qty
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -91,12 +92,12 @@ def meal_cues(plan: WeekPlan, tables: "DishTables | None") -> dict[MealKey, str]
     out: dict[MealKey, str] = {}
     for ret in returns(plan, tables):
         first = ret.first
-        out[_key(first)] = (f"Comes again on {_days_text(ret.later)}: cook {_servings(ret.total)} today; {CHILL_TEXT} "
-                            f"for {_days_text(ret.later)} ({FRIDGE_TEXT}).")
+        out[_key(first)] = (f"Comes again on {_days_text(ret.later)}: cook {portions_text(ret.total)} today; "
+                            f"{CHILL_TEXT} for {_days_text(ret.later)} ({FRIDGE_TEXT}).")
         for batch in ret.later:
             reheat = ("reheat it until steaming hot, even a dish served cold (in pregnancy, leftovers are eaten hot)"
                       if pregnant else "reheat it until steaming if it is eaten hot")
-            out[_key(batch)] = f"Made on day {first.day}: {_servings(batch.portions)} from the fridge; {reheat}."
+            out[_key(batch)] = f"Made on day {first.day}: {portions_text(batch.portions)} from the fridge; {reheat}."
     return out
 
 

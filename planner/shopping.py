@@ -31,6 +31,7 @@ import pandas as pd
 
 from foods.files import MIB, read_limited
 from foods.schema import AISLES, number_or_nan
+from planner.cook_once import FRIDGE_DAYS_MAX
 from planner.errors import PantryError, ShoppingError
 from planner.model import WeekPlan, check_number
 from planner.pantry import PANTRY_COLUMNS, check_pantry
@@ -303,9 +304,10 @@ def shopping_list(plan: WeekPlan, foods: pd.DataFrame, days: str | Iterable[int]
 
 
 # A can the plan opens and does not finish (a dietitian found half a can of salmon eaten five days after it was
-# opened): what is left keeps 3-4 days in the fridge in a covered container (USDA), or goes in the freezer.
-OPENED_CAN_NOTE = ("Opened cans ({products}): put what the plan leaves in a covered container; it keeps 3-4 days in "
-                   "the fridge, longer frozen")
+# opened): what is left keeps 3-4 days in the fridge in a covered container (USDA), or goes in the freezer. The plan
+# says 3 everywhere (``cook_once.FRIDGE_DAYS_MAX``: a dietitian found 3 days in one line and 3-4 in another).
+OPENED_CAN_NOTE = ("Opened cans ({products}): put what the plan leaves in a covered container; it keeps "
+                   f"{FRIDGE_DAYS_MAX} days in the fridge, longer frozen")
 CAN_WORDS: tuple[str, ...] = ("can", "tin")
 
 

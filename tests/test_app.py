@@ -315,7 +315,7 @@ def test_a_recipe_that_comes_back_later_says_to_cook_it_once(solved_plan, dish_t
     at = app(plan)
     at.button(key=f"recipe_1_{slot}_{dish.dish_id}").click().run()
     ok(at)
-    assert [i.value for i in at.info if i.value.startswith("Comes again on day 3: cook ")], [i.value for i in at.info]
+    assert [i.value for i in at.info if i.value.startswith("Comes again on day 3: cook 2 portions today")], [i.value for i in at.info]
 
 
 # --- per-dish changes (planner.edits) -------------------------------------------------------------

@@ -143,9 +143,9 @@ def test_a_dish_that_comes_back_is_cooked_once_and_said_so_at_both_meals(kit, we
                                _day(kit, 5, "egg_pinto_bean_tacos", "beef_pinto_bean_tacos", PLAIN_DAY[2])))
     cues = meal_cues(plan, tables)
     assert cues[(2, "dinner", "rajma_brown_rice")] == (
-        "Comes again on day 4: cook 2 servings today; cool the extra and put it in the fridge within 2 hours for day "
+        "Comes again on day 4: cook 2 portions today; cool the extra and put it in the fridge within 2 hours for day "
         "4 (cooked food keeps 3 days in the fridge).")
-    assert cues[(4, "dinner", "rajma_brown_rice")] == ("Made on day 2: 1 serving from the fridge; reheat it until "
+    assert cues[(4, "dinner", "rajma_brown_rice")] == ("Made on day 2: 1 portion from the fridge; reheat it until "
                                                        "steaming if it is eaten hot.")
     assert (1, "dinner", PLAIN_DAY[2]) not in cues and (5, "dinner", PLAIN_DAY[2]) not in cues  # 4 days apart
     assert (1, "breakfast", PLAIN_DAY[0]) not in cues  # a one-serving recipe is cooked each time
