@@ -121,6 +121,11 @@ DRINKS_PER_DAY_MAX = MILKY_PER_DAY_MAX = 2
 # BREAKFAST_PROTEIN_G_MIN costs BREAKFAST_PROTEIN_WEIGHT (soft: ``breakfast_protein_short_<d>``).
 BREAKFAST_PROTEIN_G_MIN = 15.0
 BREAKFAST_PROTEIN_WEIGHT = 0.01
+# Fibre above twice the person's AI costs FIBER_OVER_WEIGHT a gram (soft: ``fiber_over_<d>``): a dietitian found
+# 78-87 g of fibre a day, 500-625 g of cooked legumes, in pregnant, vegetarian and vegan weeks (phytate lowers
+# the non-heme iron absorbed, and RLS depends on iron).
+FIBER_SOFT_MAX_SHARE = 2.0
+FIBER_OVER_WEIGHT = 0.02
 PORTION_WEIGHT = 0.4  # per portion away from the person's usual portion (``DishData.portion_center``)
 SAME_DISH_BONUS, EXTRA_DISH_WEIGHT = 0.5, 0.15  # SAME_DISH: a meal another person eats that day is cooked once
 COST_WEIGHT, CHEAPEST_COST_WEIGHT, TIE_BREAK = 0.1, 1.0, 1e-5
@@ -139,6 +144,7 @@ class MenuModel:
     shortfall: dict[str, pulp.LpVariable] = field(default_factory=dict)
     fish_day: dict[int, pulp.LpVariable] = field(default_factory=dict)
     days: tuple[int, ...] = ()
+    soft: pulp.LpAffineExpression = field(default_factory=pulp.LpAffineExpression)  # soft rows' objective terms
     # at-most-n rows of the food groups: row name -> (the places it counts, n)
     limits: dict[str, tuple[list[tuple[int, str, str, int]], int]] = field(default_factory=dict)
 
@@ -171,7 +177,7 @@ def build_menu_model(data: DishData, targets: Targets, rules: Rules, *, days: Se
     or one day (an explanation's). The week method's day model is ``planner.menu_day``."""
     model = MenuModel(pulp.LpProblem(name, pulp.LpMinimize), days=tuple(days))
     add_day_rows(model, data, targets, rules, budget_usd_per_day)
-    objective = dish_objective(model, data, rules) + add_food_groups(model, data)
+    objective = dish_objective(model, data, rules) + add_food_groups(model, data) + model.soft
     objective += add_co_nutrients(model, data, targets)
     if len(model.days) > 1:
         _add_variety(model, data, rules, frozenset(leftover_days) & set(model.days[1:]))
@@ -232,6 +238,9 @@ def _add_daily_nutrients(model: MenuModel, data: DishData, targets: Targets, rul
         p += amount(model, data, "energy_kcal", d) <= targets.energy_kcal_max, f"energy_max_{d}"
         p += amount(model, data, "protein_g", d) >= targets.protein_g_min, f"protein_min_{d}"
         p += amount(model, data, "fiber_g", d) >= targets.fiber_g_min, f"fiber_min_{d}"
+        over = pulp.LpVariable(f"fiber_over_{d}", lowBound=0)
+        p += amount(model, data, "fiber_g", d) - over <= fiber_g_soft_max(targets), f"fiber_soft_max_{d}"
+        model.soft += FIBER_OVER_WEIGHT * over
         p += amount(model, data, "sodium_mg", d) <= targets.sodium_mg_max, f"sodium_max_{d}"
         if budget_usd_per_day is not None:
             p += per_serving(model, data.cost_usd, d) <= budget_usd_per_day, f"budget_{d}"
@@ -381,12 +390,20 @@ def fruit_g_min(data: DishData) -> float:
     return FRUIT_G_MIN * data.portion_center
 
 
-def day_shortfall_cost(fruit_g: float, breakfast_protein_g: float, fruit_min_g: float = FRUIT_G_MIN) -> float:
-    """The soft food-group terms of a day (``add_food_groups``' ``fruit_short``, ``fruit_second_short`` and
-    ``breakfast_protein_short``); ``fruit_min_g``: a portion of fruit."""
+def day_shortfall_cost(fruit_g: float, breakfast_protein_g: float, fruit_min_g: float = FRUIT_G_MIN,
+                       fiber_over_g: float = 0.0) -> float:
+    """The soft terms of a day (``add_food_groups``' ``fruit_short``, ``fruit_second_short`` and
+    ``breakfast_protein_short``, and ``fiber_over``); ``fruit_min_g``: a portion of fruit; ``fiber_over_g``: fibre
+    above ``fiber_g_soft_max``."""
     missing = max(0.0, 2.0 - fruit_g / fruit_min_g)  # portions of the day's two
     return FRUIT_SECOND_WEIGHT * min(missing, 1.0) + FRUIT_SHORT_WEIGHT * max(0.0, missing - 1.0) \
-        + BREAKFAST_PROTEIN_WEIGHT * max(0.0, BREAKFAST_PROTEIN_G_MIN - breakfast_protein_g)
+        + BREAKFAST_PROTEIN_WEIGHT * max(0.0, BREAKFAST_PROTEIN_G_MIN - breakfast_protein_g) \
+        + FIBER_OVER_WEIGHT * max(0.0, fiber_over_g)
+
+
+def fiber_g_soft_max(targets: Targets) -> float:
+    """Fibre a day above which each gram costs FIBER_OVER_WEIGHT."""
+    return FIBER_SOFT_MAX_SHARE * targets.fiber_g_min
 
 
 def days_needed(per_week: int, n_days: int) -> int:

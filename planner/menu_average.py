@@ -30,7 +30,7 @@ def build_average_day_model(data: DishData, targets: Targets, rules: Rules, *, n
     ``n_leftover_days``: lunches that are the previous dinner (``_add_average_leftovers``)."""
     model = MenuModel(pulp.LpProblem("magplan_average_day", pulp.LpMinimize), days=(1,))
     add_day_rows(model, data, targets, rules, budget_usd_per_day)
-    objective = dish_objective(model, data, rules) + add_food_groups(model, data)
+    objective = dish_objective(model, data, rules) + add_food_groups(model, data) + model.soft
     objective += add_co_nutrients(model, data, targets, scale=1.0 / n_days)
     _add_average_variety(model, data, rules, n_days)
     _add_average_leftovers(model, data, n_leftover_days / n_days)

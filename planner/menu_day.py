@@ -86,7 +86,7 @@ def build_day_base(data: DishData, targets: Targets, rules: Rules, budget_usd_pe
     (``all_levels``: for a day that fixes a dish at a portion the planner does not serve, 1.75 say)."""
     model = MenuModel(pulp.LpProblem("magplan_day", pulp.LpMinimize), days=(0,))
     menu.add_day_rows(model, data, targets, rules, budget_usd_per_day, all_levels=all_levels)
-    model.prob += menu.dish_objective(model, data, rules) + menu.add_food_groups(model, data)
+    model.prob += menu.dish_objective(model, data, rules) + menu.add_food_groups(model, data) + model.soft
     return model
 
 

@@ -40,7 +40,7 @@ div.cards{column-count:2;column-gap:1.2rem}
 div.card{break-inside:avoid;page-break-inside:avoid;border:1px solid #bbb;border-radius:4px;
 padding:.3rem .6rem;margin:0 0 .6rem;font-size:9.5pt}
 div.card h4{font-size:11pt}div.card p.eaten{margin:.1rem 0 .3rem}
-table.week-grid.household{font-size:7pt;line-height:1.12}table.week-grid.household th.slot{width:5em}
+table.week-grid.household{font-size:6.5pt;line-height:1.1}table.week-grid.household th.slot{width:5em}
 table.week-grid .who{font-weight:600;color:#333}table.week-grid .left{color:#555;font-style:italic}
 table.week-grid.household td div{margin-bottom:.1rem}
 @media print{body{font-size:9.5pt}}

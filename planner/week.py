@@ -149,19 +149,21 @@ def day_context(data: DishData, rules: Rules, menus: Mapping[int, Menu], day: in
     return _context(data, rules, menus, day, {}, False)
 
 
-def day_objective(data: DishData, rules: Rules, day_menu: Menu) -> float:
-    """A day's own terms of the objective: its dishes' cost, preferences, portions and extras, its fruit and its
-    breakfast protein."""
+def day_objective(data: DishData, targets: Targets, rules: Rules, day_menu: Menu) -> float:
+    """A day's own terms of the objective: its dishes' cost, preferences, portions and extras, its fruit, its
+    breakfast protein and its fibre above the soft ceiling."""
     total = sum(menu.choice_cost(data, rules, role, i, round(portions * 4)) for _s, role, i, portions in day_menu)
     fruit_g = sum(p * float(data.fruit_g[i]) for _s, _r, i, p in day_menu)
     protein_g = sum(p * float(data.values["protein_g"][i]) for s, _r, i, p in day_menu if s == "breakfast")
-    return total + menu.day_shortfall_cost(fruit_g, protein_g, menu.fruit_g_min(data))
+    fiber_g = sum(p * float(data.values["fiber_g"][i]) for _s, _r, i, p in day_menu)
+    return total + menu.day_shortfall_cost(fruit_g, protein_g, menu.fruit_g_min(data),
+                                           fiber_g - menu.fiber_g_soft_max(targets))
 
 
 def week_objective(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, Menu]) -> float:
     """The compact model's objective of a week: each day's terms plus the co-nutrient shortfall penalty (and the
     fish minimum's, which the compact model and the bound leave out: the bound stays a bound)."""
-    total = sum(day_objective(data, rules, m) for m in menus.values())
+    total = sum(day_objective(data, targets, rules, m) for m in menus.values())
     amounts = {c: menus_amount(data, menus, c) for c, _t in CO_NUTRIENTS}
     n = len(menus)
     for column, field_name in CO_NUTRIENTS:
@@ -187,7 +189,7 @@ def improve(data: DishData, targets: Targets, rules: Rules, menus: Mapping[int, 
     the week is the one a single core makes, a third sooner (bench/README.md)."""
     week = dict(menus)
     objective = week_objective(data, targets, rules, week)
-    order = sorted(week, key=lambda d: (-day_objective(data, rules, week[d]), d))  # the dearest day first
+    order = sorted(week, key=lambda d: (-day_objective(data, targets, rules, week[d]), d))  # the dearest day first
     dearest = set(order[:IMPROVE_DAYS_MAX])
     units = [u for u in _units(order, leftover_days) if set(u) & dearest]
     main = day_model or DayModel(data, targets, rules, budget, solver_rules)

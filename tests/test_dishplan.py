@@ -716,3 +716,27 @@ def test_a_second_portion_of_fruit_costs_less_than_the_first_and_most_days_have_
         grams = [sum(_category_grams(ref, x, FRUIT_CATEGORY) for m in day.meals for x in m.dishes)
                  for day in plans(name).days]
         assert sum(g >= 2 * portion_g - 15 for g in grams) >= 5, (name, [round(g) for g in grams])
+
+
+def test_fibre_above_twice_the_ai_costs_in_each_day_and_in_the_weeks_objective(plans, tables):
+    """A dietitian found 78-87 g of fibre a day (500-625 g of legumes) in the pregnant and vegetarian weeks: fibre
+    above twice the AI costs FIBER_OVER_WEIGHT a gram, in the day's model (a soft row) and in the week's objective
+    the plan reports, so the two agree."""
+    from planner import menu, week
+
+    plan = plans("pregnant_28_nut_free")
+    ceiling = menu.fiber_g_soft_max(plan.targets)
+    assert ceiling == pytest.approx(2 * plan.targets.fiber_g_min)
+    assert menu.day_shortfall_cost(2 * menu.FRUIT_G_MIN, 99.0, fiber_over_g=10.0) == pytest.approx(
+        10.0 * menu.FIBER_OVER_WEIGHT)
+    data = menu.dish_data(tables, plan.profile)
+    model = menu.build_menu_model(data, plan.targets, plan.rules, days=(1,))
+    row = model.prob.constraints["fiber_soft_max_1"]
+    assert -row.constant == pytest.approx(ceiling) and model.soft.get(next(iter(model.soft.keys()))) > 0
+    richest = max(range(len(data.ids)), key=lambda i: data.values["fiber_g"][i] if data.roles["main"][i] else -1)
+    day = (("lunch", "main", richest, 2.0), ("dinner", "main", richest, 2.0))
+    fiber_g = 4.0 * float(data.values["fiber_g"][richest])
+    assert fiber_g > ceiling
+    plain = week.day_objective(data, replace(plan.targets, fiber_g_min=fiber_g), plan.rules, day)
+    assert week.day_objective(data, plan.targets, plan.rules, day) == pytest.approx(
+        plain + menu.FIBER_OVER_WEIGHT * (fiber_g - ceiling))

@@ -35,6 +35,8 @@ def _average_values(model: menu.MenuModel, data, targets, rules, solution: week.
         values["fruit_short_1"] += max(0.0, missing - 1.0) / n
         protein_g = sum(p * float(data.values["protein_g"][i]) for s, _r, i, p in day_menu if s == "breakfast")
         values["breakfast_protein_short_1"] += max(0.0, menu.BREAKFAST_PROTEIN_G_MIN - protein_g) / n
+        fiber_g = menus_amount(data, {0: day_menu}, "fiber_g")
+        values["fiber_over_1"] += max(0.0, fiber_g - menu.fiber_g_soft_max(targets)) / n  # each day's, averaged
         if "fish_day_1" in values and any(data.fish_any[i] for _s, _r, i, _p in day_menu):
             values["fish_day_1"] += 1 / n
     for column, field_name in menu.CO_NUTRIENTS:
