@@ -90,17 +90,42 @@ def build_day_base(data: DishData, targets: Targets, rules: Rules, budget_usd_pe
     return model
 
 
-def overlay(model: MenuModel, data: DishData, context: DayContext, day: int) -> Overlay:
-    """What ``context`` changes in the base ``model`` for ``day``."""
+@dataclass(frozen=True)
+class _Columns:
+    """A base model's 0/1 columns in one order, as arrays (``overlay``'s per-day work): the column, its dish and
+    portion level, and its key's levels the planner does not serve (whole eggs: ``DishData.planned_levels``)."""
+
+    xs: tuple[pulp.LpVariable, ...]
+    dish: np.ndarray
+    quarters: np.ndarray
+    slot: np.ndarray
+    unserved: dict[tuple[int, str, str, int], tuple[pulp.LpVariable, ...]]
+
+
+def columns_of(model: MenuModel, data: DishData) -> _Columns:
+    """The base ``model``'s columns as ``overlay`` reads them (built once per base: ``DayModel``)."""
+    pairs = [(key, q, x) for key, levels in model.x.items() for q, x in levels.items()]
+    unserved = {key: tuple(x for q, x in levels.items() if q not in data.planned_levels(key[3], PLANNED_QUARTERS[key[2]]))
+                for key, levels in model.x.items()}
+    return _Columns(tuple(x for _k, _q, x in pairs), np.array([k[3] for k, _q, _x in pairs]),
+                    np.array([q for _k, q, _x in pairs], dtype=float), np.array([k[1] for k, _q, _x in pairs]),
+                    unserved)
+
+
+def overlay(model: MenuModel, data: DishData, context: DayContext, day: int, columns: _Columns | None = None
+            ) -> Overlay:
+    """What ``context`` changes in the base ``model`` for ``day`` (``columns``: ``columns_of(model, data)``)."""
     out = Overlay()
+    columns = columns or columns_of(model, data)
     pinned = {(s, r, i): p for s, r, i, p in context.fixed}
-    for (_d, s, r, i), levels in model.x.items():
+    for key, levels in model.x.items():
+        _d, s, r, i = key
         fixed = (s, r, i) in pinned  # a lock, a leftover lunch, a household's shared dish
         if not fixed and ((r, i) in context.banned or (s, i) in context.slot_banned or s in context.closed):
             out.closed.update(levels.values())
         elif not fixed or (pinned[(s, r, i)] is None and s not in context.closed):  # a leftover lunch: whole eggs too
-            out.closed.update(x for q, x in levels.items() if q not in data.planned_levels(i, PLANNED_QUARTERS[r]))
-    _add_costs(out, model, data, context)
+            out.closed.update(columns.unserved[key])
+    _add_costs(out, data, context, columns)
     _add_locks(out, model, data, context)
     _add_other_days(out, model, context)
     for need, kind, name in ((context.need_fish, data.fish, "fish"), (context.need_meat, data.meat, "meat")):
@@ -130,15 +155,14 @@ def overlay(model: MenuModel, data: DishData, context: DayContext, day: int) -> 
     return out
 
 
-def _add_costs(out: Overlay, model: MenuModel, data: DishData, context: DayContext) -> None:
+def _add_costs(out: Overlay, data: DishData, context: DayContext, columns: _Columns) -> None:
     """The co-nutrient prices (a reward per unit: no rows) and a household's bonuses, per column."""
     worth = sum((float(p) * data.values[n] for n, p in context.prices.items()), np.zeros(len(data.ids)))
-    for (_d, s, _r, i), levels in model.x.items():
-        bonus = context.bonus.get((s, i), 0.0)
-        for q, x in levels.items():
-            change = -0.25 * q * float(worth[i]) - bonus
-            if change:
-                out.cost[x] = change
+    bonus = np.zeros(len(columns.xs))
+    for (slot, i), reward in context.bonus.items():
+        bonus[(columns.slot == slot) & (columns.dish == i)] = reward
+    change = -0.25 * columns.quarters * worth[columns.dish] - bonus
+    out.cost.update((columns.xs[j], float(change[j])) for j in np.flatnonzero(change))
 
 
 def _add_locks(out: Overlay, model: MenuModel, data: DishData, context: DayContext) -> None:
@@ -184,6 +208,7 @@ class _Base:
     lp: object
     rows: dict[str, int]
     levels: list[tuple[Key, int, int]]
+    columns: _Columns
 
 
 class DayModel:
@@ -216,7 +241,8 @@ class DayModel:
         model = build_day_base(*self.inputs, all_levels=all_levels)
         h = solve.highs_model(model.prob, self.solver_rules)
         return _Base(model, h, h.getLp(), {name: c.index for name, c in model.prob.constraints.items()},
-                     [(key, q, x.index) for key, lv in model.x.items() for q, x in lv.items()])
+                     [(key, q, x.index) for key, lv in model.x.items() for q, x in lv.items()],
+                     columns_of(model, self.data))
 
     def solve(self, context: DayContext, day: int, *, max_nodes: int, options: Mapping[str, object],
               max_steps: int) -> tuple[tuple[str, str, int, float], ...] | None:
@@ -224,7 +250,7 @@ class DayModel:
         base = self._base(any(p is not None and round(p * 4) not in PLANNED_QUARTERS[r]
                               for _s, r, _i, p in context.fixed))
         base.highs.passModel(base.lp)
-        self._apply(base, overlay(base.model, self.data, context, day))
+        self._apply(base, overlay(base.model, self.data, context, day, base.columns))
         found = solve.solve_pruned(base.highs, self.solver_rules, max_nodes=max_nodes, options=options,
                                    max_steps=max_steps)
         if found is None:
