@@ -109,4 +109,14 @@ def dish_steps(dishes: "DishTables | None", dish_id: str) -> tuple[list[str], st
     return steps, ready
 
 
-__all__ = ["Batch", "Eaten", "dish_steps", "plan_batches", "recipe_servings"]
+OVERNIGHT_WORDS: tuple[str, ...] = ("overnight",)  # in the steps ("cover and refrigerate overnight"), not a tip
+
+
+def sets_overnight(dishes: "DishTables | None", dish_id: str) -> bool:
+    """Whether a library dish soaks or sets overnight in the fridge (overnight oats, chia pudding): started the
+    evening before, and eaten cold."""
+    steps = " ".join(dish_steps(dishes, dish_id)[0]).lower()  # notes are tips, not steps
+    return any(word in steps for word in OVERNIGHT_WORDS)
+
+
+__all__ = ["Batch", "Eaten", "OVERNIGHT_WORDS", "dish_steps", "plan_batches", "recipe_servings", "sets_overnight"]

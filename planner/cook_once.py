@@ -10,7 +10,10 @@ the evening before, the shopping list's "cook in batches" notes):
   extra and put it in the fridge within 2 hours for day 4 ...", in portions as the plan's meals count them);
 - the later meal says where it comes from ("Made on day 1: 1 portion from the fridge"), and needs nothing the
   evening before nor a batch of its own (``cooking_batches``: the first cooking is prepared and noted for it);
-- in pregnancy a reheated serving is always reheated until steaming (listeria), not only a hot dish.
+- a dinner cooked with tomorrow's leftover lunch gets the same words (chill within 2 hours; "Left over from day
+  1: from the fridge; reheat ...");
+- in pregnancy a reheated serving is always reheated until steaming (listeria), not only a hot dish; a dish that
+  sets overnight (overnight oats, chia pudding) is kept cold and eaten cold.
 
 A dish that comes back later than that is cooked again: freezing suits a stew, not a plate with slaw and toast,
 and a dietitian found overnight oats and burgers "frozen" by a rule that could not tell them apart.
@@ -21,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable
 
-from planner.batches import Batch, plan_batches, recipe_servings
+from planner.batches import Batch, plan_batches, recipe_servings, sets_overnight
 from planner.model import WeekPlan
 from planner.plan_text import portions_text
 from planner.quantities import fmt_qty
@@ -32,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
 FRIDGE_DAYS_MAX = 3  # cooked food keeps 3-4 days in the fridge (USDA): the plan says 3 everywhere
 FRIDGE_TEXT = f"cooked food keeps {FRIDGE_DAYS_MAX} days in the fridge"
 CHILL_TEXT = "cool the extra and put it in the fridge within 2 hours"  # USDA's 2-hour rule
+COLD_TEXT = "keep the extra covered in the fridge"  # a dish that sets overnight in the fridge: nothing to cool
 KEEP_TEXT = f"{FRIDGE_TEXT}, or freeze it if it freezes well"  # the shopping list's servings a recipe leaves over
 # A main cooked from a recipe of several servings (pancakes, a curry), not a fried egg or a drink
 COOK_ONCE_SLOTS = ("breakfast", "lunch", "dinner")
@@ -87,18 +91,39 @@ def cook_once_note(ret: Return) -> str:
 
 
 def meal_cues(plan: WeekPlan, tables: "DishTables | None") -> dict[MealKey, str]:
-    """(day, slot, dish id) -> the cooking note of a dish cooked once for later days, or served from that cooking."""
+    """(day, slot, dish id) -> the storage note of a dish cooked for a later meal (a dish that comes back, a
+    dinner with tomorrow's leftover lunch) or served from that cooking: the same food-safety words for both."""
     pregnant = plan.profile is not None and plan.profile.status == "pregnancy"
     out: dict[MealKey, str] = {}
     for ret in returns(plan, tables):
-        first = ret.first
-        out[_key(first)] = (f"Comes again on {_days_text(ret.later)}: cook {portions_text(ret.total)} today; "
-                            f"{CHILL_TEXT} for {_days_text(ret.later)} ({FRIDGE_TEXT}).")
+        cold = sets_overnight(tables, ret.first.dish.dish_id)
+        out[_key(ret.first)] = (f"Comes again on {_days_text(ret.later)}: {'make' if cold else 'cook'} "
+                                f"{portions_text(ret.total)} today; {_chill(cold)} for {_days_text(ret.later)} "
+                                f"({FRIDGE_TEXT}).")
         for batch in ret.later:
-            reheat = ("reheat it until steaming hot, even a dish served cold (in pregnancy, leftovers are eaten hot)"
-                      if pregnant else "reheat it until steaming if it is eaten hot")
-            out[_key(batch)] = f"Made on day {first.day}: {portions_text(batch.portions)} from the fridge; {reheat}."
+            out[_key(batch)] = f"Made on day {ret.first.day}: {portions_text(batch.portions)} {_served(cold, pregnant)}."
+    for batch in plan_batches(plan):  # a dinner and the leftover lunches that name it
+        left = [e for e in batch.eaten if e.leftover]
+        if not left or _key(batch) in out:
+            continue
+        cold = sets_overnight(tables, batch.dish.dish_id)
+        out[_key(batch)] = f"{_chill(cold).capitalize()} for the leftover lunch."
+        for e in left:
+            out[(e.day, e.slot, batch.dish.dish_id)] = f"Left over from day {batch.day}: {_served(cold, pregnant)}."
     return out
+
+
+def _chill(cold: bool) -> str:
+    return COLD_TEXT if cold else CHILL_TEXT
+
+
+def _served(cold: bool, pregnant: bool) -> str:
+    """'from the fridge; reheat it until steaming if it is eaten hot' (in pregnancy: always steaming hot)."""
+    if cold:
+        return "from the fridge, eaten cold"
+    if pregnant:
+        return "from the fridge; reheat it until steaming hot, even a dish served cold (in pregnancy, leftovers are eaten hot)"
+    return "from the fridge; reheat it until steaming if it is eaten hot"
 
 
 def cooking_batches(plan: WeekPlan, tables: "DishTables | None", days: Iterable[int] | None = None) -> list[Batch]:
@@ -121,5 +146,5 @@ def _key(batch: Batch) -> MealKey:
     return batch.day, batch.slot, batch.dish.dish_id
 
 
-__all__ = ["CHILL_TEXT", "FRIDGE_DAYS_MAX", "FRIDGE_TEXT", "KEEP_TEXT", "MealKey", "Return", "cook_once_note",
+__all__ = ["CHILL_TEXT", "COLD_TEXT", "FRIDGE_DAYS_MAX", "FRIDGE_TEXT", "KEEP_TEXT", "MealKey", "Return", "cook_once_note",
            "cooking_batches", "meal_cues", "returns"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planner.batches import Batch, dish_steps
+from planner.batches import Batch, sets_overnight
 from planner.cook_once import cooking_batches
 from planner.dish_data import STORED_ALREADY
 from planner.model import PlanDish, WeekPlan
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
 YOLK_EGGS: frozenset[str] = frozenset({"egg_fried", "egg_poached", "egg_scrambled", "egg_whole_raw"})
 YOLK_EGG_G_MIN = 40.0
 YOLK_CUE = "In pregnancy: cook the eggs until the yolks and whites are firm."
-OVERNIGHT_WORDS: tuple[str, ...] = ("overnight",)  # in the steps ("cover and refrigerate overnight"), not a tip
 FROM_DRY = "(cooked from dry)"  # a food of the table cooked from dried beans: soaked the evening before
 COOL_AND_CHILL = "cool it within an hour and keep it in the fridge"
 # Dried beans are soaked overnight and cooked for an hour or two: not before breakfast, nor for less than about
@@ -51,8 +50,7 @@ def _batch_lines(batch: Batch, dishes: "DishTables | None") -> list[str]:
            f"{COOL_AND_CHILL}." for i in dish.ingredients if STORED_ALREADY in i.serving_label]
     out += [_beans_line(meal, i.name.split(' (')[0].split(',')[0].lower(), i.grams, batch.slot)
             for i in dish.ingredients if FROM_DRY in i.name]
-    steps = " ".join(dish_steps(dishes, dish.dish_id)[0]).lower()  # notes are tips, not steps
-    if any(word in steps for word in OVERNIGHT_WORDS):
+    if sets_overnight(dishes, dish.dish_id):
         many = f" ({fmt_qty(dish.portions)} servings: the plan serves it on {len({e.day for e in batch.eaten})} days)" \
             if len({e.day for e in batch.eaten}) > 1 else ""
         out.append(f"{meal}: start it tonight{many}; it soaks or sets overnight in the fridge (the printable plan has "

@@ -187,6 +187,14 @@ def _card(dish: PlanDish, batches: list[Batch], dishes: "DishTables | None", sta
     return "\n".join(["<div class=\"card\">", *block, "</div>"])
 
 
+def _card_cue(plan: WeekPlan, cues: dict, batch: Batch, dish: PlanDish) -> str | None:
+    """A card's cooking notes: its cooking meal's (``export.dish_cue``), then how a later meal of the batch is
+    served (from the fridge, reheated), once."""
+    later = dict.fromkeys(cues[k] for e in batch.eaten
+                          if (k := (e.day, e.slot, dish.dish_id)) in cues and (e.day, e.slot) != (batch.day, batch.slot))
+    return " ".join(x for x in (dish_cue(plan, cues, batch.day, batch.slot)(dish), *later) if x) or None
+
+
 def plan_to_print_html(plan: WeekPlan, dishes: "DishTables | None" = None, *, start: date | None = None) -> str:
     """The printable week: grid pages (7 days each, landscape), then one recipe card per distinct dish.
 
@@ -196,7 +204,7 @@ def plan_to_print_html(plan: WeekPlan, dishes: "DishTables | None" = None, *, st
              for i in range(0, len(plan.days), DAYS_PER_PAGE)]
     parts.append("<div class=\"cards\">")
     cues = meal_cues(plan, dishes)
-    parts += [_card(dish, batches, dishes, start, dish_cue(plan, cues, batches[0].day, batches[0].slot)(dish))
+    parts += [_card(dish, batches, dishes, start, _card_cue(plan, cues, batches[0], dish))
               for dish, batches in distinct_batches(plan, dishes)]
     parts.append("</div>")
     return html_page("Magnesium meal plan: the week to print", "\n".join(parts), extra_css=PRINT_CSS)

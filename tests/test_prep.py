@@ -174,3 +174,30 @@ def test_overnight_oats_for_two_days_are_started_for_both(kit, week):
     assert any("Cocoa overnight oats" in x and "start it tonight (2 servings: the plan serves it on 2 days)" in x
                for x in lines[1])
     assert not any("Cocoa overnight oats" in x for x in lines.get(3, []))
+
+
+def test_a_leftover_lunch_and_a_cold_dish_get_the_same_storage_words(kit, week):
+    """A dietitian found the fridge and reheat words only on dishes cooked for a later day, not on leftover lunches,
+    and overnight oats told to be cooled and reheated: every stored meal gets them, a cold dish its own, and the
+    printable week's card says how the later meal is served."""
+    from planner.cook_once import meal_cues
+    from planner.print_week import plan_to_print_html
+
+    foods, tables = kit
+    oats = "cocoa_overnight_oats_raspberry"
+    plan = replace(week, profile=replace(week.profile, status="pregnancy"),
+                   days=(_day(kit, 1, oats, PLAIN_DAY[1], "rajma_brown_rice"),
+                         _day(kit, 2, PLAIN_DAY[0], "rajma_brown_rice", PLAIN_DAY[2], leftover=True),
+                         _day(kit, 3, oats, PLAIN_DAY[1], "chana_saag_brown_rice")))
+    cues = meal_cues(plan, tables)
+    assert cues[(1, "dinner", "rajma_brown_rice")] == ("Cool the extra and put it in the fridge within 2 hours for the "
+                                                       "leftover lunch.")
+    assert cues[(2, "lunch", "rajma_brown_rice")].startswith("Left over from day 1: from the fridge; reheat it until "
+                                                             "steaming hot, even a dish served cold")
+    assert cues[(1, "breakfast", oats)].startswith("Comes again on day 3: make 2 portions today; keep the extra "
+                                                   "covered in the fridge for day 3")
+    assert cues[(3, "breakfast", oats)] == "Made on day 1: 1 portion from the fridge, eaten cold."
+    page = plan_to_print_html(plan, tables)
+    assert cues[(2, "lunch", "rajma_brown_rice")] in page and cues[(3, "breakfast", oats)] in page
+    text = plan_to_markdown(plan, tables)
+    assert all(f"*{cue}*" in text for cue in cues.values())
