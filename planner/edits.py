@@ -29,10 +29,10 @@ from planner.day_rules import _allowed_reason, _limit_problems, _rule_reason, _s
 from planner.dish_alternatives import _alternative
 from planner.dishplan import make_dish
 from planner.dish_day import (Entry, _build_day, _check_dish_plan, _check_portions, _check_unlocked, _data, _dish,
-                              _entries, _locked, _main_of, _model_role, _other_menus, _replace_dish, _slot, _with_day,
-                              _without)
+                              _entries, _locked, _main_of, _model_role, _other_menus, _replace_dish, _slot, _with_day)
 from planner.errors import ChangeError, PlanError, SolverError
 from planner.food_day import _day  # one day-number check for both formats
+from planner.menu_day import kept_day_model
 from planner.model import DayPlan, Lock, WeekPlan
 
 
@@ -81,9 +81,11 @@ def _solve_day(plan: WeekPlan, tables: DishTables, foods: pd.DataFrame, data: me
     """Re-plan ``day`` with ``fixed`` dishes in (``kept`` among them only because the day had them), ``banned``
     dishes out and ``closed`` meals holding only their fixed dishes; the other days are kept and count for
     the week's rules. PlanError if none fits."""
-    solution = week.plan_days(_without(data, banned), plan.targets, plan.rules, [day],
-                              budget=plan.profile.budget_usd_per_day, solver_rules=plan.rules,
-                              fixed_menus=_other_menus(plan, data, day), fixed={day: list(fixed)},
+    budget = plan.profile.budget_usd_per_day
+    out = {(slot, data.index[d]) for d in banned if d in data.index for slot in menu.MEAL_SLOTS}  # in no meal
+    solution = week.plan_days(data, plan.targets, plan.rules, [day], budget=budget, solver_rules=plan.rules,
+                              day_model=kept_day_model(data, plan.targets, plan.rules, budget, plan.rules),
+                              slot_banned=out, fixed_menus=_other_menus(plan, data, day), fixed={day: list(fixed)},
                               closed={day: set(closed)}, kept={day: {(s, i) for s, _r, i, _p in kept}})
     got = solution.menus[day]
     for slot, role, i, portions in fixed:

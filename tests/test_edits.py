@@ -491,3 +491,23 @@ def test_a_fruit_on_its_weekly_days_is_no_alternative_and_no_swap(dish_week, dis
     banana_snack = sorted(i for i in built_on - in_week if "snack" in split_tags(dish_tables.dishes.at[i, "roles"]))[0]
     with pytest.raises(ChangeError, match=f"built on {fruit}, already on days"):
         edits.swap(dish_week, dish_tables, curated, day=day, slot="snack", dish_id=snack, to=banana_snack)
+
+
+def test_edits_of_one_plan_share_its_dish_data_and_day_model_but_not_a_solver(dish_week, dish_tables, curated):
+    """An edit keeps the plan's dish data and the day model it built (planner.dish_day._data,
+    menu_day.kept_day_model), so the next edit of the plan does not build them again; each edit still gets its own
+    HiGHS (two sessions of the app may edit at once), and the same edit gives the same day."""
+    from planner.dish_day import _data
+    from planner.menu_day import kept_day_model
+
+    data = _data(dish_week, dish_tables)
+    assert _data(dish_week, dish_tables) is data
+    args = (dish_week.targets, dish_week.rules, dish_week.profile.budget_usd_per_day, dish_week.rules)
+    a, b = kept_day_model(data, *args), kept_day_model(data, *args)
+    assert a.source is b.source is not None and a is not b
+    first = edits.regenerate(dish_week, dish_tables, curated, day=3)
+    built = a.source.bases[False]  # the edit built (or found) the base in the kept model
+    again = edits.regenerate(dish_week, dish_tables, curated, day=3)
+    assert a.source.bases[False] is built and kept_day_model(data, *args).source.bases[False] is built
+    assert days_json(first.plan) == days_json(again.plan)
+    assert a.source._base(False).highs is not a._base(False).highs  # the twin's own solver
