@@ -18,7 +18,7 @@ import pandas as pd
 
 from foods.dishes import DishTables
 from planner import menu, week
-from planner.dishplan import make_dish
+from planner.dishplan import make_dishes
 from planner.errors import ChangeError
 from planner.food_day import _day  # one day-number check for both formats
 from planner.model import DISH_PLAN_VERSION, DayPlan, LeftoverRef, Meal, PlanDish, WeekPlan
@@ -157,14 +157,14 @@ def _locked(plan: WeekPlan, data: menu.DishData, day_plan: DayPlan) -> tuple[lis
 
 def _build_day(tables: DishTables, foods: pd.DataFrame, data: menu.DishData, day: int,
                entries: Sequence[Entry]) -> DayPlan:
-    """A DayPlan from model entries, meals and dishes in the order ``planner.dishplan`` writes them."""
-    meals = []
-    for slot in menu.MEAL_SLOTS:
-        chosen = sorted((e for e in entries if e[0] == slot), key=lambda e: (e[1] == "side", data.ids[e[2]]))
-        if chosen:
-            meals.append(Meal(slot=slot, dishes=tuple(make_dish(tables, foods, data.ids[i], _plan_role(r), float(p))
-                                                      for _s, r, i, p in chosen)))
-    return make_day(day, meals)
+    """A DayPlan from model entries, meals and dishes in the order ``planner.dishplan`` writes them (the tables
+    read once for all the day's dishes)."""
+    by_slot = {slot: sorted((e for e in entries if e[0] == slot), key=lambda e: (e[1] == "side", data.ids[e[2]]))
+               for slot in menu.MEAL_SLOTS}
+    made = iter(make_dishes(tables, foods, [(data.ids[i], _plan_role(r), float(p))
+                                            for chosen in by_slot.values() for _s, r, i, p in chosen]))
+    return make_day(day, [Meal(slot=slot, dishes=tuple(next(made) for _ in chosen))
+                          for slot, chosen in by_slot.items() if chosen])
 
 
 def _replace_dish(day_plan: DayPlan, slot: str, dish_id: str, new: PlanDish) -> DayPlan:
