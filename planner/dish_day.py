@@ -9,8 +9,6 @@ each dish an index.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 from typing import Collection, Sequence
 
@@ -21,6 +19,7 @@ from planner import menu, week
 from planner.dishplan import make_dishes
 from planner.errors import ChangeError
 from planner.food_day import _day  # one day-number check for both formats
+from planner.kept import Kept
 from planner.model import DISH_PLAN_VERSION, DayPlan, LeftoverRef, Meal, PlanDish, WeekPlan
 from planner.nutrition import make_day
 from planner.verify import notes_for_days
@@ -93,27 +92,16 @@ def _plan_role(model_role: str) -> str:
 # (``_data``), as its day model is (``menu_day.kept_day_model``). A regenerated day took 0.32 s, 0.06 s of it
 # the dish data and about 0.15 s building the day model (bench/README.md).
 KEPT_MAX = 4
-_kept: OrderedDict[tuple, tuple[DishTables, menu.DishData]] = OrderedDict()
-_kept_lock = threading.Lock()
+_kept: Kept[menu.DishData] = Kept(KEPT_MAX)
 
 
 def _data(plan: WeekPlan, tables: DishTables, *, extra_dishes: Collection[str] = ()) -> menu.DishData:
     """The dishes this plan's profile, exclusions (plus ``extra_dishes``) and favourites allow (kept for the last
     KEPT_MAX plans: the same object for the same tables, profile, exclusions and targets)."""
     key = (id(tables), repr(plan.profile), tuple(plan.excluded), tuple(extra_dishes), repr(plan.targets))
-    with _kept_lock:
-        hit = _kept.get(key)
-        if hit is not None and hit[0] is tables:
-            _kept.move_to_end(key)
-            return hit[1]
-    data = menu.for_targets(menu.dish_data(tables, plan.profile, exclude_dishes=(*plan.excluded, *extra_dishes),
-                                           favorites=plan.profile.favorite_foods,
-                                           dislikes=plan.profile.disliked_foods), plan.targets)
-    with _kept_lock:
-        _kept[key] = (tables, data)  # the tables are held, so their id is not reused while the key is here
-        while len(_kept) > KEPT_MAX:
-            _kept.popitem(last=False)
-    return data
+    return _kept.get(key, tables, lambda: menu.for_targets(
+        menu.dish_data(tables, plan.profile, exclude_dishes=(*plan.excluded, *extra_dishes),
+                       favorites=plan.profile.favorite_foods, dislikes=plan.profile.disliked_foods), plan.targets))
 
 
 def _entries(data: menu.DishData, day_plan: DayPlan, *, strict: bool) -> list[Entry]:

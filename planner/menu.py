@@ -13,7 +13,8 @@ contents; names are what an explanation quotes):
 * structure: ``one_<role>_<slot>_<d>``, ``sides_<slot>_<d>``, ``snacks_<slot>_<d>``, a dish at most once a
   day (``once_a_day_<d>_<dish>``; so lunch is never dinner);
 * nutrients, every day: ``magnesium_min_<d>`` (measured values only), ``energy_min/max_<d>``,
-  ``protein_min_<d>``, ``fiber_min_<d>``, ``sodium_max_<d>``, ``budget_<d>``, ``evening_magnesium_share_<d>``,
+  ``protein_min_<d>``, ``fiber_min_<d>`` and, softly, ``fiber_soft_max_<d>`` (``fiber_over_<d>``),
+  ``sodium_max_<d>``, ``budget_<d>``, ``evening_magnesium_share_<d>``,
   ``caffeine_after_lunch_<d>``, and each meal's share of the day's energy (``energy_share_<slot>_<d>``);
 * food groups, every day: two portions of fruit (``fruit_min_<d>``, soft: ``fruit_short_<d>`` and
   ``fruit_second_short_<d>``), at most one legume dish in a breakfast, lunch or dinner

@@ -16,7 +16,6 @@ cap of fish leaves today), ``fish_g_min_<d>`` (the week's minimum, softly), ``<n
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
 
@@ -24,6 +23,7 @@ import numpy as np
 import pulp
 
 from planner import menu, solve
+from planner.kept import Kept
 from planner.menu import PLANNED_QUARTERS, DishData, MenuModel
 from planner.model import Rules, Targets
 
@@ -285,8 +285,7 @@ class DayModel:
 
 
 KEPT_MODELS_MAX = 4
-_kept_models: OrderedDict[tuple, tuple[DishData, DayModel]] = OrderedDict()
-_kept_models_lock = threading.Lock()
+_kept_models: Kept[DayModel] = Kept(KEPT_MODELS_MAX)
 
 
 def kept_day_model(data: DishData, targets: Targets, rules: Rules, budget_usd_per_day: float | None,
@@ -295,15 +294,8 @@ def kept_day_model(data: DishData, targets: Targets, rules: Rules, budget_usd_pe
     plan (``planner.edits``) sets the same base again instead of building it (about 0.15 s). Each call gets its
     own HiGHS (``DayModel.twin``), so two sessions of the app never share one."""
     key = (id(data), repr(targets), repr(rules), budget_usd_per_day, repr(solver_rules))  # a dict in them: repr
-    with _kept_models_lock:
-        hit = _kept_models.get(key)
-        if hit is None or hit[0] is not data:
-            hit = (data, DayModel(data, targets, rules, budget_usd_per_day, solver_rules))
-            _kept_models[key] = hit  # data is held, so its id is not reused while the key is here
-            while len(_kept_models) > KEPT_MODELS_MAX:
-                _kept_models.popitem(last=False)
-        _kept_models.move_to_end(key)
-    return hit[1].twin()
+    source = _kept_models.get(key, data, lambda: DayModel(data, targets, rules, budget_usd_per_day, solver_rules))
+    return source.twin()
 
 
 def day_key(day_menu: Iterable[tuple[str, str, int, float | None]]) -> tuple[frozenset, frozenset]:
