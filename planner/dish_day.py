@@ -19,7 +19,7 @@ from planner import menu, week
 from planner.dishplan import make_dishes
 from planner.errors import ChangeError
 from planner.food_day import _day  # one day-number check for both formats
-from planner.kept import Kept
+from planner.dish_data import kept_dish_data
 from planner.model import DISH_PLAN_VERSION, DayPlan, LeftoverRef, Meal, PlanDish, WeekPlan
 from planner.nutrition import make_day
 from planner.verify import notes_for_days
@@ -88,20 +88,10 @@ def _plan_role(model_role: str) -> str:
 
 
 # --- the plan as the model sees it ----------------------------------------------------------------
-# A person edits one plan many times (swap, regenerate, set portions): its dish data is kept for the last few plans
-# (``_data``), as its day model is (``menu_day.kept_day_model``). A regenerated day took 0.32 s, 0.06 s of it
-# the dish data and about 0.15 s building the day model (bench/README.md).
-KEPT_MAX = 4
-_kept: Kept[menu.DishData] = Kept(KEPT_MAX)
-
-
 def _data(plan: WeekPlan, tables: DishTables, *, extra_dishes: Collection[str] = ()) -> menu.DishData:
-    """The dishes this plan's profile, exclusions (plus ``extra_dishes``) and favourites allow (kept for the last
-    KEPT_MAX plans: the same object for the same tables, profile, exclusions and targets)."""
-    key = (id(tables), repr(plan.profile), tuple(plan.excluded), tuple(extra_dishes), repr(plan.targets))
-    return _kept.get(key, tables, lambda: menu.for_targets(
-        menu.dish_data(tables, plan.profile, exclude_dishes=(*plan.excluded, *extra_dishes),
-                       favorites=plan.profile.favorite_foods, dislikes=plan.profile.disliked_foods), plan.targets))
+    """The dishes this plan's profile, exclusions (plus ``extra_dishes``) and favourites allow: the object the
+    plan was made with, while it is kept (``dish_data.kept_dish_data``)."""
+    return kept_dish_data(tables, plan.profile, plan.targets, exclude_dishes=(*plan.excluded, *extra_dishes))
 
 
 def _entries(data: menu.DishData, day_plan: DayPlan, *, strict: bool) -> list[Entry]:

@@ -13,6 +13,8 @@ import pandas as pd
 
 from foods.dishes import DishTables
 from planner import menu, week
+from planner.dish_data import kept_dish_data
+from planner.menu_day import kept_day_model
 from planner.errors import PlanError, ProfileError
 from planner.explain_dishes import explain_dish_plan
 from planner.model import (DISH_PLAN_VERSION, MAX_DAYS, DayPlan, LeftoverRef, Meal, PlanDish, Profile, Rules, SolverInfo,
@@ -276,10 +278,8 @@ def prepare(tables: DishTables, profile: Profile, *, rules: Rules, targets: Targ
     profile = replace(profile, favorite_foods=tuple(dict.fromkeys((*profile.favorite_foods, *favorites))),
                       disliked_foods=tuple(dict.fromkeys((*profile.disliked_foods, *dislikes))))
     targets = targets or targets_for(profile)
-    data = menu.dish_data(tables, profile, exclude_dishes=exclude_dishes, favorites=profile.favorite_foods,
-                          dislikes=profile.disliked_foods, pantry_foods=pantry_foods)
-    return PersonInput(profile=profile, rules=rules, targets=targets,
-                       data=menu.for_targets(data, targets))
+    data = kept_dish_data(tables, profile, targets, exclude_dishes=exclude_dishes, pantry_foods=pantry_foods)
+    return PersonInput(profile=profile, rules=rules, targets=targets, data=data)
 
 
 def check_roles(person: PersonInput, who: str = "") -> None:
@@ -294,9 +294,10 @@ def plan_with_leftovers(person: PersonInput, days: Sequence[int], *, solver_rule
                         ) -> tuple[week.WeekSolution, dict[int, int]]:
     """The person's week with up to ``rules.leftovers_per_week`` lunches that are the previous day's dinner:
     (the solution, lunch day -> dish index)."""
-    solution = week.plan_days(person.data, person.targets, person.rules, days,
-                              budget=person.profile.budget_usd_per_day, solver_rules=solver_rules,
-                              slot_banned=slot_banned,
+    budget = person.profile.budget_usd_per_day
+    solution = week.plan_days(person.data, person.targets, person.rules, days, budget=budget,
+                              solver_rules=solver_rules, slot_banned=slot_banned,
+                              day_model=kept_day_model(person.data, person.targets, person.rules, budget, solver_rules),
                               leftover_days=week.leftover_days(days, person.rules.leftovers_per_week),
                               improve_days=improve_days)
     return solution, dict(solution.leftovers)

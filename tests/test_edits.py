@@ -511,3 +511,17 @@ def test_edits_of_one_plan_share_its_dish_data_and_day_model_but_not_a_solver(di
     assert a.source.bases[False] is built and kept_day_model(data, *args).source.bases[False] is built
     assert days_json(first.plan) == days_json(again.plan)
     assert a.source._base(False).highs is not a._base(False).highs  # the twin's own solver
+
+
+def test_the_first_edit_finds_the_day_model_the_week_was_planned_with(dish_tables, curated):
+    """Planning keeps its dish data and day model (dish_data.kept_dish_data, menu_day.kept_day_model), so even the
+    plan's first edit builds neither: right after planning, the edit's day model already holds its base."""
+    from planner.dish_day import _data
+    from planner.dishplan import plan_dish_week
+    from planner.menu_day import kept_day_model
+
+    plan = plan_dish_week(dish_tables, curated, Profile(age=52, sex="female"), rules=replace(Rules(), days=2))
+    model = kept_day_model(_data(plan, dish_tables), plan.targets, plan.rules, plan.profile.budget_usd_per_day,
+                           plan.rules)
+    assert False in model.source.bases  # built while planning, before any edit
+    assert edits.regenerate(plan, dish_tables, curated, day=2).plan.day(1) == plan.day(1)
