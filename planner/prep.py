@@ -51,8 +51,8 @@ def _batch_lines(batch: Batch, dishes: "DishTables | None") -> list[str]:
     out += [_beans_line(meal, i.name.split(' (')[0].split(',')[0].lower(), i.grams, batch.slot)
             for i in dish.ingredients if FROM_DRY in i.name]
     if sets_overnight(dishes, dish.dish_id):
-        many = f" ({fmt_qty(dish.portions)} servings: the plan serves it on {len({e.day for e in batch.eaten})} days)" \
-            if len({e.day for e in batch.eaten}) > 1 else ""
+        days = len({e.day for e in batch.eaten})
+        many = f" ({fmt_qty(dish.portions)} servings: the plan serves it on {days} days)" if days > 1 else ""
         out.append(f"{meal}: start it tonight{many}; it soaks or sets overnight in the fridge (the printable plan has "
                    "its steps).")
     return out
